@@ -1,0 +1,138 @@
+//! The JSON bodies of the HTTP API, shared by the server and the editor's client.
+
+use serde::{Deserialize, Serialize};
+
+use crate::mime::AssetKind;
+use crate::path::DamPath;
+
+/// Name of the session cookie, as the seeds call it.
+pub const LOGIN_COOKIE: &str = "login-token";
+/// Header that carries the session's CSRF token on unsafe methods.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// MIME type of the drag payload that carries an asset out of the Content Finder.
+pub const ASSET_DRAG_MIME: &str = "application/vnd.tessera.asset+json";
+
+/// Every error response body: `{"error": {"code": "...", "message": "..."}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    /// Stable and machine-readable, e.g. `invalid_credentials`.
+    pub code: String,
+    /// Safe to show to a person.
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub user: String,
+    pub password: String,
+}
+
+/// The logged-in user, as `/api/login` and `/api/me` return it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub user: String,
+    pub groups: Vec<String>,
+    /// Send back in the `x-csrf-token` header on POST, PUT, PATCH and DELETE.
+    pub csrf_token: String,
+}
+
+/// What a deployment tells its editor about itself. Never carries secrets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeploymentInfo {
+    pub origin: String,
+    pub roles: Vec<String>,
+    /// For a Sites deployment: the remote DAM of Connected Assets.
+    pub remote_dam_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FolderDto {
+    pub path: DamPath,
+    pub name: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssetDto {
+    pub path: DamPath,
+    pub name: String,
+    pub title: String,
+    pub mime: String,
+    pub kind: AssetKind,
+    pub size: u64,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// Renditions by name (`thumbnail-319`, `original`), as paths relative to the
+    /// deployment's origin.
+    pub renditions: Vec<RenditionLink>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenditionLink {
+    pub name: String,
+    pub href: String,
+}
+
+impl AssetDto {
+    pub fn rendition(&self, name: &str) -> Option<&str> {
+        self.renditions.iter().find(|r| r.name == name).map(|r| r.href.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FolderListing {
+    pub folder: FolderDto,
+    pub folders: Vec<FolderDto>,
+    pub assets: Vec<AssetDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateFolder {
+    pub title: Option<String>,
+}
+
+/// The asset a drag out of the Content Finder carries, under [`ASSET_DRAG_MIME`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssetDragPayload {
+    /// Origin of the deployment whose DAM holds the asset.
+    pub repository: String,
+    pub asset: AssetDto,
+}
+
+/// URL path of an API resource for a DAM path: `/api/<kind>` followed by the path,
+/// each name percent-encoded.
+pub fn api_url(kind: &str, path: &DamPath) -> String {
+    let mut out = format!("/api/{kind}");
+    for name in path.as_str().split('/').skip(1) {
+        out.push('/');
+        encode_segment(name, &mut out);
+    }
+    out
+}
+
+fn encode_segment(name: &str, out: &mut String) {
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_urls_encode_each_name() {
+        let p = DamPath::parse("/content/dam/a b/c&d.jpg").unwrap();
+        assert_eq!(api_url("assets", &p), "/api/assets/content/dam/a%20b/c%26d.jpg");
+        assert_eq!(api_url("folders", &DamPath::root()), "/api/folders/content/dam");
+    }
+}

@@ -1,0 +1,12 @@
+//! Types and pure logic shared by the editor (wasm32) and the server.
+//!
+//! Invariant: no I/O and no dependency on axum, SQLite, Leptos or web-sys. The wire
+//! format is defined here once, so both sides agree on it by construction.
+
+pub mod api;
+pub mod mime;
+pub mod path;
+
+pub use api::*;
+pub use mime::{sniff, AssetKind, Sniffed};
+pub use path::{DamPath, PathError, DAM_ROOT};

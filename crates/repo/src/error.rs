@@ -1,0 +1,49 @@
+use tessera_model::{DamPath, PathError};
+
+/// Everything the repository can refuse or fail at. The server maps each variant to
+/// one HTTP status; the messages are safe to show to the person who asked.
+#[derive(Debug, thiserror::Error)]
+pub enum RepoError {
+    #[error("{0} does not exist")]
+    NotFound(DamPath),
+    #[error("the parent folder {0} does not exist")]
+    ParentMissing(DamPath),
+    #[error("{0} already exists")]
+    AlreadyExists(DamPath),
+    #[error("the asset has no rendition called {0:?}")]
+    NoSuchRendition(String),
+    #[error(transparent)]
+    BadPath(#[from] PathError),
+    #[error("the file is empty")]
+    EmptyUpload,
+    #[error("the file is larger than the limit of {limit} bytes")]
+    TooLarge { limit: u64 },
+    #[error("the file's content is not {declared}")]
+    TypeMismatch { declared: String },
+    #[error("the file type is not supported")]
+    UnsupportedType,
+    #[error("the image has {pixels} pixels, more than the limit of {limit}")]
+    TooManyPixels { pixels: u64, limit: u64 },
+    #[error("the image cannot be decoded: {0}")]
+    UndecodableImage(String),
+    /// The request body ended with an error, for instance because the client went away.
+    #[error("the upload was interrupted")]
+    UploadInterrupted(#[source] std::io::Error),
+    #[error("storage failure while {context}")]
+    Io {
+        context: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("database failure")]
+    Database(#[from] rusqlite::Error),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl RepoError {
+    /// Adapts an `io::Error` with what the repository was doing, for `map_err`.
+    pub(crate) fn io(context: &'static str) -> impl FnOnce(std::io::Error) -> RepoError {
+        move |source| RepoError::Io { context, source }
+    }
+}

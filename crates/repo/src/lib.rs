@@ -1,0 +1,129 @@
+//! The asset repository as a library: folders and assets under `/content/dam`, a
+//! content-addressed blob store, renditions and login sessions.
+//!
+//! Invariants: this crate never sees an HTTP type; metadata lives behind the
+//! [`Catalog`] trait (SQLite today) so another database can stand beside it; a blob
+//! is only ever written to a temporary file and renamed into place once complete,
+//! so a failed or abandoned upload leaves nothing behind.
+
+mod blobs;
+mod catalog;
+mod error;
+mod renditions;
+mod sqlite;
+mod upload;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use blobs::{BlobHash, BlobStore};
+pub use catalog::{AssetRecord, Catalog, FolderRecord, RenditionRecord, SessionRecord};
+pub use error::RepoError;
+pub use renditions::{RenditionSpec, THUMBNAIL_319};
+pub use sqlite::SqliteCatalog;
+pub use upload::{Upload, UploadLimits};
+
+use tessera_model::DamPath;
+
+/// One deployment's repository: a catalog and a blob store in one data directory.
+#[derive(Clone)]
+pub struct Repo {
+    catalog: Arc<dyn Catalog>,
+    blobs: BlobStore,
+    limits: UploadLimits,
+}
+
+impl Repo {
+    /// Opens (creating when needed) the repository in `data_dir`.
+    pub fn open(data_dir: &Path, limits: UploadLimits) -> Result<Self, RepoError> {
+        std::fs::create_dir_all(data_dir).map_err(RepoError::io("creating the data directory"))?;
+        let catalog = SqliteCatalog::open(&data_dir.join("tessera.sqlite3"))?;
+        let blobs = BlobStore::open(data_dir.join("blobs"))?;
+        Ok(Repo { catalog: Arc::new(catalog), blobs, limits })
+    }
+
+    pub fn blobs(&self) -> &BlobStore {
+        &self.blobs
+    }
+
+    pub fn limits(&self) -> UploadLimits {
+        self.limits
+    }
+
+    /// Runs a catalog call on the blocking pool: SQLite calls block.
+    async fn with_catalog<T, F>(&self, f: F) -> Result<T, RepoError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn Catalog) -> Result<T, RepoError> + Send + 'static,
+    {
+        let catalog = Arc::clone(&self.catalog);
+        tokio::task::spawn_blocking(move || f(catalog.as_ref()))
+            .await
+            .map_err(|e| RepoError::Internal(format!("catalog task failed: {e}")))?
+    }
+
+    pub async fn folder(&self, path: &DamPath) -> Result<FolderRecord, RepoError> {
+        let path = path.clone();
+        self.with_catalog(move |c| c.folder(&path)?.ok_or(RepoError::NotFound(path))).await
+    }
+
+    pub async fn create_folder(&self, path: &DamPath, title: Option<String>) -> Result<FolderRecord, RepoError> {
+        let path = path.clone();
+        self.with_catalog(move |c| {
+            let title = title.unwrap_or_else(|| path.name().to_owned());
+            c.create_folder(&path, &title)
+        })
+        .await
+    }
+
+    /// The folder's sub-folders and assets, each sorted by name.
+    pub async fn list(&self, path: &DamPath) -> Result<(FolderRecord, Vec<FolderRecord>, Vec<AssetRecord>), RepoError> {
+        let path = path.clone();
+        self.with_catalog(move |c| {
+            let folder = c.folder(&path)?.ok_or_else(|| RepoError::NotFound(path.clone()))?;
+            let (folders, assets) = c.children(&path)?;
+            Ok((folder, folders, assets))
+        })
+        .await
+    }
+
+    pub async fn asset(&self, path: &DamPath) -> Result<AssetRecord, RepoError> {
+        let path = path.clone();
+        self.with_catalog(move |c| c.asset(&path)?.ok_or(RepoError::NotFound(path))).await
+    }
+
+    /// Where the bytes of an asset's rendition are, with their type.
+    pub async fn rendition(&self, path: &DamPath, name: &str) -> Result<(RenditionRecord, PathBuf), RepoError> {
+        let asset = self.asset(path).await?;
+        let rendition = asset
+            .renditions
+            .iter()
+            .find(|r| r.name == name)
+            .cloned()
+            .ok_or_else(|| RepoError::NoSuchRendition(name.to_owned()))?;
+        let file = self.blobs.path_of(&rendition.blob);
+        Ok((rendition, file))
+    }
+
+    pub async fn create_session(&self, session: SessionRecord) -> Result<(), RepoError> {
+        self.with_catalog(move |c| c.create_session(&session)).await
+    }
+
+    pub async fn session(&self, token_hash: &str, now: i64) -> Result<Option<SessionRecord>, RepoError> {
+        let token_hash = token_hash.to_owned();
+        self.with_catalog(move |c| c.session(&token_hash, now)).await
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), RepoError> {
+        let token_hash = token_hash.to_owned();
+        self.with_catalog(move |c| c.delete_session(&token_hash)).await
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}

@@ -1,0 +1,135 @@
+//! Uploading one file into a folder: stream, hash, check, render, commit.
+
+use tessera_model::mime::SNIFF_LEN;
+use tessera_model::{sniff, DamPath};
+use tokio::io::AsyncRead;
+
+use crate::blobs::Persisted;
+use crate::catalog::{AssetRecord, RenditionRecord};
+use crate::error::RepoError;
+use crate::renditions::{render_image, THUMBNAIL_319};
+use crate::{unix_now, Repo};
+
+/// The deployment's configured limits on what an upload may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UploadLimits {
+    pub max_bytes: u64,
+    pub max_pixels: u64,
+}
+
+impl Default for UploadLimits {
+    fn default() -> Self {
+        UploadLimits { max_bytes: 100 * 1024 * 1024, max_pixels: 100_000_000 }
+    }
+}
+
+/// A request to store one file as a new asset.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    /// The new asset's path; its parent folder must exist.
+    pub path: DamPath,
+    pub title: Option<String>,
+    /// The MIME type the client declared; the bytes must agree with it.
+    pub declared_mime: String,
+    pub user: String,
+}
+
+impl Repo {
+    /// Stores `body` as a new asset. On any refusal or failure, including a body that
+    /// ends early, nothing is left in the blob store or the catalog.
+    pub async fn upload<R: AsyncRead + Unpin>(&self, upload: Upload, body: R) -> Result<AssetRecord, RepoError> {
+        self.check_target_is_free(&upload.path).await?;
+        let pending = self.blobs().receive(body, self.limits().max_bytes, SNIFF_LEN).await?;
+        if pending.size() == 0 {
+            return Err(RepoError::EmptyUpload);
+        }
+        let sniffed = sniff(pending.head());
+        if !sniffed.matches_declared(&upload.declared_mime) {
+            return Err(match sniffed {
+                tessera_model::Sniffed::Unknown => RepoError::UnsupportedType,
+                _ => RepoError::TypeMismatch { declared: upload.declared_mime },
+            });
+        }
+        let mime = upload.declared_mime.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+
+        let repo = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let original = RenditionRecord {
+                name: "original".into(),
+                blob: pending.hash().clone(),
+                mime: mime.clone(),
+                size: pending.size(),
+                width: None,
+                height: None,
+            };
+            let mut asset = AssetRecord {
+                title: upload.title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| upload.path.name().to_owned()),
+                path: upload.path,
+                mime,
+                size: pending.size(),
+                width: None,
+                height: None,
+                created_by: upload.user,
+                created_at: unix_now(),
+                renditions: vec![original],
+            };
+            let mut staged = vec![pending];
+            if sniffed.is_raster_image() {
+                let image = render_image(staged[0].file(), repo.limits().max_pixels, &[THUMBNAIL_319])?;
+                asset.width = Some(image.width);
+                asset.height = Some(image.height);
+                asset.renditions[0].width = Some(image.width);
+                asset.renditions[0].height = Some(image.height);
+                for r in image.renditions {
+                    let blob = repo.blobs().stage_bytes(&r.png)?;
+                    asset.renditions.push(RenditionRecord {
+                        name: r.spec.name.into(),
+                        blob: blob.hash().clone(),
+                        mime: "image/png".into(),
+                        size: blob.size(),
+                        width: Some(r.width),
+                        height: Some(r.height),
+                    });
+                    staged.push(blob);
+                }
+            }
+            repo.commit(&asset, staged)?;
+            Ok(asset)
+        })
+        .await
+        .map_err(|e| RepoError::Internal(format!("upload task failed: {e}")))?
+    }
+
+    async fn check_target_is_free(&self, path: &DamPath) -> Result<(), RepoError> {
+        let path = path.clone();
+        self.with_catalog(move |c| {
+            let parent = path.parent().ok_or_else(|| RepoError::AlreadyExists(path.clone()))?;
+            if c.folder(&parent)?.is_none() {
+                return Err(RepoError::ParentMissing(parent));
+            }
+            if c.is_taken(&path)? {
+                return Err(RepoError::AlreadyExists(path));
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Writes the rows and moves the blobs into place in one transaction; if anything
+    /// fails, the blobs this upload added are removed again.
+    fn commit(&self, asset: &AssetRecord, staged: Vec<crate::blobs::PendingBlob>) -> Result<(), RepoError> {
+        let mut staged = staged.into_iter();
+        let mut persisted: Vec<Persisted> = Vec::new();
+        let blobs = self.blobs().clone();
+        let result = self.catalog.insert_asset(asset, &mut || {
+            for blob in staged.by_ref() {
+                persisted.push(blobs.persist(blob)?);
+            }
+            Ok(())
+        });
+        if result.is_err() {
+            persisted.iter().for_each(|p| blobs.forget(p));
+        }
+        result
+    }
+}

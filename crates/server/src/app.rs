@@ -1,0 +1,60 @@
+//! The router: which path goes to which handler, and the layers around them.
+
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{get, post};
+use axum::Router;
+use tessera_repo::Repo;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::auth::{authenticate, hash_password};
+use crate::config::{Role, Settings};
+use crate::cors::{guard_origins, OriginPolicy};
+use crate::error::{log_errors, AppError};
+use crate::handlers::{dam, deployment, editor, session};
+use crate::state::AppState;
+
+/// Opens the deployment's repository and builds its state.
+pub fn state(settings: Settings) -> anyhow::Result<AppState> {
+    let repo = Repo::open(&settings.data_dir, settings.limits)?;
+    let decoy_hash = hash_password("decoy password for unknown user names").map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(AppState { settings: Arc::new(settings), repo, decoy_hash: Arc::new(decoy_hash) })
+}
+
+pub fn app(state: AppState) -> Router {
+    let settings = Arc::clone(&state.settings);
+    let policy = OriginPolicy::new(settings.public_origin.clone(), settings.allowed_origins.clone());
+
+    let api = Router::new()
+        .route("/deployment", get(deployment::info))
+        .route("/login", post(session::login))
+        .route("/logout", post(session::logout))
+        .route("/me", get(session::me))
+        .route("/folders/{*path}", get(dam::list_folder).post(dam::create_folder))
+        .route("/assets/{*path}", get(dam::asset).put(dam::upload))
+        .route("/renditions/{name}/{*path}", get(dam::rendition))
+        .fallback(|| async { AppError::refused(axum::http::StatusCode::NOT_FOUND, "no_such_endpoint", "There is no such API endpoint.") })
+        .route_layer(from_fn_with_state(state.clone(), authenticate))
+        // Uploads stream their raw body and enforce the configured limit themselves;
+        // this limit covers JSON bodies.
+        .layer(DefaultBodyLimit::max(64 * 1024))
+        .with_state(state);
+
+    let mut router = Router::new().nest("/api", api);
+    if settings.has_role(Role::Sites) {
+        if let Some(files) = &settings.editor {
+            router = router.merge(editor::routes(files, settings.remote_dam_url.as_deref()));
+        }
+    }
+    router
+        .layer(from_fn(log_errors))
+        .layer(policy.layer())
+        .layer(from_fn_with_state(policy, guard_origins))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(TraceLayer::new_for_http())
+}

@@ -1,0 +1,170 @@
+//! Who is asking, and may they? Sessions behind the `login-token` cookie, CSRF tokens
+//! for unsafe methods, and [`authorize`], the one permission check every handler makes.
+
+use argon2::password_hash::{PasswordHasher, SaltString};
+use argon2::{Argon2, PasswordHash, PasswordVerifier};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, Method};
+use axum::middleware::Next;
+use axum::response::Response;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use tessera_model::{DamPath, CSRF_HEADER, LOGIN_COOKIE};
+use tessera_repo::{unix_now, SessionRecord};
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The caller of a request, put into the request's extensions by [`authenticate`].
+#[derive(Debug, Clone)]
+pub enum Principal {
+    Anonymous,
+    User(AuthenticatedUser),
+}
+
+#[derive(Debug, Clone)]
+pub struct AuthenticatedUser {
+    pub name: String,
+    pub groups: Vec<String>,
+    pub session: SessionRecord,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Read,
+    Write,
+}
+
+/// The one authorization decision. Anonymous callers see nothing; every configured
+/// user reads; administrators and authors write.
+pub fn authorize<'p>(principal: &'p Principal, action: Action, _target: &DamPath) -> Result<&'p AuthenticatedUser, AppError> {
+    let Principal::User(user) = principal else {
+        return Err(AppError::unauthenticated());
+    };
+    let may = match action {
+        Action::Read => true,
+        Action::Write => user.groups.iter().any(|g| g == "administrators" || g == "authors"),
+    };
+    if may {
+        Ok(user)
+    } else {
+        Err(AppError::forbidden("You do not have permission to change this folder."))
+    }
+}
+
+/// Hashes a password as an argon2id PHC string with a fresh salt.
+pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|_| argon2::password_hash::Error::Crypto)?;
+    let salt = SaltString::encode_b64(&salt)?;
+    Ok(Argon2::default().hash_password(password.as_bytes(), &salt)?.to_string())
+}
+
+/// Checks a password against a stored hash; any malformed hash simply does not match.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system's random number generator is available");
+    hex::encode(bytes)
+}
+
+/// Sessions are stored by the SHA-256 of their token, never by the token itself.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub fn login_cookie(token: &str, max_age_secs: i64) -> String {
+    // Partitioned (CHIPS): browsers that block third-party cookies still keep this one
+    // for the cross-site calls from the Sites deployment's editor.
+    format!("{LOGIN_COOKIE}={token}; HttpOnly; Secure; SameSite=None; Partitioned; Path=/; Max-Age={max_age_secs}")
+}
+
+pub fn cleared_login_cookie() -> String {
+    login_cookie("", 0)
+}
+
+pub fn cookie_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, value)| *name == LOGIN_COOKIE && !value.is_empty())
+        .map(|(_, value)| value)
+}
+
+fn is_unsafe(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Resolves the `login-token` cookie to a [`Principal`] and, for unsafe methods from
+/// a logged-in session, requires the session's CSRF token in `x-csrf-token`.
+pub async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Result<Response, AppError> {
+    let principal = match cookie_token(request.headers()) {
+        Some(token) => match state.repo.session(&token_hash(token), unix_now()).await? {
+            Some(session) => match state.settings.user(&session.user) {
+                Some(user) => Principal::User(AuthenticatedUser { name: user.name.clone(), groups: user.groups.clone(), session }),
+                // The user was removed from the config since logging in.
+                None => Principal::Anonymous,
+            },
+            None => Principal::Anonymous,
+        },
+        None => Principal::Anonymous,
+    };
+    let exempt = request.uri().path() == "/api/login";
+    if let Principal::User(user) = &principal {
+        if is_unsafe(request.method()) && !exempt {
+            let sent = request.headers().get(CSRF_HEADER).map(|v| v.as_bytes()).unwrap_or_default();
+            if !bool::from(sent.ct_eq(user.session.csrf_token.as_bytes())) {
+                return Err(AppError::forbidden("The request is missing its CSRF token. Reload the page and try again.")
+                    .with_code("csrf_token_invalid"));
+            }
+        }
+    }
+    request.extensions_mut().insert(principal);
+    Ok(next.run(request).await)
+}
+
+impl AppError {
+    fn with_code(self, new_code: &'static str) -> Self {
+        match self {
+            AppError::Refused { status, message, .. } => AppError::Refused { status, code: new_code, message },
+            other => other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_verify_and_reject() {
+        let h = hash_password("correct horse").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse", &h));
+        assert!(!verify_password("wrong", &h));
+        assert!(!verify_password("correct horse", "not a hash"));
+    }
+
+    #[test]
+    fn finds_the_login_cookie_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, "a=1; login-token=abc; b=2".parse().unwrap());
+        assert_eq!(cookie_token(&headers), Some("abc"));
+        headers.insert(header::COOKIE, "login-token=; x=1".parse().unwrap());
+        assert_eq!(cookie_token(&headers), None);
+    }
+
+    #[test]
+    fn the_cookie_is_partitioned_and_http_only() {
+        let c = login_cookie("t", 60);
+        for part in ["login-token=t", "HttpOnly", "Secure", "SameSite=None", "Partitioned", "Path=/", "Max-Age=60"] {
+            assert!(c.split("; ").any(|p| p == part), "{part} missing from {c}");
+        }
+    }
+}

@@ -1,0 +1,359 @@
+//! The deployment's TOML config file, parsed and validated into [`Settings`].
+//!
+//! Every problem is reported with the key it concerns, so a bad file fails at start
+//! with a message that says what to fix.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path}: {message}")]
+    Syntax { path: PathBuf, message: String },
+    #[error("{path}: `{key}`: {problem}")]
+    Invalid { path: PathBuf, key: String, problem: String },
+}
+
+/// A deployment's roles: a Sites deployment hosts pages and the editor; an Assets
+/// deployment serves its DAM to Sites deployments on other sites.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Sites,
+    Assets,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Sites => "sites",
+            Role::Assets => "assets",
+        }
+    }
+}
+
+/// The groups the seeds name; permissions are granted to groups.
+pub const GROUPS: &[&str] = &["administrators", "authors", "dam-users"];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    listen: String,
+    public_origin: String,
+    roles: Vec<Role>,
+    data_dir: PathBuf,
+    #[serde(default)]
+    cors: RawCors,
+    #[serde(default)]
+    limits: RawLimits,
+    #[serde(default)]
+    session: RawSession,
+    #[serde(default)]
+    users: Vec<RawUser>,
+    sites: Option<RawSites>,
+    editor: Option<RawEditor>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCors {
+    #[serde(default)]
+    allowed_origins: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawLimits {
+    max_upload_bytes: u64,
+    max_image_pixels: u64,
+}
+
+impl Default for RawLimits {
+    fn default() -> Self {
+        let d = tessera_repo::UploadLimits::default();
+        RawLimits { max_upload_bytes: d.max_bytes, max_image_pixels: d.max_pixels }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawSession {
+    ttl_minutes: u64,
+}
+
+impl Default for RawSession {
+    fn default() -> Self {
+        RawSession { ttl_minutes: 8 * 60 }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawUser {
+    name: String,
+    password_hash: String,
+    #[serde(default)]
+    groups: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSites {
+    remote_dam_url: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEditor {
+    www_dir: PathBuf,
+    pkg_dir: PathBuf,
+}
+
+/// A validated configuration.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    /// `scheme://host[:port]`, as browsers send it in `Origin`.
+    pub public_origin: String,
+    pub roles: Vec<Role>,
+    pub data_dir: PathBuf,
+    pub allowed_origins: Vec<String>,
+    pub limits: tessera_repo::UploadLimits,
+    pub session_ttl_secs: i64,
+    pub users: Vec<User>,
+    pub remote_dam_url: Option<String>,
+    pub editor: Option<EditorFiles>,
+}
+
+#[derive(Debug, Clone)]
+pub struct User {
+    pub name: String,
+    pub password_hash: String,
+    pub groups: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EditorFiles {
+    pub www_dir: PathBuf,
+    pub pkg_dir: PathBuf,
+}
+
+impl Settings {
+    pub fn load(path: &Path) -> Result<Settings, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        Settings::parse(&text, base).map_err(|e| e.at(path))
+    }
+
+    /// Parses config text; relative paths in it are taken from `base`.
+    pub fn parse(text: &str, base: &Path) -> Result<Settings, Problem> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| Problem::Syntax(e.to_string()))?;
+        let listen = raw
+            .listen
+            .parse()
+            .map_err(|_| Problem::key("listen", format!("{:?} is not an address such as 127.0.0.1:4502", raw.listen)))?;
+        let public_origin = parse_origin(&raw.public_origin).map_err(|p| Problem::key("public_origin", p))?;
+        if raw.roles.is_empty() {
+            return Err(Problem::key("roles", "name at least one role: \"sites\", \"assets\" or both"));
+        }
+        let allowed_origins = raw
+            .cors
+            .allowed_origins
+            .iter()
+            .enumerate()
+            .map(|(i, o)| parse_origin(o).map_err(|p| Problem::key(format!("cors.allowed_origins[{i}]"), p)))
+            .collect::<Result<Vec<_>, _>>()?;
+        if raw.limits.max_upload_bytes == 0 {
+            return Err(Problem::key("limits.max_upload_bytes", "must be greater than 0"));
+        }
+        if raw.limits.max_image_pixels == 0 {
+            return Err(Problem::key("limits.max_image_pixels", "must be greater than 0"));
+        }
+        if raw.session.ttl_minutes == 0 || raw.session.ttl_minutes > 60 * 24 * 30 {
+            return Err(Problem::key("session.ttl_minutes", "must be between 1 and 43200 (30 days)"));
+        }
+        let users = raw.users.into_iter().enumerate().map(|(i, u)| validate_user(i, u)).collect::<Result<Vec<_>, _>>()?;
+        if let Some(dup) = users.iter().enumerate().find(|(i, u)| users[..*i].iter().any(|v| v.name == u.name)) {
+            return Err(Problem::key(format!("users[{}].name", dup.0), format!("{:?} is listed twice", dup.1.name)));
+        }
+        let is_sites = raw.roles.contains(&Role::Sites);
+        let remote_dam_url = match (&raw.sites, is_sites) {
+            (Some(s), true) => Some(parse_origin(&s.remote_dam_url).map_err(|p| Problem::key("sites.remote_dam_url", p))?),
+            (None, true) => return Err(Problem::key("sites.remote_dam_url", "is required for a deployment with the \"sites\" role")),
+            (Some(_), false) => return Err(Problem::key("sites", "only a deployment with the \"sites\" role has this table")),
+            (None, false) => None,
+        };
+        let editor = match (raw.editor, is_sites) {
+            (Some(e), true) => Some(EditorFiles { www_dir: base.join(e.www_dir), pkg_dir: base.join(e.pkg_dir) }),
+            (None, true) => return Err(Problem::key("editor", "is required for a deployment with the \"sites\" role (www_dir, pkg_dir)")),
+            (Some(_), false) => return Err(Problem::key("editor", "only a deployment with the \"sites\" role serves the editor")),
+            (None, false) => None,
+        };
+        Ok(Settings {
+            listen,
+            public_origin,
+            roles: raw.roles,
+            data_dir: base.join(raw.data_dir),
+            allowed_origins,
+            limits: tessera_repo::UploadLimits { max_bytes: raw.limits.max_upload_bytes, max_pixels: raw.limits.max_image_pixels },
+            session_ttl_secs: raw.session.ttl_minutes as i64 * 60,
+            users,
+            remote_dam_url,
+            editor,
+        })
+    }
+
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    pub fn user(&self, name: &str) -> Option<&User> {
+        self.users.iter().find(|u| u.name == name)
+    }
+}
+
+fn validate_user(i: usize, u: RawUser) -> Result<User, Problem> {
+    if u.name.is_empty() || u.name.len() > 64 || !u.name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.@".contains(c)) {
+        return Err(Problem::key(format!("users[{i}].name"), "use 1 to 64 letters, digits, `-`, `_`, `.` or `@`"));
+    }
+    match argon2::PasswordHash::new(&u.password_hash) {
+        Ok(h) if h.algorithm.as_str() == "argon2id" => {}
+        _ => {
+            return Err(Problem::key(
+                format!("users[{i}].password_hash"),
+                "is not an argon2id hash; make one with `tessera-server hash-password`",
+            ))
+        }
+    }
+    if let Some(g) = u.groups.iter().find(|g| !GROUPS.contains(&g.as_str())) {
+        return Err(Problem::key(format!("users[{i}].groups"), format!("unknown group {g:?} (known: {})", GROUPS.join(", "))));
+    }
+    Ok(User { name: u.name, password_hash: u.password_hash, groups: u.groups })
+}
+
+/// A config problem before the file's path is known.
+#[derive(Debug)]
+pub enum Problem {
+    Syntax(String),
+    Key { key: String, problem: String },
+}
+
+impl Problem {
+    fn key(key: impl Into<String>, problem: impl Into<String>) -> Problem {
+        Problem::Key { key: key.into(), problem: problem.into() }
+    }
+
+    fn at(self, path: &Path) -> ConfigError {
+        match self {
+            Problem::Syntax(message) => ConfigError::Syntax { path: path.to_owned(), message },
+            Problem::Key { key, problem } => ConfigError::Invalid { path: path.to_owned(), key, problem },
+        }
+    }
+}
+
+/// Normalises an exact web origin: `http` or `https`, a host, an optional port, and
+/// nothing else. Default ports are dropped because browsers drop them in `Origin`.
+pub fn parse_origin(raw: &str) -> Result<String, String> {
+    let explain = |why: &str| format!("{raw:?} is not an origin such as https://sites.example.com:4502 ({why})");
+    if raw.contains('*') {
+        return Err(explain("wildcards are not allowed; list each origin"));
+    }
+    let (scheme, rest) = raw.split_once("://").ok_or_else(|| explain("no scheme"))?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return Err(explain("the scheme must be http or https"));
+    }
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    if rest.is_empty() || rest.contains(['/', '?', '#', '@', ' ']) {
+        return Err(explain("only a host and a port may follow the scheme"));
+    }
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((h, _)) if !h.ends_with(']') && h.contains(':') => (rest, None), // bare IPv6, no port
+        Some((h, p)) => (h, Some(p.parse::<u16>().map_err(|_| explain("the port is not a number from 0 to 65535"))?)),
+        None => (rest, None),
+    };
+    if host.is_empty() {
+        return Err(explain("the host is empty"));
+    }
+    let host = host.to_ascii_lowercase();
+    let default_port = if scheme == "http" { 80 } else { 443 };
+    Ok(match port {
+        Some(p) if p != default_port => format!("{scheme}://{host}:{p}"),
+        _ => format!("{scheme}://{host}"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$3Q1tWxHnJ1n8CpV4Z7oJ6qN8hY6m4b5oV4xg1b6d2wM";
+
+    fn assets_config(extra: &str) -> String {
+        format!(
+            "listen = \"127.0.0.1:4503\"\npublic_origin = \"http://127.0.0.1:4503\"\nroles = [\"assets\"]\ndata_dir = \"data\"\n{extra}"
+        )
+    }
+
+    fn problem_key(text: &str) -> String {
+        match Settings::parse(text, Path::new("/srv")) {
+            Err(Problem::Key { key, .. }) => key,
+            Err(Problem::Syntax(m)) => format!("syntax: {m}"),
+            Ok(_) => "accepted".into(),
+        }
+    }
+
+    #[test]
+    fn a_complete_assets_config_is_accepted() {
+        let text = assets_config(&format!(
+            "[cors]\nallowed_origins = [\"http://localhost:4502/\"]\n[[users]]\nname = \"ksaner\"\npassword_hash = \"{HASH}\"\ngroups = [\"authors\"]\n"
+        ));
+        let s = Settings::parse(&text, Path::new("/srv")).unwrap();
+        assert_eq!(s.allowed_origins, ["http://localhost:4502"]);
+        assert_eq!(s.data_dir, Path::new("/srv/data"));
+        assert_eq!(s.user("ksaner").unwrap().groups, ["authors"]);
+        assert!(s.has_role(Role::Assets) && !s.has_role(Role::Sites));
+    }
+
+    #[test]
+    fn each_bad_key_is_named() {
+        assert_eq!(problem_key(&assets_config("").replace("127.0.0.1:4503\"\npublic", "nowhere\"\npublic")), "listen");
+        assert_eq!(problem_key(&assets_config("[cors]\nallowed_origins = [\"*\"]")), "cors.allowed_origins[0]");
+        assert_eq!(problem_key(&assets_config("[cors]\nallowed_origins = [\"http://a.example/path\"]")), "cors.allowed_origins[0]");
+        assert_eq!(
+            problem_key(&assets_config("[[users]]\nname = \"a\"\npassword_hash = \"plaintext\"")),
+            "users[0].password_hash"
+        );
+        assert_eq!(
+            problem_key(&assets_config(&format!("[[users]]\nname = \"a\"\npassword_hash = \"{HASH}\"\ngroups = [\"autors\"]"))),
+            "users[0].groups"
+        );
+        assert_eq!(problem_key(&assets_config("[limits]\nmax_upload_bytes = 0")), "limits.max_upload_bytes");
+        assert_eq!(problem_key(&assets_config("[sites]\nremote_dam_url = \"http://x\"")), "sites");
+        let sites = assets_config("").replace("[\"assets\"]", "[\"sites\"]");
+        assert_eq!(problem_key(&sites), "sites.remote_dam_url");
+    }
+
+    #[test]
+    fn syntax_and_unknown_keys_are_reported_with_their_name() {
+        let msg = problem_key(&assets_config("lisen = 1"));
+        assert!(msg.starts_with("syntax:") && msg.contains("lisen"), "{msg}");
+        let msg = problem_key("listen = \"127.0.0.1:1\"");
+        assert!(msg.contains("public_origin"), "{msg}");
+    }
+
+    #[test]
+    fn origins_are_normalised_exactly() {
+        assert_eq!(parse_origin("HTTP://LocalHost:4502/").unwrap(), "http://localhost:4502");
+        assert_eq!(parse_origin("https://a.example:443").unwrap(), "https://a.example");
+        assert_eq!(parse_origin("http://[::1]:8080").unwrap(), "http://[::1]:8080");
+        assert!(parse_origin("ftp://a.example").is_err());
+        assert!(parse_origin("http://a.example:99999").is_err());
+        assert!(parse_origin("http://user@a.example").is_err());
+        assert!(parse_origin("a.example").is_err());
+    }
+}

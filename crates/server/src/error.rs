@@ -1,0 +1,130 @@
+//! One error type for every handler. The client gets a status and a safe message;
+//! the full error travels in the response's extensions to [`log_errors`], which logs
+//! it once.
+
+use std::sync::Arc;
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use tessera_model::{ErrorBody, ErrorDetail};
+use tessera_repo::RepoError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// A refusal the client can act on.
+    #[error("{message}")]
+    Refused { status: StatusCode, code: &'static str, message: String },
+    #[error(transparent)]
+    Repo(#[from] RepoError),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn refused(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        AppError::Refused { status, code, message: message.into() }
+    }
+
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::refused(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    pub fn unauthenticated() -> Self {
+        Self::refused(StatusCode::UNAUTHORIZED, "not_logged_in", "Log in to see this.")
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::refused(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        use RepoError as R;
+        match self {
+            AppError::Refused { status, code, .. } => (*status, code),
+            AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            AppError::Repo(e) => match e {
+                R::NotFound(_) | R::NoSuchRendition(_) => (StatusCode::NOT_FOUND, "not_found"),
+                R::ParentMissing(_) => (StatusCode::NOT_FOUND, "parent_not_found"),
+                R::AlreadyExists(_) => (StatusCode::CONFLICT, "already_exists"),
+                R::BadPath(_) => (StatusCode::BAD_REQUEST, "bad_path"),
+                R::EmptyUpload => (StatusCode::BAD_REQUEST, "empty_upload"),
+                R::TooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+                R::TypeMismatch { .. } => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "type_mismatch"),
+                R::UnsupportedType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_type"),
+                R::TooManyPixels { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "too_many_pixels"),
+                R::UndecodableImage(_) => (StatusCode::UNPROCESSABLE_ENTITY, "undecodable_image"),
+                R::UploadInterrupted(_) => (StatusCode::BAD_REQUEST, "upload_interrupted"),
+                R::Io { .. } | R::Database(_) | R::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            },
+        }
+    }
+}
+
+/// The full error, for the logging middleware only; never serialised.
+#[derive(Clone)]
+struct LoggedError(Arc<String>);
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        let message = if status.is_server_error() {
+            "Something went wrong on the server. Try again; if it keeps failing, tell an administrator.".to_owned()
+        } else {
+            self.to_string()
+        };
+        let body = ErrorBody { error: ErrorDetail { code: code.to_owned(), message } };
+        let mut response = (status, Json(body)).into_response();
+        response.extensions_mut().insert(LoggedError(Arc::new(error_chain(&self))));
+        response
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        cur = s.source();
+    }
+    out
+}
+
+/// Logs each error response once, with its full cause.
+pub async fn log_errors(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    if let Some(LoggedError(full)) = response.extensions().get::<LoggedError>() {
+        let status = response.status();
+        if status.is_server_error() {
+            tracing::error!(%method, %path, %status, error = %full, "request failed");
+        } else {
+            tracing::info!(%method, %path, %status, error = %full, "request refused");
+        }
+    }
+    response
+}
+
+impl From<JsonRejection> for AppError {
+    fn from(r: JsonRejection) -> Self {
+        let status = r.status();
+        AppError::refused(status, "bad_json", r.body_text())
+    }
+}
+
+impl From<PathRejection> for AppError {
+    fn from(r: PathRejection) -> Self {
+        AppError::bad_request("bad_path", r.body_text())
+    }
+}
+
+impl From<QueryRejection> for AppError {
+    fn from(r: QueryRejection) -> Self {
+        AppError::bad_request("bad_query", r.body_text())
+    }
+}

@@ -1,0 +1,192 @@
+//! The DAM: folders, asset uploads and metadata, rendition delivery.
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use futures_util::TryStreamExt;
+use serde::Deserialize;
+use tessera_model::mime::kind_of_mime;
+use tessera_model::{api_url, AssetDto, CreateFolder, DamPath, FolderDto, FolderListing, RenditionLink};
+use tessera_repo::{AssetRecord, FolderRecord, Upload};
+use tokio_util::io::{ReaderStream, StreamReader};
+
+use crate::auth::{authorize, Action, Principal};
+use crate::error::AppError;
+use crate::extract::{parse_dam_path, ApiDamPath, ApiJson, ApiQuery};
+use crate::state::AppState;
+
+pub fn folder_dto(f: FolderRecord) -> FolderDto {
+    FolderDto { name: f.path.name().to_owned(), path: f.path, title: f.title }
+}
+
+pub fn asset_dto(a: AssetRecord) -> AssetDto {
+    let renditions = a
+        .renditions
+        .iter()
+        .map(|r| RenditionLink { name: r.name.clone(), href: api_url(&format!("renditions/{}", r.name), &a.path) })
+        .collect();
+    AssetDto {
+        name: a.path.name().to_owned(),
+        kind: kind_of_mime(&a.mime),
+        path: a.path,
+        title: a.title,
+        mime: a.mime,
+        size: a.size,
+        width: a.width,
+        height: a.height,
+        renditions,
+    }
+}
+
+pub async fn list_folder(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiDamPath(path): ApiDamPath,
+) -> Result<Json<FolderListing>, AppError> {
+    authorize(&principal, Action::Read, &path)?;
+    let (folder, folders, assets) = state.repo.list(&path).await?;
+    Ok(Json(FolderListing {
+        folder: folder_dto(folder),
+        folders: folders.into_iter().map(folder_dto).collect(),
+        assets: assets.into_iter().map(asset_dto).collect(),
+    }))
+}
+
+pub async fn create_folder(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiDamPath(path): ApiDamPath,
+    ApiJson(body): ApiJson<CreateFolder>,
+) -> Result<(StatusCode, Json<FolderDto>), AppError> {
+    authorize(&principal, Action::Write, &path)?;
+    let title = body.title.filter(|t| !t.trim().is_empty());
+    if title.as_ref().is_some_and(|t| t.len() > 1024) {
+        return Err(AppError::bad_request("bad_title", "The title is longer than 1024 bytes."));
+    }
+    let folder = state.repo.create_folder(&path, title).await?;
+    Ok((StatusCode::CREATED, Json(folder_dto(folder))))
+}
+
+pub async fn asset(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiDamPath(path): ApiDamPath,
+) -> Result<Json<AssetDto>, AppError> {
+    authorize(&principal, Action::Read, &path)?;
+    Ok(Json(asset_dto(state.repo.asset(&path).await?)))
+}
+
+#[derive(Deserialize)]
+pub struct UploadQuery {
+    title: Option<String>,
+}
+
+/// `PUT /api/assets/content/dam/<folder>/<name>?title=...` with the file as the raw
+/// body and its type in `Content-Type`. The body is streamed to disk, never buffered.
+pub async fn upload(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiDamPath(path): ApiDamPath,
+    ApiQuery(query): ApiQuery<UploadQuery>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<AssetDto>), AppError> {
+    let user = authorize(&principal, Action::Write, &path)?;
+    let declared = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| {
+            AppError::refused(StatusCode::UNSUPPORTED_MEDIA_TYPE, "missing_content_type", "Declare the file's type in Content-Type.")
+        })?;
+    let limit = state.settings.limits.max_bytes;
+    let declared_len = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared_len.is_some_and(|n| n > limit) {
+        return Err(tessera_repo::RepoError::TooLarge { limit }.into());
+    }
+    if query.title.as_ref().is_some_and(|t| t.len() > 1024) {
+        return Err(AppError::bad_request("bad_title", "The title is longer than 1024 bytes."));
+    }
+    let upload = Upload { path, title: query.title, declared_mime: declared.to_owned(), user: user.name.clone() };
+    let reader = StreamReader::new(body.into_data_stream().map_err(std::io::Error::other));
+    let asset = state.repo.upload(upload, reader).await?;
+    tracing::info!(path = %asset.path, size = asset.size, "asset uploaded");
+    Ok((StatusCode::CREATED, Json(asset_dto(asset))))
+}
+
+/// `GET /api/renditions/<name>/content/dam/...`: the bytes of one rendition.
+pub async fn rendition(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    axum::extract::Path((name, raw)): axum::extract::Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let path = parse_dam_path(&raw)?;
+    authorize(&principal, Action::Read, &path)?;
+    let (rendition, file) = state.repo.rendition(&path, &name).await?;
+    let etag = format!("\"{}\"", rendition.blob);
+    let mut response = if etag_matches(&headers, &etag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let file = tokio::fs::File::open(&file)
+            .await
+            .map_err(|e| AppError::Internal(format!("opening blob {}: {e}", rendition.blob)))?;
+        let mut r = Body::from_stream(ReaderStream::new(file)).into_response();
+        let h = r.headers_mut();
+        h.insert(header::CONTENT_TYPE, header_value(&rendition.mime));
+        h.insert(header::CONTENT_LENGTH, HeaderValue::from(rendition.size));
+        h.insert(header::CONTENT_DISPOSITION, header_value(&content_disposition(&path, &rendition.mime)));
+        if kind_of_mime(&rendition.mime) == tessera_model::AssetKind::Document {
+            // Documents (SVG among them) must never run as a page of this origin.
+            h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));
+        }
+        r
+    };
+    let h = response.headers_mut();
+    h.insert(header::ETAG, header_value(&etag));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    Ok(response)
+}
+
+fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+}
+
+fn header_value(s: &str) -> HeaderValue {
+    HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"))
+}
+
+/// `inline` for images, `attachment` for documents, with an ASCII fallback name and
+/// the exact name percent-encoded (RFC 6266).
+pub fn content_disposition(path: &DamPath, mime: &str) -> String {
+    let disposition = match kind_of_mime(mime) {
+        tessera_model::AssetKind::Image => "inline",
+        tessera_model::AssetKind::Document => "attachment",
+    };
+    let name = path.name();
+    let fallback: String = name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' { c } else { '_' }).collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    format!("{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_disposition_is_safe_for_any_name() {
+        let p = DamPath::parse("/content/dam/r\u{e9}sum\u{e9} \"final\".pdf").unwrap();
+        let cd = content_disposition(&p, "application/pdf");
+        assert_eq!(cd, "attachment; filename=\"r_sum___final_.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%22final%22.pdf");
+        let img = DamPath::parse("/content/dam/a.png").unwrap();
+        assert!(content_disposition(&img, "image/png").starts_with("inline;"));
+    }
+}

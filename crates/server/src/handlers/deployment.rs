@@ -1,0 +1,16 @@
+//! `/api/deployment`: what the editor needs to know about this deployment.
+
+use axum::extract::State;
+use axum::Json;
+use tessera_model::DeploymentInfo;
+
+use crate::state::AppState;
+
+pub async fn info(State(state): State<AppState>) -> Json<DeploymentInfo> {
+    let s = &state.settings;
+    Json(DeploymentInfo {
+        origin: s.public_origin.clone(),
+        roles: s.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+        remote_dam_url: s.remote_dam_url.clone(),
+    })
+}

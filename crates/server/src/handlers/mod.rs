@@ -1,0 +1,6 @@
+//! Request handlers, one module per resource.
+
+pub mod dam;
+pub mod deployment;
+pub mod editor;
+pub mod session;

@@ -1,0 +1,16 @@
+//! `tessera-server`: one deployment of Tessera, a thin HTTP layer over `tessera-repo`.
+//!
+//! Invariant: this crate never touches SQL or the data directory's files itself; it
+//! asks the repository. Every handler makes exactly one call to [`auth::authorize`].
+
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod cors;
+pub mod error;
+pub mod extract;
+pub mod handlers;
+pub mod state;
+
+pub use app::{app, state};
+pub use config::Settings;
