@@ -1,1 +1,18 @@
-//! placeholder
+//! The Tessera page editor, compiled to WebAssembly: a page with an Image component
+//! and a side panel whose Content Finder browses the local and the remote DAM.
+//!
+//! Invariants: no server code here; every request to a deployment goes through
+//! [`api`]; shared state travels by Leptos context ([`state::Editor`]), not props.
+
+pub mod api;
+pub mod components;
+pub mod state;
+
+use wasm_bindgen::prelude::*;
+
+/// Mounts the editor into `root`. Called by `www/editor.js`.
+#[wasm_bindgen(js_name = mountEditor)]
+pub fn mount_editor(root: web_sys::HtmlElement) {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to(root, components::app::App).forget();
+}

@@ -49,29 +49,28 @@ impl OriginPolicy {
     }
 }
 
-/// Runs outside the CORS layer: strips its headers for unlisted origins and refuses
-/// their unsafe requests (a second line behind the CSRF token).
+/// Runs outside the CORS layer: strips its headers unless the request came from a
+/// listed origin, and refuses unsafe requests from other sites' pages (a second line
+/// behind the CSRF token).
 pub async fn guard_origins(State(policy): State<OriginPolicy>, request: Request, next: Next) -> Response {
     let origin = request.headers().get(header::ORIGIN).map(|o| o.as_bytes().to_vec());
-    let Some(origin) = origin else {
-        return next.run(request).await;
-    };
-    let trusted = policy.is_listed(&origin) || policy.is_own(&origin);
-    let is_preflight = request.method() == Method::OPTIONS;
-    if !trusted && !is_preflight && !matches!(*request.method(), Method::GET | Method::HEAD) {
+    let listed = origin.as_deref().is_some_and(|o| policy.is_listed(o));
+    let foreign = origin.as_deref().is_some_and(|o| !listed && !policy.is_own(o));
+    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if foreign && !safe {
         return AppError::forbidden("Requests from this origin are not allowed.").into_response();
     }
     let mut response = next.run(request).await;
-    if !policy.is_listed(&origin) {
-        let cors_headers: Vec<HeaderName> = response
-            .headers()
-            .keys()
-            .filter(|name| name.as_str().starts_with("access-control-"))
-            .cloned()
-            .collect();
-        for name in cors_headers {
-            response.headers_mut().remove(name);
-        }
+    if !listed {
+        strip_cors_headers(&mut response);
     }
     response
+}
+
+fn strip_cors_headers(response: &mut Response) {
+    let names: Vec<HeaderName> =
+        response.headers().keys().filter(|name| name.as_str().starts_with("access-control-")).cloned().collect();
+    for name in names {
+        response.headers_mut().remove(name);
+    }
 }

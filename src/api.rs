@@ -1,0 +1,138 @@
+//! The one typed client of the deployments' HTTP API. Every call carries credentials,
+//! so the `login-token` cookie goes along on cross-site calls to the remote DAM.
+
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tessera_model::{api_url, DamPath, DeploymentInfo, ErrorBody, FolderListing, LoginRequest, Me, CSRF_HEADER};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, Request, RequestCredentials, RequestInit, RequestMode, Response};
+
+/// Why a call failed, phrased for the person using the editor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// The deployment answered with an error body.
+    Refused { status: u16, code: String, message: String },
+    /// No answer could be read: the deployment is down, or its CORS allow-list does
+    /// not include this site.
+    Unreachable { base: String },
+    /// The answer was not what this editor understands.
+    Unexpected(String),
+}
+
+impl ApiError {
+    pub fn is_unauthenticated(&self) -> bool {
+        matches!(self, ApiError::Refused { status: 401, .. })
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::Refused { message, .. } => f.write_str(message),
+            ApiError::Unreachable { base } => write!(
+                f,
+                "Cannot reach {}. Check that it is running and that it allows this site; then try again.",
+                if base.is_empty() { "this deployment" } else { base }
+            ),
+            ApiError::Unexpected(what) => write!(f, "The server sent an answer this editor does not understand ({what})."),
+        }
+    }
+}
+
+/// One deployment's API, at `base` (empty for this page's own origin).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Client {
+    base: String,
+}
+
+impl Client {
+    pub fn new(base: impl Into<String>) -> Self {
+        Client { base: base.into().trim_end_matches('/').to_owned() }
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// An absolute URL for a path the API returned (rendition links).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn deployment(&self) -> Result<DeploymentInfo, ApiError> {
+        self.call("GET", "/api/deployment", None::<&()>, None).await
+    }
+
+    pub async fn me(&self) -> Result<Me, ApiError> {
+        self.call("GET", "/api/me", None::<&()>, None).await
+    }
+
+    pub async fn login(&self, user: &str, password: &str) -> Result<Me, ApiError> {
+        let body = LoginRequest { user: user.to_owned(), password: password.to_owned() };
+        self.call("POST", "/api/login", Some(&body), None).await
+    }
+
+    pub async fn logout(&self, me: &Me) -> Result<(), ApiError> {
+        self.call_raw("POST", "/api/logout", None::<&()>, Some(&me.csrf_token)).await.map(drop)
+    }
+
+    pub async fn list_folder(&self, path: &DamPath) -> Result<FolderListing, ApiError> {
+        self.call("GET", &api_url("folders", path), None::<&()>, None).await
+    }
+
+    async fn call<T: DeserializeOwned, B: Serialize>(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&B>,
+        csrf: Option<&str>,
+    ) -> Result<T, ApiError> {
+        let text = self.call_raw(method, path, body, csrf).await?;
+        serde_json::from_str(&text).map_err(|e| ApiError::Unexpected(e.to_string()))
+    }
+
+    async fn call_raw<B: Serialize>(&self, method: &str, path: &str, body: Option<&B>, csrf: Option<&str>) -> Result<String, ApiError> {
+        let unreachable = |_: JsValue| ApiError::Unreachable { base: self.base.clone() };
+        let init = RequestInit::new();
+        init.set_method(method);
+        init.set_mode(RequestMode::Cors);
+        init.set_credentials(RequestCredentials::Include);
+        let headers = Headers::new().map_err(unreachable)?;
+        headers.set("accept", "application/json").map_err(unreachable)?;
+        if let Some(body) = body {
+            let json = serde_json::to_string(body).map_err(|e| ApiError::Unexpected(e.to_string()))?;
+            headers.set("content-type", "application/json").map_err(unreachable)?;
+            init.set_body(&JsValue::from_str(&json));
+        }
+        if let Some(token) = csrf {
+            headers.set(CSRF_HEADER, token).map_err(unreachable)?;
+        }
+        init.set_headers(&headers);
+        let request = Request::new_with_str_and_init(&self.url(path), &init).map_err(unreachable)?;
+        let window = web_sys::window().ok_or_else(|| ApiError::Unexpected("no window".into()))?;
+        let response: Response = JsFuture::from(window.fetch_with_request(&request))
+            .await
+            .map_err(unreachable)?
+            .dyn_into()
+            .map_err(|_| ApiError::Unexpected("not a response".into()))?;
+        let text = JsFuture::from(response.text().map_err(unreachable)?)
+            .await
+            .map_err(unreachable)?
+            .as_string()
+            .unwrap_or_default();
+        if response.ok() {
+            return Ok(text);
+        }
+        Err(match serde_json::from_str::<ErrorBody>(&text) {
+            Ok(b) => ApiError::Refused { status: response.status(), code: b.error.code, message: b.error.message },
+            Err(_) => ApiError::Refused {
+                status: response.status(),
+                code: "http_error".into(),
+                message: format!("The server answered {} {}.", response.status(), response.status_text()),
+            },
+        })
+    }
+}

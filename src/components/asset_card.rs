@@ -1,0 +1,72 @@
+use leptos::ev::{DragEvent, KeyboardEvent};
+use leptos::prelude::*;
+use tessera_model::{AssetDragPayload, AssetDto, AssetKind, ASSET_DRAG_MIME};
+
+use crate::api::Client;
+use crate::components::image_component::place_asset;
+use crate::state::{use_editor, Source};
+
+/// One asset in the Content Finder: drag it onto a component, or press Enter to put
+/// it into the page's Image component.
+#[component]
+pub fn AssetCard(asset: AssetDto, client: Client, source: Source) -> impl IntoView {
+    let editor = use_editor();
+    let payload = AssetDragPayload { repository: client.base().to_owned(), asset: asset.clone() };
+    let json = serde_json::to_string(&payload).unwrap_or_default();
+    let thumbnail = asset.rendition("thumbnail-319").map(|href| client.url(href));
+    let original = asset.rendition("original").map(|href| client.url(href));
+    let badge = document_badge(&asset.mime);
+    let title = asset.title.clone();
+    let label = format!("{} ({})", asset.title, if asset.kind == AssetKind::Image { "image" } else { "document" });
+
+    let on_dragstart = {
+        let json = json.clone();
+        move |ev: DragEvent| {
+            if let Some(dt) = ev.data_transfer() {
+                let _ = dt.set_data(ASSET_DRAG_MIME, &json);
+                if let Some(url) = &original {
+                    let _ = dt.set_data("text/uri-list", url);
+                }
+                dt.set_effect_allowed("copy");
+            }
+        }
+    };
+    let on_keydown = move |ev: KeyboardEvent| {
+        if ev.key() == "Enter" {
+            ev.prevent_default();
+            place_asset(&editor, payload.clone());
+        }
+    };
+
+    view! {
+        <li class="asset">
+            <div
+                class="asset-card"
+                role="button"
+                tabindex="0"
+                draggable="true"
+                aria-label=label
+                data-source=source.label()
+                on:dragstart=on_dragstart
+                on:keydown=on_keydown
+            >
+                {match thumbnail {
+                    Some(src) => view! { <img src=src alt="" loading="lazy" draggable="false" /> }.into_any(),
+                    None => view! { <span class="doc-badge" aria-hidden="true">{badge}</span> }.into_any(),
+                }}
+                <span class="asset-title">{title}</span>
+            </div>
+        </li>
+    }
+}
+
+fn document_badge(mime: &str) -> &'static str {
+    match mime {
+        "application/pdf" => "PDF",
+        m if m.contains("word") => "DOC",
+        m if m.contains("sheet") || m.contains("excel") => "XLS",
+        m if m.contains("presentation") || m.contains("powerpoint") => "PPT",
+        m if m.starts_with("text/") => "TXT",
+        _ => "FILE",
+    }
+}

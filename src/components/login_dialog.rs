@@ -1,0 +1,74 @@
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tessera_model::DamPath;
+
+use crate::state::{use_editor, Source};
+
+/// Asks for a DAM user's name and password and logs in to that DAM.
+#[component]
+pub fn LoginDialog() -> impl IntoView {
+    let editor = use_editor();
+    let user = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+
+    let close = move || {
+        editor.login_for.set(None);
+        password.set(String::new());
+        error.set(None);
+    };
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let Some(source) = editor.login_for.get_untracked() else { return };
+        let repo = editor.repository(source);
+        let Some(client) = repo.client_untracked() else { return };
+        let (name, secret) = (user.get_untracked(), password.get_untracked());
+        busy.set(true);
+        spawn_local(async move {
+            match client.login(&name, &secret).await {
+                Ok(me) => {
+                    repo.session.set(Some(me));
+                    editor.source.set(source);
+                    editor.folder.set(DamPath::root());
+                    close();
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+            busy.set(false);
+        });
+    };
+
+    move || {
+        let source = editor.login_for.get()?;
+        let (title, target) = match source {
+            Source::Remote => ("Log in to Connected Assets", editor.remote.client_untracked()),
+            Source::Local => ("Log in", editor.local.client_untracked()),
+        };
+        let target = target.map(|c| c.base().to_owned()).filter(|b| !b.is_empty());
+        Some(view! {
+            <div class="dialog-backdrop">
+                <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="login-title">
+                    <h2 id="login-title">{title}</h2>
+                    {target.map(|t| view! { <p class="dialog-note">"DAM: " {t}</p> })}
+                    <form on:submit=submit>
+                        <label>
+                            "User name"
+                            <input type="text" name="user" autocomplete="username" required bind:value=user autofocus />
+                        </label>
+                        <label>
+                            "Password"
+                            <input type="password" name="password" autocomplete="current-password" required bind:value=password />
+                        </label>
+                        {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                        <div class="dialog-buttons">
+                            <button type="button" on:click=move |_| close()>"Cancel"</button>
+                            <button type="submit" class="primary" disabled=move || busy.get()>"Log in"</button>
+                        </div>
+                    </form>
+                </div>
+            </div>
+        })
+    }
+}

@@ -1,0 +1,72 @@
+// The walking skeleton's walk: the editor on site A, the remote DAM on site B.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+
+import {
+  ASSETS, DAM_USER, assertNoErrors, imageLoaded, launch, logInToConnectedAssets, openEditor, watchErrors,
+} from "./harness.mjs";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+test("an author logs in to Connected Assets and drags a remote image onto the Image component", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const { page, errors } = await openEditor(context);
+
+  const dialog = await logInToConnectedAssets(page);
+  await dialog.waitFor({ state: "detached" });
+  await page.getByText(`logged in as ${DAM_USER}`).waitFor();
+
+  await page.getByRole("button", { name: "Samples" }).click();
+  const card = page.getByRole("button", { name: "Mountain lake (image)" });
+  assert.equal(await imageLoaded(card.locator("img")), true, "the remote thumbnail loads cross-site with the login-token cookie");
+  assert.equal(await card.getAttribute("data-source"), "Remote");
+  assert.ok(await page.getByRole("button", { name: "Product sheet (document)" }).isVisible());
+
+  const component = page.getByRole("group", { name: "Image component" });
+  await card.dragTo(component);
+  const placed = component.getByRole("img", { name: "Mountain lake" });
+  assert.equal(await imageLoaded(placed), true, "the dropped image shows in the component");
+  assert.ok((await placed.getAttribute("src")).startsWith(`${ASSETS}/api/renditions/`), "it is the remote rendition");
+
+  if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT });
+
+  await page.getByRole("button", { name: "Product sheet (document)" }).dragTo(component);
+  await page.getByRole("status").getByText("is a document, not an image").waitFor();
+  assert.equal(await imageLoaded(component.getByRole("img", { name: "Mountain lake" })), true, "a refused drop keeps the image");
+
+  assertNoErrors(errors);
+  await context.close();
+});
+
+test("a wrong password shows an error in the login dialog and logs nobody in", async () => {
+  const context = await browser.newContext();
+  const { page, errors } = await openEditor(context);
+
+  const dialog = await logInToConnectedAssets(page, DAM_USER, "not the password");
+  const alert = dialog.getByRole("alert");
+  await alert.waitFor();
+  assert.equal(await alert.textContent(), "The user name or password is not correct.");
+  assert.equal(await page.getByText("logged in as").count(), 0);
+
+  await dialog.getByLabel("User name").fill("nobody");
+  await dialog.getByRole("button", { name: "Log in", exact: true }).click();
+  await page.waitForResponse((r) => r.url().endsWith("/api/login"));
+  assert.equal(await alert.textContent(), "The user name or password is not correct.",
+    "an unknown user gets the same message as a wrong password");
+
+  assertNoErrors(errors);
+  await context.close();
+});
+
+test("the error watch catches an uncaught exception, so a broken page cannot pass", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto("about:blank");
+  await page.evaluate(() => setTimeout(() => { throw new Error("deliberate"); }));
+  await page.waitForTimeout(100);
+  assert.throws(() => assertNoErrors(errors), /JavaScript errors/);
+  await context.close();
+});

@@ -1,0 +1,105 @@
+//! Building the editor bundle: cargo for wasm32, then wasm-bindgen as a library.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+
+use crate::{cargo, install, root, run};
+
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const PROFILE: &str = "wasm-release";
+
+/// What a build produced, with the sizes a host page downloads.
+pub struct Bundle {
+    pub dir: PathBuf,
+    pub wasm_bytes: u64,
+    pub js_bytes: u64,
+    pub gzipped_bytes: u64,
+}
+
+/// Builds the editor into `pkg/`: `tessera.js`, `tessera_bg.wasm`, their TypeScript
+/// declarations, gzipped copies for the server, and `package.json` from `pkg.json`.
+pub fn editor() -> anyhow::Result<Bundle> {
+    install::wasm_target()?;
+    check_wasm_bindgen_lock()?;
+    run(cargo().args(["build", "--package", "tessera", "--lib", "--target", WASM_TARGET, "--profile", PROFILE]))?;
+    let input = root().join("target").join(WASM_TARGET).join(PROFILE).join("tessera.wasm");
+    let out = root().join("pkg");
+    fs::create_dir_all(&out)?;
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&input)
+        .out_name("tessera")
+        .web(true)?
+        .typescript(true)
+        .debug(false)
+        .remove_name_section(true)
+        .remove_producers_section(true)
+        .generate(&out)
+        .context("wasm-bindgen failed")?;
+    stamp_package_json(&out)?;
+    let wasm = out.join("tessera_bg.wasm");
+    let js = out.join("tessera.js");
+    let gzipped_bytes = gzip_next_to(&wasm)? + gzip_next_to(&js)?;
+    let bundle = Bundle { dir: out, wasm_bytes: fs::metadata(&wasm)?.len(), js_bytes: fs::metadata(&js)?.len(), gzipped_bytes };
+    eprintln!(
+        "editor bundle in {}: wasm {} KB + js {} KB, {} KB gzipped",
+        bundle.dir.display(),
+        bundle.wasm_bytes / 1024,
+        bundle.js_bytes / 1024,
+        bundle.gzipped_bytes / 1024
+    );
+    Ok(bundle)
+}
+
+/// The JS glue that wasm-bindgen writes only works with the wasm of the same version:
+/// the `wasm-bindgen` crate the editor links and the `wasm-bindgen-cli-support` this
+/// xtask links must be the same version in Cargo.lock.
+fn check_wasm_bindgen_lock() -> anyhow::Result<()> {
+    let lock = fs::read_to_string(root().join("Cargo.lock")).context("reading Cargo.lock")?;
+    let version_of = |name: &str| {
+        let needle = format!("name = \"{name}\"\nversion = \"");
+        lock.find(&needle).map(|at| {
+            let rest = &lock[at + needle.len()..];
+            rest[..rest.find('"').unwrap_or(0)].to_owned()
+        })
+    };
+    match (version_of("wasm-bindgen"), version_of("wasm-bindgen-cli-support")) {
+        (Some(a), Some(b)) if a == b => Ok(()),
+        (a, b) => bail!(
+            "Cargo.lock has wasm-bindgen {a:?} but wasm-bindgen-cli-support {b:?}; pin both to the same version in Cargo.toml"
+        ),
+    }
+}
+
+fn stamp_package_json(out: &Path) -> anyhow::Result<()> {
+    let template = fs::read_to_string(root().join("pkg.json")).context("reading pkg.json")?;
+    let mut manifest: serde_json::Value = serde_json::from_str(&template).context("pkg.json is not JSON")?;
+    manifest["version"] = env!("CARGO_PKG_VERSION").into();
+    fs::write(out.join("package.json"), serde_json::to_string_pretty(&manifest)? + "\n")?;
+    Ok(())
+}
+
+/// Writes `<file>.gz` (served precompressed) and returns its size.
+fn gzip_next_to(file: &Path) -> anyhow::Result<u64> {
+    let bytes = fs::read(file)?;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&bytes)?;
+    let gz = gz.finish()?;
+    let mut name = file.as_os_str().to_owned();
+    name.push(".gz");
+    fs::write(PathBuf::from(name), &gz)?;
+    Ok(gz.len() as u64)
+}
+
+/// `cargo xtask bench`: the figures this project tracks.
+pub fn bench() -> anyhow::Result<()> {
+    let bundle = editor()?;
+    println!("| measure | value |");
+    println!("|---|---|");
+    println!("| editor wasm | {:.1} KB |", bundle.wasm_bytes as f64 / 1024.0);
+    println!("| editor js | {:.1} KB |", bundle.js_bytes as f64 / 1024.0);
+    println!("| editor wasm + js, gzipped | {:.1} KB |", bundle.gzipped_bytes as f64 / 1024.0);
+    Ok(())
+}

@@ -1,0 +1,61 @@
+//! Installing what the build and the tests need, only when it is missing. Nothing
+//! here downloads a browser or a binary of its own: Chromium comes from Debian's
+//! packages, npm packages from the registry with a lockfile.
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{bail, Context};
+
+use crate::build::WASM_TARGET;
+use crate::{root, run};
+
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+pub fn wasm_target() -> anyhow::Result<()> {
+    let out = Command::new("rustup").args(["target", "list", "--installed"]).output().context("running rustup")?;
+    if String::from_utf8_lossy(&out.stdout).lines().any(|l| l.trim() == WASM_TARGET) {
+        return Ok(());
+    }
+    run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+}
+
+/// Debian's chromium and chromium-driver.
+pub fn chromium() -> anyhow::Result<()> {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        return Ok(());
+    }
+    let sudo = |args: &[&str]| {
+        let mut cmd = if is_root() { Command::new(args[0]) } else { Command::new("sudo") };
+        if !is_root() {
+            cmd.arg(args[0]);
+        }
+        cmd.args(&args[1..]).env("DEBIAN_FRONTEND", "noninteractive");
+        cmd
+    };
+    run(&mut sudo(&["apt-get", "update", "-qq"]))?;
+    run(&mut sudo(&["apt-get", "install", "-y", "-qq", "chromium", "chromium-driver"]))?;
+    if !Path::new(CHROMIUM).exists() {
+        bail!("apt-get installed chromium, but {CHROMIUM} is not there");
+    }
+    Ok(())
+}
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// The end-to-end suite's npm packages, exactly as its lockfile says.
+pub fn e2e_packages() -> anyhow::Result<()> {
+    let dir = root().join("tests").join("e2e");
+    let installed = dir.join("node_modules").join(".package-lock.json");
+    let fresh = match (std::fs::metadata(&installed), std::fs::metadata(dir.join("package-lock.json"))) {
+        (Ok(i), Ok(l)) => i.modified()? >= l.modified()?,
+        _ => false,
+    };
+    if fresh {
+        return Ok(());
+    }
+    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir))
+}
