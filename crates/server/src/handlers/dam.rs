@@ -183,9 +183,9 @@ mod tests {
 
     #[test]
     fn content_disposition_is_safe_for_any_name() {
-        let p = DamPath::parse("/content/dam/r\u{e9}sum\u{e9} \"final\".pdf").unwrap();
+        let p = DamPath::parse("/content/dam/r\u{e9}sum\u{e9}; final's.pdf").unwrap();
         let cd = content_disposition(&p, "application/pdf");
-        assert_eq!(cd, "attachment; filename=\"r_sum___final_.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%22final%22.pdf");
+        assert_eq!(cd, "attachment; filename=\"r_sum_;_final's.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9%3B%20final%27s.pdf");
         let img = DamPath::parse("/content/dam/a.png").unwrap();
         assert!(content_disposition(&img, "image/png").starts_with("inline;"));
     }

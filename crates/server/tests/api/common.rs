@@ -1,0 +1,173 @@
+//! An in-process deployment for the API tests: a real data directory with SQLite and
+//! blobs on disk, the real router, requests sent with `tower::ServiceExt::oneshot`.
+
+#![allow(dead_code)]
+
+use axum::body::{Body, Bytes};
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use tempfile::TempDir;
+use tessera_repo::Repo;
+use tessera_server::{app, auth, state, Settings};
+use tower::ServiceExt;
+
+pub const EDITOR_ORIGIN: &str = "http://localhost:4502";
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub struct TestApp {
+    pub router: Router,
+    pub repo: Repo,
+    pub dir: TempDir,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", String::from_utf8_lossy(&self.body)))
+    }
+
+    pub fn error_code(&self) -> String {
+        self.json()["error"]["code"].as_str().unwrap_or_default().to_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// A logged-in session: the cookie and the CSRF token.
+pub struct Login {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+impl TestApp {
+    /// An Assets deployment whose allow-list holds the editor's origin, with an
+    /// author, a dam-user and an administrator.
+    pub fn assets() -> TestApp {
+        Self::with_limits("")
+    }
+
+    pub fn with_limits(limits: &str) -> TestApp {
+        let dir = TempDir::new().unwrap();
+        let hash = auth::hash_password(PASSWORD).unwrap();
+        let users: String = [("ksaner", "authors"), ("viewer", "dam-users"), ("admin", "administrators")]
+            .iter()
+            .map(|(n, g)| format!("[[users]]\nname = \"{n}\"\npassword_hash = \"{hash}\"\ngroups = [\"{g}\"]\n"))
+            .collect();
+        let text = format!(
+            "listen = \"127.0.0.1:0\"\npublic_origin = \"http://127.0.0.1:4503\"\nroles = [\"assets\"]\ndata_dir = \"data\"\n\
+             [cors]\nallowed_origins = [\"{EDITOR_ORIGIN}\"]\n{limits}\n{users}"
+        );
+        let settings = Settings::parse(&text, dir.path()).unwrap_or_else(|e| panic!("{e:?}"));
+        let state = state(settings).unwrap();
+        let repo = state.repo.clone();
+        TestApp { router: app(state), repo, dir }
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let (parts, body) = response.into_parts();
+        let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+        Reply { status: parts.status, headers: parts.headers, body }
+    }
+
+    pub async fn login(&self, user: &str) -> Login {
+        let reply = self.send(login_request(user, PASSWORD)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+        let cookie = reply.header("set-cookie").unwrap().split(';').next().unwrap().to_owned();
+        Login { cookie, csrf: reply.json()["csrf_token"].as_str().unwrap().to_owned() }
+    }
+
+    pub async fn get(&self, uri: &str, login: Option<&Login>) -> Reply {
+        let mut req = Request::get(uri);
+        if let Some(l) = login {
+            req = req.header(header::COOKIE, &l.cookie);
+        }
+        self.send(req.body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn create_folder(&self, path: &str, login: &Login) -> Reply {
+        self.send(
+            authed(Method::POST, &format!("/api/folders{path}"), login)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{\"title\":null}"))
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn upload(&self, path: &str, mime: &str, bytes: Vec<u8>, login: &Login) -> Reply {
+        self.upload_body(path, mime, Body::from(bytes), login).await
+    }
+
+    pub async fn upload_body(&self, path: &str, mime: &str, body: Body, login: &Login) -> Reply {
+        self.send(authed(Method::PUT, &format!("/api/assets{path}"), login).header(header::CONTENT_TYPE, mime).body(body).unwrap())
+            .await
+    }
+
+    /// Asserts that the data directory holds no trace of an upload: no temporary
+    /// files and exactly `blobs` stored blobs.
+    pub fn assert_nothing_left(&self, blobs: usize) {
+        assert_eq!(self.repo.blobs().temp_files(), 0, "temporary files left behind");
+        assert_eq!(self.repo.blobs().stored_blobs(), blobs, "unexpected stored blobs");
+    }
+}
+
+pub fn login_request(user: &str, password: &str) -> Request<Body> {
+    Request::post("/api/login")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(serde_json::json!({ "user": user, "password": password }).to_string()))
+        .unwrap()
+}
+
+pub fn authed(method: Method, uri: &str, login: &Login) -> axum::http::request::Builder {
+    Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::COOKIE, &login.cookie)
+        .header("x-csrf-token", &login.csrf)
+}
+
+pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
+    let mut out = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Jpeg).unwrap();
+    out
+}
+
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    let img = image::RgbaImage::from_fn(width, height, |x, _| image::Rgba([200, 10, (x % 256) as u8, 255]));
+    let mut out = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
+    out
+}
+
+/// A JPEG whose EXIF says "rotate 90° clockwise to display" (orientation 6).
+pub fn jpeg_with_orientation_6(width: u32, height: u32) -> Vec<u8> {
+    let plain = jpeg(width, height);
+    let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec(); // big-endian TIFF header, IFD at 8
+    tiff.extend_from_slice(&[0, 1]); // one entry
+    tiff.extend_from_slice(&[0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0]); // Orientation, SHORT, 1, value 6
+    tiff.extend_from_slice(&[0, 0, 0, 0]); // no next IFD
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend_from_slice(&tiff);
+    let len = (app1.len() + 2) as u16;
+    let mut out = plain[..2].to_vec(); // SOI
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&plain[2..]);
+    out
+}
+
+pub fn decode_dimensions(bytes: &[u8]) -> (u32, u32) {
+    let img = image::load_from_memory(bytes).unwrap();
+    (img.width(), img.height())
+}

@@ -1,0 +1,7 @@
+//! The HTTP API, tested in process against a real data directory.
+
+mod cli;
+mod common;
+mod cors;
+mod session;
+mod upload;

@@ -1,0 +1,201 @@
+use axum::body::{Body, Bytes};
+use axum::http::StatusCode;
+use futures_util::stream;
+
+use crate::common::*;
+
+async fn author_with_folder(app: &TestApp) -> Login {
+    let login = app.login("ksaner").await;
+    assert_eq!(app.create_folder("/content/dam/photos", &login).await.status, StatusCode::CREATED);
+    login
+}
+
+#[tokio::test]
+async fn an_uploaded_image_is_listed_with_a_319_pixel_thumbnail() {
+    let app = TestApp::assets();
+    let login = author_with_folder(&app).await;
+    let reply = app.upload("/content/dam/photos/wide.jpg?title=Wide%20shot", "image/jpeg", jpeg(1000, 500), &login).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+    let asset = reply.json();
+    assert_eq!(asset["title"], "Wide shot");
+    assert_eq!(asset["kind"], "image");
+    assert_eq!((asset["width"].as_u64(), asset["height"].as_u64()), (Some(1000), Some(500)));
+
+    let listing = app.get("/api/folders/content/dam/photos", Some(&login)).await.json();
+    assert_eq!(listing["assets"][0]["path"], "/content/dam/photos/wide.jpg");
+    let thumb_href = listing["assets"][0]["renditions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "thumbnail-319")
+        .unwrap()["href"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let thumb = app.get(&thumb_href, Some(&login)).await;
+    assert_eq!(thumb.status, StatusCode::OK);
+    assert_eq!(thumb.header("content-type"), Some("image/png"));
+    assert_eq!(decode_dimensions(&thumb.body), (319, 160));
+
+    let etag = thumb.header("etag").unwrap().to_owned();
+    let again = app
+        .send(
+            axum::http::Request::get(&thumb_href)
+                .header("cookie", &login.cookie)
+                .header("if-none-match", &etag)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+}
+
+#[tokio::test]
+async fn the_thumbnail_is_turned_upright_by_the_exif_orientation() {
+    let app = TestApp::assets();
+    let login = author_with_folder(&app).await;
+    let reply = app.upload("/content/dam/photos/turned.jpg", "image/jpeg", jpeg_with_orientation_6(300, 120), &login).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+    assert_eq!((reply.json()["width"].as_u64(), reply.json()["height"].as_u64()), (Some(120), Some(300)));
+    let thumb = app.get("/api/renditions/thumbnail-319/content/dam/photos/turned.jpg", Some(&login)).await;
+    assert_eq!(decode_dimensions(&thumb.body), (120, 300));
+}
+
+#[tokio::test]
+async fn identical_content_is_stored_once() {
+    let app = TestApp::assets();
+    let login = author_with_folder(&app).await;
+    let bytes = jpeg(40, 30);
+    assert_eq!(app.upload("/content/dam/photos/a.jpg", "image/jpeg", bytes.clone(), &login).await.status, StatusCode::CREATED);
+    assert_eq!(app.upload("/content/dam/photos/b.jpg", "image/jpeg", bytes, &login).await.status, StatusCode::CREATED);
+    // One original JPEG and one PNG thumbnail, shared by both assets.
+    app.assert_nothing_left(2);
+    // A small PNG's thumbnail is the very same PNG, so it is stored once too.
+    assert_eq!(app.upload("/content/dam/photos/c.png", "image/png", png(40, 30), &login).await.status, StatusCode::CREATED);
+    app.assert_nothing_left(3);
+}
+
+#[tokio::test]
+async fn a_pdf_is_a_document_served_as_an_attachment() {
+    let app = TestApp::assets();
+    let login = author_with_folder(&app).await;
+    let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".to_vec();
+    let reply = app.upload("/content/dam/photos/sheet.pdf", "application/pdf", pdf.clone(), &login).await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    assert_eq!(reply.json()["kind"], "document");
+    let original = app.get("/api/renditions/original/content/dam/photos/sheet.pdf", Some(&login)).await;
+    assert_eq!(original.body, Bytes::from(pdf));
+    assert!(original.header("content-disposition").unwrap().starts_with("attachment;"));
+    assert_eq!(original.header("content-security-policy"), Some("default-src 'none'; sandbox"));
+}
+
+#[tokio::test]
+async fn bytes_that_are_not_what_they_claim_are_refused_and_leave_nothing() {
+    let app = TestApp::assets();
+    let login = author_with_folder(&app).await;
+    let cases = [
+        ("/content/dam/photos/x.jpg", "image/jpeg", png(10, 10), StatusCode::UNSUPPORTED_MEDIA_TYPE, "type_mismatch"),
+        ("/content/dam/photos/x.png", "image/png", b"<html><script>alert(1)</script>".to_vec(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "type_mismatch"),
+        ("/content/dam/photos/x.bin", "application/octet-stream", vec![0, 1, 2, 3], StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_type"),
+        ("/content/dam/photos/x.svg", "image/svg+xml", b"\xff\xd8\xff\xe0 not svg".to_vec(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "type_mismatch"),
+        ("/content/dam/photos/empty.jpg", "image/jpeg", Vec::new(), StatusCode::BAD_REQUEST, "empty_upload"),
+        ("/content/dam/photos/broken.jpg", "image/jpeg", vec![0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3], StatusCode::UNPROCESSABLE_ENTITY, "undecodable_image"),
+        ("/content/dam/nowhere/x.jpg", "image/jpeg", jpeg(8, 8), StatusCode::NOT_FOUND, "parent_not_found"),
+    ];
+    for (path, mime, bytes, status, code) in cases {
+        let reply = app.upload(path, mime, bytes, &login).await;
+        assert_eq!((reply.status, reply.error_code().as_str()), (status, code), "{path}");
+        assert!(!reply.json()["error"]["message"].as_str().unwrap().is_empty());
+    }
+    app.assert_nothing_left(0);
+    let listing = app.get("/api/folders/content/dam/photos", Some(&login)).await.json();
+    assert_eq!(listing["assets"].as_array().unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn paths_that_try_to_leave_the_dam_are_refused() {
+    let app = TestApp::assets();
+    let login = author_with_folder(&app).await;
+    let long = "a".repeat(300);
+    let paths = [
+        "/content/dam/photos/../../../etc/passwd".to_owned(),
+        "/content/dam/photos/%2e%2e/%2e%2e/x.jpg".to_owned(),
+        "/content/dam/photos/..%2F..%2Fx.jpg".to_owned(),
+        "/content/dam/photos/%252e%252e/x.jpg".to_owned(),
+        "/content/dam/photos/a%5C..%5Cb.jpg".to_owned(),
+        "/content/dam/photos/a%00.jpg".to_owned(),
+        format!("/content/dam/photos/{long}.jpg"),
+        "/etc/passwd".to_owned(),
+        "/content/damage/x.jpg".to_owned(),
+    ];
+    for path in &paths {
+        let reply = app.upload(path, "image/jpeg", jpeg(8, 8), &login).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{path}: {:?}", reply.body);
+        assert_eq!(reply.error_code(), "bad_path", "{path}");
+    }
+    app.assert_nothing_left(0);
+    let root = app.get("/api/folders/content/dam", Some(&login)).await.json();
+    assert_eq!(root["folders"].as_array().unwrap().len(), 1, "only the photos folder exists");
+}
+
+#[tokio::test]
+async fn an_upload_over_the_limit_is_refused_while_streaming() {
+    let app = TestApp::with_limits("[limits]\nmax_upload_bytes = 100000\n");
+    let login = author_with_folder(&app).await;
+    // No Content-Length: the limit must be enforced on the bytes as they arrive.
+    let chunks = (0..50).map(|_| Ok::<_, std::io::Error>(Bytes::from(vec![0xAB; 10_000])));
+    let reply = app.upload_body("/content/dam/photos/big.jpg", "image/jpeg", Body::from_stream(stream::iter(chunks)), &login).await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(reply.error_code(), "too_large");
+    app.assert_nothing_left(0);
+
+    // A declared Content-Length over the limit is refused before reading anything.
+    let declared = app
+        .send(
+            authed(axum::http::Method::PUT, "/api/assets/content/dam/photos/big.jpg", &login)
+                .header("content-type", "image/jpeg")
+                .header("content-length", "100001")
+                .body(Body::from(vec![0u8; 100_001]))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(declared.status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn a_client_that_disconnects_mid_upload_leaves_nothing_behind() {
+    let app = TestApp::assets();
+    let login = author_with_folder(&app).await;
+    let head = jpeg(64, 64)[..200].to_vec();
+    let chunks = vec![Ok(Bytes::from(head)), Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "client went away"))];
+    let reply = app.upload_body("/content/dam/photos/cut.jpg", "image/jpeg", Body::from_stream(stream::iter(chunks)), &login).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reply.error_code(), "upload_interrupted");
+    app.assert_nothing_left(0);
+    assert_eq!(app.get("/api/assets/content/dam/photos/cut.jpg", Some(&login)).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn an_existing_name_is_a_conflict_not_an_overwrite() {
+    let app = TestApp::assets();
+    let login = author_with_folder(&app).await;
+    assert_eq!(app.upload("/content/dam/photos/a.jpg", "image/jpeg", jpeg(4, 4), &login).await.status, StatusCode::CREATED);
+    let again = app.upload("/content/dam/photos/a.jpg", "image/jpeg", jpeg(5, 5), &login).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    let folder_clash = app.create_folder("/content/dam/photos/a.jpg", &login).await;
+    assert_eq!(folder_clash.status, StatusCode::CONFLICT);
+    let asset = app.get("/api/assets/content/dam/photos/a.jpg", Some(&login)).await.json();
+    assert_eq!(asset["width"], 4);
+    app.assert_nothing_left(2);
+}
+
+#[tokio::test]
+async fn an_image_over_the_pixel_limit_is_refused_before_decoding() {
+    let app = TestApp::with_limits("[limits]\nmax_image_pixels = 5000\n");
+    let login = author_with_folder(&app).await;
+    let reply = app.upload("/content/dam/photos/bomb.jpg", "image/jpeg", jpeg(100, 100), &login).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.error_code(), "too_many_pixels");
+    assert!(reply.json()["error"]["message"].as_str().unwrap().contains("10000 pixels"));
+    app.assert_nothing_left(0);
+}
