@@ -1,13 +1,16 @@
 //! `cargo xtask test`: install what is missing, then every suite in order. Each suite
 //! really runs; a suite that cannot start is a failure, not a skip.
 
+use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::Instant;
+
+use anyhow::{bail, Context};
 
 use crate::deploy::{self, Ports, DEMO_USERS};
 use crate::install::{self, CHROMEDRIVER, CHROMIUM};
-use crate::{build, cargo, root, run};
+use crate::{build, cargo, root};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Suite {
@@ -26,30 +29,83 @@ pub fn run_suites(only: &[Suite]) -> anyhow::Result<()> {
     install::chromium()?;
     install::e2e_packages()?;
 
+    let mut tally = Vec::new();
     if wanted(Suite::Native) {
         section("cargo test (native crates)");
-        run(cargo().args(["test"]))?;
+        tally.push(("cargo test", run_counting(cargo().arg("test"))?));
     }
     if wanted(Suite::Browser) {
         section("wasm-bindgen-test in headless Chromium");
-        browser_tests()?;
+        tally.push(("wasm-bindgen-test", browser_tests()?));
     }
     if wanted(Suite::E2e) {
         section("end to end: two deployments on two sites, Playwright and Chromium");
-        end_to_end()?;
+        tally.push(("playwright e2e", end_to_end()?));
     }
 
-    eprintln!("\nall suites passed in {:.0} s", started.elapsed().as_secs_f64());
+    println!("\n==== summary ({:.0} s) ====", started.elapsed().as_secs_f64());
+    for (suite, count) in &tally {
+        println!("{suite}: {} passed, {} failed", count.passed, count.failed);
+    }
+    let passed: usize = tally.iter().map(|(_, c)| c.passed).sum();
+    let failed: usize = tally.iter().map(|(_, c)| c.failed).sum();
+    if passed == 0 {
+        bail!("no test ran");
+    }
+    println!("{passed} passed, {failed} failed");
     Ok(())
+}
+
+/// Tests a suite reported, summed over its test binaries.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Count {
+    passed: usize,
+    failed: usize,
+}
+
+impl Count {
+    /// Reads cargo's and wasm-bindgen-test's `test result: ok. N passed; M failed`
+    /// and node's `ℹ pass N` / `ℹ fail M`.
+    fn read_line(&mut self, line: &str) {
+        let number_before = |text: &str, word: &str| {
+            text.split(';').find_map(|part| part.trim().strip_suffix(word)?.trim().rsplit(' ').next()?.parse::<usize>().ok())
+        };
+        if let Some(rest) = line.strip_prefix("test result: ") {
+            self.passed += number_before(rest, "passed").unwrap_or(0);
+            self.failed += number_before(rest, "failed").unwrap_or(0);
+        } else if let Some(n) = line.strip_prefix("ℹ pass ").and_then(|n| n.trim().parse::<usize>().ok()) {
+            self.passed += n;
+        } else if let Some(n) = line.strip_prefix("ℹ fail ").and_then(|n| n.trim().parse::<usize>().ok()) {
+            self.failed += n;
+        }
+    }
+}
+
+/// Runs a test command, passing its output through and counting its tests.
+fn run_counting(cmd: &mut Command) -> anyhow::Result<Count> {
+    let line = format!("{cmd:?}");
+    eprintln!("$ {line}");
+    let mut child = cmd.stdout(Stdio::piped()).spawn().with_context(|| format!("cannot start {line}"))?;
+    let mut count = Count::default();
+    for text in BufReader::new(child.stdout.take().expect("piped")).lines() {
+        let text = text?;
+        println!("{text}");
+        count.read_line(&text);
+    }
+    let status = child.wait()?;
+    if !status.success() {
+        bail!("{line} failed with {status}");
+    }
+    Ok(count)
 }
 
 fn section(name: &str) {
     eprintln!("\n==== {name} ====");
 }
 
-fn browser_tests() -> anyhow::Result<()> {
+fn browser_tests() -> anyhow::Result<Count> {
     let runner = std::env::current_exe()?;
-    run(cargo()
+    run_counting(cargo()
         .args(["test", "--package", "tessera", "--target", build::WASM_TARGET])
         .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", format!("{} wasm-test-runner", runner.display()))
         .env("CHROMEDRIVER", CHROMEDRIVER)
@@ -57,7 +113,7 @@ fn browser_tests() -> anyhow::Result<()> {
         .env("WASM_BINDGEN_TEST_TIMEOUT", "60"))
 }
 
-fn end_to_end() -> anyhow::Result<()> {
+fn end_to_end() -> anyhow::Result<Count> {
     let server = deploy::build_all()?;
     let dir = root().join("target").join("e2e");
     if dir.exists() {
@@ -67,7 +123,7 @@ fn end_to_end() -> anyhow::Result<()> {
     let ports = Ports::free()?;
     let pair = deploy::start_pair(&server, &dir, &ports)?;
     let (user, password, _) = DEMO_USERS[1];
-    let result = run(Command::new("node")
+    let result = run_counting(Command::new("node")
         .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
         .current_dir(root().join("tests").join("e2e"))
         .env("SITES_URL", &pair.sites.origin)
@@ -90,5 +146,27 @@ fn print_logs(dir: &Path) {
             eprintln!("---- last lines of {name} ----");
             tail.iter().rev().for_each(|l| eprintln!("{l}"));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Count;
+
+    #[test]
+    fn counts_cargo_and_node_summaries() {
+        let mut c = Count::default();
+        for line in [
+            "test result: ok. 23 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.95s",
+            "test result: FAILED. 7 passed; 1 failed; 0 ignored",
+            "test result: ok. 5 passed; 0 failed; 0 ignored; 0 filtered out; finished in 0.09s",
+            "ℹ pass 4",
+            "ℹ fail 1",
+            "ℹ tests 5",
+            "running 5 tests",
+        ] {
+            c.read_line(line);
+        }
+        assert_eq!((c.passed, c.failed), (39, 2));
     }
 }
