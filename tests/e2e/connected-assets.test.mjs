@@ -36,6 +36,11 @@ test("an author logs in to Connected Assets and drags a remote image onto the Im
   await page.getByRole("status").getByText("is a document, not an image").waitFor();
   assert.equal(await imageLoaded(component.getByRole("img", { name: "Mountain lake" })), true, "a refused drop keeps the image");
 
+  // Dragging is never the only way: Enter on a focused asset places it too.
+  await page.getByRole("button", { name: "Lighthouse (image)" }).focus();
+  await page.keyboard.press("Enter");
+  assert.equal(await imageLoaded(component.getByRole("img", { name: "Lighthouse" })), true);
+
   assertNoErrors(errors);
   await context.close();
 });

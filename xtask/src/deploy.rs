@@ -7,6 +7,7 @@ use std::fs;
 use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -118,11 +119,14 @@ pub struct Server {
 impl Server {
     pub fn start(binary: &Path, config: &Path, origin: String, log: &Path) -> anyhow::Result<Server> {
         let log = fs::File::create(log)?;
+        // In a process group of its own, Ctrl-C in the terminal reaches only the xtask,
+        // which then stops each server in turn instead of racing them.
         let child = Command::new(binary)
             .args(["serve", "--config"])
             .arg(config)
             .stdout(log.try_clone()?)
             .stderr(log)
+            .process_group(0)
             .spawn()
             .with_context(|| format!("starting {}", binary.display()))?;
         let mut server = Server { child, origin };
