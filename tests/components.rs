@@ -59,7 +59,15 @@ fn asset(title: &str, kind: AssetKind, mime: &str) -> AssetDragPayload {
             size: 1234,
             width: None,
             height: None,
+            description: String::new(),
+            orientation: None,
+            created_by: "ksaner".into(),
+            created_at: 0,
+            modified_by: "ksaner".into(),
+            modified_at: 0,
+            properties: Default::default(),
             renditions: vec![RenditionLink { name: "thumbnail-319".into(), href: format!("/api/renditions/thumbnail-319/{title}") }],
+            processing: tessera_model::ProcessingDto::Done,
         },
     }
 }

@@ -43,8 +43,7 @@ pub fn ImageComponent() -> impl IntoView {
                 Some(p) => {
                     let src = p
                         .asset
-                        .rendition("thumbnail-319")
-                        .or_else(|| p.asset.rendition("original"))
+                        .first_rendition(&["web-1280", "thumbnail-319", "original"])
                         .map(|href| format!("{}{}", p.repository, href))
                         .unwrap_or_default();
                     view! {

@@ -178,14 +178,38 @@ impl Session {
         }
         Ok(())
     }
+
+
+    /// Waits until the asset's renditions are made; fails if its job failed.
+    pub fn wait_for_renditions(&self, path: &str) -> anyhow::Result<()> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        while std::time::Instant::now() < deadline {
+            let asset: serde_json::Value = ureq::get(&format!("{}/api/assets{path}", self.origin))
+                .header("cookie", &self.cookie)
+                .call()?
+                .body_mut()
+                .read_json()?;
+            match asset["processing"]["state"].as_str() {
+                Some("done") => return Ok(()),
+                Some("failed") => bail!("the renditions of {path} failed: {}", asset["processing"]["error"]),
+                _ => std::thread::sleep(std::time::Duration::from_millis(100)),
+            }
+        }
+        bail!("the renditions of {path} were not ready within 120 s")
+    }
 }
 
-/// Uploads every sample into `/content/dam/samples` on the deployment at `origin`.
+/// Uploads every sample into `/content/dam/samples` on the deployment at `origin`,
+/// and waits for their renditions.
 pub fn seed(origin: &str, user: &str, password: &str) -> anyhow::Result<()> {
     let session = Session::login(origin, user, password)?;
     session.create_folder("/content/dam/samples", "Samples")?;
-    for sample in all()? {
-        session.upload("/content/dam/samples", &sample)?;
+    let samples = all()?;
+    for sample in &samples {
+        session.upload("/content/dam/samples", sample)?;
+    }
+    for sample in &samples {
+        session.wait_for_renditions(&format!("/content/dam/samples/{}", sample.name))?;
     }
     eprintln!("seeded {origin} with sample images and PDFs in /content/dam/samples");
     Ok(())

@@ -61,15 +61,59 @@ pub struct FolderDto {
 pub struct AssetDto {
     pub path: DamPath,
     pub name: String,
+    /// dc:title
     pub title: String,
+    /// dc:description
+    #[serde(default)]
+    pub description: String,
+    /// dc:format
     pub mime: String,
     pub kind: AssetKind,
     pub size: u64,
     pub width: Option<u32>,
     pub height: Option<u32>,
-    /// Renditions by name (`thumbnail-319`, `original`), as paths relative to the
-    /// deployment's origin.
+    pub orientation: Option<Orientation>,
+    #[serde(default)]
+    pub created_by: String,
+    #[serde(default)]
+    pub created_at: i64,
+    #[serde(default)]
+    pub modified_by: String,
+    #[serde(default)]
+    pub modified_at: i64,
+    #[serde(default)]
+    pub properties: std::collections::BTreeMap<String, String>,
+    /// Renditions by name (`original`, `web-1280`, `thumbnail-319`, ...), as paths
+    /// relative to the deployment's origin.
     pub renditions: Vec<RenditionLink>,
+    pub processing: ProcessingDto,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Orientation {
+    Landscape,
+    Portrait,
+    Square,
+}
+
+impl Orientation {
+    pub fn of(width: u32, height: u32) -> Orientation {
+        match width.cmp(&height) {
+            std::cmp::Ordering::Greater => Orientation::Landscape,
+            std::cmp::Ordering::Less => Orientation::Portrait,
+            std::cmp::Ordering::Equal => Orientation::Square,
+        }
+    }
+}
+
+/// Where an asset's renditions stand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "lowercase")]
+pub enum ProcessingDto {
+    Pending,
+    Done,
+    Failed { error: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,6 +125,11 @@ pub struct RenditionLink {
 impl AssetDto {
     pub fn rendition(&self, name: &str) -> Option<&str> {
         self.renditions.iter().find(|r| r.name == name).map(|r| r.href.as_str())
+    }
+
+    /// The first of `names` the asset has.
+    pub fn first_rendition(&self, names: &[&str]) -> Option<&str> {
+        names.iter().find_map(|n| self.rendition(n))
     }
 }
 
@@ -128,6 +177,20 @@ fn encode_segment(name: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn orientation_follows_the_upright_size() {
+        assert_eq!(Orientation::of(3, 2), Orientation::Landscape);
+        assert_eq!(Orientation::of(2, 3), Orientation::Portrait);
+        assert_eq!(Orientation::of(5, 5), Orientation::Square);
+    }
+
+    #[test]
+    fn processing_is_tagged_by_state() {
+        let failed = ProcessingDto::Failed { error: "bad header".into() };
+        assert_eq!(serde_json::to_string(&failed).unwrap(), r#"{"state":"failed","error":"bad header"}"#);
+        assert_eq!(serde_json::to_string(&ProcessingDto::Done).unwrap(), r#"{"state":"done"}"#);
+    }
 
     #[test]
     fn api_urls_encode_each_name() {

@@ -2,6 +2,8 @@
 //! stand beside SQLite later. Calls are synchronous; [`crate::Repo`] runs them on the
 //! blocking pool.
 
+use std::collections::BTreeMap;
+
 use tessera_model::DamPath;
 
 use crate::blobs::BlobHash;
@@ -28,14 +30,42 @@ pub struct RenditionRecord {
 pub struct AssetRecord {
     pub path: DamPath,
     pub title: String,
+    pub description: String,
     pub mime: String,
     pub size: u64,
+    /// Upright size (EXIF orientation applied), for images whose header could be read.
     pub width: Option<u32>,
     pub height: Option<u32>,
     pub created_by: String,
     pub created_at: i64,
+    pub modified_by: String,
+    pub modified_at: i64,
+    /// Free properties, by name.
+    pub properties: BTreeMap<String, String>,
     /// Always includes `original`.
     pub renditions: Vec<RenditionRecord>,
+    pub processing: Processing,
+}
+
+/// Where an asset's renditions stand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Processing {
+    /// A rendition job is queued or running.
+    Pending,
+    Done,
+    /// The last job failed for good, with its error.
+    Failed(String),
+}
+
+/// A claimed rendition job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub id: i64,
+    pub asset: DamPath,
+    pub mime: String,
+    pub original: BlobHash,
+    /// Including this one.
+    pub attempts: u32,
 }
 
 /// A login session. Only a hash of the cookie's token is stored, so a copy of the
@@ -56,14 +86,33 @@ pub trait Catalog: Send + Sync {
     fn asset(&self, path: &DamPath) -> Result<Option<AssetRecord>, RepoError>;
     /// Whether a folder or an asset already has this path.
     fn is_taken(&self, path: &DamPath) -> Result<bool, RepoError>;
-    /// Inserts an asset with its renditions in one transaction. `publish_blobs` runs
-    /// inside that transaction, after the rows are written and before the commit, so
-    /// rows never point at missing blobs and a failed commit can undo the blobs.
+    /// Inserts an asset with its renditions and queues its rendition job, in one
+    /// transaction. `publish_blobs` runs inside that transaction, after the rows are
+    /// written and before the commit, so rows never point at missing blobs and a
+    /// failed commit can undo the blobs.
     fn insert_asset(
         &self,
         asset: &AssetRecord,
         publish_blobs: &mut dyn FnMut() -> Result<(), RepoError>,
     ) -> Result<(), RepoError>;
+
+    /// Takes the oldest queued job that may run at `now` and marks it running.
+    fn claim_job(&self, now: i64) -> Result<Option<Job>, RepoError>;
+    /// Replaces the asset's renditions (all but the original) and marks the job done,
+    /// in one transaction; `publish_blobs` runs before the commit as above. A job
+    /// whose asset was deleted meanwhile is simply gone.
+    fn finish_job(
+        &self,
+        job: &Job,
+        renditions: &[RenditionRecord],
+        publish_blobs: &mut dyn FnMut() -> Result<(), RepoError>,
+    ) -> Result<(), RepoError>;
+    /// Queues the job again at `retry_at`, or marks it failed for good when `None`.
+    fn fail_job(&self, job: &Job, error: &str, retry_at: Option<i64>) -> Result<(), RepoError>;
+    /// Puts jobs left running by a stop back in the queue; returns how many.
+    fn requeue_interrupted_jobs(&self) -> Result<usize, RepoError>;
+    /// Jobs queued or running.
+    fn unfinished_jobs(&self) -> Result<usize, RepoError>;
 
     fn create_session(&self, session: &SessionRecord) -> Result<(), RepoError>;
     /// The session, if it exists and has not expired at `now`.

@@ -9,6 +9,7 @@
 mod blobs;
 mod catalog;
 mod error;
+mod jobs;
 mod renditions;
 mod sqlite;
 mod upload;
@@ -17,9 +18,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use blobs::{BlobHash, BlobStore};
-pub use catalog::{AssetRecord, Catalog, FolderRecord, RenditionRecord, SessionRecord};
+pub use catalog::{AssetRecord, Catalog, FolderRecord, Job, Processing, RenditionRecord, SessionRecord};
 pub use error::RepoError;
-pub use renditions::{RenditionSpec, THUMBNAIL_319};
+pub use jobs::{JobSettings, Workers};
+pub use renditions::{document_label, RenditionSpec, THUMBNAILS, THUMBNAIL_319, WEB_1280};
 pub use sqlite::SqliteCatalog;
 pub use upload::{Upload, UploadLimits};
 
@@ -31,6 +33,7 @@ pub struct Repo {
     catalog: Arc<dyn Catalog>,
     blobs: BlobStore,
     limits: UploadLimits,
+    job_signal: jobs::JobSignal,
 }
 
 impl Repo {
@@ -39,7 +42,7 @@ impl Repo {
         std::fs::create_dir_all(data_dir).map_err(RepoError::io("creating the data directory"))?;
         let catalog = SqliteCatalog::open(&data_dir.join("tessera.sqlite3"))?;
         let blobs = BlobStore::open(data_dir.join("blobs"))?;
-        Ok(Repo { catalog: Arc::new(catalog), blobs, limits })
+        Ok(Repo { catalog: Arc::new(catalog), blobs, limits, job_signal: jobs::JobSignal::default() })
     }
 
     pub fn blobs(&self) -> &BlobStore {

@@ -1,78 +1,281 @@
-//! Renditions of raster images: decode, turn upright by the EXIF orientation, resize.
+//! Renditions: decode, turn upright by the EXIF orientation, resize, encode. Images
+//! get three thumbnails and a web rendition; documents get thumbnails that show
+//! their type.
 
 use std::io::{BufReader, Cursor};
 use std::path::Path;
 
+use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
-use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Rgba, RgbaImage};
 
 use crate::error::RepoError;
 
-/// A rendition that fits inside a `max` × `max` box, aspect ratio kept, encoded as PNG.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Png,
+    Jpeg { quality: u8 },
+}
+
+/// A rendition that fits inside `max_width` × `max_height`, aspect ratio kept, never
+/// upscaled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RenditionSpec {
     pub name: &'static str,
-    pub max: u32,
+    pub max_width: u32,
+    pub max_height: u32,
+    pub encoding: Encoding,
 }
 
-pub const THUMBNAIL_319: RenditionSpec = RenditionSpec { name: "thumbnail-319", max: 319 };
+impl RenditionSpec {
+    pub fn mime(&self) -> &'static str {
+        match self.encoding {
+            Encoding::Png => "image/png",
+            Encoding::Jpeg { .. } => "image/jpeg",
+        }
+    }
+}
 
-/// What decoding an image yields: its upright size and the encoded renditions.
-#[derive(Debug)]
-pub struct ImageRenditions {
+pub const THUMBNAIL_48: RenditionSpec = RenditionSpec { name: "thumbnail-48", max_width: 48, max_height: 48, encoding: Encoding::Png };
+pub const THUMBNAIL_140: RenditionSpec =
+    RenditionSpec { name: "thumbnail-140", max_width: 140, max_height: 100, encoding: Encoding::Png };
+pub const THUMBNAIL_319: RenditionSpec =
+    RenditionSpec { name: "thumbnail-319", max_width: 319, max_height: 319, encoding: Encoding::Png };
+pub const WEB_1280: RenditionSpec =
+    RenditionSpec { name: "web-1280", max_width: 1280, max_height: 1280, encoding: Encoding::Jpeg { quality: 82 } };
+
+pub const THUMBNAILS: [RenditionSpec; 3] = [THUMBNAIL_48, THUMBNAIL_140, THUMBNAIL_319];
+
+/// An image's upright size, read from its header without decoding any pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImageInfo {
     pub width: u32,
     pub height: u32,
-    pub renditions: Vec<EncodedRendition>,
 }
 
 #[derive(Debug)]
 pub struct EncodedRendition {
     pub spec: RenditionSpec,
-    pub png: Vec<u8>,
+    pub bytes: Vec<u8>,
     pub width: u32,
     pub height: u32,
 }
 
-/// Decodes the image in `file` and makes each rendition in `specs`. The pixel count
-/// is read from the header and checked against `pixel_limit` before any decoding,
-/// so a decompression bomb costs almost nothing to refuse.
-pub fn render_image(file: &Path, pixel_limit: u64, specs: &[RenditionSpec]) -> Result<ImageRenditions, RepoError> {
-    let undecodable = |e: image::ImageError| RepoError::UndecodableImage(e.to_string());
-    let reader = std::fs::File::open(file).map_err(RepoError::io("opening an upload"))?;
-    let reader = ImageReader::new(BufReader::new(reader))
+fn undecodable(e: image::ImageError) -> RepoError {
+    RepoError::UndecodableImage(e.to_string())
+}
+
+fn open_decoder(file: &Path) -> Result<impl ImageDecoder, RepoError> {
+    let reader = std::fs::File::open(file).map_err(RepoError::io("opening an image"))?;
+    ImageReader::new(BufReader::new(reader))
         .with_guessed_format()
-        .map_err(RepoError::io("reading an upload"))?;
-    let mut decoder = reader.into_decoder().map_err(undecodable)?;
+        .map_err(RepoError::io("reading an image"))?
+        .into_decoder()
+        .map_err(undecodable)
+}
+
+/// Reads the size and orientation from the header and checks the pixel count
+/// against `pixel_limit`, so a decompression bomb is refused before any decoding.
+pub fn probe_image(file: &Path, pixel_limit: u64) -> Result<ImageInfo, RepoError> {
+    let mut decoder = open_decoder(file)?;
     let (w, h) = decoder.dimensions();
+    check_pixels(w, h, pixel_limit)?;
+    let turned = decoder.orientation().map_err(undecodable)?.to_exif() >= 5;
+    Ok(if turned { ImageInfo { width: h, height: w } } else { ImageInfo { width: w, height: h } })
+}
+
+fn check_pixels(w: u32, h: u32, limit: u64) -> Result<(), RepoError> {
     let pixels = u64::from(w) * u64::from(h);
-    if pixels > pixel_limit {
-        return Err(RepoError::TooManyPixels { pixels, limit: pixel_limit });
+    if pixels > limit {
+        return Err(RepoError::TooManyPixels { pixels, limit });
     }
     if pixels == 0 {
         return Err(RepoError::UndecodableImage("the image has no pixels".into()));
     }
+    Ok(())
+}
+
+/// Decodes the image (the first frame of an animation) and makes the thumbnails and
+/// the web rendition.
+pub fn render_image(file: &Path, pixel_limit: u64) -> Result<Vec<EncodedRendition>, RepoError> {
+    let mut decoder = open_decoder(file)?;
+    let (w, h) = decoder.dimensions();
+    check_pixels(w, h, pixel_limit)?;
     let orientation = decoder.orientation().map_err(undecodable)?;
     let mut image = DynamicImage::from_decoder(decoder).map_err(undecodable)?;
     image.apply_orientation(orientation);
-    let renditions = specs.iter().map(|spec| encode_rendition(&image, *spec)).collect::<Result<_, _>>()?;
-    Ok(ImageRenditions { width: image.width(), height: image.height(), renditions })
+    // Each smaller rendition is made from the next larger one: the same result to the
+    // eye, and far less work than resizing the full image four times.
+    let web = encode(&fit(&image, WEB_1280), WEB_1280)?;
+    let base = fit(&image, THUMBNAIL_319);
+    drop(image);
+    let mut out = vec![web];
+    for spec in THUMBNAILS.iter().rev() {
+        out.push(encode(&fit(&base, *spec), *spec)?);
+    }
+    Ok(out)
 }
 
-fn encode_rendition(image: &DynamicImage, spec: RenditionSpec) -> Result<EncodedRendition, RepoError> {
-    let resized = if image.width() <= spec.max && image.height() <= spec.max {
-        image.clone()
-    } else {
-        image.resize(spec.max, spec.max, FilterType::Triangle)
-    };
-    // PNG holds 8-bit RGB(A); 16-bit and float inputs are brought down first.
-    let resized = if resized.color().has_alpha() {
-        DynamicImage::ImageRgba8(resized.into_rgba8())
-    } else {
-        DynamicImage::ImageRgb8(resized.into_rgb8())
-    };
-    let mut png = Vec::new();
-    resized
-        .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
-        .map_err(|e| RepoError::Internal(format!("encoding {}: {e}", spec.name)))?;
-    Ok(EncodedRendition { spec, png, width: resized.width(), height: resized.height() })
+fn fit(image: &DynamicImage, spec: RenditionSpec) -> DynamicImage {
+    if image.width() <= spec.max_width && image.height() <= spec.max_height {
+        return image.clone();
+    }
+    image.resize(spec.max_width, spec.max_height, FilterType::Triangle)
+}
+
+fn encode(image: &DynamicImage, spec: RenditionSpec) -> Result<EncodedRendition, RepoError> {
+    let failed = |e: image::ImageError| RepoError::Internal(format!("encoding {}: {e}", spec.name));
+    let mut bytes = Vec::new();
+    match spec.encoding {
+        Encoding::Png => {
+            // PNG holds 8-bit RGB(A); 16-bit and float inputs are brought down first.
+            let eight_bit = if image.color().has_alpha() {
+                DynamicImage::ImageRgba8(image.to_rgba8())
+            } else {
+                DynamicImage::ImageRgb8(image.to_rgb8())
+            };
+            eight_bit.write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png).map_err(failed)?;
+        }
+        Encoding::Jpeg { quality } => {
+            let rgb = flatten_on_white(image);
+            JpegEncoder::new_with_quality(&mut bytes, quality).encode_image(&rgb).map_err(failed)?;
+        }
+    }
+    Ok(EncodedRendition { spec, bytes, width: image.width(), height: image.height() })
+}
+
+/// JPEG has no alpha: transparent pixels become white, as on a web page.
+fn flatten_on_white(image: &DynamicImage) -> image::RgbImage {
+    if !image.color().has_alpha() {
+        return image.to_rgb8();
+    }
+    let rgba = image.to_rgba8();
+    image::RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
+        let Rgba([r, g, b, a]) = *rgba.get_pixel(x, y);
+        let over = |c: u8| ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8;
+        image::Rgb([over(r), over(g), over(b)])
+    })
+}
+
+/// The label and colour a document's thumbnail shows for its MIME type.
+pub fn document_label(mime: &str) -> (&'static str, [u8; 3]) {
+    match mime {
+        "application/pdf" => ("PDF", [200, 40, 40]),
+        "application/msword" => ("DOC", [40, 90, 190]),
+        m if m.contains("wordprocessingml") => ("DOCX", [40, 90, 190]),
+        "application/vnd.ms-excel" => ("XLS", [30, 130, 70]),
+        m if m.contains("spreadsheetml") => ("XLSX", [30, 130, 70]),
+        "application/vnd.ms-powerpoint" => ("PPT", [210, 100, 30]),
+        m if m.contains("presentationml") => ("PPTX", [210, 100, 30]),
+        "image/svg+xml" => ("SVG", [120, 60, 160]),
+        "text/csv" => ("CSV", [90, 100, 110]),
+        m if m.starts_with("text/") => ("TXT", [90, 100, 110]),
+        _ => ("FILE", [90, 100, 110]),
+    }
+}
+
+/// Thumbnails for a document: a page with a coloured band that names its type.
+pub fn render_document(mime: &str) -> Result<Vec<EncodedRendition>, RepoError> {
+    let (label, colour) = document_label(mime);
+    let page = document_icon(label, colour);
+    THUMBNAILS.iter().map(|spec| encode(&fit(&page, *spec), *spec)).collect()
+}
+
+fn document_icon(label: &str, [r, g, b]: [u8; 3]) -> DynamicImage {
+    const SIZE: u32 = 319;
+    let mut img = RgbaImage::from_pixel(SIZE, SIZE, Rgba([0, 0, 0, 0]));
+    let (left, right, top, bottom) = (60, 259, 20, 299);
+    for y in top..bottom {
+        for x in left..right {
+            let edge = x == left || x == right - 1 || y == top || y == bottom - 1;
+            img.put_pixel(x, y, if edge { Rgba([170, 176, 186, 255]) } else { Rgba([255, 255, 255, 255]) });
+        }
+    }
+    for y in 170..240 {
+        for x in (left - 20)..(right + 20) {
+            img.put_pixel(x, y, Rgba([r, g, b, 255]));
+        }
+    }
+    draw_text(&mut img, label, 205, Rgba([255, 255, 255, 255]));
+    for (i, y) in (60..150).step_by(18).enumerate() {
+        let end = if i % 2 == 0 { right - 30 } else { right - 60 };
+        for yy in y..y + 6 {
+            for x in (left + 25)..end {
+                img.put_pixel(x, yy, Rgba([214, 218, 224, 255]));
+            }
+        }
+    }
+    DynamicImage::ImageRgba8(img)
+}
+
+/// A 5×7 bitmap font: only the letters the labels use.
+fn glyph(c: char) -> [u8; 7] {
+    match c {
+        'C' => [0x0E, 0x11, 0x10, 0x10, 0x10, 0x11, 0x0E],
+        'D' => [0x1E, 0x11, 0x11, 0x11, 0x11, 0x11, 0x1E],
+        'E' => [0x1F, 0x10, 0x10, 0x1E, 0x10, 0x10, 0x1F],
+        'F' => [0x1F, 0x10, 0x10, 0x1E, 0x10, 0x10, 0x10],
+        'G' => [0x0E, 0x11, 0x10, 0x17, 0x11, 0x11, 0x0F],
+        'I' => [0x0E, 0x04, 0x04, 0x04, 0x04, 0x04, 0x0E],
+        'L' => [0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x1F],
+        'O' => [0x0E, 0x11, 0x11, 0x11, 0x11, 0x11, 0x0E],
+        'P' => [0x1E, 0x11, 0x11, 0x1E, 0x10, 0x10, 0x10],
+        'S' => [0x0F, 0x10, 0x10, 0x0E, 0x01, 0x01, 0x1E],
+        'T' => [0x1F, 0x04, 0x04, 0x04, 0x04, 0x04, 0x04],
+        'V' => [0x11, 0x11, 0x11, 0x11, 0x11, 0x0A, 0x04],
+        'X' => [0x11, 0x11, 0x0A, 0x04, 0x0A, 0x11, 0x11],
+        _ => [0; 7],
+    }
+}
+
+fn draw_text(img: &mut RgbaImage, text: &str, center_y: u32, ink: Rgba<u8>) {
+    const SCALE: u32 = 7;
+    let advance = 6 * SCALE;
+    let width = text.chars().count() as u32 * advance - SCALE;
+    let x0 = (img.width().saturating_sub(width)) / 2;
+    let y0 = center_y - 7 * SCALE / 2;
+    for (i, c) in text.chars().enumerate() {
+        for (row, bits) in glyph(c).iter().enumerate() {
+            for col in 0..5 {
+                if bits & (0x10 >> col) != 0 {
+                    for dy in 0..SCALE {
+                        for dx in 0..SCALE {
+                            let x = x0 + i as u32 * advance + col * SCALE + dx;
+                            let y = y0 + row as u32 * SCALE + dy;
+                            if x < img.width() && y < img.height() {
+                                img.put_pixel(x, y, ink);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_label_letter_has_a_glyph() {
+        for mime in ["application/pdf", "application/msword", "application/vnd.ms-excel", "text/csv", "image/svg+xml", "x/y"] {
+            for c in document_label(mime).0.chars() {
+                assert_ne!(glyph(c), [0; 7], "{c} in the label for {mime}");
+            }
+        }
+    }
+
+    #[test]
+    fn document_thumbnails_fit_their_boxes() {
+        let out = render_document("application/pdf").unwrap();
+        let sizes: Vec<_> = out.iter().map(|r| (r.spec.name, r.width, r.height)).collect();
+        assert_eq!(sizes, [("thumbnail-48", 48, 48), ("thumbnail-140", 100, 100), ("thumbnail-319", 319, 319)]);
+    }
+
+    #[test]
+    fn transparent_pixels_become_white_in_jpeg() {
+        let img = DynamicImage::ImageRgba8(RgbaImage::from_pixel(2, 2, Rgba([0, 0, 0, 0])));
+        assert_eq!(flatten_on_white(&img).get_pixel(0, 0).0, [255, 255, 255]);
+    }
 }

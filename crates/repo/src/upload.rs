@@ -5,9 +5,9 @@ use tessera_model::{sniff, DamPath};
 use tokio::io::AsyncRead;
 
 use crate::blobs::Persisted;
-use crate::catalog::{AssetRecord, RenditionRecord};
+use crate::catalog::{AssetRecord, Processing, RenditionRecord};
 use crate::error::RepoError;
-use crate::renditions::{render_image, THUMBNAIL_319};
+use crate::renditions::probe_image;
 use crate::{unix_now, Repo};
 
 /// The deployment's configured limits on what an upload may be.
@@ -53,51 +53,50 @@ impl Repo {
         let mime = upload.declared_mime.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
 
         let repo = self.clone();
-        tokio::task::spawn_blocking(move || {
-            let original = RenditionRecord {
-                name: "original".into(),
-                blob: pending.hash().clone(),
-                mime: mime.clone(),
-                size: pending.size(),
-                width: None,
-                height: None,
-            };
-            let mut asset = AssetRecord {
-                title: upload.title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| upload.path.name().to_owned()),
-                path: upload.path,
-                mime,
-                size: pending.size(),
-                width: None,
-                height: None,
-                created_by: upload.user,
-                created_at: unix_now(),
-                renditions: vec![original],
-            };
-            let mut staged = vec![pending];
-            if sniffed.is_raster_image() {
-                let image = render_image(staged[0].file(), repo.limits().max_pixels, &[THUMBNAIL_319])?;
-                asset.width = Some(image.width);
-                asset.height = Some(image.height);
-                asset.renditions[0].width = Some(image.width);
-                asset.renditions[0].height = Some(image.height);
-                for r in image.renditions {
-                    let blob = repo.blobs().stage_bytes(&r.png)?;
-                    asset.renditions.push(RenditionRecord {
-                        name: r.spec.name.into(),
-                        blob: blob.hash().clone(),
-                        mime: "image/png".into(),
-                        size: blob.size(),
-                        width: Some(r.width),
-                        height: Some(r.height),
-                    });
-                    staged.push(blob);
+        let asset = tokio::task::spawn_blocking(move || {
+            // Only the header is read here; decoding is the rendition job's work. An
+            // image too large to decode is refused now, while a corrupt one is stored
+            // and its job fails with the reason.
+            let size = if sniffed.is_raster_image() {
+                match probe_image(pending.file(), repo.limits().max_pixels) {
+                    Ok(info) => Some(info),
+                    Err(e @ RepoError::TooManyPixels { .. }) => return Err(e),
+                    Err(_) => None,
                 }
-            }
-            repo.commit(&asset, staged)?;
+            } else {
+                None
+            };
+            let now = unix_now();
+            let asset = AssetRecord {
+                title: upload.title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| upload.path.name().to_owned()),
+                description: String::new(),
+                path: upload.path,
+                size: pending.size(),
+                width: size.map(|s| s.width),
+                height: size.map(|s| s.height),
+                created_by: upload.user.clone(),
+                created_at: now,
+                modified_by: upload.user,
+                modified_at: now,
+                properties: Default::default(),
+                renditions: vec![RenditionRecord {
+                    name: "original".into(),
+                    blob: pending.hash().clone(),
+                    mime: mime.clone(),
+                    size: pending.size(),
+                    width: size.map(|s| s.width),
+                    height: size.map(|s| s.height),
+                }],
+                mime,
+                processing: Processing::Pending,
+            };
+            repo.commit(&asset, vec![pending])?;
             Ok(asset)
         })
         .await
-        .map_err(|e| RepoError::Internal(format!("upload task failed: {e}")))?
+        .map_err(|e| RepoError::Internal(format!("upload task failed: {e}")))??;
+        self.job_signal.job_queued();
+        Ok(asset)
     }
 
     async fn check_target_is_free(&self, path: &DamPath) -> Result<(), RepoError> {

@@ -56,6 +56,17 @@ struct RawConfig {
     users: Vec<RawUser>,
     sites: Option<RawSites>,
     editor: Option<RawEditor>,
+    #[serde(default)]
+    jobs: RawJobs,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawJobs {
+    /// Rendition workers; half the cores, at least one, when not set.
+    workers: Option<usize>,
+    max_attempts: Option<u32>,
+    retry_delay_secs: Option<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -127,6 +138,7 @@ pub struct Settings {
     pub users: Vec<User>,
     pub remote_dam_url: Option<String>,
     pub editor: Option<EditorFiles>,
+    pub jobs: tessera_repo::JobSettings,
 }
 
 #[derive(Debug, Clone)]
@@ -193,7 +205,23 @@ impl Settings {
             (Some(_), false) => return Err(Problem::key("editor", "only a deployment with the \"sites\" role serves the editor")),
             (None, false) => None,
         };
+        let defaults = tessera_repo::JobSettings::default();
+        let jobs = tessera_repo::JobSettings {
+            workers: raw.jobs.workers.unwrap_or(defaults.workers),
+            max_attempts: raw.jobs.max_attempts.unwrap_or(defaults.max_attempts),
+            retry_delay_secs: raw.jobs.retry_delay_secs.unwrap_or(defaults.retry_delay_secs),
+        };
+        if jobs.workers == 0 || jobs.workers > 64 {
+            return Err(Problem::key("jobs.workers", "must be between 1 and 64"));
+        }
+        if jobs.max_attempts == 0 || jobs.max_attempts > 10 {
+            return Err(Problem::key("jobs.max_attempts", "must be between 1 and 10"));
+        }
+        if !(0..=3600).contains(&jobs.retry_delay_secs) {
+            return Err(Problem::key("jobs.retry_delay_secs", "must be between 0 and 3600"));
+        }
         Ok(Settings {
+            jobs,
             listen,
             public_origin,
             roles: raw.roles,

@@ -46,7 +46,10 @@ fn serve(config: PathBuf) -> anyhow::Result<()> {
         let listen = settings.listen;
         let origin = settings.public_origin.clone();
         let roles: Vec<_> = settings.roles.iter().map(|r| r.as_str()).collect();
-        let app = app(state(settings)?);
+        let jobs = settings.jobs;
+        let state = state(settings)?;
+        state.repo.start_workers(jobs)?;
+        let app = app(state);
         let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
         tracing::info!(%listen, %origin, ?roles, "tessera-server is ready");
         axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;

@@ -8,8 +8,8 @@ use axum::{Extension, Json};
 use futures_util::TryStreamExt;
 use serde::Deserialize;
 use tessera_model::mime::kind_of_mime;
-use tessera_model::{api_url, AssetDto, CreateFolder, DamPath, FolderDto, FolderListing, RenditionLink};
-use tessera_repo::{AssetRecord, FolderRecord, Upload};
+use tessera_model::{api_url, AssetDto, CreateFolder, DamPath, FolderDto, FolderListing, Orientation, ProcessingDto, RenditionLink};
+use tessera_repo::{AssetRecord, FolderRecord, Processing, Upload};
 use tokio_util::io::{ReaderStream, StreamReader};
 
 use crate::auth::{authorize, Action, Principal};
@@ -30,13 +30,25 @@ pub fn asset_dto(a: AssetRecord) -> AssetDto {
     AssetDto {
         name: a.path.name().to_owned(),
         kind: kind_of_mime(&a.mime),
+        orientation: a.width.zip(a.height).map(|(w, h)| Orientation::of(w, h)),
         path: a.path,
         title: a.title,
+        description: a.description,
         mime: a.mime,
         size: a.size,
         width: a.width,
         height: a.height,
+        created_by: a.created_by,
+        created_at: a.created_at,
+        modified_by: a.modified_by,
+        modified_at: a.modified_at,
+        properties: a.properties,
         renditions,
+        processing: match a.processing {
+            Processing::Pending => ProcessingDto::Pending,
+            Processing::Done => ProcessingDto::Done,
+            Processing::Failed(error) => ProcessingDto::Failed { error },
+        },
     }
 }
 

@@ -63,10 +63,12 @@ impl TestApp {
             .collect();
         let text = format!(
             "listen = \"127.0.0.1:0\"\npublic_origin = \"http://127.0.0.1:4503\"\nroles = [\"assets\"]\ndata_dir = \"data\"\n\
-             [cors]\nallowed_origins = [\"{EDITOR_ORIGIN}\"]\n{limits}\n{users}"
+             [cors]\nallowed_origins = [\"{EDITOR_ORIGIN}\"]\n[jobs]\nworkers = 1\nretry_delay_secs = 0\n{limits}\n{users}"
         );
         let settings = Settings::parse(&text, dir.path()).unwrap_or_else(|e| panic!("{e:?}"));
+        let jobs = settings.jobs;
         let state = state(settings).unwrap();
+        state.repo.start_workers(jobs).unwrap();
         let repo = state.repo.clone();
         TestApp { router: app(state), repo, dir }
     }
@@ -110,6 +112,18 @@ impl TestApp {
     pub async fn upload_body(&self, path: &str, mime: &str, body: Body, login: &Login) -> Reply {
         self.send(authed(Method::PUT, &format!("/api/assets{path}"), login).header(header::CONTENT_TYPE, mime).body(body).unwrap())
             .await
+    }
+
+    /// Waits until the asset's rendition job has finished, one way or the other.
+    pub async fn processed(&self, path: &str, login: &Login) -> serde_json::Value {
+        for _ in 0..1500 {
+            let asset = self.get(&format!("/api/assets{path}"), Some(login)).await.json();
+            if asset["processing"]["state"] != "pending" {
+                return asset;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("the renditions of {path} were not made within 30 s");
     }
 
     /// Asserts that the data directory holds no trace of an upload: no temporary

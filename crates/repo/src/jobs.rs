@@ -1,0 +1,140 @@
+//! Workers for the persistent rendition queue. Jobs live in the catalog, so they
+//! survive a restart: jobs that a stop interrupted are queued again when workers start.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+use tokio::task::JoinHandle;
+
+use crate::catalog::{Job, RenditionRecord};
+use crate::error::RepoError;
+use crate::renditions::{render_document, render_image, EncodedRendition};
+use crate::{unix_now, Repo};
+
+/// How the queue runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JobSettings {
+    pub workers: usize,
+    /// Attempts before a job is marked failed for good.
+    pub max_attempts: u32,
+    /// Seconds before the first retry; each further retry waits twice as long.
+    pub retry_delay_secs: i64,
+}
+
+impl Default for JobSettings {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        JobSettings { workers: (cores / 2).max(1), max_attempts: 3, retry_delay_secs: 2 }
+    }
+}
+
+/// Wakes idle workers when a job is queued.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct JobSignal(Arc<Notify>);
+
+impl JobSignal {
+    pub(crate) fn job_queued(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// The running workers; dropping this does not stop them (they end with the runtime).
+pub struct Workers {
+    pub handles: Vec<JoinHandle<()>>,
+}
+
+impl Repo {
+    /// Requeues interrupted jobs and starts `settings.workers` workers on the current
+    /// Tokio runtime (so it must be called from within one).
+    pub fn start_workers(&self, settings: JobSettings) -> Result<Workers, RepoError> {
+        let requeued = self.catalog.requeue_interrupted_jobs()?;
+        if requeued > 0 {
+            tracing::info!(requeued, "rendition jobs interrupted by the last stop are queued again");
+        }
+        let handles = (0..settings.workers.max(1))
+            .map(|_| {
+                let repo = self.clone();
+                tokio::spawn(async move { repo.work(settings).await })
+            })
+            .collect();
+        Ok(Workers { handles })
+    }
+
+    /// Jobs queued or running.
+    pub async fn unfinished_jobs(&self) -> Result<usize, RepoError> {
+        self.with_catalog(|c| c.unfinished_jobs()).await
+    }
+
+    async fn work(self, settings: JobSettings) {
+        loop {
+            match self.with_catalog(|c| c.claim_job(unix_now())).await {
+                Ok(Some(job)) => self.run(job, settings).await,
+                Ok(None) => {
+                    // Delayed retries become due without a signal, so look again now and then.
+                    let _ = tokio::time::timeout(Duration::from_secs(1), self.job_signal.0.notified()).await;
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot read the job queue");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        }
+    }
+
+    async fn run(&self, job: Job, settings: JobSettings) {
+        let repo = self.clone();
+        let claimed = job.clone();
+        let outcome = tokio::task::spawn_blocking(move || repo.render_and_store(&claimed))
+            .await
+            .unwrap_or_else(|e| Err(RepoError::Internal(format!("the rendition task stopped: {e}"))));
+        let Err(error) = outcome else {
+            tracing::debug!(asset = %job.asset, "renditions ready");
+            return;
+        };
+        let message = error.to_string();
+        let retry_at = (job.attempts < settings.max_attempts)
+            .then(|| unix_now() + settings.retry_delay_secs * (1 << (job.attempts - 1).min(16)));
+        tracing::warn!(asset = %job.asset, attempt = job.attempts, error = %message, retrying = retry_at.is_some(), "rendition job failed");
+        let job_id = job.id;
+        if let Err(e) = self.with_catalog(move |c| c.fail_job(&job, &message, retry_at)).await {
+            tracing::error!(job = job_id, error = %e, "cannot record a failed rendition job");
+        }
+    }
+
+    fn render_and_store(&self, job: &Job) -> Result<(), RepoError> {
+        let original = self.blobs().path_of(&job.original);
+        let encoded: Vec<EncodedRendition> = if tessera_model::mime::kind_of_mime(&job.mime) == tessera_model::AssetKind::Image {
+            render_image(&original, self.limits().max_pixels)?
+        } else {
+            render_document(&job.mime)?
+        };
+        let mut staged = Vec::new();
+        let mut records = Vec::new();
+        for r in encoded {
+            let blob = self.blobs().stage_bytes(&r.bytes)?;
+            records.push(RenditionRecord {
+                name: r.spec.name.into(),
+                blob: blob.hash().clone(),
+                mime: r.spec.mime().into(),
+                size: blob.size(),
+                width: Some(r.width),
+                height: Some(r.height),
+            });
+            staged.push(blob);
+        }
+        let blobs = self.blobs().clone();
+        let mut staged = staged.into_iter();
+        let mut persisted = Vec::new();
+        let result = self.catalog.finish_job(job, &records, &mut || {
+            for blob in staged.by_ref() {
+                persisted.push(blobs.persist(blob)?);
+            }
+            Ok(())
+        });
+        if result.is_err() {
+            persisted.iter().for_each(|p| blobs.forget(p));
+        }
+        result
+    }
+}
