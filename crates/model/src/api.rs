@@ -83,6 +83,8 @@ pub struct AssetDto {
     pub modified_at: i64,
     #[serde(default)]
     pub properties: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    pub tags: Vec<crate::tag::TagId>,
     /// Renditions by name (`original`, `web-1280`, `thumbnail-319`, ...), as paths
     /// relative to the deployment's origin.
     pub renditions: Vec<RenditionLink>,
@@ -198,4 +200,108 @@ mod tests {
         assert_eq!(api_url("assets", &p), "/api/assets/content/dam/a%20b/c%26d.jpg");
         assert_eq!(api_url("folders", &DamPath::root()), "/api/folders/content/dam");
     }
+}
+
+/// `PATCH /api/assets/...`: the metadata fields to change; absent fields stay.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetadataPatch {
+    /// dc:title; must not be empty.
+    pub title: Option<String>,
+    /// dc:description
+    pub description: Option<String>,
+    /// Replaces all free properties.
+    pub properties: Option<std::collections::BTreeMap<String, String>>,
+}
+
+impl MetadataPatch {
+    /// Checks lengths and property names; the message says what to fix.
+    pub fn validate(&self) -> Result<(), String> {
+        if let Some(t) = &self.title {
+            if t.trim().is_empty() || t.len() > 1024 {
+                return Err("The title must have 1 to 1024 bytes.".into());
+            }
+        }
+        if self.description.as_ref().is_some_and(|d| d.len() > 10_000) {
+            return Err("The description is longer than 10000 bytes.".into());
+        }
+        if let Some(props) = &self.properties {
+            if props.len() > 100 {
+                return Err("An asset has at most 100 free properties.".into());
+            }
+            for (k, v) in props {
+                let ok_key = !k.is_empty()
+                    && k.len() <= 64
+                    && k.bytes().all(|b| b.is_ascii_alphanumeric() || b":_-.".contains(&b));
+                if !ok_key {
+                    return Err(format!("{k:?} is not a property name (1 to 64 letters, digits, `:`, `_`, `-`, `.`)."));
+                }
+                if v.len() > 4096 {
+                    return Err(format!("The value of {k:?} is longer than 4096 bytes."));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `PUT /api/tags/assets/...`: the asset's tags, replacing the ones it had.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssetTags {
+    pub tags: Vec<crate::tag::TagId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagDto {
+    pub tag: crate::tag::TagId,
+    pub title: String,
+}
+
+/// `POST /api/tags`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateTag {
+    pub tag: crate::tag::TagId,
+    pub title: Option<String>,
+}
+
+/// A move of an asset or folder to a new path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoveRequest {
+    pub to: DamPath,
+    /// Move even though pages use what is moved.
+    #[serde(default)]
+    pub force: bool,
+}
+
+/// A page that uses an asset: on this deployment (`sites_url` absent) or on a remote
+/// Sites deployment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferenceDto {
+    pub sites_url: Option<String>,
+    pub page_path: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferenceCount {
+    /// Absent for this deployment's own pages.
+    pub sites_url: Option<String>,
+    pub count: u64,
+    pub pages: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferencesDto {
+    pub total: u64,
+    pub by_deployment: Vec<ReferenceCount>,
+}
+
+/// A folder and its sub-folders, as deep as asked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FolderTree {
+    pub folder: FolderDto,
+    pub children: Vec<FolderTree>,
 }

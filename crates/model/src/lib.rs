@@ -6,7 +6,11 @@
 pub mod api;
 pub mod mime;
 pub mod path;
+pub mod search;
+pub mod tag;
 
 pub use api::*;
 pub use mime::{sniff, AssetKind, Sniffed};
 pub use path::{DamPath, PathError, DAM_ROOT};
+pub use search::{DocType, Order, SearchQuery, SearchResults, Sort};
+pub use tag::{TagError, TagId};

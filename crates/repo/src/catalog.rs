@@ -4,10 +4,18 @@
 
 use std::collections::BTreeMap;
 
-use tessera_model::DamPath;
+use tessera_model::{DamPath, MetadataPatch, SearchQuery, TagId};
 
 use crate::blobs::BlobHash;
 use crate::error::RepoError;
+use crate::scope::ReadScope;
+use crate::search::SearchPage;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagRecord {
+    pub tag: TagId,
+    pub title: String,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FolderRecord {
@@ -42,6 +50,7 @@ pub struct AssetRecord {
     pub modified_at: i64,
     /// Free properties, by name.
     pub properties: BTreeMap<String, String>,
+    pub tags: Vec<TagId>,
     /// Always includes `original`.
     pub renditions: Vec<RenditionRecord>,
     pub processing: Processing,
@@ -113,6 +122,28 @@ pub trait Catalog: Send + Sync {
     fn requeue_interrupted_jobs(&self) -> Result<usize, RepoError>;
     /// Jobs queued or running.
     fn unfinished_jobs(&self) -> Result<usize, RepoError>;
+
+    /// Changes title, description or free properties; records who and when.
+    fn update_metadata(&self, path: &DamPath, patch: &MetadataPatch, user: &str, now: i64) -> Result<(), RepoError>;
+    fn tags(&self) -> Result<Vec<TagRecord>, RepoError>;
+    /// Creates a tag and any missing tags above it. Creating an existing tag changes
+    /// only its title.
+    fn create_tag(&self, tag: &TagId, title: &str) -> Result<(), RepoError>;
+    /// Deletes a tag and the tags under it; assets lose them.
+    fn delete_tag(&self, tag: &TagId) -> Result<(), RepoError>;
+    /// Replaces an asset's tags; every tag must exist.
+    fn set_asset_tags(&self, path: &DamPath, tags: &[TagId], user: &str, now: i64) -> Result<(), RepoError>;
+    fn search(&self, query: &SearchQuery, scope: &ReadScope) -> Result<SearchPage, RepoError>;
+    /// Moves an asset or a folder (with everything in it) to `to`, whose parent must
+    /// exist. Refused when pages use what moves, unless `force`.
+    fn move_node(&self, from: &DamPath, to: &DamPath, force: bool) -> Result<(), RepoError>;
+    /// Deletes an asset or a folder with everything in it. Refused when pages use what
+    /// goes, unless `force`. Returns the blobs no rendition uses any more.
+    fn delete_node(&self, path: &DamPath, force: bool) -> Result<Vec<BlobHash>, RepoError>;
+    fn add_reference(&self, asset: &DamPath, sites_url: &str, page_path: &str) -> Result<(), RepoError>;
+    fn remove_reference(&self, asset: &DamPath, sites_url: &str, page_path: &str) -> Result<(), RepoError>;
+    /// References to the asset, or to every asset in the folder: (sites_url, page).
+    fn references(&self, path: &DamPath) -> Result<Vec<(String, String)>, RepoError>;
 
     fn create_session(&self, session: &SessionRecord) -> Result<(), RepoError>;
     /// The session, if it exists and has not expired at `now`.

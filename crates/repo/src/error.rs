@@ -12,6 +12,18 @@ pub enum RepoError {
     AlreadyExists(DamPath),
     #[error("the asset has no rendition called {0:?}")]
     NoSuchRendition(String),
+    #[error("{0}")]
+    BadQuery(String),
+    #[error("{0}")]
+    BadMetadata(String),
+    #[error("the tag {0} does not exist")]
+    UnknownTag(String),
+    #[error("{what} is used by {total} page(s) ({details}); repeat with force to {action} it anyway")]
+    Referenced { what: String, action: &'static str, total: u64, details: String },
+    #[error("a folder cannot be moved into itself")]
+    MoveIntoSelf,
+    #[error("the DAM root cannot be moved or deleted")]
+    RootIsFixed,
     #[error(transparent)]
     BadPath(#[from] PathError),
     #[error("the file is empty")]

@@ -11,6 +11,8 @@ mod catalog;
 mod error;
 mod jobs;
 mod renditions;
+mod scope;
+mod search;
 mod sqlite;
 mod upload;
 
@@ -18,14 +20,16 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use blobs::{BlobHash, BlobStore};
-pub use catalog::{AssetRecord, Catalog, FolderRecord, Job, Processing, RenditionRecord, SessionRecord};
+pub use catalog::{AssetRecord, Catalog, FolderRecord, Job, Processing, RenditionRecord, SessionRecord, TagRecord};
+pub use scope::{is_within, ReadScope};
+pub use search::SearchPage;
 pub use error::RepoError;
 pub use jobs::{JobSettings, Workers};
 pub use renditions::{document_label, RenditionSpec, THUMBNAILS, THUMBNAIL_319, WEB_1280};
 pub use sqlite::SqliteCatalog;
 pub use upload::{Upload, UploadLimits};
 
-use tessera_model::DamPath;
+use tessera_model::{DamPath, MetadataPatch, SearchQuery, TagId};
 
 /// One deployment's repository: a catalog and a blob store in one data directory.
 #[derive(Clone)]
@@ -106,6 +110,101 @@ impl Repo {
             .ok_or_else(|| RepoError::NoSuchRendition(name.to_owned()))?;
         let file = self.blobs.path_of(&rendition.blob);
         Ok((rendition, file))
+    }
+
+    /// Creates the missing folders above `path`, for uploads of folder hierarchies.
+    pub async fn create_parents(&self, path: &DamPath) -> Result<(), RepoError> {
+        let p = path.clone();
+        self.with_catalog(move |c| {
+            for folder in p.ancestors().into_iter().skip(1) {
+                if c.folder(&folder)?.is_none() {
+                    match c.create_folder(&folder, folder.name()) {
+                        Ok(_) | Err(RepoError::AlreadyExists(_)) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn update_metadata(&self, path: &DamPath, patch: MetadataPatch, user: &str) -> Result<AssetRecord, RepoError> {
+        let (p, user) = (path.clone(), user.to_owned());
+        self.with_catalog(move |c| c.update_metadata(&p, &patch, &user, unix_now())).await?;
+        self.asset(path).await
+    }
+
+    pub async fn tags(&self) -> Result<Vec<TagRecord>, RepoError> {
+        self.with_catalog(|c| c.tags()).await
+    }
+
+    pub async fn create_tag(&self, tag: &TagId, title: Option<String>) -> Result<TagRecord, RepoError> {
+        let tag = tag.clone();
+        let title = title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| tag.name().to_owned());
+        if title.len() > 256 {
+            return Err(RepoError::BadMetadata("A tag's title has at most 256 bytes.".into()));
+        }
+        self.with_catalog(move |c| {
+            c.create_tag(&tag, &title)?;
+            Ok(TagRecord { tag, title })
+        })
+        .await
+    }
+
+    pub async fn delete_tag(&self, tag: &TagId) -> Result<(), RepoError> {
+        let tag = tag.clone();
+        self.with_catalog(move |c| c.delete_tag(&tag)).await
+    }
+
+    pub async fn set_asset_tags(&self, path: &DamPath, tags: Vec<TagId>, user: &str) -> Result<AssetRecord, RepoError> {
+        if tags.len() > 200 {
+            return Err(RepoError::BadMetadata("An asset has at most 200 tags.".into()));
+        }
+        let (p, user) = (path.clone(), user.to_owned());
+        self.with_catalog(move |c| c.set_asset_tags(&p, &tags, &user, unix_now())).await?;
+        self.asset(path).await
+    }
+
+    pub async fn search(&self, query: SearchQuery, scope: ReadScope) -> Result<SearchPage, RepoError> {
+        self.with_catalog(move |c| c.search(&query, &scope)).await
+    }
+
+    pub async fn move_node(&self, from: &DamPath, to: &DamPath, force: bool) -> Result<(), RepoError> {
+        let (from, to) = (from.clone(), to.clone());
+        self.with_catalog(move |c| c.move_node(&from, &to, force)).await
+    }
+
+    /// Deletes an asset or folder, then the blobs nothing uses any more.
+    pub async fn delete_node(&self, path: &DamPath, force: bool) -> Result<(), RepoError> {
+        let p = path.clone();
+        let orphans = self.with_catalog(move |c| c.delete_node(&p, force)).await?;
+        for hash in orphans {
+            let _ = std::fs::remove_file(self.blobs.path_of(&hash));
+        }
+        Ok(())
+    }
+
+    pub async fn add_reference(&self, asset: &DamPath, sites_url: &str, page_path: &str) -> Result<(), RepoError> {
+        let (a, s, p) = (asset.clone(), sites_url.to_owned(), page_path.to_owned());
+        self.with_catalog(move |c| c.add_reference(&a, &s, &p)).await
+    }
+
+    pub async fn remove_reference(&self, asset: &DamPath, sites_url: &str, page_path: &str) -> Result<(), RepoError> {
+        let (a, s, p) = (asset.clone(), sites_url.to_owned(), page_path.to_owned());
+        self.with_catalog(move |c| c.remove_reference(&a, &s, &p)).await
+    }
+
+    /// (sites URL, page path) pairs; the sites URL is empty for local pages.
+    pub async fn references(&self, path: &DamPath) -> Result<Vec<(String, String)>, RepoError> {
+        let p = path.clone();
+        self.with_catalog(move |c| {
+            if c.folder(&p)?.is_none() && c.asset(&p)?.is_none() {
+                return Err(RepoError::NotFound(p));
+            }
+            c.references(&p)
+        })
+        .await
     }
 
     pub async fn create_session(&self, session: SessionRecord) -> Result<(), RepoError> {

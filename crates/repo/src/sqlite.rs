@@ -4,10 +4,12 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use tessera_model::DamPath;
+use tessera_model::{DamPath, MetadataPatch, SearchQuery, TagId};
 
 use crate::blobs::BlobHash;
-use crate::catalog::{AssetRecord, Catalog, FolderRecord, Job, Processing, RenditionRecord, SessionRecord};
+use crate::catalog::{AssetRecord, Catalog, FolderRecord, Job, Processing, RenditionRecord, SessionRecord, TagRecord};
+use crate::scope::{is_within, like_escape, ReadScope};
+use crate::search::SearchPage;
 use crate::error::RepoError;
 use crate::unix_now;
 
@@ -73,6 +75,46 @@ CREATE INDEX jobs_ready ON jobs(state, run_after, id);
 CREATE INDEX jobs_by_asset ON jobs(asset_id, id);
 INSERT INTO jobs (asset_id, state, run_after, created_at)
     SELECT id, 'queued', 0, created_at FROM assets;
+"#, r#"
+ALTER TABLE assets ADD COLUMN name TEXT NOT NULL DEFAULT '';
+UPDATE assets SET name = substr(path, length(rtrim(path, replace(path, '/', ''))) + 1);
+CREATE INDEX assets_by_name ON assets(name COLLATE NOCASE, id);
+CREATE INDEX assets_by_modified ON assets(modified_at, id);
+CREATE INDEX assets_by_size ON assets(size, id);
+-- The namespaced taxonomy: `products:` is a namespace, `products:shoes/running` a tag.
+CREATE TABLE tags (
+    id        INTEGER PRIMARY KEY,
+    tag       TEXT NOT NULL UNIQUE,
+    title     TEXT NOT NULL,
+    parent_id INTEGER REFERENCES tags(id) ON DELETE CASCADE
+);
+CREATE TABLE asset_tags (
+    asset_id INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    tag_id   INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+    PRIMARY KEY (asset_id, tag_id)
+);
+CREATE INDEX asset_tags_by_tag ON asset_tags(tag_id);
+-- Full text over title, description, file name, tags and path; rowid = assets.id.
+-- Written in the same transaction as the metadata it indexes.
+CREATE VIRTUAL TABLE assets_fts USING fts5(title, description, name, tags, path, tokenize = 'unicode61 remove_diacritics 2');
+INSERT INTO assets_fts (rowid, title, description, name, tags, path)
+    SELECT id, title, description, name, '', path FROM assets;
+-- "Page P uses asset A": sites_url is '' for a page of this deployment.
+CREATE TABLE asset_references (
+    id         INTEGER PRIMARY KEY,
+    asset_id   INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    sites_url  TEXT NOT NULL,
+    page_path  TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (asset_id, sites_url, page_path)
+);
+-- Read and write permissions of groups on folders, inherited down the tree.
+CREATE TABLE folder_permissions (
+    folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+    grp       TEXT NOT NULL,
+    access    TEXT NOT NULL CHECK (access IN ('none', 'read', 'write')),
+    PRIMARY KEY (folder_id, grp)
+);
 "#];
 
 pub struct SqliteCatalog {
@@ -213,9 +255,34 @@ fn complete_asset(conn: &Connection, row: AssetRow) -> Result<AssetRecord, RepoE
         modified_by: row.modified_by,
         modified_at: row.modified_at,
         properties,
+        tags: load_tags(conn, row.id)?,
         renditions: load_renditions(conn, row.id)?,
         processing: processing(row.job_state.as_deref(), row.job_error),
     })
+}
+
+/// Rewrites an asset's full-text row from its metadata and tags. Called inside the
+/// transaction that changed them.
+pub(crate) fn reindex(conn: &Connection, asset_id: i64) -> Result<(), RepoError> {
+    conn.execute("DELETE FROM assets_fts WHERE rowid = ?1", [asset_id])?;
+    conn.execute(
+        "INSERT INTO assets_fts (rowid, title, description, name, tags, path)
+         SELECT a.id, a.title, a.description, a.name,
+                coalesce((SELECT group_concat(t.tag || ' ' || t.title, ' ')
+                          FROM asset_tags x JOIN tags t ON t.id = x.tag_id WHERE x.asset_id = a.id), ''),
+                a.path
+         FROM assets a WHERE a.id = ?1",
+        [asset_id],
+    )?;
+    Ok(())
+}
+
+fn load_tags(conn: &Connection, asset_id: i64) -> Result<Vec<TagId>, RepoError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.tag FROM asset_tags x JOIN tags t ON t.id = x.tag_id WHERE x.asset_id = ?1 ORDER BY t.tag",
+    )?;
+    let rows = stmt.query_map([asset_id], |r| r.get::<_, String>(0))?;
+    rows.map(|r| TagId::parse(&r?).map_err(|e| RepoError::Internal(format!("bad tag in catalog: {e}")))).collect()
 }
 
 fn insert_renditions(conn: &Connection, asset_id: i64, renditions: &[RenditionRecord]) -> Result<(), RepoError> {
@@ -232,6 +299,61 @@ fn folder_id(conn: &Connection, path: &DamPath) -> Result<Option<i64>, RepoError
     Ok(conn
         .query_row("SELECT id FROM folders WHERE path = ?1", [path.as_str()], |r| r.get(0))
         .optional()?)
+}
+
+fn asset_id(conn: &Connection, path: &DamPath) -> Result<i64, RepoError> {
+    conn.query_row("SELECT id FROM assets WHERE path = ?1", [path.as_str()], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| RepoError::NotFound(path.clone()))
+}
+
+/// Ids of the asset at `path`, or of every asset below the folder at `path`.
+fn assets_within(conn: &Connection, path: &DamPath) -> Result<Vec<i64>, RepoError> {
+    let mut stmt = conn.prepare_cached("SELECT id FROM assets WHERE path = ?1 OR path LIKE ?2 ESCAPE '\\'")?;
+    let ids = stmt.query_map(params![path.as_str(), format!("{}/%", like_escape(path.as_str()))], |r| r.get(0))?;
+    Ok(ids.collect::<Result<_, _>>()?)
+}
+
+fn tagged_assets(conn: &Connection, tag: &TagId) -> Result<Vec<i64>, RepoError> {
+    let below = if tag.as_str().ends_with(':') { format!("{}%", like_escape(tag.as_str())) } else { format!("{}/%", like_escape(tag.as_str())) };
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT x.asset_id FROM asset_tags x JOIN tags t ON t.id = x.tag_id WHERE t.tag = ?1 OR t.tag LIKE ?2 ESCAPE '\\'",
+    )?;
+    let ids = stmt.query_map(params![tag.as_str(), below], |r| r.get(0))?;
+    Ok(ids.collect::<Result<_, _>>()?)
+}
+
+fn references_within(conn: &Connection, path: &DamPath) -> Result<Vec<(String, String)>, RepoError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.sites_url, r.page_path FROM asset_references r JOIN assets a ON a.id = r.asset_id
+         WHERE a.path = ?1 OR a.path LIKE ?2 ESCAPE '\\' ORDER BY r.sites_url, r.page_path",
+    )?;
+    let rows = stmt.query_map(params![path.as_str(), format!("{}/%", like_escape(path.as_str()))], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Refuses to move or delete what pages use, listing the counts, unless `force`.
+fn refuse_if_referenced(conn: &Connection, path: &DamPath, force: bool, action: &'static str) -> Result<(), RepoError> {
+    if force {
+        return Ok(());
+    }
+    let refs = references_within(conn, path)?;
+    if refs.is_empty() {
+        return Ok(());
+    }
+    let mut counts: Vec<(String, u64)> = Vec::new();
+    for (site, _) in &refs {
+        match counts.iter_mut().find(|(s, _)| s == site) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((site.clone(), 1)),
+        }
+    }
+    let details = counts
+        .iter()
+        .map(|(site, n)| if site.is_empty() { format!("{n} on this deployment") } else { format!("{n} on {site}") })
+        .collect::<Vec<_>>()
+        .join(", ");
+    Err(RepoError::Referenced { what: path.to_string(), action, total: refs.len() as u64, details })
 }
 
 fn is_taken(conn: &Connection, path: &DamPath) -> Result<bool, RepoError> {
@@ -313,8 +435,8 @@ impl Catalog for SqliteCatalog {
         let properties = serde_json::to_string(&asset.properties).map_err(|e| RepoError::Internal(e.to_string()))?;
         tx.execute(
             "INSERT INTO assets (path, folder_id, title, description, mime, size, width, height,
-                                 created_by, created_at, modified_by, modified_at, properties)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                                 created_by, created_at, modified_by, modified_at, properties, name)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             params![
                 asset.path.as_str(),
                 folder,
@@ -328,11 +450,13 @@ impl Catalog for SqliteCatalog {
                 asset.created_at,
                 asset.modified_by,
                 asset.modified_at,
-                properties
+                properties,
+                asset.path.name()
             ],
         )?;
         let asset_id = tx.last_insert_rowid();
         insert_renditions(&tx, asset_id, &asset.renditions)?;
+        reindex(&tx, asset_id)?;
         tx.execute(
             "INSERT INTO jobs (asset_id, state, run_after, created_at) VALUES (?1, 'queued', 0, ?2)",
             params![asset_id, unix_now()],
@@ -408,6 +532,216 @@ impl Catalog for SqliteCatalog {
 
     fn unfinished_jobs(&self) -> Result<usize, RepoError> {
         Ok(self.conn().query_row("SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')", [], |r| r.get(0))?)
+    }
+
+    fn update_metadata(&self, path: &DamPath, patch: &MetadataPatch, user: &str, now: i64) -> Result<(), RepoError> {
+        patch.validate().map_err(RepoError::BadMetadata)?;
+        let properties = patch
+            .properties
+            .as_ref()
+            .map(|p| serde_json::to_string(p).map_err(|e| RepoError::Internal(e.to_string())))
+            .transpose()?;
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let id = asset_id(&tx, path)?;
+        tx.execute(
+            "UPDATE assets SET title = coalesce(?2, title), description = coalesce(?3, description),
+                               properties = coalesce(?4, properties), modified_by = ?5, modified_at = ?6
+             WHERE id = ?1",
+            params![id, patch.title.as_deref().map(str::trim), patch.description, properties, user, now],
+        )?;
+        reindex(&tx, id)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn tags(&self) -> Result<Vec<TagRecord>, RepoError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached("SELECT tag, title FROM tags ORDER BY tag")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        rows.map(|r| {
+            let (tag, title) = r?;
+            Ok(TagRecord { tag: TagId::parse(&tag).map_err(|e| RepoError::Internal(e.to_string()))?, title })
+        })
+        .collect()
+    }
+
+    fn create_tag(&self, tag: &TagId, title: &str) -> Result<(), RepoError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let mut parent: Option<i64> = None;
+        for t in tag.lineage() {
+            let id: i64 = if &t == tag {
+                tx.query_row(
+                    "INSERT INTO tags (tag, title, parent_id) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (tag) DO UPDATE SET title = excluded.title RETURNING id",
+                    params![t.as_str(), title, parent],
+                    |r| r.get(0),
+                )?
+            } else {
+                tx.execute("INSERT OR IGNORE INTO tags (tag, title, parent_id) VALUES (?1, ?2, ?3)", params![t.as_str(), t.name(), parent])?;
+                tx.query_row("SELECT id FROM tags WHERE tag = ?1", [t.as_str()], |r| r.get(0))?
+            };
+            parent = Some(id);
+        }
+        for asset in tagged_assets(&tx, tag)? {
+            reindex(&tx, asset)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn delete_tag(&self, tag: &TagId) -> Result<(), RepoError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let affected = tagged_assets(&tx, tag)?;
+        let n = tx.execute("DELETE FROM tags WHERE tag = ?1", [tag.as_str()])?;
+        if n == 0 {
+            return Err(RepoError::UnknownTag(tag.to_string()));
+        }
+        for asset in affected {
+            reindex(&tx, asset)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn set_asset_tags(&self, path: &DamPath, tags: &[TagId], user: &str, now: i64) -> Result<(), RepoError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let id = asset_id(&tx, path)?;
+        let mut tag_ids = Vec::new();
+        for t in tags {
+            let tag_id: Option<i64> = tx.query_row("SELECT id FROM tags WHERE tag = ?1", [t.as_str()], |r| r.get(0)).optional()?;
+            tag_ids.push(tag_id.ok_or_else(|| RepoError::UnknownTag(t.to_string()))?);
+        }
+        tx.execute("DELETE FROM asset_tags WHERE asset_id = ?1", [id])?;
+        for tag_id in tag_ids {
+            tx.execute("INSERT OR IGNORE INTO asset_tags (asset_id, tag_id) VALUES (?1, ?2)", params![id, tag_id])?;
+        }
+        tx.execute("UPDATE assets SET modified_by = ?2, modified_at = ?3 WHERE id = ?1", params![id, user, now])?;
+        reindex(&tx, id)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn search(&self, query: &SearchQuery, scope: &ReadScope) -> Result<SearchPage, RepoError> {
+        let conn = self.conn();
+        crate::search::search(&conn, query, scope, |id| {
+            let row = conn.query_row(&format!("SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE a.id = ?1"), [id], asset_from_row)?;
+            complete_asset(&conn, row)
+        })
+    }
+
+    fn move_node(&self, from: &DamPath, to: &DamPath, force: bool) -> Result<(), RepoError> {
+        if from.is_root() || to.is_root() {
+            return Err(RepoError::RootIsFixed);
+        }
+        if is_within(to, from) {
+            return Err(RepoError::MoveIntoSelf);
+        }
+        let to_parent = to.parent().ok_or(RepoError::RootIsFixed)?;
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let is_folder = folder_id(&tx, from)?.is_some();
+        if !is_folder {
+            asset_id(&tx, from)?;
+        }
+        let parent_id = folder_id(&tx, &to_parent)?.ok_or(RepoError::ParentMissing(to_parent))?;
+        if is_taken(&tx, to)? {
+            return Err(RepoError::AlreadyExists(to.clone()));
+        }
+        refuse_if_referenced(&tx, from, force, "move")?;
+        let below = format!("{}/%", like_escape(from.as_str()));
+        let rebase = "?2 || substr(path, length(?1) + 1)";
+        if is_folder {
+            tx.execute(
+                &format!("UPDATE folders SET path = {rebase} WHERE path = ?1 OR path LIKE ?3 ESCAPE '\\'"),
+                params![from.as_str(), to.as_str(), below],
+            )?;
+            tx.execute("UPDATE folders SET parent_id = ?2, title = CASE WHEN title = ?3 THEN ?4 ELSE title END WHERE path = ?1",
+                params![to.as_str(), parent_id, from.name(), to.name()])?;
+            tx.execute(
+                &format!("UPDATE assets SET path = {rebase} WHERE path LIKE ?3 ESCAPE '\\'"),
+                params![from.as_str(), to.as_str(), below],
+            )?;
+        } else {
+            tx.execute(
+                "UPDATE assets SET path = ?2, name = ?3, folder_id = ?4 WHERE path = ?1",
+                params![from.as_str(), to.as_str(), to.name(), parent_id],
+            )?;
+        }
+        for id in assets_within(&tx, to)? {
+            reindex(&tx, id)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn delete_node(&self, path: &DamPath, force: bool) -> Result<Vec<BlobHash>, RepoError> {
+        if path.is_root() {
+            return Err(RepoError::RootIsFixed);
+        }
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let is_folder = folder_id(&tx, path)?.is_some();
+        if !is_folder {
+            asset_id(&tx, path)?;
+        }
+        refuse_if_referenced(&tx, path, force, "delete")?;
+        let ids = assets_within(&tx, path)?;
+        let mut hashes = Vec::new();
+        for id in &ids {
+            let mut stmt = tx.prepare_cached("SELECT DISTINCT sha256 FROM renditions WHERE asset_id = ?1")?;
+            for h in stmt.query_map([id], |r| r.get::<_, String>(0))? {
+                hashes.push(h?);
+            }
+            tx.execute("DELETE FROM assets_fts WHERE rowid = ?1", [id])?;
+            tx.execute("DELETE FROM assets WHERE id = ?1", [id])?;
+        }
+        if is_folder {
+            // Children before parents: folders.parent_id does not cascade.
+            tx.execute(
+                "DELETE FROM folders WHERE path IN (SELECT path FROM folders WHERE path = ?1 OR path LIKE ?2 ESCAPE '\\'
+                                                   ORDER BY length(path) DESC)",
+                params![path.as_str(), format!("{}/%", like_escape(path.as_str()))],
+            )?;
+        }
+        let mut orphans = Vec::new();
+        hashes.sort();
+        hashes.dedup();
+        for h in hashes {
+            let used: i64 = tx.query_row("SELECT count(*) FROM renditions WHERE sha256 = ?1", [&h], |r| r.get(0))?;
+            if used == 0 {
+                orphans.extend(BlobHash::parse(&h));
+            }
+        }
+        tx.commit()?;
+        Ok(orphans)
+    }
+
+    fn add_reference(&self, asset: &DamPath, sites_url: &str, page_path: &str) -> Result<(), RepoError> {
+        let conn = self.conn();
+        let id = asset_id(&conn, asset)?;
+        conn.execute(
+            "INSERT OR IGNORE INTO asset_references (asset_id, sites_url, page_path, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![id, sites_url, page_path, unix_now()],
+        )?;
+        Ok(())
+    }
+
+    fn remove_reference(&self, asset: &DamPath, sites_url: &str, page_path: &str) -> Result<(), RepoError> {
+        let conn = self.conn();
+        let id = asset_id(&conn, asset)?;
+        conn.execute(
+            "DELETE FROM asset_references WHERE asset_id = ?1 AND sites_url = ?2 AND page_path = ?3",
+            params![id, sites_url, page_path],
+        )?;
+        Ok(())
+    }
+
+    fn references(&self, path: &DamPath) -> Result<Vec<(String, String)>, RepoError> {
+        references_within(&self.conn(), path)
     }
 
     fn create_session(&self, s: &SessionRecord) -> Result<(), RepoError> {

@@ -79,6 +79,7 @@ impl Repo {
                 modified_by: upload.user,
                 modified_at: now,
                 properties: Default::default(),
+                tags: Vec::new(),
                 renditions: vec![RenditionRecord {
                     name: "original".into(),
                     blob: pending.hash().clone(),

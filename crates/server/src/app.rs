@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post, put};
 use axum::Router;
 use tessera_repo::Repo;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -15,7 +15,7 @@ use crate::auth::{authenticate, hash_password};
 use crate::config::{Role, Settings};
 use crate::cors::{guard_origins, OriginPolicy};
 use crate::error::{log_errors, AppError};
-use crate::handlers::{dam, deployment, editor, session};
+use crate::handlers::{dam, deployment, editor, references, search, session, tags};
 use crate::state::AppState;
 
 /// Opens the deployment's repository and builds its state.
@@ -34,9 +34,16 @@ pub fn app(state: AppState) -> Router {
         .route("/login", post(session::login))
         .route("/logout", post(session::logout))
         .route("/me", get(session::me))
-        .route("/folders/{*path}", get(dam::list_folder).post(dam::create_folder))
-        .route("/assets/{*path}", get(dam::asset).put(dam::upload))
+        .route("/folders/{*path}", get(dam::list_folder).post(dam::create_folder).delete(dam::delete))
+        .route("/tree/{*path}", get(dam::tree))
+        .route("/assets/{*path}", get(dam::asset).put(dam::upload).patch(dam::update_metadata).delete(dam::delete))
+        .route("/asset-tags/{*path}", put(dam::set_tags))
+        .route("/move/{*path}", post(dam::move_node))
         .route("/renditions/{name}/{*path}", get(dam::rendition))
+        .route("/search", get(search::search))
+        .route("/tags", get(tags::list).post(tags::create))
+        .route("/tags/{*tag}", delete(tags::delete))
+        .route("/references/{*path}", get(references::list).post(references::add).delete(references::remove))
         .fallback(|| async { AppError::refused(axum::http::StatusCode::NOT_FOUND, "no_such_endpoint", "There is no such API endpoint.") })
         .route_layer(from_fn_with_state(state.clone(), authenticate))
         // Uploads stream their raw body and enforce the configured limit themselves;

@@ -10,7 +10,7 @@ use axum::response::Response;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use tessera_model::{DamPath, CSRF_HEADER, LOGIN_COOKIE};
-use tessera_repo::{unix_now, SessionRecord};
+use tessera_repo::{unix_now, ReadScope, SessionRecord};
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -35,12 +35,24 @@ pub enum Action {
     Write,
 }
 
-/// The one authorization decision. Anonymous callers see nothing; every configured
-/// user reads; administrators and authors write.
-pub fn authorize<'p>(principal: &'p Principal, action: Action, _target: &DamPath) -> Result<&'p AuthenticatedUser, AppError> {
+/// The one authorization decision, for a single path.
+pub fn authorize<'p>(principal: &'p Principal, action: Action, target: &DamPath) -> Result<&'p AuthenticatedUser, AppError> {
+    authorize_all(principal, action, &[target])
+}
+
+/// The one authorization decision: may `principal` do `action` on every one of
+/// `targets`? Anonymous callers see nothing; every configured user reads;
+/// administrators and authors write.
+pub fn authorize_all<'p>(principal: &'p Principal, action: Action, targets: &[&DamPath]) -> Result<&'p AuthenticatedUser, AppError> {
     let Principal::User(user) = principal else {
         return Err(AppError::unauthenticated());
     };
+    let scope = read_scope(principal);
+    for target in targets {
+        if !scope.allows(target) {
+            return Err(AppError::refused(axum::http::StatusCode::NOT_FOUND, "not_found", format!("{target} does not exist")));
+        }
+    }
     let may = match action {
         Action::Read => true,
         Action::Write => user.groups.iter().any(|g| g == "administrators" || g == "authors"),
@@ -48,7 +60,16 @@ pub fn authorize<'p>(principal: &'p Principal, action: Action, _target: &DamPath
     if may {
         Ok(user)
     } else {
-        Err(AppError::forbidden("You do not have permission to change this folder."))
+        Err(AppError::forbidden("You do not have permission to change this."))
+    }
+}
+
+/// What the caller may read, for filtering lists and search results the same way
+/// [`authorize_all`] decides single requests.
+pub fn read_scope(principal: &Principal) -> ReadScope {
+    match principal {
+        Principal::User(_) => ReadScope::everything(),
+        Principal::Anonymous => ReadScope::nothing(),
     }
 }
 

@@ -48,6 +48,12 @@ impl AppError {
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
             AppError::Repo(e) => match e {
                 R::NotFound(_) | R::NoSuchRendition(_) => (StatusCode::NOT_FOUND, "not_found"),
+                R::BadQuery(_) => (StatusCode::BAD_REQUEST, "bad_query"),
+                R::BadMetadata(_) => (StatusCode::BAD_REQUEST, "bad_metadata"),
+                R::UnknownTag(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unknown_tag"),
+                R::Referenced { .. } => (StatusCode::CONFLICT, "referenced"),
+                R::MoveIntoSelf => (StatusCode::BAD_REQUEST, "move_into_self"),
+                R::RootIsFixed => (StatusCode::BAD_REQUEST, "root_is_fixed"),
                 R::ParentMissing(_) => (StatusCode::NOT_FOUND, "parent_not_found"),
                 R::AlreadyExists(_) => (StatusCode::CONFLICT, "already_exists"),
                 R::BadPath(_) => (StatusCode::BAD_REQUEST, "bad_path"),

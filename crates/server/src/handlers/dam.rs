@@ -8,11 +8,14 @@ use axum::{Extension, Json};
 use futures_util::TryStreamExt;
 use serde::Deserialize;
 use tessera_model::mime::kind_of_mime;
-use tessera_model::{api_url, AssetDto, CreateFolder, DamPath, FolderDto, FolderListing, Orientation, ProcessingDto, RenditionLink};
+use tessera_model::{
+    api_url, AssetDto, AssetTags, CreateFolder, DamPath, FolderDto, FolderListing, FolderTree, MetadataPatch, MoveRequest,
+    Orientation, ProcessingDto, RenditionLink,
+};
 use tessera_repo::{AssetRecord, FolderRecord, Processing, Upload};
 use tokio_util::io::{ReaderStream, StreamReader};
 
-use crate::auth::{authorize, Action, Principal};
+use crate::auth::{authorize, authorize_all, read_scope, Action, Principal};
 use crate::error::AppError;
 use crate::extract::{parse_dam_path, ApiDamPath, ApiJson, ApiQuery};
 use crate::state::AppState;
@@ -43,6 +46,7 @@ pub fn asset_dto(a: AssetRecord) -> AssetDto {
         modified_by: a.modified_by,
         modified_at: a.modified_at,
         properties: a.properties,
+        tags: a.tags,
         renditions,
         processing: match a.processing {
             Processing::Pending => ProcessingDto::Pending,
@@ -58,11 +62,12 @@ pub async fn list_folder(
     ApiDamPath(path): ApiDamPath,
 ) -> Result<Json<FolderListing>, AppError> {
     authorize(&principal, Action::Read, &path)?;
+    let scope = read_scope(&principal);
     let (folder, folders, assets) = state.repo.list(&path).await?;
     Ok(Json(FolderListing {
         folder: folder_dto(folder),
-        folders: folders.into_iter().map(folder_dto).collect(),
-        assets: assets.into_iter().map(asset_dto).collect(),
+        folders: folders.into_iter().filter(|f| scope.allows(&f.path)).map(folder_dto).collect(),
+        assets: assets.into_iter().filter(|a| scope.allows(&a.path)).map(asset_dto).collect(),
     }))
 }
 
@@ -91,8 +96,96 @@ pub async fn asset(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UploadQuery {
     title: Option<String>,
+    /// Create missing folders on the way, for uploads of whole folder hierarchies.
+    #[serde(default)]
+    parents: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForceQuery {
+    #[serde(default)]
+    force: bool,
+}
+
+pub async fn update_metadata(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiDamPath(path): ApiDamPath,
+    ApiJson(patch): ApiJson<MetadataPatch>,
+) -> Result<Json<AssetDto>, AppError> {
+    let user = authorize(&principal, Action::Write, &path)?;
+    Ok(Json(asset_dto(state.repo.update_metadata(&path, patch, &user.name).await?)))
+}
+
+pub async fn set_tags(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiDamPath(path): ApiDamPath,
+    ApiJson(body): ApiJson<AssetTags>,
+) -> Result<Json<AssetDto>, AppError> {
+    let user = authorize(&principal, Action::Write, &path)?;
+    Ok(Json(asset_dto(state.repo.set_asset_tags(&path, body.tags, &user.name).await?)))
+}
+
+/// Deletes an asset or a folder with everything in it.
+pub async fn delete(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiDamPath(path): ApiDamPath,
+    ApiQuery(q): ApiQuery<ForceQuery>,
+) -> Result<StatusCode, AppError> {
+    authorize(&principal, Action::Write, &path)?;
+    state.repo.delete_node(&path, q.force).await?;
+    tracing::info!(%path, force = q.force, "deleted");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/move/content/dam/...` `{to, force}`: moves (or renames) an asset or folder.
+pub async fn move_node(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiDamPath(from): ApiDamPath,
+    ApiJson(req): ApiJson<MoveRequest>,
+) -> Result<StatusCode, AppError> {
+    authorize_all(&principal, Action::Write, &[&from, &req.to])?;
+    state.repo.move_node(&from, &req.to, req.force).await?;
+    tracing::info!(%from, to = %req.to, "moved");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TreeQuery {
+    depth: Option<u32>,
+}
+
+/// `GET /api/tree/content/dam/...?depth=N`: the folder and its sub-folders, N levels deep.
+pub async fn tree(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiDamPath(path): ApiDamPath,
+    ApiQuery(q): ApiQuery<TreeQuery>,
+) -> Result<Json<FolderTree>, AppError> {
+    authorize(&principal, Action::Read, &path)?;
+    let scope = read_scope(&principal);
+    let depth = q.depth.unwrap_or(1).min(8);
+    let folder = state.repo.folder(&path).await?;
+    Ok(Json(subtree(&state, folder_dto(folder), depth, &scope).await?))
+}
+
+async fn subtree(state: &AppState, folder: FolderDto, depth: u32, scope: &tessera_repo::ReadScope) -> Result<FolderTree, AppError> {
+    let mut children = Vec::new();
+    if depth > 0 {
+        let (_, folders, _) = state.repo.list(&folder.path).await?;
+        for f in folders.into_iter().filter(|f| scope.allows(&f.path)) {
+            children.push(Box::pin(subtree(state, folder_dto(f), depth - 1, scope)).await?);
+        }
+    }
+    Ok(FolderTree { folder, children })
 }
 
 /// `PUT /api/assets/content/dam/<folder>/<name>?title=...` with the file as the raw
@@ -120,6 +213,9 @@ pub async fn upload(
     }
     if query.title.as_ref().is_some_and(|t| t.len() > 1024) {
         return Err(AppError::bad_request("bad_title", "The title is longer than 1024 bytes."));
+    }
+    if query.parents {
+        state.repo.create_parents(&path).await?;
     }
     let upload = Upload { path, title: query.title, declared_mime: declared.to_owned(), user: user.name.clone() };
     let reader = StreamReader::new(body.into_data_stream().map_err(std::io::Error::other));

@@ -1,5 +1,6 @@
 //! The HTTP API, tested in process against a real data directory.
 
+mod catalog;
 mod cli;
 mod common;
 mod cors;

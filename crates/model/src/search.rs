@@ -1,0 +1,137 @@
+//! The search query of the Content Finder and the DAM API, and its results.
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::{AssetDto, Orientation};
+use crate::mime::AssetKind;
+use crate::path::DamPath;
+use crate::tag::TagId;
+
+/// Largest page a search returns.
+pub const MAX_PAGE: u32 = 200;
+pub const DEFAULT_PAGE: u32 = 50;
+
+/// Document types the Content Finder filters by, as the seeds list them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocType {
+    Pdf,
+    Word,
+    Excel,
+    Powerpoint,
+    Text,
+}
+
+impl DocType {
+    pub fn mimes(self) -> &'static [&'static str] {
+        match self {
+            DocType::Pdf => &["application/pdf"],
+            DocType::Word => &["application/msword", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"],
+            DocType::Excel => &["application/vnd.ms-excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"],
+            DocType::Powerpoint => {
+                &["application/vnd.ms-powerpoint", "application/vnd.openxmlformats-officedocument.presentationml.presentation"]
+            }
+            DocType::Text => &["text/plain", "text/csv", "text/markdown"],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// Best match first; without words, the same as `modified`.
+    #[default]
+    Relevance,
+    Name,
+    Modified,
+    Size,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Order {
+    Asc,
+    Desc,
+}
+
+impl Sort {
+    /// Names read A to Z; the newest and the largest come first.
+    pub fn default_order(self) -> Order {
+        match self {
+            Sort::Name => Order::Asc,
+            Sort::Relevance | Sort::Modified | Sort::Size => Order::Desc,
+        }
+    }
+}
+
+/// `GET /api/search?...`. Every field is optional; filters combine with AND.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchQuery {
+    /// Words, matched as prefixes in title, description, file name, tags and path.
+    pub q: Option<String>,
+    pub kind: Option<AssetKind>,
+    pub doctype: Option<DocType>,
+    pub mime: Option<String>,
+    /// Only assets in this folder and its sub-folders.
+    pub folder: Option<DamPath>,
+    /// Only assets with this tag or a tag under it.
+    pub tag: Option<TagId>,
+    pub orientation: Option<Orientation>,
+    /// Unix seconds, inclusive.
+    pub modified_after: Option<i64>,
+    /// Unix seconds, exclusive.
+    pub modified_before: Option<i64>,
+    pub sort: Option<Sort>,
+    pub order: Option<Order>,
+    pub limit: Option<u32>,
+    /// From the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+impl SearchQuery {
+    /// The words of `q` as an FTS5 query: each a quoted prefix term, all required.
+    /// Punctuation only separates words, so no input can form FTS syntax.
+    pub fn fts_terms(&self) -> Option<String> {
+        let q = self.q.as_deref()?;
+        let words: Vec<String> = q
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .take(16)
+            .map(|w| format!("\"{}\"*", w.to_lowercase()))
+            .collect();
+        (!words.is_empty()).then(|| words.join(" "))
+    }
+
+    pub fn page_size(&self) -> u32 {
+        self.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    pub assets: Vec<AssetDto>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+    /// How many assets match, counted on the first page only.
+    pub total: Option<u64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_become_quoted_prefix_terms() {
+        let q = SearchQuery { q: Some("Running  shoe-laces \"OR\" NEAR(".into()), ..Default::default() };
+        assert_eq!(q.fts_terms().unwrap(), "\"running\"* \"shoe\"* \"laces\"* \"or\"* \"near\"*");
+        assert_eq!(SearchQuery { q: Some(" !? ".into()), ..Default::default() }.fts_terms(), None);
+    }
+
+    #[test]
+    fn page_size_is_bounded() {
+        assert_eq!(SearchQuery { limit: Some(0), ..Default::default() }.page_size(), 1);
+        assert_eq!(SearchQuery { limit: Some(10_000), ..Default::default() }.page_size(), MAX_PAGE);
+        assert_eq!(SearchQuery::default().page_size(), DEFAULT_PAGE);
+    }
+}

@@ -1,0 +1,70 @@
+//! `/api/references/content/dam/...`: which pages use an asset, here and on Sites
+//! deployments elsewhere.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use tessera_model::{ReferenceCount, ReferenceDto, ReferencesDto};
+
+use crate::auth::{authorize, Action, Principal};
+use crate::config::parse_origin;
+use crate::error::AppError;
+use crate::extract::{ApiDamPath, ApiJson};
+use crate::state::AppState;
+
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiDamPath(path): ApiDamPath,
+) -> Result<Json<ReferencesDto>, AppError> {
+    authorize(&principal, Action::Read, &path)?;
+    let refs = state.repo.references(&path).await?;
+    let mut by_deployment: Vec<ReferenceCount> = Vec::new();
+    for (site, page) in &refs {
+        let sites_url = (!site.is_empty()).then(|| site.clone());
+        match by_deployment.iter_mut().find(|c| c.sites_url == sites_url) {
+            Some(c) => {
+                c.count += 1;
+                c.pages.push(page.clone());
+            }
+            None => by_deployment.push(ReferenceCount { sites_url, count: 1, pages: vec![page.clone()] }),
+        }
+    }
+    Ok(Json(ReferencesDto { total: refs.len() as u64, by_deployment }))
+}
+
+fn checked(reference: &ReferenceDto) -> Result<(String, String), AppError> {
+    let site = match &reference.sites_url {
+        Some(url) => parse_origin(url).map_err(|e| AppError::bad_request("bad_reference", format!("sites_url: {e}")))?,
+        None => String::new(),
+    };
+    let page = &reference.page_path;
+    if !page.starts_with('/') || page.len() > 1024 || page.chars().any(char::is_control) {
+        return Err(AppError::bad_request("bad_reference", "page_path must be an absolute page path of at most 1024 bytes."));
+    }
+    Ok((site, page.clone()))
+}
+
+pub async fn add(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiDamPath(path): ApiDamPath,
+    ApiJson(reference): ApiJson<ReferenceDto>,
+) -> Result<StatusCode, AppError> {
+    let (site, page) = checked(&reference)?;
+    authorize(&principal, Action::Write, &path)?;
+    state.repo.add_reference(&path, &site, &page).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn remove(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiDamPath(path): ApiDamPath,
+    ApiJson(reference): ApiJson<ReferenceDto>,
+) -> Result<StatusCode, AppError> {
+    let (site, page) = checked(&reference)?;
+    authorize(&principal, Action::Write, &path)?;
+    state.repo.remove_reference(&path, &site, &page).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,28 @@
+//! `GET /api/search`: full text and filters over the assets the caller may read.
+
+use axum::extract::State;
+use axum::{Extension, Json};
+use tessera_model::{DamPath, SearchQuery, SearchResults};
+
+use crate::auth::{authorize, read_scope, Action, Principal};
+use crate::error::AppError;
+use crate::extract::ApiQuery;
+use crate::handlers::dam::asset_dto;
+use crate::state::AppState;
+
+pub async fn search(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiQuery(query): ApiQuery<SearchQuery>,
+) -> Result<Json<SearchResults>, AppError> {
+    if query.q.as_ref().is_some_and(|q| q.len() > 1000) {
+        return Err(AppError::bad_request("bad_query", "The search words are longer than 1000 bytes."));
+    }
+    authorize(&principal, Action::Read, query.folder.as_ref().unwrap_or(&DamPath::root()))?;
+    let page = state.repo.search(query, read_scope(&principal)).await?;
+    Ok(Json(SearchResults {
+        assets: page.assets.into_iter().map(asset_dto).collect(),
+        next_cursor: page.next_cursor,
+        total: page.total,
+    }))
+}
