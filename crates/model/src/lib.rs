@@ -3,12 +3,14 @@
 //! Invariant: no I/O and no dependency on axum, SQLite, Leptos or web-sys. The wire
 //! format is defined here once, so both sides agree on it by construction.
 
+pub mod access;
 pub mod api;
 pub mod mime;
 pub mod path;
 pub mod search;
 pub mod tag;
 
+pub use access::{Access, PermissionRule, Policy, SetPermission};
 pub use api::*;
 pub use mime::{sniff, AssetKind, Sniffed};
 pub use path::{DamPath, PathError, DAM_ROOT};

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use tessera_model::{DamPath, MetadataPatch, SearchQuery, TagId};
+use tessera_model::{Access, DamPath, MetadataPatch, PermissionRule, SearchQuery, TagId};
 
 use crate::blobs::BlobHash;
 use crate::error::RepoError;
@@ -144,6 +144,10 @@ pub trait Catalog: Send + Sync {
     fn remove_reference(&self, asset: &DamPath, sites_url: &str, page_path: &str) -> Result<(), RepoError>;
     /// References to the asset, or to every asset in the folder: (sites_url, page).
     fn references(&self, path: &DamPath) -> Result<Vec<(String, String)>, RepoError>;
+
+    fn permission_rules(&self) -> Result<Vec<PermissionRule>, RepoError>;
+    /// Sets a group's access to a folder; `None` removes the rule.
+    fn set_permission(&self, folder: &DamPath, group: &str, access: Option<Access>) -> Result<(), RepoError>;
 
     fn create_session(&self, session: &SessionRecord) -> Result<(), RepoError>;
     /// The session, if it exists and has not expired at `now`.

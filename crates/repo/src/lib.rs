@@ -17,11 +17,11 @@ mod sqlite;
 mod upload;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 pub use blobs::{BlobHash, BlobStore};
 pub use catalog::{AssetRecord, Catalog, FolderRecord, Job, Processing, RenditionRecord, SessionRecord, TagRecord};
-pub use scope::{is_within, ReadScope};
+pub use scope::ReadScope;
 pub use search::SearchPage;
 pub use error::RepoError;
 pub use jobs::{JobSettings, Workers};
@@ -29,7 +29,7 @@ pub use renditions::{document_label, RenditionSpec, THUMBNAILS, THUMBNAIL_319, W
 pub use sqlite::SqliteCatalog;
 pub use upload::{Upload, UploadLimits};
 
-use tessera_model::{DamPath, MetadataPatch, SearchQuery, TagId};
+use tessera_model::{Access, DamPath, MetadataPatch, PermissionRule, SearchQuery, TagId};
 
 /// One deployment's repository: a catalog and a blob store in one data directory.
 #[derive(Clone)]
@@ -38,6 +38,8 @@ pub struct Repo {
     blobs: BlobStore,
     limits: UploadLimits,
     job_signal: jobs::JobSignal,
+    /// Every folder permission, kept in memory: each request consults them.
+    rules: Arc<RwLock<Vec<PermissionRule>>>,
 }
 
 impl Repo {
@@ -46,7 +48,14 @@ impl Repo {
         std::fs::create_dir_all(data_dir).map_err(RepoError::io("creating the data directory"))?;
         let catalog = SqliteCatalog::open(&data_dir.join("tessera.sqlite3"))?;
         let blobs = BlobStore::open(data_dir.join("blobs"))?;
-        Ok(Repo { catalog: Arc::new(catalog), blobs, limits, job_signal: jobs::JobSignal::default() })
+        let rules = catalog.permission_rules()?;
+        Ok(Repo {
+            catalog: Arc::new(catalog),
+            blobs,
+            limits,
+            job_signal: jobs::JobSignal::default(),
+            rules: Arc::new(RwLock::new(rules)),
+        })
     }
 
     pub fn blobs(&self) -> &BlobStore {
@@ -172,7 +181,26 @@ impl Repo {
 
     pub async fn move_node(&self, from: &DamPath, to: &DamPath, force: bool) -> Result<(), RepoError> {
         let (from, to) = (from.clone(), to.clone());
-        self.with_catalog(move |c| c.move_node(&from, &to, force)).await
+        self.with_catalog(move |c| c.move_node(&from, &to, force)).await?;
+        // Rules on moved folders moved with them.
+        self.reload_rules().await
+    }
+
+    /// The folder permissions in force.
+    pub fn permission_rules(&self) -> Vec<PermissionRule> {
+        self.rules.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub async fn set_permission(&self, folder: &DamPath, group: &str, access: Option<Access>) -> Result<(), RepoError> {
+        let (folder, group) = (folder.clone(), group.to_owned());
+        self.with_catalog(move |c| c.set_permission(&folder, &group, access)).await?;
+        self.reload_rules().await
+    }
+
+    async fn reload_rules(&self) -> Result<(), RepoError> {
+        let rules = self.with_catalog(|c| c.permission_rules()).await?;
+        *self.rules.write().unwrap_or_else(|p| p.into_inner()) = rules;
+        Ok(())
     }
 
     /// Deletes an asset or folder, then the blobs nothing uses any more.
@@ -182,7 +210,7 @@ impl Repo {
         for hash in orphans {
             let _ = std::fs::remove_file(self.blobs.path_of(&hash));
         }
-        Ok(())
+        self.reload_rules().await
     }
 
     pub async fn add_reference(&self, asset: &DamPath, sites_url: &str, page_path: &str) -> Result<(), RepoError> {

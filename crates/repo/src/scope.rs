@@ -1,64 +1,104 @@
-//! Which parts of the DAM a caller may read, in a form both a single check and a
-//! SQL filter can use, so lists and searches show exactly what `authorize` allows.
+//! Which parts of the DAM a caller may read, in a form both a single check and a SQL
+//! filter can use, so lists and searches show exactly what authorization allows.
 
 use rusqlite::types::Value;
-use tessera_model::DamPath;
+use tessera_model::access::{default_access, is_within};
+use tessera_model::{Access, DamPath, Policy};
 
-/// Read access by subtree: the deepest rule above a path decides.
+/// Readable where any part allows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadScope {
+    parts: Vec<Part>,
+}
+
+/// One group's view: the deepest rule above a path decides, else the default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Part {
     /// Folder → may read, deepest folders first.
     rules: Vec<(DamPath, bool)>,
     default: bool,
 }
 
-impl ReadScope {
-    pub fn everything() -> Self {
-        ReadScope { rules: Vec::new(), default: true }
-    }
-
-    pub fn nothing() -> Self {
-        ReadScope { rules: Vec::new(), default: false }
-    }
-
-    pub fn new(mut rules: Vec<(DamPath, bool)>, default: bool) -> Self {
+impl Part {
+    fn new(mut rules: Vec<(DamPath, bool)>, default: bool) -> Self {
         rules.sort_by_key(|(p, _)| std::cmp::Reverse(p.as_str().len()));
-        ReadScope { rules, default }
+        Part { rules, default }
     }
 
-    pub fn allows(&self, path: &DamPath) -> bool {
-        self.rules
-            .iter()
-            .find(|(folder, _)| is_within(path, folder))
-            .map_or(self.default, |(_, may)| *may)
+    fn allows(&self, path: &DamPath) -> bool {
+        self.rules.iter().find(|(folder, _)| is_within(path, folder)).map_or(self.default, |(_, may)| *may)
     }
 
-    /// Whether nothing at all is readable, so a query can be skipped.
-    pub fn is_nothing(&self) -> bool {
+    fn is_nothing(&self) -> bool {
         !self.default && self.rules.iter().all(|(_, may)| !may)
     }
 
-    /// A SQL condition on `column` (a DAM path) with its parameters.
-    pub(crate) fn sql(&self, column: &str) -> (String, Vec<Value>) {
+    fn sql(&self, column: &str, params: &mut Vec<Value>) -> String {
         if self.rules.is_empty() {
-            return (if self.default { "1" } else { "0" }.to_owned(), Vec::new());
+            return if self.default { "1" } else { "0" }.to_owned();
         }
         let mut sql = String::from("(CASE");
-        let mut params = Vec::new();
         for (folder, may) in &self.rules {
             sql.push_str(&format!(" WHEN {column} = ? OR {column} LIKE ? ESCAPE '\\' THEN {}", u8::from(*may)));
             params.push(Value::Text(folder.as_str().to_owned()));
             params.push(Value::Text(format!("{}/%", like_escape(folder.as_str()))));
         }
         sql.push_str(&format!(" ELSE {} END = 1)", u8::from(self.default)));
-        (sql, params)
+        sql
     }
 }
 
-/// Whether `path` is `folder` or lies below it.
-pub fn is_within(path: &DamPath, folder: &DamPath) -> bool {
-    let (p, f) = (path.as_str(), folder.as_str());
-    p == f || (p.starts_with(f) && p.as_bytes().get(f.len()) == Some(&b'/'))
+impl ReadScope {
+    pub fn everything() -> Self {
+        ReadScope { parts: vec![Part::new(Vec::new(), true)] }
+    }
+
+    pub fn nothing() -> Self {
+        ReadScope { parts: Vec::new() }
+    }
+
+    /// What a member of `groups` may read under `policy` (public folders included).
+    pub fn for_groups(policy: &Policy, groups: &[String]) -> Self {
+        if groups.iter().any(|g| g == "administrators") {
+            return Self::everything();
+        }
+        let mut scope = Self::anonymous(policy);
+        for group in groups {
+            let rules = policy
+                .rules
+                .iter()
+                .filter(|r| &r.group == group)
+                .map(|r| (r.folder.clone(), r.access >= Access::Read))
+                .collect();
+            scope.parts.push(Part::new(rules, default_access(group) >= Access::Read));
+        }
+        scope
+    }
+
+    /// What anyone may read: the public folders.
+    pub fn anonymous(policy: &Policy) -> Self {
+        let public = policy.public.iter().map(|p| (p.clone(), true)).collect();
+        ReadScope { parts: vec![Part::new(public, false)] }
+    }
+
+    pub fn allows(&self, path: &DamPath) -> bool {
+        self.parts.iter().any(|p| p.allows(path))
+    }
+
+    /// Whether nothing at all is readable, so a query can be skipped.
+    pub fn is_nothing(&self) -> bool {
+        self.parts.iter().all(Part::is_nothing)
+    }
+
+    /// A SQL condition on `column` (a DAM path) with its parameters.
+    pub(crate) fn sql(&self, column: &str) -> (String, Vec<Value>) {
+        let mut params = Vec::new();
+        let parts: Vec<String> = self.parts.iter().filter(|p| !p.is_nothing()).map(|p| p.sql(column, &mut params)).collect();
+        if parts.is_empty() {
+            return ("0".into(), params);
+        }
+        (format!("({})", parts.join(" OR ")), params)
+    }
 }
 
 /// Escapes `_` (and the escape character) for a LIKE pattern; DAM paths cannot hold `%`.
@@ -69,22 +109,29 @@ pub(crate) fn like_escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tessera_model::PermissionRule;
 
     fn p(s: &str) -> DamPath {
         DamPath::parse(s).unwrap()
     }
 
     #[test]
-    fn the_deepest_rule_decides() {
-        let scope = ReadScope::new(
-            vec![(p("/content/dam/public"), true), (p("/content/dam/public/secret"), false)],
-            false,
-        );
-        assert!(scope.allows(&p("/content/dam/public/a.jpg")));
-        assert!(!scope.allows(&p("/content/dam/public/secret/b.jpg")));
-        assert!(!scope.allows(&p("/content/dam/publicity/c.jpg")), "a sibling with a common prefix");
-        assert!(!scope.allows(&p("/content/dam/other.jpg")));
-        assert!(!scope.is_nothing());
-        assert!(ReadScope::nothing().is_nothing());
+    fn a_scope_agrees_with_the_policy() {
+        let policy = Policy {
+            rules: vec![
+                PermissionRule { folder: p("/content/dam/hr"), group: "authors".into(), access: Access::None },
+                PermissionRule { folder: p("/content/dam/hr/open"), group: "authors".into(), access: Access::Read },
+            ],
+            public: vec![p("/content/dam/press")],
+        };
+        let groups = ["authors".to_owned()];
+        let scope = ReadScope::for_groups(&policy, &groups);
+        for path in ["/content/dam/a.jpg", "/content/dam/hr/x.pdf", "/content/dam/hr/open/y.pdf", "/content/dam/hr_x/z", "/content/dam/press/k"] {
+            assert_eq!(scope.allows(&p(path)), policy.access(&groups, &p(path)) >= Access::Read, "{path}");
+        }
+        let anonymous = ReadScope::anonymous(&policy);
+        assert!(anonymous.allows(&p("/content/dam/press/kit.pdf")));
+        assert!(!anonymous.allows(&p("/content/dam/a.jpg")));
+        assert!(ReadScope::anonymous(&Policy::default()).is_nothing());
     }
 }

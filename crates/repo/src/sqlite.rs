@@ -8,7 +8,9 @@ use tessera_model::{DamPath, MetadataPatch, SearchQuery, TagId};
 
 use crate::blobs::BlobHash;
 use crate::catalog::{AssetRecord, Catalog, FolderRecord, Job, Processing, RenditionRecord, SessionRecord, TagRecord};
-use crate::scope::{is_within, like_escape, ReadScope};
+use crate::scope::{like_escape, ReadScope};
+use tessera_model::access::is_within;
+use tessera_model::{Access, PermissionRule};
 use crate::search::SearchPage;
 use crate::error::RepoError;
 use crate::unix_now;
@@ -742,6 +744,38 @@ impl Catalog for SqliteCatalog {
 
     fn references(&self, path: &DamPath) -> Result<Vec<(String, String)>, RepoError> {
         references_within(&self.conn(), path)
+    }
+
+    fn permission_rules(&self) -> Result<Vec<PermissionRule>, RepoError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT f.path, p.grp, p.access FROM folder_permissions p JOIN folders f ON f.id = p.folder_id ORDER BY f.path, p.grp",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        rows.map(|row| {
+            let (path, group, access) = row?;
+            let access = match access.as_str() {
+                "write" => Access::Write,
+                "read" => Access::Read,
+                _ => Access::None,
+            };
+            Ok(PermissionRule { folder: DamPath::parse(&path)?, group, access })
+        })
+        .collect()
+    }
+
+    fn set_permission(&self, folder: &DamPath, group: &str, access: Option<Access>) -> Result<(), RepoError> {
+        let conn = self.conn();
+        let id = folder_id(&conn, folder)?.ok_or_else(|| RepoError::NotFound(folder.clone()))?;
+        match access {
+            None => conn.execute("DELETE FROM folder_permissions WHERE folder_id = ?1 AND grp = ?2", params![id, group])?,
+            Some(a) => conn.execute(
+                "INSERT INTO folder_permissions (folder_id, grp, access) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (folder_id, grp) DO UPDATE SET access = excluded.access",
+                params![id, group, match a { Access::Write => "write", Access::Read => "read", Access::None => "none" }],
+            )?,
+        };
+        Ok(())
     }
 
     fn create_session(&self, s: &SessionRecord) -> Result<(), RepoError> {

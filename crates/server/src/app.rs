@@ -15,7 +15,7 @@ use crate::auth::{authenticate, hash_password};
 use crate::config::{Role, Settings};
 use crate::cors::{guard_origins, OriginPolicy};
 use crate::error::{log_errors, AppError};
-use crate::handlers::{dam, deployment, editor, references, search, session, tags};
+use crate::handlers::{dam, deployment, editor, permissions, references, search, session, tags};
 use crate::state::AppState;
 
 /// Opens the deployment's repository and builds its state.
@@ -41,6 +41,7 @@ pub fn app(state: AppState) -> Router {
         .route("/move/{*path}", post(dam::move_node))
         .route("/renditions/{name}/{*path}", get(dam::rendition))
         .route("/search", get(search::search))
+        .route("/permissions/{*path}", get(permissions::list).put(permissions::set))
         .route("/tags", get(tags::list).post(tags::create))
         .route("/tags/{*tag}", delete(tags::delete))
         .route("/references/{*path}", get(references::list).post(references::add).delete(references::remove))

@@ -9,7 +9,8 @@ use axum::middleware::Next;
 use axum::response::Response;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
-use tessera_model::{DamPath, CSRF_HEADER, LOGIN_COOKIE};
+use axum::http::StatusCode;
+use tessera_model::{Access, DamPath, Policy, CSRF_HEADER, LOGIN_COOKIE};
 use tessera_repo::{unix_now, ReadScope, SessionRecord};
 
 use crate::error::AppError;
@@ -33,44 +34,76 @@ pub struct AuthenticatedUser {
 pub enum Action {
     Read,
     Write,
+    /// Change permissions: administrators only.
+    Administer,
+}
+
+/// Who passed authorization.
+#[derive(Debug, Clone, Copy)]
+pub enum Caller<'p> {
+    Anonymous,
+    User(&'p AuthenticatedUser),
+}
+
+impl Caller<'_> {
+    /// The name recorded as creator or modifier.
+    pub fn name(&self) -> &str {
+        match self {
+            Caller::Anonymous => "anonymous",
+            Caller::User(u) => &u.name,
+        }
+    }
 }
 
 /// The one authorization decision, for a single path.
-pub fn authorize<'p>(principal: &'p Principal, action: Action, target: &DamPath) -> Result<&'p AuthenticatedUser, AppError> {
-    authorize_all(principal, action, &[target])
+pub fn authorize<'p>(state: &AppState, principal: &'p Principal, action: Action, target: &DamPath) -> Result<Caller<'p>, AppError> {
+    authorize_all(state, principal, action, &[target])
 }
 
 /// The one authorization decision: may `principal` do `action` on every one of
-/// `targets`? Anonymous callers see nothing; every configured user reads;
-/// administrators and authors write.
-pub fn authorize_all<'p>(principal: &'p Principal, action: Action, targets: &[&DamPath]) -> Result<&'p AuthenticatedUser, AppError> {
-    let Principal::User(user) = principal else {
-        return Err(AppError::unauthenticated());
+/// `targets`? Folder permissions of the caller's groups decide, inherited down the
+/// tree; anonymous callers may read public folders and nothing else. What a caller
+/// may not read answers 404, as if it were not there.
+pub fn authorize_all<'p>(state: &AppState, principal: &'p Principal, action: Action, targets: &[&DamPath]) -> Result<Caller<'p>, AppError> {
+    let policy = policy(state);
+    let user = match principal {
+        Principal::User(user) => user,
+        Principal::Anonymous => {
+            let may = action == Action::Read && targets.iter().all(|t| policy.anonymous_access(t) >= Access::Read);
+            return if may { Ok(Caller::Anonymous) } else { Err(AppError::unauthenticated()) };
+        }
     };
-    let scope = read_scope(principal);
+    if action == Action::Administer {
+        return if user.groups.iter().any(|g| g == "administrators") {
+            Ok(Caller::User(user))
+        } else {
+            Err(AppError::forbidden("Only administrators may change permissions."))
+        };
+    }
     for target in targets {
-        if !scope.allows(target) {
-            return Err(AppError::refused(axum::http::StatusCode::NOT_FOUND, "not_found", format!("{target} does not exist")));
+        let access = policy.access(&user.groups, target);
+        if access == Access::None {
+            return Err(AppError::refused(StatusCode::NOT_FOUND, "not_found", format!("{target} does not exist")));
+        }
+        if action == Action::Write && access < Access::Write {
+            return Err(AppError::forbidden(format!("You may read {target} but not change it.")));
         }
     }
-    let may = match action {
-        Action::Read => true,
-        Action::Write => user.groups.iter().any(|g| g == "administrators" || g == "authors"),
-    };
-    if may {
-        Ok(user)
-    } else {
-        Err(AppError::forbidden("You do not have permission to change this."))
+    Ok(Caller::User(user))
+}
+
+/// What the caller may read, for filtering lists and search results exactly as
+/// [`authorize_all`] decides single requests.
+pub fn read_scope(state: &AppState, principal: &Principal) -> ReadScope {
+    let policy = policy(state);
+    match principal {
+        Principal::User(user) => ReadScope::for_groups(&policy, &user.groups),
+        Principal::Anonymous => ReadScope::anonymous(&policy),
     }
 }
 
-/// What the caller may read, for filtering lists and search results the same way
-/// [`authorize_all`] decides single requests.
-pub fn read_scope(principal: &Principal) -> ReadScope {
-    match principal {
-        Principal::User(_) => ReadScope::everything(),
-        Principal::Anonymous => ReadScope::nothing(),
-    }
+fn policy(state: &AppState) -> Policy {
+    Policy { rules: state.repo.permission_rules(), public: state.settings.public_paths.clone() }
 }
 
 /// Hashes a password as an argon2id PHC string with a fresh salt.

@@ -58,6 +58,9 @@ struct RawConfig {
     editor: Option<RawEditor>,
     #[serde(default)]
     jobs: RawJobs,
+    /// Folders anyone may read without logging in.
+    #[serde(default)]
+    public_paths: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -139,6 +142,7 @@ pub struct Settings {
     pub remote_dam_url: Option<String>,
     pub editor: Option<EditorFiles>,
     pub jobs: tessera_repo::JobSettings,
+    pub public_paths: Vec<tessera_model::DamPath>,
 }
 
 #[derive(Debug, Clone)]
@@ -220,7 +224,14 @@ impl Settings {
         if !(0..=3600).contains(&jobs.retry_delay_secs) {
             return Err(Problem::key("jobs.retry_delay_secs", "must be between 0 and 3600"));
         }
+        let public_paths = raw
+            .public_paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| tessera_model::DamPath::parse(p).map_err(|e| Problem::key(format!("public_paths[{i}]"), format!("{p:?}: {e}"))))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Settings {
+            public_paths,
             jobs,
             listen,
             public_origin,

@@ -61,8 +61,8 @@ pub async fn list_folder(
     Extension(principal): Extension<Principal>,
     ApiDamPath(path): ApiDamPath,
 ) -> Result<Json<FolderListing>, AppError> {
-    authorize(&principal, Action::Read, &path)?;
-    let scope = read_scope(&principal);
+    authorize(&state, &principal, Action::Read, &path)?;
+    let scope = read_scope(&state, &principal);
     let (folder, folders, assets) = state.repo.list(&path).await?;
     Ok(Json(FolderListing {
         folder: folder_dto(folder),
@@ -77,7 +77,7 @@ pub async fn create_folder(
     ApiDamPath(path): ApiDamPath,
     ApiJson(body): ApiJson<CreateFolder>,
 ) -> Result<(StatusCode, Json<FolderDto>), AppError> {
-    authorize(&principal, Action::Write, &path)?;
+    authorize(&state, &principal, Action::Write, &path)?;
     let title = body.title.filter(|t| !t.trim().is_empty());
     if title.as_ref().is_some_and(|t| t.len() > 1024) {
         return Err(AppError::bad_request("bad_title", "The title is longer than 1024 bytes."));
@@ -91,7 +91,7 @@ pub async fn asset(
     Extension(principal): Extension<Principal>,
     ApiDamPath(path): ApiDamPath,
 ) -> Result<Json<AssetDto>, AppError> {
-    authorize(&principal, Action::Read, &path)?;
+    authorize(&state, &principal, Action::Read, &path)?;
     Ok(Json(asset_dto(state.repo.asset(&path).await?)))
 }
 
@@ -117,8 +117,8 @@ pub async fn update_metadata(
     ApiDamPath(path): ApiDamPath,
     ApiJson(patch): ApiJson<MetadataPatch>,
 ) -> Result<Json<AssetDto>, AppError> {
-    let user = authorize(&principal, Action::Write, &path)?;
-    Ok(Json(asset_dto(state.repo.update_metadata(&path, patch, &user.name).await?)))
+    let user = authorize(&state, &principal, Action::Write, &path)?;
+    Ok(Json(asset_dto(state.repo.update_metadata(&path, patch, user.name()).await?)))
 }
 
 pub async fn set_tags(
@@ -127,8 +127,8 @@ pub async fn set_tags(
     ApiDamPath(path): ApiDamPath,
     ApiJson(body): ApiJson<AssetTags>,
 ) -> Result<Json<AssetDto>, AppError> {
-    let user = authorize(&principal, Action::Write, &path)?;
-    Ok(Json(asset_dto(state.repo.set_asset_tags(&path, body.tags, &user.name).await?)))
+    let user = authorize(&state, &principal, Action::Write, &path)?;
+    Ok(Json(asset_dto(state.repo.set_asset_tags(&path, body.tags, user.name()).await?)))
 }
 
 /// Deletes an asset or a folder with everything in it.
@@ -138,7 +138,7 @@ pub async fn delete(
     ApiDamPath(path): ApiDamPath,
     ApiQuery(q): ApiQuery<ForceQuery>,
 ) -> Result<StatusCode, AppError> {
-    authorize(&principal, Action::Write, &path)?;
+    authorize(&state, &principal, Action::Write, &path)?;
     state.repo.delete_node(&path, q.force).await?;
     tracing::info!(%path, force = q.force, "deleted");
     Ok(StatusCode::NO_CONTENT)
@@ -151,7 +151,7 @@ pub async fn move_node(
     ApiDamPath(from): ApiDamPath,
     ApiJson(req): ApiJson<MoveRequest>,
 ) -> Result<StatusCode, AppError> {
-    authorize_all(&principal, Action::Write, &[&from, &req.to])?;
+    authorize_all(&state, &principal, Action::Write, &[&from, &req.to])?;
     state.repo.move_node(&from, &req.to, req.force).await?;
     tracing::info!(%from, to = %req.to, "moved");
     Ok(StatusCode::NO_CONTENT)
@@ -170,8 +170,8 @@ pub async fn tree(
     ApiDamPath(path): ApiDamPath,
     ApiQuery(q): ApiQuery<TreeQuery>,
 ) -> Result<Json<FolderTree>, AppError> {
-    authorize(&principal, Action::Read, &path)?;
-    let scope = read_scope(&principal);
+    authorize(&state, &principal, Action::Read, &path)?;
+    let scope = read_scope(&state, &principal);
     let depth = q.depth.unwrap_or(1).min(8);
     let folder = state.repo.folder(&path).await?;
     Ok(Json(subtree(&state, folder_dto(folder), depth, &scope).await?))
@@ -198,7 +198,7 @@ pub async fn upload(
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<AssetDto>), AppError> {
-    let user = authorize(&principal, Action::Write, &path)?;
+    let user = authorize(&state, &principal, Action::Write, &path)?;
     let declared = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -217,7 +217,7 @@ pub async fn upload(
     if query.parents {
         state.repo.create_parents(&path).await?;
     }
-    let upload = Upload { path, title: query.title, declared_mime: declared.to_owned(), user: user.name.clone() };
+    let upload = Upload { path, title: query.title, declared_mime: declared.to_owned(), user: user.name().to_owned() };
     let reader = StreamReader::new(body.into_data_stream().map_err(std::io::Error::other));
     let asset = state.repo.upload(upload, reader).await?;
     tracing::info!(path = %asset.path, size = asset.size, "asset uploaded");
@@ -232,7 +232,7 @@ pub async fn rendition(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let path = parse_dam_path(&raw)?;
-    authorize(&principal, Action::Read, &path)?;
+    authorize(&state, &principal, Action::Read, &path)?;
     let (rendition, file) = state.repo.rendition(&path, &name).await?;
     let etag = format!("\"{}\"", rendition.blob);
     let mut response = if etag_matches(&headers, &etag) {

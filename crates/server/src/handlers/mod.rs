@@ -3,6 +3,7 @@
 pub mod dam;
 pub mod deployment;
 pub mod editor;
+pub mod permissions;
 pub mod references;
 pub mod search;
 pub mod session;

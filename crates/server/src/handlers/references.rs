@@ -17,7 +17,7 @@ pub async fn list(
     Extension(principal): Extension<Principal>,
     ApiDamPath(path): ApiDamPath,
 ) -> Result<Json<ReferencesDto>, AppError> {
-    authorize(&principal, Action::Read, &path)?;
+    authorize(&state, &principal, Action::Read, &path)?;
     let refs = state.repo.references(&path).await?;
     let mut by_deployment: Vec<ReferenceCount> = Vec::new();
     for (site, page) in &refs {
@@ -52,7 +52,7 @@ pub async fn add(
     ApiJson(reference): ApiJson<ReferenceDto>,
 ) -> Result<StatusCode, AppError> {
     let (site, page) = checked(&reference)?;
-    authorize(&principal, Action::Write, &path)?;
+    authorize(&state, &principal, Action::Write, &path)?;
     state.repo.add_reference(&path, &site, &page).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -64,7 +64,7 @@ pub async fn remove(
     ApiJson(reference): ApiJson<ReferenceDto>,
 ) -> Result<StatusCode, AppError> {
     let (site, page) = checked(&reference)?;
-    authorize(&principal, Action::Write, &path)?;
+    authorize(&state, &principal, Action::Write, &path)?;
     state.repo.remove_reference(&path, &site, &page).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -18,8 +18,8 @@ pub async fn search(
     if query.q.as_ref().is_some_and(|q| q.len() > 1000) {
         return Err(AppError::bad_request("bad_query", "The search words are longer than 1000 bytes."));
     }
-    authorize(&principal, Action::Read, query.folder.as_ref().unwrap_or(&DamPath::root()))?;
-    let page = state.repo.search(query, read_scope(&principal)).await?;
+    authorize(&state, &principal, Action::Read, query.folder.as_ref().unwrap_or(&DamPath::root()))?;
+    let page = state.repo.search(query, read_scope(&state, &principal)).await?;
     Ok(Json(SearchResults {
         assets: page.assets.into_iter().map(asset_dto).collect(),
         next_cursor: page.next_cursor,

@@ -11,7 +11,7 @@ use crate::extract::ApiJson;
 use crate::state::AppState;
 
 pub async fn list(State(state): State<AppState>, Extension(principal): Extension<Principal>) -> Result<Json<Vec<TagDto>>, AppError> {
-    authorize(&principal, Action::Read, &DamPath::root())?;
+    authorize(&state, &principal, Action::Read, &DamPath::root())?;
     let tags = state.repo.tags().await?;
     Ok(Json(tags.into_iter().map(|t| TagDto { tag: t.tag, title: t.title }).collect()))
 }
@@ -22,7 +22,7 @@ pub async fn create(
     Extension(principal): Extension<Principal>,
     ApiJson(req): ApiJson<CreateTag>,
 ) -> Result<(StatusCode, Json<TagDto>), AppError> {
-    authorize(&principal, Action::Write, &DamPath::root())?;
+    authorize(&state, &principal, Action::Write, &DamPath::root())?;
     let t = state.repo.create_tag(&req.tag, req.title).await?;
     Ok((StatusCode::CREATED, Json(TagDto { tag: t.tag, title: t.title })))
 }
@@ -33,7 +33,7 @@ pub async fn delete(
     axum::extract::Path(raw): axum::extract::Path<String>,
 ) -> Result<StatusCode, AppError> {
     let tag = TagId::parse(&raw).map_err(|e| AppError::bad_request("bad_tag", e.to_string()))?;
-    authorize(&principal, Action::Write, &DamPath::root())?;
+    authorize(&state, &principal, Action::Write, &DamPath::root())?;
     state.repo.delete_tag(&tag).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -55,6 +55,11 @@ impl TestApp {
     }
 
     pub fn with_limits(limits: &str) -> TestApp {
+        Self::with_config("", limits)
+    }
+
+    /// `top` holds top-level keys, `tables` extra tables.
+    pub fn with_config(top: &str, limits: &str) -> TestApp {
         let dir = TempDir::new().unwrap();
         let hash = auth::hash_password(PASSWORD).unwrap();
         let users: String = [("ksaner", "authors"), ("viewer", "dam-users"), ("admin", "administrators")]
@@ -62,7 +67,7 @@ impl TestApp {
             .map(|(n, g)| format!("[[users]]\nname = \"{n}\"\npassword_hash = \"{hash}\"\ngroups = [\"{g}\"]\n"))
             .collect();
         let text = format!(
-            "listen = \"127.0.0.1:0\"\npublic_origin = \"http://127.0.0.1:4503\"\nroles = [\"assets\"]\ndata_dir = \"data\"\n\
+            "listen = \"127.0.0.1:0\"\npublic_origin = \"http://127.0.0.1:4503\"\nroles = [\"assets\"]\ndata_dir = \"data\"\n{top}\n\
              [cors]\nallowed_origins = [\"{EDITOR_ORIGIN}\"]\n[jobs]\nworkers = 1\nretry_delay_secs = 0\n{limits}\n{users}"
         );
         let settings = Settings::parse(&text, dir.path()).unwrap_or_else(|e| panic!("{e:?}"));

@@ -4,5 +4,6 @@ mod catalog;
 mod cli;
 mod common;
 mod cors;
+mod permissions;
 mod session;
 mod upload;
