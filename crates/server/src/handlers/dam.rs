@@ -13,6 +13,7 @@ use tessera_model::{
     Orientation, ProcessingDto, RenditionLink,
 };
 use tessera_repo::{AssetRecord, FolderRecord, Processing, Upload};
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio_util::io::{ReaderStream, StreamReader};
 
 use crate::auth::{authorize, authorize_all, read_scope, Action, Principal};
@@ -238,13 +239,30 @@ pub async fn rendition(
     let mut response = if etag_matches(&headers, &etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let file = tokio::fs::File::open(&file)
+        let mut file = tokio::fs::File::open(&file)
             .await
             .map_err(|e| AppError::Internal(format!("opening blob {}: {e}", rendition.blob)))?;
-        let mut r = Body::from_stream(ReaderStream::new(file)).into_response();
+        let size = rendition.size;
+        let (status, start, len) = match requested_range(&headers, &etag, size) {
+            RangeRequest::Whole => (StatusCode::OK, 0, size),
+            RangeRequest::Part { start, end } => (StatusCode::PARTIAL_CONTENT, start, end - start + 1),
+            RangeRequest::Unsatisfiable => {
+                let mut r = AppError::refused(StatusCode::RANGE_NOT_SATISFIABLE, "bad_range", format!("The file has {size} bytes.")).into_response();
+                r.headers_mut().insert(header::CONTENT_RANGE, header_value(&format!("bytes */{size}")));
+                return Ok(r);
+            }
+        };
+        if start > 0 {
+            file.seek(std::io::SeekFrom::Start(start)).await.map_err(|e| AppError::Internal(format!("seeking blob: {e}")))?;
+        }
+        let mut r = (status, Body::from_stream(ReaderStream::new(file.take(len)))).into_response();
         let h = r.headers_mut();
         h.insert(header::CONTENT_TYPE, header_value(&rendition.mime));
-        h.insert(header::CONTENT_LENGTH, HeaderValue::from(rendition.size));
+        h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+        h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+        if status == StatusCode::PARTIAL_CONTENT {
+            h.insert(header::CONTENT_RANGE, header_value(&format!("bytes {start}-{}/{size}", start + len - 1)));
+        }
         h.insert(header::CONTENT_DISPOSITION, header_value(&content_disposition(&path, &rendition.mime)));
         if kind_of_mime(&rendition.mime) == tessera_model::AssetKind::Document {
             // Documents (SVG among them) must never run as a page of this origin.
@@ -256,6 +274,50 @@ pub async fn rendition(
     h.insert(header::ETAG, header_value(&etag));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
     Ok(response)
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum RangeRequest {
+    Whole,
+    /// Inclusive byte positions.
+    Part { start: u64, end: u64 },
+    Unsatisfiable,
+}
+
+/// One `bytes=` range (RFC 9110). Several ranges, other units, or an `If-Range`
+/// that no longer matches get the whole file, as the RFC allows.
+fn requested_range(headers: &HeaderMap, etag: &str, size: u64) -> RangeRequest {
+    let Some(spec) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else { return RangeRequest::Whole };
+    if let Some(if_range) = headers.get(header::IF_RANGE).and_then(|v| v.to_str().ok()) {
+        if if_range.trim() != etag {
+            return RangeRequest::Whole;
+        }
+    }
+    let Some(range) = spec.trim().strip_prefix("bytes=") else { return RangeRequest::Whole };
+    if range.contains(',') {
+        return RangeRequest::Whole;
+    }
+    let Some((first, last)) = range.split_once('-') else { return RangeRequest::Whole };
+    let (first, last) = (first.trim(), last.trim());
+    let parsed = match (first.is_empty(), last.is_empty()) {
+        (false, _) => {
+            let Ok(start) = first.parse::<u64>() else { return RangeRequest::Whole };
+            let end = if last.is_empty() { Ok(u64::MAX) } else { last.parse::<u64>() };
+            match end {
+                Ok(end) if end >= start => Some((start, end.min(size.saturating_sub(1)))),
+                _ => return RangeRequest::Whole,
+            }
+        }
+        (true, false) => {
+            let Ok(suffix) = last.parse::<u64>() else { return RangeRequest::Whole };
+            (suffix > 0).then(|| (size.saturating_sub(suffix), size.saturating_sub(1)))
+        }
+        (true, true) => return RangeRequest::Whole,
+    };
+    match parsed {
+        Some((start, end)) if size > 0 && start < size => RangeRequest::Part { start, end },
+        _ => RangeRequest::Unsatisfiable,
+    }
 }
 
 fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
@@ -288,6 +350,29 @@ pub fn content_disposition(path: &DamPath, mime: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn range(spec: &str, size: u64) -> RangeRequest {
+        let mut h = HeaderMap::new();
+        h.insert(header::RANGE, spec.parse().unwrap());
+        requested_range(&h, "\"e\"", size)
+    }
+
+    #[test]
+    fn byte_ranges_follow_rfc_9110() {
+        assert_eq!(range("bytes=0-9", 100), RangeRequest::Part { start: 0, end: 9 });
+        assert_eq!(range("bytes=90-", 100), RangeRequest::Part { start: 90, end: 99 });
+        assert_eq!(range("bytes=-10", 100), RangeRequest::Part { start: 90, end: 99 });
+        assert_eq!(range("bytes=50-500", 100), RangeRequest::Part { start: 50, end: 99 });
+        assert_eq!(range("bytes=100-", 100), RangeRequest::Unsatisfiable);
+        assert_eq!(range("bytes=-0", 100), RangeRequest::Unsatisfiable);
+        assert_eq!(range("bytes=9-0", 100), RangeRequest::Whole);
+        assert_eq!(range("bytes=0-1,5-6", 100), RangeRequest::Whole);
+        assert_eq!(range("items=0-1", 100), RangeRequest::Whole);
+        let mut stale = HeaderMap::new();
+        stale.insert(header::RANGE, "bytes=0-1".parse().unwrap());
+        stale.insert(header::IF_RANGE, "\"old\"".parse().unwrap());
+        assert_eq!(requested_range(&stale, "\"e\"", 100), RangeRequest::Whole);
+    }
 
     #[test]
     fn content_disposition_is_safe_for_any_name() {

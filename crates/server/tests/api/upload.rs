@@ -248,3 +248,62 @@ async fn an_image_over_the_pixel_limit_is_refused_before_decoding() {
     assert!(reply.json()["error"]["message"].as_str().unwrap().contains("10000 pixels"));
     app.assert_nothing_left(0);
 }
+
+#[tokio::test]
+async fn originals_answer_range_requests() {
+    let app = TestApp::assets();
+    let login = author_with_folder(&app).await;
+    let text: Vec<u8> = (0..1000u32).map(|i| b'a' + (i % 26) as u8).collect();
+    app.upload("/content/dam/photos/long.txt", "text/plain", text.clone(), &login).await;
+    let get = |range: &'static str| {
+        let (app, login) = (&app, &login);
+        async move {
+            app.send(
+                axum::http::Request::get("/api/renditions/original/content/dam/photos/long.txt")
+                    .header("cookie", &login.cookie)
+                    .header("range", range)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+        }
+    };
+    let part = get("bytes=100-109").await;
+    assert_eq!(part.status, StatusCode::PARTIAL_CONTENT);
+    assert_eq!(part.header("content-range"), Some("bytes 100-109/1000"));
+    assert_eq!(part.body, Bytes::from(text[100..110].to_vec()));
+    let tail = get("bytes=-5").await;
+    assert_eq!(tail.body, Bytes::from(text[995..].to_vec()));
+    let past = get("bytes=5000-").await;
+    assert_eq!(past.status, StatusCode::RANGE_NOT_SATISFIABLE);
+    assert_eq!(past.header("content-range"), Some("bytes */1000"));
+    let whole = app.get("/api/renditions/original/content/dam/photos/long.txt", Some(&login)).await;
+    assert_eq!((whole.status, whole.header("accept-ranges")), (StatusCode::OK, Some("bytes")));
+    assert_eq!(whole.body.len(), 1000);
+}
+
+#[tokio::test]
+async fn svg_is_only_ever_a_document_to_download() {
+    let app = TestApp::assets();
+    let login = author_with_folder(&app).await;
+    let svg = b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>".to_vec();
+    let reply = app.upload("/content/dam/photos/logo.svg", "image/svg+xml", svg, &login).await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    assert_eq!(reply.json()["kind"], "document");
+    let original = app.get("/api/renditions/original/content/dam/photos/logo.svg", Some(&login)).await;
+    assert!(original.header("content-disposition").unwrap().starts_with("attachment;"));
+    assert_eq!(original.header("content-security-policy"), Some("default-src 'none'; sandbox"));
+    assert_eq!(original.header("x-content-type-options"), Some("nosniff"));
+    let asset = app.processed("/content/dam/photos/logo.svg", &login).await;
+    assert_eq!(asset["processing"]["state"], "done", "it gets a type thumbnail, never a rasterised SVG");
+}
+
+#[tokio::test]
+async fn names_that_are_not_utf8_are_refused() {
+    let app = TestApp::assets();
+    let login = author_with_folder(&app).await;
+    let reply = app.upload("/content/dam/photos/%FF%FE.jpg", "image/jpeg", jpeg(8, 8), &login).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reply.error_code(), "bad_path");
+    app.assert_nothing_left(0);
+}
