@@ -59,3 +59,22 @@ pub fn e2e_packages() -> anyhow::Result<()> {
     }
     run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir))
 }
+
+/// schemathesis, pinned, in a virtual environment under target/.
+pub const SCHEMATHESIS_VERSION: &str = "4.32.5";
+
+pub fn schemathesis() -> anyhow::Result<std::path::PathBuf> {
+    let venv = root().join("target").join("py");
+    let bin = venv.join("bin").join("schemathesis");
+    let installed = Command::new(&bin)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(SCHEMATHESIS_VERSION));
+    if !installed {
+        run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+        run(Command::new(venv.join("bin").join("pip"))
+            .args(["install", "--quiet", "--disable-pip-version-check"])
+            .arg(format!("schemathesis=={SCHEMATHESIS_VERSION}")))?;
+    }
+    Ok(bin)
+}

@@ -127,8 +127,9 @@ pub fn pdf(title: &str) -> Vec<u8> {
 /// A logged-in HTTP session with a deployment.
 pub struct Session {
     origin: String,
-    cookie: String,
-    csrf: String,
+    /// `login-token=...`, ready for a Cookie header.
+    pub cookie: String,
+    pub csrf: String,
 }
 
 impl Session {

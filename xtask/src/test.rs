@@ -20,6 +20,8 @@ pub enum Suite {
     Browser,
     /// Playwright against two deployments on two sites.
     E2e,
+    /// schemathesis against the served OpenAPI document: no request may get a 5xx.
+    Api,
 }
 
 pub fn run_suites(only: &[Suite]) -> anyhow::Result<()> {
@@ -28,6 +30,7 @@ pub fn run_suites(only: &[Suite]) -> anyhow::Result<()> {
     install::wasm_target()?;
     install::chromium()?;
     install::e2e_packages()?;
+    let schemathesis = if wanted(Suite::Api) { Some(install::schemathesis()?) } else { None };
 
     let mut tally = Vec::new();
     if wanted(Suite::Native) {
@@ -41,6 +44,10 @@ pub fn run_suites(only: &[Suite]) -> anyhow::Result<()> {
     if wanted(Suite::E2e) {
         section("end to end: two deployments on two sites, Playwright and Chromium");
         tally.push(("playwright e2e", end_to_end()?));
+    }
+    if wanted(Suite::Api) {
+        section("schemathesis against /api/openapi.json: no 5xx");
+        tally.push(("schemathesis", api_fuzz(schemathesis.as_deref().expect("installed above"))?));
     }
 
     println!("\n==== summary ({:.0} s) ====", started.elapsed().as_secs_f64());
@@ -77,13 +84,24 @@ impl Count {
             self.passed += n;
         } else if let Some(n) = line.strip_prefix("ℹ fail ").and_then(|n| n.trim().parse::<usize>().ok()) {
             self.failed += n;
+        } else if let Some((generated, rest)) = line.trim().split_once(" generated, ") {
+            // schemathesis: "1172 generated, 1170 passed, 2 failed"
+            let generated = generated.trim().parse::<usize>().unwrap_or(0);
+            let passed = rest.split(',').find_map(|p| p.trim().strip_suffix(" passed")?.parse::<usize>().ok()).unwrap_or(0);
+            self.passed += passed;
+            self.failed += generated.saturating_sub(passed);
         }
     }
 }
 
 /// Runs a test command, passing its output through and counting its tests.
 fn run_counting(cmd: &mut Command) -> anyhow::Result<Count> {
-    let line = format!("{cmd:?}");
+    run_counting_redacted(cmd, &[])
+}
+
+/// The same, with `secrets` blanked out of the echoed command line.
+fn run_counting_redacted(cmd: &mut Command, secrets: &[&str]) -> anyhow::Result<Count> {
+    let line = secrets.iter().fold(format!("{cmd:?}"), |line, s| line.replace(s, "<redacted>"));
     eprintln!("$ {line}");
     let mut child = cmd.stdout(Stdio::piped()).spawn().with_context(|| format!("cannot start {line}"))?;
     let mut count = Count::default();
@@ -139,6 +157,38 @@ fn end_to_end() -> anyhow::Result<Count> {
     result
 }
 
+/// Generated requests against every documented operation of an Assets deployment
+/// with sample data, as an administrator (logging out is left out, so the session
+/// lasts). Any 5xx fails the suite.
+fn api_fuzz(schemathesis: &Path) -> anyhow::Result<Count> {
+    let server = deploy::build_all()?;
+    let dir = root().join("target").join("schemathesis");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    std::fs::create_dir_all(&dir)?;
+    let ports = Ports::free()?;
+    let pair = deploy::start_pair(&server, &dir, &ports)?;
+    let (user, password, _) = DEMO_USERS[0];
+    let session = crate::samples::Session::login(&pair.assets.origin, user, password)?;
+    let secrets = [session.cookie.as_str(), session.csrf.as_str()];
+    let result = run_counting_redacted(Command::new(schemathesis)
+        .arg("run")
+        .arg(format!("{}/api/openapi.json", pair.assets.origin))
+        .args(["--checks", "not_a_server_error", "--max-examples", "25", "--seed", "1", "--warnings", "off"])
+        .args(["--suppress-health-check", "filter_too_much", "--exclude-path", "/api/logout"])
+        .args(["-H", &format!("Cookie: {}", session.cookie), "-H", &format!("x-csrf-token: {}", session.csrf)])
+        .env("NO_COLOR", "1"), &secrets);
+    let errors = std::fs::read_to_string(dir.join("assets.log")).unwrap_or_default().matches("request failed").count();
+    drop(pair);
+    let count = result.inspect_err(|_| print_logs(&dir))?;
+    if errors > 0 {
+        print_logs(&dir);
+        bail!("the Assets deployment logged {errors} failed request(s) (5xx) during the run");
+    }
+    Ok(count)
+}
+
 fn print_logs(dir: &Path) {
     for name in ["sites.log", "assets.log"] {
         if let Ok(log) = std::fs::read_to_string(dir.join(name)) {
@@ -164,9 +214,10 @@ mod tests {
             "ℹ fail 1",
             "ℹ tests 5",
             "running 5 tests",
+            "  100 generated, 97 passed, 3 failed",
         ] {
             c.read_line(line);
         }
-        assert_eq!((c.passed, c.failed), (39, 2));
+        assert_eq!((c.passed, c.failed), (136, 5));
     }
 }

@@ -15,6 +15,7 @@ use crate::auth::{authenticate, hash_password};
 use crate::config::{Role, Settings};
 use crate::cors::{guard_origins, OriginPolicy};
 use crate::error::{log_errors, AppError};
+use crate::openapi;
 use crate::handlers::{dam, deployment, editor, permissions, references, search, session, tags};
 use crate::state::AppState;
 
@@ -31,6 +32,7 @@ pub fn app(state: AppState) -> Router {
 
     let api = Router::new()
         .route("/deployment", get(deployment::info))
+        .route("/openapi.json", get(openapi::serve))
         .route("/login", post(session::login))
         .route("/logout", post(session::logout))
         .route("/me", get(session::me))

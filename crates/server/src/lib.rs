@@ -10,6 +10,7 @@ pub mod cors;
 pub mod error;
 pub mod extract;
 pub mod handlers;
+pub mod openapi;
 pub mod state;
 
 pub use app::{app, state};

@@ -4,6 +4,7 @@ mod catalog;
 mod cli;
 mod common;
 mod cors;
+mod openapi;
 mod permissions;
 mod session;
 mod upload;
