@@ -93,13 +93,3 @@ fn gzip_next_to(file: &Path) -> anyhow::Result<u64> {
     Ok(gz.len() as u64)
 }
 
-/// `cargo xtask bench`: the figures this project tracks.
-pub fn bench() -> anyhow::Result<()> {
-    let bundle = editor()?;
-    println!("| measure | value |");
-    println!("|---|---|");
-    println!("| editor wasm | {:.1} KB |", bundle.wasm_bytes as f64 / 1024.0);
-    println!("| editor js | {:.1} KB |", bundle.js_bytes as f64 / 1024.0);
-    println!("| editor wasm + js, gzipped | {:.1} KB |", bundle.gzipped_bytes as f64 / 1024.0);
-    Ok(())
-}

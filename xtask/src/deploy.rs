@@ -95,7 +95,7 @@ pub fn write_configs(server: &Path, dir: &Path, ports: &Ports) -> anyhow::Result
     Ok((sites_config, assets_config))
 }
 
-fn hash_password(server: &Path, password: &str) -> anyhow::Result<String> {
+pub fn hash_password(server: &Path, password: &str) -> anyhow::Result<String> {
     let mut child = Command::new(server)
         .arg("hash-password")
         .stdin(Stdio::piped())
@@ -147,6 +147,10 @@ impl Server {
             std::thread::sleep(Duration::from_millis(100));
         }
         bail!("tessera-server for {} did not answer within 60 s", self.origin)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     pub fn has_exited(&mut self) -> bool {

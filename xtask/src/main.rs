@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's build, demo, test and bench commands, in Rust rather
 //! than shell scripts.
 
+mod bench;
 mod build;
 mod deploy;
 mod install;
@@ -52,7 +53,7 @@ fn main() -> anyhow::Result<()> {
         Task::Build => build::editor().map(drop),
         Task::Demo { fresh } => deploy::demo(fresh),
         Task::Test { suites } => test::run_suites(&suites),
-        Task::Bench => build::bench(),
+        Task::Bench => bench::all(),
         Task::WasmTestRunner { args } => {
             let argv = std::iter::once("wasm-bindgen-test-runner".to_owned()).chain(args);
             wasm_bindgen_cli::wasm_bindgen_test_runner::run_cli_with_args(argv)

@@ -274,6 +274,37 @@ mod tests {
     }
 
     #[test]
+    fn every_supported_input_format_renders() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let img = DynamicImage::ImageRgba8(RgbaImage::from_fn(400, 300, |x, y| Rgba([x as u8, y as u8, 90, 255])));
+        for (name, format) in
+            [("a.jpg", ImageFormat::Jpeg), ("a.png", ImageFormat::Png), ("a.gif", ImageFormat::Gif), ("a.webp", ImageFormat::WebP), ("a.tiff", ImageFormat::Tiff)]
+        {
+            let file = dir.path().join(name);
+            let input = if format == ImageFormat::Jpeg { DynamicImage::ImageRgb8(img.to_rgb8()) } else { img.clone() };
+            input.save_with_format(&file, format).unwrap();
+            assert_eq!(probe_image(&file, 1_000_000).unwrap(), ImageInfo { width: 400, height: 300 }, "{name}");
+            let out = render_image(&file, 1_000_000).unwrap();
+            let sizes: Vec<_> = out.iter().map(|r| (r.spec.name, r.width, r.height)).collect();
+            assert_eq!(
+                sizes,
+                [("web-1280", 400, 300), ("thumbnail-319", 319, 239), ("thumbnail-140", 133, 100), ("thumbnail-48", 48, 36)],
+                "{name}"
+            );
+            assert!(image::load_from_memory(&out[0].bytes).is_ok_and(|i| i.width() == 400), "{name}: the web rendition decodes");
+        }
+    }
+
+    #[test]
+    fn a_pixel_bomb_is_refused_from_its_header() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let file = dir.path().join("big.png");
+        DynamicImage::ImageRgb8(image::RgbImage::new(1000, 1000)).save(&file).unwrap();
+        assert!(matches!(probe_image(&file, 999_999), Err(RepoError::TooManyPixels { pixels: 1_000_000, limit: 999_999 })));
+        assert!(matches!(render_image(&file, 999_999), Err(RepoError::TooManyPixels { .. })));
+    }
+
+    #[test]
     fn transparent_pixels_become_white_in_jpeg() {
         let img = DynamicImage::ImageRgba8(RgbaImage::from_pixel(2, 2, Rgba([0, 0, 0, 0])));
         assert_eq!(flatten_on_white(&img).get_pixel(0, 0).0, [255, 255, 255]);

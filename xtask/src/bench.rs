@@ -1,0 +1,272 @@
+//! `cargo xtask bench`: sizes, search latency, rendition and upload throughput.
+//! Figures are printed (and written to target/bench/results.md), never asserted:
+//! these machines are shared and noisy.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use tessera_model::DamPath;
+use tessera_repo::{AssetRecord, Catalog, Processing, RenditionRecord, SqliteCatalog};
+
+use crate::deploy::{Server, DEMO_USERS};
+use crate::samples::Session;
+use crate::{build, cargo, root, run};
+
+pub fn all() -> anyhow::Result<()> {
+    let dir = root().join("target").join("bench");
+    fs::create_dir_all(&dir)?;
+    let bundle = build::editor()?;
+    run(cargo().args(["build", "--release", "--package", "tessera-server"]))?;
+    let server = root().join("target").join("release").join("tessera-server");
+
+    let mut rows = vec![
+        ("editor wasm + js, gzipped".to_owned(), format!("{:.1} KB", bundle.gzipped_bytes as f64 / 1024.0)),
+        ("editor wasm / js (raw)".to_owned(), format!("{:.1} KB / {:.1} KB", bundle.wasm_bytes as f64 / 1024.0, bundle.js_bytes as f64 / 1024.0)),
+    ];
+    rows.extend(search_latency(&server, &dir.join("search"))?);
+    rows.extend(rendition_throughput(&dir.join("renditions"))?);
+    rows.extend(upload_throughput(&server, &dir.join("upload"))?);
+
+    let mut table = String::from("| measure | value |\n|---|---|\n");
+    for (k, v) in &rows {
+        table.push_str(&format!("| {k} | {v} |\n"));
+    }
+    fs::write(dir.join("results.md"), &table)?;
+    println!("\n{table}");
+    Ok(())
+}
+
+/// A small deterministic generator (xorshift), so every run measures the same data.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+const WORDS: &[&str] = &[
+    "alpine", "autumn", "beach", "bicycle", "boot", "bridge", "canyon", "city", "coast", "coffee", "desert", "dune", "forest",
+    "garden", "glacier", "harbor", "hiking", "island", "jacket", "kitchen", "lake", "lighthouse", "market", "meadow", "mountain",
+    "night", "ocean", "office", "orchard", "portrait", "rain", "river", "road", "runner", "sandal", "shoe", "skyline", "snow",
+    "spring", "studio", "summer", "sunset", "team", "trail", "valley", "village", "waterfall", "winter", "workshop", "yoga",
+];
+const MIMES: &[(&str, u64)] =
+    &[("image/jpeg", 55), ("image/png", 15), ("application/pdf", 15), ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", 6), ("application/vnd.ms-excel", 5), ("text/plain", 4)];
+
+pub const GENERATED_ASSETS: usize = 100_000;
+
+/// Writes `count` assets in 100 folders straight into a repository's catalog, all
+/// sharing one stored blob, with titles, descriptions and types drawn from fixed lists.
+pub fn generate_assets(data_dir: &Path, count: usize) -> anyhow::Result<()> {
+    let catalog = SqliteCatalog::open(&data_dir.join("tessera.sqlite3"))?;
+    let blobs = tessera_repo::BlobStore::open(data_dir.join("blobs"))?;
+    let pending = blobs.stage_bytes(b"generated asset")?;
+    let blob = pending.hash().clone();
+    blobs.persist(pending)?;
+    let mut rng = Rng(0x5eed_1234_abcd_ef01);
+    let root = DamPath::root().join("generated")?;
+    catalog.create_folder(&root, "Generated")?;
+    let folders: Vec<DamPath> = (0..100)
+        .map(|i| {
+            let f = root.join(&format!("{}-{i:02}", WORDS[i % WORDS.len()]))?;
+            catalog.create_folder(&f, f.name())?;
+            Ok(f)
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let started = Instant::now();
+    for i in 0..count {
+        let mut word = || WORDS[rng.below(WORDS.len() as u64) as usize];
+        let title = format!("{} {} {}", word(), word(), i);
+        let description = format!("A {} {} near the {}", word(), word(), word());
+        let pick = rng.below(100);
+        let mut acc = 0;
+        let mime = MIMES.iter().find(|(_, share)| { acc += share; pick < acc }).map_or("image/jpeg", |(m, _)| m);
+        let is_image = mime.starts_with("image/");
+        let (w, h) = (400 + rng.below(5000) as u32, 400 + rng.below(5000) as u32);
+        let ext = mime.rsplit('/').next().unwrap_or("bin").chars().take(4).collect::<String>();
+        let path = folders[i % folders.len()].join(&format!("asset-{i:06}.{ext}"))?;
+        let modified = 1_700_000_000 + rng.below(365 * 86_400) as i64;
+        let asset = AssetRecord {
+            path,
+            title,
+            description,
+            mime: mime.to_owned(),
+            size: 1_000 + rng.below(20_000_000),
+            width: is_image.then_some(w),
+            height: is_image.then_some(h),
+            created_by: "generator".into(),
+            created_at: modified,
+            modified_by: "generator".into(),
+            modified_at: modified,
+            properties: Default::default(),
+            tags: Vec::new(),
+            renditions: vec![RenditionRecord { name: "original".into(), blob: blob.clone(), mime: mime.to_owned(), size: 15, width: None, height: None }],
+            processing: Processing::Done,
+        };
+        catalog.insert_asset(&asset, &mut || Ok(()))?;
+    }
+    eprintln!("generated {count} assets in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+fn search_latency(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    let data = dir.join("data");
+    if !data.join(".generated").exists() {
+        let _ = fs::remove_dir_all(dir);
+        fs::create_dir_all(&data)?;
+        generate_assets(&data, GENERATED_ASSETS)?;
+        fs::write(data.join(".generated"), "")?;
+    }
+    let (server_proc, origin) = start_assets(server, dir, "")?;
+    let (user, password, _) = DEMO_USERS[0];
+    let session = Session::login(&origin, user, password)?;
+    let queries = [
+        ("a word", "q=mountain&limit=50"),
+        ("filters only", "kind=image&orientation=portrait&folder=/content/dam/generated&sort=modified&limit=50"),
+        ("a word and filters", "q=lake&kind=document&doctype=pdf&modified_after=1710000000&limit=50"),
+    ];
+    let mut rows = Vec::new();
+    for (label, query) in queries {
+        let url = format!("{origin}/api/search?{query}");
+        let mut times = Vec::new();
+        let mut total = 0;
+        for i in 0..220 {
+            let started = Instant::now();
+            let mut response = ureq::get(&url).header("cookie", &session.cookie).call()?;
+            let body: serde_json::Value = response.body_mut().read_json()?;
+            if i >= 20 {
+                times.push(started.elapsed());
+            }
+            total = body["total"].as_u64().unwrap_or(0);
+        }
+        times.sort();
+        rows.push((
+            format!("search over {GENERATED_ASSETS} assets, {label} (p50 / p95, {total} hits)"),
+            format!("{:.1} ms / {:.1} ms", ms(percentile(&times, 0.5)), ms(percentile(&times, 0.95))),
+        ));
+    }
+    drop(server_proc);
+    Ok(rows)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Starts one Assets deployment from the release build on a free port.
+fn start_assets(server: &Path, dir: &Path, extra: &str) -> anyhow::Result<(Server, String)> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let origin = format!("http://127.0.0.1:{port}");
+    let (user, password, group) = DEMO_USERS[0];
+    let hash = crate::deploy::hash_password(server, password)?;
+    let config = dir.join("tessera.toml");
+    fs::write(
+        &config,
+        format!(
+            "listen = \"127.0.0.1:{port}\"\npublic_origin = \"{origin}\"\nroles = [\"assets\"]\ndata_dir = \"data\"\n{extra}\n\
+             [[users]]\nname = \"{user}\"\npassword_hash = \"{hash}\"\ngroups = [\"{group}\"]\n"
+        ),
+    )?;
+    let process = Server::start(server, &config, origin.clone(), &dir.join("server.log"))?;
+    Ok((process, origin))
+}
+
+fn rendition_throughput(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    fs::create_dir_all(dir)?;
+    let files: Vec<PathBuf> = (0..6)
+        .map(|i| {
+            let file = dir.join(format!("photo-{i}.jpg"));
+            if !file.exists() {
+                let img = image::RgbImage::from_fn(4000, 3000, |x, y| {
+                    let v = ((x / 7 + y / 5 + i * 31) % 256) as u8;
+                    image::Rgb([v, ((x * y / 997) % 256) as u8, (255 - v) / 2])
+                });
+                img.save(&file)?;
+            }
+            Ok(file)
+        })
+        .collect::<anyhow::Result<_>>()?;
+    run(cargo().args(["build", "--release", "--package", "tessera-repo", "--example", "render"]))?;
+    let ours = measure(Command::new(root().join("target/release/examples/render")).args(&files))?;
+    let peer_dir = root().join("xtask").join("bench");
+    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&peer_dir))?;
+    let sharp = measure(Command::new("node").arg(peer_dir.join("sharp-renditions.mjs")).args(&files))?;
+    Ok(vec![
+        ("renditions of 12 MP JPEGs, Tessera (images/s, one thread)".into(), format!("{ours:.2}")),
+        ("renditions of 12 MP JPEGs, sharp (images/s, one thread)".into(), format!("{sharp:.2}")),
+        ("renditions, Tessera / sharp".into(), format!("{:.2}×", ours / sharp)),
+    ])
+}
+
+/// Runs a peer that prints {"images", "seconds"}; returns images per second.
+fn measure(cmd: &mut Command) -> anyhow::Result<f64> {
+    let out = cmd.output().context("running a rendition bench")?;
+    if !out.status.success() {
+        bail!("{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    Ok(r["images"].as_f64().unwrap_or(0.0) / r["seconds"].as_f64().unwrap_or(f64::INFINITY))
+}
+
+/// A reader of `len` bytes of plain text, made on the fly.
+struct Text {
+    left: u64,
+}
+
+impl Read for Text {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = (buf.len() as u64).min(self.left) as usize;
+        for (i, b) in buf[..n].iter_mut().enumerate() {
+            *b = b"tessera upload bench line\n"[i % 26];
+        }
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+fn upload_throughput(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    let _ = fs::remove_dir_all(dir);
+    fs::create_dir_all(dir)?;
+    const SIZE: u64 = 1 << 30;
+    let (process, origin) = start_assets(server, dir, "[limits]\nmax_upload_bytes = 2147483648")?;
+    let (user, password, _) = DEMO_USERS[0];
+    let session = Session::login(&origin, user, password)?;
+    let started = Instant::now();
+    let response = ureq::put(&format!("{origin}/api/assets/content/dam/big.txt"))
+        .header("cookie", &session.cookie)
+        .header("x-csrf-token", &session.csrf)
+        .header("content-type", "text/plain")
+        .header("content-length", &SIZE.to_string())
+        .send(ureq::SendBody::from_owned_reader(Text { left: SIZE }))?;
+    let elapsed = started.elapsed();
+    if response.status() != 201 {
+        bail!("the 1 GB upload answered {}", response.status());
+    }
+    let peak_kb = fs::read_to_string(format!("/proc/{}/status", process.pid()))?
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .unwrap_or(0);
+    drop(process);
+    let _ = fs::remove_dir_all(dir);
+    Ok(vec![
+        ("upload of 1 GB over loopback".into(), format!("{:.0} MB/s", SIZE as f64 / 1_048_576.0 / elapsed.as_secs_f64())),
+        ("server peak memory (VmHWM) during it".into(), format!("{:.1} MB", peak_kb as f64 / 1024.0)),
+    ])
+}
