@@ -66,6 +66,7 @@ fn asset(title: &str, kind: AssetKind, mime: &str) -> AssetDragPayload {
             modified_by: "ksaner".into(),
             modified_at: 0,
             properties: Default::default(),
+            tags: Vec::new(),
             renditions: vec![RenditionLink { name: "thumbnail-319".into(), href: format!("/api/renditions/thumbnail-319/{title}") }],
             processing: tessera_model::ProcessingDto::Done,
         },
