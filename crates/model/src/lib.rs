@@ -6,6 +6,7 @@
 pub mod access;
 pub mod api;
 pub mod mime;
+pub mod page;
 pub mod path;
 pub mod search;
 pub mod tag;
@@ -13,6 +14,9 @@ pub mod tag;
 pub use access::{Access, PermissionRule, Policy, SetPermission};
 pub use api::*;
 pub use mime::{sniff, AssetKind, Sniffed};
+pub use page::{
+    AssetRef, Component, ComponentBody, CreatePage, MovePage, PageContent, PageDto, PagePath, PageSummary,
+};
 pub use path::{DamPath, PathError, DAM_ROOT};
 pub use search::{DocType, Order, SearchQuery, SearchResults, Sort};
 pub use tag::{TagError, TagId};

@@ -1,0 +1,655 @@
+//! Pages: where they live, what they hold, and their published HTML.
+//!
+//! A page is an ordered list of components stored on a Sites deployment under
+//! `/content/<site>/...`. Its body is shared by the editor and the server, so what
+//! the editor saves is exactly what publishing renders.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::api::{AssetDragPayload, RenditionLink};
+use crate::mime::{kind_of_mime, AssetKind};
+use crate::path::DamPath;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a page path such as /content/site/en/home (lowercase letters, digits, `-` and `_`; not under /content/dam)")]
+pub struct PagePathError(pub String);
+
+/// `/content/<site>` (the site's root page) or a page below it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PagePath(String);
+
+fn valid_page_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes().next().is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+impl PagePath {
+    pub fn parse(raw: &str) -> Result<PagePath, PagePathError> {
+        let bad = || PagePathError(raw.to_owned());
+        let rest = raw.strip_prefix("/content/").ok_or_else(bad)?;
+        let names: Vec<&str> = rest.split('/').collect();
+        if names.len() > 16 || names[0] == "dam" || !names.iter().all(|n| valid_page_name(n)) {
+            return Err(bad());
+        }
+        Ok(PagePath(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn site(&self) -> &str {
+        self.0["/content/".len()..].split('/').next().unwrap_or_default()
+    }
+
+    pub fn name(&self) -> &str {
+        self.0.rsplit('/').next().unwrap_or_default()
+    }
+
+    /// The enclosing page; none for a site's root page.
+    pub fn parent(&self) -> Option<PagePath> {
+        let cut = self.0.rfind('/')?;
+        (cut > "/content".len()).then(|| PagePath(self.0[..cut].to_owned()))
+    }
+
+    pub fn join(&self, name: &str) -> Result<PagePath, PagePathError> {
+        PagePath::parse(&format!("{}/{name}", self.0))
+    }
+
+    /// Where the published page is served: `/content/<site>/<path>.html`.
+    pub fn public_url(&self) -> String {
+        format!("{}.html", self.0)
+    }
+}
+
+impl fmt::Display for PagePath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for PagePath {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for PagePath {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        PagePath::parse(&String::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+/// What a page holds; the body of a save.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageContent {
+    pub title: String,
+    pub components: Vec<Component>,
+}
+
+/// A stored page, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageDto {
+    pub path: PagePath,
+    /// Goes up by one with each save; send it back in `If-Match: "v<version>"`.
+    pub version: u64,
+    pub title: String,
+    pub components: Vec<Component>,
+    pub modified_by: String,
+    pub modified_at: i64,
+    pub published_at: Option<i64>,
+}
+
+/// A page in the site tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageSummary {
+    pub path: PagePath,
+    pub title: String,
+    pub modified_at: i64,
+    pub published_at: Option<i64>,
+}
+
+/// `POST /api/pages/content/<site>/...`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePage {
+    pub title: String,
+}
+
+/// `POST /api/page-move/content/<site>/...`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MovePage {
+    pub to: PagePath,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Component {
+    /// Unique within the page; made by the editor.
+    pub id: String,
+    #[serde(flatten)]
+    pub body: ComponentBody,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum ComponentBody {
+    Title(TitleBody),
+    Text(TextBody),
+    Image(ImageBody),
+    Download(DownloadBody),
+}
+
+impl ComponentBody {
+    pub fn label(&self) -> &'static str {
+        match self {
+            ComponentBody::Title(_) => "Title",
+            ComponentBody::Text(_) => "Text",
+            ComponentBody::Image(_) => "Image",
+            ComponentBody::Download(_) => "Download",
+        }
+    }
+
+    pub fn asset(&self) -> Option<&AssetRef> {
+        match self {
+            ComponentBody::Image(i) => i.asset.as_ref(),
+            ComponentBody::Download(d) => d.asset.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TitleBody {
+    pub text: String,
+    /// Heading level 1 to 3.
+    pub level: u8,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TextBody {
+    pub paragraphs: Vec<Paragraph>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Paragraph {
+    pub runs: Vec<Run>,
+}
+
+/// A stretch of text with one set of marks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Run {
+    pub text: String,
+    #[serde(default)]
+    pub bold: bool,
+    #[serde(default)]
+    pub italic: bool,
+    #[serde(default)]
+    pub link: Option<String>,
+}
+
+/// Where an Image component's alt text comes from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "lowercase")]
+pub enum Alt {
+    /// dc:description, else dc:title, looked up when the page is rendered.
+    #[default]
+    Dam,
+    Text {
+        text: String,
+    },
+    /// The image adds nothing a reader needs: `alt=""`.
+    Decorative,
+}
+
+/// Non-destructive edits of an image; dropping a new asset resets them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImageEdit {
+    /// Quarter turns clockwise: 0, 90, 180 or 270.
+    #[serde(default)]
+    pub rotation: u16,
+    #[serde(default)]
+    pub flip_horizontal: bool,
+    #[serde(default)]
+    pub flip_vertical: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageBody {
+    pub asset: Option<AssetRef>,
+    #[serde(default)]
+    pub alt: Alt,
+    #[serde(default)]
+    pub caption: String,
+    #[serde(default)]
+    pub link: Option<String>,
+    #[serde(default)]
+    pub edit: ImageEdit,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Disposition {
+    Inline,
+    #[default]
+    Attachment,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DownloadBody {
+    pub asset: Option<AssetRef>,
+    /// Shown instead of the asset's title when set.
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub disposition: Disposition,
+}
+
+/// An asset a component uses, with what the page needs to show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssetRef {
+    /// The remote DAM's origin, or none for this deployment's own DAM.
+    pub repository: Option<String>,
+    pub path: DamPath,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub mime: String,
+    pub size: u64,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub renditions: Vec<RenditionLink>,
+}
+
+impl AssetRef {
+    /// From a Content Finder drag; `own_origin` is the editor's own deployment, whose
+    /// assets are stored as local.
+    pub fn from_payload(payload: &AssetDragPayload, own_origin: &str) -> AssetRef {
+        let remote = !payload.repository.is_empty() && payload.repository != own_origin;
+        let a = &payload.asset;
+        AssetRef {
+            repository: remote.then(|| payload.repository.clone()),
+            path: a.path.clone(),
+            title: a.title.clone(),
+            description: a.description.clone(),
+            mime: a.mime.clone(),
+            size: a.size,
+            width: a.width,
+            height: a.height,
+            renditions: a.renditions.clone(),
+        }
+    }
+
+    pub fn kind(&self) -> AssetKind {
+        kind_of_mime(&self.mime)
+    }
+
+    pub fn rendition(&self, name: &str) -> Option<&str> {
+        self.renditions.iter().find(|r| r.name == name).map(|r| r.href.as_str())
+    }
+
+    /// An absolute URL for one of its renditions (relative for local assets).
+    pub fn url(&self, names: &[&str]) -> Option<String> {
+        let href = names.iter().find_map(|n| self.rendition(n))?;
+        Some(format!("{}{}", self.repository.as_deref().unwrap_or(""), href))
+    }
+
+    /// The alt text "from the DAM": dc:description, else dc:title.
+    pub fn dam_alt(&self) -> &str {
+        if self.description.trim().is_empty() {
+            &self.title
+        } else {
+            &self.description
+        }
+    }
+}
+
+/// "2.4 MB": one decimal, binary units.
+pub fn format_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+/// The short name of a file format for people: "PDF", "JPEG", "Word".
+pub fn format_name(mime: &str) -> &'static str {
+    match mime {
+        "application/pdf" => "PDF",
+        "image/jpeg" => "JPEG",
+        "image/png" => "PNG",
+        "image/gif" => "GIF",
+        "image/webp" => "WebP",
+        "image/tiff" => "TIFF",
+        "image/svg+xml" => "SVG",
+        m if m.contains("word") => "Word",
+        m if m.contains("sheet") || m.contains("excel") => "Excel",
+        m if m.contains("presentation") || m.contains("powerpoint") => "PowerPoint",
+        "text/csv" => "CSV",
+        m if m.starts_with("text/") => "Text",
+        _ => "File",
+    }
+}
+
+/// Links may go to web pages, mail addresses, or paths of this site; never to
+/// `javascript:` or `data:`.
+pub fn is_safe_link(link: &str) -> bool {
+    let l = link.trim().to_ascii_lowercase();
+    !l.is_empty()
+        && l.len() <= 2048
+        && !l.chars().any(char::is_control)
+        && (l.starts_with("https://") || l.starts_with("http://") || l.starts_with("mailto:") || l.starts_with('/') || l.starts_with('#'))
+        && !l.starts_with("//")
+}
+
+pub const MAX_COMPONENTS: usize = 500;
+
+impl PageContent {
+    /// Checks sizes, heading levels, links and ids; the message says what to fix.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.title.trim().is_empty() || self.title.len() > 256 {
+            return Err("The page title must have 1 to 256 bytes.".into());
+        }
+        if self.components.len() > MAX_COMPONENTS {
+            return Err(format!("A page holds at most {MAX_COMPONENTS} components."));
+        }
+        let mut ids = std::collections::HashSet::new();
+        for c in &self.components {
+            if c.id.is_empty() || c.id.len() > 64 || !ids.insert(c.id.as_str()) {
+                return Err(format!("Component ids must be unique and 1 to 64 bytes ({:?}).", c.id));
+            }
+            let check_link = |l: &Option<String>| match l {
+                Some(l) if !is_safe_link(l) => Err(format!("{l:?} is not a link a page may have (http, https, mailto or a path).")),
+                _ => Ok(()),
+            };
+            let too_long = |s: &str, max: usize| s.len() > max;
+            match &c.body {
+                ComponentBody::Title(t) => {
+                    if !(1..=3).contains(&t.level) || too_long(&t.text, 1024) {
+                        return Err("A title has a level from 1 to 3 and at most 1024 bytes.".into());
+                    }
+                }
+                ComponentBody::Text(t) => {
+                    let len: usize = t.paragraphs.iter().flat_map(|p| &p.runs).map(|r| r.text.len()).sum();
+                    if len > 100_000 {
+                        return Err("A text component holds at most 100000 bytes.".into());
+                    }
+                    for r in t.paragraphs.iter().flat_map(|p| &p.runs) {
+                        check_link(&r.link)?;
+                    }
+                }
+                ComponentBody::Image(i) => {
+                    check_link(&i.link)?;
+                    if too_long(&i.caption, 2048) || matches!(&i.alt, Alt::Text { text } if too_long(text, 2048)) {
+                        return Err("Captions and alt texts have at most 2048 bytes.".into());
+                    }
+                    if !matches!(i.edit.rotation, 0 | 90 | 180 | 270) {
+                        return Err("An image turns by 0, 90, 180 or 270 degrees.".into());
+                    }
+                    if i.asset.as_ref().is_some_and(|a| a.kind() != AssetKind::Image) {
+                        return Err("An Image component takes images only.".into());
+                    }
+                }
+                ComponentBody::Download(d) => {
+                    if d.title.as_ref().is_some_and(|t| too_long(t, 1024)) || d.description.as_ref().is_some_and(|t| too_long(t, 4096)) {
+                        return Err("A download's title has at most 1024 bytes, its description 4096.".into());
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How a published page reaches an asset's bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedAsset {
+    /// (URL, width in pixels), narrowest first.
+    pub srcset: Vec<(String, u32)>,
+    pub src: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// dc:description, else dc:title, as the DAM has them now.
+    pub dam_alt: String,
+    pub download_url: String,
+}
+
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Renders a page to a complete, accessible HTML document. `resolve` says where each
+/// asset's bytes are published; an asset it cannot resolve renders as nothing.
+pub fn render_html(path: &PagePath, page: &PageContent, resolve: &dyn Fn(&AssetRef) -> Option<PublishedAsset>) -> String {
+    let mut body = String::new();
+    for c in &page.components {
+        match &c.body {
+            ComponentBody::Title(t) => {
+                let level = t.level.clamp(1, 3);
+                body.push_str(&format!("<h{level}>{}</h{level}>\n", escape_html(&t.text)));
+            }
+            ComponentBody::Text(t) => {
+                for p in &t.paragraphs {
+                    body.push_str("<p>");
+                    for r in &p.runs {
+                        let mut html = escape_html(&r.text).replace('\n', "<br>");
+                        if r.italic {
+                            html = format!("<em>{html}</em>");
+                        }
+                        if r.bold {
+                            html = format!("<strong>{html}</strong>");
+                        }
+                        if let Some(link) = r.link.as_deref().filter(|l| is_safe_link(l)) {
+                            html = format!("<a href=\"{}\">{html}</a>", escape_html(link));
+                        }
+                        body.push_str(&html);
+                    }
+                    body.push_str("</p>\n");
+                }
+            }
+            ComponentBody::Image(i) => {
+                let Some(asset) = i.asset.as_ref() else { continue };
+                let Some(published) = resolve(asset) else { continue };
+                let alt = match &i.alt {
+                    Alt::Dam => published.dam_alt.clone(),
+                    Alt::Text { text } => text.clone(),
+                    Alt::Decorative => String::new(),
+                };
+                let srcset = published.srcset.iter().map(|(u, w)| format!("{} {w}w", escape_html(u))).collect::<Vec<_>>().join(", ");
+                let size = match (published.width, published.height) {
+                    (Some(w), Some(h)) => format!(" width=\"{w}\" height=\"{h}\""),
+                    _ => String::new(),
+                };
+                let mut img = format!(
+                    "<img src=\"{}\" srcset=\"{srcset}\" sizes=\"(max-width: 1280px) 100vw, 1280px\"{size} alt=\"{}\" loading=\"lazy\" decoding=\"async\">",
+                    escape_html(&published.src),
+                    escape_html(&alt)
+                );
+                if let Some(link) = i.link.as_deref().filter(|l| is_safe_link(l)) {
+                    img = format!("<a href=\"{}\">{img}</a>", escape_html(link));
+                }
+                let caption = if i.caption.trim().is_empty() { String::new() } else { format!("<figcaption>{}</figcaption>", escape_html(&i.caption)) };
+                body.push_str(&format!("<figure class=\"image\">{img}{caption}</figure>\n"));
+            }
+            ComponentBody::Download(d) => {
+                let Some(asset) = d.asset.as_ref() else { continue };
+                let Some(published) = resolve(asset) else { continue };
+                let title = d.title.clone().filter(|t| !t.trim().is_empty()).unwrap_or_else(|| asset.title.clone());
+                let description = d.description.clone().unwrap_or_else(|| asset.description.clone());
+                let attr = match d.disposition {
+                    Disposition::Attachment => format!(" download=\"{}\"", escape_html(asset.path.name())),
+                    Disposition::Inline => String::new(),
+                };
+                body.push_str(&format!(
+                    "<div class=\"download\"><a href=\"{}\"{attr}>{}</a> <span class=\"download-meta\">({}, {})</span>{}</div>\n",
+                    escape_html(&published.download_url),
+                    escape_html(&title),
+                    format_name(&asset.mime),
+                    format_size(asset.size),
+                    if description.trim().is_empty() { String::new() } else { format!("<p>{}</p>", escape_html(&description)) }
+                ));
+            }
+        }
+    }
+    format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<link rel=\"canonical\" href=\"{}\">\n<style>body{{font-family:system-ui,sans-serif;max-width:1280px;margin:0 auto;padding:1rem;line-height:1.5}}\
+         img{{max-width:100%;height:auto}}.download-meta{{color:#555}}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
+        escape_html(&page.title),
+        escape_html(&path.public_url())
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_paths_live_under_a_site() {
+        let p = PagePath::parse("/content/we-retail/us/en").unwrap();
+        assert_eq!(p.site(), "we-retail");
+        assert_eq!(p.name(), "en");
+        assert_eq!(p.parent().unwrap().as_str(), "/content/we-retail/us");
+        assert_eq!(PagePath::parse("/content/we-retail").unwrap().parent(), None);
+        assert_eq!(p.public_url(), "/content/we-retail/us/en.html");
+        for bad in ["/content/dam/x", "/content", "/content/", "/content/Site", "/content/a/../b", "/content/a//b", "/other/a", "/content/a/-x"] {
+            assert!(PagePath::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn sizes_have_one_decimal() {
+        assert_eq!(format_size(512), "512 B");
+        assert_eq!(format_size(2_516_582), "2.4 MB");
+        assert_eq!(format_size(1536), "1.5 KB");
+        assert_eq!(format_size(3 * 1024 * 1024 * 1024), "3.0 GB");
+    }
+
+    #[test]
+    fn unsafe_links_are_refused() {
+        assert!(is_safe_link("https://example.com/a"));
+        assert!(is_safe_link("/content/site/en.html"));
+        assert!(is_safe_link("mailto:a@b.example"));
+        for bad in ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x", "//evil.example", "", "vbscript:x"] {
+            assert!(!is_safe_link(bad), "{bad}");
+        }
+    }
+
+    fn image_ref() -> AssetRef {
+        AssetRef {
+            repository: None,
+            path: DamPath::parse("/content/dam/a/lake.jpg").unwrap(),
+            title: "Lake".into(),
+            description: "A lake at dawn".into(),
+            mime: "image/jpeg".into(),
+            size: 2_516_582,
+            width: Some(1600),
+            height: Some(900),
+            renditions: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn renders_escaped_accessible_html() {
+        let page = PageContent {
+            title: "Men <& women>".into(),
+            components: vec![
+                Component { id: "1".into(), body: ComponentBody::Title(TitleBody { text: "Hello <world>".into(), level: 1 }) },
+                Component {
+                    id: "2".into(),
+                    body: ComponentBody::Text(TextBody {
+                        paragraphs: vec![Paragraph {
+                            runs: vec![
+                                Run { text: "bold".into(), bold: true, ..Default::default() },
+                                Run { text: " and ".into(), ..Default::default() },
+                                Run { text: "link".into(), link: Some("https://example.com/?a=1&b=2".into()), ..Default::default() },
+                                Run { text: "bad".into(), link: Some("javascript:alert(1)".into()), ..Default::default() },
+                            ],
+                        }],
+                    }),
+                },
+                Component { id: "3".into(), body: ComponentBody::Image(ImageBody { asset: Some(image_ref()), ..Default::default() }) },
+                Component {
+                    id: "4".into(),
+                    body: ComponentBody::Download(DownloadBody { asset: Some(image_ref()), title: Some("Get it".into()), ..Default::default() }),
+                },
+            ],
+        };
+        let resolve = |_: &AssetRef| {
+            Some(PublishedAsset {
+                srcset: vec![("/p/small".into(), 319), ("/p/web".into(), 1280)],
+                src: "/p/web".into(),
+                width: Some(1600),
+                height: Some(900),
+                dam_alt: "A lake at dawn".into(),
+                download_url: "/p/orig".into(),
+            })
+        };
+        let path = PagePath::parse("/content/site/en").unwrap();
+        let html = render_html(&path, &page, &resolve);
+        assert!(html.contains("<html lang=\"en\">"));
+        assert!(html.contains("<title>Men &lt;&amp; women&gt;</title>"));
+        assert!(html.contains("<h1>Hello &lt;world&gt;</h1>"));
+        assert!(html.contains("<strong>bold</strong> and <a href=\"https://example.com/?a=1&amp;b=2\">link</a>bad</p>"));
+        assert!(html.contains("srcset=\"/p/small 319w, /p/web 1280w\""));
+        assert!(html.contains("width=\"1600\" height=\"900\" alt=\"A lake at dawn\" loading=\"lazy\""));
+        assert!(html.contains("<a href=\"/p/orig\" download=\"lake.jpg\">Get it</a> <span class=\"download-meta\">(JPEG, 2.4 MB)</span>"));
+        let unresolved = render_html(&path, &page, &|_| None);
+        assert!(!unresolved.contains("<img") && !unresolved.contains("class=\"download\""), "an asset that cannot be published renders empty");
+    }
+
+    #[test]
+    fn validation_names_the_problem() {
+        let mut page = PageContent { title: "T".into(), components: Vec::new() };
+        assert!(page.validate().is_ok());
+        page.components.push(Component { id: "a".into(), body: ComponentBody::Title(TitleBody { text: "x".into(), level: 4 }) });
+        assert!(page.validate().unwrap_err().contains("level"));
+        page.components[0].body = ComponentBody::Title(TitleBody { text: "x".into(), level: 2 });
+        page.components.push(page.components[0].clone());
+        assert!(page.validate().unwrap_err().contains("unique"));
+        page.components.pop();
+        let mut doc = image_ref();
+        doc.mime = "application/pdf".into();
+        page.components.push(Component { id: "b".into(), body: ComponentBody::Image(ImageBody { asset: Some(doc), ..Default::default() }) });
+        assert!(page.validate().unwrap_err().contains("images only"));
+    }
+
+    #[test]
+    fn components_serialise_with_a_type_tag() {
+        let c = Component { id: "x".into(), body: ComponentBody::Title(TitleBody { text: "Hi".into(), level: 1 }) };
+        let json = serde_json::to_string(&c).unwrap();
+        assert_eq!(json, r#"{"id":"x","type":"title","text":"Hi","level":1}"#);
+        assert_eq!(serde_json::from_str::<Component>(&json).unwrap(), c);
+    }
+}
