@@ -421,6 +421,28 @@ impl PageContent {
     }
 }
 
+/// One asset a page uses, and whether publishing can show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedAssetState {
+    pub component: String,
+    pub title: String,
+    pub path: String,
+    pub repository: Option<String>,
+    /// `local`: published from this deployment; `remote`: shown from the remote DAM;
+    /// `missing`: gone from the DAM, so its component renders empty.
+    pub state: String,
+}
+
+/// What publishing a page did, or (before publishing) would do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishReport {
+    /// The public URL, `/content/<site>/<page>.html`.
+    pub url: String,
+    pub version: u64,
+    pub published_at: Option<i64>,
+    pub assets: Vec<PublishedAssetState>,
+}
+
 /// How a published page reaches an asset's bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublishedAsset {

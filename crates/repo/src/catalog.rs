@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use tessera_model::{Access, DamPath, MetadataPatch, PermissionRule, SearchQuery, TagId};
+use tessera_model::{Access, DamPath, MetadataPatch, PageContent, PageDto, PagePath, PageSummary, PermissionRule, SearchQuery, TagId};
 
 use crate::blobs::BlobHash;
 use crate::error::RepoError;
@@ -148,6 +148,24 @@ pub trait Catalog: Send + Sync {
     fn permission_rules(&self) -> Result<Vec<PermissionRule>, RepoError>;
     /// Sets a group's access to a folder; `None` removes the rule.
     fn set_permission(&self, folder: &DamPath, group: &str, access: Option<Access>) -> Result<(), RepoError>;
+
+    fn pages(&self) -> Result<Vec<PageSummary>, RepoError>;
+    /// Creates an empty page; its parent page must exist (a site's root page has none).
+    fn create_page(&self, path: &PagePath, title: &str, user: &str, now: i64) -> Result<(), RepoError>;
+    fn page(&self, path: &PagePath) -> Result<Option<PageDto>, RepoError>;
+    /// Saves a page if it is still at `expected_version`; returns the new version.
+    /// The page's local asset references are replaced in the same transaction.
+    fn save_page(&self, path: &PagePath, expected_version: u64, content: &PageContent, user: &str, now: i64) -> Result<u64, RepoError>;
+    /// Deletes a page and the pages below it.
+    fn delete_page(&self, path: &PagePath) -> Result<(), RepoError>;
+    /// Moves a page and the pages below it; their references follow.
+    fn move_page(&self, from: &PagePath, to: &PagePath) -> Result<(), RepoError>;
+    /// Stores the rendered HTML of `version` and the blobs it shows, replacing the
+    /// previous publication.
+    fn publish_page(&self, path: &PagePath, version: u64, html: &str, blobs: &[(BlobHash, String)], now: i64) -> Result<(), RepoError>;
+    fn published_html(&self, path: &PagePath) -> Result<Option<String>, RepoError>;
+    /// The MIME type of a blob some published page shows.
+    fn published_blob(&self, hash: &BlobHash) -> Result<Option<String>, RepoError>;
 
     fn create_session(&self, session: &SessionRecord) -> Result<(), RepoError>;
     /// The session, if it exists and has not expired at `now`.

@@ -20,6 +20,12 @@ pub enum RepoError {
     UnknownTag(String),
     #[error("{what} is used by {total} page(s) ({details}); repeat with force to {action} it anyway")]
     Referenced { what: String, action: &'static str, total: u64, details: String },
+    #[error("the page {0} does not exist")]
+    PageMissing(String),
+    #[error("the page {0} already exists")]
+    PageExists(String),
+    #[error("the page was saved by {modified_by} after you opened it (it is now at version {current}); reload to see their changes")]
+    VersionConflict { current: u64, modified_by: String, modified_at: i64 },
     #[error("a folder cannot be moved into itself")]
     MoveIntoSelf,
     #[error("the DAM root cannot be moved or deleted")]

@@ -29,7 +29,7 @@ pub use renditions::{document_label, probe_image, render_image, RenditionSpec, T
 pub use sqlite::SqliteCatalog;
 pub use upload::{Upload, UploadLimits};
 
-use tessera_model::{Access, DamPath, MetadataPatch, PermissionRule, SearchQuery, TagId};
+use tessera_model::{Access, DamPath, MetadataPatch, PageContent, PageDto, PagePath, PageSummary, PermissionRule, SearchQuery, TagId};
 
 /// One deployment's repository: a catalog and a blob store in one data directory.
 #[derive(Clone)]
@@ -233,6 +233,61 @@ impl Repo {
             c.references(&p)
         })
         .await
+    }
+
+    pub async fn pages(&self) -> Result<Vec<PageSummary>, RepoError> {
+        self.with_catalog(|c| c.pages()).await
+    }
+
+    pub async fn create_page(&self, path: &PagePath, title: &str, user: &str) -> Result<PageDto, RepoError> {
+        let (p, t, u) = (path.clone(), title.to_owned(), user.to_owned());
+        self.with_catalog(move |c| {
+            c.create_page(&p, &t, &u, unix_now())?;
+            c.page(&p)?.ok_or_else(|| RepoError::PageMissing(p.to_string()))
+        })
+        .await
+    }
+
+    pub async fn page(&self, path: &PagePath) -> Result<PageDto, RepoError> {
+        let p = path.clone();
+        self.with_catalog(move |c| c.page(&p)?.ok_or_else(|| RepoError::PageMissing(p.to_string()))).await
+    }
+
+    pub async fn save_page(&self, path: &PagePath, expected_version: u64, content: PageContent, user: &str) -> Result<PageDto, RepoError> {
+        content.validate().map_err(RepoError::BadMetadata)?;
+        let (p, u) = (path.clone(), user.to_owned());
+        self.with_catalog(move |c| {
+            c.save_page(&p, expected_version, &content, &u, unix_now())?;
+            c.page(&p)?.ok_or_else(|| RepoError::PageMissing(p.to_string()))
+        })
+        .await
+    }
+
+    pub async fn delete_page(&self, path: &PagePath) -> Result<(), RepoError> {
+        let p = path.clone();
+        self.with_catalog(move |c| c.delete_page(&p)).await
+    }
+
+    pub async fn move_page(&self, from: &PagePath, to: &PagePath) -> Result<(), RepoError> {
+        let (f, t) = (from.clone(), to.clone());
+        self.with_catalog(move |c| c.move_page(&f, &t)).await
+    }
+
+    pub async fn publish_page(&self, path: &PagePath, version: u64, html: String, blobs: Vec<(BlobHash, String)>) -> Result<(), RepoError> {
+        let p = path.clone();
+        self.with_catalog(move |c| c.publish_page(&p, version, &html, &blobs, unix_now())).await
+    }
+
+    pub async fn published_html(&self, path: &PagePath) -> Result<Option<String>, RepoError> {
+        let p = path.clone();
+        self.with_catalog(move |c| c.published_html(&p)).await
+    }
+
+    /// A published blob's file and type, if some published page shows it.
+    pub async fn published_blob(&self, hash: &BlobHash) -> Result<Option<(PathBuf, String)>, RepoError> {
+        let h = hash.clone();
+        let mime = self.with_catalog(move |c| c.published_blob(&h)).await?;
+        Ok(mime.map(|m| (self.blobs.path_of(hash), m)))
     }
 
     pub async fn create_session(&self, session: SessionRecord) -> Result<(), RepoError> {

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use tessera_model::{DamPath, MetadataPatch, SearchQuery, TagId};
+use tessera_model::{DamPath, MetadataPatch, PageContent, PageDto, PagePath, PageSummary, SearchQuery, TagId};
 
 use crate::blobs::BlobHash;
 use crate::catalog::{AssetRecord, Catalog, FolderRecord, Job, Processing, RenditionRecord, SessionRecord, TagRecord};
@@ -117,6 +117,34 @@ CREATE TABLE folder_permissions (
     access    TEXT NOT NULL CHECK (access IN ('none', 'read', 'write')),
     PRIMARY KEY (folder_id, grp)
 );
+"#, r#"
+-- Pages of Sites deployments: an ordered list of components (JSON), versioned.
+CREATE TABLE pages (
+    id           INTEGER PRIMARY KEY,
+    path         TEXT NOT NULL UNIQUE,
+    parent_id    INTEGER REFERENCES pages(id),
+    title        TEXT NOT NULL,
+    version      INTEGER NOT NULL,
+    components   TEXT NOT NULL,
+    created_by   TEXT NOT NULL,
+    created_at   INTEGER NOT NULL,
+    modified_by  TEXT NOT NULL,
+    modified_at  INTEGER NOT NULL,
+    published_at INTEGER
+);
+CREATE TABLE published_pages (
+    page_id      INTEGER PRIMARY KEY REFERENCES pages(id) ON DELETE CASCADE,
+    html         TEXT NOT NULL,
+    published_at INTEGER NOT NULL
+);
+-- Blobs that published pages show; served to anyone, by hash.
+CREATE TABLE published_blobs (
+    page_id INTEGER NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
+    sha256  TEXT NOT NULL,
+    mime    TEXT NOT NULL,
+    PRIMARY KEY (page_id, sha256)
+);
+CREATE INDEX published_blobs_by_hash ON published_blobs(sha256);
 "#];
 
 pub struct SqliteCatalog {
@@ -301,6 +329,14 @@ fn folder_id(conn: &Connection, path: &DamPath) -> Result<Option<i64>, RepoError
     Ok(conn
         .query_row("SELECT id FROM folders WHERE path = ?1", [path.as_str()], |r| r.get(0))
         .optional()?)
+}
+
+fn page_id(conn: &Connection, path: &PagePath) -> Result<Option<i64>, RepoError> {
+    Ok(conn.query_row("SELECT id FROM pages WHERE path = ?1", [path.as_str()], |r| r.get(0)).optional()?)
+}
+
+fn page_path(raw: &str) -> Result<PagePath, RepoError> {
+    PagePath::parse(raw).map_err(|e| RepoError::Internal(format!("bad page path in catalog: {e}")))
 }
 
 fn asset_id(conn: &Connection, path: &DamPath) -> Result<i64, RepoError> {
@@ -776,6 +812,169 @@ impl Catalog for SqliteCatalog {
             )?,
         };
         Ok(())
+    }
+
+    fn pages(&self) -> Result<Vec<PageSummary>, RepoError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached("SELECT path, title, modified_at, published_at FROM pages ORDER BY path")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        rows.map(|row| {
+            let (path, title, modified_at, published_at) = row?;
+            Ok(PageSummary { path: page_path(&path)?, title, modified_at, published_at })
+        })
+        .collect()
+    }
+
+    fn create_page(&self, path: &PagePath, title: &str, user: &str, now: i64) -> Result<(), RepoError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let parent_id = match path.parent() {
+            Some(parent) => Some(page_id(&tx, &parent)?.ok_or_else(|| RepoError::PageMissing(parent.to_string()))?),
+            None => None,
+        };
+        if page_id(&tx, path)?.is_some() {
+            return Err(RepoError::PageExists(path.to_string()));
+        }
+        tx.execute(
+            "INSERT INTO pages (path, parent_id, title, version, components, created_by, created_at, modified_by, modified_at)
+             VALUES (?1, ?2, ?3, 1, '[]', ?4, ?5, ?4, ?5)",
+            params![path.as_str(), parent_id, title, user, now],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn page(&self, path: &PagePath) -> Result<Option<PageDto>, RepoError> {
+        let conn = self.conn();
+        let row = conn
+            .query_row(
+                "SELECT title, version, components, modified_by, modified_at, published_at FROM pages WHERE path = ?1",
+                [path.as_str()],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+            )
+            .optional()?;
+        row.map(|(title, version, components, modified_by, modified_at, published_at)| {
+            let components = serde_json::from_str(&components).map_err(|e| RepoError::Internal(format!("bad page body for {path}: {e}")))?;
+            Ok(PageDto { path: path.clone(), version: version as u64, title, components, modified_by, modified_at, published_at })
+        })
+        .transpose()
+    }
+
+    fn save_page(&self, path: &PagePath, expected_version: u64, content: &PageContent, user: &str, now: i64) -> Result<u64, RepoError> {
+        let components = serde_json::to_string(&content.components).map_err(|e| RepoError::Internal(e.to_string()))?;
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let current = tx
+            .query_row("SELECT id, version, modified_by, modified_at FROM pages WHERE path = ?1", [path.as_str()], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)? as u64, r.get::<_, String>(2)?, r.get::<_, i64>(3)?))
+            })
+            .optional()?;
+        let Some((id, version, modified_by, modified_at)) = current else {
+            return Err(RepoError::PageMissing(path.to_string()));
+        };
+        if version != expected_version {
+            return Err(RepoError::VersionConflict { current: version, modified_by, modified_at });
+        }
+        tx.execute(
+            "UPDATE pages SET title = ?2, components = ?3, version = version + 1, modified_by = ?4, modified_at = ?5 WHERE id = ?1",
+            params![id, content.title, components, user, now],
+        )?;
+        // The page's local references are exactly the local assets it now uses.
+        tx.execute("DELETE FROM asset_references WHERE sites_url = '' AND page_path = ?1", [path.as_str()])?;
+        for asset in content.components.iter().filter_map(|c| c.body.asset()).filter(|a| a.repository.is_none()) {
+            tx.execute(
+                "INSERT OR IGNORE INTO asset_references (asset_id, sites_url, page_path, created_at)
+                 SELECT id, '', ?2, ?3 FROM assets WHERE path = ?1",
+                params![asset.path.as_str(), path.as_str(), now],
+            )?;
+        }
+        tx.commit()?;
+        Ok(version + 1)
+    }
+
+    fn delete_page(&self, path: &PagePath) -> Result<(), RepoError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        if page_id(&tx, path)?.is_none() {
+            return Err(RepoError::PageMissing(path.to_string()));
+        }
+        let below = format!("{}/%", like_escape(path.as_str()));
+        tx.execute(
+            "DELETE FROM asset_references WHERE sites_url = '' AND (page_path = ?1 OR page_path LIKE ?2 ESCAPE '\\')",
+            params![path.as_str(), below],
+        )?;
+        tx.execute(
+            "DELETE FROM pages WHERE path IN (SELECT path FROM pages WHERE path = ?1 OR path LIKE ?2 ESCAPE '\\' ORDER BY length(path) DESC)",
+            params![path.as_str(), below],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn move_page(&self, from: &PagePath, to: &PagePath) -> Result<(), RepoError> {
+        if to.as_str().starts_with(&format!("{}/", from.as_str())) {
+            return Err(RepoError::BadQuery("A page cannot be moved below itself.".into()));
+        }
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        page_id(&tx, from)?.ok_or_else(|| RepoError::PageMissing(from.to_string()))?;
+        if page_id(&tx, to)?.is_some() {
+            return Err(RepoError::PageExists(to.to_string()));
+        }
+        let parent_id = match to.parent() {
+            Some(parent) => Some(page_id(&tx, &parent)?.ok_or_else(|| RepoError::PageMissing(parent.to_string()))?),
+            None => None,
+        };
+        let below = format!("{}/%", like_escape(from.as_str()));
+        for table_column in ["pages SET path", "asset_references SET page_path"] {
+            let (table, column) = table_column.split_once(" SET ").unwrap_or_default();
+            tx.execute(
+                &format!("UPDATE {table} SET {column} = ?2 || substr({column}, length(?1) + 1) WHERE {column} = ?1 OR {column} LIKE ?3 ESCAPE '\\'"),
+                params![from.as_str(), to.as_str(), below],
+            )?;
+        }
+        tx.execute("UPDATE pages SET parent_id = ?2 WHERE path = ?1", params![to.as_str(), parent_id])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn publish_page(&self, path: &PagePath, version: u64, html: &str, blobs: &[(BlobHash, String)], now: i64) -> Result<(), RepoError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let id: i64 = tx
+            .query_row("SELECT id FROM pages WHERE path = ?1 AND version = ?2", params![path.as_str(), version as i64], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| RepoError::BadQuery(format!("{path} changed while it was being published; publish again")))?;
+        tx.execute(
+            "INSERT INTO published_pages (page_id, html, published_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (page_id) DO UPDATE SET html = excluded.html, published_at = excluded.published_at",
+            params![id, html, now],
+        )?;
+        tx.execute("DELETE FROM published_blobs WHERE page_id = ?1", [id])?;
+        for (hash, mime) in blobs {
+            tx.execute("INSERT OR IGNORE INTO published_blobs (page_id, sha256, mime) VALUES (?1, ?2, ?3)", params![id, hash.as_str(), mime])?;
+        }
+        tx.execute("UPDATE pages SET published_at = ?2 WHERE id = ?1", params![id, now])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn published_html(&self, path: &PagePath) -> Result<Option<String>, RepoError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT h.html FROM published_pages h JOIN pages p ON p.id = h.page_id WHERE p.path = ?1",
+                [path.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    fn published_blob(&self, hash: &BlobHash) -> Result<Option<String>, RepoError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT mime FROM published_blobs WHERE sha256 = ?1 LIMIT 1", [hash.as_str()], |r| r.get(0))
+            .optional()?)
     }
 
     fn create_session(&self, s: &SessionRecord) -> Result<(), RepoError> {

@@ -16,7 +16,7 @@ use crate::config::{Role, Settings};
 use crate::cors::{guard_origins, OriginPolicy};
 use crate::error::{log_errors, AppError};
 use crate::openapi;
-use crate::handlers::{dam, deployment, editor, permissions, references, search, session, tags};
+use crate::handlers::{dam, deployment, editor, pages, permissions, public, references, search, session, tags};
 use crate::state::AppState;
 
 /// Opens the deployment's repository and builds its state.
@@ -44,6 +44,10 @@ pub fn app(state: AppState) -> Router {
         .route("/renditions/{name}/{*path}", get(dam::rendition))
         .route("/search", get(search::search))
         .route("/permissions/{*path}", get(permissions::list).put(permissions::set))
+        .route("/pages", get(pages::list))
+        .route("/pages/{*path}", get(pages::get).post(pages::create).put(pages::save).delete(pages::delete))
+        .route("/page-move/{*path}", post(pages::move_page))
+        .route("/publish/{*path}", get(pages::plan).post(pages::publish))
         .route("/tags", get(tags::list).post(tags::create))
         .route("/tags/{*tag}", delete(tags::delete))
         .route("/references/{*path}", get(references::list).post(references::add).delete(references::remove))
@@ -51,14 +55,21 @@ pub fn app(state: AppState) -> Router {
         .route_layer(from_fn_with_state(state.clone(), authenticate))
         // Uploads stream their raw body and enforce the configured limit themselves;
         // this limit covers JSON bodies.
-        .layer(DefaultBodyLimit::max(64 * 1024))
-        .with_state(state);
+        // A page with hundreds of components and their asset snapshots stays well below.
+        .layer(DefaultBodyLimit::max(4 * 1024 * 1024))
+        .with_state(state.clone());
 
     let mut router = Router::new().nest("/api", api);
     if settings.has_role(Role::Sites) {
         if let Some(files) = &settings.editor {
             router = router.merge(editor::routes(files, settings.remote_dam_url.as_deref()));
         }
+        router = router.merge(
+            Router::new()
+                .route("/content/{*rest}", get(public::page))
+                .route("/published/{hash}", get(public::blob))
+                .with_state(state.clone()),
+        );
     }
     router
         .layer(from_fn(log_errors))

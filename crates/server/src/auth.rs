@@ -10,7 +10,7 @@ use axum::response::Response;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use axum::http::StatusCode;
-use tessera_model::{Access, DamPath, Policy, CSRF_HEADER, LOGIN_COOKIE};
+use tessera_model::{Access, DamPath, PagePath, Policy, CSRF_HEADER, LOGIN_COOKIE};
 use tessera_repo::{unix_now, ReadScope, SessionRecord};
 
 use crate::error::AppError;
@@ -55,21 +55,50 @@ impl Caller<'_> {
     }
 }
 
-/// The one authorization decision, for a single path.
-pub fn authorize<'p>(state: &AppState, principal: &'p Principal, action: Action, target: &DamPath) -> Result<Caller<'p>, AppError> {
-    authorize_all(state, principal, action, &[target])
+/// What a request acts on.
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'a> {
+    Dam(&'a DamPath),
+    Page(&'a PagePath),
+}
+
+impl std::fmt::Display for Target<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Dam(p) => p.fmt(f),
+            Target::Page(p) => p.fmt(f),
+        }
+    }
+}
+
+impl<'a> From<&'a DamPath> for Target<'a> {
+    fn from(p: &'a DamPath) -> Self {
+        Target::Dam(p)
+    }
+}
+
+impl<'a> From<&'a PagePath> for Target<'a> {
+    fn from(p: &'a PagePath) -> Self {
+        Target::Page(p)
+    }
+}
+
+/// The one authorization decision, for a single target.
+pub fn authorize<'p, 'a>(state: &AppState, principal: &'p Principal, action: Action, target: impl Into<Target<'a>>) -> Result<Caller<'p>, AppError> {
+    authorize_all(state, principal, action, &[target.into()])
 }
 
 /// The one authorization decision: may `principal` do `action` on every one of
 /// `targets`? Folder permissions of the caller's groups decide, inherited down the
 /// tree; anonymous callers may read public folders and nothing else. What a caller
 /// may not read answers 404, as if it were not there.
-pub fn authorize_all<'p>(state: &AppState, principal: &'p Principal, action: Action, targets: &[&DamPath]) -> Result<Caller<'p>, AppError> {
+pub fn authorize_all<'p>(state: &AppState, principal: &'p Principal, action: Action, targets: &[Target<'_>]) -> Result<Caller<'p>, AppError> {
     let policy = policy(state);
     let user = match principal {
         Principal::User(user) => user,
         Principal::Anonymous => {
-            let may = action == Action::Read && targets.iter().all(|t| policy.anonymous_access(t) >= Access::Read);
+            let may = action == Action::Read
+                && targets.iter().all(|t| matches!(t, Target::Dam(p) if policy.anonymous_access(p) >= Access::Read));
             return if may { Ok(Caller::Anonymous) } else { Err(AppError::unauthenticated()) };
         }
     };
@@ -81,7 +110,11 @@ pub fn authorize_all<'p>(state: &AppState, principal: &'p Principal, action: Act
         };
     }
     for target in targets {
-        let access = policy.access(&user.groups, target);
+        let access = match target {
+            Target::Dam(path) => policy.access(&user.groups, path),
+            // Pages: every user reads, the groups that write the DAM write pages.
+            Target::Page(_) => policy.access(&user.groups, &DamPath::root()).max(Access::Read),
+        };
         if access == Access::None {
             return Err(AppError::refused(StatusCode::NOT_FOUND, "not_found", format!("{target} does not exist")));
         }

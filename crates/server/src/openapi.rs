@@ -43,6 +43,11 @@ fn dam_path() -> Value {
              "schema": { "type": "string", "pattern": "^content/dam(/.*)?$" } }])
 }
 
+fn page_path() -> Value {
+    json!([{ "name": "path", "in": "path", "required": true, "description": "A page path without its leading slash, e.g. content/site/en",
+             "schema": { "type": "string", "pattern": "^content/[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*$" } }])
+}
+
 fn force() -> Value {
     json!({ "name": "force", "in": "query", "schema": { "type": "boolean" } })
 }
@@ -123,6 +128,23 @@ pub fn document() -> Value {
                 "get": op("Permission rules on a folder and above it", p(), None, json!({ "200": { "description": "OK", "content": { "application/json": { "schema": { "type": "array", "items": { "$ref": "#/components/schemas/PermissionRule" } } } } } }), &["400", "401", "403", "404"]),
                 "put": op("Set or remove a group's access to a folder", p(), Some(body("SetPermission")), ok("204", None), &["400", "401", "403", "404", "415", "422"]),
             },
+            "/api/pages": { "get": op("Every page of this Sites deployment", json!([]), None, json!({ "200": { "description": "OK", "content": { "application/json": { "schema": { "type": "array", "items": { "$ref": "#/components/schemas/PageSummary" } } } } } }), &["401"]) },
+            "/api/pages/{path}": {
+                "get": op("A page, with its version in ETag", page_path(), None, ok("200", Some("Page")), &["400", "401", "404"]),
+                "post": op("Create a page below an existing one", page_path(), Some(body("CreatePage")), ok("201", Some("Page")), &["400", "401", "403", "404", "409", "415", "422"]),
+                "put": {
+                    "summary": "Save a page; If-Match must name the version it was based on",
+                    "parameters": with(page_path(), json!({ "name": "If-Match", "in": "header", "required": true, "schema": { "type": "string", "pattern": "^\"v[0-9]+\"$" } })),
+                    "requestBody": body("PageContent"),
+                    "responses": merge(ok("200", Some("Page")), error_responses(&["400", "401", "403", "404", "412", "415", "422", "428"])),
+                },
+                "delete": op("Delete a page and the pages below it", page_path(), None, ok("204", None), &["400", "401", "403", "404"]),
+            },
+            "/api/page-move/{path}": { "post": op("Move a page and the pages below it", page_path(), Some(body("MovePage")), ok("204", None), &["400", "401", "403", "404", "409", "415", "422"]) },
+            "/api/publish/{path}": {
+                "get": op("The assets a page uses, before publishing", page_path(), None, ok("200", Some("PublishReport")), &["400", "401", "404"]),
+                "post": op("Publish the saved page at /content/<site>/<page>.html", page_path(), None, ok("200", Some("PublishReport")), &["400", "401", "403", "404"]),
+            },
             "/api/openapi.json": { "get": { "summary": "This document", "security": [{}], "responses": { "200": { "description": "OpenAPI 3.1" } } } },
         },
         "components": {
@@ -130,7 +152,7 @@ pub fn document() -> Value {
                 "cookie": { "type": "apiKey", "in": "cookie", "name": "login-token" },
                 "csrf": { "type": "apiKey", "in": "header", "name": "x-csrf-token" },
             },
-            "responses": responses(&["400", "401", "403", "404", "409", "413", "415", "416", "422"]),
+            "responses": responses(&["400", "401", "403", "404", "409", "412", "413", "415", "416", "422", "428"]),
             "schemas": schemas(),
         },
     })
@@ -178,6 +200,17 @@ fn schemas() -> Value {
             "properties": { "sites_url": { "type": ["string", "null"] }, "count": s("integer"), "pages": { "type": "array", "items": s("string") } } } } } },
         "SearchResults": { "type": "object", "properties": { "assets": { "type": "array", "items": { "$ref": "#/components/schemas/Asset" } },
             "next_cursor": { "type": ["string", "null"] }, "total": { "type": ["integer", "null"] } } },
+        "PageSummary": { "type": "object", "properties": { "path": s("string"), "title": s("string"), "modified_at": s("integer"), "published_at": { "type": ["integer", "null"] } } },
+        "Page": { "type": "object", "properties": { "path": s("string"), "version": s("integer"), "title": s("string"), "components": { "type": "array", "items": s("object") },
+            "modified_by": s("string"), "modified_at": s("integer"), "published_at": { "type": ["integer", "null"] } } },
+        "PageContent": { "type": "object", "required": ["title", "components"], "additionalProperties": false,
+            "properties": { "title": s("string"), "components": { "type": "array", "items": { "type": "object", "required": ["id", "type"],
+                "properties": { "id": s("string"), "type": { "enum": ["title", "text", "image", "download"] } } } } } },
+        "CreatePage": { "type": "object", "required": ["title"], "additionalProperties": false, "properties": { "title": s("string") } },
+        "MovePage": { "type": "object", "required": ["to"], "additionalProperties": false, "properties": { "to": s("string") } },
+        "PublishReport": { "type": "object", "properties": { "url": s("string"), "version": s("integer"), "published_at": { "type": ["integer", "null"] },
+            "assets": { "type": "array", "items": { "type": "object", "properties": { "component": s("string"), "title": s("string"), "path": s("string"),
+                "repository": { "type": ["string", "null"] }, "state": { "enum": ["local", "remote", "missing"] } } } } } },
         "PermissionRule": { "type": "object", "properties": { "folder": path, "group": s("string"), "access": { "enum": ["none", "read", "write"] } } },
         "SetPermission": { "type": "object", "required": ["group"], "additionalProperties": false, "properties": { "group": s("string"), "access": { "enum": ["none", "read", "write", null] } } },
     })

@@ -152,7 +152,7 @@ pub async fn move_node(
     ApiDamPath(from): ApiDamPath,
     ApiJson(req): ApiJson<MoveRequest>,
 ) -> Result<StatusCode, AppError> {
-    authorize_all(&state, &principal, Action::Write, &[&from, &req.to])?;
+    authorize_all(&state, &principal, Action::Write, &[(&from).into(), (&req.to).into()])?;
     state.repo.move_node(&from, &req.to, req.force).await?;
     tracing::info!(%from, to = %req.to, "moved");
     Ok(StatusCode::NO_CONTENT)
@@ -320,14 +320,14 @@ fn requested_range(headers: &HeaderMap, etag: &str, size: u64) -> RangeRequest {
     }
 }
 
-fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
+pub fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
     headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
 }
 
-fn header_value(s: &str) -> HeaderValue {
+pub fn header_value(s: &str) -> HeaderValue {
     HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"))
 }
 

@@ -3,7 +3,9 @@
 pub mod dam;
 pub mod deployment;
 pub mod editor;
+pub mod pages;
 pub mod permissions;
+pub mod public;
 pub mod references;
 pub mod search;
 pub mod session;

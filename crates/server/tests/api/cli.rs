@@ -47,7 +47,6 @@ fn hash_password_prints_an_argon2id_hash() {
 /// A running `tessera-server serve` process over real HTTP.
 struct Process {
     child: std::process::Child,
-    origin: String,
 }
 
 impl Process {
@@ -58,7 +57,7 @@ impl Process {
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        let process = Process { child, origin: origin.to_owned() };
+        let process = Process { child };
         for _ in 0..300 {
             if ureq::get(&format!("{origin}/api/deployment")).call().is_ok() {
                 return process;

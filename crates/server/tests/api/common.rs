@@ -58,8 +58,21 @@ impl TestApp {
         Self::with_config("", limits)
     }
 
+    /// A Sites deployment (whose remote DAM is not running: these tests do not need it).
+    pub fn sites() -> TestApp {
+        Self::with_roles("sites", "[sites]\nremote_dam_url = \"http://127.0.0.1:4503\"\n[editor]\nwww_dir = \"www\"\npkg_dir = \"pkg\"\n")
+    }
+
     /// `top` holds top-level keys, `tables` extra tables.
     pub fn with_config(top: &str, limits: &str) -> TestApp {
+        Self::with_roles_and("assets", top, limits)
+    }
+
+    fn with_roles(role: &str, tables: &str) -> TestApp {
+        Self::with_roles_and(role, "", tables)
+    }
+
+    fn with_roles_and(role: &str, top: &str, limits: &str) -> TestApp {
         let dir = TempDir::new().unwrap();
         let hash = auth::hash_password(PASSWORD).unwrap();
         let users: String = [("ksaner", "authors"), ("viewer", "dam-users"), ("admin", "administrators")]
@@ -67,7 +80,7 @@ impl TestApp {
             .map(|(n, g)| format!("[[users]]\nname = \"{n}\"\npassword_hash = \"{hash}\"\ngroups = [\"{g}\"]\n"))
             .collect();
         let text = format!(
-            "listen = \"127.0.0.1:0\"\npublic_origin = \"http://127.0.0.1:4503\"\nroles = [\"assets\"]\ndata_dir = \"data\"\n{top}\n\
+            "listen = \"127.0.0.1:0\"\npublic_origin = \"http://127.0.0.1:4503\"\nroles = [\"{role}\"]\ndata_dir = \"data\"\n{top}\n\
              [cors]\nallowed_origins = [\"{EDITOR_ORIGIN}\"]\n[jobs]\nworkers = 1\nretry_delay_secs = 0\n{limits}\n{users}"
         );
         let settings = Settings::parse(&text, dir.path()).unwrap_or_else(|e| panic!("{e:?}"));

@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod cors;
 mod openapi;
+mod pages;
 mod permissions;
 mod session;
 mod upload;

@@ -5,7 +5,7 @@ use crate::common::*;
 
 #[tokio::test]
 async fn the_document_is_served_and_every_operation_reaches_a_handler() {
-    let app = TestApp::assets();
+    let app = TestApp::sites();
     let doc = app.get("/api/openapi.json", None).await;
     assert_eq!(doc.status, StatusCode::OK);
     let doc = doc.json();
@@ -13,7 +13,8 @@ async fn the_document_is_served_and_every_operation_reaches_a_handler() {
     let paths = doc["paths"].as_object().unwrap();
     assert!(paths.len() >= 15, "{} paths", paths.len());
     for (path, ops) in paths {
-        let uri = path.replace("{path}", "content/dam").replace("{name}", "original").replace("{tag}", "x:");
+        let target = if path.contains("page") || path.contains("publish") { "content/site" } else { "content/dam" };
+        let uri = path.replace("{path}", target).replace("{name}", "original").replace("{tag}", "x:");
         for method in ops.as_object().unwrap().keys() {
             let method: Method = method.to_uppercase().parse().unwrap();
             let reply = app.send(Request::builder().method(method.clone()).uri(&uri).body(Body::empty()).unwrap()).await;

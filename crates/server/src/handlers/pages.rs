@@ -1,0 +1,193 @@
+//! Pages of a Sites deployment: `/api/pages`, versioned saves with `If-Match`,
+//! moves, and publishing.
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use tessera_model::page::{render_html, PublishReport, PublishedAsset, PublishedAssetState};
+use tessera_model::{AssetRef, CreatePage, MovePage, PageContent, PageDto, PagePath, PageSummary};
+use tessera_repo::BlobHash;
+
+use crate::auth::{authorize, authorize_all, Action, Principal};
+use crate::error::AppError;
+use crate::extract::{ApiJson, ApiPagePath};
+use crate::state::AppState;
+
+fn etag(version: u64) -> HeaderValue {
+    HeaderValue::from_str(&format!("\"v{version}\"")).unwrap_or_else(|_| HeaderValue::from_static("\"v0\""))
+}
+
+fn with_etag(status: StatusCode, page: PageDto) -> Response {
+    let tag = etag(page.version);
+    let mut r = (status, Json(page)).into_response();
+    r.headers_mut().insert(header::ETAG, tag);
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+pub async fn list(State(state): State<AppState>, Extension(principal): Extension<Principal>) -> Result<Json<Vec<PageSummary>>, AppError> {
+    let root = PagePath::parse("/content/site").map_err(|e| AppError::Internal(e.to_string()))?;
+    authorize(&state, &principal, Action::Read, &root)?;
+    Ok(Json(state.repo.pages().await?))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiPagePath(path): ApiPagePath,
+    ApiJson(req): ApiJson<CreatePage>,
+) -> Result<Response, AppError> {
+    let caller = authorize(&state, &principal, Action::Write, &path)?;
+    if req.title.trim().is_empty() || req.title.len() > 256 {
+        return Err(AppError::bad_request("bad_title", "The page title must have 1 to 256 bytes."));
+    }
+    let page = state.repo.create_page(&path, req.title.trim(), caller.name()).await?;
+    Ok(with_etag(StatusCode::CREATED, page))
+}
+
+pub async fn get(State(state): State<AppState>, Extension(principal): Extension<Principal>, ApiPagePath(path): ApiPagePath) -> Result<Response, AppError> {
+    authorize(&state, &principal, Action::Read, &path)?;
+    Ok(with_etag(StatusCode::OK, state.repo.page(&path).await?))
+}
+
+/// Saves a page. `If-Match: "v<version>"` is required: a save based on an older
+/// version is refused with 412 and nothing is overwritten.
+pub async fn save(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiPagePath(path): ApiPagePath,
+    headers: HeaderMap,
+    ApiJson(content): ApiJson<PageContent>,
+) -> Result<Response, AppError> {
+    let caller = authorize(&state, &principal, Action::Write, &path)?;
+    let Some(if_match) = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()) else {
+        return Err(AppError::refused(StatusCode::PRECONDITION_REQUIRED, "if_match_required", "Send the version you edited in If-Match: \"v<version>\"."));
+    };
+    let expected = if_match
+        .trim()
+        .strip_prefix("\"v")
+        .and_then(|v| v.strip_suffix('"'))
+        .and_then(|v| v.parse::<u64>().ok())
+        .ok_or_else(|| AppError::bad_request("bad_if_match", "If-Match must be a page version such as \"v3\"."))?;
+    let page = state.repo.save_page(&path, expected, content, caller.name()).await?;
+    tracing::info!(%path, version = page.version, "page saved");
+    Ok(with_etag(StatusCode::OK, page))
+}
+
+pub async fn delete(State(state): State<AppState>, Extension(principal): Extension<Principal>, ApiPagePath(path): ApiPagePath) -> Result<StatusCode, AppError> {
+    authorize(&state, &principal, Action::Write, &path)?;
+    state.repo.delete_page(&path).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn move_page(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiPagePath(from): ApiPagePath,
+    ApiJson(req): ApiJson<MovePage>,
+) -> Result<StatusCode, AppError> {
+    authorize_all(&state, &principal, Action::Write, &[(&from).into(), (&req.to).into()])?;
+    state.repo.move_page(&from, &req.to).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/publish/...`: every asset the page uses, before publishing it.
+pub async fn plan(State(state): State<AppState>, Extension(principal): Extension<Principal>, ApiPagePath(path): ApiPagePath) -> Result<Json<PublishReport>, AppError> {
+    authorize(&state, &principal, Action::Read, &path)?;
+    let page = state.repo.page(&path).await?;
+    let (_, assets) = resolve_all(&state, &page).await?;
+    Ok(Json(PublishReport { url: path.public_url(), version: page.version, published_at: page.published_at, assets }))
+}
+
+/// `POST /api/publish/...`: renders the saved page to HTML at its public URL.
+pub async fn publish(State(state): State<AppState>, Extension(principal): Extension<Principal>, ApiPagePath(path): ApiPagePath) -> Result<Json<PublishReport>, AppError> {
+    authorize(&state, &principal, Action::Write, &path)?;
+    let page = state.repo.page(&path).await?;
+    let (resolved, assets) = resolve_all(&state, &page).await?;
+    let content = PageContent { title: page.title.clone(), components: page.components.clone() };
+    let lookup = |a: &AssetRef| resolved.iter().find(|(r, _, _)| r == a).and_then(|(_, p, _)| p.clone());
+    let html = render_html(&path, &content, &lookup);
+    let blobs: Vec<(BlobHash, String)> = resolved.into_iter().flat_map(|(_, _, b)| b).collect();
+    state.repo.publish_page(&path, page.version, html, blobs).await?;
+    let published = state.repo.page(&path).await?;
+    tracing::info!(%path, version = page.version, "page published");
+    Ok(Json(PublishReport { url: path.public_url(), version: page.version, published_at: published.published_at, assets }))
+}
+
+type Resolved = (AssetRef, Option<PublishedAsset>, Vec<(BlobHash, String)>);
+
+async fn resolve_all(state: &AppState, page: &PageDto) -> Result<(Vec<Resolved>, Vec<PublishedAssetState>), AppError> {
+    let mut resolved = Vec::new();
+    let mut report = Vec::new();
+    for c in &page.components {
+        let Some(asset) = c.body.asset() else { continue };
+        let (published, blobs, state_name) = match &asset.repository {
+            None => match state.repo.asset(&asset.path).await {
+                Ok(record) => {
+                    let (p, b) = publish_local(&record);
+                    (Some(p), b, "local")
+                }
+                Err(tessera_repo::RepoError::NotFound(_)) => (None, Vec::new(), "missing"),
+                Err(e) => return Err(e.into()),
+            },
+            Some(_) => (Some(publish_remote(asset)), Vec::new(), "remote"),
+        };
+        report.push(PublishedAssetState {
+            component: c.id.clone(),
+            title: asset.title.clone(),
+            path: asset.path.to_string(),
+            repository: asset.repository.clone(),
+            state: state_name.to_owned(),
+        });
+        resolved.push((asset.clone(), published, blobs));
+    }
+    Ok((resolved, report))
+}
+
+/// A local asset as its current DAM record has it: renditions by content hash.
+fn publish_local(record: &tessera_repo::AssetRecord) -> (PublishedAsset, Vec<(BlobHash, String)>) {
+    let find = |name: &str| record.renditions.iter().find(|r| r.name == name);
+    let url = |r: &tessera_repo::RenditionRecord| format!("/published/{}", r.blob);
+    let mut srcset = Vec::new();
+    let mut blobs = Vec::new();
+    for name in ["thumbnail-319", "web-1280"] {
+        if let Some(r) = find(name) {
+            srcset.push((url(r), r.width.unwrap_or(0)));
+            blobs.push((r.blob.clone(), r.mime.clone()));
+        }
+    }
+    let original = find("original");
+    if let Some(o) = original {
+        blobs.push((o.blob.clone(), o.mime.clone()));
+    }
+    let src = find("web-1280").or(original).map(url).unwrap_or_default();
+    let dam_alt = if record.description.trim().is_empty() { record.title.clone() } else { record.description.clone() };
+    let published = PublishedAsset {
+        srcset,
+        src,
+        width: record.width,
+        height: record.height,
+        dam_alt,
+        download_url: original.map(url).unwrap_or_default(),
+    };
+    (published, blobs)
+}
+
+/// A remote asset, shown from the remote DAM until Connected Assets copies it here.
+fn publish_remote(asset: &AssetRef) -> PublishedAsset {
+    let mut srcset = Vec::new();
+    for (name, width) in [("thumbnail-319", 319), ("web-1280", 1280)] {
+        if let Some(url) = asset.url(&[name]) {
+            srcset.push((url, asset.width.map_or(width, |w| w.min(width))));
+        }
+    }
+    PublishedAsset {
+        src: asset.url(&["web-1280", "original"]).unwrap_or_default(),
+        srcset,
+        width: asset.width,
+        height: asset.height,
+        dam_alt: asset.dam_alt().to_owned(),
+        download_url: asset.url(&["original"]).unwrap_or_default(),
+    }
+}
