@@ -3,6 +3,9 @@
 //! Invariant: this crate never touches SQL or the data directory's files itself; it
 //! asks the repository. Every handler makes exactly one call to [`auth::authorize`].
 
+// The OpenAPI document is one large `json!` literal.
+#![recursion_limit = "512"]
+
 pub mod app;
 pub mod auth;
 pub mod config;
