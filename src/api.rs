@@ -5,7 +5,11 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use tessera_model::{api_url, DamPath, DeploymentInfo, ErrorBody, FolderListing, LoginRequest, Me, CSRF_HEADER};
+use tessera_model::page::PublishReport;
+use tessera_model::{
+    api_url, CreatePage, DamPath, DeploymentInfo, ErrorBody, FolderListing, LoginRequest, Me, MovePage, PageContent, PageDto, PagePath,
+    PageSummary, SearchQuery, SearchResults, CSRF_HEADER,
+};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestCredentials, RequestInit, RequestMode, Response};
@@ -83,6 +87,71 @@ impl Client {
         self.call("GET", &api_url("folders", path), None::<&()>, None).await
     }
 
+    pub async fn search(&self, query: &SearchQuery) -> Result<SearchResults, ApiError> {
+        let mut params = Vec::new();
+        let mut add = |k: &str, v: String| params.push(format!("{k}={}", encode_query(&v)));
+        if let Some(q) = &query.q {
+            add("q", q.clone());
+        }
+        if let Some(k) = query.kind {
+            add("kind", if k == tessera_model::AssetKind::Image { "image".into() } else { "document".into() });
+        }
+        if let Some(d) = query.doctype {
+            add("doctype", serde_json::to_value(d).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default());
+        }
+        if let Some(f) = &query.folder {
+            add("folder", f.to_string());
+        }
+        if let Some(s) = query.sort {
+            add("sort", serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default());
+        }
+        if let Some(l) = query.limit {
+            add("limit", l.to_string());
+        }
+        if let Some(c) = &query.cursor {
+            add("cursor", c.clone());
+        }
+        self.call("GET", &format!("/api/search?{}", params.join("&")), None::<&()>, None).await
+    }
+
+    pub async fn pages(&self) -> Result<Vec<PageSummary>, ApiError> {
+        self.call("GET", "/api/pages", None::<&()>, None).await
+    }
+
+    pub async fn page(&self, path: &PagePath) -> Result<PageDto, ApiError> {
+        self.call("GET", &page_url("pages", path), None::<&()>, None).await
+    }
+
+    pub async fn create_page(&self, path: &PagePath, title: &str, me: &Me) -> Result<PageDto, ApiError> {
+        let body = CreatePage { title: title.to_owned() };
+        self.call("POST", &page_url("pages", path), Some(&body), Some(&me.csrf_token)).await
+    }
+
+    /// Saves the page as based on `version`; a 412 means someone saved in between.
+    pub async fn save_page(&self, path: &PagePath, version: u64, content: &PageContent, me: &Me) -> Result<PageDto, ApiError> {
+        let text = self
+            .request("PUT", &page_url("pages", path), Some(content), Some(&me.csrf_token), Some(&format!("\"v{version}\"")))
+            .await?;
+        serde_json::from_str(&text).map_err(|e| ApiError::Unexpected(e.to_string()))
+    }
+
+    pub async fn delete_page(&self, path: &PagePath, me: &Me) -> Result<(), ApiError> {
+        self.call_raw("DELETE", &page_url("pages", path), None::<&()>, Some(&me.csrf_token)).await.map(drop)
+    }
+
+    pub async fn move_page(&self, from: &PagePath, to: &PagePath, me: &Me) -> Result<(), ApiError> {
+        let body = MovePage { to: to.clone() };
+        self.call_raw("POST", &page_url("page-move", from), Some(&body), Some(&me.csrf_token)).await.map(drop)
+    }
+
+    pub async fn publish_plan(&self, path: &PagePath) -> Result<PublishReport, ApiError> {
+        self.call("GET", &page_url("publish", path), None::<&()>, None).await
+    }
+
+    pub async fn publish(&self, path: &PagePath, me: &Me) -> Result<PublishReport, ApiError> {
+        self.call("POST", &page_url("publish", path), None::<&()>, Some(&me.csrf_token)).await
+    }
+
     async fn call<T: DeserializeOwned, B: Serialize>(
         &self,
         method: &str,
@@ -95,6 +164,17 @@ impl Client {
     }
 
     async fn call_raw<B: Serialize>(&self, method: &str, path: &str, body: Option<&B>, csrf: Option<&str>) -> Result<String, ApiError> {
+        self.request(method, path, body, csrf, None).await
+    }
+
+    async fn request<B: Serialize>(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&B>,
+        csrf: Option<&str>,
+        if_match: Option<&str>,
+    ) -> Result<String, ApiError> {
         let unreachable = |_: JsValue| ApiError::Unreachable { base: self.base.clone() };
         let init = RequestInit::new();
         init.set_method(method);
@@ -109,6 +189,9 @@ impl Client {
         }
         if let Some(token) = csrf {
             headers.set(CSRF_HEADER, token).map_err(unreachable)?;
+        }
+        if let Some(tag) = if_match {
+            headers.set("if-match", tag).map_err(unreachable)?;
         }
         init.set_headers(&headers);
         let request = Request::new_with_str_and_init(&self.url(path), &init).map_err(unreachable)?;
@@ -135,4 +218,21 @@ impl Client {
             },
         })
     }
+}
+
+/// `/api/<kind>/content/<site>/...`: page names need no escaping.
+fn page_url(kind: &str, path: &PagePath) -> String {
+    format!("/api/{kind}{path}")
+}
+
+fn encode_query(value: &str) -> String {
+    let mut out = String::new();
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }

@@ -6,6 +6,8 @@
 
 pub mod api;
 pub mod components;
+pub mod history;
+pub mod rich_text;
 pub mod state;
 
 use wasm_bindgen::prelude::*;

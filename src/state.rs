@@ -1,9 +1,11 @@
 //! The editor's shared state, provided once as context by the app.
 
 use leptos::prelude::*;
-use tessera_model::{AssetDragPayload, DamPath, Me};
+use tessera_model::page::{Alt, DownloadBody, ImageBody, ImageEdit, Paragraph, TextBody, TitleBody};
+use tessera_model::{AssetDragPayload, AssetKind, AssetRef, Component, ComponentBody, DamPath, Me, PageContent, PageDto, PagePath, PageSummary};
 
 use crate::api::Client;
+use crate::history::History;
 
 /// Which DAM the Content Finder shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,18 +51,85 @@ pub struct Notice {
     pub text: String,
 }
 
+/// The kinds of component the component browser offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ComponentKind {
+    Title,
+    Text,
+    Image,
+    Download,
+}
+
+impl ComponentKind {
+    pub const ALL: [ComponentKind; 4] = [ComponentKind::Title, ComponentKind::Text, ComponentKind::Image, ComponentKind::Download];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ComponentKind::Title => "Title",
+            ComponentKind::Text => "Text",
+            ComponentKind::Image => "Image",
+            ComponentKind::Download => "Download",
+        }
+    }
+
+    pub fn empty(self) -> ComponentBody {
+        match self {
+            ComponentKind::Title => ComponentBody::Title(TitleBody { text: String::new(), level: 2 }),
+            ComponentKind::Text => ComponentBody::Text(TextBody { paragraphs: vec![Paragraph::default()] }),
+            ComponentKind::Image => ComponentBody::Image(ImageBody::default()),
+            ComponentKind::Download => ComponentBody::Download(DownloadBody::default()),
+        }
+    }
+}
+
+/// Puts an asset into a component, or says why it does not fit there. A new image
+/// resets the image's edits but keeps its alt settings, caption and link.
+pub fn apply_asset(body: &mut ComponentBody, asset: AssetRef) -> Result<(), String> {
+    match body {
+        ComponentBody::Image(image) => {
+            if asset.kind() != AssetKind::Image {
+                return Err(format!("\u{201c}{}\u{201d} is a document, not an image: the Image component only takes images.", asset.title));
+            }
+            image.asset = Some(asset);
+            image.edit = ImageEdit::default();
+            Ok(())
+        }
+        ComponentBody::Download(download) => {
+            download.asset = Some(asset);
+            Ok(())
+        }
+        other => Err(format!("The {} component takes no assets; drop it on an Image or Download component.", other.label())),
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct Editor {
     pub local: Repository,
     pub remote: Repository,
     pub source: RwSignal<Source>,
     pub folder: RwSignal<DamPath>,
-    /// The asset shown by the page's Image component.
-    pub image: RwSignal<Option<AssetDragPayload>>,
+    /// This deployment's origin: assets from it are local.
+    pub own_origin: RwSignal<String>,
     /// The DAM a login dialog is open for.
     pub login_for: RwSignal<Option<Source>>,
     pub notices: RwSignal<Vec<Notice>>,
     next_notice: StoredValue<u64>,
+
+    pub pages: RwSignal<Vec<PageSummary>>,
+    pub page_path: RwSignal<Option<PagePath>>,
+    pub version: RwSignal<u64>,
+    pub content: RwSignal<PageContent>,
+    /// The content as last loaded or saved, to tell unsaved changes.
+    pub saved: RwSignal<PageContent>,
+    pub selected: RwSignal<Option<String>>,
+    /// Set when a save found a newer version on the server.
+    pub conflict: RwSignal<Option<String>>,
+    history: StoredValue<History>,
+    /// (can undo, can redo), for the toolbar.
+    pub history_state: RwSignal<(bool, bool)>,
+    pub publish_open: RwSignal<bool>,
+    /// Component whose properties dialog is open.
+    pub properties_for: RwSignal<Option<String>>,
 }
 
 impl Editor {
@@ -70,10 +139,21 @@ impl Editor {
             remote,
             source: RwSignal::new(Source::Local),
             folder: RwSignal::new(DamPath::root()),
-            image: RwSignal::new(None),
+            own_origin: RwSignal::new(String::new()),
             login_for: RwSignal::new(None),
             notices: RwSignal::new(Vec::new()),
             next_notice: StoredValue::new(0),
+            pages: RwSignal::new(Vec::new()),
+            page_path: RwSignal::new(None),
+            version: RwSignal::new(0),
+            content: RwSignal::new(PageContent::default()),
+            saved: RwSignal::new(PageContent::default()),
+            selected: RwSignal::new(None),
+            conflict: RwSignal::new(None),
+            history: StoredValue::new(History::default()),
+            history_state: RwSignal::new((false, false)),
+            publish_open: RwSignal::new(false),
+            properties_for: RwSignal::new(None),
         }
     }
 
@@ -93,8 +173,158 @@ impl Editor {
     pub fn dismiss(&self, id: u64) {
         self.notices.update(|n| n.retain(|x| x.id != id));
     }
+
+    fn refresh_history_state(&self) {
+        let (u, r) = self.history.with_value(|h| (h.can_undo(), h.can_redo()));
+        self.history_state.set((u, r));
+    }
+
+    /// One undoable step: remembers the content before `f` changes it.
+    pub fn edit(&self, f: impl FnOnce(&mut PageContent)) {
+        let before = self.content.get_untracked();
+        self.history.update_value(|h| h.record(before));
+        self.content.update(f);
+        self.refresh_history_state();
+    }
+
+    /// Marks the start of a run of small changes (typing) that undo takes back at once.
+    pub fn begin_typing(&self) {
+        let before = self.content.get_untracked();
+        self.history.update_value(|h| h.record(before));
+        self.refresh_history_state();
+    }
+
+    /// A change inside a typing run: no step of its own.
+    pub fn type_change(&self, f: impl FnOnce(&mut PageContent)) {
+        self.content.update(f);
+    }
+
+    pub fn undo(&self) {
+        let current = self.content.get_untracked();
+        if let Some(previous) = self.history.try_update_value(|h| h.undo(current)).flatten() {
+            self.content.set(previous);
+        }
+        self.refresh_history_state();
+    }
+
+    pub fn redo(&self) {
+        let current = self.content.get_untracked();
+        if let Some(next) = self.history.try_update_value(|h| h.redo(current)).flatten() {
+            self.content.set(next);
+        }
+        self.refresh_history_state();
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.content.with(|c| self.saved.with(|s| c != s))
+    }
+
+    pub fn load_page(&self, page: PageDto) {
+        let content = PageContent { title: page.title, components: page.components };
+        self.page_path.set(Some(page.path));
+        self.version.set(page.version);
+        self.saved.set(content.clone());
+        self.content.set(content);
+        self.selected.set(None);
+        self.conflict.set(None);
+        self.history.update_value(History::clear);
+        self.refresh_history_state();
+    }
+
+    pub fn mark_saved(&self, page: &PageDto) {
+        self.version.set(page.version);
+        self.saved.set(PageContent { title: page.title.clone(), components: page.components.clone() });
+        self.conflict.set(None);
+    }
+
+    /// Adds a component after the selected one (or at the end) and selects it.
+    pub fn add_component(&self, kind: ComponentKind) {
+        let id = new_component_id();
+        let component = Component { id: id.clone(), body: kind.empty() };
+        let after = self.selected.get_untracked();
+        self.edit(|c| {
+            let at = after.and_then(|s| c.components.iter().position(|x| x.id == s)).map_or(c.components.len(), |i| i + 1);
+            c.components.insert(at, component);
+        });
+        self.selected.set(Some(id));
+    }
+
+    pub fn remove_component(&self, id: &str) {
+        self.edit(|c| c.components.retain(|x| x.id != id));
+        if self.selected.get_untracked().as_deref() == Some(id) {
+            self.selected.set(None);
+        }
+    }
+
+    /// Moves component `id` to just before `before` (or to the end).
+    pub fn move_component(&self, id: &str, before: Option<&str>) {
+        if before == Some(id) {
+            return;
+        }
+        self.edit(|c| {
+            let Some(from) = c.components.iter().position(|x| x.id == id) else { return };
+            let moving = c.components.remove(from);
+            let at = before.and_then(|b| c.components.iter().position(|x| x.id == b)).unwrap_or(c.components.len());
+            c.components.insert(at, moving);
+        });
+    }
+
+    /// Moves component `id` one place up (`-1`) or down (`1`).
+    pub fn shift_component(&self, id: &str, by: isize) {
+        self.edit(|c| {
+            let Some(from) = c.components.iter().position(|x| x.id == id) else { return };
+            let to = from as isize + by;
+            if to >= 0 && (to as usize) < c.components.len() {
+                c.components.swap(from, to as usize);
+            }
+        });
+    }
+
+    pub fn update_component(&self, id: &str, f: impl FnOnce(&mut ComponentBody)) {
+        self.edit(|c| {
+            if let Some(x) = c.components.iter_mut().find(|x| x.id == id) {
+                f(&mut x.body);
+            }
+        });
+    }
+
+    /// Drops an asset on component `id`; a refusal is shown as a notification.
+    pub fn drop_asset(&self, id: &str, payload: &AssetDragPayload) {
+        let asset = AssetRef::from_payload(payload, &self.own_origin.get_untracked());
+        let body = self.content.with_untracked(|c| c.components.iter().find(|x| x.id == id).map(|x| x.body.clone()));
+        let Some(mut body) = body else { return };
+        match apply_asset(&mut body, asset) {
+            Ok(()) => {
+                self.update_component(id, |b| *b = body);
+                self.selected.set(Some(id.to_owned()));
+            }
+            Err(why) => self.notify(why),
+        }
+    }
+
+    /// Enter on an asset in the Content Finder: into the selected component.
+    pub fn place_in_selected(&self, payload: &AssetDragPayload) {
+        match self.selected.get_untracked() {
+            Some(id) => self.drop_asset(&id, payload),
+            None => self.notify("Select an Image or Download component first, then press Enter on an asset to put it there."),
+        }
+    }
+}
+
+pub fn new_component_id() -> String {
+    format!("c{:x}{:x}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e9) as u64)
 }
 
 pub fn use_editor() -> Editor {
     expect_context::<Editor>()
+}
+
+/// Alt text as the editor shows it before rendering resolves "from the DAM".
+pub fn preview_alt(image: &ImageBody) -> String {
+    match (&image.alt, &image.asset) {
+        (Alt::Text { text }, _) => text.clone(),
+        (Alt::Decorative, _) => String::new(),
+        (Alt::Dam, Some(a)) => a.dam_alt().to_owned(),
+        (Alt::Dam, None) => String::new(),
+    }
 }

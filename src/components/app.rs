@@ -1,54 +1,73 @@
+use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use tessera_model::PagePath;
 
 use crate::api::Client;
-use crate::components::image_component::ImageComponent;
 use crate::components::login_dialog::LoginDialog;
 use crate::components::notifications::Notifications;
+use crate::components::page_canvas::PageCanvas;
+use crate::components::properties_dialog::PropertiesDialog;
+use crate::components::publish_dialog::PublishDialog;
 use crate::components::side_panel::SidePanel;
-use crate::state::{Editor, Repository};
+use crate::components::toolbar::{save, Toolbar};
+use crate::state::{Editor, Repository, Source};
 
 /// The whole editor: toolbar, side panel, the page, dialogs and notifications.
 #[component]
 pub fn App() -> impl IntoView {
     let editor = Editor::new(Repository::new(Some(Client::new(""))), Repository::new(None));
     provide_context(editor);
-    spawn_local(connect(editor));
+    let checked = RwSignal::new(false);
     let panel_open = RwSignal::new(true);
+    spawn_local(connect(editor, checked));
+
+    // Once someone is logged in here, load the site's pages and open one.
+    Effect::new(move |_| {
+        if editor.local.session.get().is_some() {
+            spawn_local(open_initial_page(editor));
+        }
+    });
+    let _shortcuts = window_event_listener(ev::keydown, move |e| shortcut(editor, e));
+    let before_unload = window_event_listener(ev::beforeunload, move |e| {
+        if editor.is_dirty() {
+            e.prevent_default();
+        }
+    });
+    on_cleanup(move || before_unload.remove());
 
     view! {
         <div class="editor">
-            <header class="toolbar">
-                <button
-                    type="button"
-                    class="toolbar-button"
-                    aria-pressed=move || panel_open.get().to_string()
-                    aria-controls="side-panel"
-                    on:click=move |_| panel_open.update(|o| *o = !*o)
-                >
-                    "Toggle Side Panel"
-                </button>
-                <h1 class="toolbar-title">"Tessera"</h1>
-            </header>
-            <div class="workspace">
-                <Show when=move || panel_open.get()>
-                    <SidePanel />
-                </Show>
-                <main class="page" aria-label="Page">
-                    <ImageComponent />
-                </main>
-            </div>
+            <Toolbar panel_open=panel_open />
+            <Show
+                when=move || editor.local.session.get().is_some()
+                fallback=move || view! {
+                    <main class="welcome" aria-label="Welcome">
+                        <p>{move || if checked.get() { "Log in to edit pages." } else { "Loading…" }}</p>
+                    </main>
+                }
+            >
+                <div class="workspace">
+                    <Show when=move || panel_open.get()>
+                        <SidePanel />
+                    </Show>
+                    <PageCanvas />
+                </div>
+            </Show>
             <LoginDialog />
+            <PropertiesDialog />
+            <PublishDialog />
             <Notifications />
         </div>
     }
 }
 
-/// Learns where the remote DAM is and who is already logged in on each side.
-async fn connect(editor: Editor) {
+/// Learns this deployment's origin and remote DAM, and who is already logged in.
+async fn connect(editor: Editor, checked: RwSignal<bool>) {
     let local = Client::new("");
     match local.deployment().await {
         Ok(info) => {
+            editor.own_origin.set(info.origin);
             if let Some(url) = info.remote_dam_url {
                 let remote = Client::new(url);
                 if let Ok(me) = remote.me().await {
@@ -59,7 +78,58 @@ async fn connect(editor: Editor) {
         }
         Err(e) => editor.notify(format!("Could not read this deployment's settings: {e}")),
     }
-    if let Ok(me) = local.me().await {
-        editor.local.session.set(Some(me));
+    match local.me().await {
+        Ok(me) => editor.local.session.set(Some(me)),
+        Err(_) => editor.login_for.set(Some(Source::Local)),
     }
+    checked.set(true);
+}
+
+/// Opens the page named in `?page=`, else the first page of the site.
+async fn open_initial_page(editor: Editor) {
+    let client = Client::new("");
+    let pages = match client.pages().await {
+        Ok(p) => p,
+        Err(e) => return editor.notify(format!("Could not list the pages: {e}")),
+    };
+    editor.pages.set(pages.clone());
+    if editor.page_path.get_untracked().is_some() {
+        return;
+    }
+    let wanted = page_from_location().or_else(|| pages.iter().find(|p| p.path.parent().is_some()).or(pages.first()).map(|p| p.path.clone()));
+    if let Some(path) = wanted {
+        open_page(editor, path).await;
+    }
+}
+
+fn page_from_location() -> Option<PagePath> {
+    let search = web_sys::window()?.location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    PagePath::parse(&params.get("page")?).ok()
+}
+
+pub async fn open_page(editor: Editor, path: PagePath) {
+    match Client::new("").page(&path).await {
+        Ok(page) => {
+            editor.load_page(page);
+            if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+                let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("/editor?page={path}")));
+            }
+        }
+        Err(e) => editor.notify(format!("Could not open {path}: {e}")),
+    }
+}
+
+fn shortcut(editor: Editor, e: web_sys::KeyboardEvent) {
+    if !(e.ctrl_key() || e.meta_key()) || editor.page_path.get_untracked().is_none() {
+        return;
+    }
+    match e.key().to_lowercase().as_str() {
+        "z" if e.shift_key() => editor.redo(),
+        "z" => editor.undo(),
+        "y" => editor.redo(),
+        "s" => spawn_local(save(editor)),
+        _ => return,
+    }
+    e.prevent_default();
 }

@@ -3,7 +3,6 @@ use leptos::prelude::*;
 use tessera_model::{AssetDragPayload, AssetDto, AssetKind, ASSET_DRAG_MIME};
 
 use crate::api::Client;
-use crate::components::image_component::place_asset;
 use crate::state::{use_editor, Source};
 
 /// One asset in the Content Finder: drag it onto a component, or press Enter to put
@@ -13,7 +12,7 @@ pub fn AssetCard(asset: AssetDto, client: Client, source: Source) -> impl IntoVi
     let editor = use_editor();
     let payload = AssetDragPayload { repository: client.base().to_owned(), asset: asset.clone() };
     let json = serde_json::to_string(&payload).unwrap_or_default();
-    let thumbnail = asset.rendition("thumbnail-319").map(|href| client.url(href));
+    let thumbnail = asset.rendition("thumbnail-319").map(|href| client.url(href)).filter(|_| asset.kind == AssetKind::Image);
     let original = asset.rendition("original").map(|href| client.url(href));
     let badge = document_badge(&asset.mime);
     let title = asset.title.clone();
@@ -34,7 +33,7 @@ pub fn AssetCard(asset: AssetDto, client: Client, source: Source) -> impl IntoVi
     let on_keydown = move |ev: KeyboardEvent| {
         if ev.key() == "Enter" {
             ev.prevent_default();
-            place_asset(&editor, payload.clone());
+            editor.place_in_selected(&payload);
         }
     };
 

@@ -1,28 +1,100 @@
+use std::time::Duration;
+
 use leptos::prelude::*;
-use tessera_model::{DamPath, FolderListing};
+use leptos::task::spawn_local;
+use tessera_model::{AssetDto, AssetKind, DamPath, DocType, FolderDto, SearchQuery};
 
-use crate::api::ApiError;
+use crate::api::{ApiError, Client};
 use crate::components::asset_card::AssetCard;
-use crate::state::{use_editor, Source};
+use crate::state::{use_editor, Editor, Source};
 
-/// Browse the local or the remote DAM; drag assets out of it onto components.
+/// How long typing must pause before the Content Finder searches.
+const DEBOUNCE: Duration = Duration::from_millis(250);
+const PAGE: u32 = 30;
+
+/// What the Content Finder shows: a folder, or search results, and how it got them.
+#[derive(Clone, Default)]
+struct Results {
+    folders: Vec<FolderDto>,
+    assets: Vec<AssetDto>,
+    next_cursor: Option<String>,
+    total: Option<u64>,
+    error: Option<ApiError>,
+    loading: bool,
+}
+
+/// Search and browse the local or the remote DAM; drag assets onto components, or
+/// press Enter to put one into the selected component.
 #[component]
 pub fn ContentFinder() -> impl IntoView {
     let editor = use_editor();
-    let listing = LocalResource::new(move || {
-        let source = editor.source.get();
-        let folder = editor.folder.get();
-        let repo = editor.repository(source);
-        let client = repo.client();
-        // Re-list when someone logs in or out.
-        let _ = repo.session.get();
-        async move {
-            match client {
-                Some(client) => client.list_folder(&folder).await.map(|l| (client, l)).map(Some),
-                None => Ok(None),
-            }
+    let typed = RwSignal::new(String::new());
+    let query = RwSignal::new(String::new());
+    let kind = RwSignal::new(None::<AssetKind>);
+    let doctype = RwSignal::new(None::<DocType>);
+    let results = RwSignal::new(Results::default());
+    let generation = StoredValue::new(0u64);
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+
+    let on_type = move |value: String| {
+        typed.set(value);
+        if let Some(h) = pending.get_value() {
+            h.clear();
         }
+        let handle = set_timeout_with_handle(move || query.set(typed.get_untracked().trim().to_owned()), DEBOUNCE).ok();
+        pending.set_value(handle);
+    };
+
+    // Any change of what to show starts over from the first page.
+    Effect::new(move |_| {
+        let request = Request {
+            source: editor.source.get(),
+            folder: editor.folder.get(),
+            query: query.get(),
+            kind: kind.get(),
+            doctype: doctype.get(),
+            logged_in: editor.repository(editor.source.get()).session.get().is_some(),
+        };
+        let _ = editor.repository(request.source).client.get();
+        generation.update_value(|g| *g += 1);
+        let this = generation.get_value();
+        results.set(Results { loading: true, ..Default::default() });
+        spawn_local(async move {
+            let fetched = fetch(editor, &request, None).await;
+            if generation.get_value() == this {
+                results.set(fetched);
+            }
+        });
     });
+
+    let load_more = move || {
+        let current = results.get_untracked();
+        let Some(cursor) = current.next_cursor.clone() else { return };
+        if current.loading {
+            return;
+        }
+        let request = Request {
+            source: editor.source.get_untracked(),
+            folder: editor.folder.get_untracked(),
+            query: query.get_untracked(),
+            kind: kind.get_untracked(),
+            doctype: doctype.get_untracked(),
+            logged_in: true,
+        };
+        let this = generation.get_value();
+        results.update(|r| r.loading = true);
+        spawn_local(async move {
+            let more = fetch(editor, &request, Some(cursor)).await;
+            if generation.get_value() == this {
+                results.update(|r| {
+                    r.assets.extend(more.assets);
+                    r.next_cursor = more.next_cursor;
+                    r.error = more.error;
+                    r.loading = false;
+                });
+            }
+        });
+    };
 
     let choose = move |source: Source| {
         editor.source.set(source);
@@ -49,19 +121,136 @@ pub fn ContentFinder() -> impl IntoView {
                 {source_button(Source::Remote)}
             </div>
             <RemoteLogin />
+            <input
+                type="search"
+                class="finder-search"
+                aria-label="Search assets"
+                placeholder="Search assets"
+                prop:value=move || typed.get()
+                on:input=move |ev| on_type(event_target_value(&ev))
+            />
+            <div class="finder-filters">
+                <label>
+                    "Type"
+                    <select on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        kind.set(match v.as_str() { "image" => Some(AssetKind::Image), "document" => Some(AssetKind::Document), _ => None });
+                        if v != "document" { doctype.set(None); }
+                    }>
+                        <option value="all">"All"</option>
+                        <option value="image">"Images"</option>
+                        <option value="document">"Documents"</option>
+                    </select>
+                </label>
+                <Show when=move || kind.get() == Some(AssetKind::Document)>
+                    <label>
+                        "Document type"
+                        <select on:change=move |ev| doctype.set(match event_target_value(&ev).as_str() {
+                            "pdf" => Some(DocType::Pdf),
+                            "word" => Some(DocType::Word),
+                            "excel" => Some(DocType::Excel),
+                            "powerpoint" => Some(DocType::Powerpoint),
+                            "text" => Some(DocType::Text),
+                            _ => None,
+                        })>
+                            <option value="any">"Any"</option>
+                            <option value="pdf">"PDF"</option>
+                            <option value="word">"Word"</option>
+                            <option value="excel">"Excel"</option>
+                            <option value="powerpoint">"PowerPoint"</option>
+                            <option value="text">"Text"</option>
+                        </select>
+                    </label>
+                </Show>
+            </div>
             <Breadcrumb />
-            <div class="finder-results">
-                {move || match listing.get() {
-                    None => view! { <p class="finder-message" role="status">"Loading…"</p> }.into_any(),
-                    Some(Ok(None)) => view! {
-                        <p class="finder-message">"This deployment has no remote DAM configured."</p>
-                    }.into_any(),
-                    Some(Ok(Some((client, l)))) => view! { <Listing client=client listing=l /> }.into_any(),
-                    Some(Err(e)) => view! { <ListingError error=e /> }.into_any(),
+            <div
+                class="finder-results"
+                on:scroll=move |ev| {
+                    let el: web_sys::Element = event_target(&ev);
+                    if el.scroll_top() + el.client_height() + 200 >= el.scroll_height() {
+                        load_more();
+                    }
+                }
+            >
+                {move || {
+                    let r = results.get();
+                    if let Some(e) = r.error.clone() {
+                        return view! { <ListingError error=e /> }.into_any();
+                    }
+                    if r.loading && r.assets.is_empty() && r.folders.is_empty() {
+                        return view! { <p class="finder-message" role="status">"Loading…"</p> }.into_any();
+                    }
+                    let client = editor.repository(editor.source.get_untracked()).client_untracked();
+                    let Some(client) = client else {
+                        return view! { <p class="finder-message">"This deployment has no remote DAM configured."</p> }.into_any();
+                    };
+                    if r.assets.is_empty() && r.folders.is_empty() {
+                        return view! { <p class="finder-message" role="status">"Nothing here."</p> }.into_any();
+                    }
+                    let source = editor.source.get_untracked();
+                    view! {
+                        {r.total.map(|t| view! { <p class="finder-count" role="status">{format!("{t} result(s)")}</p> })}
+                        <ul class="finder-list" aria-label="Folders and assets">
+                            {r.folders.into_iter().map(|f| {
+                                let path = f.path.clone();
+                                view! {
+                                    <li class="folder">
+                                        <button type="button" class="folder-button" on:click=move |_| editor.folder.set(path.clone())>
+                                            <span aria-hidden="true" class="folder-icon">"📁"</span>
+                                            {f.title}
+                                        </button>
+                                    </li>
+                                }
+                            }).collect_view()}
+                            {r.assets.into_iter().map(|a| view! { <AssetCard asset=a client=client.clone() source=source /> }).collect_view()}
+                        </ul>
+                        {r.next_cursor.is_some().then(|| view! {
+                            <button type="button" class="link-button load-more" on:click=move |_| load_more()>"Load more"</button>
+                        })}
+                    }
+                    .into_any()
                 }}
             </div>
         </section>
     }
+}
+
+#[derive(Clone)]
+struct Request {
+    source: Source,
+    folder: DamPath,
+    query: String,
+    kind: Option<AssetKind>,
+    doctype: Option<DocType>,
+    logged_in: bool,
+}
+
+/// A folder listing when there is nothing to search for, else a search in the folder.
+async fn fetch(editor: Editor, r: &Request, cursor: Option<String>) -> Results {
+    let Some(client) = editor.repository(r.source).client_untracked() else { return Results::default() };
+    let browsing = r.query.is_empty() && r.kind.is_none() && cursor.is_none();
+    let outcome = if browsing {
+        client.list_folder(&r.folder).await.map(|l| Results { folders: l.folders, assets: l.assets, ..Default::default() })
+    } else {
+        let q = SearchQuery {
+            q: (!r.query.is_empty()).then(|| r.query.clone()),
+            kind: r.kind,
+            doctype: r.doctype,
+            folder: (!r.folder.is_root()).then(|| r.folder.clone()),
+            limit: Some(PAGE),
+            cursor,
+            ..Default::default()
+        };
+        search(&client, &q).await
+    };
+    let _ = r.logged_in;
+    outcome.unwrap_or_else(|e| Results { error: Some(e), ..Default::default() })
+}
+
+async fn search(client: &Client, q: &SearchQuery) -> Result<Results, ApiError> {
+    let found = client.search(q).await?;
+    Ok(Results { assets: found.assets, next_cursor: found.next_cursor, total: found.total, ..Default::default() })
 }
 
 /// "Log in to Connected Assets" while nobody is logged in to the remote DAM; who is
@@ -72,7 +261,7 @@ fn RemoteLogin() -> impl IntoView {
     let remote = editor.remote;
     let log_out = move |_| {
         let (Some(client), Some(me)) = (remote.client_untracked(), remote.session.get_untracked()) else { return };
-        leptos::task::spawn_local(async move {
+        spawn_local(async move {
             match client.logout(&me).await {
                 Ok(()) => remote.session.set(None),
                 Err(e) => editor.notify(format!("Logging out of Connected Assets failed: {e}")),
@@ -137,61 +326,14 @@ fn Breadcrumb() -> impl IntoView {
 }
 
 #[component]
-fn Listing(client: crate::api::Client, listing: FolderListing) -> impl IntoView {
-    let editor = use_editor();
-    let source = editor.source.get_untracked();
-    if listing.folders.is_empty() && listing.assets.is_empty() {
-        return view! { <p class="finder-message">"This folder is empty."</p> }.into_any();
-    }
-    let folders = listing
-        .folders
-        .into_iter()
-        .map(|f| {
-            let path = f.path.clone();
-            view! {
-                <li class="folder">
-                    <button type="button" class="folder-button" on:click=move |_| editor.folder.set(path.clone())>
-                        <span aria-hidden="true" class="folder-icon">"📁"</span>
-                        {f.title}
-                    </button>
-                </li>
-            }
-        })
-        .collect_view();
-    let assets = listing
-        .assets
-        .into_iter()
-        .map(|a| view! { <AssetCard asset=a client=client.clone() source=source /> })
-        .collect_view();
-    view! {
-        <ul class="finder-list" aria-label="Folders and assets">
-            {folders}
-            {assets}
-        </ul>
-    }
-    .into_any()
-}
-
-#[component]
 fn ListingError(error: ApiError) -> impl IntoView {
     let editor = use_editor();
     if error.is_unauthenticated() {
-        let source = editor.source.get_untracked();
-        let text = match source {
+        let text = match editor.source.get_untracked() {
             Source::Remote => "Log in to Connected Assets to browse the remote DAM.",
             Source::Local => "Log in to browse this deployment's assets.",
         };
-        return view! {
-            <div class="finder-message">
-                <p>{text}</p>
-                {(source == Source::Local).then(|| view! {
-                    <button type="button" class="primary" on:click=move |_| editor.login_for.set(Some(Source::Local))>
-                        "Log in"
-                    </button>
-                })}
-            </div>
-        }
-        .into_any();
+        return view! { <p class="finder-message">{text}</p> }.into_any();
     }
     view! { <p class="finder-message error" role="alert">{error.to_string()}</p> }.into_any()
 }

@@ -1,74 +1,46 @@
-use leptos::ev::DragEvent;
 use leptos::prelude::*;
-use tessera_model::{AssetDragPayload, AssetKind, ASSET_DRAG_MIME};
+use tessera_model::page::ImageBody;
+use tessera_model::ComponentBody;
 
-use crate::state::{use_editor, Editor};
+use crate::state::{preview_alt, use_editor};
 
-/// The page's Image component: a drop target for images from the Content Finder.
+/// An image: drop one from the Content Finder; its web rendition shows here.
 #[component]
-pub fn ImageComponent() -> impl IntoView {
+pub fn ImageComponent(id: String) -> impl IntoView {
     let editor = use_editor();
-    let hovering = RwSignal::new(false);
-
-    let on_dragover = move |ev: DragEvent| {
-        // Accept every drag here, so that a drop of the wrong kind can say why it was refused.
-        ev.prevent_default();
-        if let Some(dt) = ev.data_transfer() {
-            dt.set_drop_effect("copy");
-        }
-        hovering.set(true);
-    };
-    let on_drop = move |ev: DragEvent| {
-        ev.prevent_default();
-        hovering.set(false);
-        let data = ev.data_transfer().and_then(|dt| dt.get_data(ASSET_DRAG_MIME).ok()).unwrap_or_default();
-        match serde_json::from_str::<AssetDragPayload>(&data) {
-            Ok(payload) => place_asset(&editor, payload),
-            Err(_) => editor.notify("Only assets dragged from the Content Finder can be dropped on the Image component."),
-        }
-    };
-
+    let id = StoredValue::new(id);
+    let image = Memo::new(move |_| {
+        editor.content.with(|c| match c.components.iter().find(|x| x.id == id.get_value()).map(|x| &x.body) {
+            Some(ComponentBody::Image(i)) => i.clone(),
+            _ => ImageBody::default(),
+        })
+    });
     view! {
-        <figure
-            class="cmp-image"
-            class:drop-hover=move || hovering.get()
-            role="group"
-            aria-label="Image component"
-            on:dragenter=move |ev: DragEvent| { ev.prevent_default(); hovering.set(true) }
-            on:dragover=on_dragover
-            on:dragleave=move |_| hovering.set(false)
-            on:drop=on_drop
-        >
-            {move || match editor.image.get() {
-                Some(p) => {
-                    let src = p
-                        .asset
-                        .first_rendition(&["web-1280", "thumbnail-319", "original"])
-                        .map(|href| format!("{}{}", p.repository, href))
-                        .unwrap_or_default();
-                    view! {
-                        <img src=src alt=p.asset.title.clone() />
-                        <figcaption>{p.asset.title.clone()}</figcaption>
+        <figure class="cmp-image">
+            {move || {
+                let body = image.get();
+                match &body.asset {
+                    Some(asset) => {
+                        let src = asset.url(&["web-1280", "thumbnail-319", "original"]).unwrap_or_default();
+                        let transform = format!(
+                            "transform: rotate({}deg) scale({}, {})",
+                            body.edit.rotation,
+                            if body.edit.flip_horizontal { -1 } else { 1 },
+                            if body.edit.flip_vertical { -1 } else { 1 }
+                        );
+                        view! {
+                            <img src=src alt=preview_alt(&body) style=transform />
+                            {(!body.caption.trim().is_empty()).then(|| view! { <figcaption>{body.caption.clone()}</figcaption> })}
+                            <p class="asset-origin">{match &asset.repository { Some(r) => format!("Remote: {r}"), None => "Local".to_owned() }}</p>
+                        }
+                        .into_any()
                     }
-                    .into_any()
+                    None => view! {
+                        <p class="placeholder">"Drag an image here from the Content Finder, or select this component and press Enter on an image."</p>
+                    }
+                    .into_any(),
                 }
-                None => view! {
-                    <p class="placeholder">"Drag an image here from the Content Finder, or select one and press Enter."</p>
-                }
-                .into_any(),
             }}
         </figure>
-    }
-}
-
-/// Puts an asset into the Image component, or says why it does not fit there.
-pub fn place_asset(editor: &Editor, payload: AssetDragPayload) {
-    if payload.asset.kind == AssetKind::Image {
-        editor.image.set(Some(payload));
-    } else {
-        editor.notify(format!(
-            "\u{201c}{}\u{201d} is a document, not an image: the Image component only takes images.",
-            payload.asset.title
-        ));
     }
 }

@@ -30,8 +30,10 @@ pub fn LoginDialog() -> impl IntoView {
             match client.login(&name, &secret).await {
                 Ok(me) => {
                     repo.session.set(Some(me));
-                    editor.source.set(source);
-                    editor.folder.set(DamPath::root());
+                    if source == Source::Remote {
+                        editor.source.set(source);
+                        editor.folder.set(DamPath::root());
+                    }
                     close();
                 }
                 Err(e) => error.set(Some(e.to_string())),
@@ -44,7 +46,7 @@ pub fn LoginDialog() -> impl IntoView {
         let source = editor.login_for.get()?;
         let (title, target) = match source {
             Source::Remote => ("Log in to Connected Assets", editor.remote.client_untracked()),
-            Source::Local => ("Log in", editor.local.client_untracked()),
+            Source::Local => ("Log in to Tessera", editor.local.client_untracked()),
         };
         let target = target.map(|c| c.base().to_owned()).filter(|b| !b.is_empty());
         Some(view! {
@@ -63,7 +65,7 @@ pub fn LoginDialog() -> impl IntoView {
                         </label>
                         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                         <div class="dialog-buttons">
-                            <button type="button" on:click=move |_| close()>"Cancel"</button>
+                            {(source == Source::Remote).then(|| view! { <button type="button" on:click=move |_| close()>"Cancel"</button> })}
                             <button type="submit" class="primary" disabled=move || busy.get()>"Log in"</button>
                         </div>
                     </form>

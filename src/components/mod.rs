@@ -2,8 +2,17 @@
 
 pub mod app;
 pub mod asset_card;
+pub mod component_browser;
 pub mod content_finder;
+pub mod download_component;
 pub mod image_component;
 pub mod login_dialog;
 pub mod notifications;
+pub mod page_canvas;
+pub mod pages_panel;
+pub mod properties_dialog;
+pub mod publish_dialog;
 pub mod side_panel;
+pub mod text_component;
+pub mod title_component;
+pub mod toolbar;

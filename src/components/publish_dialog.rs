@@ -1,0 +1,89 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tessera_model::page::PublishReport;
+
+use crate::api::Client;
+use crate::state::use_editor;
+
+/// Publish: first every asset the page uses, then the published page's address.
+#[component]
+pub fn PublishDialog() -> impl IntoView {
+    let editor = use_editor();
+    let plan = RwSignal::new(None::<PublishReport>);
+    let done = RwSignal::new(None::<PublishReport>);
+    let busy = RwSignal::new(false);
+    Effect::new(move |_| {
+        if !editor.publish_open.get() {
+            plan.set(None);
+            done.set(None);
+            return;
+        }
+        let Some(path) = editor.page_path.get_untracked() else { return };
+        spawn_local(async move {
+            match Client::new("").publish_plan(&path).await {
+                Ok(p) => plan.set(Some(p)),
+                Err(e) => {
+                    editor.notify(format!("Could not list the page's assets: {e}"));
+                    editor.publish_open.set(false);
+                }
+            }
+        });
+    });
+    let publish = move |_| {
+        let (Some(path), Some(me)) = (editor.page_path.get_untracked(), editor.local.session.get_untracked()) else { return };
+        busy.set(true);
+        spawn_local(async move {
+            match Client::new("").publish(&path, &me).await {
+                Ok(report) => {
+                    for missing in report.assets.iter().filter(|a| a.state == "missing") {
+                        editor.notify(format!("\u{201c}{}\u{201d} is no longer in the DAM: its component was published empty.", missing.title));
+                    }
+                    done.set(Some(report));
+                }
+                Err(e) => editor.notify(format!("Publishing failed: {e}")),
+            }
+            busy.set(false);
+        });
+    };
+    let state_label = |s: &str| match s {
+        "local" => "from this deployment",
+        "remote" => "from the remote DAM",
+        _ => "missing: will publish empty",
+    };
+    move || {
+        if !editor.publish_open.get() {
+            return None;
+        }
+        Some(view! {
+            <div class="dialog-backdrop">
+                <div class="dialog wide" role="dialog" aria-modal="true" aria-labelledby="publish-title">
+                    <h2 id="publish-title">"Publish"</h2>
+                    {move || match (done.get(), plan.get()) {
+                        (Some(report), _) => view! {
+                            <p role="status">"Published. "<a href=report.url.clone() target="_blank">"View the published page"</a></p>
+                            <div class="dialog-buttons">
+                                <button type="button" class="primary" on:click=move |_| editor.publish_open.set(false)>"Close"</button>
+                            </div>
+                        }.into_any(),
+                        (None, Some(p)) => view! {
+                            <p>{format!("This page uses {} asset(s):", p.assets.len())}</p>
+                            <ul class="publish-assets" aria-label="Assets on this page">
+                                {p.assets.iter().map(|a| view! {
+                                    <li>
+                                        <strong>{a.title.clone()}</strong>" "<span class="asset-path">{a.path.clone()}</span>
+                                        " — "{state_label(&a.state)}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                            <div class="dialog-buttons">
+                                <button type="button" on:click=move |_| editor.publish_open.set(false)>"Cancel"</button>
+                                <button type="button" class="primary" disabled=move || busy.get() on:click=publish>"Publish page"</button>
+                            </div>
+                        }.into_any(),
+                        (None, None) => view! { <p role="status">"Listing the page's assets…"</p> }.into_any(),
+                    }}
+                </div>
+            </div>
+        })
+    }
+}
