@@ -8,7 +8,8 @@ pub fn Notifications() -> impl IntoView {
     let editor = use_editor();
     view! {
         <section class="notifications" aria-label="Notifications">
-            <ul role="status" aria-live="polite">
+            <div role="status" aria-live="polite">
+            <ul>
                 <For each=move || editor.notices.get() key=|n| n.id let:notice>
                     <li class="notice">
                         <span>{notice.text.clone()}</span>
@@ -18,6 +19,7 @@ pub fn Notifications() -> impl IntoView {
                     </li>
                 </For>
             </ul>
+            </div>
         </section>
     }
 }

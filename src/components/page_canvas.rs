@@ -30,11 +30,11 @@ pub fn PageCanvas() -> impl IntoView {
                             editor.type_change(|c| c.title = v);
                         }
                     />
-                    <ol class="components" aria-label="Components">
+                    <section class="components" aria-label="Components">
                         <For each=move || editor.content.with(|c| c.components.iter().map(|x| x.id.clone()).collect::<Vec<_>>()) key=|id| id.clone() let:id>
                             <ComponentFrame id=id />
                         </For>
-                    </ol>
+                    </section>
                     <Show when=move || editor.content.with(|c| c.components.is_empty())>
                         <p class="finder-message">"This page is empty. Add components from the Components tab."</p>
                     </Show>
@@ -90,7 +90,7 @@ fn ComponentFrame(id: String) -> impl IntoView {
     };
 
     view! {
-        <li
+        <div
             class="component"
             class:selected=selected
             class:drop-hover=move || drop_hover.get()
@@ -136,6 +136,6 @@ fn ComponentFrame(id: String) -> impl IntoView {
                 Some("Download") => view! { <DownloadComponent id=id.get_value() /> }.into_any(),
                 _ => ().into_any(),
             }}
-        </li>
+        </div>
     }
 }

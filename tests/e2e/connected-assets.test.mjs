@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
 import {
-  ASSETS, DAM_USER, assertNoErrors, imageLoaded, launch, logInToConnectedAssets, openEditor, watchErrors,
+  ASSETS, DAM_USER, addComponent, assertNoErrors, imageLoaded, launch, logInToConnectedAssets, openEditor, watchErrors,
 } from "./harness.mjs";
 
 let browser;
@@ -12,7 +12,9 @@ after(async () => { await browser?.close(); });
 
 test("an author logs in to Connected Assets and drags a remote image onto the Image component", async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const { page, errors } = await openEditor(context);
+  const { page, errors } = await openEditor(context, "/content/we-retail");
+  const component = await addComponent(page, "Image");
+  await page.getByRole("tab", { name: "Assets" }).click();
 
   const dialog = await logInToConnectedAssets(page);
   await dialog.waitFor({ state: "detached" });
@@ -24,7 +26,6 @@ test("an author logs in to Connected Assets and drags a remote image onto the Im
   assert.equal(await card.getAttribute("data-source"), "Remote");
   assert.ok(await page.getByRole("button", { name: "Product sheet (document)" }).isVisible());
 
-  const component = page.getByRole("group", { name: "Image component" });
   await card.dragTo(component);
   const placed = component.getByRole("img", { name: "Mountain lake" });
   assert.equal(await imageLoaded(placed), true, "the dropped image shows in the component");
@@ -36,7 +37,9 @@ test("an author logs in to Connected Assets and drags a remote image onto the Im
   await page.getByRole("status").getByText("is a document, not an image").waitFor();
   assert.equal(await imageLoaded(component.getByRole("img", { name: "Mountain lake" })), true, "a refused drop keeps the image");
 
-  // Dragging is never the only way: Enter on a focused asset places it too.
+  // Dragging is never the only way: Enter on a focused asset puts it into the
+  // selected component.
+  await component.click({ position: { x: 5, y: 5 } });
   await page.getByRole("button", { name: "Lighthouse (image)" }).focus();
   await page.keyboard.press("Enter");
   assert.equal(await imageLoaded(component.getByRole("img", { name: "Lighthouse" })), true);

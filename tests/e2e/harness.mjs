@@ -44,12 +44,37 @@ export function assertNoErrors(errors) {
   assert.deepEqual(errors, [], "the page had JavaScript errors or a wasm panic");
 }
 
-export async function openEditor(context) {
+/// Opens the editor on site A and logs in to it (the local Sites deployment).
+export async function openEditor(context, pagePath = "/content/we-retail/en") {
   const page = await context.newPage();
   const errors = watchErrors(page);
-  await page.goto(`${SITES}/editor`);
+  await page.goto(`${SITES}/editor?page=${pagePath}`);
   await page.locator('html[data-editor-ready="true"]').waitFor();
+  const login = page.getByRole("dialog", { name: "Log in to Tessera" });
+  if (await login.isVisible().catch(() => false) || await login.waitFor({ timeout: 3000 }).then(() => true, () => false)) {
+    await login.getByLabel("User name").fill(DAM_USER);
+    await login.getByLabel("Password").fill(DAM_PASSWORD);
+    await login.getByRole("button", { name: "Log in", exact: true }).click();
+    await login.waitFor({ state: "detached" });
+  }
+  await page.getByRole("textbox", { name: "Page title" }).waitFor();
   return { page, errors };
+}
+
+/// Adds a component from the Components tab and returns its frame.
+export async function addComponent(page, kind) {
+  await page.getByRole("tab", { name: "Components" }).click();
+  await page.getByRole("button", { name: `Add ${kind}` }).click();
+  return page.getByRole("group", { name: `${kind} component` }).last();
+}
+
+/// Runs axe-core on the page; returns the serious and critical violations.
+export async function seriousViolations(page) {
+  await page.addScriptTag({ path: new URL("./node_modules/axe-core/axe.min.js", import.meta.url).pathname });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`);
 }
 
 export async function logInToConnectedAssets(page, user = DAM_USER, password = DAM_PASSWORD) {

@@ -187,11 +187,16 @@ pub fn start_pair(server: &Path, dir: &Path, ports: &Ports) -> anyhow::Result<Pa
     let (sites_config, assets_config) = write_configs(server, dir, ports)?;
     let assets = Server::start(server, &assets_config, ports.assets_origin(), &dir.join("assets.log"))?;
     let sites = Server::start(server, &sites_config, ports.sites_origin(), &dir.join("sites.log"))?;
+    let (user, password, _) = DEMO_USERS[0];
     let marker = dir.join("assets").join(".seeded");
     if !marker.exists() {
-        let (user, password, _) = DEMO_USERS[0];
         samples::seed(&assets.origin, user, password)?;
         fs::write(marker, "sample assets uploaded\n")?;
+    }
+    let marker = dir.join("sites").join(".seeded");
+    if !marker.exists() {
+        samples::seed_sites(&sites.origin.replace("localhost", "127.0.0.1"), user, password)?;
+        fs::write(marker, "site and local assets created\n")?;
     }
     Ok(Pair { sites, assets })
 }

@@ -151,6 +151,15 @@ impl Session {
         Ok(Session { origin: origin.to_owned(), cookie, csrf })
     }
 
+    pub fn create_page(&self, path: &str, title: &str) -> anyhow::Result<()> {
+        ureq::post(&format!("{}/api/pages{path}", self.origin))
+            .header("cookie", &self.cookie)
+            .header("x-csrf-token", &self.csrf)
+            .send_json(serde_json::json!({ "title": title }))
+            .with_context(|| format!("creating page {path}"))?;
+        Ok(())
+    }
+
     pub fn create_folder(&self, path: &str, title: &str) -> anyhow::Result<()> {
         ureq::post(&format!("{}/api/folders{path}", self.origin))
             .header("cookie", &self.cookie)
@@ -198,6 +207,32 @@ impl Session {
         }
         bail!("the renditions of {path} were not ready within 120 s")
     }
+}
+
+/// Local assets of the Sites deployment: a few, so Local and Remote differ at a glance.
+pub fn local() -> anyhow::Result<Vec<Sample>> {
+    Ok(vec![
+        image_sample("harbor.jpg", "Harbor at dusk", 1200, 800, Scene::Sunset, ImageFormat::Jpeg)?,
+        image_sample("red-tower.png", "Red tower", 600, 900, Scene::Tower, ImageFormat::Png)?,
+        Sample { name: "price-list.pdf", title: "Price list", mime: "application/pdf", bytes: pdf("Price list") },
+    ])
+}
+
+/// A site with two pages and local assets on the Sites deployment at `origin`.
+pub fn seed_sites(origin: &str, user: &str, password: &str) -> anyhow::Result<()> {
+    let session = Session::login(origin, user, password)?;
+    session.create_page("/content/we-retail", "We.Retail")?;
+    session.create_page("/content/we-retail/en", "English")?;
+    session.create_folder("/content/dam/local-samples", "Local samples")?;
+    let samples = local()?;
+    for sample in &samples {
+        session.upload("/content/dam/local-samples", sample)?;
+    }
+    for sample in &samples {
+        session.wait_for_renditions(&format!("/content/dam/local-samples/{}", sample.name))?;
+    }
+    eprintln!("seeded {origin} with the We.Retail site and local assets");
+    Ok(())
 }
 
 /// Uploads every sample into `/content/dam/samples` on the deployment at `origin`,

@@ -1,0 +1,137 @@
+// The page editor: build a page from local and remote assets, save, reload, a
+// conflict between two tabs, publish, and accessibility of the editor and the
+// published page.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+
+import {
+  ASSETS, SITES, addComponent, assertNoErrors, imageLoaded, launch, logInToConnectedAssets, openEditor, seriousViolations,
+} from "./harness.mjs";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+/// Creates a page below the open one through the Pages tab and opens it.
+async function newPage(page, name, title) {
+  await page.getByRole("tab", { name: "Pages" }).click();
+  const form = page.getByRole("form", { name: "New page" });
+  await form.getByLabel("Title").fill(title);
+  await form.getByLabel("Name in the URL").fill(name);
+  await form.getByRole("button", { name: "Create page" }).click();
+  await page.getByText(`/content/we-retail/en/${name}`).first().waitFor();
+}
+
+test("an author builds a page from local and remote assets, saves, reloads, and publishes it", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const { page, errors } = await openEditor(context);
+  await newPage(page, "summer", "Summer");
+
+  const title = await addComponent(page, "Title");
+  await title.getByRole("textbox", { name: "Title text" }).fill("Summer collection");
+  const text = await addComponent(page, "Text");
+  const area = text.getByRole("textbox", { name: "Text" });
+  await area.click();
+  await page.keyboard.type("Light shoes for ");
+  await page.keyboard.press("Control+b");
+  await page.keyboard.type("long");
+  await page.keyboard.press("Control+b");
+  await page.keyboard.type(" days.");
+  await area.blur();
+  const image = await addComponent(page, "Image");
+  const download = await addComponent(page, "Download");
+
+  // A local image onto the Image component.
+  await page.getByRole("tab", { name: "Assets" }).click();
+  await page.getByRole("radio", { name: "Local" }).click();
+  await page.getByRole("button", { name: "Local samples" }).click();
+  await page.getByRole("button", { name: "Harbor at dusk (image)" }).dragTo(image);
+  assert.equal(await imageLoaded(image.getByRole("img", { name: "Harbor at dusk" })), true);
+
+  // A remote document onto the Download component, chosen with the keyboard.
+  await page.getByRole("radio", { name: "Remote" }).click();
+  await (await logInToConnectedAssets(page)).waitFor({ state: "detached" });
+  await page.getByRole("searchbox", { name: "Search assets" }).fill("product");
+  const sheet = page.getByRole("button", { name: "Product sheet (document)" });
+  await sheet.waitFor();
+  await download.click({ position: { x: 5, y: 5 } });
+  await sheet.focus();
+  await page.keyboard.press("Enter");
+  await download.getByText("Product sheet").first().waitFor();
+  assert.match(await download.textContent(), /product-sheet\.pdf · PDF · \d+ B/);
+
+  // Undo takes the download back out, redo puts it back.
+  await page.keyboard.press("Control+z");
+  await download.getByText("Drag a document here").waitFor();
+  await page.keyboard.press("Control+Shift+z");
+  await download.getByText("Product sheet").first().waitFor();
+
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByText("All changes saved").waitFor();
+  await page.reload();
+  await page.locator('html[data-editor-ready="true"]').waitFor();
+  await page.getByRole("textbox", { name: "Page title" }).waitFor();
+  assert.equal(await page.getByRole("textbox", { name: "Title text" }).inputValue(), "Summer collection");
+  assert.equal(await page.getByRole("textbox", { name: "Text" }).innerHTML(), "<p>Light shoes for <b>long</b> days.</p>");
+  assert.equal(await imageLoaded(page.getByRole("group", { name: "Image component" }).getByRole("img", { name: "Harbor at dusk" })), true);
+  assert.match(await page.getByRole("group", { name: "Download component" }).textContent(), /Product sheet/);
+
+  assert.deepEqual(await seriousViolations(page), [], "the editor has no serious or critical accessibility violations");
+
+  await page.getByRole("button", { name: "Publish" }).click();
+  const dialog = page.getByRole("dialog", { name: "Publish" });
+  const assets = dialog.getByRole("list", { name: "Assets on this page" });
+  await assets.waitFor();
+  assert.match(await assets.textContent(), /Harbor at dusk.*from this deployment/);
+  assert.match(await assets.textContent(), /Product sheet.*from the remote DAM/);
+  await dialog.getByRole("button", { name: "Publish page" }).click();
+  const link = dialog.getByRole("link", { name: "View the published page" });
+  await link.waitFor();
+  assert.equal(await link.getAttribute("href"), "/content/we-retail/en/summer.html");
+
+  const published = await context.newPage();
+  const publishedErrors = [];
+  published.on("pageerror", (e) => publishedErrors.push(e.message));
+  await published.goto(`${SITES}/content/we-retail/en/summer.html`);
+  assert.equal(await published.getByRole("heading", { level: 2, name: "Summer collection" }).count(), 1);
+  assert.equal(await published.locator("strong").textContent(), "long");
+  const img = published.getByRole("img", { name: "Harbor at dusk" });
+  assert.equal(await imageLoaded(img), true, "the published image loads without logging in");
+  assert.match(await img.getAttribute("srcset"), /\/published\/[0-9a-f]{64} 319w, \/published\/[0-9a-f]{64} 1200w/);
+  assert.equal(await img.getAttribute("loading"), "lazy");
+  assert.equal(await img.getAttribute("width"), "1200");
+  const pdf = published.getByRole("link", { name: "Product sheet" });
+  assert.ok((await pdf.getAttribute("href")).startsWith(`${ASSETS}/api/renditions/original/`), "a remote download links to the remote DAM");
+  assert.match(await published.locator(".download-meta").textContent(), /^\(PDF, \d+ B\)$/);
+  assert.deepEqual(await seriousViolations(published), [], "the published page has no serious or critical accessibility violations");
+  assert.deepEqual(publishedErrors, []);
+
+  assertNoErrors(errors);
+  await context.close();
+});
+
+test("two tabs edit the same page: the older save gets a conflict and nothing is lost", async () => {
+  const context = await browser.newContext();
+  const { page: first, errors: firstErrors } = await openEditor(context);
+  await newPage(first, "conflict", "Conflict");
+  const { page: second, errors: secondErrors } = await openEditor(context, "/content/we-retail/en/conflict");
+
+  await (await addComponent(first, "Title")).getByRole("textbox", { name: "Title text" }).fill("Saved first");
+  await first.getByRole("button", { name: "Save" }).click();
+  await first.getByText("All changes saved").waitFor();
+
+  await (await addComponent(second, "Title")).getByRole("textbox", { name: "Title text" }).fill("Saved second");
+  await second.getByRole("button", { name: "Save" }).click();
+  const alert = second.getByRole("alert").filter({ hasText: "This page was changed elsewhere" });
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /reload/i);
+  assert.equal(await second.getByText("Unsaved changes").count(), 1, "the second tab keeps its edits on screen");
+
+  await alert.getByRole("button", { name: "Reload" }).click();
+  await alert.waitFor({ state: "detached" });
+  assert.equal(await second.getByRole("textbox", { name: "Title text" }).inputValue(), "Saved first", "the first save survived");
+
+  assertNoErrors(firstErrors);
+  assertNoErrors(secondErrors);
+  await context.close();
+});
