@@ -126,7 +126,7 @@ fn ComponentFrame(id: String) -> impl IntoView {
                 <Show when=has_properties>
                     <button type="button" class="icon-button" aria-label="Properties" on:click=move |_| editor.properties_for.set(Some(id.get_value()))>"⚙"</button>
                 </Show>
-                <button type="button" class="icon-button" aria-label="Delete component" on:click=move |_| editor.remove_component(&id.get_value())>"🗑"</button>
+                <button type="button" class="icon-button" aria-label="Delete component" on:click=move |_| editor.remove_component(&id.get_value())>"✕"</button>
             </div>
             // Rebuilt only when the kind changes, so typing keeps focus.
             {move || match kind.get() {

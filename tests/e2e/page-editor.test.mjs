@@ -30,7 +30,7 @@ test("an author builds a page from local and remote assets, saves, reloads, and 
   const title = await addComponent(page, "Title");
   await title.getByRole("textbox", { name: "Title text" }).fill("Summer collection");
   const text = await addComponent(page, "Text");
-  const area = text.getByRole("textbox", { name: "Text" });
+  const area = text.getByRole("textbox", { name: "Text", exact: true });
   await area.click();
   await page.keyboard.type("Light shoes for ");
   await page.keyboard.press("Control+b");
@@ -72,7 +72,7 @@ test("an author builds a page from local and remote assets, saves, reloads, and 
   await page.locator('html[data-editor-ready="true"]').waitFor();
   await page.getByRole("textbox", { name: "Page title" }).waitFor();
   assert.equal(await page.getByRole("textbox", { name: "Title text" }).inputValue(), "Summer collection");
-  assert.equal(await page.getByRole("textbox", { name: "Text" }).innerHTML(), "<p>Light shoes for <b>long</b> days.</p>");
+  assert.equal(await page.getByRole("textbox", { name: "Text", exact: true }).innerHTML(), "<p>Light shoes for <b>long</b> days.</p>");
   assert.equal(await imageLoaded(page.getByRole("group", { name: "Image component" }).getByRole("img", { name: "Harbor at dusk" })), true);
   assert.match(await page.getByRole("group", { name: "Download component" }).textContent(), /Product sheet/);
 
