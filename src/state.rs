@@ -328,3 +328,15 @@ pub fn preview_alt(image: &ImageBody) -> String {
         (Alt::Dam, None) => String::new(),
     }
 }
+
+/// Sets a Performance API mark once the browser has painted what was just rendered,
+/// so measurements (`cargo xtask bench`) see what a person sees.
+pub fn mark_after_paint(name: &'static str) {
+    request_animation_frame(move || {
+        request_animation_frame(move || {
+            if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+                let _ = p.mark(name);
+            }
+        })
+    });
+}

@@ -262,3 +262,21 @@ fn an_unreachable_dam_is_explained() {
     let refused = ApiError::Refused { status: 401, code: "not_logged_in".into(), message: "Log in to see this.".into() };
     assert!(refused.is_unauthenticated());
 }
+
+#[wasm_bindgen_test]
+async fn dragging_a_component_onto_another_moves_it_before_that_one() {
+    let (root, editor) = mount(|| view! { <PageCanvas /> });
+    for kind in [ComponentKind::Title, ComponentKind::Text, ComponentKind::Image] {
+        editor.add_component(kind);
+    }
+    settle().await;
+    let ids: Vec<String> = editor.content.get_untracked().components.iter().map(|c| c.id.clone()).collect();
+    drop_on(&component(&root, "Title"), &[("application/vnd.tessera.component", ids[2].clone())]);
+    settle().await;
+    let labels: Vec<String> = (0..root.query_selector_all("[data-component-id]").unwrap().length())
+        .map(|i| root.query_selector_all("[data-component-id]").unwrap().item(i).unwrap().unchecked_into::<Element>().get_attribute("aria-label").unwrap())
+        .collect();
+    assert_eq!(labels, ["Image component", "Title component", "Text component"]);
+    editor.undo();
+    assert_eq!(editor.content.get_untracked().components.iter().map(|c| c.id.clone()).collect::<Vec<_>>(), ids, "a move is one undo step");
+}

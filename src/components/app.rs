@@ -112,6 +112,7 @@ pub async fn open_page(editor: Editor, path: PagePath) {
     match Client::new("").page(&path).await {
         Ok(page) => {
             editor.load_page(page);
+            crate::state::mark_after_paint("tessera-page-ready");
             if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
                 let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("/editor?page={path}")));
             }

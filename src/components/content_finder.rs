@@ -60,9 +60,13 @@ pub fn ContentFinder() -> impl IntoView {
         let this = generation.get_value();
         results.set(Results { loading: true, ..Default::default() });
         spawn_local(async move {
+            let searching = !request.query.is_empty();
             let fetched = fetch(editor, &request, None).await;
             if generation.get_value() == this {
                 results.set(fetched);
+                if searching {
+                    crate::state::mark_after_paint("tessera-finder-results");
+                }
             }
         });
     });

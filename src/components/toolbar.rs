@@ -52,6 +52,11 @@ pub fn Toolbar(panel_open: RwSignal<bool>) -> impl IntoView {
                 <button type="button" class="toolbar-button" disabled=move || !editor.history_state.get().0 on:click=move |_| editor.undo()>"Undo"</button>
                 <button type="button" class="toolbar-button" disabled=move || !editor.history_state.get().1 on:click=move |_| editor.redo()>"Redo"</button>
                 <button type="button" class="toolbar-button" disabled=move || !has_page() on:click=move |_| spawn_local(save(editor))>"Save"</button>
+                {move || editor.page_path.get().map(|p| view! {
+                    <a class="toolbar-button" target="_blank" href=format!("/api/preview{p}") title="The saved page as it will be published">
+                        "Preview"
+                    </a>
+                })}
                 <button
                     type="button"
                     class="toolbar-button primary"

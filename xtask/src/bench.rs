@@ -28,6 +28,7 @@ pub fn all() -> anyhow::Result<()> {
         ("editor wasm / js (raw)".to_owned(), format!("{:.1} KB / {:.1} KB", bundle.wasm_bytes as f64 / 1024.0, bundle.js_bytes as f64 / 1024.0)),
     ];
     rows.extend(search_latency(&server, &dir.join("search"))?);
+    rows.extend(editor_timings(&server, &dir.join("search"))?);
     rows.extend(rendition_throughput(&dir.join("renditions"))?);
     rows.extend(upload_throughput(&server, &dir.join("upload"))?);
 
@@ -169,9 +170,75 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// In headless Chromium: navigation to a painted 50-component page, and a keystroke
+/// in the Content Finder to painted results, over the 100,000 generated assets.
+fn editor_timings(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    let www = root().join("www").display().to_string();
+    let pkg = root().join("pkg").display().to_string();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let origin = format!("http://127.0.0.1:{port}");
+    // One deployment that is both: its editor searches its own 100,000 assets.
+    let roles = format!("[sites]\nremote_dam_url = \"{origin}\"\n[editor]\nwww_dir = {www:?}\npkg_dir = {pkg:?}\n");
+    let (process, origin) = start_deployment(server, dir, port, "[\"sites\", \"assets\"]", &roles)?;
+    let (user, password, _) = DEMO_USERS[0];
+    let session = Session::login(&origin, user, password)?;
+    let first = |query: &str| -> anyhow::Result<serde_json::Value> {
+        let mut r = ureq::get(&format!("{origin}/api/search?{query}&limit=1")).header("cookie", &session.cookie).call()?;
+        let found: serde_json::Value = r.body_mut().read_json()?;
+        Ok(found["assets"][0].clone())
+    };
+    let asset_ref = |a: serde_json::Value| serde_json::json!({
+        "repository": null, "path": a["path"], "title": a["title"], "description": a["description"], "mime": a["mime"],
+        "size": a["size"], "width": a["width"], "height": a["height"], "renditions": a["renditions"],
+    });
+    let (image, document) = (asset_ref(first("kind=image")?), asset_ref(first("kind=document")?));
+    let components: Vec<serde_json::Value> = (0..50)
+        .map(|i| match i % 10 {
+            0..=3 => serde_json::json!({ "id": format!("c{i}"), "type": "title", "text": format!("Section {i}"), "level": 2 }),
+            4..=7 => serde_json::json!({ "id": format!("c{i}"), "type": "text", "paragraphs": [
+                { "runs": [{ "text": format!("Paragraph {i} with ") }, { "text": "bold", "bold": true }, { "text": " words." }] },
+                { "runs": [{ "text": "A second paragraph with a " }, { "text": "link", "link": "https://example.com" }] }] }),
+            8 => serde_json::json!({ "id": format!("c{i}"), "type": "image", "asset": image, "alt": { "mode": "dam" } }),
+            _ => serde_json::json!({ "id": format!("c{i}"), "type": "download", "asset": document }),
+        })
+        .collect();
+    session.create_page("/content/bench", "Bench")?;
+    session.create_page("/content/bench/fifty", "Fifty components")?;
+    session.save_page("/content/bench/fifty", 1, &serde_json::json!({ "title": "Fifty components", "components": components }))?;
+
+    let peer_dir = root().join("xtask").join("bench");
+    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&peer_dir))?;
+    let out = Command::new("node")
+        .arg(peer_dir.join("editor.mjs"))
+        .args([origin.as_str(), user, password, "/content/bench/fifty"])
+        .output()
+        .context("running the editor timings")?;
+    drop(process);
+    if !out.status.success() {
+        bail!("the editor timings failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let timings: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    let median = |key: &str| {
+        let mut v: Vec<f64> = timings[key].as_array().map(|a| a.iter().filter_map(|x| x.as_f64()).collect()).unwrap_or_default();
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+    };
+    Ok(vec![
+        ("navigation to an interactive editor with a 50-component page (median of 8)".into(), format!("{:.0} ms", median("load_ms"))),
+        (
+            format!("keystroke in the Content Finder to painted results, {GENERATED_ASSETS} assets (median of 10, incl. 250 ms debounce)"),
+            format!("{:.0} ms", median("keystroke_ms")),
+        ),
+    ])
+}
+
 /// Starts one Assets deployment from the release build on a free port.
 fn start_assets(server: &Path, dir: &Path, extra: &str) -> anyhow::Result<(Server, String)> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    start_deployment(server, dir, port, "[\"assets\"]", extra)
+}
+
+fn start_deployment(server: &Path, dir: &Path, port: u16, roles: &str, extra: &str) -> anyhow::Result<(Server, String)> {
     let origin = format!("http://127.0.0.1:{port}");
     let (user, password, group) = DEMO_USERS[0];
     let hash = crate::deploy::hash_password(server, password)?;
@@ -179,7 +246,7 @@ fn start_assets(server: &Path, dir: &Path, extra: &str) -> anyhow::Result<(Serve
     fs::write(
         &config,
         format!(
-            "listen = \"127.0.0.1:{port}\"\npublic_origin = \"{origin}\"\nroles = [\"assets\"]\ndata_dir = \"data\"\n{extra}\n\
+            "listen = \"127.0.0.1:{port}\"\npublic_origin = \"{origin}\"\nroles = {roles}\ndata_dir = \"data\"\n{extra}\n\
              [[users]]\nname = \"{user}\"\npassword_hash = \"{hash}\"\ngroups = [\"{group}\"]\n"
         ),
     )?;

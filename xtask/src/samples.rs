@@ -160,6 +160,16 @@ impl Session {
         Ok(())
     }
 
+    pub fn save_page(&self, path: &str, version: u64, content: &serde_json::Value) -> anyhow::Result<()> {
+        ureq::put(&format!("{}/api/pages{path}", self.origin))
+            .header("cookie", &self.cookie)
+            .header("x-csrf-token", &self.csrf)
+            .header("if-match", &format!("\"v{version}\""))
+            .send_json(content)
+            .with_context(|| format!("saving page {path}"))?;
+        Ok(())
+    }
+
     pub fn create_folder(&self, path: &str, title: &str) -> anyhow::Result<()> {
         ureq::post(&format!("{}/api/folders{path}", self.origin))
             .header("cookie", &self.cookie)

@@ -143,6 +143,28 @@ impl BlobStore {
         }
     }
 
+    /// Runs a catalog write that refers to `staged`. The write calls the closure it is
+    /// given inside its transaction, before committing, to move the blobs to their
+    /// content addresses; if the write fails, the blobs it stored are removed again.
+    pub fn publish_within(
+        &self,
+        staged: Vec<PendingBlob>,
+        write: impl FnOnce(&mut dyn FnMut() -> Result<(), RepoError>) -> Result<(), RepoError>,
+    ) -> Result<(), RepoError> {
+        let mut staged = staged.into_iter();
+        let mut persisted: Vec<Persisted> = Vec::new();
+        let result = write(&mut || {
+            for blob in staged.by_ref() {
+                persisted.push(self.persist(blob)?);
+            }
+            Ok(())
+        });
+        if result.is_err() {
+            persisted.iter().for_each(|p| self.forget(p));
+        }
+        result
+    }
+
     /// Number of files in the temporary area; a finished request leaves none.
     pub fn temp_files(&self) -> usize {
         std::fs::read_dir(self.root.join("tmp")).map(|d| d.count()).unwrap_or(0)

@@ -123,18 +123,6 @@ impl Repo {
             });
             staged.push(blob);
         }
-        let blobs = self.blobs().clone();
-        let mut staged = staged.into_iter();
-        let mut persisted = Vec::new();
-        let result = self.catalog.finish_job(job, &records, &mut || {
-            for blob in staged.by_ref() {
-                persisted.push(blobs.persist(blob)?);
-            }
-            Ok(())
-        });
-        if result.is_err() {
-            persisted.iter().for_each(|p| blobs.forget(p));
-        }
-        result
+        self.blobs().publish_within(staged, |publish| self.catalog.finish_job(job, &records, publish))
     }
 }

@@ -4,7 +4,6 @@ use tessera_model::mime::SNIFF_LEN;
 use tessera_model::{sniff, DamPath};
 use tokio::io::AsyncRead;
 
-use crate::blobs::Persisted;
 use crate::catalog::{AssetRecord, Processing, RenditionRecord};
 use crate::error::RepoError;
 use crate::renditions::probe_image;
@@ -118,18 +117,6 @@ impl Repo {
     /// Writes the rows and moves the blobs into place in one transaction; if anything
     /// fails, the blobs this upload added are removed again.
     fn commit(&self, asset: &AssetRecord, staged: Vec<crate::blobs::PendingBlob>) -> Result<(), RepoError> {
-        let mut staged = staged.into_iter();
-        let mut persisted: Vec<Persisted> = Vec::new();
-        let blobs = self.blobs().clone();
-        let result = self.catalog.insert_asset(asset, &mut || {
-            for blob in staged.by_ref() {
-                persisted.push(blobs.persist(blob)?);
-            }
-            Ok(())
-        });
-        if result.is_err() {
-            persisted.iter().for_each(|p| blobs.forget(p));
-        }
-        result
+        self.blobs().publish_within(staged, |publish| self.catalog.insert_asset(asset, publish))
     }
 }

@@ -48,6 +48,7 @@ pub fn app(state: AppState) -> Router {
         .route("/pages/{*path}", get(pages::get).post(pages::create).put(pages::save).delete(pages::delete))
         .route("/page-move/{*path}", post(pages::move_page))
         .route("/publish/{*path}", get(pages::plan).post(pages::publish))
+        .route("/preview/{*path}", get(pages::preview))
         .route("/tags", get(tags::list).post(tags::create))
         .route("/tags/{*tag}", delete(tags::delete))
         .route("/references/{*path}", get(references::list).post(references::add).delete(references::remove))

@@ -145,6 +145,11 @@ pub fn document() -> Value {
                 "get": op("The assets a page uses, before publishing", page_path(), None, ok("200", Some("PublishReport")), &["400", "401", "404"]),
                 "post": op("Publish the saved page at /content/<site>/<page>.html", page_path(), None, ok("200", Some("PublishReport")), &["400", "401", "403", "404"]),
             },
+            "/api/preview/{path}": { "get": {
+                "summary": "The saved page rendered as publishing would, for its authors",
+                "parameters": page_path(),
+                "responses": merge(json!({ "200": { "description": "HTML" } }), error_responses(&["400", "401", "404"])),
+            } },
             "/api/openapi.json": { "get": { "summary": "This document", "security": [{}], "responses": { "200": { "description": "OpenAPI 3.1" } } } },
         },
         "components": {

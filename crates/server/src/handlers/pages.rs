@@ -115,6 +115,36 @@ pub async fn publish(State(state): State<AppState>, Extension(principal): Extens
     Ok(Json(PublishReport { url: path.public_url(), version: page.version, published_at: published.published_at, assets }))
 }
 
+/// `GET /api/preview/...`: the saved page rendered as publishing would render it,
+/// for its authors only; local images come from the DAM's own (logged-in) URLs.
+pub async fn preview(State(state): State<AppState>, Extension(principal): Extension<Principal>, ApiPagePath(path): ApiPagePath) -> Result<Response, AppError> {
+    authorize(&state, &principal, Action::Read, &path)?;
+    let page = state.repo.page(&path).await?;
+    let (resolved, _) = resolve_all(&state, &page).await?;
+    let content = PageContent { title: page.title.clone(), components: page.components.clone() };
+    let lookup = |a: &AssetRef| {
+        let (_, published, _) = resolved.iter().find(|(r, _, _)| r == a)?;
+        let mut p = published.clone()?;
+        if a.repository.is_none() {
+            // The author may read the DAM; the page is not public yet.
+            let local = publish_remote(a);
+            p.srcset = local.srcset;
+            p.src = local.src;
+            p.download_url = local.download_url;
+        }
+        Some(p)
+    };
+    let html = render_html(&path, &content, &lookup);
+    let remote = state.settings.remote_dam_url.as_deref().unwrap_or("");
+    let csp = format!("default-src 'none'; img-src 'self' {remote}; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'");
+    let mut r = (StatusCode::OK, html).into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_str(&csp).unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'")));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(r)
+}
+
 type Resolved = (AssetRef, Option<PublishedAsset>, Vec<(BlobHash, String)>);
 
 async fn resolve_all(state: &AppState, page: &PageDto) -> Result<(Vec<Resolved>, Vec<PublishedAssetState>), AppError> {
@@ -174,7 +204,8 @@ fn publish_local(record: &tessera_repo::AssetRecord) -> (PublishedAsset, Vec<(Bl
     (published, blobs)
 }
 
-/// A remote asset, shown from the remote DAM until Connected Assets copies it here.
+/// A remote asset, shown from the remote DAM until Connected Assets copies it here;
+/// also a local asset in a preview, from this deployment's DAM URLs.
 fn publish_remote(asset: &AssetRef) -> PublishedAsset {
     let mut srcset = Vec::new();
     for (name, width) in [("thumbnail-319", 319), ("web-1280", 1280)] {

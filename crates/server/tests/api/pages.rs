@@ -82,6 +82,12 @@ async fn publishing_renders_the_page_with_its_local_assets() {
     let refs = app.get("/api/references/content/dam/photos/lake.jpg", Some(&login)).await.json();
     assert_eq!(refs["by_deployment"][0]["pages"][0], "/content/site", "saving records the page's local references");
 
+    let preview = app.get("/api/preview/content/site", Some(&login)).await;
+    assert_eq!(preview.status, StatusCode::OK);
+    let preview_html = String::from_utf8(preview.body.to_vec()).unwrap();
+    assert!(preview_html.contains("<h1>Lakes</h1>") && preview_html.contains("/api/renditions/web-1280/content/dam/photos/lake.jpg"), "{preview_html}");
+    assert_eq!(app.get("/api/preview/content/site", None).await.status, StatusCode::UNAUTHORIZED, "a preview is for authors");
+
     let plan = app.get("/api/publish/content/site", Some(&login)).await.json();
     assert_eq!(plan["assets"].as_array().unwrap().len(), 2);
     assert_eq!(plan["assets"][0]["state"], "local");
