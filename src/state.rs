@@ -1,7 +1,8 @@
 //! The editor's shared state, provided once as context by the app.
 
 use leptos::prelude::*;
-use tessera_model::page::{Alt, DownloadBody, ImageBody, ImageEdit, Paragraph, TextBody, TitleBody};
+use tessera_model::edit::EditState;
+use tessera_model::page::{Alt, DownloadBody, ImageBody, Paragraph, TextBody, TitleBody};
 use tessera_model::{AssetDragPayload, AssetKind, AssetRef, Component, ComponentBody, DamPath, Me, PageContent, PageDto, PagePath, PageSummary};
 
 use crate::api::Client;
@@ -91,7 +92,7 @@ pub fn apply_asset(body: &mut ComponentBody, asset: AssetRef) -> Result<(), Stri
                 return Err(format!("\u{201c}{}\u{201d} is a document, not an image: the Image component only takes images.", asset.title));
             }
             image.asset = Some(asset);
-            image.edit = ImageEdit::default();
+            image.edit = EditState::default();
             Ok(())
         }
         ComponentBody::Download(download) => {

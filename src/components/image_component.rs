@@ -23,10 +23,10 @@ pub fn ImageComponent(id: String) -> impl IntoView {
                     Some(asset) => {
                         let src = asset.url(&["web-1280", "thumbnail-319", "original"]).unwrap_or_default();
                         let transform = format!(
-                            "transform: rotate({}deg) scale({}, {})",
-                            body.edit.rotation,
+                            "transform: scale({}, {}) rotate({}deg)",
                             if body.edit.flip_horizontal { -1 } else { 1 },
-                            if body.edit.flip_vertical { -1 } else { 1 }
+                            if body.edit.flip_vertical { -1 } else { 1 },
+                            body.edit.rotation.degrees()
                         );
                         view! {
                             <img src=src alt=preview_alt(&body) style=transform />

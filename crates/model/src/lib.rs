@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod api;
+pub mod edit;
 pub mod mime;
 pub mod page;
 pub mod path;

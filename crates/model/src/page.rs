@@ -9,6 +9,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::api::{AssetDragPayload, RenditionLink};
+use crate::edit::EditState;
 use crate::mime::{kind_of_mime, AssetKind};
 use crate::path::DamPath;
 
@@ -211,18 +212,6 @@ pub enum Alt {
     Decorative,
 }
 
-/// Non-destructive edits of an image; dropping a new asset resets them.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ImageEdit {
-    /// Quarter turns clockwise: 0, 90, 180 or 270.
-    #[serde(default)]
-    pub rotation: u16,
-    #[serde(default)]
-    pub flip_horizontal: bool,
-    #[serde(default)]
-    pub flip_vertical: bool,
-}
-
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ImageBody {
@@ -233,8 +222,9 @@ pub struct ImageBody {
     pub caption: String,
     #[serde(default)]
     pub link: Option<String>,
+    /// Crop, rotation, flips, focal point and image map; dropping a new asset resets it.
     #[serde(default)]
-    pub edit: ImageEdit,
+    pub edit: EditState,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -403,9 +393,7 @@ impl PageContent {
                     if too_long(&i.caption, 2048) || matches!(&i.alt, Alt::Text { text } if too_long(text, 2048)) {
                         return Err("Captions and alt texts have at most 2048 bytes.".into());
                     }
-                    if !matches!(i.edit.rotation, 0 | 90 | 180 | 270) {
-                        return Err("An image turns by 0, 90, 180 or 270 degrees.".into());
-                    }
+                    i.edit.validate().map_err(|e| format!("Image {:?}: {e}.", c.id))?;
                     if i.asset.as_ref().is_some_and(|a| a.kind() != AssetKind::Image) {
                         return Err("An Image component takes images only.".into());
                     }
