@@ -459,9 +459,10 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
-/// Renders a page to a complete, accessible HTML document. `resolve` says where each
-/// asset's bytes are published; an asset it cannot resolve renders as nothing.
-pub fn render_html(path: &PagePath, page: &PageContent, resolve: &dyn Fn(&AssetRef) -> Option<PublishedAsset>) -> String {
+/// Renders a page to a complete, accessible HTML document. `resolve` says where the
+/// asset of each component (by id) is published; one it cannot resolve renders as
+/// nothing.
+pub fn render_html(path: &PagePath, page: &PageContent, resolve: &dyn Fn(&str, &AssetRef) -> Option<PublishedAsset>) -> String {
     let mut body = String::new();
     for c in &page.components {
         match &c.body {
@@ -490,7 +491,7 @@ pub fn render_html(path: &PagePath, page: &PageContent, resolve: &dyn Fn(&AssetR
             }
             ComponentBody::Image(i) => {
                 let Some(asset) = i.asset.as_ref() else { continue };
-                let Some(published) = resolve(asset) else { continue };
+                let Some(published) = resolve(&c.id, asset) else { continue };
                 let alt = match &i.alt {
                     Alt::Dam => published.dam_alt.clone(),
                     Alt::Text { text } => text.clone(),
@@ -514,7 +515,7 @@ pub fn render_html(path: &PagePath, page: &PageContent, resolve: &dyn Fn(&AssetR
             }
             ComponentBody::Download(d) => {
                 let Some(asset) = d.asset.as_ref() else { continue };
-                let Some(published) = resolve(asset) else { continue };
+                let Some(published) = resolve(&c.id, asset) else { continue };
                 let title = d.title.clone().filter(|t| !t.trim().is_empty()).unwrap_or_else(|| asset.title.clone());
                 let description = d.description.clone().unwrap_or_else(|| asset.description.clone());
                 let attr = match d.disposition {
@@ -616,7 +617,7 @@ mod tests {
                 },
             ],
         };
-        let resolve = |_: &AssetRef| {
+        let resolve = |_: &str, _: &AssetRef| {
             Some(PublishedAsset {
                 srcset: vec![("/p/small".into(), 319), ("/p/web".into(), 1280)],
                 src: "/p/web".into(),
@@ -635,7 +636,7 @@ mod tests {
         assert!(html.contains("srcset=\"/p/small 319w, /p/web 1280w\""));
         assert!(html.contains("width=\"1600\" height=\"900\" alt=\"A lake at dawn\" loading=\"lazy\""));
         assert!(html.contains("<a href=\"/p/orig\" download=\"lake.jpg\">Get it</a> <span class=\"download-meta\">(JPEG, 2.4 MB)</span>"));
-        let unresolved = render_html(&path, &page, &|_| None);
+        let unresolved = render_html(&path, &page, &|_, _| None);
         assert!(!unresolved.contains("<img") && !unresolved.contains("class=\"download\""), "an asset that cannot be published renders empty");
     }
 

@@ -167,6 +167,20 @@ pub trait Catalog: Send + Sync {
     /// The MIME type of a blob some published page shows.
     fn published_blob(&self, hash: &BlobHash) -> Result<Option<String>, RepoError>;
 
+    /// Remembers an edit state (JSON) under its key.
+    fn remember_edit(&self, key: &str, state: &str) -> Result<(), RepoError>;
+    fn edit_state(&self, key: &str) -> Result<Option<String>, RepoError>;
+    fn cached_image(&self, original: &BlobHash, edit_key: &str, width: u32, format: &str) -> Result<Option<BlobHash>, RepoError>;
+    /// Records a rendered image; `publish_blob` stores its bytes inside the transaction.
+    fn cache_image(
+        &self,
+        original: &BlobHash,
+        edit_key: &str,
+        width: u32,
+        format: &str,
+        publish_blob: &mut dyn FnMut() -> Result<BlobHash, RepoError>,
+    ) -> Result<BlobHash, RepoError>;
+
     fn create_session(&self, session: &SessionRecord) -> Result<(), RepoError>;
     /// The session, if it exists and has not expired at `now`.
     fn session(&self, token_hash: &str, now: i64) -> Result<Option<SessionRecord>, RepoError>;

@@ -8,6 +8,7 @@
 
 mod blobs;
 mod catalog;
+mod edited;
 mod error;
 mod jobs;
 mod renditions;
@@ -25,7 +26,7 @@ pub use scope::ReadScope;
 pub use search::SearchPage;
 pub use error::RepoError;
 pub use jobs::{JobSettings, Workers};
-pub use renditions::{document_label, probe_image, render_image, RenditionSpec, THUMBNAILS, THUMBNAIL_319, WEB_1280};
+pub use renditions::{document_label, probe_image, render_edited, render_image, RenditionSpec, THUMBNAILS, THUMBNAIL_319, WEB_1280};
 pub use sqlite::SqliteCatalog;
 pub use upload::{Upload, UploadLimits};
 

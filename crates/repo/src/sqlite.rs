@@ -145,6 +145,21 @@ CREATE TABLE published_blobs (
     PRIMARY KEY (page_id, sha256)
 );
 CREATE INDEX published_blobs_by_hash ON published_blobs(sha256);
+"#, r#"
+-- Edit states that pages use, by key, so image URLs can name them.
+CREATE TABLE image_edits (
+    key   TEXT PRIMARY KEY,
+    state TEXT NOT NULL
+);
+-- Rendered edited images: (original, edit, width, format) -> blob.
+CREATE TABLE image_cache (
+    original TEXT NOT NULL,
+    edit_key TEXT NOT NULL,
+    width    INTEGER NOT NULL,
+    format   TEXT NOT NULL,
+    sha256   TEXT NOT NULL,
+    PRIMARY KEY (original, edit_key, width, format)
+);
 "#];
 
 pub struct SqliteCatalog {
@@ -975,6 +990,46 @@ impl Catalog for SqliteCatalog {
             .conn()
             .query_row("SELECT mime FROM published_blobs WHERE sha256 = ?1 LIMIT 1", [hash.as_str()], |r| r.get(0))
             .optional()?)
+    }
+
+    fn remember_edit(&self, key: &str, state: &str) -> Result<(), RepoError> {
+        self.conn().execute("INSERT OR IGNORE INTO image_edits (key, state) VALUES (?1, ?2)", params![key, state])?;
+        Ok(())
+    }
+
+    fn edit_state(&self, key: &str) -> Result<Option<String>, RepoError> {
+        Ok(self.conn().query_row("SELECT state FROM image_edits WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    fn cached_image(&self, original: &BlobHash, edit_key: &str, width: u32, format: &str) -> Result<Option<BlobHash>, RepoError> {
+        let sha: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT sha256 FROM image_cache WHERE original = ?1 AND edit_key = ?2 AND width = ?3 AND format = ?4",
+                params![original.as_str(), edit_key, width, format],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(sha.and_then(|s| BlobHash::parse(&s)))
+    }
+
+    fn cache_image(
+        &self,
+        original: &BlobHash,
+        edit_key: &str,
+        width: u32,
+        format: &str,
+        publish_blob: &mut dyn FnMut() -> Result<BlobHash, RepoError>,
+    ) -> Result<BlobHash, RepoError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let hash = publish_blob()?;
+        tx.execute(
+            "INSERT OR REPLACE INTO image_cache (original, edit_key, width, format, sha256) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![original.as_str(), edit_key, width, format, hash.as_str()],
+        )?;
+        tx.commit()?;
+        Ok(hash)
     }
 
     fn create_session(&self, s: &SessionRecord) -> Result<(), RepoError> {

@@ -16,14 +16,15 @@ use crate::config::{Role, Settings};
 use crate::cors::{guard_origins, OriginPolicy};
 use crate::error::{log_errors, AppError};
 use crate::openapi;
-use crate::handlers::{dam, deployment, editor, pages, permissions, public, references, search, session, tags};
+use crate::handlers::{dam, deployment, editor, images, pages, permissions, public, references, search, session, tags};
 use crate::state::AppState;
 
 /// Opens the deployment's repository and builds its state.
 pub fn state(settings: Settings) -> anyhow::Result<AppState> {
     let repo = Repo::open(&settings.data_dir, settings.limits)?;
     let decoy_hash = hash_password("decoy password for unknown user names").map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(AppState { settings: Arc::new(settings), repo, decoy_hash: Arc::new(decoy_hash) })
+    let renders = Arc::new(crate::state::RenderGate::new(settings.images.max_concurrent_renders, settings.images.queue));
+    Ok(AppState { settings: Arc::new(settings), repo, decoy_hash: Arc::new(decoy_hash), renders })
 }
 
 pub fn app(state: AppState) -> Router {
@@ -49,6 +50,7 @@ pub fn app(state: AppState) -> Router {
         .route("/page-move/{*path}", post(pages::move_page))
         .route("/publish/{*path}", get(pages::plan).post(pages::publish))
         .route("/preview/{*path}", get(pages::preview))
+        .route("/image/{*path}", get(images::edited))
         .route("/tags", get(tags::list).post(tags::create))
         .route("/tags/{*tag}", delete(tags::delete))
         .route("/references/{*path}", get(references::list).post(references::add).delete(references::remove))
@@ -69,6 +71,7 @@ pub fn app(state: AppState) -> Router {
             Router::new()
                 .route("/content/{*rest}", get(public::page))
                 .route("/published/{hash}", get(public::blob))
+                .route("/published/image/{hash}/{key}/{file}", get(images::published))
                 .with_state(state.clone()),
         );
     }

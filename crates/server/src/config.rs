@@ -61,6 +61,35 @@ struct RawConfig {
     /// Folders anyone may read without logging in.
     #[serde(default)]
     public_paths: Vec<String>,
+    #[serde(default)]
+    images: RawImages,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawImages {
+    widths: Vec<u32>,
+    quality: u8,
+    max_concurrent_renders: usize,
+    queue: usize,
+}
+
+impl Default for RawImages {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        RawImages { widths: vec![320, 640, 960, 1280, 1920], quality: 82, max_concurrent_renders: cores, queue: 32 }
+    }
+}
+
+/// The image policy: which widths edited images come in, and how they are made.
+#[derive(Debug, Clone)]
+pub struct ImagePolicy {
+    /// Ascending.
+    pub widths: Vec<u32>,
+    pub quality: u8,
+    pub max_concurrent_renders: usize,
+    /// Renders that may wait for a slot before more get 503.
+    pub queue: usize,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -143,6 +172,7 @@ pub struct Settings {
     pub editor: Option<EditorFiles>,
     pub jobs: tessera_repo::JobSettings,
     pub public_paths: Vec<tessera_model::DamPath>,
+    pub images: ImagePolicy,
 }
 
 #[derive(Debug, Clone)]
@@ -230,7 +260,26 @@ impl Settings {
             .enumerate()
             .map(|(i, p)| tessera_model::DamPath::parse(p).map_err(|e| Problem::key(format!("public_paths[{i}]"), format!("{p:?}: {e}"))))
             .collect::<Result<Vec<_>, _>>()?;
+        let mut widths = raw.images.widths.clone();
+        widths.sort_unstable();
+        widths.dedup();
+        if widths.is_empty() || widths.len() > 16 || widths.iter().any(|w| !(16..=8192).contains(w)) {
+            return Err(Problem::key("images.widths", "list 1 to 16 widths from 16 to 8192 pixels"));
+        }
+        if !(1..=100).contains(&raw.images.quality) {
+            return Err(Problem::key("images.quality", "must be from 1 to 100"));
+        }
+        if raw.images.max_concurrent_renders == 0 {
+            return Err(Problem::key("images.max_concurrent_renders", "must be at least 1"));
+        }
+        let images = ImagePolicy {
+            widths,
+            quality: raw.images.quality,
+            max_concurrent_renders: raw.images.max_concurrent_renders,
+            queue: raw.images.queue,
+        };
         Ok(Settings {
+            images,
             public_paths,
             jobs,
             listen,

@@ -150,6 +150,12 @@ pub fn document() -> Value {
                 "parameters": page_path(),
                 "responses": merge(json!({ "200": { "description": "HTML" } }), error_responses(&["400", "401", "404"])),
             } },
+            "/api/image/{path}": { "get": {
+                "summary": "An image with an edit state applied, at a width from the image policy",
+                "parameters": with(with(p(), json!({ "name": "edit", "in": "query", "required": true, "schema": { "type": "string" } })),
+                                   json!({ "name": "w", "in": "query", "required": true, "schema": { "type": "integer", "minimum": 0, "maximum": 4294967295u64 } })),
+                "responses": merge(json!({ "200": { "description": "JPEG" }, "304": { "description": "Not modified" }, "503": { "description": "Busy; see Retry-After" } }), error_responses(&["400", "401", "404"])),
+            } },
             "/api/openapi.json": { "get": { "summary": "This document", "security": [{}], "responses": { "200": { "description": "OpenAPI 3.1" } } } },
         },
         "components": {

@@ -3,6 +3,7 @@
 pub mod dam;
 pub mod deployment;
 pub mod editor;
+pub mod images;
 pub mod pages;
 pub mod permissions;
 pub mod public;

@@ -106,9 +106,9 @@ pub async fn publish(State(state): State<AppState>, Extension(principal): Extens
     let page = state.repo.page(&path).await?;
     let (resolved, assets) = resolve_all(&state, &page).await?;
     let content = PageContent { title: page.title.clone(), components: page.components.clone() };
-    let lookup = |a: &AssetRef| resolved.iter().find(|(r, _, _)| r == a).and_then(|(_, p, _)| p.clone());
+    let lookup = |id: &str, _: &AssetRef| resolved.iter().find(|r| r.component == id).and_then(|r| r.published.clone());
     let html = render_html(&path, &content, &lookup);
-    let blobs: Vec<(BlobHash, String)> = resolved.into_iter().flat_map(|(_, _, b)| b).collect();
+    let blobs: Vec<(BlobHash, String)> = resolved.into_iter().flat_map(|r| r.blobs).collect();
     state.repo.publish_page(&path, page.version, html, blobs).await?;
     let published = state.repo.page(&path).await?;
     tracing::info!(%path, version = page.version, "page published");
@@ -120,20 +120,9 @@ pub async fn publish(State(state): State<AppState>, Extension(principal): Extens
 pub async fn preview(State(state): State<AppState>, Extension(principal): Extension<Principal>, ApiPagePath(path): ApiPagePath) -> Result<Response, AppError> {
     authorize(&state, &principal, Action::Read, &path)?;
     let page = state.repo.page(&path).await?;
-    let (resolved, _) = resolve_all(&state, &page).await?;
+    let (resolved, _) = resolve_for(&state, &page, Urls::Preview).await?;
     let content = PageContent { title: page.title.clone(), components: page.components.clone() };
-    let lookup = |a: &AssetRef| {
-        let (_, published, _) = resolved.iter().find(|(r, _, _)| r == a)?;
-        let mut p = published.clone()?;
-        if a.repository.is_none() {
-            // The author may read the DAM; the page is not public yet.
-            let local = publish_remote(a);
-            p.srcset = local.srcset;
-            p.src = local.src;
-            p.download_url = local.download_url;
-        }
-        Some(p)
-    };
+    let lookup = |id: &str, _: &AssetRef| resolved.iter().find(|r| r.component == id).and_then(|r| r.published.clone());
     let html = render_html(&path, &content, &lookup);
     let remote = state.settings.remote_dam_url.as_deref().unwrap_or("");
     let csp = format!("default-src 'none'; img-src 'self' {remote}; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'");
@@ -145,17 +134,51 @@ pub async fn preview(State(state): State<AppState>, Extension(principal): Extens
     Ok(r)
 }
 
-type Resolved = (AssetRef, Option<PublishedAsset>, Vec<(BlobHash, String)>);
+/// Where a rendered page's images come from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Urls {
+    /// Public, content-addressed: `/published/...`.
+    Published,
+    /// The DAM's own URLs, which the logged-in author may read.
+    Preview,
+}
+
+/// A component's asset, resolved for rendering.
+struct Resolved {
+    component: String,
+    published: Option<PublishedAsset>,
+    blobs: Vec<(BlobHash, String)>,
+}
 
 async fn resolve_all(state: &AppState, page: &PageDto) -> Result<(Vec<Resolved>, Vec<PublishedAssetState>), AppError> {
+    resolve_for(state, page, Urls::Published).await
+}
+
+async fn resolve_for(state: &AppState, page: &PageDto, urls: Urls) -> Result<(Vec<Resolved>, Vec<PublishedAssetState>), AppError> {
     let mut resolved = Vec::new();
     let mut report = Vec::new();
     for c in &page.components {
         let Some(asset) = c.body.asset() else { continue };
+        let edit = match &c.body {
+            tessera_model::ComponentBody::Image(i) if !i.edit.is_identity() => Some(&i.edit),
+            _ => None,
+        };
         let (published, blobs, state_name) = match &asset.repository {
             None => match state.repo.asset(&asset.path).await {
                 Ok(record) => {
-                    let (p, b) = publish_local(&record);
+                    let (mut p, b) = publish_local(&record);
+                    if urls == Urls::Preview {
+                        let local = publish_remote(asset);
+                        (p.srcset, p.src, p.download_url) = (local.srcset, local.src, local.download_url);
+                    }
+                    if let (Some(edit), Some(w), Some(h)) = (edit, record.width, record.height) {
+                        let key = state.repo.remember_edit(edit).await?;
+                        let original = record.renditions.iter().find(|r| r.name == "original").map(|r| r.blob.to_string()).unwrap_or_default();
+                        edited_srcset(&mut p, edit, (w, h), &state.settings.images.widths, |width| match urls {
+                            Urls::Published => format!("/published/image/{original}/{key}/{width}.jpg"),
+                            Urls::Preview => format!("{}?edit={key}&w={width}", tessera_model::api_url("image", &record.path)),
+                        });
+                    }
                     (Some(p), b, "local")
                 }
                 Err(tessera_repo::RepoError::NotFound(_)) => (None, Vec::new(), "missing"),
@@ -170,9 +193,25 @@ async fn resolve_all(state: &AppState, page: &PageDto) -> Result<(Vec<Resolved>,
             repository: asset.repository.clone(),
             state: state_name.to_owned(),
         });
-        resolved.push((asset.clone(), published, blobs));
+        resolved.push(Resolved { component: c.id.clone(), published, blobs });
     }
     Ok((resolved, report))
+}
+
+/// Points an image at its edited versions: every allowed width up to the crop's own
+/// width (or the smallest allowed one, rendered no wider than the crop).
+fn edited_srcset(p: &mut PublishedAsset, edit: &tessera_model::edit::EditState, (w, h): (u32, u32), widths: &[u32], url: impl Fn(u32) -> String) {
+    let (_, _, cw, ch) = edit.crop_pixels(w, h);
+    let mut chosen: Vec<u32> = widths.iter().copied().filter(|x| *x <= cw).collect();
+    if chosen.is_empty() {
+        chosen.push(widths[0]);
+    }
+    p.srcset = chosen.iter().map(|x| (url(*x), (*x).min(cw))).collect();
+    let largest = chosen.iter().copied().filter(|x| *x <= 1280).max().unwrap_or(chosen[0]);
+    p.src = url(largest);
+    let shown = largest.min(cw);
+    p.width = Some(shown);
+    p.height = Some(((u64::from(ch) * u64::from(shown) + u64::from(cw) / 2) / u64::from(cw)) as u32);
 }
 
 /// A local asset as its current DAM record has it: renditions by content hash.

@@ -4,6 +4,7 @@ mod catalog;
 mod cli;
 mod common;
 mod cors;
+mod images;
 mod openapi;
 mod pages;
 mod permissions;

@@ -1,0 +1,89 @@
+//! Edited images: an Image component's edit state applied to the original, at a
+//! width from the image policy only.
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use serde::Deserialize;
+use tessera_repo::BlobHash;
+use tokio_util::io::ReaderStream;
+
+use crate::auth::{authorize, Action, Principal};
+use crate::error::AppError;
+use crate::extract::{ApiDamPath, ApiQuery};
+use crate::handlers::dam::{etag_matches, header_value};
+use crate::state::AppState;
+
+fn not_found() -> AppError {
+    AppError::refused(StatusCode::NOT_FOUND, "not_found", "There is no such image.")
+}
+
+/// Renders (or reuses) the edited image and answers with it.
+async fn render(state: &AppState, original: &BlobHash, key: &str, width: u32, headers: &HeaderMap, cache: &'static str) -> Result<Response, AppError> {
+    if !state.settings.images.widths.contains(&width) {
+        return Err(not_found());
+    }
+    let edit = state.repo.edit_state(key).await?.ok_or_else(not_found)?;
+    let Some(_slot) = state.renders.enter().await else {
+        let mut r = AppError::refused(StatusCode::SERVICE_UNAVAILABLE, "busy", "Too many images are being rendered; try again in a moment.").into_response();
+        r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+        return Ok(r);
+    };
+    let hash = state.repo.edited_image(original, &edit, width, state.settings.images.quality).await?;
+    let etag = format!("\"{hash}\"");
+    let mut r = if etag_matches(headers, &etag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let file = tokio::fs::File::open(state.repo.blobs().path_of(&hash))
+            .await
+            .map_err(|e| AppError::Internal(format!("opening an edited image: {e}")))?;
+        let mut r = Body::from_stream(ReaderStream::new(file)).into_response();
+        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
+        r
+    };
+    r.headers_mut().insert(header::ETAG, header_value(&etag));
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    Ok(r)
+}
+
+fn width_of(file: &str) -> Result<u32, AppError> {
+    file.strip_suffix(".jpg").and_then(|w| w.parse().ok()).ok_or_else(not_found)
+}
+
+/// `GET /published/image/<original>/<edit>/<width>.jpg`: for published pages. The URL
+/// names the original's content and the edit, so the answer never changes.
+pub async fn published(
+    State(state): State<AppState>,
+    Path((hash, key, file)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let original = BlobHash::parse(&hash).ok_or_else(not_found)?;
+    if state.repo.published_blob(&original).await?.is_none() {
+        return Err(not_found());
+    }
+    render(&state, &original, &key, width_of(&file)?, &headers, "public, max-age=31536000, immutable").await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditedQuery {
+    edit: String,
+    w: u32,
+}
+
+/// `GET /api/image/content/dam/...?edit=<key>&w=<width>`: for previews, by whoever
+/// may read the asset.
+pub async fn edited(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiDamPath(path): ApiDamPath,
+    ApiQuery(q): ApiQuery<EditedQuery>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    authorize(&state, &principal, Action::Read, &path)?;
+    let asset = state.repo.asset(&path).await?;
+    let original = asset.renditions.iter().find(|r| r.name == "original").ok_or_else(not_found)?.blob.clone();
+    render(&state, &original, &q.edit, q.w, &headers, "private, max-age=31536000, immutable").await
+}
