@@ -131,6 +131,8 @@ pub struct Editor {
     pub publish_open: RwSignal<bool>,
     /// Component whose properties dialog is open.
     pub properties_for: RwSignal<Option<String>>,
+    /// Image component whose image editor is open.
+    pub image_edit_for: RwSignal<Option<String>>,
 }
 
 impl Editor {
@@ -155,6 +157,7 @@ impl Editor {
             history_state: RwSignal::new((false, false)),
             publish_open: RwSignal::new(false),
             properties_for: RwSignal::new(None),
+            image_edit_for: RwSignal::new(None),
         }
     }
 

@@ -4,6 +4,7 @@ use leptos::task::spawn_local;
 use tessera_model::PagePath;
 
 use crate::api::Client;
+use crate::components::image_editor::ImageEditor;
 use crate::components::login_dialog::LoginDialog;
 use crate::components::notifications::Notifications;
 use crate::components::page_canvas::PageCanvas;
@@ -56,6 +57,7 @@ pub fn App() -> impl IntoView {
             </Show>
             <LoginDialog />
             <PropertiesDialog />
+            <ImageEditor />
             <PublishDialog />
             <Notifications />
         </div>

@@ -1,7 +1,9 @@
+use leptos::html::{Canvas, Img};
 use leptos::prelude::*;
 use tessera_model::page::ImageBody;
 use tessera_model::ComponentBody;
 
+use crate::edit_preview::draw;
 use crate::state::{preview_alt, use_editor};
 
 /// An image: drop one from the Content Finder; its web rendition shows here.
@@ -15,6 +17,20 @@ pub fn ImageComponent(id: String) -> impl IntoView {
             _ => ImageBody::default(),
         })
     });
+    let source = NodeRef::<Img>::new();
+    let canvas = NodeRef::<Canvas>::new();
+    let redraw = move || {
+        let edit = image.with_untracked(|i| i.edit.clone());
+        if let (Some(img), Some(c)) = (source.get_untracked(), canvas.get_untracked()) {
+            draw(&c, &img, &edit, 1280);
+        }
+    };
+    // The preview follows every change of the edit state without asking the server.
+    Effect::new(move |_| {
+        image.track();
+        let _ = (source.get(), canvas.get());
+        redraw();
+    });
     view! {
         <figure class="cmp-image">
             {move || {
@@ -22,14 +38,10 @@ pub fn ImageComponent(id: String) -> impl IntoView {
                 match &body.asset {
                     Some(asset) => {
                         let src = asset.url(&["web-1280", "thumbnail-319", "original"]).unwrap_or_default();
-                        let transform = format!(
-                            "transform: scale({}, {}) rotate({}deg)",
-                            if body.edit.flip_horizontal { -1 } else { 1 },
-                            if body.edit.flip_vertical { -1 } else { 1 },
-                            body.edit.rotation.degrees()
-                        );
+                        let edited = !body.edit.is_identity();
                         view! {
-                            <img src=src alt=preview_alt(&body) style=transform />
+                            <img node_ref=source src=src alt=preview_alt(&body) crossorigin="use-credentials" class:hidden=edited on:load=move |_| redraw() />
+                            <canvas node_ref=canvas class="edited-preview" class:hidden=!edited role="img" aria-label=preview_alt(&body)></canvas>
                             {(!body.caption.trim().is_empty()).then(|| view! { <figcaption>{body.caption.clone()}</figcaption> })}
                             <p class="asset-origin">{match &asset.repository { Some(r) => format!("Remote: {r}"), None => "Local".to_owned() }}</p>
                         }

@@ -6,6 +6,7 @@ pub mod component_browser;
 pub mod content_finder;
 pub mod download_component;
 pub mod image_component;
+pub mod image_editor;
 pub mod login_dialog;
 pub mod notifications;
 pub mod page_canvas;

@@ -54,6 +54,7 @@ fn ComponentFrame(id: String) -> impl IntoView {
     let kind = Memo::new(move |_| body.with(|b| b.as_ref().map(|b| b.label())));
     let label = move || kind.get().unwrap_or("");
     let has_properties = move || body.with(|b| matches!(b, Some(ComponentBody::Image(_) | ComponentBody::Download(_))));
+    let has_image = move || body.with(|b| matches!(b, Some(ComponentBody::Image(i)) if i.asset.is_some()));
     let drop_hover = RwSignal::new(false);
 
     let on_dragover = move |ev: DragEvent| {
@@ -123,6 +124,9 @@ fn ComponentFrame(id: String) -> impl IntoView {
                 </span>
                 <button type="button" class="icon-button" aria-label="Move up" on:click=move |_| editor.shift_component(&id.get_value(), -1)>"↑"</button>
                 <button type="button" class="icon-button" aria-label="Move down" on:click=move |_| editor.shift_component(&id.get_value(), 1)>"↓"</button>
+                <Show when=has_image>
+                    <button type="button" class="icon-button" aria-label="Edit image" on:click=move |_| editor.image_edit_for.set(Some(id.get_value()))>"✎"</button>
+                </Show>
                 <Show when=has_properties>
                     <button type="button" class="icon-button" aria-label="Properties" on:click=move |_| editor.properties_for.set(Some(id.get_value()))>"⚙"</button>
                 </Show>
