@@ -135,3 +135,77 @@ test("two tabs edit the same page: the older save gets a conflict and nothing is
   assertNoErrors(secondErrors);
   await context.close();
 });
+
+test("an edited image looks the same in the editor's preview and on the published page", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const { page, errors } = await openEditor(context);
+  await newPage(page, "edited", "Edited");
+  const image = await addComponent(page, "Image");
+  await page.getByRole("tab", { name: "Assets" }).click();
+  await page.getByRole("radio", { name: "Local" }).click();
+  await page.getByRole("button", { name: "Local samples" }).click();
+  await page.getByRole("button", { name: "Harbor at dusk (image)" }).dragTo(image);
+  assert.equal(await imageLoaded(image.getByRole("img", { name: "Harbor at dusk" })), true);
+
+  await image.getByRole("button", { name: "Edit image" }).click();
+  const dialog = page.getByRole("dialog", { name: "Edit image" });
+  await dialog.getByRole("button", { name: "Rotate right" }).click();
+  await dialog.getByRole("button", { name: "Flip horizontally" }).click();
+  await dialog.getByLabel("Aspect").selectOption({ label: "1:1" });
+  const crop = dialog.getByRole("slider", { name: /Crop area/ });
+  await crop.focus();
+  await page.keyboard.press("Shift+ArrowDown");
+  await page.keyboard.press("ArrowDown");
+  assert.match(await crop.getAttribute("aria-valuetext"), /^100% by 67% at 0%, 28%$/);
+  await dialog.getByRole("button", { name: "Done" }).click();
+  await dialog.waitFor({ state: "detached" });
+
+  const preview = image.locator("canvas.edited-preview");
+  await preview.waitFor();
+  assert.deepEqual(await preview.evaluate((c) => [c.width, c.height]), [800, 800], "turned 1200×800 → 800×1200, then a square crop");
+
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByText("All changes saved").waitFor();
+  await page.getByRole("button", { name: "Publish" }).click();
+  const publish = page.getByRole("dialog", { name: "Publish" });
+  await publish.getByRole("button", { name: "Publish page" }).click();
+  await publish.getByRole("link", { name: "View the published page" }).waitFor();
+  await publish.getByRole("button", { name: "Close" }).click();
+
+  const html = await (await context.request.get(`${SITES}/content/we-retail/en/edited.html`)).text();
+  const src = html.match(/<img src="([^"]+)"/)[1];
+  assert.match(src, /^\/published\/image\/[0-9a-f]{64}\/[0-9a-f]{16}\/\d+\.jpg$/);
+  const web = await image.locator("img").getAttribute("src");
+
+  // Both pictures scaled to 48×48; the mean difference per channel, 0 to 255.
+  const difference = (url) => page.evaluate(async ([url]) => {
+    const source = document.querySelector("canvas.edited-preview");
+    const other = new Image();
+    other.src = url;
+    try {
+      await other.decode();
+    } catch (e) {
+      const r = await fetch(url);
+      throw new Error(`${url} cannot be decoded: ${r.status} ${r.headers.get("content-type")} ${(await r.text()).slice(0, 200)}`);
+    }
+    const pixels = (drawable) => {
+      const c = document.createElement("canvas");
+      c.width = c.height = 48;
+      const ctx = c.getContext("2d");
+      ctx.drawImage(drawable, 0, 0, 48, 48);
+      return ctx.getImageData(0, 0, 48, 48).data;
+    };
+    const a = pixels(source);
+    const b = pixels(other);
+    let sum = 0;
+    for (let i = 0; i < a.length; i += 4) sum += Math.abs(a[i] - b[i]) + Math.abs(a[i + 1] - b[i + 1]) + Math.abs(a[i + 2] - b[i + 2]);
+    return sum / (48 * 48 * 3);
+  }, [url]);
+  const same = await difference(src);
+  const unedited = await difference(web);
+  assert.ok(same < 8, `the published rendition matches the editor's preview (mean difference ${same.toFixed(2)})`);
+  assert.ok(unedited > 3 * same + 10, `the comparison can tell pictures apart (unedited: ${unedited.toFixed(2)})`);
+
+  assertNoErrors(errors);
+  await context.close();
+});
