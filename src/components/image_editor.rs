@@ -10,6 +10,14 @@ use crate::state::use_editor;
 /// Smallest crop side, in fractions, so a handle can always be grabbed again.
 const MIN_SIDE: f64 = 0.02;
 
+/// What a press on the picture does.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tool {
+    Crop,
+    Focal,
+    Areas,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Grip {
     Move,
@@ -45,6 +53,7 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
     let redo = StoredValue::new(Vec::<EditState>::new());
     let frame = NodeRef::<Div>::new();
     let drag = StoredValue::new(None::<(Grip, f64, f64, Rect)>);
+
 
     let change = move |f: &dyn Fn(&mut EditState)| {
         let before = state.get_untracked();
@@ -91,6 +100,53 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
         });
     };
     let crop = move || state.with(|s| s.crop.unwrap_or(Rect::FULL));
+    let tool = RwSignal::new(Tool::Crop);
+    let zoom = RwSignal::new(100u32);
+    // A link area being drawn, and the one drawn that still needs its link.
+    let sketch = StoredValue::new(None::<(f64, f64)>);
+    let draft = RwSignal::new(None::<Rect>);
+    let area_link = RwSignal::new(String::new());
+    let area_alt = RwSignal::new(String::new());
+    let area_new_window = RwSignal::new(false);
+    let fraction_at = move |ev: &PointerEvent| -> Option<(f64, f64)> {
+        let bounds = frame.get_untracked()?.get_bounding_client_rect();
+        let x = (f64::from(ev.client_x()) - bounds.left()) / bounds.width().max(1.0);
+        let y = (f64::from(ev.client_y()) - bounds.top()) / bounds.height().max(1.0);
+        Some((x.clamp(0.0, 1.0), y.clamp(0.0, 1.0)))
+    };
+    let stage_down = move |ev: PointerEvent| {
+        let Some((x, y)) = fraction_at(&ev) else { return };
+        match tool.get_untracked() {
+            Tool::Crop => {}
+            Tool::Focal => change(&|s: &mut EditState| s.focal = Some(tessera_model::edit::Point { x, y })),
+            Tool::Areas => {
+                if let Some(el) = frame.get_untracked() {
+                    let _ = el.set_pointer_capture(ev.pointer_id());
+                }
+                sketch.set_value(Some((x, y)));
+                draft.set(Some(Rect { x, y, w: 0.0, h: 0.0 }));
+            }
+        }
+    };
+    let add_area = move |_| {
+        let (Some(rect), link, alt) = (draft.get_untracked(), area_link.get_untracked(), area_alt.get_untracked()) else { return };
+        if !tessera_model::page::is_safe_link(&link) || alt.trim().is_empty() {
+            editor.notify("A link area needs a link (https://…, mailto: or a path starting with /) and an alt text.");
+            return;
+        }
+        let target = area_new_window.get_untracked().then(|| "_blank".to_owned());
+        change(&|s: &mut EditState| {
+            s.areas.push(tessera_model::edit::Area {
+                shape: tessera_model::edit::Shape::Rect(rect),
+                link: link.clone(),
+                target: target.clone(),
+                alt: alt.clone(),
+            })
+        });
+        draft.set(None);
+        area_link.set(String::new());
+        area_alt.set(String::new());
+    };
 
     let start = move |grip: Grip, ev: PointerEvent| {
         ev.prevent_default();
@@ -103,6 +159,10 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
         drag.set_value(Some((grip, f64::from(ev.client_x()), f64::from(ev.client_y()), crop())));
     };
     let moved = move |ev: PointerEvent| {
+        if let (Some((sx, sy)), Some((x, y))) = (sketch.get_value(), fraction_at(&ev)) {
+            draft.set(Some(Rect { x: sx.min(x), y: sy.min(y), w: (x - sx).abs(), h: (y - sy).abs() }));
+            return;
+        }
         let Some((grip, x0, y0, r)) = drag.get_value() else { return };
         let Some(el) = frame.get_untracked() else { return };
         let bounds = el.get_bounding_client_rect();
@@ -137,7 +197,15 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
         }
         state.update(|s| s.crop = Some(n));
     };
-    let end = move |_| drag.set_value(None);
+    let end = move |_| {
+        drag.set_value(None);
+        if sketch.get_value().take().is_some() {
+            sketch.set_value(None);
+            if draft.get_untracked().is_some_and(|r| r.w < MIN_SIDE || r.h < MIN_SIDE) {
+                draft.set(None);
+            }
+        }
+    };
     let nudge = move |ev: KeyboardEvent| {
         let step = if ev.shift_key() { 0.1 } else { 0.01 };
         let (dx, dy) = match ev.key().as_str() {
@@ -195,10 +263,28 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
                     <button type="button" on:click=move |_| step_back()>"Undo edit"</button>
                     <button type="button" on:click=move |_| step_forward()>"Redo edit"</button>
                 </div>
+                <div class="image-modes">
+                    <div role="radiogroup" aria-label="Tool" class="switch">
+                        {[(Tool::Crop, "Crop"), (Tool::Focal, "Focal point"), (Tool::Areas, "Link areas")].map(|(t, label)| view! {
+                            <button type="button" role="radio" class="switch-option" aria-checked=move || (tool.get() == t).to_string() on:click=move |_| tool.set(t)>{label}</button>
+                        }).collect_view()}
+                    </div>
+                    <label class="zoom">
+                        "Zoom"
+                        <select on:change=move |ev| zoom.set(event_target_value(&ev).parse().unwrap_or(100))>
+                            <option value="100">"100%"</option>
+                            <option value="150">"150%"</option>
+                            <option value="200">"200%"</option>
+                        </select>
+                    </label>
+                </div>
+                <div class="crop-scroll">
                 <div
                     class="crop-stage"
+                    class:drawing=move || tool.get() != Tool::Crop
                     node_ref=frame
-                    style=move || { let (ow, oh) = state.with(|s| s.oriented_size(pw, ph)); format!("aspect-ratio: {ow} / {oh}") }
+                    style=move || { let (ow, oh) = state.with(|s| s.oriented_size(pw, ph)); format!("aspect-ratio: {ow} / {oh}; width: {}%", zoom.get()) }
+                    on:pointerdown=stage_down
                     on:pointermove=moved
                     on:pointerup=end
                     on:pointercancel=end
@@ -237,7 +323,46 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
                         {grip_view(Grip::SouthWest, "sw", "Drag to resize")}
                         {grip_view(Grip::SouthEast, "se", "Drag to resize")}
                     </div>
+                    {move || state.with(|s| s.focal).map(|p| view! {
+                        <span class="focal-dot" aria-hidden="true" style=format!("left: {}%; top: {}%", p.x * 100.0, p.y * 100.0)></span>
+                    })}
+                    {move || state.with(|s| s.areas.iter().filter_map(|a| match &a.shape {
+                        tessera_model::edit::Shape::Rect(r) => Some(*r),
+                        _ => None,
+                    }).collect::<Vec<_>>()).into_iter().chain(draft.get()).map(|r| view! {
+                        <span class="area-box" aria-hidden="true" style=format!("left: {}%; top: {}%; width: {}%; height: {}%", r.x * 100.0, r.y * 100.0, r.w * 100.0, r.h * 100.0)></span>
+                    }).collect_view()}
                 </div>
+                </div>
+                <Show when=move || tool.get() == Tool::Focal>
+                    <p class="finder-message">{move || match state.with(|s| s.focal) {
+                        Some(p) => format!("Focal point at {:.0}%, {:.0}%. Click the picture to move it.", p.x * 100.0, p.y * 100.0),
+                        None => "Click the picture where it must stay in view.".to_owned(),
+                    }}</p>
+                </Show>
+                <Show when=move || tool.get() == Tool::Areas>
+                    <div class="areas">
+                        <p class="finder-message">"Drag on the picture to draw a link area."</p>
+                        <Show when=move || draft.get().is_some()>
+                            <div class="area-form" role="group" aria-label="New link area">
+                                <label>"Link" <input type="text" placeholder="https://…" bind:value=area_link /></label>
+                                <label>"Alt text" <input type="text" bind:value=area_alt /></label>
+                                <label class="checkbox"><input type="checkbox" bind:checked=area_new_window />"Open in a new window"</label>
+                                <button type="button" class="primary" on:click=add_area>"Add area"</button>
+                            </div>
+                        </Show>
+                        <ul aria-label="Link areas">
+                            {move || state.with(|s| s.areas.iter().map(|a| (a.alt.clone(), a.link.clone())).collect::<Vec<_>>()).into_iter().enumerate().map(|(i, (alt, link))| view! {
+                                <li>
+                                    {format!("{alt} → {link} ")}
+                                    <button type="button" class="link-button" on:click=move |_| change(&|s: &mut EditState| { if i < s.areas.len() { s.areas.remove(i); } })>
+                                        {format!("Remove {alt}")}
+                                    </button>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </div>
+                </Show>
                 <div class="dialog-buttons">
                     <button type="button" on:click=move |_| editor.image_edit_for.set(None)>"Cancel"</button>
                     <button type="button" class="primary" on:click=done>"Done"</button>

@@ -31,6 +31,7 @@ pub fn all() -> anyhow::Result<()> {
     rows.extend(editor_timings(&server, &dir.join("search"))?);
     rows.extend(rendition_throughput(&dir.join("renditions"))?);
     rows.extend(upload_throughput(&server, &dir.join("upload"))?);
+    rows.extend(edited_image(&server, &dir.join("edited"))?);
 
     let mut table = String::from("| measure | value |\n|---|---|\n");
     for (k, v) in &rows {
@@ -202,6 +203,7 @@ fn editor_timings(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, Stri
             _ => serde_json::json!({ "id": format!("c{i}"), "type": "download", "asset": document }),
         })
         .collect();
+    session.delete_page("/content/bench")?;
     session.create_page("/content/bench", "Bench")?;
     session.create_page("/content/bench/fifty", "Fifty components")?;
     session.save_page("/content/bench/fifty", 1, &serde_json::json!({ "title": "Fifty components", "components": components }))?;
@@ -230,6 +232,101 @@ fn editor_timings(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, Stri
             format!("{:.0} ms", median("keystroke_ms")),
         ),
     ])
+}
+
+/// Turn + crop + resize to 1280 pixels of a 24-megapixel JPEG through the published
+/// image endpoint (first request renders, later ones are cached), beside libvips'
+/// `vips` command line doing the same turn, crop and resize.
+fn edited_image(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    let _ = fs::remove_dir_all(dir);
+    fs::create_dir_all(dir)?;
+    let photo = dir.join("photo-24mp.jpg");
+    image::RgbImage::from_fn(6000, 4000, |x, y| image::Rgb([(x / 24 % 256) as u8, (y / 16 % 256) as u8, ((x + y) / 40 % 256) as u8])).save(&photo)?;
+    let www = root().join("www").display().to_string();
+    let pkg = root().join("pkg").display().to_string();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let tables = format!("[sites]\nremote_dam_url = \"http://127.0.0.1:{port}\"\n[editor]\nwww_dir = {www:?}\npkg_dir = {pkg:?}\n");
+    let (process, origin) = start_deployment(server, dir, port, "[\"sites\"]", &tables)?;
+    let (user, password, _) = DEMO_USERS[0];
+    let session = Session::login(&origin, user, password)?;
+    session.create_folder("/content/dam/big", "Big")?;
+    let sample = crate::samples::Sample { name: "photo-24mp.jpg", title: "24 MP", mime: "image/jpeg", bytes: fs::read(&photo)? };
+    session.upload("/content/dam/big", &sample)?;
+    session.wait_for_renditions("/content/dam/big/photo-24mp.jpg")?;
+    let asset: serde_json::Value = ureq::get(&format!("{origin}/api/assets/content/dam/big/photo-24mp.jpg"))
+        .header("cookie", &session.cookie)
+        .call()?
+        .body_mut()
+        .read_json()?;
+    let asset_ref = serde_json::json!({
+        "repository": null, "path": asset["path"], "title": asset["title"], "description": "", "mime": asset["mime"],
+        "size": asset["size"], "width": asset["width"], "height": asset["height"], "renditions": asset["renditions"],
+    });
+    session.create_page("/content/bench-images", "Bench images")?;
+    let crops: Vec<f64> = (0..5).map(|k| 0.10 + 0.01 * f64::from(k)).collect();
+    let mut cold = Vec::new();
+    let mut last_url = String::new();
+    for (k, x) in crops.iter().enumerate() {
+        let edit = serde_json::json!({ "rotation": "90", "crop": { "x": x, "y": 0.1, "w": 0.6, "h": 0.5 } });
+        let page = serde_json::json!({ "title": "Bench", "components": [{ "id": "i", "type": "image", "asset": asset_ref, "edit": edit }] });
+        session.save_page("/content/bench-images", k as u64 + 1, &page)?;
+        ureq::post(&format!("{origin}/api/publish/content/bench-images"))
+            .header("cookie", &session.cookie)
+            .header("x-csrf-token", &session.csrf)
+            .send_empty()?;
+        let html = ureq::get(&format!("{origin}/content/bench-images.html")).call()?.body_mut().read_to_string()?;
+        let url = html
+            .split('"')
+            .find(|part| part.starts_with("/published/image/") && part.ends_with("/1280.jpg"))
+            .context("the published page has no 1280-pixel edited image")?
+            .to_owned();
+        let started = Instant::now();
+        let bytes = ureq::get(&format!("{origin}{url}")).call()?.body_mut().read_to_vec()?;
+        cold.push(started.elapsed());
+        let decoded = image::load_from_memory(&bytes)?;
+        if decoded.width() != 1280 {
+            bail!("the edited image is {} pixels wide, not 1280", decoded.width());
+        }
+        last_url = url;
+    }
+    let mut cached = Vec::new();
+    for _ in 0..200 {
+        let started = Instant::now();
+        ureq::get(&format!("{origin}{last_url}")).call()?.body_mut().read_to_vec()?;
+        cached.push(started.elapsed());
+    }
+    drop(process);
+    cold.sort();
+    cached.sort();
+
+    run(Command::new("sh").args(["-c", "command -v vips >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libvips-tools; }"]))?;
+    let mut vips = Vec::new();
+    for x in &crops {
+        // Turned a quarter, the 6000 × 4000 photo is 4000 × 6000.
+        let (left, top, width, height) = ((x * 4000.0).round() as u32, 600, 2400, 3000);
+        let (turned, cropped, out) = (dir.join("turned.v"), dir.join("cropped.v"), dir.join("out.jpg"));
+        let started = Instant::now();
+        run_quiet(Command::new("vips").arg("rot").arg(&photo).arg(&turned).arg("d90"))?;
+        run_quiet(Command::new("vips").arg("crop").arg(&turned).arg(&cropped).args([left, top, width, height].map(|v| v.to_string())))?;
+        run_quiet(Command::new("vips").arg("resize").arg(&cropped).arg(format!("{}[Q=82]", out.display())).arg(format!("{}", 1280.0 / f64::from(width))))?;
+        vips.push(started.elapsed());
+    }
+    vips.sort();
+    let (ours, theirs) = (ms(percentile(&cold, 0.5)), ms(percentile(&vips, 0.5)));
+    Ok(vec![
+        ("edited image (turn + crop + resize to 1280) from a 24 MP JPEG, Tessera, first request (median of 5)".into(), format!("{ours:.0} ms")),
+        ("the same, served from the cache (p99 of 200)".into(), format!("{:.1} ms", ms(percentile(&cached, 0.99)))),
+        ("the same turn, crop and resize with libvips' vips command (median of 5)".into(), format!("{theirs:.0} ms")),
+        ("edited image, Tessera time / libvips time".into(), format!("{:.2}×", ours / theirs)),
+    ])
+}
+
+fn run_quiet(cmd: &mut Command) -> anyhow::Result<()> {
+    let out = cmd.output().with_context(|| format!("running {cmd:?}"))?;
+    if !out.status.success() {
+        bail!("{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(())
 }
 
 /// Starts one Assets deployment from the release build on a free port.

@@ -160,6 +160,22 @@ impl Session {
         Ok(())
     }
 
+    /// Deletes a page and the pages below it, if it exists.
+    pub fn delete_page(&self, path: &str) -> anyhow::Result<()> {
+        let response = ureq::delete(&format!("{}/api/pages{path}", self.origin))
+            .header("cookie", &self.cookie)
+            .header("x-csrf-token", &self.csrf)
+            .config()
+            .http_status_as_error(false)
+            .build()
+            .call()
+            .with_context(|| format!("deleting page {path}"))?;
+        match response.status().as_u16() {
+            204 | 404 => Ok(()),
+            status => bail!("deleting page {path} answered {status}"),
+        }
+    }
+
     pub fn save_page(&self, path: &str, version: u64, content: &serde_json::Value) -> anyhow::Result<()> {
         ureq::put(&format!("{}/api/pages{path}", self.origin))
             .header("cookie", &self.cookie)

@@ -459,6 +459,56 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
+/// The image map's areas as links laid over the image, in percentages of the shown
+/// (cropped) picture, so they scale with it. Parts outside the crop are cut off.
+fn render_hotspots(edit: &EditState, shown: Option<(u32, u32)>) -> String {
+    use crate::edit::{Point, Shape};
+    let c = edit.crop.unwrap_or(crate::edit::Rect::FULL);
+    let local = |p: Point| ((p.x - c.x) / c.w, (p.y - c.y) / c.h);
+    let mut out = String::new();
+    for area in edit.areas.iter().filter(|a| is_safe_link(&a.link)) {
+        let (bbox, clip) = match &area.shape {
+            Shape::Rect(r) => {
+                let (x0, y0) = local(Point { x: r.x, y: r.y });
+                let (x1, y1) = local(Point { x: r.x + r.w, y: r.y + r.h });
+                ((x0, y0, x1, y1), String::new())
+            }
+            Shape::Circle { center, radius } => {
+                // The radius is a fraction of the oriented picture's shorter side.
+                let Some((w, h)) = shown else { continue };
+                let (ow, oh) = (f64::from(w) / c.w, f64::from(h) / c.h);
+                let r = radius * ow.min(oh);
+                let (cx, cy) = local(*center);
+                let (rx, ry) = (r / ow / c.w, r / oh / c.h);
+                ((cx - rx, cy - ry, cx + rx, cy + ry), "clip-path: ellipse(50% 50%);".to_owned())
+            }
+            Shape::Polygon { points } => {
+                let pts: Vec<(f64, f64)> = points.iter().map(|p| local(*p)).collect();
+                let (x0, y0) = pts.iter().fold((f64::MAX, f64::MAX), |(a, b), (x, y)| (a.min(*x), b.min(*y)));
+                let (x1, y1) = pts.iter().fold((f64::MIN, f64::MIN), |(a, b), (x, y)| (a.max(*x), b.max(*y)));
+                let (bw, bh) = ((x1 - x0).max(1e-9), (y1 - y0).max(1e-9));
+                let poly = pts.iter().map(|(x, y)| format!("{:.2}% {:.2}%", (x - x0) / bw * 100.0, (y - y0) / bh * 100.0)).collect::<Vec<_>>().join(", ");
+                ((x0, y0, x1, y1), format!("clip-path: polygon({poly});"))
+            }
+        };
+        let (x0, y0, x1, y1) = (bbox.0.max(0.0), bbox.1.max(0.0), bbox.2.min(1.0), bbox.3.min(1.0));
+        if x1 <= x0 || y1 <= y0 {
+            continue;
+        }
+        let target = area.target.as_deref().filter(|t| *t == "_blank").map(|_| " target=\"_blank\" rel=\"noopener\"").unwrap_or("");
+        out.push_str(&format!(
+            "<a class=\"hotspot\" href=\"{}\"{target} aria-label=\"{}\" style=\"left: {:.3}%; top: {:.3}%; width: {:.3}%; height: {:.3}%; {clip}\"></a>",
+            escape_html(&area.link),
+            escape_html(&area.alt),
+            x0 * 100.0,
+            y0 * 100.0,
+            (x1 - x0) * 100.0,
+            (y1 - y0) * 100.0
+        ));
+    }
+    out
+}
+
 /// Renders a page to a complete, accessible HTML document. `resolve` says where the
 /// asset of each component (by id) is published; one it cannot resolve renders as
 /// nothing.
@@ -511,7 +561,8 @@ pub fn render_html(path: &PagePath, page: &PageContent, resolve: &dyn Fn(&str, &
                     img = format!("<a href=\"{}\">{img}</a>", escape_html(link));
                 }
                 let caption = if i.caption.trim().is_empty() { String::new() } else { format!("<figcaption>{}</figcaption>", escape_html(&i.caption)) };
-                body.push_str(&format!("<figure class=\"image\">{img}{caption}</figure>\n"));
+                let hotspots = render_hotspots(&i.edit, published.width.zip(published.height));
+                body.push_str(&format!("<figure class=\"image\"><div class=\"frame\">{img}{hotspots}</div>{caption}</figure>\n"));
             }
             ComponentBody::Download(d) => {
                 let Some(asset) = d.asset.as_ref() else { continue };
@@ -536,7 +587,8 @@ pub fn render_html(path: &PagePath, page: &PageContent, resolve: &dyn Fn(&str, &
     format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{}</title>\n<link rel=\"canonical\" href=\"{}\">\n<style>body{{font-family:system-ui,sans-serif;max-width:1280px;margin:0 auto;padding:1rem;line-height:1.5}}\
-         img{{max-width:100%;height:auto}}.download-meta{{color:#555}}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
+         img{{max-width:100%;height:auto;display:block}}.download-meta{{color:#555}}\
+         .frame{{position:relative;display:inline-block}}.hotspot{{position:absolute;display:block}}.hotspot:focus,.hotspot:hover{{outline:3px solid #ffb000;background:rgba(255,176,0,.15)}}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
         escape_html(&page.title),
         escape_html(&path.public_url())
     )
@@ -638,6 +690,24 @@ mod tests {
         assert!(html.contains("<a href=\"/p/orig\" download=\"lake.jpg\">Get it</a> <span class=\"download-meta\">(JPEG, 2.4 MB)</span>"));
         let unresolved = render_html(&path, &page, &|_, _| None);
         assert!(!unresolved.contains("<img") && !unresolved.contains("class=\"download\""), "an asset that cannot be published renders empty");
+    }
+
+    #[test]
+    fn image_map_areas_become_links_over_the_cropped_picture() {
+        use crate::edit::{Area, Rect, Shape};
+        let edit = EditState {
+            crop: Some(Rect { x: 0.5, y: 0.0, w: 0.5, h: 1.0 }),
+            areas: vec![
+                Area { shape: Shape::Rect(Rect { x: 0.5, y: 0.25, w: 0.25, h: 0.5 }), link: "/content/site/shoes.html".into(), target: None, alt: "Shoes".into() },
+                Area { shape: Shape::Rect(Rect { x: 0.0, y: 0.0, w: 0.2, h: 0.2 }), link: "https://x.example".into(), target: None, alt: "Cropped away".into() },
+            ],
+            ..Default::default()
+        };
+        let html = render_hotspots(&edit, Some((400, 400)));
+        assert_eq!(
+            html,
+            "<a class=\"hotspot\" href=\"/content/site/shoes.html\" aria-label=\"Shoes\" style=\"left: 0.000%; top: 25.000%; width: 50.000%; height: 50.000%; \"></a>"
+        );
     }
 
     #[test]
