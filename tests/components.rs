@@ -280,3 +280,46 @@ async fn dragging_a_component_onto_another_moves_it_before_that_one() {
     editor.undo();
     assert_eq!(editor.content.get_untracked().components.iter().map(|c| c.id.clone()).collect::<Vec<_>>(), ids, "a move is one undo step");
 }
+
+fn click_button(root: &HtmlElement, text: &str) {
+    let buttons = root.query_selector_all("button").unwrap();
+    let button = (0..buttons.length())
+        .filter_map(|i| buttons.item(i))
+        .map(|n| n.unchecked_into::<HtmlElement>())
+        .find(|b| b.text_content().unwrap_or_default() == text)
+        .unwrap_or_else(|| panic!("no button {text:?}"));
+    button.click();
+}
+
+#[wasm_bindgen_test]
+async fn the_image_editor_applies_on_done_and_drops_its_changes_on_cancel() {
+    use tessera::components::image_editor::ImageEditor;
+    let (root, editor) = mount(|| view! { <PageCanvas /> <ImageEditor /> });
+    editor.add_component(ComponentKind::Image);
+    let id = editor.selected.get_untracked().unwrap();
+    editor.drop_asset(&id, &asset("lake.jpg", AssetKind::Image, "image/jpeg"));
+    let edit = |editor: &Editor| match &editor.content.get_untracked().components[0].body {
+        ComponentBody::Image(i) => i.edit.clone(),
+        _ => panic!("not an image"),
+    };
+
+    editor.image_edit_for.set(Some(id.clone()));
+    settle().await;
+    click_button(&root, "Rotate right");
+    click_button(&root, "Cancel");
+    settle().await;
+    assert!(edit(&editor).is_identity(), "Cancel keeps the component as it was");
+
+    editor.image_edit_for.set(Some(id.clone()));
+    settle().await;
+    click_button(&root, "Rotate right");
+    click_button(&root, "Flip horizontally");
+    click_button(&root, "Undo edit");
+    click_button(&root, "Done");
+    settle().await;
+    let e = edit(&editor);
+    assert_eq!((e.rotation.degrees(), e.flip_horizontal), (90, false), "undo inside the session took the flip back");
+    assert!(root.query_selector("[aria-label='Edit image']").unwrap().is_some());
+    editor.undo();
+    assert!(edit(&editor).is_identity(), "the whole session is one step of the page's undo");
+}
