@@ -133,6 +133,8 @@ pub struct Editor {
     pub properties_for: RwSignal<Option<String>>,
     /// Image component whose image editor is open.
     pub image_edit_for: RwSignal<Option<String>>,
+    /// Crop shapes the deployment's image policy adds: (width, height).
+    pub aspect_presets: RwSignal<Vec<(u32, u32)>>,
 }
 
 impl Editor {
@@ -158,6 +160,7 @@ impl Editor {
             publish_open: RwSignal::new(false),
             properties_for: RwSignal::new(None),
             image_edit_for: RwSignal::new(None),
+            aspect_presets: RwSignal::new(Vec::new()),
         }
     }
 

@@ -70,6 +70,7 @@ async fn connect(editor: Editor, checked: RwSignal<bool>) {
     match local.deployment().await {
         Ok(info) => {
             editor.own_origin.set(info.origin);
+            editor.aspect_presets.set(info.aspect_presets);
             if let Some(url) = info.remote_dam_url {
                 let remote = Client::new(url);
                 if let Ok(me) = remote.me().await {

@@ -236,9 +236,20 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
     let grip_view = move |grip: Grip, class: &'static str, label: &'static str| {
         view! { <span class=format!("grip {class}") aria-hidden="true" title=label on:pointerdown=move |ev| start(grip, ev)></span> }
     };
+    // The built-in presets, then the ones the image policy adds.
+    let presets = StoredValue::new({
+        let mut all: Vec<(String, Aspect)> = Aspect::PRESETS.iter().map(|(l, a)| ((*l).to_owned(), *a)).collect();
+        for (w, h) in editor.aspect_presets.get_untracked() {
+            let aspect = Aspect::Ratio { w, h };
+            if !all.iter().any(|(_, a)| *a == aspect) {
+                all.push((format!("{w}:{h}"), aspect));
+            }
+        }
+        all
+    });
     let preset_value = move || {
         let a = state.with(|s| s.aspect);
-        Aspect::PRESETS.iter().position(|(_, p)| *p == a).unwrap_or(0).to_string()
+        presets.with_value(|p| p.iter().position(|(_, x)| *x == a).unwrap_or(0)).to_string()
     };
 
     view! {
@@ -254,9 +265,11 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
                         "Aspect"
                         <select prop:value=preset_value on:change=move |ev| {
                             let i: usize = event_target_value(&ev).parse().unwrap_or(0);
-                            apply_aspect(Aspect::PRESETS[i.min(Aspect::PRESETS.len() - 1)].1);
+                            if let Some(aspect) = presets.with_value(|p| p.get(i).map(|(_, a)| *a)) {
+                                apply_aspect(aspect);
+                            }
                         }>
-                            {Aspect::PRESETS.iter().enumerate().map(|(i, (label, _))| view! { <option value=i.to_string()>{*label}</option> }).collect_view()}
+                            {presets.get_value().into_iter().enumerate().map(|(i, (label, _))| view! { <option value=i.to_string()>{label}</option> }).collect_view()}
                         </select>
                     </label>
                     <button type="button" on:click=move |_| change(&|s: &mut EditState| *s = EditState::default())>"Reset"</button>

@@ -48,6 +48,9 @@ pub struct DeploymentInfo {
     pub roles: Vec<String>,
     /// For a Sites deployment: the remote DAM of Connected Assets.
     pub remote_dam_url: Option<String>,
+    /// Crop shapes the image policy adds to the built-in presets, as (width, height).
+    #[serde(default)]
+    pub aspect_presets: Vec<(u32, u32)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

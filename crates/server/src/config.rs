@@ -72,12 +72,14 @@ struct RawImages {
     quality: u8,
     max_concurrent_renders: usize,
     queue: usize,
+    /// Extra crop shapes for the image editor, as "width:height".
+    aspect_presets: Vec<String>,
 }
 
 impl Default for RawImages {
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-        RawImages { widths: vec![320, 640, 960, 1280, 1920], quality: 82, max_concurrent_renders: cores, queue: 32 }
+        RawImages { widths: vec![320, 640, 960, 1280, 1920], quality: 82, max_concurrent_renders: cores, queue: 32, aspect_presets: Vec::new() }
     }
 }
 
@@ -90,6 +92,8 @@ pub struct ImagePolicy {
     pub max_concurrent_renders: usize,
     /// Renders that may wait for a slot before more get 503.
     pub queue: usize,
+    /// Crop shapes added to the editor's built-in presets: (width, height).
+    pub aspect_presets: Vec<(u32, u32)>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -272,7 +276,21 @@ impl Settings {
         if raw.images.max_concurrent_renders == 0 {
             return Err(Problem::key("images.max_concurrent_renders", "must be at least 1"));
         }
+        let aspect_presets = raw
+            .images
+            .aspect_presets
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let parsed = p.split_once(':').and_then(|(w, h)| Some((w.trim().parse::<u32>().ok()?, h.trim().parse::<u32>().ok()?)));
+                match parsed {
+                    Some((w, h)) if (1..=100).contains(&w) && (1..=100).contains(&h) => Ok((w, h)),
+                    _ => Err(Problem::key(format!("images.aspect_presets[{i}]"), format!("{p:?} is not a shape such as \"21:9\" (sizes from 1 to 100)"))),
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let images = ImagePolicy {
+            aspect_presets,
             widths,
             quality: raw.images.quality,
             max_concurrent_renders: raw.images.max_concurrent_renders,
@@ -421,6 +439,8 @@ mod tests {
             "users[0].groups"
         );
         assert_eq!(problem_key(&assets_config("[limits]\nmax_upload_bytes = 0")), "limits.max_upload_bytes");
+        assert_eq!(problem_key(&assets_config("[images]\naspect_presets = [\"21:9\", \"wide\"]")), "images.aspect_presets[1]");
+        assert_eq!(problem_key(&assets_config("[images]\nwidths = [5]")), "images.widths");
         assert_eq!(problem_key(&assets_config("[sites]\nremote_dam_url = \"http://x\"")), "sites");
         let sites = assets_config("").replace("[\"assets\"]", "[\"sites\"]");
         assert_eq!(problem_key(&sites), "sites.remote_dam_url");

@@ -12,5 +12,6 @@ pub async fn info(State(state): State<AppState>) -> Json<DeploymentInfo> {
         origin: s.public_origin.clone(),
         roles: s.roles.iter().map(|r| r.as_str().to_owned()).collect(),
         remote_dam_url: s.remote_dam_url.clone(),
+        aspect_presets: s.images.aspect_presets.clone(),
     })
 }

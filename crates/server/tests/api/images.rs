@@ -120,3 +120,10 @@ async fn bad_edit_states_are_refused_with_a_clear_4xx() {
     let reply = page_with_image(&app, &login, json!({ "rotation": "45" })).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "not a quarter turn");
 }
+
+#[tokio::test]
+async fn the_image_policy_adds_aspect_presets_for_the_editor() {
+    let app = TestApp::with_config("", "[images]\naspect_presets = [\"21:9\", \"2:1\"]\n");
+    let info = app.get("/api/deployment", None).await.json();
+    assert_eq!(info["aspect_presets"], json!([[21, 9], [2, 1]]));
+}
