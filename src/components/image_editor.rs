@@ -94,9 +94,13 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
                 }
                 Aspect::Ratio { w, h } => f64::from(w) / f64::from(h),
             };
-            // The largest centred rectangle of that shape: fractions of each side.
+            // The largest rectangle of that shape, centred on the focal point if there
+            // is one, else on the picture: fractions of each side.
             let (fw, fh) = if wanted >= ratio { (1.0, ratio / wanted) } else { (wanted / ratio, 1.0) };
-            s.crop = Some(Rect { x: (1.0 - fw) / 2.0, y: (1.0 - fh) / 2.0, w: fw, h: fh });
+            let centre = s.focal.map_or((0.5, 0.5), |p| (p.x, p.y));
+            let x = (centre.0 - fw / 2.0).clamp(0.0, 1.0 - fw);
+            let y = (centre.1 - fh / 2.0).clamp(0.0, 1.0 - fh);
+            s.crop = Some(Rect { x, y, w: fw, h: fh });
         });
     };
     let crop = move || state.with(|s| s.crop.unwrap_or(Rect::FULL));

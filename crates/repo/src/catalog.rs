@@ -167,6 +167,8 @@ pub trait Catalog: Send + Sync {
     /// The MIME type of a blob some published page shows.
     fn published_blob(&self, hash: &BlobHash) -> Result<Option<String>, RepoError>;
 
+    /// The renditions of an asset whose original is `original` (any one such asset).
+    fn sources_of(&self, original: &BlobHash) -> Result<Vec<RenditionRecord>, RepoError>;
     /// Remembers an edit state (JSON) under its key.
     fn remember_edit(&self, key: &str, state: &str) -> Result<(), RepoError>;
     fn edit_state(&self, key: &str) -> Result<Option<String>, RepoError>;

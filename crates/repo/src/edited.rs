@@ -38,10 +38,13 @@ impl Repo {
                 return Ok(hash);
             }
         }
+        let o = original.clone();
+        let renditions = self.with_catalog(move |c| c.sources_of(&o)).await?;
+        let source = smallest_source(&renditions, original, edit, width);
         let repo = self.clone();
         let (original, edit) = (original.clone(), edit.clone());
         tokio::task::spawn_blocking(move || {
-            let (bytes, _, _) = render_edited(&repo.blobs().path_of(&original), repo.limits().max_pixels, &edit, width, quality)?;
+            let (bytes, _, _) = render_edited(&repo.blobs().path_of(&source), repo.limits().max_pixels, &edit, width, quality)?;
             let staged = repo.blobs().stage_bytes(&bytes)?;
             let blobs = repo.blobs().clone();
             let mut staged = Some(staged);
@@ -52,5 +55,51 @@ impl Repo {
         })
         .await
         .map_err(|e| RepoError::Internal(format!("the image task stopped: {e}")))?
+    }
+}
+
+/// The smallest rendition whose crop still has at least as many pixels across as the
+/// output will (`width`, or the original crop's own width when that is smaller), so
+/// a small image is not made from a 24-megapixel original. The original otherwise.
+fn smallest_source(renditions: &[crate::catalog::RenditionRecord], original: &BlobHash, edit: &EditState, width: u32) -> BlobHash {
+    let full = renditions.iter().find(|r| r.name == "original");
+    let Some((ow, oh)) = full.and_then(|r| r.width.zip(r.height)) else { return original.clone() };
+    let needed = width.min(edit.crop_pixels(ow, oh).2);
+    renditions
+        .iter()
+        .filter(|r| r.name != "original")
+        .filter_map(|r| Some((r, r.width?, r.height?)))
+        // A rendition must keep the original's shape, so fractions mean the same.
+        .filter(|(_, w, h)| (f64::from(*w) / f64::from(*h) - f64::from(ow) / f64::from(oh)).abs() < 0.01)
+        .filter(|(_, w, h)| edit.crop_pixels(*w, *h).2 >= needed)
+        .min_by_key(|(_, w, h)| u64::from(*w) * u64::from(*h))
+        .map_or_else(|| original.clone(), |(r, _, _)| r.blob.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::RenditionRecord;
+
+    fn rendition(name: &str, w: u32, h: u32, mime: &str) -> RenditionRecord {
+        let hash = BlobHash::parse(&format!("{:0>64}", format!("{:x}", w))).unwrap();
+        RenditionRecord { name: name.into(), blob: hash, mime: mime.into(), size: 1, width: Some(w), height: Some(h) }
+    }
+
+    #[test]
+    fn small_outputs_come_from_the_smallest_rendition_that_is_large_enough() {
+        let original = rendition("original", 6000, 4000, "image/jpeg");
+        let all = vec![
+            original.clone(),
+            rendition("web-1280", 1280, 853, "image/jpeg"),
+            rendition("thumbnail-319", 319, 213, "image/png"),
+        ];
+        let whole = EditState::default();
+        assert_eq!(smallest_source(&all, &original.blob, &whole, 320), all[1].blob, "the 319 thumbnail is one pixel short");
+        assert_eq!(smallest_source(&all, &original.blob, &whole, 1280), all[1].blob);
+        assert_eq!(smallest_source(&all, &original.blob, &whole, 1920), original.blob);
+        let half = EditState { crop: Some(tessera_model::edit::Rect { x: 0.0, y: 0.0, w: 0.5, h: 1.0 }), ..Default::default() };
+        assert_eq!(smallest_source(&all, &original.blob, &half, 1280), original.blob, "half of 1280 is too few pixels");
+        assert_eq!(smallest_source(&all, &original.blob, &half, 640), all[1].blob);
     }
 }

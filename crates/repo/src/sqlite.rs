@@ -992,6 +992,17 @@ impl Catalog for SqliteCatalog {
             .optional()?)
     }
 
+    fn sources_of(&self, original: &BlobHash) -> Result<Vec<RenditionRecord>, RepoError> {
+        let conn = self.conn();
+        let asset_id: Option<i64> = conn
+            .query_row("SELECT asset_id FROM renditions WHERE name = 'original' AND sha256 = ?1 LIMIT 1", [original.as_str()], |r| r.get(0))
+            .optional()?;
+        match asset_id {
+            Some(id) => load_renditions(&conn, id),
+            None => Ok(Vec::new()),
+        }
+    }
+
     fn remember_edit(&self, key: &str, state: &str) -> Result<(), RepoError> {
         self.conn().execute("INSERT OR IGNORE INTO image_edits (key, state) VALUES (?1, ?2)", params![key, state])?;
         Ok(())
