@@ -1,7 +1,7 @@
 use leptos::ev::{KeyboardEvent, PointerEvent};
 use leptos::html::Div;
 use leptos::prelude::*;
-use tessera_model::edit::{Aspect, EditState, Rect};
+use tessera_model::edit::{Aspect, EditState, Point, Rect, Shape};
 use tessera_model::page::ImageBody;
 use tessera_model::ComponentBody;
 
@@ -16,6 +16,13 @@ enum Tool {
     Crop,
     Focal,
     Areas,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ShapeKind {
+    Rect,
+    Circle,
+    Polygon,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -108,7 +115,10 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
     let zoom = RwSignal::new(100u32);
     // A link area being drawn, and the one drawn that still needs its link.
     let sketch = StoredValue::new(None::<(f64, f64)>);
-    let draft = RwSignal::new(None::<Rect>);
+    let draft = RwSignal::new(None::<Shape>);
+    let shape_kind = RwSignal::new(ShapeKind::Rect);
+    // Fractions of the oriented picture per pixel, to keep circles round.
+    let oriented = move || state.with_untracked(|s| s.oriented_size(pw, ph));
     let area_link = RwSignal::new(String::new());
     let area_alt = RwSignal::new(String::new());
     let area_new_window = RwSignal::new(false);
@@ -123,17 +133,37 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
         match tool.get_untracked() {
             Tool::Crop => {}
             Tool::Focal => change(&|s: &mut EditState| s.focal = Some(tessera_model::edit::Point { x, y })),
-            Tool::Areas => {
-                if let Some(el) = frame.get_untracked() {
-                    let _ = el.set_pointer_capture(ev.pointer_id());
+            Tool::Areas => match shape_kind.get_untracked() {
+                ShapeKind::Polygon => {
+                    // Each press adds a corner.
+                    let mut points = match draft.get_untracked() {
+                        Some(Shape::Polygon { points }) => points,
+                        _ => Vec::new(),
+                    };
+                    if points.len() < 64 {
+                        points.push(Point { x, y });
+                    }
+                    draft.set(Some(Shape::Polygon { points }));
                 }
-                sketch.set_value(Some((x, y)));
-                draft.set(Some(Rect { x, y, w: 0.0, h: 0.0 }));
-            }
+                kind => {
+                    if let Some(el) = frame.get_untracked() {
+                        let _ = el.set_pointer_capture(ev.pointer_id());
+                    }
+                    sketch.set_value(Some((x, y)));
+                    draft.set(Some(match kind {
+                        ShapeKind::Circle => Shape::Circle { center: Point { x, y }, radius: 0.0 },
+                        _ => Shape::Rect(Rect { x, y, w: 0.0, h: 0.0 }),
+                    }));
+                }
+            },
         }
     };
     let add_area = move |_| {
-        let (Some(rect), link, alt) = (draft.get_untracked(), area_link.get_untracked(), area_alt.get_untracked()) else { return };
+        let (Some(shape), link, alt) = (draft.get_untracked(), area_link.get_untracked(), area_alt.get_untracked()) else { return };
+        if matches!(&shape, Shape::Polygon { points } if points.len() < 3) {
+            editor.notify("A polygon needs at least three corners: click the picture to add them.");
+            return;
+        }
         if !tessera_model::page::is_safe_link(&link) || alt.trim().is_empty() {
             editor.notify("A link area needs a link (https://…, mailto: or a path starting with /) and an alt text.");
             return;
@@ -141,7 +171,7 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
         let target = area_new_window.get_untracked().then(|| "_blank".to_owned());
         change(&|s: &mut EditState| {
             s.areas.push(tessera_model::edit::Area {
-                shape: tessera_model::edit::Shape::Rect(rect),
+                shape: shape.clone(),
                 link: link.clone(),
                 target: target.clone(),
                 alt: alt.clone(),
@@ -164,7 +194,14 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
     };
     let moved = move |ev: PointerEvent| {
         if let (Some((sx, sy)), Some((x, y))) = (sketch.get_value(), fraction_at(&ev)) {
-            draft.set(Some(Rect { x: sx.min(x), y: sy.min(y), w: (x - sx).abs(), h: (y - sy).abs() }));
+            draft.set(Some(match draft.get_untracked() {
+                Some(Shape::Circle { center, .. }) => {
+                    let (ow, oh) = oriented();
+                    let (dx, dy) = ((x - sx) * f64::from(ow), (y - sy) * f64::from(oh));
+                    Shape::Circle { center, radius: (dx.hypot(dy) / f64::from(ow.min(oh))).min(1.0) }
+                }
+                _ => Shape::Rect(Rect { x: sx.min(x), y: sy.min(y), w: (x - sx).abs(), h: (y - sy).abs() }),
+            }));
             return;
         }
         let Some((grip, x0, y0, r)) = drag.get_value() else { return };
@@ -205,7 +242,12 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
         drag.set_value(None);
         if sketch.get_value().take().is_some() {
             sketch.set_value(None);
-            if draft.get_untracked().is_some_and(|r| r.w < MIN_SIDE || r.h < MIN_SIDE) {
+            let too_small = match draft.get_untracked() {
+                Some(Shape::Rect(r)) => r.w < MIN_SIDE || r.h < MIN_SIDE,
+                Some(Shape::Circle { radius, .. }) => radius < MIN_SIDE / 2.0,
+                _ => false,
+            };
+            if too_small {
                 draft.set(None);
             }
         }
@@ -343,12 +385,24 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
                     {move || state.with(|s| s.focal).map(|p| view! {
                         <span class="focal-dot" aria-hidden="true" style=format!("left: {}%; top: {}%", p.x * 100.0, p.y * 100.0)></span>
                     })}
-                    {move || state.with(|s| s.areas.iter().filter_map(|a| match &a.shape {
-                        tessera_model::edit::Shape::Rect(r) => Some(*r),
-                        _ => None,
-                    }).collect::<Vec<_>>()).into_iter().chain(draft.get()).map(|r| view! {
-                        <span class="area-box" aria-hidden="true" style=format!("left: {}%; top: {}%; width: {}%; height: {}%", r.x * 100.0, r.y * 100.0, r.w * 100.0, r.h * 100.0)></span>
-                    }).collect_view()}
+                    <svg class="area-overlay" viewBox="0 0 100 100" preserveAspectRatio="none" aria-hidden="true">
+                        {move || {
+                            let (ow, oh) = state.with(|s| s.oriented_size(pw, ph));
+                            let mut shapes: Vec<Shape> = state.with(|s| s.areas.iter().map(|a| a.shape.clone()).collect());
+                            shapes.extend(draft.get());
+                            shapes.into_iter().map(|shape| match shape {
+                                Shape::Rect(r) => view! { <rect x=r.x * 100.0 y=r.y * 100.0 width=r.w * 100.0 height=r.h * 100.0 /> }.into_any(),
+                                Shape::Circle { center, radius } => {
+                                    let r = radius * f64::from(ow.min(oh));
+                                    view! { <ellipse cx=center.x * 100.0 cy=center.y * 100.0 rx=r / f64::from(ow) * 100.0 ry=r / f64::from(oh) * 100.0 /> }.into_any()
+                                }
+                                Shape::Polygon { points } => {
+                                    let pts = points.iter().map(|p| format!("{},{}", p.x * 100.0, p.y * 100.0)).collect::<Vec<_>>().join(" ");
+                                    view! { <polygon points=pts /> }.into_any()
+                                }
+                            }).collect_view()
+                        }}
+                    </svg>
                 </div>
                 </div>
                 <Show when=move || tool.get() == Tool::Focal>
@@ -359,7 +413,17 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
                 </Show>
                 <Show when=move || tool.get() == Tool::Areas>
                     <div class="areas">
-                        <p class="finder-message">"Drag on the picture to draw a link area."</p>
+                        <div role="radiogroup" aria-label="Area shape" class="switch">
+                            {[(ShapeKind::Rect, "Rectangle"), (ShapeKind::Circle, "Circle"), (ShapeKind::Polygon, "Polygon")].map(|(k, label)| view! {
+                                <button type="button" role="radio" class="switch-option" aria-checked=move || (shape_kind.get() == k).to_string()
+                                    on:click=move |_| { shape_kind.set(k); draft.set(None); }>{label}</button>
+                            }).collect_view()}
+                        </div>
+                        <p class="finder-message">{move || match shape_kind.get() {
+                            ShapeKind::Polygon => "Click the picture to place each corner.",
+                            ShapeKind::Circle => "Drag from the centre outwards.",
+                            ShapeKind::Rect => "Drag on the picture to draw a link area.",
+                        }}</p>
                         <Show when=move || draft.get().is_some()>
                             <div class="area-form" role="group" aria-label="New link area">
                                 <label>"Link" <input type="text" placeholder="https://…" bind:value=area_link /></label>

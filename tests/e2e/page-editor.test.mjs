@@ -157,6 +157,27 @@ test("an edited image looks the same in the editor's preview and on the publishe
   await page.keyboard.press("Shift+ArrowDown");
   await page.keyboard.press("ArrowDown");
   assert.match(await crop.getAttribute("aria-valuetext"), /^100% by 67% at 0%, 28%$/);
+
+  // Two link areas inside the crop: a circle dragged out from its centre, and a
+  // polygon placed corner by corner.
+  await dialog.getByRole("radio", { name: "Link areas" }).click();
+  const stage = await dialog.locator(".crop-stage").boundingBox();
+  const at = (fx, fy) => [stage.x + stage.width * fx, stage.y + stage.height * fy];
+  await dialog.getByRole("radio", { name: "Circle" }).click();
+  await page.mouse.move(...at(0.3, 0.45));
+  await page.mouse.down();
+  await page.mouse.move(...at(0.4, 0.45), { steps: 4 });
+  await page.mouse.up();
+  const form = dialog.getByRole("group", { name: "New link area" });
+  await form.getByLabel("Link").fill("/content/we-retail/en/boats.html");
+  await form.getByLabel("Alt text").fill("Boats");
+  await form.getByRole("button", { name: "Add area" }).click();
+  await dialog.getByRole("radio", { name: "Polygon" }).click();
+  for (const [fx, fy] of [[0.6, 0.4], [0.8, 0.4], [0.7, 0.55]]) await page.mouse.click(...at(fx, fy));
+  await form.getByLabel("Link").fill("https://example.com/harbour");
+  await form.getByLabel("Alt text").fill("Harbour office");
+  await form.getByRole("button", { name: "Add area" }).click();
+  assert.equal(await dialog.getByRole("list", { name: "Link areas" }).getByRole("listitem").count(), 2);
   await dialog.getByRole("button", { name: "Done" }).click();
   await dialog.waitFor({ state: "detached" });
 
@@ -174,6 +195,8 @@ test("an edited image looks the same in the editor's preview and on the publishe
 
   const html = await (await context.request.get(`${SITES}/content/we-retail/en/edited.html`)).text();
   const src = html.match(/<img src="([^"]+)"/)[1];
+  assert.match(html, /<a class="hotspot" href="\/content\/we-retail\/en\/boats.html" aria-label="Boats" style="[^"]*clip-path: ellipse/);
+  assert.match(html, /<a class="hotspot" href="https:\/\/example.com\/harbour" aria-label="Harbour office" style="[^"]*clip-path: polygon/);
   assert.match(src, /^\/published\/image\/[0-9a-f]{64}\/[0-9a-f]{16}\/\d+\.jpg$/);
   const web = await image.locator("img").getAttribute("src");
 
