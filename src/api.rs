@@ -5,6 +5,7 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use tessera_model::api::percent_encode;
 use tessera_model::page::PublishReport;
 use tessera_model::{
     api_url, CreatePage, DamPath, DeploymentInfo, ErrorBody, FolderListing, LoginRequest, Me, MovePage, PageContent, PageDto, PagePath,
@@ -89,7 +90,7 @@ impl Client {
 
     pub async fn search(&self, query: &SearchQuery) -> Result<SearchResults, ApiError> {
         let mut params = Vec::new();
-        let mut add = |k: &str, v: String| params.push(format!("{k}={}", encode_query(&v)));
+        let mut add = |k: &str, v: String| params.push(format!("{k}={}", percent_encode(&v)));
         if let Some(q) = &query.q {
             add("q", q.clone());
         }
@@ -223,16 +224,4 @@ impl Client {
 /// `/api/<kind>/content/<site>/...`: page names need no escaping.
 fn page_url(kind: &str, path: &PagePath) -> String {
     format!("/api/{kind}{path}")
-}
-
-fn encode_query(value: &str) -> String {
-    let mut out = String::new();
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }

@@ -53,9 +53,11 @@ pub fn ContentFinder() -> impl IntoView {
             query: query.get(),
             kind: kind.get(),
             doctype: doctype.get(),
-            logged_in: editor.repository(editor.source.get()).session.get().is_some(),
         };
-        let _ = editor.repository(request.source).client.get();
+        // Start over when someone logs in or out, or the remote DAM becomes known.
+        let repo = editor.repository(request.source);
+        repo.session.track();
+        repo.client.track();
         generation.update_value(|g| *g += 1);
         let this = generation.get_value();
         results.set(Results { loading: true, ..Default::default() });
@@ -83,7 +85,6 @@ pub fn ContentFinder() -> impl IntoView {
             query: query.get_untracked(),
             kind: kind.get_untracked(),
             doctype: doctype.get_untracked(),
-            logged_in: true,
         };
         let this = generation.get_value();
         results.update(|r| r.loading = true);
@@ -227,7 +228,6 @@ struct Request {
     query: String,
     kind: Option<AssetKind>,
     doctype: Option<DocType>,
-    logged_in: bool,
 }
 
 /// A folder listing when there is nothing to search for, else a search in the folder.
@@ -248,7 +248,6 @@ async fn fetch(editor: Editor, r: &Request, cursor: Option<String>) -> Results {
         };
         search(&client, &q).await
     };
-    let _ = r.logged_in;
     outcome.unwrap_or_else(|e| Results { error: Some(e), ..Default::default() })
 }
 

@@ -196,7 +196,7 @@ impl Session {
     }
 
     pub fn upload(&self, folder: &str, sample: &Sample) -> anyhow::Result<()> {
-        let title: String = sample.title.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
+        let title = tessera_model::api::percent_encode(sample.title);
         let url = format!("{}/api/assets{folder}/{}?title={title}", self.origin, sample.name);
         let response = ureq::put(&url)
             .header("cookie", &self.cookie)

@@ -164,19 +164,23 @@ pub fn api_url(kind: &str, path: &DamPath) -> String {
     let mut out = format!("/api/{kind}");
     for name in path.as_str().split('/').skip(1) {
         out.push('/');
-        encode_segment(name, &mut out);
+        out.push_str(&percent_encode(name));
     }
     out
 }
 
-fn encode_segment(name: &str, out: &mut String) {
-    for b in name.bytes() {
+/// Percent-encodes every byte but RFC 3986's unreserved characters, for a path
+/// segment, a query value or an RFC 5987 file name alike.
+pub fn percent_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
         if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
         }
     }
+    out
 }
 
 #[cfg(test)]

@@ -274,9 +274,12 @@ impl Repo {
         self.with_catalog(move |c| c.move_page(&f, &t)).await
     }
 
-    pub async fn publish_page(&self, path: &PagePath, version: u64, html: String, blobs: Vec<(BlobHash, String)>) -> Result<(), RepoError> {
+    /// Publishes `version` of a page; returns when, in Unix seconds.
+    pub async fn publish_page(&self, path: &PagePath, version: u64, html: String, blobs: Vec<(BlobHash, String)>) -> Result<i64, RepoError> {
         let p = path.clone();
-        self.with_catalog(move |c| c.publish_page(&p, version, &html, &blobs, unix_now())).await
+        let now = unix_now();
+        self.with_catalog(move |c| c.publish_page(&p, version, &html, &blobs, now)).await?;
+        Ok(now)
     }
 
     pub async fn published_html(&self, path: &PagePath) -> Result<Option<String>, RepoError> {

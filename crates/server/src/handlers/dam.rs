@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use futures_util::TryStreamExt;
 use serde::Deserialize;
+use tessera_model::api::percent_encode;
 use tessera_model::mime::kind_of_mime;
 use tessera_model::{
     api_url, AssetDto, AssetTags, CreateFolder, DamPath, FolderDto, FolderListing, FolderTree, MetadataPatch, MoveRequest,
@@ -19,6 +20,7 @@ use tokio_util::io::{ReaderStream, StreamReader};
 use crate::auth::{authorize, authorize_all, read_scope, Action, Principal};
 use crate::error::AppError;
 use crate::extract::{parse_dam_path, ApiDamPath, ApiJson, ApiQuery};
+use crate::handlers::delivery::{etag_matches, header_value};
 use crate::state::AppState;
 
 pub fn folder_dto(f: FolderRecord) -> FolderDto {
@@ -320,17 +322,6 @@ fn requested_range(headers: &HeaderMap, etag: &str, size: u64) -> RangeRequest {
     }
 }
 
-pub fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
-    headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
-}
-
-pub fn header_value(s: &str) -> HeaderValue {
-    HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"))
-}
-
 /// `inline` for images, `attachment` for documents, with an ASCII fallback name and
 /// the exact name percent-encoded (RFC 6266).
 pub fn content_disposition(path: &DamPath, mime: &str) -> String {
@@ -340,11 +331,7 @@ pub fn content_disposition(path: &DamPath, mime: &str) -> String {
     };
     let name = path.name();
     let fallback: String = name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' { c } else { '_' }).collect();
-    let encoded: String = name
-        .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect();
-    format!("{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+    format!("{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{}", percent_encode(name))
 }
 
 #[cfg(test)]

@@ -1,19 +1,17 @@
 //! Edited images: an Image component's edit state applied to the original, at a
 //! width from the image policy only.
 
-use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use serde::Deserialize;
 use tessera_repo::BlobHash;
-use tokio_util::io::ReaderStream;
 
 use crate::auth::{authorize, Action, Principal};
 use crate::error::AppError;
 use crate::extract::{ApiDamPath, ApiQuery};
-use crate::handlers::dam::{etag_matches, header_value};
+use crate::handlers::delivery::whole_blob;
 use crate::state::AppState;
 
 fn not_found() -> AppError {
@@ -32,20 +30,7 @@ async fn render(state: &AppState, original: &BlobHash, key: &str, width: u32, he
         return Ok(r);
     };
     let hash = state.repo.edited_image(original, &edit, width, state.settings.images.quality).await?;
-    let etag = format!("\"{hash}\"");
-    let mut r = if etag_matches(headers, &etag) {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        let file = tokio::fs::File::open(state.repo.blobs().path_of(&hash))
-            .await
-            .map_err(|e| AppError::Internal(format!("opening an edited image: {e}")))?;
-        let mut r = Body::from_stream(ReaderStream::new(file)).into_response();
-        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
-        r
-    };
-    r.headers_mut().insert(header::ETAG, header_value(&etag));
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
-    Ok(r)
+    whole_blob(&state.repo.blobs().path_of(&hash), &hash, "image/jpeg", headers, cache).await
 }
 
 fn width_of(file: &str) -> Result<u32, AppError> {

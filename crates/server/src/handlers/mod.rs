@@ -1,6 +1,7 @@
 //! Request handlers, one module per resource.
 
 pub mod dam;
+pub mod delivery;
 pub mod deployment;
 pub mod editor;
 pub mod images;

@@ -109,10 +109,9 @@ pub async fn publish(State(state): State<AppState>, Extension(principal): Extens
     let lookup = |id: &str, _: &AssetRef| resolved.iter().find(|r| r.component == id).and_then(|r| r.published.clone());
     let html = render_html(&path, &content, &lookup);
     let blobs: Vec<(BlobHash, String)> = resolved.into_iter().flat_map(|r| r.blobs).collect();
-    state.repo.publish_page(&path, page.version, html, blobs).await?;
-    let published = state.repo.page(&path).await?;
+    let published_at = state.repo.publish_page(&path, page.version, html, blobs).await?;
     tracing::info!(%path, version = page.version, "page published");
-    Ok(Json(PublishReport { url: path.public_url(), version: page.version, published_at: published.published_at, assets }))
+    Ok(Json(PublishReport { url: path.public_url(), version: page.version, published_at: Some(published_at), assets }))
 }
 
 /// `GET /api/preview/...`: the saved page rendered as publishing would render it,

@@ -1,16 +1,14 @@
 //! What anyone may fetch from a Sites deployment: published pages at
 //! `/content/<site>/<page>.html` and the blobs they show at `/published/<sha256>`.
 
-use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use tessera_model::PagePath;
 use tessera_repo::BlobHash;
-use tokio_util::io::ReaderStream;
 
 use crate::error::AppError;
-use crate::handlers::dam::{etag_matches, header_value};
+use crate::handlers::delivery::{header_value, whole_blob};
 use crate::state::AppState;
 
 fn not_found() -> AppError {
@@ -34,21 +32,11 @@ pub async fn page(State(state): State<AppState>, Path(rest): Path<String>) -> Re
 pub async fn blob(State(state): State<AppState>, Path(hash): Path<String>, headers: HeaderMap) -> Result<Response, AppError> {
     let hash = BlobHash::parse(&hash).ok_or_else(not_found)?;
     let (file, mime) = state.repo.published_blob(&hash).await?.ok_or_else(not_found)?;
-    let etag = format!("\"{hash}\"");
-    let mut r = if etag_matches(&headers, &etag) {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        let f = tokio::fs::File::open(&file).await.map_err(|e| AppError::Internal(format!("opening published blob {hash}: {e}")))?;
-        let mut r = Body::from_stream(ReaderStream::new(f)).into_response();
-        r.headers_mut().insert(header::CONTENT_TYPE, header_value(&mime));
-        if !mime.starts_with("image/") || mime == "image/svg+xml" {
-            r.headers_mut().insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment"));
-            r.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));
-        }
-        r
-    };
     // Named by content: a published blob never changes.
-    r.headers_mut().insert(header::ETAG, header_value(&etag));
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+    let mut r = whole_blob(&file, &hash, &mime, &headers, "public, max-age=31536000, immutable").await?;
+    if r.status() == StatusCode::OK && (!mime.starts_with("image/") || mime == "image/svg+xml") {
+        r.headers_mut().insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment"));
+        r.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));
+    }
     Ok(r)
 }

@@ -1,0 +1,39 @@
+//! Answering with a stored blob: conditional requests, validators, streaming.
+
+use std::path::Path;
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use tessera_repo::BlobHash;
+use tokio_util::io::ReaderStream;
+
+use crate::error::AppError;
+
+pub fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+}
+
+pub fn header_value(s: &str) -> HeaderValue {
+    HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"))
+}
+
+/// The whole blob at `file`, named by its content `hash`: 304 when the client has it,
+/// else streamed. The ETag and `cache` go on either answer.
+pub async fn whole_blob(file: &Path, hash: &BlobHash, mime: &str, headers: &HeaderMap, cache: &'static str) -> Result<Response, AppError> {
+    let etag = format!("\"{hash}\"");
+    let mut r = if etag_matches(headers, &etag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let f = tokio::fs::File::open(file).await.map_err(|e| AppError::Internal(format!("opening blob {hash}: {e}")))?;
+        let mut r = Body::from_stream(ReaderStream::new(f)).into_response();
+        r.headers_mut().insert(header::CONTENT_TYPE, header_value(mime));
+        r
+    };
+    r.headers_mut().insert(header::ETAG, header_value(&etag));
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    Ok(r)
+}
