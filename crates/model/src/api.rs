@@ -48,6 +48,9 @@ pub struct DeploymentInfo {
     pub roles: Vec<String>,
     /// For a Sites deployment: the remote DAM of Connected Assets.
     pub remote_dam_url: Option<String>,
+    /// For a Sites deployment: the folder fetched remote assets are copied into.
+    #[serde(default)]
+    pub mount_point: Option<DamPath>,
     /// Crop shapes the image policy adds to the built-in presets, as (width, height).
     #[serde(default)]
     pub aspect_presets: Vec<(u32, u32)>,
@@ -92,6 +95,9 @@ pub struct AssetDto {
     /// relative to the deployment's origin.
     pub renditions: Vec<RenditionLink>,
     pub processing: ProcessingDto,
+    /// Set on a read-only copy fetched from the remote DAM by Connected Assets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connected: Option<crate::connected::ConnectedOrigin>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,6 +131,11 @@ pub enum ProcessingDto {
 pub struct RenditionLink {
     pub name: String,
     pub href: String,
+    /// The SHA-256 of the bytes: a deployment sharing the blob store already has them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
 }
 
 impl AssetDto {

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod api;
+pub mod connected;
 pub mod edit;
 pub mod mime;
 pub mod page;

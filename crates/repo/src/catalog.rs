@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use tessera_model::connected::{ConnectedOrigin, JobDto, JobKind, JobState};
 use tessera_model::{Access, DamPath, MetadataPatch, PageContent, PageDto, PagePath, PageSummary, PermissionRule, SearchQuery, TagId};
 
 use crate::blobs::BlobHash;
@@ -54,6 +55,8 @@ pub struct AssetRecord {
     /// Always includes `original`.
     pub renditions: Vec<RenditionRecord>,
     pub processing: Processing,
+    /// Where a read-only copy fetched by Connected Assets came from.
+    pub connected: Option<ConnectedOrigin>,
 }
 
 /// Where an asset's renditions stand.
@@ -87,7 +90,7 @@ pub struct SessionRecord {
     pub expires_at: i64,
 }
 
-pub trait Catalog: Send + Sync {
+pub trait Catalog: ConnectedCatalog + Send + Sync {
     fn folder(&self, path: &DamPath) -> Result<Option<FolderRecord>, RepoError>;
     /// Creates one folder whose parent exists.
     fn create_folder(&self, path: &DamPath, title: &str) -> Result<FolderRecord, RepoError>;
@@ -187,4 +190,37 @@ pub trait Catalog: Send + Sync {
     /// The session, if it exists and has not expired at `now`.
     fn session(&self, token_hash: &str, now: i64) -> Result<Option<SessionRecord>, RepoError>;
     fn delete_session(&self, token_hash: &str) -> Result<(), RepoError>;
+}
+
+/// A Connected Assets job as it starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewJob {
+    pub kind: JobKind,
+    pub remote_path: DamPath,
+    pub local_path: DamPath,
+    pub page_path: Option<String>,
+    pub bytes_total: Option<u64>,
+    /// What the job needs to run again after a restart (JSON).
+    pub detail: Option<String>,
+}
+
+/// The catalog's Connected Assets side: fetched copies, their jobs, settings that
+/// change at run time.
+pub trait ConnectedCatalog {
+    /// Stores a copy fetched from the remote DAM at `asset.path` (its `connected`
+    /// must be set), with the folders above it, in one transaction. An earlier copy
+    /// is updated in place, so pages' references to it stay; a local asset of that
+    /// name is refused. Tags that do not exist here are dropped; returns how many.
+    /// `publish_blobs` runs before the commit.
+    fn store_connected(&self, asset: &AssetRecord, publish_blobs: &mut dyn FnMut() -> Result<(), RepoError>) -> Result<u32, RepoError>;
+    /// Adds (or replaces) the original of a copy whose original came later.
+    fn add_original(&self, path: &DamPath, original: &RenditionRecord, publish_blobs: &mut dyn FnMut() -> Result<(), RepoError>) -> Result<(), RepoError>;
+    fn create_job(&self, job: &NewJob) -> Result<i64, RepoError>;
+    fn job_progress(&self, id: i64, done: u64) -> Result<(), RepoError>;
+    /// Ends a job: success without an error, failed with one.
+    fn end_job(&self, id: i64, error: Option<&str>) -> Result<(), RepoError>;
+    /// The newest jobs first, with their details.
+    fn jobs(&self, state: Option<JobState>, limit: u32) -> Result<Vec<(JobDto, Option<String>)>, RepoError>;
+    fn setting(&self, key: &str) -> Result<Option<String>, RepoError>;
+    fn set_setting(&self, key: &str, value: &str) -> Result<(), RepoError>;
 }

@@ -8,6 +8,7 @@
 
 mod blobs;
 mod catalog;
+mod connected;
 mod edited;
 mod error;
 mod jobs;
@@ -20,8 +21,8 @@ mod upload;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
-pub use blobs::{BlobHash, BlobStore};
-pub use catalog::{AssetRecord, Catalog, FolderRecord, Job, Processing, RenditionRecord, SessionRecord, TagRecord};
+pub use blobs::{BlobHash, BlobStore, PendingBlob};
+pub use catalog::{AssetRecord, Catalog, ConnectedCatalog, FolderRecord, Job, NewJob, Processing, RenditionRecord, SessionRecord, TagRecord};
 pub use scope::ReadScope;
 pub use search::SearchPage;
 pub use error::RepoError;
@@ -32,6 +33,15 @@ pub use upload::{Upload, UploadLimits};
 
 use tessera_model::{Access, DamPath, MetadataPatch, PageContent, PageDto, PagePath, PageSummary, PermissionRule, SearchQuery, TagId};
 
+/// Where a repository keeps its blobs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Blobs {
+    /// `blobs/` in the data directory.
+    Own,
+    /// A directory other deployments use too.
+    Shared(PathBuf),
+}
+
 /// One deployment's repository: a catalog and a blob store in one data directory.
 #[derive(Clone)]
 pub struct Repo {
@@ -39,6 +49,9 @@ pub struct Repo {
     blobs: BlobStore,
     limits: UploadLimits,
     job_signal: jobs::JobSignal,
+    /// Another deployment stores blobs here too: a blob this catalog stops using may
+    /// still be in use there, so it is never deleted.
+    shared_blobs: bool,
     /// Every folder permission, kept in memory: each request consults them.
     rules: Arc<RwLock<Vec<PermissionRule>>>,
 }
@@ -46,15 +59,26 @@ pub struct Repo {
 impl Repo {
     /// Opens (creating when needed) the repository in `data_dir`.
     pub fn open(data_dir: &Path, limits: UploadLimits) -> Result<Self, RepoError> {
+        Repo::open_with_blobs(data_dir, Blobs::Own, limits)
+    }
+
+    /// Opens the repository with its blobs in `data_dir` or in a store shared with
+    /// another deployment (the "datastore shared with Connected Assets").
+    pub fn open_with_blobs(data_dir: &Path, blobs: Blobs, limits: UploadLimits) -> Result<Self, RepoError> {
         std::fs::create_dir_all(data_dir).map_err(RepoError::io("creating the data directory"))?;
         let catalog = SqliteCatalog::open(&data_dir.join("tessera.sqlite3"))?;
-        let blobs = BlobStore::open(data_dir.join("blobs"))?;
+        let shared_blobs = matches!(blobs, Blobs::Shared(_));
+        let blobs = BlobStore::open(match blobs {
+            Blobs::Own => data_dir.join("blobs"),
+            Blobs::Shared(dir) => dir,
+        })?;
         let rules = catalog.permission_rules()?;
         Ok(Repo {
             catalog: Arc::new(catalog),
             blobs,
             limits,
             job_signal: jobs::JobSignal::default(),
+            shared_blobs,
             rules: Arc::new(RwLock::new(rules)),
         })
     }
@@ -208,7 +232,7 @@ impl Repo {
     pub async fn delete_node(&self, path: &DamPath, force: bool) -> Result<(), RepoError> {
         let p = path.clone();
         let orphans = self.with_catalog(move |c| c.delete_node(&p, force)).await?;
-        for hash in orphans {
+        for hash in orphans.into_iter().filter(|_| !self.shared_blobs) {
             let _ = std::fs::remove_file(self.blobs.path_of(&hash));
         }
         self.reload_rules().await

@@ -14,6 +14,7 @@ use tessera_model::{Access, PermissionRule};
 use crate::search::SearchPage;
 use crate::error::RepoError;
 use crate::unix_now;
+use tessera_model::connected::ConnectedOrigin;
 
 /// Schema migrations; `PRAGMA user_version` records how many have run.
 const MIGRATIONS: &[&str] = &[r#"
@@ -160,7 +161,36 @@ CREATE TABLE image_cache (
     sha256   TEXT NOT NULL,
     PRIMARY KEY (original, edit_key, width, format)
 );
+"#, r#"
+-- Connected Assets: where a fetched copy came from (all three set, or none).
+ALTER TABLE assets ADD COLUMN remote_url TEXT;
+ALTER TABLE assets ADD COLUMN remote_path TEXT;
+ALTER TABLE assets ADD COLUMN fetched_at INTEGER;
+-- Fetches, original transfers and reference reports: the Async Jobs page.
+CREATE TABLE connected_jobs (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    remote_path TEXT NOT NULL,
+    local_path  TEXT NOT NULL,
+    page_path   TEXT,
+    error       TEXT,
+    started_at  INTEGER NOT NULL,
+    ended_at    INTEGER,
+    bytes_done  INTEGER NOT NULL DEFAULT 0,
+    bytes_total INTEGER,
+    -- What the job needs to run again after a restart (JSON).
+    detail      TEXT
+);
+CREATE INDEX connected_jobs_by_state ON connected_jobs(state, id);
+-- Settings changed at run time (the Connected Assets configuration page).
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 "#];
+
+mod connected;
 
 pub struct SqliteCatalog {
     conn: Mutex<Connection>,
@@ -226,10 +256,12 @@ struct AssetRow {
     properties: String,
     job_state: Option<String>,
     job_error: Option<String>,
+    remote: Option<(String, String, i64)>,
 }
 
 const ASSET_COLUMNS: &str = "a.id, a.path, a.title, a.description, a.mime, a.size, a.width, a.height, \
-     a.created_by, a.created_at, a.modified_by, a.modified_at, a.properties, j.state, j.error";
+     a.created_by, a.created_at, a.modified_by, a.modified_at, a.properties, j.state, j.error, \
+     a.remote_url, a.remote_path, a.fetched_at";
 
 /// Assets joined with their latest rendition job.
 const ASSET_FROM: &str = "assets a LEFT JOIN jobs j ON j.id = (SELECT max(id) FROM jobs WHERE asset_id = a.id)";
@@ -251,6 +283,10 @@ fn asset_from_row(row: &Row<'_>) -> rusqlite::Result<AssetRow> {
         properties: row.get(12)?,
         job_state: row.get(13)?,
         job_error: row.get(14)?,
+        remote: match (row.get::<_, Option<String>>(15)?, row.get::<_, Option<String>>(16)?, row.get::<_, Option<i64>>(17)?) {
+            (Some(url), Some(path), Some(at)) => Some((url, path, at)),
+            _ => None,
+        },
     })
 }
 
@@ -303,6 +339,10 @@ fn complete_asset(conn: &Connection, row: AssetRow) -> Result<AssetRecord, RepoE
         tags: load_tags(conn, row.id)?,
         renditions: load_renditions(conn, row.id)?,
         processing: processing(row.job_state.as_deref(), row.job_error),
+        connected: row
+            .remote
+            .map(|(dam_url, path, fetched_at)| Ok::<_, RepoError>(ConnectedOrigin { dam_url, path: DamPath::parse(&path)?, fetched_at }))
+            .transpose()?,
     })
 }
 

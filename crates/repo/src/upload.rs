@@ -89,6 +89,7 @@ impl Repo {
                 }],
                 mime,
                 processing: Processing::Pending,
+                connected: None,
             };
             repo.commit(&asset, vec![pending])?;
             Ok(asset)

@@ -1,0 +1,80 @@
+//! Connected Assets in the repository: read-only copies of remote assets in the mount
+//! point, the jobs that fetch them, and settings changed at run time.
+
+use tessera_model::connected::{JobDto, JobState};
+use tessera_model::DamPath;
+
+use crate::blobs::PendingBlob;
+use crate::catalog::{AssetRecord, NewJob, RenditionRecord};
+use crate::error::RepoError;
+use crate::Repo;
+
+impl Repo {
+    /// Stores (or refreshes) a fetched copy and the blobs that came with it; the
+    /// blobs it names but `staged` lacks must already be in the store. Returns the
+    /// copy as stored and how many of its tags were dropped.
+    pub async fn store_connected(&self, copy: AssetRecord, staged: Vec<PendingBlob>) -> Result<(AssetRecord, u32), RepoError> {
+        let repo = self.clone();
+        let path = copy.path.clone();
+        let dropped = tokio::task::spawn_blocking(move || {
+            for r in &copy.renditions {
+                if !staged.iter().any(|s| s.hash() == &r.blob) && !repo.blobs().contains(&r.blob) {
+                    return Err(RepoError::Internal(format!("the {} rendition of {} is in neither the transfer nor the store", r.name, copy.path)));
+                }
+            }
+            let mut dropped = 0;
+            repo.blobs().publish_within(staged, |publish| {
+                dropped = repo.catalog.store_connected(&copy, publish)?;
+                Ok(())
+            })?;
+            Ok(dropped)
+        })
+        .await
+        .map_err(|e| RepoError::Internal(format!("storing a fetched copy failed: {e}")))??;
+        Ok((self.asset(&path).await?, dropped))
+    }
+
+    /// Adds the original of a copy whose original followed in a job.
+    pub async fn add_original(&self, path: &DamPath, original: RenditionRecord, staged: Option<PendingBlob>) -> Result<(), RepoError> {
+        let repo = self.clone();
+        let path = path.clone();
+        tokio::task::spawn_blocking(move || repo.blobs().publish_within(staged.into_iter().collect(), |publish| repo.catalog.add_original(&path, &original, publish)))
+            .await
+            .map_err(|e| RepoError::Internal(format!("storing an original failed: {e}")))?
+    }
+
+    pub async fn create_job(&self, job: NewJob) -> Result<i64, RepoError> {
+        self.with_catalog(move |c| c.create_job(&job)).await
+    }
+
+    pub async fn job_progress(&self, id: i64, done: u64) -> Result<(), RepoError> {
+        self.with_catalog(move |c| c.job_progress(id, done)).await
+    }
+
+    /// Ends a job as a success (`Ok`) or a failure with its error text.
+    pub async fn end_job(&self, id: i64, outcome: Result<(), String>) -> Result<(), RepoError> {
+        self.with_catalog(move |c| c.end_job(id, outcome.err().as_deref())).await
+    }
+
+    /// The newest jobs first, in one state or all.
+    pub async fn jobs(&self, state: Option<JobState>, limit: u32) -> Result<Vec<JobDto>, RepoError> {
+        let rows = self.with_catalog(move |c| c.jobs(state, limit)).await?;
+        Ok(rows.into_iter().map(|(job, _)| job).collect())
+    }
+
+    /// Jobs still active, with what each needs to run again: after a restart, the
+    /// ones left by the previous run.
+    pub async fn active_jobs(&self) -> Result<Vec<(JobDto, Option<String>)>, RepoError> {
+        self.with_catalog(|c| c.jobs(Some(JobState::Active), u32::MAX)).await
+    }
+
+    pub async fn setting(&self, key: &str) -> Result<Option<String>, RepoError> {
+        let key = key.to_owned();
+        self.with_catalog(move |c| c.setting(&key)).await
+    }
+
+    pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), RepoError> {
+        let (key, value) = (key.to_owned(), value.to_owned());
+        self.with_catalog(move |c| c.set_setting(&key, &value)).await
+    }
+}

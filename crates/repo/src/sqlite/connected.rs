@@ -1,0 +1,219 @@
+//! SQLite side of Connected Assets: fetched copies, their jobs, run-time settings.
+
+use rusqlite::{params, OptionalExtension, Row};
+use tessera_model::connected::{JobDto, JobKind, JobState};
+use tessera_model::DamPath;
+
+use super::{asset_id, folder_id, insert_renditions, is_taken, reindex, SqliteCatalog};
+use crate::catalog::{AssetRecord, ConnectedCatalog, NewJob, RenditionRecord};
+use crate::error::RepoError;
+use crate::unix_now;
+
+const JOB_COLUMNS: &str =
+    "id, kind, state, remote_path, local_path, page_path, error, started_at, ended_at, bytes_done, bytes_total";
+
+fn kind_name(kind: JobKind) -> &'static str {
+    match kind {
+        JobKind::Fetch => "fetch",
+        JobKind::Original => "original",
+        JobKind::Reference => "reference",
+    }
+}
+
+fn job_from_row(row: &Row<'_>) -> rusqlite::Result<(JobDto, Option<String>)> {
+    let bad = |i: usize, what: &str| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, what.to_owned().into());
+    let kind = match row.get::<_, String>(1)?.as_str() {
+        "fetch" => JobKind::Fetch,
+        "original" => JobKind::Original,
+        "reference" => JobKind::Reference,
+        _ => return Err(bad(1, "unknown job kind")),
+    };
+    let state = JobState::parse(&row.get::<_, String>(2)?).ok_or_else(|| bad(2, "unknown job state"))?;
+    let path = |i: usize| -> rusqlite::Result<DamPath> { DamPath::parse(&row.get::<_, String>(i)?).map_err(|_| bad(i, "bad path")) };
+    let job = JobDto {
+        id: row.get(0)?,
+        kind,
+        state,
+        remote_path: path(3)?,
+        local_path: path(4)?,
+        page_path: row.get(5)?,
+        error: row.get(6)?,
+        started_at: row.get(7)?,
+        ended_at: row.get(8)?,
+        bytes_done: row.get::<_, i64>(9)? as u64,
+        bytes_total: row.get::<_, Option<i64>>(10)?.map(|t| t as u64),
+    };
+    Ok((job, row.get(11)?))
+}
+
+impl ConnectedCatalog for SqliteCatalog {
+    fn store_connected(&self, asset: &AssetRecord, publish_blobs: &mut dyn FnMut() -> Result<(), RepoError>) -> Result<u32, RepoError> {
+        let origin = asset.connected.as_ref().ok_or_else(|| RepoError::Internal("a fetched copy without its origin".into()))?;
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        // The folders above the copy are made in the same transaction, so a fetch that
+        // fails leaves not even an empty folder behind.
+        let mut parent_id = None;
+        for folder in asset.path.ancestors().into_iter().skip(1).rev() {
+            parent_id = Some(match folder_id(&tx, &folder)? {
+                Some(id) => id,
+                None => {
+                    if is_taken(&tx, &folder)? {
+                        return Err(RepoError::AlreadyExists(folder));
+                    }
+                    tx.execute(
+                        "INSERT INTO folders (path, parent_id, title, created_at) VALUES (?1, ?2, ?3, ?4)",
+                        params![folder.as_str(), parent_id, folder.name(), unix_now()],
+                    )?;
+                    tx.last_insert_rowid()
+                }
+            });
+        }
+        let folder = parent_id.ok_or_else(|| RepoError::AlreadyExists(asset.path.clone()))?;
+        let existing: Option<(i64, Option<String>)> = tx
+            .query_row("SELECT id, remote_url FROM assets WHERE path = ?1", [asset.path.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let properties = serde_json::to_string(&asset.properties).map_err(|e| RepoError::Internal(e.to_string()))?;
+        let id = match existing {
+            // A local asset of the same name is never overwritten by a fetch.
+            Some((_, None)) => return Err(RepoError::AlreadyExists(asset.path.clone())),
+            Some((id, Some(_))) => {
+                tx.execute(
+                    "UPDATE assets SET title = ?2, description = ?3, mime = ?4, size = ?5, width = ?6, height = ?7,
+                            modified_by = ?8, modified_at = ?9, properties = ?10, remote_url = ?11, remote_path = ?12, fetched_at = ?13
+                     WHERE id = ?1",
+                    params![
+                        id,
+                        asset.title,
+                        asset.description,
+                        asset.mime,
+                        asset.size as i64,
+                        asset.width,
+                        asset.height,
+                        asset.modified_by,
+                        asset.modified_at,
+                        properties,
+                        origin.dam_url,
+                        origin.path.as_str(),
+                        origin.fetched_at
+                    ],
+                )?;
+                tx.execute("DELETE FROM renditions WHERE asset_id = ?1", [id])?;
+                tx.execute("DELETE FROM asset_tags WHERE asset_id = ?1", [id])?;
+                id
+            }
+            None => {
+                if is_taken(&tx, &asset.path)? {
+                    return Err(RepoError::AlreadyExists(asset.path.clone()));
+                }
+                tx.execute(
+                    "INSERT INTO assets (path, folder_id, title, description, mime, size, width, height, created_by, created_at,
+                                         modified_by, modified_at, properties, name, remote_url, remote_path, fetched_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                    params![
+                        asset.path.as_str(),
+                        folder,
+                        asset.title,
+                        asset.description,
+                        asset.mime,
+                        asset.size as i64,
+                        asset.width,
+                        asset.height,
+                        asset.created_by,
+                        asset.created_at,
+                        asset.modified_by,
+                        asset.modified_at,
+                        properties,
+                        asset.path.name(),
+                        origin.dam_url,
+                        origin.path.as_str(),
+                        origin.fetched_at
+                    ],
+                )?;
+                tx.last_insert_rowid()
+            }
+        };
+        insert_renditions(&tx, id, &asset.renditions)?;
+        let mut dropped = 0;
+        for tag in &asset.tags {
+            // Kept only when the same tag, with the same hierarchy, exists here.
+            let tag_id: Option<i64> = tx.query_row("SELECT id FROM tags WHERE tag = ?1", [tag.as_str()], |r| r.get(0)).optional()?;
+            match tag_id {
+                Some(t) => {
+                    tx.execute("INSERT OR IGNORE INTO asset_tags (asset_id, tag_id) VALUES (?1, ?2)", params![id, t])?;
+                }
+                None => dropped += 1,
+            }
+        }
+        reindex(&tx, id)?;
+        publish_blobs()?;
+        tx.commit()?;
+        Ok(dropped)
+    }
+
+    fn add_original(&self, path: &DamPath, original: &RenditionRecord, publish_blobs: &mut dyn FnMut() -> Result<(), RepoError>) -> Result<(), RepoError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let id = asset_id(&tx, path)?;
+        tx.execute("DELETE FROM renditions WHERE asset_id = ?1 AND name = 'original'", [id])?;
+        insert_renditions(&tx, id, std::slice::from_ref(original))?;
+        publish_blobs()?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn create_job(&self, job: &NewJob) -> Result<i64, RepoError> {
+        let conn = self.conn();
+        conn.execute(
+            "INSERT INTO connected_jobs (kind, state, remote_path, local_path, page_path, started_at, bytes_total, detail)
+             VALUES (?1, 'active', ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                kind_name(job.kind),
+                job.remote_path.as_str(),
+                job.local_path.as_str(),
+                job.page_path,
+                unix_now(),
+                job.bytes_total.map(|t| t as i64),
+                job.detail
+            ],
+        )?;
+        Ok(conn.last_insert_rowid())
+    }
+
+    fn job_progress(&self, id: i64, done: u64) -> Result<(), RepoError> {
+        self.conn().execute("UPDATE connected_jobs SET bytes_done = ?2 WHERE id = ?1", params![id, done as i64])?;
+        Ok(())
+    }
+
+    fn end_job(&self, id: i64, error: Option<&str>) -> Result<(), RepoError> {
+        let state = if error.is_some() { JobState::Failed } else { JobState::Success };
+        self.conn().execute(
+            "UPDATE connected_jobs SET state = ?2, error = ?3, ended_at = ?4,
+                    bytes_done = CASE WHEN ?2 = 'success' THEN coalesce(bytes_total, bytes_done) ELSE bytes_done END
+             WHERE id = ?1",
+            params![id, state.as_str(), error, unix_now()],
+        )?;
+        Ok(())
+    }
+
+    fn jobs(&self, state: Option<JobState>, limit: u32) -> Result<Vec<(JobDto, Option<String>)>, RepoError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {JOB_COLUMNS}, detail FROM connected_jobs WHERE ?1 IS NULL OR state = ?1 ORDER BY id DESC LIMIT ?2"
+        ))?;
+        let rows = stmt.query_map(params![state.map(JobState::as_str), limit], job_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn setting(&self, key: &str) -> Result<Option<String>, RepoError> {
+        Ok(self.conn().query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    fn set_setting(&self, key: &str, value: &str) -> Result<(), RepoError> {
+        self.conn().execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+}
