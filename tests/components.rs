@@ -80,8 +80,9 @@ fn asset(title: &str, kind: AssetKind, mime: &str) -> AssetDragPayload {
             modified_at: 0,
             properties: Default::default(),
             tags: Vec::new(),
-            renditions: vec![RenditionLink { name: "web-1280".into(), href: format!("/api/renditions/web-1280/{title}") }],
+            renditions: vec![RenditionLink { name: "web-1280".into(), href: format!("/api/renditions/web-1280/{title}"), sha256: None, size: None, mime: None, width: None, height: None }],
             processing: tessera_model::ProcessingDto::Done,
+            connected: None,
         },
     }
 }

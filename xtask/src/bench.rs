@@ -179,7 +179,7 @@ fn editor_timings(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, Stri
     let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     let origin = format!("http://127.0.0.1:{port}");
     // One deployment that is both: its editor searches its own 100,000 assets.
-    let roles = format!("[sites]\nremote_dam_url = \"{origin}\"\n[editor]\nwww_dir = {www:?}\npkg_dir = {pkg:?}\n");
+    let roles = format!("[connected_assets]\nremote_dam_url = \"{origin}\"\n[editor]\nwww_dir = {www:?}\npkg_dir = {pkg:?}\n");
     let (process, origin) = start_deployment(server, dir, port, "[\"sites\", \"assets\"]", &roles)?;
     let (user, password, _) = DEMO_USERS[0];
     let session = Session::login(&origin, user, password)?;
@@ -245,7 +245,7 @@ fn edited_image(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, String
     let www = root().join("www").display().to_string();
     let pkg = root().join("pkg").display().to_string();
     let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let tables = format!("[sites]\nremote_dam_url = \"http://127.0.0.1:{port}\"\n[editor]\nwww_dir = {www:?}\npkg_dir = {pkg:?}\n");
+    let tables = format!("[connected_assets]\nremote_dam_url = \"http://127.0.0.1:{port}\"\n[editor]\nwww_dir = {www:?}\npkg_dir = {pkg:?}\n");
     let (process, origin) = start_deployment(server, dir, port, "[\"sites\"]", &tables)?;
     let (user, password, _) = DEMO_USERS[0];
     let session = Session::login(&origin, user, password)?;

@@ -84,7 +84,7 @@ pub fn write_configs(server: &Path, dir: &Path, ports: &Ports) -> anyhow::Result
         format!(
             "# Sites deployment (site A): pages, the editor, and its own DAM.\n\
              listen = \"127.0.0.1:{}\"\npublic_origin = \"{}\"\nroles = [\"sites\"]\ndata_dir = \"data\"\n\n\
-             [sites]\nremote_dam_url = \"{}\"\n\n[editor]\nwww_dir = {:?}\npkg_dir = {:?}\n{users}",
+             [connected_assets]\nremote_dam_url = \"{}\"\n\n[editor]\nwww_dir = {:?}\npkg_dir = {:?}\n{users}",
             ports.sites,
             ports.sites_origin(),
             ports.assets_origin(),

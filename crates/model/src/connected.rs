@@ -75,8 +75,7 @@ pub struct FetchRequest {
     /// The asset's path on the remote DAM.
     pub remote_path: DamPath,
     /// The page the asset was dropped on, for the Async Jobs page and references.
-    #[serde(default)]
-    pub page_path: Option<String>,
+    pub page_path: crate::page::PagePath,
 }
 
 /// How the original binary of a fetched asset arrived.

@@ -68,6 +68,11 @@ impl Repo {
         self.with_catalog(|c| c.jobs(Some(JobState::Active), u32::MAX)).await
     }
 
+    /// A run-time setting, read without the async runtime: for start-up.
+    pub fn setting_at_start(&self, key: &str) -> Result<Option<String>, RepoError> {
+        self.catalog.setting(key)
+    }
+
     pub async fn setting(&self, key: &str) -> Result<Option<String>, RepoError> {
         let key = key.to_owned();
         self.with_catalog(move |c| c.setting(&key)).await

@@ -16,15 +16,19 @@ use crate::config::{Role, Settings};
 use crate::cors::{guard_origins, OriginPolicy};
 use crate::error::{log_errors, AppError};
 use crate::openapi;
-use crate::handlers::{dam, deployment, editor, images, pages, permissions, public, references, search, session, tags};
+use crate::handlers::{connected, dam, deployment, editor, images, pages, permissions, public, references, search, session, tags};
 use crate::state::AppState;
 
 /// Opens the deployment's repository and builds its state.
 pub fn state(settings: Settings) -> anyhow::Result<AppState> {
-    let repo = Repo::open(&settings.data_dir, settings.limits)?;
+    let repo = Repo::open_with_blobs(&settings.data_dir, settings.blobs.clone(), settings.limits)?;
+    let connected = match &settings.connected {
+        Some(file) => Some(crate::connected::Connected::load(file.clone(), &repo)?),
+        None => None,
+    };
     let decoy_hash = hash_password("decoy password for unknown user names").map_err(|e| anyhow::anyhow!("{e}"))?;
     let renders = Arc::new(crate::state::RenderGate::new(settings.images.max_concurrent_renders, settings.images.queue));
-    Ok(AppState { settings: Arc::new(settings), repo, decoy_hash: Arc::new(decoy_hash), renders })
+    Ok(AppState { settings: Arc::new(settings), repo, decoy_hash: Arc::new(decoy_hash), renders, connected })
 }
 
 pub fn app(state: AppState) -> Router {
@@ -53,6 +57,10 @@ pub fn app(state: AppState) -> Router {
         .route("/image/{*path}", get(images::edited))
         .route("/tags", get(tags::list).post(tags::create))
         .route("/tags/{*tag}", delete(tags::delete))
+        .route("/connected-assets/config", get(connected::config).put(connected::update_config))
+        .route("/connected-assets/test", post(connected::test))
+        .route("/connected-assets/fetch", post(connected::fetch))
+        .route("/jobs", get(connected::jobs))
         .route("/references/{*path}", get(references::list).post(references::add).delete(references::remove))
         .fallback(|| async { AppError::refused(axum::http::StatusCode::NOT_FOUND, "no_such_endpoint", "There is no such API endpoint.") })
         .route_layer(from_fn_with_state(state.clone(), authenticate))
@@ -65,7 +73,7 @@ pub fn app(state: AppState) -> Router {
     let mut router = Router::new().nest("/api", api);
     if settings.has_role(Role::Sites) {
         if let Some(files) = &settings.editor {
-            router = router.merge(editor::routes(files, settings.remote_dam_url.as_deref()));
+            router = router.merge(editor::routes(files, state.clone()));
         }
         router = router.merge(
             Router::new()

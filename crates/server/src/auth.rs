@@ -109,7 +109,17 @@ pub fn authorize_all<'p>(state: &AppState, principal: &'p Principal, action: Act
             Err(AppError::forbidden("Only administrators may change permissions."))
         };
     }
+    let read_only = state.connected.as_ref().map(|c| c.settings().mount_point);
     for target in targets {
+        if let (Action::Write, Target::Dam(path), Some(mount)) = (action, target, &read_only) {
+            if tessera_model::access::is_within(path, mount) {
+                return Err(AppError::refused(
+                    StatusCode::FORBIDDEN,
+                    "read_only_copy",
+                    format!("{mount} holds read-only copies of remote assets: they cannot be changed, replaced or moved here. Drag an asset from the remote DAM again to update its copy."),
+                ));
+            }
+        }
         let access = match target {
             Target::Dam(path) => policy.access(&user.groups, path),
             // Pages: every user reads, the groups that write the DAM write pages.

@@ -54,7 +54,10 @@ struct RawConfig {
     session: RawSession,
     #[serde(default)]
     users: Vec<RawUser>,
-    sites: Option<RawSites>,
+    connected_assets: Option<RawConnected>,
+    /// A blob store shared with other deployments (the "datastore shared with
+    /// Connected Assets"); `blobs/` in the data directory when not set.
+    blobs_dir: Option<PathBuf>,
     editor: Option<RawEditor>,
     #[serde(default)]
     jobs: RawJobs,
@@ -149,8 +152,85 @@ struct RawUser {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawSites {
+struct RawConnected {
+    #[serde(default = "default_title")]
+    title: String,
     remote_dam_url: String,
+    #[serde(default)]
+    distributor_user: String,
+    #[serde(default)]
+    distributor_password: String,
+    #[serde(default = "default_mount_point")]
+    mount_point: String,
+    /// This deployment's public origin when not set.
+    local_sites_url: Option<String>,
+    #[serde(default = "default_threshold")]
+    threshold_bytes: u64,
+    #[serde(default)]
+    shared_datastore: bool,
+}
+
+fn default_title() -> String {
+    "Connected Assets".into()
+}
+
+fn default_mount_point() -> String {
+    "/content/dam/connected".into()
+}
+
+fn default_threshold() -> u64 {
+    20 * 1024 * 1024
+}
+
+/// The Connected Assets configuration of a Sites deployment: from the config file,
+/// then as the administrator page changes it.
+#[derive(Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
+pub struct ConnectedSettings {
+    pub title: String,
+    /// The remote DAM's origin.
+    pub remote_dam_url: String,
+    pub distributor_user: String,
+    pub distributor_password: String,
+    pub mount_point: tessera_model::DamPath,
+    pub local_sites_url: String,
+    pub threshold_bytes: u64,
+    pub shared_datastore: bool,
+}
+
+impl std::fmt::Debug for ConnectedSettings {
+    // Never prints the password, so a logged configuration leaks nothing.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectedSettings")
+            .field("title", &self.title)
+            .field("remote_dam_url", &self.remote_dam_url)
+            .field("distributor_user", &self.distributor_user)
+            .field("mount_point", &self.mount_point)
+            .field("local_sites_url", &self.local_sites_url)
+            .field("threshold_bytes", &self.threshold_bytes)
+            .field("shared_datastore", &self.shared_datastore)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ConnectedSettings {
+    /// Checks an edited configuration; the message names the field to fix.
+    pub fn check(&self) -> Result<(), (&'static str, String)> {
+        if self.title.trim().is_empty() || self.title.len() > 200 {
+            return Err(("title", "must have 1 to 200 bytes".into()));
+        }
+        parse_origin(&self.remote_dam_url).map_err(|p| ("remote_dam_url", p))?;
+        parse_origin(&self.local_sites_url).map_err(|p| ("local_sites_url", p))?;
+        if self.mount_point.is_root() {
+            return Err(("mount_point", "must be a folder under /content/dam, not /content/dam itself".into()));
+        }
+        if self.distributor_user.len() > 64 || self.distributor_password.len() > 1024 {
+            return Err(("distributor_user", "the user name has at most 64 bytes and the password at most 1024".into()));
+        }
+        if self.threshold_bytes == 0 {
+            return Err(("threshold_bytes", "must be greater than 0".into()));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -172,7 +252,9 @@ pub struct Settings {
     pub limits: tessera_repo::UploadLimits,
     pub session_ttl_secs: i64,
     pub users: Vec<User>,
-    pub remote_dam_url: Option<String>,
+    /// For a Sites deployment: Connected Assets as the config file has it.
+    pub connected: Option<ConnectedSettings>,
+    pub blobs: tessera_repo::Blobs,
     pub editor: Option<EditorFiles>,
     pub jobs: tessera_repo::JobSettings,
     pub public_paths: Vec<tessera_model::DamPath>,
@@ -231,11 +313,15 @@ impl Settings {
             return Err(Problem::key(format!("users[{}].name", dup.0), format!("{:?} is listed twice", dup.1.name)));
         }
         let is_sites = raw.roles.contains(&Role::Sites);
-        let remote_dam_url = match (&raw.sites, is_sites) {
-            (Some(s), true) => Some(parse_origin(&s.remote_dam_url).map_err(|p| Problem::key("sites.remote_dam_url", p))?),
-            (None, true) => return Err(Problem::key("sites.remote_dam_url", "is required for a deployment with the \"sites\" role")),
-            (Some(_), false) => return Err(Problem::key("sites", "only a deployment with the \"sites\" role has this table")),
+        let connected = match (raw.connected_assets, is_sites) {
+            (Some(c), true) => Some(connected_settings(c, &public_origin)?),
+            (None, true) => return Err(Problem::key("connected_assets.remote_dam_url", "is required for a deployment with the \"sites\" role")),
+            (Some(_), false) => return Err(Problem::key("connected_assets", "only a deployment with the \"sites\" role has this table")),
             (None, false) => None,
+        };
+        let blobs = match raw.blobs_dir {
+            Some(dir) => tessera_repo::Blobs::Shared(base.join(dir)),
+            None => tessera_repo::Blobs::Own,
         };
         let editor = match (raw.editor, is_sites) {
             (Some(e), true) => Some(EditorFiles { www_dir: base.join(e.www_dir), pkg_dir: base.join(e.pkg_dir) }),
@@ -308,7 +394,8 @@ impl Settings {
             limits: tessera_repo::UploadLimits { max_bytes: raw.limits.max_upload_bytes, max_pixels: raw.limits.max_image_pixels },
             session_ttl_secs: raw.session.ttl_minutes as i64 * 60,
             users,
-            remote_dam_url,
+            connected,
+            blobs,
             editor,
         })
     }
@@ -320,6 +407,25 @@ impl Settings {
     pub fn user(&self, name: &str) -> Option<&User> {
         self.users.iter().find(|u| u.name == name)
     }
+}
+
+fn connected_settings(c: RawConnected, public_origin: &str) -> Result<ConnectedSettings, Problem> {
+    let settings = ConnectedSettings {
+        title: c.title,
+        remote_dam_url: parse_origin(&c.remote_dam_url).map_err(|p| Problem::key("connected_assets.remote_dam_url", p))?,
+        distributor_user: c.distributor_user,
+        distributor_password: c.distributor_password,
+        mount_point: tessera_model::DamPath::parse(&c.mount_point)
+            .map_err(|e| Problem::key("connected_assets.mount_point", format!("{:?}: {e}", c.mount_point)))?,
+        local_sites_url: match c.local_sites_url {
+            Some(url) => parse_origin(&url).map_err(|p| Problem::key("connected_assets.local_sites_url", p))?,
+            None => public_origin.to_owned(),
+        },
+        threshold_bytes: c.threshold_bytes,
+        shared_datastore: c.shared_datastore,
+    };
+    settings.check().map_err(|(key, problem)| Problem::key(format!("connected_assets.{key}"), problem))?;
+    Ok(settings)
 }
 
 fn validate_user(i: usize, u: RawUser) -> Result<User, Problem> {
@@ -441,9 +547,9 @@ mod tests {
         assert_eq!(problem_key(&assets_config("[limits]\nmax_upload_bytes = 0")), "limits.max_upload_bytes");
         assert_eq!(problem_key(&assets_config("[images]\naspect_presets = [\"21:9\", \"wide\"]")), "images.aspect_presets[1]");
         assert_eq!(problem_key(&assets_config("[images]\nwidths = [5]")), "images.widths");
-        assert_eq!(problem_key(&assets_config("[sites]\nremote_dam_url = \"http://x\"")), "sites");
+        assert_eq!(problem_key(&assets_config("[connected_assets]\nremote_dam_url = \"http://x\"")), "connected_assets");
         let sites = assets_config("").replace("[\"assets\"]", "[\"sites\"]");
-        assert_eq!(problem_key(&sites), "sites.remote_dam_url");
+        assert_eq!(problem_key(&sites), "connected_assets.remote_dam_url");
     }
 
     #[test]

@@ -9,6 +9,7 @@
 pub mod app;
 pub mod auth;
 pub mod config;
+pub mod connected;
 pub mod cors;
 pub mod error;
 pub mod extract;

@@ -16,6 +16,15 @@ pub struct AppState {
     /// wrong name takes as long to refuse as a wrong password.
     pub decoy_hash: Arc<String>,
     pub renders: Arc<RenderGate>,
+    /// A Sites deployment's Connected Assets.
+    pub connected: Option<Arc<crate::connected::Connected>>,
+}
+
+impl AppState {
+    /// The remote DAM of a Sites deployment, as configured now.
+    pub fn remote_dam_url(&self) -> Option<String> {
+        self.connected.as_ref().map(|c| c.settings().remote_dam_url)
+    }
 }
 
 /// Bounds concurrent image renders: a few run, a few more wait, the rest are told to

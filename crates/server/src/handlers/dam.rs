@@ -31,7 +31,15 @@ pub fn asset_dto(a: AssetRecord) -> AssetDto {
     let renditions = a
         .renditions
         .iter()
-        .map(|r| RenditionLink { name: r.name.clone(), href: api_url(&format!("renditions/{}", r.name), &a.path) })
+        .map(|r| RenditionLink {
+            name: r.name.clone(),
+            href: api_url(&format!("renditions/{}", r.name), &a.path),
+            sha256: Some(r.blob.to_string()),
+            size: Some(r.size),
+            mime: Some(r.mime.clone()),
+            width: r.width,
+            height: r.height,
+        })
         .collect();
     AssetDto {
         name: a.path.name().to_owned(),
@@ -56,6 +64,7 @@ pub fn asset_dto(a: AssetRecord) -> AssetDto {
             Processing::Done => ProcessingDto::Done,
             Processing::Failed(error) => ProcessingDto::Failed { error },
         },
+        connected: a.connected,
     }
 }
 

@@ -11,7 +11,8 @@ pub async fn info(State(state): State<AppState>) -> Json<DeploymentInfo> {
     Json(DeploymentInfo {
         origin: s.public_origin.clone(),
         roles: s.roles.iter().map(|r| r.as_str().to_owned()).collect(),
-        remote_dam_url: s.remote_dam_url.clone(),
+        remote_dam_url: state.remote_dam_url(),
+        mount_point: state.connected.as_ref().map(|c| c.settings().mount_point),
         aspect_presets: s.images.aspect_presets.clone(),
     })
 }

@@ -1,29 +1,42 @@
 //! The editor's files, served by a Sites deployment: `/editor` and its bundle.
 
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
-use axum::response::Redirect;
+use axum::middleware::{from_fn_with_state, Next};
+use axum::response::{Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use tower_http::services::{ServeDir, ServeFile};
-use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::config::EditorFiles;
+use crate::state::AppState;
 
-/// Routes for `/editor`, `/www/*` and `/pkg/*`. The editor page may load scripts only
-/// from this origin and talk only to this origin and the remote DAM.
-pub fn routes<S: Clone + Send + Sync + 'static>(files: &EditorFiles, remote_dam: Option<&str>) -> Router<S> {
-    let remote = remote_dam.unwrap_or("");
-    let csp = format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
-         img-src 'self' data: blob: {remote}; connect-src 'self' {remote}; frame-ancestors 'self'; base-uri 'none'; form-action 'self'"
-    );
-    let csp = HeaderValue::from_str(&csp).unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
+/// Routes for `/editor` (and its Async Jobs and Connected Assets Configuration
+/// pages), `/www/*` and `/pkg/*`. The editor page may load scripts only from this
+/// origin and talk only to this origin and the remote DAM.
+pub fn routes(files: &EditorFiles, state: AppState) -> Router {
     let index = ServeFile::new(files.www_dir.join("index.html"));
     Router::new()
         .route("/", get(|| async { Redirect::to("/editor") }))
         .route_service("/editor", index.clone())
-        .route_service("/editor/", index)
-        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, csp))
+        .route_service("/editor/", index.clone())
+        .route_service("/editor/jobs", index.clone())
+        .route_service("/editor/connected-assets", index)
+        .layer(from_fn_with_state(state, content_security_policy))
         .nest_service("/www", ServeDir::new(&files.www_dir))
         .nest_service("/pkg", ServeDir::new(&files.pkg_dir).precompressed_gzip())
+}
+
+/// The policy names the remote DAM as it is configured now: the administrator page
+/// can change it while the server runs.
+async fn content_security_policy(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let remote = state.remote_dam_url().unwrap_or_default();
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data: blob: {remote}; connect-src 'self' {remote}; frame-ancestors 'self'; base-uri 'none'; form-action 'self'"
+    );
+    let mut response = next.run(request).await;
+    let value = HeaderValue::from_str(&csp).unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
+    response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, value);
+    response
 }

@@ -1,5 +1,6 @@
 //! Request handlers, one module per resource.
 
+pub mod connected;
 pub mod dam;
 pub mod delivery;
 pub mod deployment;

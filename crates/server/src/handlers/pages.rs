@@ -123,7 +123,7 @@ pub async fn preview(State(state): State<AppState>, Extension(principal): Extens
     let content = PageContent { title: page.title.clone(), components: page.components.clone() };
     let lookup = |id: &str, _: &AssetRef| resolved.iter().find(|r| r.component == id).and_then(|r| r.published.clone());
     let html = render_html(&path, &content, &lookup);
-    let remote = state.settings.remote_dam_url.as_deref().unwrap_or("");
+    let remote = state.remote_dam_url().unwrap_or_default();
     let csp = format!("default-src 'none'; img-src 'self' {remote}; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'");
     let mut r = (StatusCode::OK, html).into_response();
     let h = r.headers_mut();

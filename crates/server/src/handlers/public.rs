@@ -19,7 +19,7 @@ pub async fn page(State(state): State<AppState>, Path(rest): Path<String>) -> Re
     let raw = rest.strip_suffix(".html").ok_or_else(not_found)?;
     let path = PagePath::parse(&format!("/content/{raw}")).map_err(|_| not_found())?;
     let html = state.repo.published_html(&path).await?.ok_or_else(not_found)?;
-    let remote = state.settings.remote_dam_url.as_deref().unwrap_or("");
+    let remote = state.remote_dam_url().unwrap_or_default();
     let csp = format!("default-src 'none'; img-src 'self' {remote}; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
     let mut r = (StatusCode::OK, html).into_response();
     let h = r.headers_mut();

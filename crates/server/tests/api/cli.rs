@@ -20,7 +20,7 @@ fn a_bad_config_fails_at_start_with_the_key_and_the_problem() {
 
     let (ok, err) = serve(&BASE.replace("roles = [\"assets\"]", "roles = [\"sites\"]"));
     assert!(!ok);
-    assert!(err.contains("sites.remote_dam_url") && err.contains("required"), "{err}");
+    assert!(err.contains("connected_assets.remote_dam_url") && err.contains("required"), "{err}");
 
     let (ok, err) = serve(&format!("{BASE}max_upload = 3\n"));
     assert!(!ok);

@@ -60,7 +60,7 @@ impl TestApp {
 
     /// A Sites deployment (whose remote DAM is not running: these tests do not need it).
     pub fn sites() -> TestApp {
-        Self::with_roles("sites", "[sites]\nremote_dam_url = \"http://127.0.0.1:4503\"\n[editor]\nwww_dir = \"www\"\npkg_dir = \"pkg\"\n")
+        Self::with_roles("sites", "[connected_assets]\nremote_dam_url = \"http://127.0.0.1:4503\"\n[editor]\nwww_dir = \"www\"\npkg_dir = \"pkg\"\n")
     }
 
     /// `top` holds top-level keys, `tables` extra tables.

@@ -1,0 +1,119 @@
+//! `/api/connected-assets/*` and `/api/jobs`: the Connected Assets configuration
+//! (administrators), fetching a remote asset into the mount point (authors), and the
+//! Async Jobs page.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use serde::Deserialize;
+use tessera_model::connected::{ConnectedConfigDto, ConnectedConfigUpdate, ConnectionReport, FetchRequest, FetchResult, JobDto, JobState};
+use tessera_model::DamPath;
+
+use crate::auth::{authorize, Action, Principal};
+use crate::connected::{fetch as fetch_asset, test_connection, Connected, FetchError, RemoteError};
+use crate::error::AppError;
+use crate::extract::{ApiJson, ApiQuery};
+use crate::handlers::dam::asset_dto;
+use crate::state::AppState;
+
+fn connected(state: &AppState) -> Result<&std::sync::Arc<Connected>, AppError> {
+    state
+        .connected
+        .as_ref()
+        .ok_or_else(|| AppError::refused(StatusCode::NOT_FOUND, "not_a_sites_deployment", "Only a Sites deployment has Connected Assets."))
+}
+
+pub async fn config(State(state): State<AppState>, Extension(principal): Extension<Principal>) -> Result<Json<ConnectedConfigDto>, AppError> {
+    authorize(&state, &principal, Action::Administer, &DamPath::root())?;
+    Ok(Json(connected(&state)?.dto()))
+}
+
+pub async fn update_config(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiJson(update): ApiJson<ConnectedConfigUpdate>,
+) -> Result<Json<ConnectedConfigDto>, AppError> {
+    authorize(&state, &principal, Action::Administer, &DamPath::root())?;
+    let connected = connected(&state)?;
+    let mut settings = connected.settings();
+    settings.title = update.title;
+    settings.remote_dam_url = crate::config::parse_origin(&update.remote_dam_url).map_err(|p| AppError::bad_request("bad_config", format!("remote_dam_url: {p}")))?;
+    settings.local_sites_url = crate::config::parse_origin(&update.local_sites_url).map_err(|p| AppError::bad_request("bad_config", format!("local_sites_url: {p}")))?;
+    settings.distributor_user = update.distributor_user;
+    if let Some(password) = update.distributor_password.filter(|p| !p.is_empty()) {
+        settings.distributor_password = password;
+    }
+    settings.mount_point = update.mount_point;
+    settings.threshold_bytes = update.threshold_bytes;
+    settings.shared_datastore = update.shared_datastore;
+    settings.check().map_err(|(key, problem)| AppError::bad_request("bad_config", format!("{key}: {problem}")))?;
+    connected.replace(settings, &state.repo).await?;
+    tracing::info!(config = ?connected.settings(), "Connected Assets configuration changed");
+    Ok(Json(connected.dto()))
+}
+
+pub async fn test(State(state): State<AppState>, Extension(principal): Extension<Principal>) -> Result<Json<ConnectionReport>, AppError> {
+    authorize(&state, &principal, Action::Administer, &DamPath::root())?;
+    let connected = connected(&state)?;
+    Ok(Json(test_connection(&connected.remote, &connected.settings()).await))
+}
+
+fn fetch_failure(e: FetchError) -> AppError {
+    let message = e.to_string();
+    match e {
+        FetchError::Timeout { .. } => AppError::refused(StatusCode::GATEWAY_TIMEOUT, "fetch_timeout", message),
+        FetchError::Repo(e) => AppError::Repo(e),
+        FetchError::Remote(r) => match r {
+            RemoteError::NotFound { .. } => AppError::refused(StatusCode::NOT_FOUND, "remote_not_found", message),
+            RemoteError::NotConfigured => AppError::refused(StatusCode::SERVICE_UNAVAILABLE, "not_configured", message),
+            RemoteError::Repo(e) => AppError::Repo(e),
+            RemoteError::BadCredentials => AppError::refused(StatusCode::BAD_GATEWAY, "remote_login_refused", message),
+            RemoteError::Unreachable { .. } => AppError::refused(StatusCode::BAD_GATEWAY, "remote_unreachable", message),
+            RemoteError::Refused { .. } | RemoteError::BadResponse(_) | RemoteError::Interrupted(_) => {
+                AppError::refused(StatusCode::BAD_GATEWAY, "remote_failed", message)
+            }
+        },
+    }
+}
+
+/// `POST /api/connected-assets/fetch`: copies a remote asset into the mount point as
+/// the DAM distributor, for a page the caller may change.
+pub async fn fetch(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiJson(request): ApiJson<FetchRequest>,
+) -> Result<Json<FetchResult>, AppError> {
+    authorize(&state, &principal, Action::Write, &request.page_path)?;
+    let connected = connected(&state)?;
+    let fetched = fetch_asset(connected, &state.repo, &request).await.map_err(fetch_failure)?;
+    tracing::info!(remote = %request.remote_path, local = %fetched.copy.path, bytes = fetched.bytes_transferred, "remote asset fetched");
+    Ok(Json(FetchResult {
+        asset: asset_dto(fetched.copy),
+        original: fetched.original,
+        dropped_tags: fetched.dropped_tags,
+        bytes_transferred: fetched.bytes_transferred,
+        job: fetched.job,
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobsQuery {
+    state: Option<String>,
+}
+
+/// `GET /api/jobs?state=active|success|failed`: the newest 200 jobs, for whoever may
+/// read the mount point.
+pub async fn jobs(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiQuery(query): ApiQuery<JobsQuery>,
+) -> Result<Json<Vec<JobDto>>, AppError> {
+    let connected = connected(&state)?;
+    authorize(&state, &principal, Action::Read, &connected.settings().mount_point)?;
+    let wanted = match query.state.as_deref() {
+        None | Some("") => None,
+        Some(raw) => Some(JobState::parse(raw).ok_or_else(|| AppError::bad_request("bad_query", "state is one of active, success, failed."))?),
+    };
+    Ok(Json(state.repo.jobs(wanted, 200).await?))
+}
