@@ -80,7 +80,9 @@ struct LoggedError(Arc<String>);
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
-        let message = if status.is_server_error() {
+        // A refusal's message is written for the client (a 502 or 504 from the remote
+        // DAM says what happened); any other server error keeps its cause in the log.
+        let message = if status.is_server_error() && !matches!(self, AppError::Refused { .. }) {
             "Something went wrong on the server. Try again; if it keeps failing, tell an administrator.".to_owned()
         } else {
             self.to_string()

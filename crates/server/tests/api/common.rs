@@ -63,6 +63,32 @@ impl TestApp {
         Self::with_roles("sites", "[connected_assets]\nremote_dam_url = \"http://127.0.0.1:4503\"\n[editor]\nwww_dir = \"www\"\npkg_dir = \"pkg\"\n")
     }
 
+    /// A Sites deployment whose Connected Assets fetch from `dam_url` as ksaner, with
+    /// more `[connected_assets]` keys in `extra`.
+    pub fn sites_connected_to(dam_url: &str, extra: &str) -> TestApp {
+        Self::with_roles(
+            "sites",
+            &format!(
+                "[connected_assets]\nremote_dam_url = \"{dam_url}\"\ndistributor_user = \"ksaner\"\ndistributor_password = \"{PASSWORD}\"\n\
+                 local_sites_url = \"{EDITOR_ORIGIN}\"\n{extra}\n[editor]\nwww_dir = \"www\"\npkg_dir = \"pkg\"\n"
+            ),
+        )
+    }
+
+    /// Serves this deployment over real HTTP on a free loopback port; returns its
+    /// origin. The server stops with the test's runtime.
+    pub async fn serve(&self) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let origin = format!("http://{}", listener.local_addr().unwrap());
+        let router = self.router.clone();
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        origin
+    }
+
+    pub async fn send_json(&self, method: Method, uri: &str, login: &Login, body: serde_json::Value) -> Reply {
+        self.send(authed(method, uri, login).header(header::CONTENT_TYPE, "application/json").body(Body::from(body.to_string())).unwrap()).await
+    }
+
     /// `top` holds top-level keys, `tables` extra tables.
     pub fn with_config(top: &str, limits: &str) -> TestApp {
         Self::with_roles_and("assets", top, limits)

@@ -3,6 +3,7 @@
 mod catalog;
 mod cli;
 mod common;
+mod connected;
 mod cors;
 mod images;
 mod openapi;
