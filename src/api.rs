@@ -6,10 +6,11 @@ use std::fmt;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tessera_model::api::percent_encode;
+use tessera_model::connected::{ConnectedConfigDto, ConnectedConfigUpdate, ConnectionReport, FetchRequest, FetchResult, JobDto};
 use tessera_model::page::PublishReport;
 use tessera_model::{
     api_url, CreatePage, DamPath, DeploymentInfo, ErrorBody, FolderListing, LoginRequest, Me, MovePage, PageContent, PageDto, PagePath,
-    PageSummary, SearchQuery, SearchResults, CSRF_HEADER,
+    PageSummary, ReferencesDto, SearchQuery, SearchResults, CSRF_HEADER,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -23,6 +24,8 @@ pub enum ApiError {
     /// No answer could be read: the deployment is down, or its CORS allow-list does
     /// not include this site.
     Unreachable { base: String },
+    /// The deployment is up but its CORS allow-list refuses this site.
+    CorsRefused { base: String, origin: String },
     /// The answer was not what this editor understands.
     Unexpected(String),
 }
@@ -41,6 +44,10 @@ impl fmt::Display for ApiError {
                 f,
                 "Cannot reach {}. Check that it is running and that it allows this site; then try again.",
                 if base.is_empty() { "this deployment" } else { base }
+            ),
+            ApiError::CorsRefused { base, origin } => write!(
+                f,
+                "The DAM at {base} refused the connection: its CORS allow-list does not include this site ({origin}). An administrator of the DAM can add it."
             ),
             ApiError::Unexpected(what) => write!(f, "The server sent an answer this editor does not understand ({what})."),
         }
@@ -153,6 +160,32 @@ impl Client {
         self.call("POST", &page_url("publish", path), None::<&()>, Some(&me.csrf_token)).await
     }
 
+    /// Connected Assets: copies a remote asset into the mount point for `page`.
+    pub async fn fetch_remote(&self, remote_path: &DamPath, page: &PagePath, me: &Me) -> Result<FetchResult, ApiError> {
+        let body = FetchRequest { remote_path: remote_path.clone(), page_path: page.clone() };
+        self.call("POST", "/api/connected-assets/fetch", Some(&body), Some(&me.csrf_token)).await
+    }
+
+    pub async fn jobs(&self) -> Result<Vec<JobDto>, ApiError> {
+        self.call("GET", "/api/jobs", None::<&()>, None).await
+    }
+
+    pub async fn connected_config(&self) -> Result<ConnectedConfigDto, ApiError> {
+        self.call("GET", "/api/connected-assets/config", None::<&()>, None).await
+    }
+
+    pub async fn save_connected_config(&self, update: &ConnectedConfigUpdate, me: &Me) -> Result<ConnectedConfigDto, ApiError> {
+        self.call("PUT", "/api/connected-assets/config", Some(update), Some(&me.csrf_token)).await
+    }
+
+    pub async fn test_connection(&self, me: &Me) -> Result<ConnectionReport, ApiError> {
+        self.call("POST", "/api/connected-assets/test", None::<&()>, Some(&me.csrf_token)).await
+    }
+
+    pub async fn references(&self, path: &DamPath) -> Result<ReferencesDto, ApiError> {
+        self.call("GET", &api_url("references", path), None::<&()>, None).await
+    }
+
     async fn call<T: DeserializeOwned, B: Serialize>(
         &self,
         method: &str,
@@ -197,9 +230,10 @@ impl Client {
         init.set_headers(&headers);
         let request = Request::new_with_str_and_init(&self.url(path), &init).map_err(unreachable)?;
         let window = web_sys::window().ok_or_else(|| ApiError::Unexpected("no window".into()))?;
-        let response: Response = JsFuture::from(window.fetch_with_request(&request))
-            .await
-            .map_err(unreachable)?
+        let response: Response = match JsFuture::from(window.fetch_with_request(&request)).await {
+            Ok(r) => r,
+            Err(_) => return Err(self.why_unreachable(&window).await),
+        }
             .dyn_into()
             .map_err(|_| ApiError::Unexpected("not a response".into()))?;
         let text = JsFuture::from(response.text().map_err(unreachable)?)
@@ -218,6 +252,27 @@ impl Client {
                 message: format!("The server answered {} {}.", response.status(), response.status_text()),
             },
         })
+    }
+}
+
+impl Client {
+    /// A request that got no answer: either the deployment is down, or it answered
+    /// and the browser withheld the answer because CORS does not allow this site. An
+    /// opaque (`no-cors`) request tells the two apart: it succeeds only if the
+    /// server answered.
+    async fn why_unreachable(&self, window: &web_sys::Window) -> ApiError {
+        let down = ApiError::Unreachable { base: self.base.clone() };
+        if self.base.is_empty() {
+            return down;
+        }
+        let init = RequestInit::new();
+        init.set_mode(RequestMode::NoCors);
+        init.set_credentials(RequestCredentials::Omit);
+        let Ok(probe) = Request::new_with_str_and_init(&self.url("/api/deployment"), &init) else { return down };
+        match JsFuture::from(window.fetch_with_request(&probe)).await {
+            Ok(_) => ApiError::CorsRefused { base: self.base.clone(), origin: window.location().origin().unwrap_or_default() },
+            Err(_) => down,
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod components;
+pub mod connected;
 pub mod edit_preview;
 pub mod history;
 pub mod rich_text;

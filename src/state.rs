@@ -135,6 +135,10 @@ pub struct Editor {
     pub image_edit_for: RwSignal<Option<String>>,
     /// Crop shapes the deployment's image policy adds: (width, height).
     pub aspect_presets: RwSignal<Vec<(u32, u32)>>,
+    /// Where Connected Assets copies remote assets, for a Sites deployment.
+    pub mount_point: RwSignal<Option<DamPath>>,
+    /// Fetches of remote assets into the mount point, by the copy's path.
+    pub fetches: RwSignal<std::collections::HashMap<DamPath, crate::connected::FetchState>>,
 }
 
 impl Editor {
@@ -161,6 +165,8 @@ impl Editor {
             properties_for: RwSignal::new(None),
             image_edit_for: RwSignal::new(None),
             aspect_presets: RwSignal::new(Vec::new()),
+            mount_point: RwSignal::new(None),
+            fetches: RwSignal::new(Default::default()),
         }
     }
 
@@ -287,6 +293,23 @@ impl Editor {
         });
     }
 
+    /// Puts `asset` into component `id` as one undo step; a refusal is a notification.
+    pub fn put_asset(&self, id: &str, asset: AssetRef) -> bool {
+        let body = self.content.with_untracked(|c| c.components.iter().find(|x| x.id == id).map(|x| x.body.clone()));
+        let Some(mut body) = body else { return false };
+        match apply_asset(&mut body, asset) {
+            Ok(()) => {
+                self.update_component(id, |b| *b = body);
+                self.selected.set(Some(id.to_owned()));
+                true
+            }
+            Err(why) => {
+                self.notify(why);
+                false
+            }
+        }
+    }
+
     pub fn update_component(&self, id: &str, f: impl FnOnce(&mut ComponentBody)) {
         self.edit(|c| {
             if let Some(x) = c.components.iter_mut().find(|x| x.id == id) {
@@ -297,16 +320,12 @@ impl Editor {
 
     /// Drops an asset on component `id`; a refusal is shown as a notification.
     pub fn drop_asset(&self, id: &str, payload: &AssetDragPayload) {
-        let asset = AssetRef::from_payload(payload, &self.own_origin.get_untracked());
-        let body = self.content.with_untracked(|c| c.components.iter().find(|x| x.id == id).map(|x| x.body.clone()));
-        let Some(mut body) = body else { return };
-        match apply_asset(&mut body, asset) {
-            Ok(()) => {
-                self.update_component(id, |b| *b = body);
-                self.selected.set(Some(id.to_owned()));
-            }
-            Err(why) => self.notify(why),
+        let own = self.own_origin.get_untracked();
+        if let Some(mount) = self.mount_point.get_untracked().filter(|_| !payload.repository.is_empty() && payload.repository != own) {
+            return self.drop_remote(id, payload, &mount);
         }
+        let asset = AssetRef::from_payload(payload, &own);
+        self.put_asset(id, asset);
     }
 
     /// Enter on an asset in the Content Finder: into the selected component.

@@ -71,6 +71,7 @@ async fn connect(editor: Editor, checked: RwSignal<bool>) {
         Ok(info) => {
             editor.own_origin.set(info.origin);
             editor.aspect_presets.set(info.aspect_presets);
+            editor.mount_point.set(info.mount_point);
             if let Some(url) = info.remote_dam_url {
                 let remote = Client::new(url);
                 if let Ok(me) = remote.me().await {

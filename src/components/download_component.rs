@@ -20,6 +20,10 @@ pub fn DownloadComponent(id: String) -> impl IntoView {
             {move || {
                 let d = download.get();
                 match &d.asset {
+                    Some(asset) if asset.renditions.is_empty() => view! {
+                        <p class="placeholder fetch-state" role="status">{editor.fetch_note(asset)}</p>
+                    }
+                    .into_any(),
                     Some(asset) => {
                         let title = d.title.clone().filter(|t| !t.trim().is_empty()).unwrap_or_else(|| asset.title.clone());
                         let description = d.description.clone().unwrap_or_else(|| asset.description.clone());

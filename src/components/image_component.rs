@@ -36,6 +36,10 @@ pub fn ImageComponent(id: String) -> impl IntoView {
             {move || {
                 let body = image.get();
                 match &body.asset {
+                    Some(asset) if asset.renditions.is_empty() => view! {
+                        <p class="placeholder fetch-state" role="status">{editor.fetch_note(asset)}</p>
+                    }
+                    .into_any(),
                     Some(asset) => {
                         let src = asset.url(&["web-1280", "thumbnail-319", "original"]).unwrap_or_default();
                         let edited = !body.edit.is_identity();
@@ -43,7 +47,7 @@ pub fn ImageComponent(id: String) -> impl IntoView {
                             <img node_ref=source src=src alt=preview_alt(&body) crossorigin="use-credentials" class:hidden=edited on:load=move |_| redraw() />
                             <canvas node_ref=canvas class="edited-preview" class:hidden=!edited role="img" aria-label=preview_alt(&body)></canvas>
                             {(!body.caption.trim().is_empty()).then(|| view! { <figcaption>{body.caption.clone()}</figcaption> })}
-                            <p class="asset-origin">{match &asset.repository { Some(r) => format!("Remote: {r}"), None => "Local".to_owned() }}</p>
+                            <p class="asset-origin">{origin_label(asset)}</p>
                         }
                         .into_any()
                     }
@@ -54,5 +58,13 @@ pub fn ImageComponent(id: String) -> impl IntoView {
                 }
             }}
         </figure>
+    }
+}
+
+/// Where the image comes from, as the author should understand it.
+fn origin_label(asset: &tessera_model::AssetRef) -> String {
+    match &asset.repository {
+        Some(r) => format!("Remote: {r}"),
+        None => "Local".to_owned(),
     }
 }

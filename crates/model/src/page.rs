@@ -416,8 +416,10 @@ pub struct PublishedAssetState {
     pub title: String,
     pub path: String,
     pub repository: Option<String>,
-    /// `local`: published from this deployment; `remote`: shown from the remote DAM;
-    /// `missing`: gone from the DAM, so its component renders empty.
+    /// `local`: published from this deployment; `fetched`: a Connected Assets copy,
+    /// published from here; `remote`: shown from the remote DAM; `fetching`: a copy
+    /// whose original is still on its way, `failed`: a copy whose fetch failed, and
+    /// `missing`: gone from the DAM; these three publish their component empty.
     pub state: String,
 }
 

@@ -164,6 +164,9 @@ async fn resolve_for(state: &AppState, page: &PageDto, urls: Urls) -> Result<(Ve
         };
         let (published, blobs, state_name) = match &asset.repository {
             None => match state.repo.asset(&asset.path).await {
+                // A copy whose original is still on its way publishes empty, like a
+                // failed fetch: its edited images are made from the original.
+                Ok(record) if record.connected.is_some() && !record.renditions.iter().any(|r| r.name == "original") => (None, Vec::new(), "fetching"),
                 Ok(record) => {
                     let (mut p, b) = publish_local(&record);
                     if urls == Urls::Preview {
@@ -178,8 +181,9 @@ async fn resolve_for(state: &AppState, page: &PageDto, urls: Urls) -> Result<(Ve
                             Urls::Preview => format!("{}?edit={key}&w={width}", tessera_model::api_url("image", &record.path)),
                         });
                     }
-                    (Some(p), b, "local")
+                    (Some(p), b, if record.connected.is_some() { "fetched" } else { "local" })
                 }
+                Err(tessera_repo::RepoError::NotFound(_)) if in_mount_point(state, &asset.path) => (None, Vec::new(), "failed"),
                 Err(tessera_repo::RepoError::NotFound(_)) => (None, Vec::new(), "missing"),
                 Err(e) => return Err(e.into()),
             },
@@ -195,6 +199,10 @@ async fn resolve_for(state: &AppState, page: &PageDto, urls: Urls) -> Result<(Ve
         resolved.push(Resolved { component: c.id.clone(), published, blobs });
     }
     Ok((resolved, report))
+}
+
+fn in_mount_point(state: &AppState, path: &tessera_model::DamPath) -> bool {
+    state.connected.as_ref().is_some_and(|c| tessera_model::access::is_within(path, &c.settings().mount_point))
 }
 
 /// Points an image at its edited versions: every allowed width up to the crop's own
