@@ -137,6 +137,8 @@ pub struct Editor {
     pub aspect_presets: RwSignal<Vec<(u32, u32)>>,
     /// Where Connected Assets copies remote assets, for a Sites deployment.
     pub mount_point: RwSignal<Option<DamPath>>,
+    /// The asset whose References dialog is open: its DAM, path and title.
+    pub references_for: RwSignal<Option<(Source, DamPath, String)>>,
     /// Fetches of remote assets into the mount point, by the copy's path.
     pub fetches: RwSignal<std::collections::HashMap<DamPath, crate::connected::FetchState>>,
 }
@@ -166,6 +168,7 @@ impl Editor {
             image_edit_for: RwSignal::new(None),
             aspect_presets: RwSignal::new(Vec::new()),
             mount_point: RwSignal::new(None),
+            references_for: RwSignal::new(None),
             fetches: RwSignal::new(Default::default()),
         }
     }

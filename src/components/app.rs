@@ -4,7 +4,10 @@ use leptos::task::spawn_local;
 use tessera_model::PagePath;
 
 use crate::api::Client;
+use crate::components::connected_config_page::ConnectedConfigPage;
 use crate::components::image_editor::ImageEditor;
+use crate::components::jobs_page::JobsPage;
+use crate::components::references_dialog::ReferencesDialog;
 use crate::components::login_dialog::LoginDialog;
 use crate::components::notifications::Notifications;
 use crate::components::page_canvas::PageCanvas;
@@ -25,7 +28,7 @@ pub fn App() -> impl IntoView {
 
     // Once someone is logged in here, load the site's pages and open one.
     Effect::new(move |_| {
-        if editor.local.session.get().is_some() {
+        if editor.local.session.get().is_some() && View::from_location() == View::Editor {
             spawn_local(open_initial_page(editor));
         }
     });
@@ -48,19 +51,45 @@ pub fn App() -> impl IntoView {
                     </main>
                 }
             >
-                <div class="workspace">
-                    <Show when=move || panel_open.get()>
-                        <SidePanel />
-                    </Show>
-                    <PageCanvas />
-                </div>
+                {match View::from_location() {
+                    View::Editor => view! {
+                        <div class="workspace">
+                            <Show when=move || panel_open.get()>
+                                <SidePanel />
+                            </Show>
+                            <PageCanvas />
+                        </div>
+                    }.into_any(),
+                    View::Jobs => view! { <JobsPage /> }.into_any(),
+                    View::ConnectedConfig => view! { <ConnectedConfigPage /> }.into_any(),
+                }}
             </Show>
             <LoginDialog />
             <PropertiesDialog />
             <ImageEditor />
             <PublishDialog />
+            <ReferencesDialog />
             <Notifications />
         </div>
+    }
+}
+
+/// What the editor's address shows: the page editor, or one of its pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Editor,
+    Jobs,
+    ConnectedConfig,
+}
+
+impl View {
+    pub fn from_location() -> View {
+        let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+        match path.as_str() {
+            "/editor/jobs" => View::Jobs,
+            "/editor/connected-assets" => View::ConnectedConfig,
+            _ => View::Editor,
+        }
     }
 }
 

@@ -17,6 +17,9 @@ pub fn AssetCard(asset: AssetDto, client: Client, source: Source) -> impl IntoVi
     let badge = document_badge(&asset.mime);
     let title = asset.title.clone();
     let label = format!("{} ({})", asset.title, if asset.kind == AssetKind::Image { "image" } else { "document" });
+    let connected = asset.connected.as_ref().map(|c| format!("Connected: a read-only copy from {}", c.dam_url));
+    let references = (source, asset.path.clone(), asset.title.clone());
+    let references_label = format!("References of {}", asset.title);
 
     let on_dragstart = {
         let json = json.clone();
@@ -54,7 +57,16 @@ pub fn AssetCard(asset: AssetDto, client: Client, source: Source) -> impl IntoVi
                     None => view! { <span class="doc-badge" aria-hidden="true">{badge}</span> }.into_any(),
                 }}
                 <span class="asset-title">{title}</span>
+                {connected.map(|why| view! { <span class="connected-badge" title=why.clone() aria-label=why>"Connected"</span> })}
             </div>
+            <button
+                type="button"
+                class="link-button asset-references"
+                aria-label=references_label
+                on:click=move |_| editor.references_for.set(Some(references.clone()))
+            >
+                "References"
+            </button>
         </li>
     }
 }

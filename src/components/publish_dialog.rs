@@ -35,8 +35,10 @@ pub fn PublishDialog() -> impl IntoView {
         spawn_local(async move {
             match Client::new("").publish(&path, &me).await {
                 Ok(report) => {
-                    for missing in report.assets.iter().filter(|a| a.state == "missing") {
-                        editor.notify(format!("\u{201c}{}\u{201d} is no longer in the DAM: its component was published empty.", missing.title));
+                    for empty in &report.assets {
+                        if let Some(why) = published_empty(&empty.state) {
+                            editor.notify(format!("\u{201c}{}\u{201d} {why}: its component was published empty.", empty.title));
+                        }
                     }
                     done.set(Some(report));
                 }
@@ -46,9 +48,10 @@ pub fn PublishDialog() -> impl IntoView {
         });
     };
     let state_label = |s: &str| match s {
-        "local" => "from this deployment",
-        "remote" => "from the remote DAM",
-        _ => "missing: will publish empty",
+        "local" => "from this deployment".to_owned(),
+        "fetched" => "fetched from the remote DAM".to_owned(),
+        "remote" => "from the remote DAM".to_owned(),
+        other => format!("{}: will publish empty", published_empty(other).unwrap_or("missing")),
     };
     move || {
         if !editor.publish_open.get() {
@@ -85,5 +88,15 @@ pub fn PublishDialog() -> impl IntoView {
                 </div>
             </div>
         })
+    }
+}
+
+/// Why an asset in this state publishes its component empty, if it does.
+fn published_empty(state: &str) -> Option<&'static str> {
+    match state {
+        "fetching" => Some("is still being fetched from the remote DAM"),
+        "failed" => Some("was not fetched from the remote DAM (see Async Jobs)"),
+        "missing" => Some("is no longer in the DAM"),
+        _ => None,
     }
 }

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{ApiError, Client};
-use crate::components::app::open_page;
+use crate::components::app::{open_page, View};
 use crate::state::{use_editor, Editor};
 
 /// Saves the page as based on the version it was loaded at. A newer version on the
@@ -66,6 +66,7 @@ pub fn Toolbar(panel_open: RwSignal<bool>) -> impl IntoView {
                 >
                     "Publish"
                 </button>
+                <ConnectedLinks />
             </div>
         </header>
         {move || editor.conflict.get().map(|message| view! {
@@ -74,5 +75,24 @@ pub fn Toolbar(panel_open: RwSignal<bool>) -> impl IntoView {
                 <button type="button" class="primary" on:click=reload>"Reload"</button>
             </div>
         })}
+    }
+}
+
+/// Links to the Connected Assets pages (and back), for a Sites deployment with a
+/// remote DAM; the configuration for administrators only.
+#[component]
+fn ConnectedLinks() -> impl IntoView {
+    let editor = use_editor();
+    let is_admin = move || editor.local.session.get().is_some_and(|me| me.groups.iter().any(|g| g == "administrators"));
+    let view_now = View::from_location();
+    move || {
+        editor.mount_point.get()?;
+        Some(view! {
+            {(view_now != View::Editor).then(|| view! { <a class="toolbar-button" href="/editor">"Page editor"</a> })}
+            {(view_now != View::Jobs).then(|| view! { <a class="toolbar-button" href="/editor/jobs" target="_blank">"Async Jobs"</a> })}
+            {(view_now != View::ConnectedConfig && is_admin()).then(|| view! {
+                <a class="toolbar-button" href="/editor/connected-assets">"Connected Assets Configuration"</a>
+            })}
+        })
     }
 }
