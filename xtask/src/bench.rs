@@ -116,6 +116,7 @@ pub fn generate_assets(data_dir: &Path, count: usize) -> anyhow::Result<()> {
             tags: Vec::new(),
             renditions: vec![RenditionRecord { name: "original".into(), blob: blob.clone(), mime: mime.to_owned(), size: 15, width: None, height: None }],
             processing: Processing::Done,
+            connected: None,
         };
         catalog.insert_asset(&asset, &mut || Ok(()))?;
     }

@@ -4,7 +4,7 @@
 //! cross-site, cookie rules and all.
 
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::os::unix::process::CommandExt;
@@ -60,6 +60,13 @@ pub fn write_configs(server: &Path, dir: &Path, ports: &Ports) -> anyhow::Result
         let hash = hash_password(server, password)?;
         users.push_str(&format!("\n[[users]]\nname = \"{name}\"\npassword_hash = \"{hash}\"\ngroups = [\"{group}\"]\n"));
     }
+    // The DAM distributor exists on the Assets deployment only; its password is made
+    // afresh with the configs and appears nowhere else.
+    let distributor_password = random_hex(16)?;
+    let distributor = format!(
+        "\n[[users]]\nname = \"distributor\"\npassword_hash = \"{}\"\ngroups = [\"authors\"]\n",
+        hash_password(server, &distributor_password)?
+    );
     let assets = dir.join("assets");
     fs::create_dir_all(&assets)?;
     let assets_config = assets.join("tessera.toml");
@@ -68,7 +75,7 @@ pub fn write_configs(server: &Path, dir: &Path, ports: &Ports) -> anyhow::Result
         format!(
             "# Assets deployment (site B): the remote DAM of Connected Assets.\n\
              listen = \"127.0.0.1:{}\"\npublic_origin = \"{}\"\nroles = [\"assets\"]\ndata_dir = \"data\"\n\n\
-             [cors]\nallowed_origins = [\"{}\"]\n{users}",
+             [cors]\nallowed_origins = [\"{}\"]\n{users}{distributor}",
             ports.assets,
             ports.assets_origin(),
             ports.sites_origin()
@@ -84,7 +91,8 @@ pub fn write_configs(server: &Path, dir: &Path, ports: &Ports) -> anyhow::Result
         format!(
             "# Sites deployment (site A): pages, the editor, and its own DAM.\n\
              listen = \"127.0.0.1:{}\"\npublic_origin = \"{}\"\nroles = [\"sites\"]\ndata_dir = \"data\"\n\n\
-             [connected_assets]\nremote_dam_url = \"{}\"\n\n[editor]\nwww_dir = {:?}\npkg_dir = {:?}\n{users}",
+             [connected_assets]\nremote_dam_url = \"{}\"\ndistributor_user = \"distributor\"\n\
+             distributor_password = \"{distributor_password}\"\nmount_point = \"/content/dam/connected\"\n\n[editor]\nwww_dir = {:?}\npkg_dir = {:?}\n{users}",
             ports.sites,
             ports.sites_origin(),
             ports.assets_origin(),
@@ -93,6 +101,12 @@ pub fn write_configs(server: &Path, dir: &Path, ports: &Ports) -> anyhow::Result
         ),
     )?;
     Ok((sites_config, assets_config))
+}
+
+fn random_hex(bytes: usize) -> anyhow::Result<String> {
+    let mut buf = vec![0u8; bytes];
+    fs::File::open("/dev/urandom")?.read_exact(&mut buf)?;
+    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 pub fn hash_password(server: &Path, password: &str) -> anyhow::Result<String> {
