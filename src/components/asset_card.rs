@@ -48,6 +48,7 @@ pub fn AssetCard(asset: AssetDto, client: Client, source: Source) -> impl IntoVi
                 tabindex="0"
                 draggable="true"
                 aria-label=label
+                aria-description=connected.clone()
                 data-source=source.label()
                 on:dragstart=on_dragstart
                 on:keydown=on_keydown
@@ -57,7 +58,7 @@ pub fn AssetCard(asset: AssetDto, client: Client, source: Source) -> impl IntoVi
                     None => view! { <span class="doc-badge" aria-hidden="true">{badge}</span> }.into_any(),
                 }}
                 <span class="asset-title">{title}</span>
-                {connected.map(|why| view! { <span class="connected-badge" title=why.clone() aria-label=why>"Connected"</span> })}
+                {connected.map(|why| view! { <span class="connected-badge" title=why aria-hidden="true">"Connected"</span> })}
             </div>
             <button
                 type="button"

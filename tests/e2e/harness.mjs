@@ -2,12 +2,14 @@
 // and a watch for JavaScript errors and wasm panics that fails the test that saw them.
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { chromium } from "playwright-core";
+import { chromium, request } from "playwright-core";
 
 export const SITES = required("SITES_URL");
 export const ASSETS = required("ASSETS_URL");
 export const DAM_USER = required("DAM_USER");
 export const DAM_PASSWORD = required("DAM_PASSWORD");
+export const ADMIN_USER = required("ADMIN_USER");
+export const ADMIN_PASSWORD = required("ADMIN_PASSWORD");
 
 function required(name) {
   const value = process.env[name];
@@ -102,4 +104,41 @@ export async function imageLoaded(locator) {
           img.addEventListener("error", () => resolve(false), { once: true });
         }),
   );
+}
+
+/// Creates a page below the open one through the Pages tab and opens it.
+export async function newPage(page, name, title) {
+  await page.getByRole("tab", { name: "Pages" }).click();
+  const form = page.getByRole("form", { name: "New page" });
+  await form.getByLabel("Title").fill(title);
+  await form.getByLabel("Name in the URL").fill(name);
+  await form.getByRole("button", { name: "Create page" }).click();
+  await page.getByText(`/content/we-retail/en/${name}`).first().waitFor();
+}
+
+/// The Sites deployment's API as its administrator, outside any browser page.
+export async function adminApi() {
+  const api = await request.newContext({ baseURL: SITES });
+  const login = await api.post("/api/login", { data: { user: ADMIN_USER, password: ADMIN_PASSWORD } });
+  assert.equal(login.status(), 200, "the administrator logs in");
+  const { csrf_token: csrf } = await login.json();
+  return {
+    get: (path) => api.get(path),
+    put: (path, data) => api.put(path, { data, headers: { "x-csrf-token": csrf } }),
+    /// Changes the Connected Assets configuration; returns a function that restores it.
+    async configure(changes) {
+      const before = await (await api.get("/api/connected-assets/config")).json();
+      const body = (c) => ({
+        title: c.title, remote_dam_url: c.remote_dam_url, distributor_user: c.distributor_user, mount_point: c.mount_point,
+        local_sites_url: c.local_sites_url, threshold_bytes: c.threshold_bytes, shared_datastore: c.shared_datastore,
+      });
+      const changed = await api.put("/api/connected-assets/config", { data: { ...body(before), ...changes }, headers: { "x-csrf-token": csrf } });
+      assert.equal(changed.status(), 200, await changed.text());
+      return async () => {
+        const restored = await api.put("/api/connected-assets/config", { data: body(before), headers: { "x-csrf-token": csrf } });
+        assert.equal(restored.status(), 200, await restored.text());
+      };
+    },
+    dispose: () => api.dispose(),
+  };
 }

@@ -215,6 +215,29 @@ pub fn start_pair(server: &Path, dir: &Path, ports: &Ports) -> anyhow::Result<Pa
     Ok(Pair { sites, assets })
 }
 
+/// A second Assets deployment whose CORS allow-list is empty: a DAM that has not
+/// (or no longer) allowed the Sites deployment. Same users as the pair's DAM.
+pub fn start_refusing_dam(server: &Path, dir: &Path) -> anyhow::Result<Server> {
+    let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let origin = format!("http://127.0.0.1:{port}");
+    let pair_config = fs::read_to_string(dir.join("assets").join("tessera.toml"))?;
+    let own = dir.join("refusing");
+    fs::create_dir_all(&own)?;
+    let config: String = pair_config
+        .lines()
+        .map(|line| match line {
+            l if l.starts_with("listen = ") => format!("listen = \"127.0.0.1:{port}\""),
+            l if l.starts_with("public_origin = ") => format!("public_origin = \"{origin}\""),
+            l if l.starts_with("allowed_origins = ") => "allowed_origins = []".to_owned(),
+            l => l.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let path = own.join("tessera.toml");
+    fs::write(&path, config)?;
+    Server::start(server, &path, origin, &dir.join("refusing.log"))
+}
+
 /// `cargo xtask demo`.
 pub fn demo(fresh: bool) -> anyhow::Result<()> {
     let dir = root().join("target").join("demo");

@@ -140,7 +140,9 @@ fn end_to_end() -> anyhow::Result<Count> {
     std::fs::create_dir_all(&dir)?;
     let ports = Ports::free()?;
     let pair = deploy::start_pair(&server, &dir, &ports)?;
+    let refusing = deploy::start_refusing_dam(&server, &dir)?;
     let (user, password, _) = DEMO_USERS[1];
+    let (admin, admin_password, _) = DEMO_USERS[0];
     let result = run_counting(Command::new("node")
         .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
         .current_dir(root().join("tests").join("e2e"))
@@ -148,9 +150,13 @@ fn end_to_end() -> anyhow::Result<Count> {
         .env("ASSETS_URL", &pair.assets.origin)
         .env("DAM_USER", user)
         .env("DAM_PASSWORD", password)
+        .env("ADMIN_USER", admin)
+        .env("ADMIN_PASSWORD", admin_password)
+        .env("REFUSING_DAM_URL", &refusing.origin)
         .env("CHROMIUM", CHROMIUM)
         .env("SCREENSHOT", root().join("docs").join("editor.png")));
     drop(pair);
+    drop(refusing);
     if result.is_err() {
         print_logs(&dir);
     }
