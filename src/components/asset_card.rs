@@ -18,6 +18,7 @@ pub fn AssetCard(asset: AssetDto, client: Client, source: Source) -> impl IntoVi
     let title = asset.title.clone();
     let label = format!("{} ({})", asset.title, if asset.kind == AssetKind::Image { "image" } else { "document" });
     let connected = asset.connected.as_ref().map(|c| format!("Connected: a read-only copy from {}", c.dam_url));
+    let description = connected.clone();
     let references = (source, asset.path.clone(), asset.title.clone());
     let references_label = format!("References of {}", asset.title);
 
@@ -48,7 +49,7 @@ pub fn AssetCard(asset: AssetDto, client: Client, source: Source) -> impl IntoVi
                 tabindex="0"
                 draggable="true"
                 aria-label=label
-                aria-description=connected.clone()
+                aria-description=description
                 data-source=source.label()
                 on:dragstart=on_dragstart
                 on:keydown=on_keydown
