@@ -57,6 +57,11 @@ impl PagePath {
         (cut > "/content".len()).then(|| PagePath(self.0[..cut].to_owned()))
     }
 
+    /// Whether this page is below `other` (not `other` itself).
+    pub fn is_below(&self, other: &PagePath) -> bool {
+        self.0.strip_prefix(other.as_str()).is_some_and(|rest| rest.starts_with('/'))
+    }
+
     pub fn join(&self, name: &str) -> Result<PagePath, PagePathError> {
         PagePath::parse(&format!("{}/{name}", self.0))
     }

@@ -31,6 +31,16 @@ pub fn state(settings: Settings) -> anyhow::Result<AppState> {
     Ok(AppState { settings: Arc::new(settings), repo, decoy_hash: Arc::new(decoy_hash), renders, connected })
 }
 
+/// Starts what runs beside the requests: rendition workers, and the Connected Assets
+/// jobs the last run left unfinished. Returns how many of those were taken up.
+pub async fn start_background_work(state: &AppState) -> anyhow::Result<usize> {
+    state.repo.start_workers(state.settings.jobs)?;
+    Ok(match &state.connected {
+        Some(connected) => crate::connected::resume_jobs(connected, &state.repo).await?,
+        None => 0,
+    })
+}
+
 pub fn app(state: AppState) -> Router {
     let settings = Arc::clone(&state.settings);
     let policy = OriginPolicy::new(settings.public_origin.clone(), settings.allowed_origins.clone());

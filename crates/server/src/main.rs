@@ -46,14 +46,10 @@ fn serve(config: PathBuf) -> anyhow::Result<()> {
         let listen = settings.listen;
         let origin = settings.public_origin.clone();
         let roles: Vec<_> = settings.roles.iter().map(|r| r.as_str()).collect();
-        let jobs = settings.jobs;
         let state = state(settings)?;
-        state.repo.start_workers(jobs)?;
-        if let Some(connected) = &state.connected {
-            let resumed = tessera_server::connected::resume_jobs(connected, &state.repo).await?;
-            if resumed > 0 {
-                tracing::info!(resumed, "Connected Assets jobs left by the last run taken up again");
-            }
+        let resumed = tessera_server::app::start_background_work(&state).await?;
+        if resumed > 0 {
+            tracing::info!(resumed, "Connected Assets jobs left by the last run taken up again");
         }
         let app = app(state);
         let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;

@@ -7,7 +7,10 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use tessera_model::connected::{mount_path, ConnectedOrigin, FetchRequest, JobKind, OriginalTransfer};
-use tessera_model::{AssetDto, DamPath, RenditionLink};
+use std::collections::BTreeSet;
+
+use tessera_model::access::is_within;
+use tessera_model::{AssetDto, Component, DamPath, PagePath, RenditionLink};
 use tessera_repo::{AssetRecord, BlobHash, NewJob, PendingBlob, Processing, RenditionRecord, Repo, RepoError};
 
 use super::remote::{Progress, RemoteError};
@@ -80,7 +83,6 @@ pub async fn fetch(connected: &Arc<Connected>, repo: &Repo, request: &FetchReque
             OriginalTransfer::Pending
         }
     };
-    start_reference_job(connected, repo, &request.remote_path, &local, &request.page_path.to_string(), true).await?;
     Ok(Fetched { copy, original, dropped_tags, bytes_transferred, job })
 }
 
@@ -236,6 +238,35 @@ async fn run_original_job(connected: Arc<Connected>, repo: Repo, id: i64, remote
     if let Err(e) = repo.end_job(id, outcome).await {
         tracing::error!(job = id, error = %e, "recording the end of an original job failed");
     }
+}
+
+/// After a page was saved or deleted: tells the remote DAM which copies the page
+/// started or stopped using, one reference job each.
+pub async fn report_usage_change(connected: &Arc<Connected>, repo: &Repo, page: &PagePath, before: &[Component], after: &[Component]) -> Result<(), RepoError> {
+    let settings = connected.settings();
+    let copies = |components: &[Component]| -> BTreeSet<DamPath> {
+        components
+            .iter()
+            .filter_map(|c| c.body.asset())
+            .filter(|a| a.repository.is_none() && is_within(&a.path, &settings.mount_point))
+            .map(|a| a.path.clone())
+            .collect()
+    };
+    let (was, is) = (copies(before), copies(after));
+    let changes = is.difference(&was).map(|p| (p, true)).chain(was.difference(&is).map(|p| (p, false)));
+    for (local, used) in changes {
+        let origin = match repo.asset(local).await {
+            Ok(record) => record.connected,
+            // A copy whose fetch failed was never reported.
+            Err(RepoError::NotFound(_)) => None,
+            Err(e) => return Err(e),
+        };
+        // Only copies from the DAM configured now can be reported to it.
+        if let Some(origin) = origin.filter(|o| o.dam_url == settings.remote_dam_url) {
+            start_reference_job(connected, repo, &origin.path, local, &page.to_string(), used).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Reports that `page` uses (or stopped using) the copy of `remote`; one retry,

@@ -12,7 +12,7 @@ use tessera_repo::Repo;
 
 use crate::config::ConnectedSettings;
 
-pub use fetch::{fetch, resume_jobs, start_reference_job, FetchError, Fetched, FETCH_BUDGET};
+pub use fetch::{fetch, report_usage_change, resume_jobs, FetchError, Fetched, FETCH_BUDGET};
 pub use remote::{test_connection, RemoteDam, RemoteError};
 
 /// The key the administrator page's configuration is stored under.

@@ -70,14 +70,23 @@ pub async fn save(
         .and_then(|v| v.strip_suffix('"'))
         .and_then(|v| v.parse::<u64>().ok())
         .ok_or_else(|| AppError::bad_request("bad_if_match", "If-Match must be a page version such as \"v3\"."))?;
+    let before = state.repo.page(&path).await?.components;
     let page = state.repo.save_page(&path, expected, content, caller.name()).await?;
     tracing::info!(%path, version = page.version, "page saved");
+    report_usage(&state, &path, &before, &page.components).await;
     Ok(with_etag(StatusCode::OK, page))
 }
 
 pub async fn delete(State(state): State<AppState>, Extension(principal): Extension<Principal>, ApiPagePath(path): ApiPagePath) -> Result<StatusCode, AppError> {
     authorize(&state, &principal, Action::Write, &path)?;
+    let mut gone = Vec::new();
+    for summary in state.repo.pages().await?.into_iter().filter(|p| p.path == path || p.path.is_below(&path)) {
+        gone.push((summary.path.clone(), state.repo.page(&summary.path).await?.components));
+    }
     state.repo.delete_page(&path).await?;
+    for (page, components) in gone {
+        report_usage(&state, &page, &components, &[]).await;
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -90,6 +99,16 @@ pub async fn move_page(
     authorize_all(&state, &principal, Action::Write, &[(&from).into(), (&req.to).into()])?;
     state.repo.move_page(&from, &req.to).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Tells the remote DAM about the fetched copies a page started or stopped using. The
+/// page change itself has succeeded; a failure here only means the jobs were not
+/// recorded, which is logged.
+async fn report_usage(state: &AppState, page: &PagePath, before: &[tessera_model::Component], after: &[tessera_model::Component]) {
+    let Some(connected) = &state.connected else { return };
+    if let Err(e) = crate::connected::report_usage_change(connected, &state.repo, page, before, after).await {
+        tracing::error!(%page, error = %e, "recording reference reports failed");
+    }
 }
 
 /// `GET /api/publish/...`: every asset the page uses, before publishing it.

@@ -19,6 +19,7 @@ pub struct TestApp {
     pub router: Router,
     pub repo: Repo,
     pub dir: TempDir,
+    config: String,
 }
 
 pub struct Reply {
@@ -114,7 +115,18 @@ impl TestApp {
         let state = state(settings).unwrap();
         state.repo.start_workers(jobs).unwrap();
         let repo = state.repo.clone();
-        TestApp { router: app(state), repo, dir }
+        TestApp { router: app(state), repo, dir, config: text }
+    }
+
+    /// The same deployment started again over the same data directory, as after a
+    /// stop: background work (rendition and Connected Assets jobs) resumes.
+    pub async fn restart(self) -> (TestApp, usize) {
+        let TestApp { dir, config, .. } = self;
+        let settings = Settings::parse(&config, dir.path()).unwrap();
+        let state = state(settings).unwrap();
+        let resumed = tessera_server::app::start_background_work(&state).await.unwrap();
+        let repo = state.repo.clone();
+        (TestApp { router: app(state), repo, dir, config }, resumed)
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {

@@ -30,6 +30,17 @@ async fn fetch(sites: &TestApp, login: &Login, remote: &str) -> Reply {
     sites.send_json(Method::POST, "/api/connected-assets/fetch", login, json!({ "remote_path": remote, "page_path": "/content/we-retail/en" })).await
 }
 
+async fn save(sites: &TestApp, login: &Login, page: &str, version: u64, content: serde_json::Value) -> StatusCode {
+    let request = authed(Method::PUT, page, login)
+        .header("content-type", "application/json")
+        .header("if-match", format!("\"v{version}\""))
+        .body(axum::body::Body::from(content.to_string()))
+        .unwrap();
+    let reply = sites.send(request).await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    reply.status
+}
+
 async fn jobs(sites: &TestApp, login: &Login, state: &str) -> Vec<serde_json::Value> {
     sites.get(&format!("/api/jobs?state={state}"), Some(login)).await.json().as_array().unwrap().clone()
 }
@@ -98,7 +109,16 @@ async fn a_dropped_remote_asset_is_copied_read_only_into_the_mount_point_with_it
     assert_eq!(into.status, StatusCode::FORBIDDEN);
     assert_eq!(sites.get(&format!("/api/assets{copy}"), Some(&author)).await.json()["title"], "lake.jpg", "nothing changed");
 
-    // The DAM learns which page on which Sites deployment uses it.
+    // Saving a page that uses the copy tells the DAM which page on which Sites
+    // deployment uses it; saving it without the copy takes that back.
+    let page = "/api/pages/content/we-retail/en";
+    assert_eq!(sites.send_json(Method::POST, "/api/pages/content/we-retail", &author, json!({ "title": "We.Retail" })).await.status, StatusCode::CREATED);
+    assert_eq!(sites.send_json(Method::POST, page, &author, json!({ "title": "English" })).await.status, StatusCode::CREATED);
+    let used = &result["asset"];
+    let with_copy = json!({ "title": "English", "components": [{ "id": "i1", "type": "image", "asset": {
+        "repository": null, "path": copy, "title": used["title"], "mime": used["mime"], "size": used["size"],
+        "width": used["width"], "height": used["height"], "renditions": used["renditions"] } }] });
+    assert_eq!(save(&sites, &author, page, 1, with_copy).await, StatusCode::OK);
     wait_for_no_active_jobs(&sites, &author).await;
     let refs = dam.get(&format!("/api/references{SAMPLE}"), Some(&dam_author)).await.json();
     assert_eq!(refs["total"], 1, "{refs}");
@@ -106,7 +126,14 @@ async fn a_dropped_remote_asset_is_copied_read_only_into_the_mount_point_with_it
     assert_eq!(refs["by_deployment"][0]["pages"], json!(["/content/we-retail/en"]));
     let done = jobs(&sites, &author, "success").await;
     assert!(done.iter().any(|j| j["kind"] == "fetch" && j["local_path"] == copy && j["ended_at"].is_number()));
-    assert!(done.iter().any(|j| j["kind"] == "reference"));
+    assert!(done.iter().any(|j| j["kind"] == "reference" && j["page_path"] == "/content/we-retail/en"));
+    let moved = dam.send_json(Method::POST, &format!("/api/move{SAMPLE}"), &dam_author, json!({ "to": "/content/dam/lake.jpg" })).await;
+    assert_eq!(moved.status, StatusCode::CONFLICT, "the DAM warns before moving an asset a Sites page uses");
+    assert!(moved.json()["error"]["message"].as_str().unwrap().contains(EDITOR_ORIGIN), "{:?}", moved.body);
+
+    assert_eq!(save(&sites, &author, page, 2, json!({ "title": "English", "components": [] })).await, StatusCode::OK);
+    wait_for_no_active_jobs(&sites, &author).await;
+    assert_eq!(dam.get(&format!("/api/references{SAMPLE}"), Some(&dam_author)).await.json()["total"], 0);
 
     // Dropping it again fetches it again and updates the same copy.
     let retitled = dam.send_json(Method::PATCH, &format!("/api/assets{SAMPLE}"), &dam_author, json!({ "title": "Mountain lake" })).await;
@@ -224,4 +251,43 @@ async fn test_connection_reports_reachability_authentication_and_cors_separately
     let report = sites.send_json(Method::POST, "/api/connected-assets/test", &admin, json!({})).await.json();
     assert_eq!([&report["reachable"]["ok"], &report["authenticated"]["ok"], &report["cors"]["ok"]], [true, false, false], "{report}");
     assert!(report["cors"]["message"].as_str().unwrap().contains("http://elsewhere.example"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jobs_left_active_by_a_stop_are_taken_up_again_at_start() {
+    let (dam, dam_url, dam_author) = dam_with_image(1600, 1200).await;
+    let sites = TestApp::sites_connected_to(&dam_url, "threshold_bytes = 1000");
+    let author = sites.login("ksaner").await;
+    assert_eq!(fetch(&sites, &author, SAMPLE).await.json()["original"], "pending");
+    wait_for_no_active_jobs(&sites, &author).await;
+
+    // What a stop in the middle leaves: an original still to bring, and a fetch the
+    // author was waiting for.
+    let remote = dam.get(&format!("/api/assets{SAMPLE}"), Some(&dam_author)).await.json();
+    let original = remote["renditions"].as_array().unwrap().iter().find(|r| r["name"] == "original").unwrap().clone();
+    let copy = tessera_model::DamPath::parse("/content/dam/connected/samples/lake.jpg").unwrap();
+    let remote_path = tessera_model::DamPath::parse(SAMPLE).unwrap();
+    let detail = json!({ "href": original["href"], "sha256": original["sha256"], "size": original["size"], "mime": original["mime"],
+                         "width": original["width"], "height": original["height"] });
+    let job = |kind, detail: Option<String>| tessera_repo::NewJob {
+        kind,
+        remote_path: remote_path.clone(),
+        local_path: copy.clone(),
+        page_path: None,
+        bytes_total: original["size"].as_u64(),
+        detail,
+    };
+    let interrupted_original = sites.repo.create_job(job(tessera_model::connected::JobKind::Original, Some(detail.to_string()))).await.unwrap();
+    let interrupted_fetch = sites.repo.create_job(job(tessera_model::connected::JobKind::Fetch, None)).await.unwrap();
+
+    let (sites, resumed) = sites.restart().await;
+    assert_eq!(resumed, 2);
+    let author = sites.login("ksaner").await;
+    wait_for_no_active_jobs(&sites, &author).await;
+    let done = jobs(&sites, &author, "success").await;
+    let redone = done.iter().find(|j| j["id"] == interrupted_original).expect("the original job ran again and succeeded");
+    assert_eq!(redone["bytes_done"], original["size"]);
+    let failed = jobs(&sites, &author, "failed").await;
+    let lost = failed.iter().find(|j| j["id"] == interrupted_fetch).expect("the interrupted fetch is failed");
+    assert!(lost["error"].as_str().unwrap().contains("again to retry"));
 }
