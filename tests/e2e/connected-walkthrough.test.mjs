@@ -66,7 +66,8 @@ test("the walk-through: search, filter, drag an image and a document, crop, publ
   const preview = image.locator("canvas.edited-preview");
   await preview.waitFor();
   const [w, h] = await preview.evaluate((c) => [c.width, c.height]);
-  assert.equal(w, h, "the preview is square");
+  // Drawn from the 1280 × 427 web rendition, so a pixel of rounding either way.
+  assert.ok(Math.abs(w - h) <= 1, `the preview is square (${w}×${h})`);
 
   await page.getByRole("button", { name: "Save" }).click();
   await page.getByText("All changes saved").waitFor();

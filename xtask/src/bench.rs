@@ -16,7 +16,19 @@ use crate::deploy::{Server, DEMO_USERS};
 use crate::samples::Session;
 use crate::{build, cargo, root, run};
 
-pub fn all() -> anyhow::Result<()> {
+/// The groups of measures, to run some of them while working on one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Group {
+    Search,
+    Editor,
+    Renditions,
+    Upload,
+    Edited,
+    Connected,
+}
+
+pub fn all(only: &[Group]) -> anyhow::Result<()> {
+    let wanted = |g: Group| only.is_empty() || only.contains(&g);
     let dir = root().join("target").join("bench");
     fs::create_dir_all(&dir)?;
     let bundle = build::editor()?;
@@ -27,11 +39,25 @@ pub fn all() -> anyhow::Result<()> {
         ("editor wasm + js, gzipped".to_owned(), format!("{:.1} KB", bundle.gzipped_bytes as f64 / 1024.0)),
         ("editor wasm / js (raw)".to_owned(), format!("{:.1} KB / {:.1} KB", bundle.wasm_bytes as f64 / 1024.0, bundle.js_bytes as f64 / 1024.0)),
     ];
-    rows.extend(search_latency(&server, &dir.join("search"))?);
-    rows.extend(editor_timings(&server, &dir.join("search"))?);
-    rows.extend(rendition_throughput(&dir.join("renditions"))?);
-    rows.extend(upload_throughput(&server, &dir.join("upload"))?);
-    rows.extend(edited_image(&server, &dir.join("edited"))?);
+    if wanted(Group::Search) {
+        rows.extend(search_latency(&server, &dir.join("search"))?);
+    }
+    if wanted(Group::Editor) {
+        // Over the data the search measures generated.
+        rows.extend(editor_timings(&server, &dir.join("search"))?);
+    }
+    if wanted(Group::Renditions) {
+        rows.extend(rendition_throughput(&dir.join("renditions"))?);
+    }
+    if wanted(Group::Upload) {
+        rows.extend(upload_throughput(&server, &dir.join("upload"))?);
+    }
+    if wanted(Group::Edited) {
+        rows.extend(edited_image(&server, &dir.join("edited"))?);
+    }
+    if wanted(Group::Connected) {
+        rows.extend(connected_fetch(&server, &dir.join("connected"))?);
+    }
 
     let mut table = String::from("| measure | value |\n|---|---|\n");
     for (k, v) in &rows {
@@ -320,6 +346,101 @@ fn edited_image(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, String
         ("the same turn, crop and resize with libvips' vips command (median of 5)".into(), format!("{theirs:.0} ms")),
         ("edited image, Tessera time / libvips time".into(), format!("{:.2}×", ours / theirs)),
     ])
+}
+
+/// A PDF of `size` bytes: a real header and page, padded with comment lines of
+/// incompressible bytes, so the transfer is what is measured.
+fn padded_pdf(size: usize, seed: u64) -> Vec<u8> {
+    let mut bytes = crate::samples::pdf("Connected Assets benchmark");
+    let mut rng = Rng(seed | 1);
+    while bytes.len() < size {
+        bytes.push(b'%');
+        let line = (size - bytes.len()).min(120);
+        for _ in 0..line.saturating_sub(1) {
+            bytes.push(b'!' + (rng.below(90) as u8));
+        }
+        bytes.push(b'\n');
+    }
+    bytes
+}
+
+/// Fetching a remote asset with all its renditions into a Sites deployment's mount
+/// point, for 1 MB, 20 MB and 200 MB originals, from a DAM with its own blob store
+/// and from one sharing it. Above the 20 MB threshold the original follows in a
+/// job; the time runs until it has arrived.
+fn connected_fetch(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    let _ = fs::remove_dir_all(dir);
+    fs::create_dir_all(dir.join("dam"))?;
+    let (dam, dam_origin) = start_assets(server, &dir.join("dam"), "[limits]\nmax_upload_bytes = 314572800")?;
+    let (user, password, _) = DEMO_USERS[0];
+    let session = Session::login(&dam_origin, user, password)?;
+    session.create_folder("/content/dam/bench", "Bench")?;
+    const SIZES: [(&str, usize); 3] = [("original-1mb.pdf", 1 << 20), ("original-20mb.pdf", 20 << 20), ("original-200mb.pdf", 200 << 20)];
+    for (i, (name, size)) in SIZES.iter().enumerate() {
+        let sample = crate::samples::Sample { name, title: name, mime: "application/pdf", bytes: padded_pdf(*size, i as u64 + 7) };
+        session.upload("/content/dam/bench", &sample)?;
+        session.wait_for_renditions(&format!("/content/dam/bench/{name}"))?;
+    }
+    let www = root().join("www").display().to_string();
+    let pkg = root().join("pkg").display().to_string();
+    let dam_blobs = dir.join("dam").join("data").join("blobs");
+    let mut rows = Vec::new();
+    for shared in [false, true] {
+        let sites_dir = dir.join(if shared { "sites-shared" } else { "sites-own" });
+        fs::create_dir_all(&sites_dir)?;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let blobs = if shared { format!("blobs_dir = {:?}\n", dam_blobs.display().to_string()) } else { String::new() };
+        let tables = format!(
+            "{blobs}[connected_assets]\nremote_dam_url = \"{dam_origin}\"\ndistributor_user = \"{user}\"\ndistributor_password = \"{password}\"\n\
+             threshold_bytes = 20971520\nshared_datastore = {shared}\n[editor]\nwww_dir = {www:?}\npkg_dir = {pkg:?}\n"
+        );
+        let (sites, origin) = start_deployment(server, &sites_dir, port, "[\"sites\"]", &tables)?;
+        let author = Session::login(&origin, user, password)?;
+        for (name, size) in SIZES {
+            let started = Instant::now();
+            let result: serde_json::Value = ureq::post(&format!("{origin}/api/connected-assets/fetch"))
+                .header("cookie", &author.cookie)
+                .header("x-csrf-token", &author.csrf)
+                .send_json(serde_json::json!({ "remote_path": format!("/content/dam/bench/{name}"), "page_path": "/content/bench" }))
+                .with_context(|| format!("fetching {name}"))?
+                .body_mut()
+                .read_json()?;
+            let mut bytes = result["bytes_transferred"].as_u64().unwrap_or(0);
+            let pending = result["original"] == "pending";
+            if pending {
+                bytes += wait_for_original(&origin, &author, name)?;
+            }
+            let elapsed = started.elapsed();
+            let how = match (shared, pending) {
+                (true, _) => "shared datastore",
+                (false, true) => "own store, original in a job",
+                (false, false) => "own store",
+            };
+            rows.push((
+                format!("fetch of a {} MB original with all renditions, {how}", size >> 20),
+                format!("{:.0} ms, {:.1} MB transferred", ms(elapsed), bytes as f64 / 1_048_576.0),
+            ));
+        }
+        drop(sites);
+    }
+    drop(dam);
+    let _ = fs::remove_dir_all(dir);
+    Ok(rows)
+}
+
+/// Waits for the original job of `name`; returns the bytes it brought.
+fn wait_for_original(origin: &str, session: &Session, name: &str) -> anyhow::Result<u64> {
+    let deadline = Instant::now() + Duration::from_secs(600);
+    while Instant::now() < deadline {
+        let jobs: serde_json::Value = ureq::get(&format!("{origin}/api/jobs")).header("cookie", &session.cookie).call()?.body_mut().read_json()?;
+        let job = jobs.as_array().into_iter().flatten().find(|j| j["kind"] == "original" && j["local_path"].as_str().is_some_and(|p| p.ends_with(name)));
+        match job.map(|j| (j["state"].as_str().unwrap_or_default().to_owned(), j)) {
+            Some((state, j)) if state == "success" => return Ok(j["bytes_done"].as_u64().unwrap_or(0)),
+            Some((state, j)) if state == "failed" => bail!("the original job of {name} failed: {}", j["error"]),
+            _ => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
+    bail!("the original of {name} did not arrive within 10 minutes")
 }
 
 fn run_quiet(cmd: &mut Command) -> anyhow::Result<()> {

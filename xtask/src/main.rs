@@ -39,7 +39,11 @@ enum Task {
         suites: Vec<test::Suite>,
     },
     /// Measures sizes and timings and prints them.
-    Bench,
+    Bench {
+        /// Measure only these groups; all of them by default.
+        #[arg(long = "only", value_enum)]
+        groups: Vec<bench::Group>,
+    },
     /// Runs a wasm-bindgen test binary in headless Chromium (used as cargo's runner).
     #[command(hide = true)]
     WasmTestRunner {
@@ -53,7 +57,7 @@ fn main() -> anyhow::Result<()> {
         Task::Build => build::editor().map(drop),
         Task::Demo { fresh } => deploy::demo(fresh),
         Task::Test { suites } => test::run_suites(&suites),
-        Task::Bench => bench::all(),
+        Task::Bench { groups } => bench::all(&groups),
         Task::WasmTestRunner { args } => {
             let argv = std::iter::once("wasm-bindgen-test-runner".to_owned()).chain(args);
             wasm_bindgen_cli::wasm_bindgen_test_runner::run_cli_with_args(argv)
