@@ -28,15 +28,18 @@ pub fn Toolbar(panel_open: RwSignal<bool>) -> impl IntoView {
     };
     view! {
         <header class="toolbar">
-            <button
-                type="button"
-                class="toolbar-button"
-                aria-pressed=move || panel_open.get().to_string()
-                aria-controls="side-panel"
-                on:click=move |_| panel_open.update(|o| *o = !*o)
-            >
-                "Toggle Side Panel"
-            </button>
+            // Async Jobs and the configuration page have no side panel to toggle.
+            {(View::from_location() == View::Editor).then(|| view! {
+                <button
+                    type="button"
+                    class="toolbar-button"
+                    aria-pressed=move || panel_open.get().to_string()
+                    aria-controls="side-panel"
+                    on:click=move |_| panel_open.update(|o| *o = !*o)
+                >
+                    "Toggle Side Panel"
+                </button>
+            })}
             <h1 class="toolbar-title">
                 "Tessera"
                 {move || editor.page_path.get().map(|p| view! { <span class="toolbar-page">{p.to_string()}</span> })}

@@ -9,7 +9,8 @@ import http from "node:http";
 import { after, before, test } from "node:test";
 
 import {
-  ASSETS, DAM_PASSWORD, DAM_USER, SITES, addComponent, adminApi, assertNoErrors, imageLoaded, launch, logInToConnectedAssets, newPage, openEditor,
+  ADMIN_PASSWORD, ADMIN_USER, ASSETS, DAM_PASSWORD, DAM_USER, SITES, addComponent, adminApi, assertNoErrors, imageLoaded, launch,
+  logInToConnectedAssets, newPage, openEditor, seriousViolations, watchErrors,
 } from "./harness.mjs";
 
 const REFUSING_DAM = process.env.REFUSING_DAM_URL;
@@ -215,6 +216,49 @@ test("a DAM whose allow-list lacks this site: the Content Finder says it refused
     assert.match(await alert.textContent(), /CORS allow-list does not include this site/);
     // The browser's own CORS error is expected here; nothing else may go wrong.
     assertNoErrors(errors.filter((e) => !/CORS|Access-Control|ERR_FAILED/.test(e)));
+  } finally {
+    await restore();
+    await admin.dispose();
+    await context.close();
+  }
+});
+
+test("an administrator checks and changes the configuration on the Connected Assets Configuration page", async () => {
+  const admin = await adminApi();
+  const restore = await admin.configure({});
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${SITES}/editor/connected-assets`);
+    const login = page.getByRole("dialog", { name: "Log in to Tessera" });
+    await login.getByLabel("User name").fill(ADMIN_USER);
+    await login.getByLabel("Password").fill(ADMIN_PASSWORD);
+    await login.getByRole("button", { name: "Log in", exact: true }).click();
+    const form = page.getByRole("main", { name: "Connected Assets Configuration" });
+    await form.getByLabel("Remote DAM URL").waitFor();
+    assert.equal(await form.getByLabel("Remote DAM URL").inputValue(), ASSETS);
+    assert.equal(await form.getByLabel(/^Password/).inputValue(), "", "the stored password is never sent to the browser");
+    assert.match(await form.getByText(/^Password/).textContent(), /stored/);
+
+    await form.getByRole("button", { name: "Test connection" }).click();
+    const report = form.getByRole("region", { name: "Connection test" });
+    for (const line of ["Reachable: OK", "Authentication: OK", "CORS: OK"]) await report.getByText(line).waitFor();
+    assert.deepEqual(await seriousViolations(page), [], "the configuration page has no serious or critical accessibility violations");
+
+    await form.getByLabel("Title").fill("Brand DAM");
+    await form.getByRole("button", { name: "Save" }).click();
+    await form.getByRole("status").getByText("Saved.").waitFor();
+    assert.equal((await (await admin.get("/api/connected-assets/config")).json()).title, "Brand DAM");
+    await form.getByLabel("Remote DAM URL").fill("http://127.0.0.1:4999/dam");
+    await form.getByRole("button", { name: "Save" }).click();
+    await form.getByRole("alert").getByText(/remote_dam_url/).waitFor();
+
+    const jobs = await context.newPage();
+    await jobs.goto(`${SITES}/editor/jobs`);
+    await jobs.getByRole("tablist", { name: "Job states" }).waitFor();
+    assert.deepEqual(await seriousViolations(jobs), [], "Async Jobs has no serious or critical accessibility violations");
+    assertNoErrors(errors);
   } finally {
     await restore();
     await admin.dispose();
