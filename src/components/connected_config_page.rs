@@ -20,14 +20,14 @@ pub fn ConnectedConfigPage() -> impl IntoView {
             {move || match config.get() {
                 None => view! { <p role="status">"Loading…"</p> }.into_any(),
                 Some(Err(why)) => view! { <p class="error" role="alert">{why}</p> }.into_any(),
-                Some(Ok(c)) => view! { <ConfigForm config=c saved=config /> }.into_any(),
+                Some(Ok(c)) => view! { <ConfigForm config=c /> }.into_any(),
             }}
         </main>
     }
 }
 
 #[component]
-fn ConfigForm(config: ConnectedConfigDto, saved: RwSignal<Option<Result<ConnectedConfigDto, String>>>) -> impl IntoView {
+fn ConfigForm(config: ConnectedConfigDto) -> impl IntoView {
     let editor = use_editor();
     let title = RwSignal::new(config.title.clone());
     let remote = RwSignal::new(config.remote_dam_url.clone());
@@ -39,7 +39,7 @@ fn ConfigForm(config: ConnectedConfigDto, saved: RwSignal<Option<Result<Connecte
     let shared = RwSignal::new(config.shared_datastore);
     let message = RwSignal::new(None::<Result<String, String>>);
     let report = RwSignal::new(None::<ConnectionReport>);
-    let password_set = config.distributor_password_set;
+    let password_set = RwSignal::new(config.distributor_password_set);
 
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -65,8 +65,8 @@ fn ConfigForm(config: ConnectedConfigDto, saved: RwSignal<Option<Result<Connecte
             match Client::new("").save_connected_config(&update, &me).await {
                 Ok(c) => {
                     password.set(String::new());
+                    password_set.set(c.distributor_password_set);
                     message.set(Some(Ok("Saved.".into())));
-                    saved.set(Some(Ok(c)));
                 }
                 Err(e) => message.set(Some(Err(e.to_string()))),
             }
@@ -93,7 +93,7 @@ fn ConfigForm(config: ConnectedConfigDto, saved: RwSignal<Option<Result<Connecte
                 <legend>"DAM distributor (technical user)"</legend>
                 {text("User name", user, "text")}
                 <label>
-                    {if password_set { "Password (stored; leave empty to keep it)" } else { "Password" }}
+                    {move || if password_set.get() { "Password (stored; leave empty to keep it)" } else { "Password" }}
                     <input type="password" autocomplete="new-password" bind:value=password />
                 </label>
             </fieldset>
