@@ -50,7 +50,7 @@ impl Editor {
 
     fn fetched(&self, result: FetchResult) {
         let title = result.asset.title.clone();
-        let copy = AssetRef::from_payload(&AssetDragPayload { repository: String::new(), asset: result.asset }, "");
+        let copy = AssetRef::from_payload(&AssetDragPayload::new("", result.asset), "");
         self.fetches.update(|f| {
             f.remove(&copy.path);
         });

@@ -1,5 +1,6 @@
 //! The Tessera page editor, compiled to WebAssembly: a page with an Image component
-//! and a side panel whose Content Finder browses the local and the remote DAM.
+//! and a side panel whose Content Finder browses the local and the remote DAM; and
+//! that Content Finder alone, for developers' own pages ([`embed`]).
 //!
 //! Invariants: no server code here; every request to a deployment goes through
 //! [`api`]; shared state travels by Leptos context ([`state::Editor`]), not props.
@@ -8,6 +9,8 @@ pub mod api;
 pub mod components;
 pub mod connected;
 pub mod edit_preview;
+pub mod embed;
+pub mod finder;
 pub mod history;
 pub mod rich_text;
 pub mod state;

@@ -6,6 +6,7 @@ use tessera_model::page::{Alt, DownloadBody, ImageBody, Paragraph, TextBody, Tit
 use tessera_model::{AssetDragPayload, AssetKind, AssetRef, Component, ComponentBody, DamPath, Me, PageContent, PageDto, PagePath, PageSummary};
 
 use crate::api::Client;
+use crate::finder::{Finder, FinderEvent, FinderOptions};
 use crate::history::History;
 
 /// Which DAM the Content Finder shows.
@@ -107,12 +108,10 @@ pub fn apply_asset(body: &mut ComponentBody, asset: AssetRef) -> Result<(), Stri
 pub struct Editor {
     pub local: Repository,
     pub remote: Repository,
-    pub source: RwSignal<Source>,
-    pub folder: RwSignal<DamPath>,
+    /// The side panel's Content Finder, which also owns the login dialog's target.
+    pub finder: Finder,
     /// This deployment's origin: assets from it are local.
     pub own_origin: RwSignal<String>,
-    /// The DAM a login dialog is open for.
-    pub login_for: RwSignal<Option<Source>>,
     pub notices: RwSignal<Vec<Notice>>,
     next_notice: StoredValue<u64>,
 
@@ -148,10 +147,8 @@ impl Editor {
         Editor {
             local,
             remote,
-            source: RwSignal::new(Source::Local),
-            folder: RwSignal::new(DamPath::root()),
+            finder: Finder::new(local, remote, FinderOptions::default(), "finder".into()),
             own_origin: RwSignal::new(String::new()),
-            login_for: RwSignal::new(None),
             notices: RwSignal::new(Vec::new()),
             next_notice: StoredValue::new(0),
             pages: RwSignal::new(Vec::new()),
@@ -174,10 +171,22 @@ impl Editor {
     }
 
     pub fn repository(&self, source: Source) -> Repository {
-        match source {
-            Source::Local => self.local,
-            Source::Remote => self.remote,
-        }
+        self.finder.repository(source)
+    }
+
+    /// What the page editor does with its Content Finder's events: a confirmed asset
+    /// goes into the selected component.
+    pub fn listen_to_finder(&self) {
+        let editor = *self;
+        self.finder.listen(move |event| match event {
+            FinderEvent::SelectionConfirmed(chosen) => {
+                if let Some(first) = chosen.first() {
+                    editor.place_in_selected(first);
+                }
+            }
+            // Errors show in the finder itself; logins through its dialog.
+            _ => {}
+        });
     }
 
     pub fn notify(&self, text: impl Into<String>) {

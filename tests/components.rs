@@ -61,9 +61,9 @@ async fn settle() {
 }
 
 fn asset(title: &str, kind: AssetKind, mime: &str) -> AssetDragPayload {
-    AssetDragPayload {
-        repository: "http://dam.test".into(),
-        asset: AssetDto {
+    AssetDragPayload::new(
+        "http://dam.test",
+        AssetDto {
             name: title.into(),
             path: DamPath::parse(&format!("/content/dam/samples/{title}")).unwrap(),
             title: title.into(),
@@ -84,7 +84,7 @@ fn asset(title: &str, kind: AssetKind, mime: &str) -> AssetDragPayload {
             processing: tessera_model::ProcessingDto::Done,
             connected: None,
         },
-    }
+    )
 }
 
 fn drop_on(target: &Element, data: &[(&str, String)]) {

@@ -22,6 +22,8 @@ use crate::state::{Editor, Repository, Source};
 pub fn App() -> impl IntoView {
     let editor = Editor::new(Repository::new(Some(Client::new(""))), Repository::new(None));
     provide_context(editor);
+    provide_context(editor.finder);
+    editor.listen_to_finder();
     let checked = RwSignal::new(false);
     let panel_open = RwSignal::new(true);
     spawn_local(connect(editor, checked));
@@ -102,6 +104,7 @@ async fn connect(editor: Editor, checked: RwSignal<bool>) {
             editor.aspect_presets.set(info.aspect_presets);
             editor.mount_point.set(info.mount_point);
             if let Some(url) = info.remote_dam_url {
+                editor.finder.options.update(|o| o.remote_repository = Some(url.clone()));
                 let remote = Client::new(url);
                 if let Ok(me) = remote.me().await {
                     editor.remote.session.set(Some(me));
@@ -113,7 +116,7 @@ async fn connect(editor: Editor, checked: RwSignal<bool>) {
     }
     match local.me().await {
         Ok(me) => editor.local.session.set(Some(me)),
-        Err(_) => editor.login_for.set(Some(Source::Local)),
+        Err(_) => editor.finder.login_for.set(Some(Source::Local)),
     }
     checked.set(true);
 }

@@ -3,14 +3,22 @@ use leptos::prelude::*;
 use tessera_model::{AssetDragPayload, AssetDto, AssetKind, ASSET_DRAG_MIME};
 
 use crate::api::Client;
-use crate::state::{use_editor, Source};
+use crate::finder::{use_finder, FinderEvent};
+use crate::state::{Editor, Source};
 
-/// One asset in the Content Finder: drag it onto a component, or press Enter to put
-/// it into the page's Image component.
+/// One asset in the Content Finder: click to select it, drag it onto a component (or
+/// any drop target of the page), Enter or a double click to choose it.
 #[component]
 pub fn AssetCard(asset: AssetDto, client: Client, source: Source) -> impl IntoView {
-    let editor = use_editor();
-    let payload = AssetDragPayload { repository: client.base().to_owned(), asset: asset.clone() };
+    let finder = use_finder();
+    // Only the page editor has a References dialog.
+    let editor = use_context::<Editor>();
+    // Hosts get absolute URLs even for the page's own DAM.
+    let base = match client.base() {
+        "" => web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default(),
+        base => base.to_owned(),
+    };
+    let payload = AssetDragPayload::new(&base, asset.clone());
     let json = serde_json::to_string(&payload).unwrap_or_default();
     let thumbnail = asset.rendition("thumbnail-319").map(|href| client.url(href)).filter(|_| asset.kind == AssetKind::Image);
     let original = asset.rendition("original").map(|href| client.url(href));
@@ -22,9 +30,13 @@ pub fn AssetCard(asset: AssetDto, client: Client, source: Source) -> impl IntoVi
     let references = (source, asset.path.clone(), asset.title.clone());
     let references_label = format!("References of {}", asset.title);
 
+    let (repository, path) = (payload.repository.clone(), payload.path.clone());
+    let selected = move || finder.is_selected(&repository, &path);
     let on_dragstart = {
         let json = json.clone();
+        let payload = payload.clone();
         move |ev: DragEvent| {
+            finder.emit(FinderEvent::DragStarted(payload.clone()));
             if let Some(dt) = ev.data_transfer() {
                 let _ = dt.set_data(ASSET_DRAG_MIME, &json);
                 if let Some(url) = &original {
@@ -34,12 +46,23 @@ pub fn AssetCard(asset: AssetDto, client: Client, source: Source) -> impl IntoVi
             }
         }
     };
-    let on_keydown = move |ev: KeyboardEvent| {
-        if ev.key() == "Enter" {
-            ev.prevent_default();
-            editor.place_in_selected(&payload);
+    let on_keydown = {
+        let payload = payload.clone();
+        move |ev: KeyboardEvent| {
+            if ev.key() == "Enter" {
+                ev.prevent_default();
+                finder.confirm(payload.clone());
+            } else if ev.key() == " " {
+                ev.prevent_default();
+                finder.toggle(payload.clone());
+            }
         }
     };
+    let on_click = {
+        let payload = payload.clone();
+        move |_| finder.toggle(payload.clone())
+    };
+    let on_dblclick = move |_| finder.confirm(payload.clone());
 
     view! {
         <li class="asset">
@@ -50,9 +73,12 @@ pub fn AssetCard(asset: AssetDto, client: Client, source: Source) -> impl IntoVi
                 draggable="true"
                 aria-label=label
                 aria-description=description
+                aria-pressed=move || selected().to_string()
                 data-source=source.label()
                 on:dragstart=on_dragstart
                 on:keydown=on_keydown
+                on:click=on_click
+                on:dblclick=on_dblclick
             >
                 {match thumbnail {
                     Some(src) => view! { <img src=src alt="" loading="lazy" draggable="false" /> }.into_any(),
@@ -61,14 +87,16 @@ pub fn AssetCard(asset: AssetDto, client: Client, source: Source) -> impl IntoVi
                 <span class="asset-title">{title}</span>
                 {connected.map(|why| view! { <span class="connected-badge" title=why aria-hidden="true">"Connected"</span> })}
             </div>
-            <button
-                type="button"
-                class="link-button asset-references"
-                aria-label=references_label
-                on:click=move |_| editor.references_for.set(Some(references.clone()))
-            >
-                "References"
-            </button>
+            {editor.map(|editor| view! {
+                <button
+                    type="button"
+                    class="link-button asset-references"
+                    aria-label=references_label
+                    on:click=move |_| editor.references_for.set(Some(references.clone()))
+                >
+                    "References"
+                </button>
+            })}
         </li>
     }
 }

@@ -6,7 +6,8 @@ use tessera_model::{AssetDto, AssetKind, DamPath, DocType, FolderDto, SearchQuer
 
 use crate::api::{ApiError, Client};
 use crate::components::asset_card::AssetCard;
-use crate::state::{use_editor, Editor, Source};
+use crate::finder::{use_finder, Filter, Finder, FinderEvent, Strings, Theme};
+use crate::state::Source;
 
 /// How long typing must pause before the Content Finder searches.
 const DEBOUNCE: Duration = Duration::from_millis(250);
@@ -27,7 +28,7 @@ struct Results {
 /// press Enter to put one into the selected component.
 #[component]
 pub fn ContentFinder() -> impl IntoView {
-    let editor = use_editor();
+    let finder = use_finder();
     let typed = RwSignal::new(String::new());
     let query = RwSignal::new(String::new());
     let kind = RwSignal::new(None::<AssetKind>);
@@ -48,14 +49,14 @@ pub fn ContentFinder() -> impl IntoView {
     // Any change of what to show starts over from the first page.
     Effect::new(move |_| {
         let request = Request {
-            source: editor.source.get(),
-            folder: editor.folder.get(),
+            source: finder.source.get(),
+            folder: finder.folder.get(),
             query: query.get(),
             kind: kind.get(),
             doctype: doctype.get(),
         };
         // Start over when someone logs in or out, or the remote DAM becomes known.
-        let repo = editor.repository(request.source);
+        let repo = finder.repository(request.source);
         repo.session.track();
         repo.client.track();
         generation.update_value(|g| *g += 1);
@@ -63,8 +64,11 @@ pub fn ContentFinder() -> impl IntoView {
         results.set(Results { loading: true, ..Default::default() });
         spawn_local(async move {
             let searching = !request.query.is_empty();
-            let fetched = fetch(editor, &request, None).await;
+            let fetched = fetch(finder, &request, None).await;
             if generation.get_value() == this {
+                if let Some(e) = &fetched.error {
+                    tell_about(finder, repo, e);
+                }
                 results.set(fetched);
                 if searching {
                     crate::state::mark_after_paint("tessera-finder-results");
@@ -80,8 +84,8 @@ pub fn ContentFinder() -> impl IntoView {
             return;
         }
         let request = Request {
-            source: editor.source.get_untracked(),
-            folder: editor.folder.get_untracked(),
+            source: finder.source.get_untracked(),
+            folder: finder.folder.get_untracked(),
             query: query.get_untracked(),
             kind: kind.get_untracked(),
             doctype: doctype.get_untracked(),
@@ -89,7 +93,7 @@ pub fn ContentFinder() -> impl IntoView {
         let this = generation.get_value();
         results.update(|r| r.loading = true);
         spawn_local(async move {
-            let more = fetch(editor, &request, Some(cursor)).await;
+            let more = fetch(finder, &request, Some(cursor)).await;
             if generation.get_value() == this {
                 results.update(|r| {
                     r.assets.extend(more.assets);
@@ -102,8 +106,20 @@ pub fn ContentFinder() -> impl IntoView {
     };
 
     let choose = move |source: Source| {
-        editor.source.set(source);
-        editor.folder.set(DamPath::root());
+        finder.source.set(source);
+        finder.open(finder.options.with_untracked(|o| o.root.clone()));
+    };
+    on_cleanup(move || {
+        if let Some(h) = pending.get_value() {
+            h.clear();
+        }
+    });
+    let text = move |key: Strings| finder.options.with(|o| o.text(key));
+    let shows = move |filter: Filter| finder.options.with(|o| o.shows(filter));
+    let both = move || finder.options.with(|o| o.repository.is_some() && o.remote_repository.is_some());
+    let theme = move || match finder.options.with(|o| o.theme) {
+        Theme::Light => "content-finder tessera-finder theme-light",
+        Theme::Dark => "content-finder tessera-finder theme-dark",
     };
     let source_button = move |source: Source| {
         view! {
@@ -111,30 +127,37 @@ pub fn ContentFinder() -> impl IntoView {
                 type="button"
                 role="radio"
                 class="switch-option"
-                aria-checked=move || (editor.source.get() == source).to_string()
+                aria-checked=move || (finder.source.get() == source).to_string()
                 on:click=move |_| choose(source)
             >
-                {source.label()}
+                {move || text(match source { Source::Local => Strings::Local, Source::Remote => Strings::Remote })}
             </button>
         }
     };
 
     view! {
-        <section class="content-finder" aria-label="Content Finder">
-            <div class="switch" role="radiogroup" aria-label="Repository">
-                {source_button(Source::Local)}
-                {source_button(Source::Remote)}
-            </div>
-            <RemoteLogin />
-            <input
-                type="search"
-                class="finder-search"
-                aria-label="Search assets"
-                placeholder="Search assets"
-                prop:value=move || typed.get()
-                on:input=move |ev| on_type(event_target_value(&ev))
-            />
+        <section class=theme aria-label="Content Finder">
+            <Show when=both>
+                <div class="switch" role="radiogroup" aria-label="Repository">
+                    {source_button(Source::Local)}
+                    {source_button(Source::Remote)}
+                </div>
+            </Show>
+            <Show when=move || finder.options.with(|o| o.remote_repository.is_some())>
+                <RemoteLogin />
+            </Show>
+            <Show when=move || shows(Filter::Search)>
+                <input
+                    type="search"
+                    class="finder-search"
+                    aria-label=move || text(Strings::Search)
+                    placeholder=move || text(Strings::Search)
+                    prop:value=move || typed.get()
+                    on:input=move |ev| on_type(event_target_value(&ev))
+                />
+            </Show>
             <div class="finder-filters">
+                <Show when=move || shows(Filter::Type)>
                 <label>
                     "Type"
                     <select on:change=move |ev| {
@@ -147,7 +170,8 @@ pub fn ContentFinder() -> impl IntoView {
                         <option value="document">"Documents"</option>
                     </select>
                 </label>
-                <Show when=move || kind.get() == Some(AssetKind::Document)>
+                </Show>
+                <Show when=move || kind.get() == Some(AssetKind::Document) && shows(Filter::Doctype)>
                     <label>
                         "Document type"
                         <select on:change=move |ev| doctype.set(match event_target_value(&ev).as_str() {
@@ -186,14 +210,14 @@ pub fn ContentFinder() -> impl IntoView {
                     if r.loading && r.assets.is_empty() && r.folders.is_empty() {
                         return view! { <p class="finder-message" role="status">"Loading…"</p> }.into_any();
                     }
-                    let client = editor.repository(editor.source.get_untracked()).client_untracked();
+                    let client = finder.repository(finder.source.get_untracked()).client_untracked();
                     let Some(client) = client else {
                         return view! { <p class="finder-message">"This deployment has no remote DAM configured."</p> }.into_any();
                     };
                     if r.assets.is_empty() && r.folders.is_empty() {
-                        return view! { <p class="finder-message" role="status">"Nothing here."</p> }.into_any();
+                        return view! { <p class="finder-message" role="status">{text(Strings::NothingHere)}</p> }.into_any();
                     }
-                    let source = editor.source.get_untracked();
+                    let source = finder.source.get_untracked();
                     view! {
                         {r.total.map(|t| view! { <p class="finder-count" role="status">{format!("{t} result(s)")}</p> })}
                         <ul class="finder-list" aria-label="Folders and assets">
@@ -201,7 +225,7 @@ pub fn ContentFinder() -> impl IntoView {
                                 let path = f.path.clone();
                                 view! {
                                     <li class="folder">
-                                        <button type="button" class="folder-button" on:click=move |_| editor.folder.set(path.clone())>
+                                        <button type="button" class="folder-button" on:click=move |_| finder.open(path.clone())>
                                             <span aria-hidden="true" class="folder-icon">"📁"</span>
                                             {f.title}
                                         </button>
@@ -211,7 +235,7 @@ pub fn ContentFinder() -> impl IntoView {
                             {r.assets.into_iter().map(|a| view! { <AssetCard asset=a client=client.clone() source=source /> }).collect_view()}
                         </ul>
                         {r.next_cursor.is_some().then(|| view! {
-                            <button type="button" class="link-button load-more" on:click=move |_| load_more()>"Load more"</button>
+                            <button type="button" class="link-button load-more" on:click=move |_| load_more()>{text(Strings::LoadMore)}</button>
                         })}
                     }
                     .into_any()
@@ -231,8 +255,8 @@ struct Request {
 }
 
 /// A folder listing when there is nothing to search for, else a search in the folder.
-async fn fetch(editor: Editor, r: &Request, cursor: Option<String>) -> Results {
-    let Some(client) = editor.repository(r.source).client_untracked() else { return Results::default() };
+async fn fetch(finder: Finder, r: &Request, cursor: Option<String>) -> Results {
+    let Some(client) = finder.repository(r.source).client_untracked() else { return Results::default() };
     let browsing = r.query.is_empty() && r.kind.is_none() && cursor.is_none();
     let outcome = if browsing {
         client.list_folder(&r.folder).await.map(|l| Results { folders: l.folders, assets: l.assets, ..Default::default() })
@@ -248,7 +272,14 @@ async fn fetch(editor: Editor, r: &Request, cursor: Option<String>) -> Results {
         };
         search(&client, &q).await
     };
-    outcome.unwrap_or_else(|e| Results { error: Some(e), ..Default::default() })
+    let mut results = outcome.unwrap_or_else(|e| Results { error: Some(e), ..Default::default() });
+    // Types the host does not accept are left out; the DAM's count then no longer fits.
+    let accept = finder.options.with_untracked(|o| (!o.accept.is_empty()).then(|| o.clone()));
+    if let Some(options) = accept {
+        results.assets.retain(|a| options.accepts(a));
+        results.total = None;
+    }
+    results
 }
 
 async fn search(client: &Client, q: &SearchQuery) -> Result<Results, ApiError> {
@@ -260,19 +291,25 @@ async fn search(client: &Client, q: &SearchQuery) -> Result<Results, ApiError> {
 /// logged in, and "Log out", once someone is.
 #[component]
 fn RemoteLogin() -> impl IntoView {
-    let editor = use_editor();
-    let remote = editor.remote;
+    let finder = use_finder();
+    let remote = finder.remote;
+    let failed = RwSignal::new(None::<String>);
     let log_out = move |_| {
         let (Some(client), Some(me)) = (remote.client_untracked(), remote.session.get_untracked()) else { return };
         spawn_local(async move {
             match client.logout(&me).await {
                 Ok(()) => remote.session.set(None),
-                Err(e) => editor.notify(format!("Logging out of Connected Assets failed: {e}")),
+                Err(e) => {
+                    let message = format!("Logging out of Connected Assets failed: {e}");
+                    failed.set(Some(message.clone()));
+                    finder.emit(FinderEvent::Error(message));
+                }
             }
         });
     };
     view! {
         <div class="remote-login">
+            {move || failed.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
             {move || match remote.session.get() {
                 Some(me) => view! {
                     <p class="logged-in">"Connected Assets: logged in as " <strong>{me.user}</strong></p>
@@ -283,9 +320,9 @@ fn RemoteLogin() -> impl IntoView {
                         type="button"
                         class="primary"
                         disabled=move || remote.client.get().is_none()
-                        on:click=move |_| editor.login_for.set(Some(Source::Remote))
+                        on:click=move |_| finder.login_for.set(Some(Source::Remote))
                     >
-                        "Log in to Connected Assets"
+                        {move || finder.options.with(|o| o.text(Strings::LogIn))}
                     </button>
                 }.into_any(),
             }}
@@ -295,16 +332,19 @@ fn RemoteLogin() -> impl IntoView {
 
 #[component]
 fn Breadcrumb() -> impl IntoView {
-    let editor = use_editor();
+    let finder = use_finder();
     view! {
         <nav aria-label="Breadcrumb" class="breadcrumb">
             <ol>
                 {move || {
-                    let folder = editor.folder.get();
+                    let folder = finder.folder.get();
+                    let root = finder.options.with(|o| o.root.clone());
                     let mut trail = folder.ancestors();
                     trail.push(folder.clone());
+                    // The root is as far up as the user may go.
                     trail
                         .into_iter()
+                        .filter(|p| tessera_model::access::is_within(p, &root))
                         .map(|p| {
                             let current = p == folder;
                             let label = if p.is_root() { "Assets".to_owned() } else { p.name().to_owned() };
@@ -314,7 +354,7 @@ fn Breadcrumb() -> impl IntoView {
                                         type="button"
                                         class="link-button"
                                         aria-current=current.then_some("location")
-                                        on:click=move |_| editor.folder.set(p.clone())
+                                        on:click=move |_| finder.open(p.clone())
                                     >
                                         {label}
                                     </button>
@@ -328,15 +368,30 @@ fn Breadcrumb() -> impl IntoView {
     }
 }
 
+/// A listing that failed is shown in the finder, and is an event for whoever embeds it.
+fn tell_about(finder: Finder, repo: crate::state::Repository, error: &ApiError) {
+    let event = if error.is_unauthenticated() {
+        FinderEvent::LoginRequired(repo.client_untracked().map(|c| c.base().to_owned()).unwrap_or_default())
+    } else {
+        FinderEvent::Error(error.to_string())
+    };
+    finder.emit(event);
+}
+
 #[component]
 fn ListingError(error: ApiError) -> impl IntoView {
-    let editor = use_editor();
+    let finder = use_finder();
     if error.is_unauthenticated() {
-        let text = match editor.source.get_untracked() {
-            Source::Remote => "Log in to Connected Assets to browse the remote DAM.",
-            Source::Local => "Log in to browse this deployment's assets.",
+        return match finder.source.get_untracked() {
+            // The remote DAM's login button is always above the results.
+            Source::Remote => view! { <p class="finder-message">"Log in to Connected Assets to browse the remote DAM."</p> }.into_any(),
+            // Embedded on another page, the finder offers its own login.
+            Source::Local => view! {
+                <p class="finder-message">"Log in to browse this deployment's assets."</p>
+                <button type="button" class="primary" on:click=move |_| finder.login_for.set(Some(Source::Local))>"Log in"</button>
+            }
+            .into_any(),
         };
-        return view! { <p class="finder-message">{text}</p> }.into_any();
     }
     view! { <p class="finder-message error" role="alert">{error.to_string()}</p> }.into_any()
 }

@@ -1,28 +1,28 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tessera_model::DamPath;
 
-use crate::state::{use_editor, Source};
+use crate::finder::use_finder;
+use crate::state::Source;
 
 /// Asks for a DAM user's name and password and logs in to that DAM.
 #[component]
 pub fn LoginDialog() -> impl IntoView {
-    let editor = use_editor();
+    let finder = use_finder();
     let user = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
 
     let close = move || {
-        editor.login_for.set(None);
+        finder.login_for.set(None);
         password.set(String::new());
         error.set(None);
     };
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let Some(source) = editor.login_for.get_untracked() else { return };
-        let repo = editor.repository(source);
+        let Some(source) = finder.login_for.get_untracked() else { return };
+        let repo = finder.repository(source);
         let Some(client) = repo.client_untracked() else { return };
         let (name, secret) = (user.get_untracked(), password.get_untracked());
         busy.set(true);
@@ -31,8 +31,8 @@ pub fn LoginDialog() -> impl IntoView {
                 Ok(me) => {
                     repo.session.set(Some(me));
                     if source == Source::Remote {
-                        editor.source.set(source);
-                        editor.folder.set(DamPath::root());
+                        finder.source.set(source);
+                        finder.open(finder.options.with_untracked(|o| o.root.clone()));
                     }
                     close();
                 }
@@ -43,16 +43,16 @@ pub fn LoginDialog() -> impl IntoView {
     };
 
     move || {
-        let source = editor.login_for.get()?;
+        let source = finder.login_for.get()?;
         let (title, target) = match source {
-            Source::Remote => ("Log in to Connected Assets", editor.remote.client_untracked()),
-            Source::Local => ("Log in to Tessera", editor.local.client_untracked()),
+            Source::Remote => ("Log in to Connected Assets", finder.remote.client_untracked()),
+            Source::Local => ("Log in to Tessera", finder.local.client_untracked()),
         };
         let target = target.map(|c| c.base().to_owned()).filter(|b| !b.is_empty());
         Some(view! {
             <div class="dialog-backdrop">
-                <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="login-title">
-                    <h2 id="login-title">{title}</h2>
+                <div class="dialog" role="dialog" aria-modal="true" aria-labelledby=finder.element_id("login-title")>
+                    <h2 id=finder.element_id("login-title")>{title}</h2>
                     {target.map(|t| view! { <p class="dialog-note">"DAM: " {t}</p> })}
                     <form on:submit=submit>
                         <label>

@@ -38,6 +38,10 @@ pub fn all(only: &[Group]) -> anyhow::Result<()> {
     let mut rows = vec![
         ("editor wasm + js, gzipped".to_owned(), format!("{:.1} KB", bundle.gzipped_bytes as f64 / 1024.0)),
         ("editor wasm / js (raw)".to_owned(), format!("{:.1} KB / {:.1} KB", bundle.wasm_bytes as f64 / 1024.0, bundle.js_bytes as f64 / 1024.0)),
+        (
+            "what a host page loads for the embedded Content Finder (wasm, js, finder.js, finder.css), gzipped".to_owned(),
+            format!("{:.1} KB", bundle.finder_gzipped_bytes as f64 / 1024.0),
+        ),
     ];
     if wanted(Group::Search) {
         rows.extend(search_latency(&server, &dir.join("search"))?);

@@ -17,10 +17,17 @@ pub struct Bundle {
     pub wasm_bytes: u64,
     pub js_bytes: u64,
     pub gzipped_bytes: u64,
+    /// What a host page embedding the Content Finder loads: the bundle, `finder.js`
+    /// and `finder.css`, gzipped.
+    pub finder_gzipped_bytes: u64,
 }
 
+/// The embeddable finder's own files, copied from `www/` next to the bundle.
+const FINDER_FILES: [&str; 3] = ["finder.js", "finder.d.ts", "finder.css"];
+
 /// Builds the editor into `pkg/`: `tessera.js`, `tessera_bg.wasm`, their TypeScript
-/// declarations, gzipped copies for the server, and `package.json` from `pkg.json`.
+/// declarations, the embeddable finder's `finder.js`, `finder.d.ts` and `finder.css`,
+/// gzipped copies for the server, and `package.json` from `pkg.json`.
 pub fn editor() -> anyhow::Result<Bundle> {
     install::wasm_target()?;
     check_wasm_bindgen_lock()?;
@@ -39,10 +46,20 @@ pub fn editor() -> anyhow::Result<Bundle> {
         .generate(&out)
         .context("wasm-bindgen failed")?;
     stamp_package_json(&out)?;
+    for file in FINDER_FILES {
+        fs::copy(root().join("www").join(file), out.join(file)).with_context(|| format!("copying www/{file} into pkg/"))?;
+    }
     let wasm = out.join("tessera_bg.wasm");
     let js = out.join("tessera.js");
     let gzipped_bytes = gzip_next_to(&wasm)? + gzip_next_to(&js)?;
-    let bundle = Bundle { dir: out, wasm_bytes: fs::metadata(&wasm)?.len(), js_bytes: fs::metadata(&js)?.len(), gzipped_bytes };
+    let finder_gzipped_bytes = gzipped_bytes + gzip_next_to(&out.join("finder.js"))? + gzip_next_to(&out.join("finder.css"))?;
+    let bundle = Bundle {
+        dir: out,
+        wasm_bytes: fs::metadata(&wasm)?.len(),
+        js_bytes: fs::metadata(&js)?.len(),
+        gzipped_bytes,
+        finder_gzipped_bytes,
+    };
     eprintln!(
         "editor bundle in {}: wasm {} KB + js {} KB, {} KB gzipped",
         bundle.dir.display(),

@@ -167,12 +167,40 @@ pub struct CreateFolder {
     pub title: Option<String>,
 }
 
-/// The asset a drag out of the Content Finder carries, under [`ASSET_DRAG_MIME`].
+/// The asset a drag out of the Content Finder carries, under [`ASSET_DRAG_MIME`], and
+/// what the embedded finder's events carry. Any drop target can read it: the flat
+/// fields say what most need, `asset` is the whole record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AssetDragPayload {
     /// Origin of the deployment whose DAM holds the asset.
     pub repository: String,
+    pub path: DamPath,
+    pub title: String,
+    pub mime: String,
+    pub size: u64,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// Absolute URL of each rendition (`original`, `web-1280`, `thumbnail-319`, ...),
+    /// readable with the DAM's login-token cookie.
+    pub renditions: std::collections::BTreeMap<String, String>,
     pub asset: AssetDto,
+}
+
+impl AssetDragPayload {
+    /// The payload for `asset` of the DAM at `repository` (empty: this page's origin).
+    pub fn new(repository: &str, asset: AssetDto) -> AssetDragPayload {
+        AssetDragPayload {
+            repository: repository.to_owned(),
+            path: asset.path.clone(),
+            title: asset.title.clone(),
+            mime: asset.mime.clone(),
+            size: asset.size,
+            width: asset.width,
+            height: asset.height,
+            renditions: asset.renditions.iter().map(|r| (r.name.clone(), format!("{repository}{}", r.href))).collect(),
+            asset,
+        }
+    }
 }
 
 /// URL path of an API resource for a DAM path: `/api/<kind>` followed by the path,

@@ -129,9 +129,32 @@ pub fn kind_of_mime(mime: &str) -> AssetKind {
     }
 }
 
+/// Whether a MIME type matches a pattern such as `image/*` or `application/pdf`, as
+/// an `accept` list has them; parameters (`; charset=...`) are ignored.
+pub fn mime_matches(pattern: &str, mime: &str) -> bool {
+    let mime = mime.split(';').next().unwrap_or_default().trim();
+    let pattern = pattern.trim();
+    if pattern == "*/*" {
+        return true;
+    }
+    match pattern.strip_suffix("/*") {
+        Some(major) => mime.split('/').next().is_some_and(|m| m.eq_ignore_ascii_case(major)),
+        None => pattern.eq_ignore_ascii_case(mime),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mime_patterns_match_types_and_families() {
+        assert!(mime_matches("image/*", "image/jpeg"));
+        assert!(mime_matches("application/pdf", "application/pdf; charset=binary"));
+        assert!(mime_matches("*/*", "text/plain"));
+        assert!(!mime_matches("image/*", "application/pdf"));
+        assert!(!mime_matches("image/png", "image/jpeg"));
+    }
 
     #[test]
     fn recognises_the_supported_formats() {

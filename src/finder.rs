@@ -1,0 +1,269 @@
+//! One Content Finder's state, provided as context to its components: in the page
+//! editor (one) and on developers' own pages (one per `mountFinder`), so finders on
+//! one page never share anything.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use tessera_model::mime::mime_matches;
+use tessera_model::{AssetDragPayload, AssetDto, DamPath};
+
+use crate::state::{Repository, Source};
+
+/// How many assets may be selected at once.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SelectionMode {
+    #[default]
+    Single,
+    Multiple,
+}
+
+/// The filters a finder shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Filter {
+    /// The search box.
+    Search,
+    /// Images or documents.
+    Type,
+    /// PDF, Word, ...
+    Doctype,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    #[default]
+    Light,
+    Dark,
+}
+
+/// What the finder's user sees and may do; the editor's defaults, or what a host
+/// page passed to `mountFinder`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct FinderOptions {
+    /// This deployment's DAM; empty for the page's own origin.
+    pub repository: Option<String>,
+    /// The remote DAM of Connected Assets, if any.
+    pub remote_repository: Option<String>,
+    /// A folder the user cannot leave.
+    pub root: DamPath,
+    /// The folder shown first; inside `root`.
+    pub initial_folder: Option<DamPath>,
+    /// MIME patterns such as `image/*` or `application/pdf`; empty: everything.
+    pub accept: Vec<String>,
+    pub selection: SelectionMode,
+    pub filters: Vec<Filter>,
+    pub theme: Theme,
+    /// Replacements for the finder's words, by key (see [`Strings`]).
+    pub strings: BTreeMap<String, String>,
+}
+
+impl Default for FinderOptions {
+    fn default() -> Self {
+        FinderOptions {
+            repository: Some(String::new()),
+            remote_repository: None,
+            root: DamPath::root(),
+            initial_folder: None,
+            accept: Vec::new(),
+            selection: SelectionMode::Single,
+            filters: vec![Filter::Search, Filter::Type, Filter::Doctype],
+            theme: Theme::Light,
+            strings: BTreeMap::new(),
+        }
+    }
+}
+
+impl FinderOptions {
+    /// Whether `asset` is of a type the host accepts.
+    pub fn accepts(&self, asset: &AssetDto) -> bool {
+        self.accept.is_empty() || self.accept.iter().any(|pattern| mime_matches(pattern, &asset.mime))
+    }
+
+    /// A word of the finder's interface, as the host page may have replaced it.
+    pub fn text(&self, key: Strings) -> String {
+        self.strings.get(key.key()).cloned().unwrap_or_else(|| key.default_text().to_owned())
+    }
+
+    pub fn shows(&self, filter: Filter) -> bool {
+        self.filters.contains(&filter)
+    }
+
+    /// Options that cannot work together, said plainly for the host's developer.
+    pub fn check(&self) -> Result<(), String> {
+        if self.repository.is_none() && self.remote_repository.is_none() {
+            return Err("Name at least one repository: `repository` (this site's DAM) or `remoteRepository`.".into());
+        }
+        if let Some(folder) = &self.initial_folder {
+            if !tessera_model::access::is_within(folder, &self.root) {
+                return Err(format!("`initialFolder` {folder} is outside `root` {}.", self.root));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The finder's words a host page can replace, by key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strings {
+    Search,
+    LogIn,
+    Local,
+    Remote,
+    NothingHere,
+    LoadMore,
+}
+
+impl Strings {
+    pub fn key(self) -> &'static str {
+        match self {
+            Strings::Search => "search",
+            Strings::LogIn => "logIn",
+            Strings::Local => "local",
+            Strings::Remote => "remote",
+            Strings::NothingHere => "nothingHere",
+            Strings::LoadMore => "loadMore",
+        }
+    }
+
+    fn default_text(self) -> &'static str {
+        match self {
+            Strings::Search => "Search assets",
+            Strings::LogIn => "Log in to Connected Assets",
+            Strings::Local => "Local",
+            Strings::Remote => "Remote",
+            Strings::NothingHere => "Nothing here.",
+            Strings::LoadMore => "Load more",
+        }
+    }
+}
+
+/// What a finder tells whoever embeds it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FinderEvent {
+    SelectionChanged(Vec<AssetDragPayload>),
+    /// Enter or a double click: the user chose these.
+    SelectionConfirmed(Vec<AssetDragPayload>),
+    DragStarted(AssetDragPayload),
+    /// The repository (origin) needs a login before it shows anything.
+    LoginRequired(String),
+    Error(String),
+}
+
+impl FinderEvent {
+    /// The event's name for JavaScript listeners.
+    pub fn name(&self) -> &'static str {
+        match self {
+            FinderEvent::SelectionChanged(_) => "selectionchange",
+            FinderEvent::SelectionConfirmed(_) => "selectionconfirm",
+            FinderEvent::DragStarted(_) => "dragstart",
+            FinderEvent::LoginRequired(_) => "loginrequired",
+            FinderEvent::Error(_) => "error",
+        }
+    }
+}
+
+type Listener = Rc<dyn Fn(&FinderEvent)>;
+
+#[derive(Clone, Copy)]
+pub struct Finder {
+    pub local: Repository,
+    pub remote: Repository,
+    pub source: RwSignal<Source>,
+    pub folder: RwSignal<DamPath>,
+    /// The DAM a login dialog is open for.
+    pub login_for: RwSignal<Option<Source>>,
+    pub options: RwSignal<FinderOptions>,
+    pub selection: RwSignal<Vec<AssetDragPayload>>,
+    /// Prefix of this finder's element ids, unique on the page.
+    pub id: StoredValue<String>,
+    listener: StoredValue<Option<Listener>, LocalStorage>,
+}
+
+impl Finder {
+    pub fn new(local: Repository, remote: Repository, options: FinderOptions, id: String) -> Finder {
+        let folder = options.initial_folder.clone().unwrap_or_else(|| options.root.clone());
+        let source = if options.repository.is_none() { Source::Remote } else { Source::Local };
+        Finder {
+            local,
+            remote,
+            source: RwSignal::new(source),
+            folder: RwSignal::new(folder),
+            login_for: RwSignal::new(None),
+            options: RwSignal::new(options),
+            selection: RwSignal::new(Vec::new()),
+            id: StoredValue::new(id),
+            listener: StoredValue::new_local(None),
+        }
+    }
+
+    pub fn repository(&self, source: Source) -> Repository {
+        match source {
+            Source::Local => self.local,
+            Source::Remote => self.remote,
+        }
+    }
+
+    /// Whoever embeds the finder hears its events through this one function.
+    pub fn listen(&self, listener: impl Fn(&FinderEvent) + 'static) {
+        self.listener.set_value(Some(Rc::new(listener)));
+    }
+
+    pub fn emit(&self, event: FinderEvent) {
+        if let Some(listener) = self.listener.get_value() {
+            listener(&event);
+        }
+    }
+
+    /// An element id unique to this finder.
+    pub fn element_id(&self, name: &str) -> String {
+        format!("{}-{name}", self.id.get_value())
+    }
+
+    /// Opens a folder, never above the root.
+    pub fn open(&self, folder: DamPath) {
+        let root = self.options.with_untracked(|o| o.root.clone());
+        self.folder.set(if tessera_model::access::is_within(&folder, &root) { folder } else { root });
+    }
+
+    /// A click on an asset: selects it (single) or adds or removes it (multiple).
+    pub fn toggle(&self, payload: AssetDragPayload) {
+        let mode = self.options.with_untracked(|o| o.selection);
+        self.selection.update(|s| match s.iter().position(|p| p.repository == payload.repository && p.path == payload.path) {
+            Some(i) => {
+                s.remove(i);
+            }
+            None if mode == SelectionMode::Single => *s = vec![payload],
+            None => s.push(payload),
+        });
+        self.emit(FinderEvent::SelectionChanged(self.selection.get_untracked()));
+    }
+
+    pub fn is_selected(&self, repository: &str, path: &DamPath) -> bool {
+        self.selection.with(|s| s.iter().any(|p| p.repository == repository && &p.path == path))
+    }
+
+    /// Enter or a double click on an asset: it (and in multiple mode the rest of
+    /// the selection) is chosen.
+    pub fn confirm(&self, payload: AssetDragPayload) {
+        if !self.is_selected(&payload.repository, &payload.path) {
+            self.toggle(payload);
+        }
+        self.emit(FinderEvent::SelectionConfirmed(self.selection.get_untracked()));
+    }
+}
+
+impl std::fmt::Debug for Finder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Finder").field("id", &self.id.get_value()).finish_non_exhaustive()
+    }
+}
+
+pub fn use_finder() -> Finder {
+    expect_context::<Finder>()
+}

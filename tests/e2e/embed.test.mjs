@@ -1,0 +1,205 @@
+// The Content Finder embedded in a page that is not the editor (www/embed.html):
+// the JavaScript API, the custom element, drags onto the host's own drop zone,
+// unmounting without leftovers, and two finders side by side.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+
+import { DAM_PASSWORD, DAM_USER, SITES, assertNoErrors, launch, seriousViolations, watchErrors } from "./harness.mjs";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+/// Counts the event listeners on window, document and every element still in the
+/// document, from before the page's own scripts run.
+function countListeners() {
+  const live = new Set();
+  const add = EventTarget.prototype.addEventListener;
+  const remove = EventTarget.prototype.removeEventListener;
+  const key = (target, type, listener, options) => ({ target, type, listener, capture: !!(typeof options === "boolean" ? options : options?.capture) });
+  EventTarget.prototype.addEventListener = function (type, listener, options) {
+    if (listener) live.add(key(this, type, listener, options));
+    return add.call(this, type, listener, options);
+  };
+  EventTarget.prototype.removeEventListener = function (type, listener, options) {
+    const k = key(this, type, listener, options);
+    for (const entry of live) {
+      if (entry.target === this && entry.type === k.type && entry.listener === listener && entry.capture === k.capture) live.delete(entry);
+    }
+    return remove.call(this, type, listener, options);
+  };
+  window.__activeListeners = () =>
+    [...live].filter(({ target }) => target === window || target === document || (target instanceof Node && target.isConnected)).length;
+}
+
+async function openEmbed() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addInitScript(countListeners);
+  const login = await context.request.post(`${SITES}/api/login`, { data: { user: DAM_USER, password: DAM_PASSWORD } });
+  assert.equal(login.status(), 200);
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${SITES}/www/embed.html`);
+  await page.locator('html[data-embed-ready="true"]').waitFor();
+  return { context, page, errors };
+}
+
+/// Mounts a finder into a new container on the page; its events go to window.__events[name].
+async function mount(page, name, options) {
+  await page.evaluate(async ([name, options]) => {
+    const { mountFinder } = await import("/pkg/finder.js");
+    const box = document.createElement("section");
+    box.id = name;
+    box.setAttribute("aria-label", name);
+    document.querySelector("main").append(box);
+    window.__finders ??= {};
+    window.__events ??= {};
+    const events = (window.__events[name] = []);
+    const handle = await mountFinder(box, options);
+    for (const event of ["selectionchange", "selectionconfirm", "dragstart", "loginrequired", "error"]) {
+      handle.on(event, (detail) => events.push({ event, detail }));
+    }
+    window.__finders[name] = handle;
+  }, [name, options]);
+  return page.getByRole("region", { name, exact: true });
+}
+
+const events = (page, name) => page.evaluate((name) => window.__events[name], name);
+
+test("mounted with the JavaScript API: search, select, confirm, and the events carry the asset", async () => {
+  const { context, page, errors } = await openEmbed();
+  const box = await mount(page, "picker", { accept: ["image/*"], filters: ["search"] });
+  const finder = box.getByRole("region", { name: "Content Finder" });
+  assert.equal(await finder.getByLabel(/^Type/).count(), 0, "only the filters asked for show");
+  await finder.getByRole("searchbox", { name: "Search assets" }).fill("harbor");
+  const card = finder.getByRole("button", { name: "Harbor at dusk (image)" });
+  await card.click();
+  assert.equal(await card.getAttribute("aria-pressed"), "true");
+
+  const [changed] = await events(page, "picker");
+  assert.equal(changed.event, "selectionchange");
+  const [asset] = changed.detail;
+  assert.equal(asset.repository, SITES);
+  assert.equal(asset.path, "/content/dam/local-samples/harbor.jpg");
+  assert.equal(asset.title, "Harbor at dusk");
+  assert.equal(asset.mime, "image/jpeg");
+  assert.deepEqual([asset.width, asset.height], [1200, 800]);
+  assert.ok(asset.size > 0);
+  assert.equal(asset.renditions["web-1280"], `${SITES}/api/renditions/web-1280/content/dam/local-samples/harbor.jpg`);
+  const rendition = await context.request.get(asset.renditions["thumbnail-319"]);
+  assert.equal(rendition.status(), 200, "the rendition URLs work as given");
+
+  await card.press("Enter");
+  const confirmed = (await events(page, "picker")).at(-1);
+  assert.equal(confirmed.event, "selectionconfirm");
+  assert.equal(confirmed.detail[0].path, asset.path);
+
+  // Documents are not offered when only images are accepted.
+  await finder.getByRole("searchbox", { name: "Search assets" }).fill("price");
+  await finder.getByText("Nothing here.").waitFor();
+  assertNoErrors(errors);
+  await context.close();
+});
+
+test("a drag from the custom element onto the host page's own drop zone carries the asset", async () => {
+  const { context, page, errors } = await openEmbed();
+  const rail = page.getByRole("complementary", { name: "Assets rail" });
+  await rail.getByRole("button", { name: "Local samples" }).click();
+  const zone = page.getByRole("region", { name: "Drop zone" });
+  await rail.getByRole("button", { name: "Price list (document)" }).dragTo(zone);
+  await zone.getByText("Price list (/content/dam/local-samples/price-list.pdf, application/pdf,").waitFor();
+  await rail.getByRole("button", { name: "Harbor at dusk (image)" }).dragTo(zone);
+  const img = zone.getByRole("img", { name: "Harbor at dusk" });
+  await img.waitFor();
+  assert.equal(await img.evaluate((i) => i.decode().then(() => i.naturalWidth > 0)), true, "the host shows the web rendition");
+  const log = page.getByRole("list", { name: "Finder events" });
+  await log.getByText(/^rail dragstart: .*"title":"Harbor at dusk"/).waitFor();
+  assert.deepEqual(await seriousViolations(page), [], "the embed page has no serious or critical accessibility violations");
+  assertNoErrors(errors);
+  await context.close();
+});
+
+test("unmount() leaves no DOM and no event listeners behind", async () => {
+  const { context, page, errors } = await openEmbed();
+  const before = await page.evaluate(() => window.__activeListeners());
+  const box = await mount(page, "temporary", { selection: "multiple" });
+  await box.getByRole("searchbox", { name: "Search assets" }).fill("harbor");
+  await box.getByRole("button", { name: "Harbor at dusk (image)" }).click();
+  assert.ok(await page.evaluate(() => window.__activeListeners()) > before, "the mounted finder listens to its controls");
+
+  await page.evaluate(() => window.__finders.temporary.unmount());
+  assert.equal(await page.evaluate(() => document.getElementById("temporary").childElementCount), 0);
+  assert.equal(await page.locator('[id^="tessera-finder-"][id*="temporary"], #temporary *').count(), 0);
+  assert.equal(await page.evaluate(() => window.__activeListeners()), before, "every listener the finder added is gone");
+  const late = await page.evaluate(() => { try { window.__finders.temporary.setOptions({}); return "accepted"; } catch (e) { return e.message; } });
+  assert.equal(late, "This finder has been unmounted.");
+  assertNoErrors(errors);
+  await context.close();
+});
+
+test("two finders on one page do not interfere", async () => {
+  const { context, page, errors } = await openEmbed();
+  const a = await mount(page, "first", { root: "/content/dam/local-samples" });
+  const b = await mount(page, "second", { selection: "multiple", theme: "dark", strings: { search: "Find" } });
+  assert.equal(await b.locator(".tessera-finder-root.theme-dark").count(), 1);
+  assert.equal(await a.locator(".tessera-finder-root.theme-light").count(), 1);
+
+  // The first cannot leave its root: its breadcrumb starts there.
+  const crumbs = a.getByRole("navigation", { name: "Breadcrumb" });
+  assert.deepEqual(await crumbs.getByRole("button").allTextContents(), ["local-samples"]);
+  await a.getByRole("button", { name: "Red tower (image)" }).click();
+  await b.getByRole("searchbox", { name: "Find" }).fill("harbor");
+  await b.getByRole("button", { name: "Harbor at dusk (image)" }).click();
+
+  assert.deepEqual((await events(page, "first")).map((e) => e.detail.map((x) => x.title)), [["Red tower"]]);
+  assert.deepEqual((await events(page, "second")).map((e) => e.detail.map((x) => x.title)), [["Harbor at dusk"]]);
+  assert.equal(await a.getByRole("button", { name: "Harbor at dusk (image)" }).count(), 1, "the second's search left the first's list alone");
+  const ids = await page.evaluate(() => [...document.querySelectorAll("[id^='tessera-finder-']")].map((e) => e.id));
+  assert.equal(new Set(ids).size, ids.length, "element ids are unique across finders");
+
+  await page.evaluate(() => window.__finders.first.unmount());
+  await b.getByRole("button", { name: "Harbor at dusk (image)" }).click();
+  assert.equal((await events(page, "second")).length, 2, "the second keeps working after the first is gone");
+  assertNoErrors(errors);
+  await context.close();
+});
+
+test("the custom element follows its attributes, and removing it unmounts the finder", async () => {
+  const { context, page, errors } = await openEmbed();
+  const rail = page.locator("#rail");
+  await rail.locator(".tessera-finder-root.theme-light").waitFor();
+  await page.evaluate(() => document.getElementById("rail").setAttribute("theme", "dark"));
+  await rail.locator(".tessera-finder-root.theme-dark").waitFor();
+  await page.evaluate(() => document.getElementById("rail").setAttribute("filters", "search"));
+  assert.equal(await rail.getByLabel(/^Type/).count(), 0);
+  const bad = page.evaluate(() => new Promise((resolve) => {
+    const el = document.getElementById("rail");
+    el.addEventListener("tessera-error", (e) => resolve(e.detail.message), { once: true });
+    el.setAttribute("root", "/content/dam/local-samples");
+    el.setAttribute("initial-folder", "/content/dam/elsewhere");
+  }));
+  assert.match(await bad, /initialFolder .* is outside `root`/);
+  const left = await page.evaluate(() => {
+    const el = document.getElementById("rail");
+    el.remove();
+    return el.childElementCount;
+  });
+  assert.equal(left, 0, "a removed <tessera-finder> leaves nothing inside it");
+  assertNoErrors(errors);
+  await context.close();
+});
+
+test("the finder in a modal offers only images and hands the chosen one to the host", async () => {
+  const { context, page, errors } = await openEmbed();
+  await page.getByRole("button", { name: "Choose an image…" }).click();
+  const dialog = page.getByRole("dialog", { name: "Choose an image" });
+  const search = dialog.getByRole("searchbox", { name: "Search images" });
+  await search.fill("red");
+  const card = dialog.getByRole("button", { name: "Red tower (image)" });
+  await card.dblclick();
+  await dialog.waitFor({ state: "hidden" });
+  await page.getByRole("region", { name: "Drop zone" }).getByRole("img", { name: "Red tower" }).waitFor();
+  assert.equal(await page.locator("#modal-finder *").count(), 0, "closing the dialog unmounted its finder");
+  assertNoErrors(errors);
+  await context.close();
+});

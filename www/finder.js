@@ -1,0 +1,122 @@
+// The embeddable Content Finder, as published in pkg/: `mountFinder` (which loads the
+// WebAssembly once per page) and the <tessera-finder> custom element.
+import init, { mountFinder as mountLoaded } from "./tessera.js";
+
+let loading;
+
+/** Loads the WebAssembly once, however many finders the page mounts. */
+function load() {
+  loading ??= init({ module_or_path: new URL("./tessera_bg.wasm", import.meta.url) });
+  return loading;
+}
+
+/**
+ * Mounts a Content Finder into `element`.
+ * @param {HTMLElement} element
+ * @param {import("./tessera.js").FinderOptions} [options]
+ * @returns {Promise<import("./tessera.js").FinderHandle>}
+ */
+export async function mountFinder(element, options = {}) {
+  await load();
+  return mountLoaded(element, options);
+}
+
+export const EVENTS = ["selectionchange", "selectionconfirm", "dragstart", "loginrequired", "error"];
+
+/** The finder's MIME type for drags: any drop target can read it. */
+export const ASSET_MIME = "application/vnd.tessera.asset+json";
+
+const list = (value) => value?.split(/[\s,]+/).filter(Boolean);
+
+/**
+ * <tessera-finder repository="" remote-repository="https://dam.example.com" root="/content/dam/brand"
+ *   accept="image/*" selection="multiple" filters="search type" theme="dark">
+ * Events: tessera-selectionchange, tessera-selectionconfirm, tessera-dragstart,
+ * tessera-loginrequired, tessera-error, each with the details in `event.detail`.
+ * UI strings: the `strings` property (an object).
+ */
+class TesseraFinder extends HTMLElement {
+  static observedAttributes = ["repository", "remote-repository", "root", "initial-folder", "accept", "selection", "filters", "theme"];
+
+  #handle = null;
+  #mounting = null;
+  #strings = undefined;
+
+  get strings() {
+    return this.#strings;
+  }
+
+  set strings(value) {
+    this.#strings = value;
+    this.#update();
+  }
+
+  options() {
+    const a = (name) => (this.hasAttribute(name) ? this.getAttribute(name) : undefined);
+    const options = {
+      repository: a("repository"),
+      remoteRepository: a("remote-repository"),
+      root: a("root"),
+      initialFolder: a("initial-folder"),
+      accept: list(a("accept")),
+      selection: a("selection"),
+      filters: list(a("filters")),
+      theme: a("theme"),
+      strings: this.#strings,
+    };
+    return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  }
+
+  async connectedCallback() {
+    const mounting = mountFinder(this, this.options());
+    this.#mounting = mounting;
+    let handle;
+    try {
+      handle = await mounting;
+    } catch (e) {
+      this.#fail(e);
+      return;
+    }
+    if (this.#mounting !== mounting || !this.isConnected) {
+      handle.unmount();
+      handle.free();
+      return;
+    }
+    this.#handle = handle;
+    for (const name of EVENTS) {
+      handle.on(name, (detail) => this.dispatchEvent(new CustomEvent(`tessera-${name}`, { detail, bubbles: true, composed: true })));
+    }
+  }
+
+  disconnectedCallback() {
+    this.#mounting = null;
+    if (this.#handle) {
+      this.#handle.unmount();
+      this.#handle.free();
+      this.#handle = null;
+    }
+  }
+
+  attributeChangedCallback() {
+    this.#update();
+  }
+
+  /** The assets selected now. */
+  get selection() {
+    return this.#handle?.selection() ?? [];
+  }
+
+  #update() {
+    try {
+      this.#handle?.setOptions(this.options());
+    } catch (e) {
+      this.#fail(e);
+    }
+  }
+
+  #fail(e) {
+    this.dispatchEvent(new CustomEvent("tessera-error", { detail: { message: String(e?.message ?? e) }, bubbles: true, composed: true }));
+  }
+}
+
+if (!customElements.get("tessera-finder")) customElements.define("tessera-finder", TesseraFinder);
