@@ -82,7 +82,9 @@ pub fn AssetCard(asset: AssetDto, client: Client, source: Source) -> impl IntoVi
             >
                 {match thumbnail {
                     Some(src) => view! { <img src=src alt="" loading="lazy" draggable="false" /> }.into_any(),
-                    None => view! { <span class="doc-badge" aria-hidden="true">{badge}</span> }.into_any(),
+                    // The type is drawn by CSS from data-badge, so the card's visible text is
+                    // its title, as its accessible name says.
+                    None => view! { <span class="doc-badge" aria-hidden="true" data-badge=badge></span> }.into_any(),
                 }}
                 <span class="asset-title">{title}</span>
                 {connected.map(|why| view! { <span class="connected-badge" title=why aria-hidden="true">"Connected"</span> })}
