@@ -14,6 +14,7 @@ use tessera::components::page_canvas::PageCanvas;
 use tessera::components::toolbar::Toolbar;
 use tessera::history::{History, DEPTH};
 use tessera::rich_text::{from_dom, to_html};
+use tessera::finder::SelectionMode;
 use tessera::state::{ComponentKind, Editor, Repository, Source};
 use tessera_model::page::{Paragraph, Run, TextBody};
 use tessera_model::{AssetDragPayload, AssetDto, AssetKind, ComponentBody, DamPath, PageContent, PageDto, PagePath, RenditionLink, ASSET_DRAG_MIME};
@@ -44,6 +45,8 @@ fn mount<V: IntoView + 'static>(view: impl FnOnce() -> V + 'static) -> (HtmlElem
             published_at: None,
         });
         provide_context(editor);
+        provide_context(editor.finder);
+        editor.listen_to_finder();
         *slot.borrow_mut() = Some(editor);
         view()
     })
@@ -243,7 +246,7 @@ fn rich_text_survives_a_round_trip_through_the_dom() {
 async fn the_login_dialog_is_named_and_its_fields_are_labelled() {
     let (root, editor) = mount(|| view! { <LoginDialog /> });
     assert!(root.query_selector("[role='dialog']").unwrap().is_none(), "closed until asked for");
-    editor.login_for.set(Some(Source::Remote));
+    editor.finder.login_for.set(Some(Source::Remote));
     settle().await;
     let dialog = root.query_selector("[role='dialog']").unwrap().expect("the dialog opens");
     let title_id = dialog.get_attribute("aria-labelledby").unwrap();
@@ -323,4 +326,29 @@ async fn the_image_editor_applies_on_done_and_drops_its_changes_on_cancel() {
     assert!(root.query_selector("[aria-label='Edit image']").unwrap().is_some());
     editor.undo();
     assert!(edit(&editor).is_identity(), "the whole session is one step of the page's undo");
+}
+
+#[wasm_bindgen_test]
+async fn a_finder_selects_one_or_many_and_tells_its_listener() {
+    let (_root, editor) = mount(|| view! { <p>"finder"</p> });
+    let finder = editor.finder;
+    let heard = std::rc::Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
+    let log = std::rc::Rc::clone(&heard);
+    finder.listen(move |event| log.borrow_mut().push(event.name().to_owned()));
+    let (a, b) = (asset("a.jpg", AssetKind::Image, "image/jpeg"), asset("b.jpg", AssetKind::Image, "image/jpeg"));
+
+    finder.toggle(a.clone());
+    finder.toggle(b.clone());
+    assert_eq!(finder.selection.get_untracked(), vec![b.clone()], "single: the second replaces the first");
+    finder.toggle(b.clone());
+    assert!(finder.selection.get_untracked().is_empty(), "a second click deselects");
+
+    finder.options.update(|o| o.selection = SelectionMode::Multiple);
+    finder.toggle(a.clone());
+    finder.toggle(b.clone());
+    assert_eq!(finder.selection.get_untracked(), vec![a.clone(), b.clone()], "multiple: both");
+    finder.confirm(a);
+    assert_eq!(finder.selection.get_untracked().len(), 2, "confirming a selected asset keeps the others");
+    assert_eq!(heard.borrow().last().map(String::as_str), Some("selectionconfirm"));
+    assert_eq!(heard.borrow().iter().filter(|n| *n == "selectionchange").count(), 5);
 }
