@@ -14,8 +14,7 @@ use wasm_bindgen::prelude::*;
 use crate::api::Client;
 use crate::components::content_finder::ContentFinder;
 use crate::components::login_dialog::LoginDialog;
-use crate::finder::{Finder, FinderEvent, FinderOptions, Theme};
-use crate::state::Repository;
+use crate::finder::{Finder, FinderEvent, FinderOptions, Repository, Theme};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"

@@ -10,7 +10,46 @@ use serde::{Deserialize, Serialize};
 use tessera_model::mime::mime_matches;
 use tessera_model::{AssetDragPayload, AssetDto, DamPath};
 
-use crate::state::{Repository, Source};
+use crate::api::Client;
+use tessera_model::Me;
+
+/// Which DAM the Content Finder shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Local,
+    Remote,
+}
+
+impl Source {
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::Local => "Local",
+            Source::Remote => "Remote",
+        }
+    }
+}
+
+/// One DAM the editor can browse, and who is logged in to it.
+#[derive(Debug, Clone, Copy)]
+pub struct Repository {
+    /// `None` until the deployment has said where its remote DAM is.
+    pub client: RwSignal<Option<Client>>,
+    pub session: RwSignal<Option<Me>>,
+}
+
+impl Repository {
+    pub fn new(client: Option<Client>) -> Self {
+        Repository { client: RwSignal::new(client), session: RwSignal::new(None) }
+    }
+
+    pub fn client(&self) -> Option<Client> {
+        self.client.get()
+    }
+
+    pub fn client_untracked(&self) -> Option<Client> {
+        self.client.get_untracked()
+    }
+}
 
 /// How many assets may be selected at once.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -266,4 +305,16 @@ impl std::fmt::Debug for Finder {
 
 pub fn use_finder() -> Finder {
     expect_context::<Finder>()
+}
+
+/// Sets a Performance API mark once the browser has painted what was just rendered,
+/// so measurements (`cargo xtask bench`) see what a person sees.
+pub fn mark_after_paint(name: &'static str) {
+    request_animation_frame(move || {
+        request_animation_frame(move || {
+            if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+                let _ = p.mark(name);
+            }
+        })
+    });
 }

@@ -7,17 +7,25 @@
 
 pub mod api;
 pub mod components;
+#[cfg(feature = "editor")]
 pub mod connected;
+#[cfg(feature = "editor")]
 pub mod edit_preview;
+#[cfg(feature = "embed")]
 pub mod embed;
 pub mod finder;
+#[cfg(feature = "editor")]
 pub mod history;
+#[cfg(feature = "editor")]
 pub mod rich_text;
+#[cfg(feature = "editor")]
 pub mod state;
 
+#[cfg(feature = "editor")]
 use wasm_bindgen::prelude::*;
 
 /// Mounts the editor into `root`. Called by `www/editor.js`.
+#[cfg(feature = "editor")]
 #[wasm_bindgen(js_name = mountEditor)]
 pub fn mount_editor(root: web_sys::HtmlElement) {
     console_error_panic_hook::set_once();

@@ -3,49 +3,11 @@
 use leptos::prelude::*;
 use tessera_model::edit::EditState;
 use tessera_model::page::{Alt, DownloadBody, ImageBody, Paragraph, TextBody, TitleBody};
-use tessera_model::{AssetDragPayload, AssetKind, AssetRef, Component, ComponentBody, DamPath, Me, PageContent, PageDto, PagePath, PageSummary};
+use tessera_model::{AssetDragPayload, AssetKind, AssetRef, Component, ComponentBody, DamPath, PageContent, PageDto, PagePath, PageSummary};
 
-use crate::api::Client;
+pub use crate::finder::{mark_after_paint, Repository, Source};
 use crate::finder::{Finder, FinderEvent, FinderOptions};
 use crate::history::History;
-
-/// Which DAM the Content Finder shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    Local,
-    Remote,
-}
-
-impl Source {
-    pub fn label(self) -> &'static str {
-        match self {
-            Source::Local => "Local",
-            Source::Remote => "Remote",
-        }
-    }
-}
-
-/// One DAM the editor can browse, and who is logged in to it.
-#[derive(Debug, Clone, Copy)]
-pub struct Repository {
-    /// `None` until the deployment has said where its remote DAM is.
-    pub client: RwSignal<Option<Client>>,
-    pub session: RwSignal<Option<Me>>,
-}
-
-impl Repository {
-    pub fn new(client: Option<Client>) -> Self {
-        Repository { client: RwSignal::new(client), session: RwSignal::new(None) }
-    }
-
-    pub fn client(&self) -> Option<Client> {
-        self.client.get()
-    }
-
-    pub fn client_untracked(&self) -> Option<Client> {
-        self.client.get_untracked()
-    }
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notice {
@@ -365,16 +327,4 @@ pub fn preview_alt(image: &ImageBody) -> String {
         (Alt::Dam, Some(a)) => a.dam_alt().to_owned(),
         (Alt::Dam, None) => String::new(),
     }
-}
-
-/// Sets a Performance API mark once the browser has painted what was just rendered,
-/// so measurements (`cargo xtask bench`) see what a person sees.
-pub fn mark_after_paint(name: &'static str) {
-    request_animation_frame(move || {
-        request_animation_frame(move || {
-            if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-                let _ = p.mark(name);
-            }
-        })
-    });
 }

@@ -1,5 +1,5 @@
 // Types of the embeddable Content Finder (pkg/finder.js).
-import type { AssetPayload, FinderEventName, FinderEvents, FinderHandle, FinderOptions } from "./tessera.js";
+import type { AssetPayload, FinderEventName, FinderEvents, FinderHandle, FinderOptions } from "./tessera_finder.js";
 
 export type { AssetPayload, FinderEventName, FinderEvents, FinderHandle, FinderOptions };
 

@@ -1,20 +1,21 @@
 // The embeddable Content Finder, as published in pkg/: `mountFinder` (which loads the
-// WebAssembly once per page) and the <tessera-finder> custom element.
-import init, { mountFinder as mountLoaded } from "./tessera.js";
+// finder's own WebAssembly, without the page editor, once per page) and the
+// <tessera-finder> custom element.
+import init, { mountFinder as mountLoaded } from "./tessera_finder.js";
 
 let loading;
 
 /** Loads the WebAssembly once, however many finders the page mounts. */
 function load() {
-  loading ??= init({ module_or_path: new URL("./tessera_bg.wasm", import.meta.url) });
+  loading ??= init({ module_or_path: new URL("./tessera_finder_bg.wasm", import.meta.url) });
   return loading;
 }
 
 /**
  * Mounts a Content Finder into `element`.
  * @param {HTMLElement} element
- * @param {import("./tessera.js").FinderOptions} [options]
- * @returns {Promise<import("./tessera.js").FinderHandle>}
+ * @param {import("./tessera_finder.js").FinderOptions} [options]
+ * @returns {Promise<import("./tessera_finder.js").FinderHandle>}
  */
 export async function mountFinder(element, options = {}) {
   await load();

@@ -3,16 +3,13 @@ use leptos::prelude::*;
 use tessera_model::{AssetDragPayload, AssetDto, AssetKind, ASSET_DRAG_MIME};
 
 use crate::api::Client;
-use crate::finder::{use_finder, FinderEvent};
-use crate::state::{Editor, Source};
+use crate::finder::{use_finder, FinderEvent, Source};
 
 /// One asset in the Content Finder: click to select it, drag it onto a component (or
 /// any drop target of the page), Enter or a double click to choose it.
 #[component]
 pub fn AssetCard(asset: AssetDto, client: Client, source: Source) -> impl IntoView {
     let finder = use_finder();
-    // Only the page editor has a References dialog.
-    let editor = use_context::<Editor>();
     // Hosts get absolute URLs even for the page's own DAM.
     let base = match client.base() {
         "" => web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default(),
@@ -89,19 +86,30 @@ pub fn AssetCard(asset: AssetDto, client: Client, source: Source) -> impl IntoVi
                 <span class="asset-title">{title}</span>
                 {connected.map(|why| view! { <span class="connected-badge" title=why aria-hidden="true">"Connected"</span> })}
             </div>
-            {editor.map(|editor| view! {
-                <button
-                    type="button"
-                    class="link-button asset-references"
-                    aria-label=references_label
-                    on:click=move |_| editor.references_for.set(Some(references.clone()))
-                >
-                    "References"
-                </button>
-            })}
+            {references_button(references, references_label)}
         </li>
     }
 }
+
+/// Only the page editor has a References dialog.
+#[cfg(feature = "editor")]
+fn references_button(references: (Source, tessera_model::DamPath, String), label: String) -> impl IntoView {
+    use_context::<crate::state::Editor>().map(|editor| {
+        view! {
+            <button
+                type="button"
+                class="link-button asset-references"
+                aria-label=label
+                on:click=move |_| editor.references_for.set(Some(references.clone()))
+            >
+                "References"
+            </button>
+        }
+    })
+}
+
+#[cfg(not(feature = "editor"))]
+fn references_button(_: (Source, tessera_model::DamPath, String), _: String) -> impl IntoView {}
 
 fn document_badge(mime: &str) -> &'static str {
     match mime {

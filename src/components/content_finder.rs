@@ -7,7 +7,7 @@ use tessera_model::{AssetDto, AssetKind, DamPath, DocType, FolderDto, SearchQuer
 use crate::api::{ApiError, Client};
 use crate::components::asset_card::AssetCard;
 use crate::finder::{use_finder, Filter, Finder, FinderEvent, Strings, Theme};
-use crate::state::Source;
+use crate::finder::Source;
 
 /// How long typing must pause before the Content Finder searches.
 const DEBOUNCE: Duration = Duration::from_millis(250);
@@ -71,7 +71,7 @@ pub fn ContentFinder() -> impl IntoView {
                 }
                 results.set(fetched);
                 if searching {
-                    crate::state::mark_after_paint("tessera-finder-results");
+                    crate::finder::mark_after_paint("tessera-finder-results");
                 }
             }
         });
@@ -369,7 +369,7 @@ fn Breadcrumb() -> impl IntoView {
 }
 
 /// A listing that failed is shown in the finder, and is an event for whoever embeds it.
-fn tell_about(finder: Finder, repo: crate::state::Repository, error: &ApiError) {
+fn tell_about(finder: Finder, repo: crate::finder::Repository, error: &ApiError) {
     let event = if error.is_unauthenticated() {
         FinderEvent::LoginRequired(repo.client_untracked().map(|c| c.base().to_owned()).unwrap_or_default())
     } else {

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::finder::use_finder;
-use crate::state::Source;
+use crate::finder::Source;
 
 /// Asks for a DAM user's name and password and logs in to that DAM.
 #[component]

@@ -17,34 +17,26 @@ pub struct Bundle {
     pub wasm_bytes: u64,
     pub js_bytes: u64,
     pub gzipped_bytes: u64,
-    /// What a host page embedding the Content Finder loads: the bundle, `finder.js`
-    /// and `finder.css`, gzipped.
+    /// What a host page embedding the Content Finder loads, gzipped: the finder's
+    /// own bundle, `finder.js` and `finder.css`.
     pub finder_gzipped_bytes: u64,
 }
 
 /// The embeddable finder's own files, copied from `www/` next to the bundle.
 const FINDER_FILES: [&str; 3] = ["finder.js", "finder.d.ts", "finder.css"];
 
-/// Builds the editor into `pkg/`: `tessera.js`, `tessera_bg.wasm`, their TypeScript
-/// declarations, the embeddable finder's `finder.js`, `finder.d.ts` and `finder.css`,
-/// gzipped copies for the server, and `package.json` from `pkg.json`.
+/// Builds into `pkg/`: the editor (`tessera.js`, `tessera_bg.wasm`), the Content
+/// Finder alone for host pages (`tessera_finder.js`, `tessera_finder_bg.wasm`: the
+/// same crate with its `embed` feature instead of `editor`), their TypeScript declarations, the
+/// finder's `finder.js`, `finder.d.ts` and `finder.css`, gzipped copies for the
+/// server, and `package.json` from `pkg.json`.
 pub fn editor() -> anyhow::Result<Bundle> {
     install::wasm_target()?;
     check_wasm_bindgen_lock()?;
-    run(cargo().args(["build", "--package", "tessera", "--lib", "--target", WASM_TARGET, "--profile", PROFILE]))?;
-    let input = root().join("target").join(WASM_TARGET).join(PROFILE).join("tessera.wasm");
     let out = root().join("pkg");
     fs::create_dir_all(&out)?;
-    wasm_bindgen_cli_support::Bindgen::new()
-        .input_path(&input)
-        .out_name("tessera")
-        .web(true)?
-        .typescript(true)
-        .debug(false)
-        .remove_name_section(true)
-        .remove_producers_section(true)
-        .generate(&out)
-        .context("wasm-bindgen failed")?;
+    bundle(&[], "tessera", &out)?;
+    bundle(&["--no-default-features", "--features", "embed"], "tessera_finder", &out)?;
     stamp_package_json(&out)?;
     for file in FINDER_FILES {
         fs::copy(root().join("www").join(file), out.join(file)).with_context(|| format!("copying www/{file} into pkg/"))?;
@@ -52,7 +44,10 @@ pub fn editor() -> anyhow::Result<Bundle> {
     let wasm = out.join("tessera_bg.wasm");
     let js = out.join("tessera.js");
     let gzipped_bytes = gzip_next_to(&wasm)? + gzip_next_to(&js)?;
-    let finder_gzipped_bytes = gzipped_bytes + gzip_next_to(&out.join("finder.js"))? + gzip_next_to(&out.join("finder.css"))?;
+    let mut finder_gzipped_bytes = 0;
+    for file in ["tessera_finder_bg.wasm", "tessera_finder.js", "finder.js", "finder.css"] {
+        finder_gzipped_bytes += gzip_next_to(&out.join(file))?;
+    }
     let bundle = Bundle {
         dir: out,
         wasm_bytes: fs::metadata(&wasm)?.len(),
@@ -61,13 +56,32 @@ pub fn editor() -> anyhow::Result<Bundle> {
         finder_gzipped_bytes,
     };
     eprintln!(
-        "editor bundle in {}: wasm {} KB + js {} KB, {} KB gzipped",
+        "editor bundle in {}: wasm {} KB + js {} KB, {} KB gzipped; the Content Finder alone {} KB gzipped",
         bundle.dir.display(),
         bundle.wasm_bytes / 1024,
         bundle.js_bytes / 1024,
-        bundle.gzipped_bytes / 1024
+        bundle.gzipped_bytes / 1024,
+        bundle.finder_gzipped_bytes / 1024
     );
     Ok(bundle)
+}
+
+/// One cargo build of the crate for wasm32 with `features`, then wasm-bindgen into
+/// `<name>.js` and `<name>_bg.wasm`. Each is generated right after its build: both
+/// builds leave their module at the same path.
+fn bundle(features: &[&str], name: &str, out: &Path) -> anyhow::Result<()> {
+    run(cargo().args(["build", "--package", "tessera", "--lib", "--target", WASM_TARGET, "--profile", PROFILE]).args(features))?;
+    let input = root().join("target").join(WASM_TARGET).join(PROFILE).join("tessera.wasm");
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&input)
+        .out_name(name)
+        .web(true)?
+        .typescript(true)
+        .debug(false)
+        .remove_name_section(true)
+        .remove_producers_section(true)
+        .generate(out)
+        .with_context(|| format!("wasm-bindgen failed for {name}"))
 }
 
 /// The JS glue that wasm-bindgen writes only works with the wasm of the same version:
