@@ -69,6 +69,14 @@ impl Client {
         &self.base
     }
 
+    /// The deployment's origin, also when it is this page's own (an empty base).
+    pub fn origin(&self) -> String {
+        match self.base.as_str() {
+            "" => web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default(),
+            base => base.to_owned(),
+        }
+    }
+
     /// An absolute URL for a path the API returned (rendition links).
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)

@@ -11,11 +11,7 @@ use crate::finder::{use_finder, FinderEvent, Source};
 pub fn AssetCard(asset: AssetDto, client: Client, source: Source) -> impl IntoView {
     let finder = use_finder();
     // Hosts get absolute URLs even for the page's own DAM.
-    let base = match client.base() {
-        "" => web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default(),
-        base => base.to_owned(),
-    };
-    let payload = AssetDragPayload::new(&base, asset.clone());
+    let payload = AssetDragPayload::new(&client.origin(), asset.clone());
     let json = serde_json::to_string(&payload).unwrap_or_default();
     let thumbnail = asset.rendition("thumbnail-319").map(|href| client.url(href)).filter(|_| asset.kind == AssetKind::Image);
     let original = asset.rendition("original").map(|href| client.url(href));

@@ -371,7 +371,7 @@ fn Breadcrumb() -> impl IntoView {
 /// A listing that failed is shown in the finder, and is an event for whoever embeds it.
 fn tell_about(finder: Finder, repo: crate::finder::Repository, error: &ApiError) {
     let event = if error.is_unauthenticated() {
-        FinderEvent::LoginRequired(repo.client_untracked().map(|c| c.base().to_owned()).unwrap_or_default())
+        FinderEvent::LoginRequired(repo.client_untracked().map(|c| c.origin()).unwrap_or_default())
     } else {
         FinderEvent::Error(error.to_string())
     };

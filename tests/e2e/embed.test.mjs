@@ -210,3 +210,22 @@ test("the finder in a modal offers only images and hands the chosen one to the h
   assertNoErrors(errors);
   await context.close();
 });
+
+test("without a session the finder says a login is required, and logs in by itself", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${SITES}/www/embed.html`);
+  const log = page.getByRole("list", { name: "Finder events" });
+  await log.getByText(`rail loginrequired: {"repository":"${SITES}"}`).waitFor();
+  const rail = page.getByRole("complementary", { name: "Assets rail" });
+  await rail.getByRole("button", { name: "Log in", exact: true }).click();
+  const dialog = rail.getByRole("dialog", { name: "Log in to Tessera" });
+  await dialog.getByLabel("User name").fill(DAM_USER);
+  await dialog.getByLabel("Password").fill(DAM_PASSWORD);
+  await dialog.getByRole("button", { name: "Log in", exact: true }).click();
+  await rail.getByRole("button", { name: "Local samples" }).waitFor();
+  // The 401s before the login are the point of this test, not errors.
+  assertNoErrors(errors.filter((e) => !/401/.test(e)));
+  await context.close();
+});
