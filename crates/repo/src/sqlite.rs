@@ -380,6 +380,38 @@ fn insert_renditions(conn: &Connection, asset_id: i64, renditions: &[RenditionRe
     Ok(())
 }
 
+/// Writes an asset's row into `folder`, with its Connected Assets origin when it has
+/// one; returns its id. Renditions, tags and the full-text row are the caller's.
+fn insert_asset_row(conn: &Connection, asset: &AssetRecord, folder: i64) -> Result<i64, RepoError> {
+    let properties = serde_json::to_string(&asset.properties).map_err(|e| RepoError::Internal(e.to_string()))?;
+    let origin = asset.connected.as_ref();
+    conn.execute(
+        "INSERT INTO assets (path, folder_id, title, description, mime, size, width, height, created_by, created_at,
+                             modified_by, modified_at, properties, name, remote_url, remote_path, fetched_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+        params![
+            asset.path.as_str(),
+            folder,
+            asset.title,
+            asset.description,
+            asset.mime,
+            asset.size as i64,
+            asset.width,
+            asset.height,
+            asset.created_by,
+            asset.created_at,
+            asset.modified_by,
+            asset.modified_at,
+            properties,
+            asset.path.name(),
+            origin.map(|o| o.dam_url.as_str()),
+            origin.map(|o| o.path.as_str()),
+            origin.map(|o| o.fetched_at)
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
 fn folder_id(conn: &Connection, path: &DamPath) -> Result<Option<i64>, RepoError> {
     Ok(conn
         .query_row("SELECT id FROM folders WHERE path = ?1", [path.as_str()], |r| r.get(0))
@@ -525,29 +557,7 @@ impl Catalog for SqliteCatalog {
         if is_taken(&tx, &asset.path)? {
             return Err(RepoError::AlreadyExists(asset.path.clone()));
         }
-        let properties = serde_json::to_string(&asset.properties).map_err(|e| RepoError::Internal(e.to_string()))?;
-        tx.execute(
-            "INSERT INTO assets (path, folder_id, title, description, mime, size, width, height,
-                                 created_by, created_at, modified_by, modified_at, properties, name)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-            params![
-                asset.path.as_str(),
-                folder,
-                asset.title,
-                asset.description,
-                asset.mime,
-                asset.size as i64,
-                asset.width,
-                asset.height,
-                asset.created_by,
-                asset.created_at,
-                asset.modified_by,
-                asset.modified_at,
-                properties,
-                asset.path.name()
-            ],
-        )?;
-        let asset_id = tx.last_insert_rowid();
+        let asset_id = insert_asset_row(&tx, asset, folder)?;
         insert_renditions(&tx, asset_id, &asset.renditions)?;
         reindex(&tx, asset_id)?;
         tx.execute(

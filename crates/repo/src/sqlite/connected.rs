@@ -4,7 +4,7 @@ use rusqlite::{params, OptionalExtension, Row};
 use tessera_model::connected::{JobDto, JobKind, JobState};
 use tessera_model::DamPath;
 
-use super::{asset_id, folder_id, insert_renditions, is_taken, reindex, SqliteCatalog};
+use super::{asset_id, folder_id, insert_asset_row, insert_renditions, is_taken, reindex, SqliteCatalog};
 use crate::catalog::{AssetRecord, ConnectedCatalog, NewJob, RenditionRecord};
 use crate::error::RepoError;
 use crate::unix_now;
@@ -73,11 +73,11 @@ impl ConnectedCatalog for SqliteCatalog {
         let existing: Option<(i64, Option<String>)> = tx
             .query_row("SELECT id, remote_url FROM assets WHERE path = ?1", [asset.path.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
-        let properties = serde_json::to_string(&asset.properties).map_err(|e| RepoError::Internal(e.to_string()))?;
         let id = match existing {
             // A local asset of the same name is never overwritten by a fetch.
             Some((_, None)) => return Err(RepoError::AlreadyExists(asset.path.clone())),
             Some((id, Some(_))) => {
+                let properties = serde_json::to_string(&asset.properties).map_err(|e| RepoError::Internal(e.to_string()))?;
                 tx.execute(
                     "UPDATE assets SET title = ?2, description = ?3, mime = ?4, size = ?5, width = ?6, height = ?7,
                             modified_by = ?8, modified_at = ?9, properties = ?10, remote_url = ?11, remote_path = ?12, fetched_at = ?13
@@ -106,31 +106,7 @@ impl ConnectedCatalog for SqliteCatalog {
                 if is_taken(&tx, &asset.path)? {
                     return Err(RepoError::AlreadyExists(asset.path.clone()));
                 }
-                tx.execute(
-                    "INSERT INTO assets (path, folder_id, title, description, mime, size, width, height, created_by, created_at,
-                                         modified_by, modified_at, properties, name, remote_url, remote_path, fetched_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-                    params![
-                        asset.path.as_str(),
-                        folder,
-                        asset.title,
-                        asset.description,
-                        asset.mime,
-                        asset.size as i64,
-                        asset.width,
-                        asset.height,
-                        asset.created_by,
-                        asset.created_at,
-                        asset.modified_by,
-                        asset.modified_at,
-                        properties,
-                        asset.path.name(),
-                        origin.dam_url,
-                        origin.path.as_str(),
-                        origin.fetched_at
-                    ],
-                )?;
-                tx.last_insert_rowid()
+                insert_asset_row(&tx, asset, folder)?
             }
         };
         insert_renditions(&tx, id, &asset.renditions)?;
