@@ -109,7 +109,7 @@ pub fn authorize_all<'p>(state: &AppState, principal: &'p Principal, action: Act
             Err(AppError::forbidden("Only administrators may change permissions."))
         };
     }
-    let read_only = state.connected.as_ref().map(|c| c.settings().mount_point);
+    let read_only = state.connected.as_ref().map(|c| c.mount_point());
     for target in targets {
         if let (Action::Write, Target::Dam(path), Some(mount)) = (action, target, &read_only) {
             if tessera_model::access::is_within(path, mount) {

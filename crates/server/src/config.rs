@@ -213,13 +213,14 @@ impl std::fmt::Debug for ConnectedSettings {
 }
 
 impl ConnectedSettings {
-    /// Checks an edited configuration; the message names the field to fix.
-    pub fn check(&self) -> Result<(), (&'static str, String)> {
+    /// Checks a configuration from the file or the administrator page and writes its
+    /// origins as browsers send them; the error names the field to fix.
+    pub fn validated(mut self) -> Result<Self, (&'static str, String)> {
         if self.title.trim().is_empty() || self.title.len() > 200 {
             return Err(("title", "must have 1 to 200 bytes".into()));
         }
-        parse_origin(&self.remote_dam_url).map_err(|p| ("remote_dam_url", p))?;
-        parse_origin(&self.local_sites_url).map_err(|p| ("local_sites_url", p))?;
+        self.remote_dam_url = parse_origin(&self.remote_dam_url).map_err(|p| ("remote_dam_url", p))?;
+        self.local_sites_url = parse_origin(&self.local_sites_url).map_err(|p| ("local_sites_url", p))?;
         if self.mount_point.is_root() {
             return Err(("mount_point", "must be a folder under /content/dam, not /content/dam itself".into()));
         }
@@ -229,7 +230,7 @@ impl ConnectedSettings {
         if self.threshold_bytes == 0 {
             return Err(("threshold_bytes", "must be greater than 0".into()));
         }
-        Ok(())
+        Ok(self)
     }
 }
 
@@ -412,20 +413,16 @@ impl Settings {
 fn connected_settings(c: RawConnected, public_origin: &str) -> Result<ConnectedSettings, Problem> {
     let settings = ConnectedSettings {
         title: c.title,
-        remote_dam_url: parse_origin(&c.remote_dam_url).map_err(|p| Problem::key("connected_assets.remote_dam_url", p))?,
+        remote_dam_url: c.remote_dam_url,
         distributor_user: c.distributor_user,
         distributor_password: c.distributor_password,
         mount_point: tessera_model::DamPath::parse(&c.mount_point)
             .map_err(|e| Problem::key("connected_assets.mount_point", format!("{:?}: {e}", c.mount_point)))?,
-        local_sites_url: match c.local_sites_url {
-            Some(url) => parse_origin(&url).map_err(|p| Problem::key("connected_assets.local_sites_url", p))?,
-            None => public_origin.to_owned(),
-        },
+        local_sites_url: c.local_sites_url.unwrap_or_else(|| public_origin.to_owned()),
         threshold_bytes: c.threshold_bytes,
         shared_datastore: c.shared_datastore,
     };
-    settings.check().map_err(|(key, problem)| Problem::key(format!("connected_assets.{key}"), problem))?;
-    Ok(settings)
+    settings.validated().map_err(|(key, problem)| Problem::key(format!("connected_assets.{key}"), problem))
 }
 
 fn validate_user(i: usize, u: RawUser) -> Result<User, Problem> {

@@ -23,7 +23,7 @@ pub struct AppState {
 impl AppState {
     /// The remote DAM of a Sites deployment, as configured now.
     pub fn remote_dam_url(&self) -> Option<String> {
-        self.connected.as_ref().map(|c| c.settings().remote_dam_url)
+        self.connected.as_ref().map(|c| c.remote_dam_url())
     }
 }
 

@@ -8,6 +8,7 @@ mod remote;
 use std::sync::{Arc, RwLock};
 
 use tessera_model::connected::ConnectedConfigDto;
+use tessera_model::DamPath;
 use tessera_repo::Repo;
 
 use crate::config::ConnectedSettings;
@@ -35,8 +36,18 @@ impl Connected {
         Ok(Arc::new(Connected { settings: RwLock::new(settings), remote: RemoteDam::new()? }))
     }
 
+    /// A copy of the whole configuration, for work that uses much of it (a fetch).
     pub fn settings(&self) -> ConnectedSettings {
         self.settings.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The mount point: every request's authorization asks, so nothing else is copied.
+    pub fn mount_point(&self) -> DamPath {
+        self.settings.read().unwrap_or_else(|p| p.into_inner()).mount_point.clone()
+    }
+
+    pub fn remote_dam_url(&self) -> String {
+        self.settings.read().unwrap_or_else(|p| p.into_inner()).remote_dam_url.clone()
     }
 
     /// Stores and applies a new configuration; the DAM distributor logs in again.

@@ -10,6 +10,7 @@ use tessera_model::connected::{ConnectedConfigDto, ConnectedConfigUpdate, Connec
 use tessera_model::DamPath;
 
 use crate::auth::{authorize, Action, Principal};
+use crate::config::ConnectedSettings;
 use crate::connected::{fetch as fetch_asset, test_connection, Connected, FetchError, RemoteError};
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiQuery};
@@ -35,18 +36,19 @@ pub async fn update_config(
 ) -> Result<Json<ConnectedConfigDto>, AppError> {
     authorize(&state, &principal, Action::Administer, &DamPath::root())?;
     let connected = connected(&state)?;
-    let mut settings = connected.settings();
-    settings.title = update.title;
-    settings.remote_dam_url = crate::config::parse_origin(&update.remote_dam_url).map_err(|p| AppError::bad_request("bad_config", format!("remote_dam_url: {p}")))?;
-    settings.local_sites_url = crate::config::parse_origin(&update.local_sites_url).map_err(|p| AppError::bad_request("bad_config", format!("local_sites_url: {p}")))?;
-    settings.distributor_user = update.distributor_user;
-    if let Some(password) = update.distributor_password.filter(|p| !p.is_empty()) {
-        settings.distributor_password = password;
+    let stored_password = connected.settings().distributor_password;
+    let settings = ConnectedSettings {
+        title: update.title,
+        remote_dam_url: update.remote_dam_url,
+        distributor_user: update.distributor_user,
+        distributor_password: update.distributor_password.filter(|p| !p.is_empty()).unwrap_or(stored_password),
+        mount_point: update.mount_point,
+        local_sites_url: update.local_sites_url,
+        threshold_bytes: update.threshold_bytes,
+        shared_datastore: update.shared_datastore,
     }
-    settings.mount_point = update.mount_point;
-    settings.threshold_bytes = update.threshold_bytes;
-    settings.shared_datastore = update.shared_datastore;
-    settings.check().map_err(|(key, problem)| AppError::bad_request("bad_config", format!("{key}: {problem}")))?;
+    .validated()
+    .map_err(|(key, problem)| AppError::bad_request("bad_config", format!("{key}: {problem}")))?;
     connected.replace(settings, &state.repo).await?;
     tracing::info!(config = ?connected.settings(), "Connected Assets configuration changed");
     Ok(Json(connected.dto()))
@@ -110,7 +112,7 @@ pub async fn jobs(
     ApiQuery(query): ApiQuery<JobsQuery>,
 ) -> Result<Json<Vec<JobDto>>, AppError> {
     let connected = connected(&state)?;
-    authorize(&state, &principal, Action::Read, &connected.settings().mount_point)?;
+    authorize(&state, &principal, Action::Read, &connected.mount_point())?;
     let wanted = match query.state.as_deref() {
         None | Some("") => None,
         Some(raw) => Some(JobState::parse(raw).ok_or_else(|| AppError::bad_request("bad_query", "state is one of active, success, failed."))?),

@@ -12,7 +12,7 @@ pub async fn info(State(state): State<AppState>) -> Json<DeploymentInfo> {
         origin: s.public_origin.clone(),
         roles: s.roles.iter().map(|r| r.as_str().to_owned()).collect(),
         remote_dam_url: state.remote_dam_url(),
-        mount_point: state.connected.as_ref().map(|c| c.settings().mount_point),
+        mount_point: state.connected.as_ref().map(|c| c.mount_point()),
         aspect_presets: s.images.aspect_presets.clone(),
     })
 }

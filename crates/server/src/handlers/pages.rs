@@ -221,7 +221,7 @@ async fn resolve_for(state: &AppState, page: &PageDto, urls: Urls) -> Result<(Ve
 }
 
 fn in_mount_point(state: &AppState, path: &tessera_model::DamPath) -> bool {
-    state.connected.as_ref().is_some_and(|c| tessera_model::access::is_within(path, &c.settings().mount_point))
+    state.connected.as_ref().is_some_and(|c| tessera_model::access::is_within(path, &c.mount_point()))
 }
 
 /// Points an image at its edited versions: every allowed width up to the crop's own

@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
-use tessera_model::{ReferenceCount, ReferenceDto, ReferencesDto};
+use tessera_model::{DamPath, ReferenceCount, ReferenceDto, ReferencesDto};
 
 use crate::auth::{authorize, Action, Principal};
 use crate::config::parse_origin;
@@ -45,16 +45,30 @@ fn checked(reference: &ReferenceDto) -> Result<(String, String), AppError> {
     Ok((site, page.clone()))
 }
 
+/// Whether a request records a use or takes it back.
+#[derive(Clone, Copy)]
+enum Change {
+    Used,
+    NoLongerUsed,
+}
+
+async fn change(state: AppState, principal: Principal, path: DamPath, reference: ReferenceDto, change: Change) -> Result<StatusCode, AppError> {
+    let (site, page) = checked(&reference)?;
+    authorize(&state, &principal, Action::Write, &path)?;
+    match change {
+        Change::Used => state.repo.add_reference(&path, &site, &page).await?,
+        Change::NoLongerUsed => state.repo.remove_reference(&path, &site, &page).await?,
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
 pub async fn add(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     ApiDamPath(path): ApiDamPath,
     ApiJson(reference): ApiJson<ReferenceDto>,
 ) -> Result<StatusCode, AppError> {
-    let (site, page) = checked(&reference)?;
-    authorize(&state, &principal, Action::Write, &path)?;
-    state.repo.add_reference(&path, &site, &page).await?;
-    Ok(StatusCode::NO_CONTENT)
+    change(state, principal, path, reference, Change::Used).await
 }
 
 pub async fn remove(
@@ -63,8 +77,5 @@ pub async fn remove(
     ApiDamPath(path): ApiDamPath,
     ApiJson(reference): ApiJson<ReferenceDto>,
 ) -> Result<StatusCode, AppError> {
-    let (site, page) = checked(&reference)?;
-    authorize(&state, &principal, Action::Write, &path)?;
-    state.repo.remove_reference(&path, &site, &page).await?;
-    Ok(StatusCode::NO_CONTENT)
+    change(state, principal, path, reference, Change::NoLongerUsed).await
 }
