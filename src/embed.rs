@@ -8,10 +8,8 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use wasm_bindgen::prelude::*;
 
-use crate::api::Client;
 use crate::components::content_finder::ContentFinder;
 use crate::components::login_dialog::LoginDialog;
 use crate::finder::{Finder, FinderEvent, FinderOptions, Repository, Theme};
@@ -120,9 +118,9 @@ impl FinderHandle {
     pub fn set_options(&self, options: JsValue) -> Result<(), JsValue> {
         self.still_mounted()?;
         let options = options_from(&options)?;
-        configure_repositories(self.finder, &options);
         self.finder.open(options.initial_folder.clone().unwrap_or_else(|| options.root.clone()));
         self.finder.options.set(options);
+        self.finder.connect_repositories();
         Ok(())
     }
 
@@ -154,26 +152,6 @@ impl FinderHandle {
     }
 }
 
-/// Points the finder's repositories at the DAMs the options name, and learns who is
-/// logged in to each.
-fn configure_repositories(finder: Finder, options: &FinderOptions) {
-    for (repository, base) in [(finder.local, &options.repository), (finder.remote, &options.remote_repository)] {
-        let client = base.clone().map(Client::new);
-        if repository.client.get_untracked() == client {
-            continue;
-        }
-        repository.session.set(None);
-        repository.client.set(client.clone());
-        if let Some(client) = client {
-            spawn_local(async move {
-                if let Ok(me) = client.me().await {
-                    repository.session.set(Some(me));
-                }
-            });
-        }
-    }
-}
-
 /// Mounts a Content Finder into `element`; see `FinderOptions` for `options`.
 #[wasm_bindgen(js_name = mountFinder)]
 pub fn mount_finder(element: web_sys::HtmlElement, options: JsValue) -> Result<FinderHandle, JsValue> {
@@ -189,7 +167,7 @@ pub fn mount_finder(element: web_sys::HtmlElement, options: JsValue) -> Result<F
         let (listeners, finder_cell) = (Rc::clone(&listeners), Rc::clone(&finder_cell));
         leptos::mount::mount_to(element, move || {
             let finder = Finder::new(Repository::new(None), Repository::new(None), options.clone(), format!("tessera-finder-{number}"));
-            configure_repositories(finder, &options);
+            finder.connect_repositories();
             finder.listen(move |event| {
                 let detail = detail(event);
                 // A copy, so a listener may unsubscribe while it is called.

@@ -248,6 +248,27 @@ impl Finder {
         }
     }
 
+    /// Points the repositories at the DAMs the options name, and learns who is
+    /// logged in to each one that changed.
+    pub fn connect_repositories(&self) {
+        let (local, remote) = self.options.with_untracked(|o| (o.repository.clone(), o.remote_repository.clone()));
+        for (repository, base) in [(self.local, local), (self.remote, remote)] {
+            let client = base.map(Client::new);
+            if repository.client.get_untracked() == client {
+                continue;
+            }
+            repository.session.set(None);
+            repository.client.set(client.clone());
+            if let Some(client) = client {
+                leptos::task::spawn_local(async move {
+                    if let Ok(me) = client.me().await {
+                        repository.session.set(Some(me));
+                    }
+                });
+            }
+        }
+    }
+
     /// Whoever embeds the finder hears its events through this one function.
     pub fn listen(&self, listener: impl Fn(&FinderEvent) + 'static) {
         self.listener.set_value(Some(Rc::new(listener)));

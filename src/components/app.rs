@@ -103,14 +103,8 @@ async fn connect(editor: Editor, checked: RwSignal<bool>) {
             editor.own_origin.set(info.origin);
             editor.aspect_presets.set(info.aspect_presets);
             editor.mount_point.set(info.mount_point);
-            if let Some(url) = info.remote_dam_url {
-                editor.finder.options.update(|o| o.remote_repository = Some(url.clone()));
-                let remote = Client::new(url);
-                if let Ok(me) = remote.me().await {
-                    editor.remote.session.set(Some(me));
-                }
-                editor.remote.client.set(Some(remote));
-            }
+            editor.finder.options.update(|o| o.remote_repository = info.remote_dam_url);
+            editor.finder.connect_repositories();
         }
         Err(e) => editor.notify(format!("Could not read this deployment's settings: {e}")),
     }
