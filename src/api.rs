@@ -9,8 +9,8 @@ use tessera_model::api::percent_encode;
 use tessera_model::connected::{ConnectedConfigDto, ConnectedConfigUpdate, ConnectionReport, FetchRequest, FetchResult, JobDto};
 use tessera_model::page::PublishReport;
 use tessera_model::{
-    api_url, CreatePage, DamPath, DeploymentInfo, ErrorBody, FolderListing, LoginRequest, Me, MovePage, PageContent, PageDto, PagePath,
-    PageSummary, ReferencesDto, SearchQuery, SearchResults, CSRF_HEADER,
+    api_url, CreatePage, DamPath, DeploymentInfo, ErrorBody, FolderListing, LoginRequest, Me, MovePage, PageContent, PageDto, PagePath, PageSummary,
+    ReferencesDto, SearchQuery, SearchResults, CSRF_HEADER,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -145,9 +145,7 @@ impl Client {
 
     /// Saves the page as based on `version`; a 412 means someone saved in between.
     pub async fn save_page(&self, path: &PagePath, version: u64, content: &PageContent, me: &Me) -> Result<PageDto, ApiError> {
-        let text = self
-            .request("PUT", &page_url("pages", path), Some(content), Some(&me.csrf_token), Some(&format!("\"v{version}\"")))
-            .await?;
+        let text = self.request("PUT", &page_url("pages", path), Some(content), Some(&me.csrf_token), Some(&format!("\"v{version}\""))).await?;
         serde_json::from_str(&text).map_err(|e| ApiError::Unexpected(e.to_string()))
     }
 
@@ -194,13 +192,7 @@ impl Client {
         self.call("GET", &api_url("references", path), None::<&()>, None).await
     }
 
-    async fn call<T: DeserializeOwned, B: Serialize>(
-        &self,
-        method: &str,
-        path: &str,
-        body: Option<&B>,
-        csrf: Option<&str>,
-    ) -> Result<T, ApiError> {
+    async fn call<T: DeserializeOwned, B: Serialize>(&self, method: &str, path: &str, body: Option<&B>, csrf: Option<&str>) -> Result<T, ApiError> {
         let text = self.call_raw(method, path, body, csrf).await?;
         serde_json::from_str(&text).map_err(|e| ApiError::Unexpected(e.to_string()))
     }
@@ -209,14 +201,7 @@ impl Client {
         self.request(method, path, body, csrf, None).await
     }
 
-    async fn request<B: Serialize>(
-        &self,
-        method: &str,
-        path: &str,
-        body: Option<&B>,
-        csrf: Option<&str>,
-        if_match: Option<&str>,
-    ) -> Result<String, ApiError> {
+    async fn request<B: Serialize>(&self, method: &str, path: &str, body: Option<&B>, csrf: Option<&str>, if_match: Option<&str>) -> Result<String, ApiError> {
         let unreachable = |_: JsValue| ApiError::Unreachable { base: self.base.clone() };
         let init = RequestInit::new();
         init.set_method(method);
@@ -242,13 +227,9 @@ impl Client {
             Ok(r) => r,
             Err(_) => return Err(self.why_unreachable(&window).await),
         }
-            .dyn_into()
-            .map_err(|_| ApiError::Unexpected("not a response".into()))?;
-        let text = JsFuture::from(response.text().map_err(unreachable)?)
-            .await
-            .map_err(unreachable)?
-            .as_string()
-            .unwrap_or_default();
+        .dyn_into()
+        .map_err(|_| ApiError::Unexpected("not a response".into()))?;
+        let text = JsFuture::from(response.text().map_err(unreachable)?).await.map_err(unreachable)?.as_string().unwrap_or_default();
         if response.ok() {
             return Ok(text);
         }

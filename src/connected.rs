@@ -71,10 +71,7 @@ impl Editor {
             self.notify(format!("The original of \u{201c}{title}\u{201d} is large: it is being fetched in the background. Async Jobs shows its progress."));
         }
         if result.dropped_tags > 0 {
-            self.notify(format!(
-                "{} tag(s) of \u{201c}{title}\u{201d} do not exist here with the same hierarchy and were not copied.",
-                result.dropped_tags
-            ));
+            self.notify(format!("{} tag(s) of \u{201c}{title}\u{201d} do not exist here with the same hierarchy and were not copied.", result.dropped_tags));
         }
     }
 

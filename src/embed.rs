@@ -171,8 +171,7 @@ pub fn mount_finder(element: web_sys::HtmlElement, options: JsValue) -> Result<F
             finder.listen(move |event| {
                 let detail = detail(event);
                 // A copy, so a listener may unsubscribe while it is called.
-                let targets: Vec<js_sys::Function> =
-                    listeners.borrow().iter().filter(|(name, _)| name == event.name()).map(|(_, l)| l.clone()).collect();
+                let targets: Vec<js_sys::Function> = listeners.borrow().iter().filter(|(name, _)| name == event.name()).map(|(_, l)| l.clone()).collect();
                 if targets.is_empty() {
                     return;
                 }

@@ -12,9 +12,9 @@ use tessera::components::login_dialog::LoginDialog;
 use tessera::components::notifications::Notifications;
 use tessera::components::page_canvas::PageCanvas;
 use tessera::components::toolbar::Toolbar;
+use tessera::finder::SelectionMode;
 use tessera::history::{History, DEPTH};
 use tessera::rich_text::{from_dom, to_html};
-use tessera::finder::SelectionMode;
 use tessera::state::{ComponentKind, Editor, Repository, Source};
 use tessera_model::page::{Paragraph, Run, TextBody};
 use tessera_model::{AssetDragPayload, AssetDto, AssetKind, ComponentBody, DamPath, PageContent, PageDto, PagePath, RenditionLink, ASSET_DRAG_MIME};
@@ -83,7 +83,15 @@ fn asset(title: &str, kind: AssetKind, mime: &str) -> AssetDragPayload {
             modified_at: 0,
             properties: Default::default(),
             tags: Vec::new(),
-            renditions: vec![RenditionLink { name: "web-1280".into(), href: format!("/api/renditions/web-1280/{title}"), sha256: None, size: None, mime: None, width: None, height: None }],
+            renditions: vec![RenditionLink {
+                name: "web-1280".into(),
+                href: format!("/api/renditions/web-1280/{title}"),
+                sha256: None,
+                size: None,
+                mime: None,
+                width: None,
+                height: None,
+            }],
             processing: tessera_model::ProcessingDto::Done,
             connected: None,
         },

@@ -6,8 +6,8 @@ use tessera_model::{AssetDto, AssetKind, DamPath, DocType, FolderDto, SearchQuer
 
 use crate::api::{ApiError, Client};
 use crate::components::asset_card::AssetCard;
-use crate::finder::{use_finder, Filter, Finder, FinderEvent, Strings, Theme};
 use crate::finder::Source;
+use crate::finder::{use_finder, Filter, Finder, FinderEvent, Strings, Theme};
 
 /// How long typing must pause before the Content Finder searches.
 const DEBOUNCE: Duration = Duration::from_millis(250);
@@ -48,13 +48,7 @@ pub fn ContentFinder() -> impl IntoView {
 
     // Any change of what to show starts over from the first page.
     Effect::new(move |_| {
-        let request = Request {
-            source: finder.source.get(),
-            folder: finder.folder.get(),
-            query: query.get(),
-            kind: kind.get(),
-            doctype: doctype.get(),
-        };
+        let request = Request { source: finder.source.get(), folder: finder.folder.get(), query: query.get(), kind: kind.get(), doctype: doctype.get() };
         // Start over when someone logs in or out, or the remote DAM becomes known.
         let repo = finder.repository(request.source);
         repo.session.track();

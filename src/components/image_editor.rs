@@ -61,7 +61,6 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
     let frame = NodeRef::<Div>::new();
     let drag = StoredValue::new(None::<(Grip, f64, f64, Rect)>);
 
-
     let change = move |f: &dyn Fn(&mut EditState)| {
         let before = state.get_untracked();
         let mut after = before.clone();
@@ -170,12 +169,7 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
         }
         let target = area_new_window.get_untracked().then(|| "_blank".to_owned());
         change(&|s: &mut EditState| {
-            s.areas.push(tessera_model::edit::Area {
-                shape: shape.clone(),
-                link: link.clone(),
-                target: target.clone(),
-                alt: alt.clone(),
-            })
+            s.areas.push(tessera_model::edit::Area { shape: shape.clone(), link: link.clone(), target: target.clone(), alt: alt.clone() })
         });
         draft.set(None);
         area_link.set(String::new());

@@ -48,9 +48,7 @@ pub fn PagesPanel() -> impl IntoView {
     };
     let delete = move |_| {
         let (Some(path), Some(me)) = (editor.page_path.get_untracked(), editor.local.session.get_untracked()) else { return };
-        let confirmed = web_sys::window()
-            .and_then(|w| w.confirm_with_message(&format!("Delete {path} and the pages below it?")).ok())
-            .unwrap_or(false);
+        let confirmed = web_sys::window().and_then(|w| w.confirm_with_message(&format!("Delete {path} and the pages below it?")).ok()).unwrap_or(false);
         if !confirmed {
             return;
         }
@@ -66,7 +64,9 @@ pub fn PagesPanel() -> impl IntoView {
     };
     let rename = move |_| {
         let (Some(path), Some(me)) = (editor.page_path.get_untracked(), editor.local.session.get_untracked()) else { return };
-        let Some(new_name) = web_sys::window().and_then(|w| w.prompt_with_message_and_default("New name in the URL", path.name()).ok().flatten()) else { return };
+        let Some(new_name) = web_sys::window().and_then(|w| w.prompt_with_message_and_default("New name in the URL", path.name()).ok().flatten()) else {
+            return;
+        };
         let to = match path.parent() {
             Some(parent) => parent.join(&new_name),
             None => PagePath::parse(&format!("/content/{new_name}")),

@@ -46,11 +46,13 @@ pub fn PropertiesDialog() -> impl IntoView {
                     });
                     close();
                 };
-                let radio = move |value: &'static str, label: &'static str| view! {
-                    <label class="radio">
-                        <input type="radio" name="alt-mode" value=value prop:checked=move || mode.get() == value on:change=move |_| mode.set(value.to_owned()) />
-                        {label}
-                    </label>
+                let radio = move |value: &'static str, label: &'static str| {
+                    view! {
+                        <label class="radio">
+                            <input type="radio" name="alt-mode" value=value prop:checked=move || mode.get() == value on:change=move |_| mode.set(value.to_owned()) />
+                            {label}
+                        </label>
+                    }
                 };
                 view! {
                     <form on:submit=submit>

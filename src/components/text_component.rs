@@ -52,7 +52,9 @@ pub fn TextComponent(id: String) -> impl IntoView {
         read_back();
     };
     let link = move |_| {
-        let Some(url) = web_sys::window().and_then(|w| w.prompt_with_message("Link address (https://…, mailto:…, or /content/…)").ok().flatten()) else { return };
+        let Some(url) = web_sys::window().and_then(|w| w.prompt_with_message("Link address (https://…, mailto:…, or /content/…)").ok().flatten()) else {
+            return;
+        };
         if is_safe_link(&url) {
             command("createLink", Some(url));
         } else {

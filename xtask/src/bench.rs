@@ -89,13 +89,65 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "alpine", "autumn", "beach", "bicycle", "boot", "bridge", "canyon", "city", "coast", "coffee", "desert", "dune", "forest",
-    "garden", "glacier", "harbor", "hiking", "island", "jacket", "kitchen", "lake", "lighthouse", "market", "meadow", "mountain",
-    "night", "ocean", "office", "orchard", "portrait", "rain", "river", "road", "runner", "sandal", "shoe", "skyline", "snow",
-    "spring", "studio", "summer", "sunset", "team", "trail", "valley", "village", "waterfall", "winter", "workshop", "yoga",
+    "alpine",
+    "autumn",
+    "beach",
+    "bicycle",
+    "boot",
+    "bridge",
+    "canyon",
+    "city",
+    "coast",
+    "coffee",
+    "desert",
+    "dune",
+    "forest",
+    "garden",
+    "glacier",
+    "harbor",
+    "hiking",
+    "island",
+    "jacket",
+    "kitchen",
+    "lake",
+    "lighthouse",
+    "market",
+    "meadow",
+    "mountain",
+    "night",
+    "ocean",
+    "office",
+    "orchard",
+    "portrait",
+    "rain",
+    "river",
+    "road",
+    "runner",
+    "sandal",
+    "shoe",
+    "skyline",
+    "snow",
+    "spring",
+    "studio",
+    "summer",
+    "sunset",
+    "team",
+    "trail",
+    "valley",
+    "village",
+    "waterfall",
+    "winter",
+    "workshop",
+    "yoga",
 ];
-const MIMES: &[(&str, u64)] =
-    &[("image/jpeg", 55), ("image/png", 15), ("application/pdf", 15), ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", 6), ("application/vnd.ms-excel", 5), ("text/plain", 4)];
+const MIMES: &[(&str, u64)] = &[
+    ("image/jpeg", 55),
+    ("image/png", 15),
+    ("application/pdf", 15),
+    ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", 6),
+    ("application/vnd.ms-excel", 5),
+    ("text/plain", 4),
+];
 
 pub const GENERATED_ASSETS: usize = 100_000;
 
@@ -124,7 +176,13 @@ pub fn generate_assets(data_dir: &Path, count: usize) -> anyhow::Result<()> {
         let description = format!("A {} {} near the {}", word(), word(), word());
         let pick = rng.below(100);
         let mut acc = 0;
-        let mime = MIMES.iter().find(|(_, share)| { acc += share; pick < acc }).map_or("image/jpeg", |(m, _)| m);
+        let mime = MIMES
+            .iter()
+            .find(|(_, share)| {
+                acc += share;
+                pick < acc
+            })
+            .map_or("image/jpeg", |(m, _)| m);
         let is_image = mime.starts_with("image/");
         let (w, h) = (400 + rng.below(5000) as u32, 400 + rng.below(5000) as u32);
         let ext = mime.rsplit('/').next().unwrap_or("bin").chars().take(4).collect::<String>();
@@ -219,10 +277,12 @@ fn editor_timings(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, Stri
         let found: serde_json::Value = r.body_mut().read_json()?;
         Ok(found["assets"][0].clone())
     };
-    let asset_ref = |a: serde_json::Value| serde_json::json!({
-        "repository": null, "path": a["path"], "title": a["title"], "description": a["description"], "mime": a["mime"],
-        "size": a["size"], "width": a["width"], "height": a["height"], "renditions": a["renditions"],
-    });
+    let asset_ref = |a: serde_json::Value| {
+        serde_json::json!({
+            "repository": null, "path": a["path"], "title": a["title"], "description": a["description"], "mime": a["mime"],
+            "size": a["size"], "width": a["width"], "height": a["height"], "renditions": a["renditions"],
+        })
+    };
     let (image, document) = (asset_ref(first("kind=image")?), asset_ref(first("kind=document")?));
     let components: Vec<serde_json::Value> = (0..50)
         .map(|i| match i % 10 {
@@ -284,11 +344,8 @@ fn edited_image(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, String
     let sample = crate::samples::Sample { name: "photo-24mp.jpg", title: "24 MP", mime: "image/jpeg", bytes: fs::read(&photo)? };
     session.upload("/content/dam/big", &sample)?;
     session.wait_for_renditions("/content/dam/big/photo-24mp.jpg")?;
-    let asset: serde_json::Value = ureq::get(&format!("{origin}/api/assets/content/dam/big/photo-24mp.jpg"))
-        .header("cookie", &session.cookie)
-        .call()?
-        .body_mut()
-        .read_json()?;
+    let asset: serde_json::Value =
+        ureq::get(&format!("{origin}/api/assets/content/dam/big/photo-24mp.jpg")).header("cookie", &session.cookie).call()?.body_mut().read_json()?;
     let asset_ref = serde_json::json!({
         "repository": null, "path": asset["path"], "title": asset["title"], "description": "", "mime": asset["mime"],
         "size": asset["size"], "width": asset["width"], "height": asset["height"], "renditions": asset["renditions"],
@@ -330,7 +387,8 @@ fn edited_image(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, String
     cold.sort();
     cached.sort();
 
-    run(Command::new("sh").args(["-c", "command -v vips >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libvips-tools; }"]))?;
+    run(Command::new("sh")
+        .args(["-c", "command -v vips >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libvips-tools; }"]))?;
     let mut vips = Vec::new();
     for x in &crops {
         // Turned a quarter, the 6000 × 4000 photo is 4000 × 6000.

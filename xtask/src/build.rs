@@ -48,13 +48,7 @@ pub fn editor() -> anyhow::Result<Bundle> {
     for file in ["tessera_finder_bg.wasm", "tessera_finder.js", "finder.js", "finder.css"] {
         finder_gzipped_bytes += gzip_next_to(&out.join(file))?;
     }
-    let bundle = Bundle {
-        dir: out,
-        wasm_bytes: fs::metadata(&wasm)?.len(),
-        js_bytes: fs::metadata(&js)?.len(),
-        gzipped_bytes,
-        finder_gzipped_bytes,
-    };
+    let bundle = Bundle { dir: out, wasm_bytes: fs::metadata(&wasm)?.len(), js_bytes: fs::metadata(&js)?.len(), gzipped_bytes, finder_gzipped_bytes };
     eprintln!(
         "editor bundle in {}: wasm {} KB + js {} KB, {} KB gzipped; the Content Finder alone {} KB gzipped",
         bundle.dir.display(),
@@ -98,9 +92,7 @@ fn check_wasm_bindgen_lock() -> anyhow::Result<()> {
     };
     match (version_of("wasm-bindgen"), version_of("wasm-bindgen-cli-support")) {
         (Some(a), Some(b)) if a == b => Ok(()),
-        (a, b) => bail!(
-            "Cargo.lock has wasm-bindgen {a:?} but wasm-bindgen-cli-support {b:?}; pin both to the same version in Cargo.toml"
-        ),
+        (a, b) => bail!("Cargo.lock has wasm-bindgen {a:?} but wasm-bindgen-cli-support {b:?}; pin both to the same version in Cargo.toml"),
     }
 }
 
@@ -123,4 +115,3 @@ fn gzip_next_to(file: &Path) -> anyhow::Result<u64> {
     fs::write(PathBuf::from(name), &gz)?;
     Ok(gz.len() as u64)
 }
-

@@ -6,8 +6,8 @@
 use std::fs;
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
 use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -63,10 +63,8 @@ pub fn write_configs(server: &Path, dir: &Path, ports: &Ports) -> anyhow::Result
     // The DAM distributor exists on the Assets deployment only; its password is made
     // afresh with the configs and appears nowhere else.
     let distributor_password = random_hex(16)?;
-    let distributor = format!(
-        "\n[[users]]\nname = \"distributor\"\npassword_hash = \"{}\"\ngroups = [\"authors\"]\n",
-        hash_password(server, &distributor_password)?
-    );
+    let distributor =
+        format!("\n[[users]]\nname = \"distributor\"\npassword_hash = \"{}\"\ngroups = [\"authors\"]\n", hash_password(server, &distributor_password)?);
     let assets = dir.join("assets");
     fs::create_dir_all(&assets)?;
     let assets_config = assets.join("tessera.toml");
@@ -110,12 +108,8 @@ fn random_hex(bytes: usize) -> anyhow::Result<String> {
 }
 
 pub fn hash_password(server: &Path, password: &str) -> anyhow::Result<String> {
-    let mut child = Command::new(server)
-        .arg("hash-password")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .context("starting tessera-server hash-password")?;
+    let mut child =
+        Command::new(server).arg("hash-password").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().context("starting tessera-server hash-password")?;
     child.stdin.take().expect("piped").write_all(format!("{password}\n").as_bytes())?;
     let out = child.wait_with_output()?;
     if !out.status.success() {

@@ -66,10 +66,7 @@ pub const SCHEMATHESIS_VERSION: &str = "4.32.5";
 pub fn schemathesis() -> anyhow::Result<std::path::PathBuf> {
     let venv = root().join("target").join("py");
     let bin = venv.join("bin").join("schemathesis");
-    let installed = Command::new(&bin)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(SCHEMATHESIS_VERSION));
+    let installed = Command::new(&bin).arg("--version").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(SCHEMATHESIS_VERSION));
     if !installed {
         run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
         run(Command::new(venv.join("bin").join("pip"))

@@ -32,14 +32,7 @@ enum Scene {
     Dunes,
 }
 
-fn image_sample(
-    name: &'static str,
-    title: &'static str,
-    width: u32,
-    height: u32,
-    scene: Scene,
-    format: ImageFormat,
-) -> anyhow::Result<Sample> {
+fn image_sample(name: &'static str, title: &'static str, width: u32, height: u32, scene: Scene, format: ImageFormat) -> anyhow::Result<Sample> {
     let img = RgbImage::from_fn(width, height, |x, y| paint(scene, x as f32 / width as f32, y as f32 / height as f32));
     let mut bytes = Vec::new();
     img.write_to(&mut Cursor::new(&mut bytes), format)?;
@@ -69,7 +62,11 @@ fn paint(scene: Scene, u: f32, v: f32) -> Rgb<u8> {
             let in_tower = (u - 0.5).abs() < 0.06 + 0.05 * v && v > 0.25;
             let stripe = ((v * 10.0) as i32) % 2 == 0;
             if in_tower {
-                if stripe { Rgb([220, 40, 40]) } else { Rgb([245, 245, 245]) }
+                if stripe {
+                    Rgb([220, 40, 40])
+                } else {
+                    Rgb([245, 245, 245])
+                }
             } else if v > 0.85 {
                 Rgb([90, 80, 70])
             } else {
@@ -104,8 +101,7 @@ pub fn pdf(title: &str) -> Vec<u8> {
     let objects = [
         "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>"
-            .to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_owned(),
         format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
     ];
@@ -215,16 +211,12 @@ impl Session {
         Ok(())
     }
 
-
     /// Waits until the asset's renditions are made; fails if its job failed.
     pub fn wait_for_renditions(&self, path: &str) -> anyhow::Result<()> {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
         while std::time::Instant::now() < deadline {
-            let asset: serde_json::Value = ureq::get(&format!("{}/api/assets{path}", self.origin))
-                .header("cookie", &self.cookie)
-                .call()?
-                .body_mut()
-                .read_json()?;
+            let asset: serde_json::Value =
+                ureq::get(&format!("{}/api/assets{path}", self.origin)).header("cookie", &self.cookie).call()?.body_mut().read_json()?;
             match asset["processing"]["state"].as_str() {
                 Some("done") => return Ok(()),
                 Some("failed") => bail!("the renditions of {path} failed: {}", asset["processing"]["error"]),

@@ -74,9 +74,8 @@ impl Count {
     /// Reads cargo's and wasm-bindgen-test's `test result: ok. N passed; M failed`
     /// and node's `ℹ pass N` / `ℹ fail M`.
     fn read_line(&mut self, line: &str) {
-        let number_before = |text: &str, word: &str| {
-            text.split(';').find_map(|part| part.trim().strip_suffix(word)?.trim().rsplit(' ').next()?.parse::<usize>().ok())
-        };
+        let number_before =
+            |text: &str, word: &str| text.split(';').find_map(|part| part.trim().strip_suffix(word)?.trim().rsplit(' ').next()?.parse::<usize>().ok());
         if let Some(rest) = line.strip_prefix("test result: ") {
             self.passed += number_before(rest, "passed").unwrap_or(0);
             self.failed += number_before(rest, "failed").unwrap_or(0);
@@ -123,12 +122,14 @@ fn section(name: &str) {
 
 fn browser_tests() -> anyhow::Result<Count> {
     let runner = std::env::current_exe()?;
-    run_counting(cargo()
-        .args(["test", "--package", "tessera", "--target", build::WASM_TARGET])
-        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", format!("{} wasm-test-runner", runner.display()))
-        .env("CHROMEDRIVER", CHROMEDRIVER)
-        .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", root().join("tests").join("webdriver.json"))
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "60"))
+    run_counting(
+        cargo()
+            .args(["test", "--package", "tessera", "--target", build::WASM_TARGET])
+            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", format!("{} wasm-test-runner", runner.display()))
+            .env("CHROMEDRIVER", CHROMEDRIVER)
+            .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", root().join("tests").join("webdriver.json"))
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "60"),
+    )
 }
 
 fn end_to_end() -> anyhow::Result<Count> {
@@ -143,18 +144,20 @@ fn end_to_end() -> anyhow::Result<Count> {
     let refusing = deploy::start_refusing_dam(&server, &dir)?;
     let (user, password, _) = DEMO_USERS[1];
     let (admin, admin_password, _) = DEMO_USERS[0];
-    let result = run_counting(Command::new("node")
-        .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
-        .current_dir(root().join("tests").join("e2e"))
-        .env("SITES_URL", &pair.sites.origin)
-        .env("ASSETS_URL", &pair.assets.origin)
-        .env("DAM_USER", user)
-        .env("DAM_PASSWORD", password)
-        .env("ADMIN_USER", admin)
-        .env("ADMIN_PASSWORD", admin_password)
-        .env("REFUSING_DAM_URL", &refusing.origin)
-        .env("CHROMIUM", CHROMIUM)
-        .env("SCREENSHOT", root().join("docs").join("editor.png")));
+    let result = run_counting(
+        Command::new("node")
+            .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
+            .current_dir(root().join("tests").join("e2e"))
+            .env("SITES_URL", &pair.sites.origin)
+            .env("ASSETS_URL", &pair.assets.origin)
+            .env("DAM_USER", user)
+            .env("DAM_PASSWORD", password)
+            .env("ADMIN_USER", admin)
+            .env("ADMIN_PASSWORD", admin_password)
+            .env("REFUSING_DAM_URL", &refusing.origin)
+            .env("CHROMIUM", CHROMIUM)
+            .env("SCREENSHOT", root().join("docs").join("editor.png")),
+    );
     drop(pair);
     drop(refusing);
     if result.is_err() {
@@ -178,13 +181,16 @@ fn api_fuzz(schemathesis: &Path) -> anyhow::Result<Count> {
     let (user, password, _) = DEMO_USERS[0];
     let session = crate::samples::Session::login(&pair.assets.origin, user, password)?;
     let secrets = [session.cookie.as_str(), session.csrf.as_str()];
-    let result = run_counting_redacted(Command::new(schemathesis)
-        .arg("run")
-        .arg(format!("{}/api/openapi.json", pair.assets.origin))
-        .args(["--checks", "not_a_server_error", "--max-examples", "25", "--seed", "1", "--warnings", "off"])
-        .args(["--suppress-health-check", "filter_too_much", "--exclude-path", "/api/logout"])
-        .args(["-H", &format!("Cookie: {}", session.cookie), "-H", &format!("x-csrf-token: {}", session.csrf)])
-        .env("NO_COLOR", "1"), &secrets);
+    let result = run_counting_redacted(
+        Command::new(schemathesis)
+            .arg("run")
+            .arg(format!("{}/api/openapi.json", pair.assets.origin))
+            .args(["--checks", "not_a_server_error", "--max-examples", "25", "--seed", "1", "--warnings", "off"])
+            .args(["--suppress-health-check", "filter_too_much", "--exclude-path", "/api/logout"])
+            .args(["-H", &format!("Cookie: {}", session.cookie), "-H", &format!("x-csrf-token: {}", session.csrf)])
+            .env("NO_COLOR", "1"),
+        &secrets,
+    );
     let errors = std::fs::read_to_string(dir.join("assets.log")).unwrap_or_default().matches("request failed").count();
     drop(pair);
     let count = result.inspect_err(|_| print_logs(&dir))?;

@@ -282,9 +282,7 @@ impl MetadataPatch {
                 return Err("An asset has at most 100 free properties.".into());
             }
             for (k, v) in props {
-                let ok_key = !k.is_empty()
-                    && k.len() <= 64
-                    && k.bytes().all(|b| b.is_ascii_alphanumeric() || b":_-.".contains(&b));
+                let ok_key = !k.is_empty() && k.len() <= 64 && k.bytes().all(|b| b.is_ascii_alphanumeric() || b":_-.".contains(&b));
                 if !ok_key {
                     return Err(format!("{k:?} is not a property name (1 to 64 letters, digits, `:`, `_`, `-`, `.`)."));
                 }

@@ -80,7 +80,10 @@ pub enum Aspect {
     #[default]
     Free,
     Original,
-    Ratio { w: u32, h: u32 },
+    Ratio {
+        w: u32,
+        h: u32,
+    },
 }
 
 impl Aspect {
@@ -101,8 +104,13 @@ pub enum Shape {
     Rect(Rect),
     /// Radius in fractions of the oriented picture's shorter side, which turning
     /// does not change.
-    Circle { center: Point, radius: f64 },
-    Polygon { points: Vec<Point> },
+    Circle {
+        center: Point,
+        radius: f64,
+    },
+    Polygon {
+        points: Vec<Point>,
+    },
 }
 
 /// A clickable region of the image, in fractions of the oriented picture.

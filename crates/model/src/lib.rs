@@ -16,9 +16,7 @@ pub mod tag;
 pub use access::{Access, PermissionRule, Policy, SetPermission};
 pub use api::*;
 pub use mime::{sniff, AssetKind, Sniffed};
-pub use page::{
-    AssetRef, Component, ComponentBody, CreatePage, MovePage, PageContent, PageDto, PagePath, PageSummary,
-};
+pub use page::{AssetRef, Component, ComponentBody, CreatePage, MovePage, PageContent, PageDto, PagePath, PageSummary};
 pub use path::{DamPath, PathError, DAM_ROOT};
 pub use search::{DocType, Order, SearchQuery, SearchResults, Sort};
 pub use tag::{TagError, TagId};

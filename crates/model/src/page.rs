@@ -705,8 +705,18 @@ mod tests {
         let edit = EditState {
             crop: Some(Rect { x: 0.5, y: 0.0, w: 0.5, h: 1.0 }),
             areas: vec![
-                Area { shape: Shape::Rect(Rect { x: 0.5, y: 0.25, w: 0.25, h: 0.5 }), link: "/content/site/shoes.html".into(), target: None, alt: "Shoes".into() },
-                Area { shape: Shape::Rect(Rect { x: 0.0, y: 0.0, w: 0.2, h: 0.2 }), link: "https://x.example".into(), target: None, alt: "Cropped away".into() },
+                Area {
+                    shape: Shape::Rect(Rect { x: 0.5, y: 0.25, w: 0.25, h: 0.5 }),
+                    link: "/content/site/shoes.html".into(),
+                    target: None,
+                    alt: "Shoes".into(),
+                },
+                Area {
+                    shape: Shape::Rect(Rect { x: 0.0, y: 0.0, w: 0.2, h: 0.2 }),
+                    link: "https://x.example".into(),
+                    target: None,
+                    alt: "Cropped away".into(),
+                },
             ],
             ..Default::default()
         };

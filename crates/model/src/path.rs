@@ -161,10 +161,7 @@ mod tests {
         let p = DamPath::parse("/content/dam/products/Shoe (red) 2.jpg").unwrap();
         assert_eq!(p.name(), "Shoe (red) 2.jpg");
         assert_eq!(p.parent().unwrap().as_str(), "/content/dam/products");
-        assert_eq!(
-            p.ancestors().iter().map(DamPath::as_str).collect::<Vec<_>>(),
-            ["/content/dam", "/content/dam/products"]
-        );
+        assert_eq!(p.ancestors().iter().map(DamPath::as_str).collect::<Vec<_>>(), ["/content/dam", "/content/dam/products"]);
     }
 
     #[test]

@@ -28,9 +28,7 @@ impl DocType {
             DocType::Pdf => &["application/pdf"],
             DocType::Word => &["application/msword", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"],
             DocType::Excel => &["application/vnd.ms-excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"],
-            DocType::Powerpoint => {
-                &["application/vnd.ms-powerpoint", "application/vnd.openxmlformats-officedocument.presentationml.presentation"]
-            }
+            DocType::Powerpoint => &["application/vnd.ms-powerpoint", "application/vnd.openxmlformats-officedocument.presentationml.presentation"],
             DocType::Text => &["text/plain", "text/csv", "text/markdown"],
         }
     }
@@ -94,12 +92,8 @@ impl SearchQuery {
     /// Punctuation only separates words, so no input can form FTS syntax.
     pub fn fts_terms(&self) -> Option<String> {
         let q = self.q.as_deref()?;
-        let words: Vec<String> = q
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .take(16)
-            .map(|w| format!("\"{}\"*", w.to_lowercase()))
-            .collect();
+        let words: Vec<String> =
+            q.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(16).map(|w| format!("\"{}\"*", w.to_lowercase())).collect();
         (!words.is_empty()).then(|| words.join(" "))
     }
 

@@ -67,12 +67,7 @@ impl BlobStore {
     /// as soon as it passes `limit` bytes, without reading the rest.
     pub async fn receive<R: AsyncRead + Unpin>(&self, mut body: R, limit: u64, head_len: usize) -> Result<PendingBlob, RepoError> {
         let path = self.temp_path();
-        let file = tokio::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .await
-            .map_err(RepoError::io("creating a temporary file"))?;
+        let file = tokio::fs::OpenOptions::new().write(true).create_new(true).open(&path).await.map_err(RepoError::io("creating a temporary file"))?;
         let mut pending = PendingBlob { path: Some(path), hash: None, size: 0, head: Vec::with_capacity(head_len) };
         let mut file = tokio::io::BufWriter::with_capacity(256 * 1024, file);
         let mut hasher = Sha256::new();
@@ -102,11 +97,7 @@ impl BlobStore {
     pub fn stage_bytes(&self, bytes: &[u8]) -> Result<PendingBlob, RepoError> {
         let path = self.temp_path();
         let mut pending = PendingBlob { path: Some(path.clone()), hash: None, size: bytes.len() as u64, head: Vec::new() };
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .map_err(RepoError::io("creating a temporary file"))?;
+        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(RepoError::io("creating a temporary file"))?;
         file.write_all(bytes).map_err(RepoError::io("writing a rendition"))?;
         file.sync_all().map_err(RepoError::io("syncing a rendition"))?;
         pending.hash = Some(BlobHash(hex::encode(Sha256::digest(bytes))));
@@ -173,14 +164,7 @@ impl BlobStore {
     /// Number of stored blobs.
     pub fn stored_blobs(&self) -> usize {
         fn count(dir: &Path) -> usize {
-            std::fs::read_dir(dir)
-                .map(|entries| {
-                    entries
-                        .flatten()
-                        .map(|e| if e.path().is_dir() { count(&e.path()) } else { 1 })
-                        .sum()
-                })
-                .unwrap_or(0)
+            std::fs::read_dir(dir).map(|entries| entries.flatten().map(|e| if e.path().is_dir() { count(&e.path()) } else { 1 }).sum()).unwrap_or(0)
         }
         count(&self.root.join("sha256"))
     }

@@ -102,23 +102,14 @@ pub trait Catalog: ConnectedCatalog + Send + Sync {
     /// transaction. `publish_blobs` runs inside that transaction, after the rows are
     /// written and before the commit, so rows never point at missing blobs and a
     /// failed commit can undo the blobs.
-    fn insert_asset(
-        &self,
-        asset: &AssetRecord,
-        publish_blobs: &mut dyn FnMut() -> Result<(), RepoError>,
-    ) -> Result<(), RepoError>;
+    fn insert_asset(&self, asset: &AssetRecord, publish_blobs: &mut dyn FnMut() -> Result<(), RepoError>) -> Result<(), RepoError>;
 
     /// Takes the oldest queued job that may run at `now` and marks it running.
     fn claim_job(&self, now: i64) -> Result<Option<Job>, RepoError>;
     /// Replaces the asset's renditions (all but the original) and marks the job done,
     /// in one transaction; `publish_blobs` runs before the commit as above. A job
     /// whose asset was deleted meanwhile is simply gone.
-    fn finish_job(
-        &self,
-        job: &Job,
-        renditions: &[RenditionRecord],
-        publish_blobs: &mut dyn FnMut() -> Result<(), RepoError>,
-    ) -> Result<(), RepoError>;
+    fn finish_job(&self, job: &Job, renditions: &[RenditionRecord], publish_blobs: &mut dyn FnMut() -> Result<(), RepoError>) -> Result<(), RepoError>;
     /// Queues the job again at `retry_at`, or marks it failed for good when `None`.
     fn fail_job(&self, job: &Job, error: &str, retry_at: Option<i64>) -> Result<(), RepoError>;
     /// Puts jobs left running by a stop back in the queue; returns how many.

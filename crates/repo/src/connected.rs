@@ -38,9 +38,11 @@ impl Repo {
     pub async fn add_original(&self, path: &DamPath, original: RenditionRecord, staged: Option<PendingBlob>) -> Result<(), RepoError> {
         let repo = self.clone();
         let path = path.clone();
-        tokio::task::spawn_blocking(move || repo.blobs().publish_within(staged.into_iter().collect(), |publish| repo.catalog.add_original(&path, &original, publish)))
-            .await
-            .map_err(|e| RepoError::Internal(format!("storing an original failed: {e}")))?
+        tokio::task::spawn_blocking(move || {
+            repo.blobs().publish_within(staged.into_iter().collect(), |publish| repo.catalog.add_original(&path, &original, publish))
+        })
+        .await
+        .map_err(|e| RepoError::Internal(format!("storing an original failed: {e}")))?
     }
 
     pub async fn create_job(&self, job: NewJob) -> Result<i64, RepoError> {

@@ -89,11 +89,7 @@ mod tests {
     #[test]
     fn small_outputs_come_from_the_smallest_rendition_that_is_large_enough() {
         let original = rendition("original", 6000, 4000, "image/jpeg");
-        let all = vec![
-            original.clone(),
-            rendition("web-1280", 1280, 853, "image/jpeg"),
-            rendition("thumbnail-319", 319, 213, "image/png"),
-        ];
+        let all = vec![original.clone(), rendition("web-1280", 1280, 853, "image/jpeg"), rendition("thumbnail-319", 319, 213, "image/png")];
         let whole = EditState::default();
         assert_eq!(smallest_source(&all, &original.blob, &whole, 320), all[1].blob, "the 319 thumbnail is one pixel short");
         assert_eq!(smallest_source(&all, &original.blob, &whole, 1280), all[1].blob);

@@ -93,8 +93,7 @@ impl Repo {
             return;
         };
         let message = error.to_string();
-        let retry_at = (job.attempts < settings.max_attempts)
-            .then(|| unix_now() + settings.retry_delay_secs * (1 << (job.attempts - 1).min(16)));
+        let retry_at = (job.attempts < settings.max_attempts).then(|| unix_now() + settings.retry_delay_secs * (1 << (job.attempts - 1).min(16)));
         tracing::warn!(asset = %job.asset, attempt = job.attempts, error = %message, retrying = retry_at.is_some(), "rendition job failed");
         let job_id = job.id;
         if let Err(e) = self.with_catalog(move |c| c.fail_job(&job, &message, retry_at)).await {

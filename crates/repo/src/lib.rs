@@ -23,11 +23,11 @@ use std::sync::{Arc, RwLock};
 
 pub use blobs::{BlobHash, BlobStore, PendingBlob};
 pub use catalog::{AssetRecord, Catalog, ConnectedCatalog, FolderRecord, Job, NewJob, Processing, RenditionRecord, SessionRecord, TagRecord};
-pub use scope::ReadScope;
-pub use search::SearchPage;
 pub use error::RepoError;
 pub use jobs::{JobSettings, Workers};
 pub use renditions::{document_label, probe_image, render_edited, render_image, RenditionSpec, THUMBNAILS, THUMBNAIL_319, WEB_1280};
+pub use scope::ReadScope;
+pub use search::SearchPage;
 pub use sqlite::SqliteCatalog;
 pub use upload::{Upload, UploadLimits};
 
@@ -73,14 +73,7 @@ impl Repo {
             Blobs::Shared(dir) => dir,
         })?;
         let rules = catalog.permission_rules()?;
-        Ok(Repo {
-            catalog: Arc::new(catalog),
-            blobs,
-            limits,
-            job_signal: jobs::JobSignal::default(),
-            shared_blobs,
-            rules: Arc::new(RwLock::new(rules)),
-        })
+        Ok(Repo { catalog: Arc::new(catalog), blobs, limits, job_signal: jobs::JobSignal::default(), shared_blobs, rules: Arc::new(RwLock::new(rules)) })
     }
 
     pub fn blobs(&self) -> &BlobStore {
@@ -98,9 +91,7 @@ impl Repo {
         F: FnOnce(&dyn Catalog) -> Result<T, RepoError> + Send + 'static,
     {
         let catalog = Arc::clone(&self.catalog);
-        tokio::task::spawn_blocking(move || f(catalog.as_ref()))
-            .await
-            .map_err(|e| RepoError::Internal(format!("catalog task failed: {e}")))?
+        tokio::task::spawn_blocking(move || f(catalog.as_ref())).await.map_err(|e| RepoError::Internal(format!("catalog task failed: {e}")))?
     }
 
     pub async fn folder(&self, path: &DamPath) -> Result<FolderRecord, RepoError> {
@@ -136,12 +127,7 @@ impl Repo {
     /// Where the bytes of an asset's rendition are, with their type.
     pub async fn rendition(&self, path: &DamPath, name: &str) -> Result<(RenditionRecord, PathBuf), RepoError> {
         let asset = self.asset(path).await?;
-        let rendition = asset
-            .renditions
-            .iter()
-            .find(|r| r.name == name)
-            .cloned()
-            .ok_or_else(|| RepoError::NoSuchRendition(name.to_owned()))?;
+        let rendition = asset.renditions.iter().find(|r| r.name == name).cloned().ok_or_else(|| RepoError::NoSuchRendition(name.to_owned()))?;
         let file = self.blobs.path_of(&rendition.blob);
         Ok((rendition, file))
     }
@@ -335,8 +321,5 @@ impl Repo {
 
 /// Seconds since the Unix epoch.
 pub fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default()
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
 }

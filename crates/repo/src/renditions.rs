@@ -37,12 +37,9 @@ impl RenditionSpec {
 }
 
 pub const THUMBNAIL_48: RenditionSpec = RenditionSpec { name: "thumbnail-48", max_width: 48, max_height: 48, encoding: Encoding::Png };
-pub const THUMBNAIL_140: RenditionSpec =
-    RenditionSpec { name: "thumbnail-140", max_width: 140, max_height: 100, encoding: Encoding::Png };
-pub const THUMBNAIL_319: RenditionSpec =
-    RenditionSpec { name: "thumbnail-319", max_width: 319, max_height: 319, encoding: Encoding::Png };
-pub const WEB_1280: RenditionSpec =
-    RenditionSpec { name: "web-1280", max_width: 1280, max_height: 1280, encoding: Encoding::Jpeg { quality: 82 } };
+pub const THUMBNAIL_140: RenditionSpec = RenditionSpec { name: "thumbnail-140", max_width: 140, max_height: 100, encoding: Encoding::Png };
+pub const THUMBNAIL_319: RenditionSpec = RenditionSpec { name: "thumbnail-319", max_width: 319, max_height: 319, encoding: Encoding::Png };
+pub const WEB_1280: RenditionSpec = RenditionSpec { name: "web-1280", max_width: 1280, max_height: 1280, encoding: Encoding::Jpeg { quality: 82 } };
 
 pub const THUMBNAILS: [RenditionSpec; 3] = [THUMBNAIL_48, THUMBNAIL_140, THUMBNAIL_319];
 
@@ -67,11 +64,7 @@ fn undecodable(e: image::ImageError) -> RepoError {
 
 fn open_decoder(file: &Path) -> Result<impl ImageDecoder, RepoError> {
     let reader = std::fs::File::open(file).map_err(RepoError::io("opening an image"))?;
-    ImageReader::new(BufReader::new(reader))
-        .with_guessed_format()
-        .map_err(RepoError::io("reading an image"))?
-        .into_decoder()
-        .map_err(undecodable)
+    ImageReader::new(BufReader::new(reader)).with_guessed_format().map_err(RepoError::io("reading an image"))?.into_decoder().map_err(undecodable)
 }
 
 /// Reads the size and orientation from the header and checks the pixel count
@@ -129,11 +122,7 @@ fn encode(image: &DynamicImage, spec: RenditionSpec) -> Result<EncodedRendition,
     match spec.encoding {
         Encoding::Png => {
             // PNG holds 8-bit RGB(A); 16-bit and float inputs are brought down first.
-            let eight_bit = if image.color().has_alpha() {
-                DynamicImage::ImageRgba8(image.to_rgba8())
-            } else {
-                DynamicImage::ImageRgb8(image.to_rgb8())
-            };
+            let eight_bit = if image.color().has_alpha() { DynamicImage::ImageRgba8(image.to_rgba8()) } else { DynamicImage::ImageRgb8(image.to_rgb8()) };
             eight_bit.write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png).map_err(failed)?;
         }
         Encoding::Jpeg { quality } => {
@@ -277,20 +266,20 @@ mod tests {
     fn every_supported_input_format_renders() {
         let dir = tempfile::TempDir::new().unwrap();
         let img = DynamicImage::ImageRgba8(RgbaImage::from_fn(400, 300, |x, y| Rgba([x as u8, y as u8, 90, 255])));
-        for (name, format) in
-            [("a.jpg", ImageFormat::Jpeg), ("a.png", ImageFormat::Png), ("a.gif", ImageFormat::Gif), ("a.webp", ImageFormat::WebP), ("a.tiff", ImageFormat::Tiff)]
-        {
+        for (name, format) in [
+            ("a.jpg", ImageFormat::Jpeg),
+            ("a.png", ImageFormat::Png),
+            ("a.gif", ImageFormat::Gif),
+            ("a.webp", ImageFormat::WebP),
+            ("a.tiff", ImageFormat::Tiff),
+        ] {
             let file = dir.path().join(name);
             let input = if format == ImageFormat::Jpeg { DynamicImage::ImageRgb8(img.to_rgb8()) } else { img.clone() };
             input.save_with_format(&file, format).unwrap();
             assert_eq!(probe_image(&file, 1_000_000).unwrap(), ImageInfo { width: 400, height: 300 }, "{name}");
             let out = render_image(&file, 1_000_000).unwrap();
             let sizes: Vec<_> = out.iter().map(|r| (r.spec.name, r.width, r.height)).collect();
-            assert_eq!(
-                sizes,
-                [("web-1280", 400, 300), ("thumbnail-319", 319, 239), ("thumbnail-140", 133, 100), ("thumbnail-48", 48, 36)],
-                "{name}"
-            );
+            assert_eq!(sizes, [("web-1280", 400, 300), ("thumbnail-319", 319, 239), ("thumbnail-140", 133, 100), ("thumbnail-48", 48, 36)], "{name}");
             assert!(image::load_from_memory(&out[0].bytes).is_ok_and(|i| i.width() == 400), "{name}: the web rendition decodes");
         }
     }
@@ -314,13 +303,7 @@ mod tests {
 /// Applies an edit state to the image in `file` and encodes the result as a JPEG of
 /// at most `width` pixels across (never wider than the crop): orient (EXIF, then the
 /// edit's turn and flips), crop, resize. Returns the bytes and the output size.
-pub fn render_edited(
-    file: &Path,
-    pixel_limit: u64,
-    edit: &tessera_model::edit::EditState,
-    width: u32,
-    quality: u8,
-) -> Result<(Vec<u8>, u32, u32), RepoError> {
+pub fn render_edited(file: &Path, pixel_limit: u64, edit: &tessera_model::edit::EditState, width: u32, quality: u8) -> Result<(Vec<u8>, u32, u32), RepoError> {
     let mut decoder = open_decoder(file)?;
     let (w, h) = decoder.dimensions();
     check_pixels(w, h, pixel_limit)?;
@@ -348,8 +331,6 @@ pub fn render_edited(
     let resized = if out_w == cw { cropped } else { cropped.resize_exact(out_w, out_h, FilterType::CatmullRom) };
     let rgb = flatten_on_white(&resized);
     let mut bytes = Vec::new();
-    JpegEncoder::new_with_quality(&mut bytes, quality)
-        .encode_image(&rgb)
-        .map_err(|e| RepoError::Internal(format!("encoding an edited image: {e}")))?;
+    JpegEncoder::new_with_quality(&mut bytes, quality).encode_image(&rgb).map_err(|e| RepoError::Internal(format!("encoding an edited image: {e}")))?;
     Ok((bytes, rgb.width(), rgb.height()))
 }

@@ -64,12 +64,7 @@ impl ReadScope {
         }
         let mut scope = Self::anonymous(policy);
         for group in groups {
-            let rules = policy
-                .rules
-                .iter()
-                .filter(|r| &r.group == group)
-                .map(|r| (r.folder.clone(), r.access >= Access::Read))
-                .collect();
+            let rules = policy.rules.iter().filter(|r| &r.group == group).map(|r| (r.folder.clone(), r.access >= Access::Read)).collect();
             scope.parts.push(Part::new(rules, default_access(group) >= Access::Read));
         }
         scope

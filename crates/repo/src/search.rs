@@ -80,11 +80,10 @@ pub fn search(
     add_filters(query, scope, &mut filters, &mut params)?;
 
     let total = match cursor {
-        None => Some(conn.query_row(
-            &format!("SELECT count(*) FROM {from} WHERE {}", filters.join(" AND ")),
-            params_from_iter(params.iter()),
-            |r| r.get::<_, i64>(0),
-        )? as u64),
+        None => Some(
+            conn.query_row(&format!("SELECT count(*) FROM {from} WHERE {}", filters.join(" AND ")), params_from_iter(params.iter()), |r| r.get::<_, i64>(0))?
+                as u64,
+        ),
         Some(_) => None,
     };
 
@@ -98,15 +97,10 @@ pub fn search(
         params.extend([k.clone(), k, Value::Integer(c.id)]);
     }
     let limit = query.page_size() as usize;
-    let sql = format!(
-        "SELECT a.id, {key} FROM {from} WHERE {} ORDER BY {key} {dir}, a.id {dir} LIMIT {}",
-        filters.join(" AND "),
-        limit + 1
-    );
+    let sql = format!("SELECT a.id, {key} FROM {from} WHERE {} ORDER BY {key} {dir}, a.id {dir} LIMIT {}", filters.join(" AND "), limit + 1);
     let mut stmt = conn.prepare(&sql)?;
-    let mut rows: Vec<(i64, Value)> = stmt
-        .query_map(params_from_iter(params.iter()), |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Value>(1)?)))?
-        .collect::<Result<_, _>>()?;
+    let mut rows: Vec<(i64, Value)> =
+        stmt.query_map(params_from_iter(params.iter()), |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Value>(1)?)))?.collect::<Result<_, _>>()?;
     let more = rows.len() > limit;
     rows.truncate(limit);
     let next_cursor = match (more, rows.last()) {

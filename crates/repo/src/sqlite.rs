@@ -8,16 +8,17 @@ use tessera_model::{DamPath, MetadataPatch, PageContent, PageDto, PagePath, Page
 
 use crate::blobs::BlobHash;
 use crate::catalog::{AssetRecord, Catalog, FolderRecord, Job, Processing, RenditionRecord, SessionRecord, TagRecord};
-use crate::scope::{like_escape, ReadScope};
-use tessera_model::access::is_within;
-use tessera_model::{Access, PermissionRule};
-use crate::search::SearchPage;
 use crate::error::RepoError;
+use crate::scope::{like_escape, ReadScope};
+use crate::search::SearchPage;
 use crate::unix_now;
+use tessera_model::access::is_within;
 use tessera_model::connected::ConnectedOrigin;
+use tessera_model::{Access, PermissionRule};
 
 /// Schema migrations; `PRAGMA user_version` records how many have run.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE folders (
     id         INTEGER PRIMARY KEY,
     path       TEXT NOT NULL UNIQUE,
@@ -55,7 +56,8 @@ CREATE TABLE sessions (
     csrf_token TEXT NOT NULL,
     expires_at INTEGER NOT NULL
 );
-"#, r#"
+"#,
+    r#"
 ALTER TABLE assets ADD COLUMN description TEXT NOT NULL DEFAULT '';
 ALTER TABLE assets ADD COLUMN modified_by TEXT NOT NULL DEFAULT '';
 ALTER TABLE assets ADD COLUMN modified_at INTEGER NOT NULL DEFAULT 0;
@@ -78,7 +80,8 @@ CREATE INDEX jobs_ready ON jobs(state, run_after, id);
 CREATE INDEX jobs_by_asset ON jobs(asset_id, id);
 INSERT INTO jobs (asset_id, state, run_after, created_at)
     SELECT id, 'queued', 0, created_at FROM assets;
-"#, r#"
+"#,
+    r#"
 ALTER TABLE assets ADD COLUMN name TEXT NOT NULL DEFAULT '';
 UPDATE assets SET name = substr(path, length(rtrim(path, replace(path, '/', ''))) + 1);
 CREATE INDEX assets_by_name ON assets(name COLLATE NOCASE, id);
@@ -118,7 +121,8 @@ CREATE TABLE folder_permissions (
     access    TEXT NOT NULL CHECK (access IN ('none', 'read', 'write')),
     PRIMARY KEY (folder_id, grp)
 );
-"#, r#"
+"#,
+    r#"
 -- Pages of Sites deployments: an ordered list of components (JSON), versioned.
 CREATE TABLE pages (
     id           INTEGER PRIMARY KEY,
@@ -146,7 +150,8 @@ CREATE TABLE published_blobs (
     PRIMARY KEY (page_id, sha256)
 );
 CREATE INDEX published_blobs_by_hash ON published_blobs(sha256);
-"#, r#"
+"#,
+    r#"
 -- Edit states that pages use, by key, so image URLs can name them.
 CREATE TABLE image_edits (
     key   TEXT PRIMARY KEY,
@@ -161,7 +166,8 @@ CREATE TABLE image_cache (
     sha256   TEXT NOT NULL,
     PRIMARY KEY (original, edit_key, width, format)
 );
-"#, r#"
+"#,
+    r#"
 -- Connected Assets: where a fetched copy came from (all three set, or none).
 ALTER TABLE assets ADD COLUMN remote_url TEXT;
 ALTER TABLE assets ADD COLUMN remote_path TEXT;
@@ -188,7 +194,8 @@ CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
-"#];
+"#,
+];
 
 mod connected;
 
@@ -299,9 +306,7 @@ fn processing(state: Option<&str>, error: Option<String>) -> Processing {
 }
 
 fn load_renditions(conn: &Connection, asset_id: i64) -> Result<Vec<RenditionRecord>, RepoError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT name, sha256, mime, size, width, height FROM renditions WHERE asset_id = ?1 ORDER BY name",
-    )?;
+    let mut stmt = conn.prepare_cached("SELECT name, sha256, mime, size, width, height FROM renditions WHERE asset_id = ?1 ORDER BY name")?;
     let rows = stmt.query_map([asset_id], |r| {
         Ok((
             r.get::<_, String>(0)?,
@@ -321,8 +326,7 @@ fn load_renditions(conn: &Connection, asset_id: i64) -> Result<Vec<RenditionReco
 }
 
 fn complete_asset(conn: &Connection, row: AssetRow) -> Result<AssetRecord, RepoError> {
-    let properties = serde_json::from_str(&row.properties)
-        .map_err(|e| RepoError::Internal(format!("bad properties in catalog for {}: {e}", row.path)))?;
+    let properties = serde_json::from_str(&row.properties).map_err(|e| RepoError::Internal(format!("bad properties in catalog for {}: {e}", row.path)))?;
     Ok(AssetRecord {
         path: DamPath::parse(&row.path)?,
         title: row.title,
@@ -363,17 +367,13 @@ pub(crate) fn reindex(conn: &Connection, asset_id: i64) -> Result<(), RepoError>
 }
 
 fn load_tags(conn: &Connection, asset_id: i64) -> Result<Vec<TagId>, RepoError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT t.tag FROM asset_tags x JOIN tags t ON t.id = x.tag_id WHERE x.asset_id = ?1 ORDER BY t.tag",
-    )?;
+    let mut stmt = conn.prepare_cached("SELECT t.tag FROM asset_tags x JOIN tags t ON t.id = x.tag_id WHERE x.asset_id = ?1 ORDER BY t.tag")?;
     let rows = stmt.query_map([asset_id], |r| r.get::<_, String>(0))?;
     rows.map(|r| TagId::parse(&r?).map_err(|e| RepoError::Internal(format!("bad tag in catalog: {e}")))).collect()
 }
 
 fn insert_renditions(conn: &Connection, asset_id: i64, renditions: &[RenditionRecord]) -> Result<(), RepoError> {
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO renditions (asset_id, name, sha256, mime, size, width, height) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
+    let mut stmt = conn.prepare_cached("INSERT INTO renditions (asset_id, name, sha256, mime, size, width, height) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?;
     for r in renditions {
         stmt.execute(params![asset_id, r.name, r.blob.as_str(), r.mime, r.size as i64, r.width, r.height])?;
     }
@@ -413,9 +413,7 @@ fn insert_asset_row(conn: &Connection, asset: &AssetRecord, folder: i64) -> Resu
 }
 
 fn folder_id(conn: &Connection, path: &DamPath) -> Result<Option<i64>, RepoError> {
-    Ok(conn
-        .query_row("SELECT id FROM folders WHERE path = ?1", [path.as_str()], |r| r.get(0))
-        .optional()?)
+    Ok(conn.query_row("SELECT id FROM folders WHERE path = ?1", [path.as_str()], |r| r.get(0)).optional()?)
 }
 
 fn page_id(conn: &Connection, path: &PagePath) -> Result<Option<i64>, RepoError> {
@@ -427,9 +425,7 @@ fn page_path(raw: &str) -> Result<PagePath, RepoError> {
 }
 
 fn asset_id(conn: &Connection, path: &DamPath) -> Result<i64, RepoError> {
-    conn.query_row("SELECT id FROM assets WHERE path = ?1", [path.as_str()], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| RepoError::NotFound(path.clone()))
+    conn.query_row("SELECT id FROM assets WHERE path = ?1", [path.as_str()], |r| r.get(0)).optional()?.ok_or_else(|| RepoError::NotFound(path.clone()))
 }
 
 /// Ids of the asset at `path`, or of every asset below the folder at `path`.
@@ -441,9 +437,8 @@ fn assets_within(conn: &Connection, path: &DamPath) -> Result<Vec<i64>, RepoErro
 
 fn tagged_assets(conn: &Connection, tag: &TagId) -> Result<Vec<i64>, RepoError> {
     let below = if tag.as_str().ends_with(':') { format!("{}%", like_escape(tag.as_str())) } else { format!("{}/%", like_escape(tag.as_str())) };
-    let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT x.asset_id FROM asset_tags x JOIN tags t ON t.id = x.tag_id WHERE t.tag = ?1 OR t.tag LIKE ?2 ESCAPE '\\'",
-    )?;
+    let mut stmt =
+        conn.prepare_cached("SELECT DISTINCT x.asset_id FROM asset_tags x JOIN tags t ON t.id = x.tag_id WHERE t.tag = ?1 OR t.tag LIKE ?2 ESCAPE '\\'")?;
     let ids = stmt.query_map(params![tag.as_str(), below], |r| r.get(0))?;
     Ok(ids.collect::<Result<_, _>>()?)
 }
@@ -482,21 +477,15 @@ fn refuse_if_referenced(conn: &Connection, path: &DamPath, force: bool, action: 
 }
 
 fn is_taken(conn: &Connection, path: &DamPath) -> Result<bool, RepoError> {
-    let n: i64 = conn.query_row(
-        "SELECT (SELECT count(*) FROM folders WHERE path = ?1) + (SELECT count(*) FROM assets WHERE path = ?1)",
-        [path.as_str()],
-        |r| r.get(0),
-    )?;
+    let n: i64 =
+        conn.query_row("SELECT (SELECT count(*) FROM folders WHERE path = ?1) + (SELECT count(*) FROM assets WHERE path = ?1)", [path.as_str()], |r| r.get(0))?;
     Ok(n > 0)
 }
 
 impl Catalog for SqliteCatalog {
     fn folder(&self, path: &DamPath) -> Result<Option<FolderRecord>, RepoError> {
         let conn = self.conn();
-        conn.query_row("SELECT path, title FROM folders WHERE path = ?1", [path.as_str()], folder_from_row)
-            .optional()?
-            .map(to_folder)
-            .transpose()
+        conn.query_row("SELECT path, title FROM folders WHERE path = ?1", [path.as_str()], folder_from_row).optional()?.map(to_folder).transpose()
     }
 
     fn create_folder(&self, path: &DamPath, title: &str) -> Result<FolderRecord, RepoError> {
@@ -507,10 +496,7 @@ impl Catalog for SqliteCatalog {
         if is_taken(&tx, path)? {
             return Err(RepoError::AlreadyExists(path.clone()));
         }
-        tx.execute(
-            "INSERT INTO folders (path, parent_id, title, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![path.as_str(), parent_id, title, unix_now()],
-        )?;
+        tx.execute("INSERT INTO folders (path, parent_id, title, created_at) VALUES (?1, ?2, ?3, ?4)", params![path.as_str(), parent_id, title, unix_now()])?;
         tx.commit()?;
         Ok(FolderRecord { path: path.clone(), title: title.to_owned() })
     }
@@ -535,9 +521,7 @@ impl Catalog for SqliteCatalog {
 
     fn asset(&self, path: &DamPath) -> Result<Option<AssetRecord>, RepoError> {
         let conn = self.conn();
-        let row = conn
-            .query_row(&format!("SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE a.path = ?1"), [path.as_str()], asset_from_row)
-            .optional()?;
+        let row = conn.query_row(&format!("SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE a.path = ?1"), [path.as_str()], asset_from_row).optional()?;
         row.map(|row| complete_asset(&conn, row)).transpose()
     }
 
@@ -545,11 +529,7 @@ impl Catalog for SqliteCatalog {
         is_taken(&self.conn(), path)
     }
 
-    fn insert_asset(
-        &self,
-        asset: &AssetRecord,
-        publish_blobs: &mut dyn FnMut() -> Result<(), RepoError>,
-    ) -> Result<(), RepoError> {
+    fn insert_asset(&self, asset: &AssetRecord, publish_blobs: &mut dyn FnMut() -> Result<(), RepoError>) -> Result<(), RepoError> {
         let parent = asset.path.parent().ok_or_else(|| RepoError::AlreadyExists(asset.path.clone()))?;
         let mut conn = self.conn();
         let tx = conn.transaction()?;
@@ -560,10 +540,7 @@ impl Catalog for SqliteCatalog {
         let asset_id = insert_asset_row(&tx, asset, folder)?;
         insert_renditions(&tx, asset_id, &asset.renditions)?;
         reindex(&tx, asset_id)?;
-        tx.execute(
-            "INSERT INTO jobs (asset_id, state, run_after, created_at) VALUES (?1, 'queued', 0, ?2)",
-            params![asset_id, unix_now()],
-        )?;
+        tx.execute("INSERT INTO jobs (asset_id, state, run_after, created_at) VALUES (?1, 'queued', 0, ?2)", params![asset_id, unix_now()])?;
         publish_blobs()?;
         tx.commit()?;
         Ok(())
@@ -591,24 +568,14 @@ impl Catalog for SqliteCatalog {
         Ok(Some(Job { id, asset: DamPath::parse(&path)?, mime, original, attempts }))
     }
 
-    fn finish_job(
-        &self,
-        job: &Job,
-        renditions: &[RenditionRecord],
-        publish_blobs: &mut dyn FnMut() -> Result<(), RepoError>,
-    ) -> Result<(), RepoError> {
+    fn finish_job(&self, job: &Job, renditions: &[RenditionRecord], publish_blobs: &mut dyn FnMut() -> Result<(), RepoError>) -> Result<(), RepoError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let asset_id: Option<i64> = tx
-            .query_row("SELECT asset_id FROM jobs WHERE id = ?1 AND state = 'running'", [job.id], |r| r.get(0))
-            .optional()?;
+        let asset_id: Option<i64> = tx.query_row("SELECT asset_id FROM jobs WHERE id = ?1 AND state = 'running'", [job.id], |r| r.get(0)).optional()?;
         let Some(asset_id) = asset_id else { return Ok(()) };
         tx.execute("DELETE FROM renditions WHERE asset_id = ?1 AND name <> 'original'", [asset_id])?;
         insert_renditions(&tx, asset_id, renditions)?;
-        tx.execute(
-            "UPDATE jobs SET state = 'done', error = NULL, finished_at = ?2 WHERE id = ?1",
-            params![job.id, unix_now()],
-        )?;
+        tx.execute("UPDATE jobs SET state = 'done', error = NULL, finished_at = ?2 WHERE id = ?1", params![job.id, unix_now()])?;
         publish_blobs()?;
         tx.commit()?;
         Ok(())
@@ -617,14 +584,8 @@ impl Catalog for SqliteCatalog {
     fn fail_job(&self, job: &Job, error: &str, retry_at: Option<i64>) -> Result<(), RepoError> {
         let conn = self.conn();
         match retry_at {
-            Some(at) => conn.execute(
-                "UPDATE jobs SET state = 'queued', error = ?2, run_after = ?3 WHERE id = ?1",
-                params![job.id, error, at],
-            )?,
-            None => conn.execute(
-                "UPDATE jobs SET state = 'failed', error = ?2, finished_at = ?3 WHERE id = ?1",
-                params![job.id, error, unix_now()],
-            )?,
+            Some(at) => conn.execute("UPDATE jobs SET state = 'queued', error = ?2, run_after = ?3 WHERE id = ?1", params![job.id, error, at])?,
+            None => conn.execute("UPDATE jobs SET state = 'failed', error = ?2, finished_at = ?3 WHERE id = ?1", params![job.id, error, unix_now()])?,
         };
         Ok(())
     }
@@ -639,11 +600,7 @@ impl Catalog for SqliteCatalog {
 
     fn update_metadata(&self, path: &DamPath, patch: &MetadataPatch, user: &str, now: i64) -> Result<(), RepoError> {
         patch.validate().map_err(RepoError::BadMetadata)?;
-        let properties = patch
-            .properties
-            .as_ref()
-            .map(|p| serde_json::to_string(p).map_err(|e| RepoError::Internal(e.to_string())))
-            .transpose()?;
+        let properties = patch.properties.as_ref().map(|p| serde_json::to_string(p).map_err(|e| RepoError::Internal(e.to_string()))).transpose()?;
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let id = asset_id(&tx, path)?;
@@ -758,21 +715,14 @@ impl Catalog for SqliteCatalog {
         let below = format!("{}/%", like_escape(from.as_str()));
         let rebase = "?2 || substr(path, length(?1) + 1)";
         if is_folder {
+            tx.execute(&format!("UPDATE folders SET path = {rebase} WHERE path = ?1 OR path LIKE ?3 ESCAPE '\\'"), params![from.as_str(), to.as_str(), below])?;
             tx.execute(
-                &format!("UPDATE folders SET path = {rebase} WHERE path = ?1 OR path LIKE ?3 ESCAPE '\\'"),
-                params![from.as_str(), to.as_str(), below],
+                "UPDATE folders SET parent_id = ?2, title = CASE WHEN title = ?3 THEN ?4 ELSE title END WHERE path = ?1",
+                params![to.as_str(), parent_id, from.name(), to.name()],
             )?;
-            tx.execute("UPDATE folders SET parent_id = ?2, title = CASE WHEN title = ?3 THEN ?4 ELSE title END WHERE path = ?1",
-                params![to.as_str(), parent_id, from.name(), to.name()])?;
-            tx.execute(
-                &format!("UPDATE assets SET path = {rebase} WHERE path LIKE ?3 ESCAPE '\\'"),
-                params![from.as_str(), to.as_str(), below],
-            )?;
+            tx.execute(&format!("UPDATE assets SET path = {rebase} WHERE path LIKE ?3 ESCAPE '\\'"), params![from.as_str(), to.as_str(), below])?;
         } else {
-            tx.execute(
-                "UPDATE assets SET path = ?2, name = ?3, folder_id = ?4 WHERE path = ?1",
-                params![from.as_str(), to.as_str(), to.name(), parent_id],
-            )?;
+            tx.execute("UPDATE assets SET path = ?2, name = ?3, folder_id = ?4 WHERE path = ?1", params![from.as_str(), to.as_str(), to.name(), parent_id])?;
         }
         for id in assets_within(&tx, to)? {
             reindex(&tx, id)?;
@@ -836,10 +786,7 @@ impl Catalog for SqliteCatalog {
     fn remove_reference(&self, asset: &DamPath, sites_url: &str, page_path: &str) -> Result<(), RepoError> {
         let conn = self.conn();
         let id = asset_id(&conn, asset)?;
-        conn.execute(
-            "DELETE FROM asset_references WHERE asset_id = ?1 AND sites_url = ?2 AND page_path = ?3",
-            params![id, sites_url, page_path],
-        )?;
+        conn.execute("DELETE FROM asset_references WHERE asset_id = ?1 AND sites_url = ?2 AND page_path = ?3", params![id, sites_url, page_path])?;
         Ok(())
     }
 
@@ -849,9 +796,8 @@ impl Catalog for SqliteCatalog {
 
     fn permission_rules(&self) -> Result<Vec<PermissionRule>, RepoError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
-            "SELECT f.path, p.grp, p.access FROM folder_permissions p JOIN folders f ON f.id = p.folder_id ORDER BY f.path, p.grp",
-        )?;
+        let mut stmt =
+            conn.prepare_cached("SELECT f.path, p.grp, p.access FROM folder_permissions p JOIN folders f ON f.id = p.folder_id ORDER BY f.path, p.grp")?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
         rows.map(|row| {
             let (path, group, access) = row?;
@@ -873,7 +819,15 @@ impl Catalog for SqliteCatalog {
             Some(a) => conn.execute(
                 "INSERT INTO folder_permissions (folder_id, grp, access) VALUES (?1, ?2, ?3)
                  ON CONFLICT (folder_id, grp) DO UPDATE SET access = excluded.access",
-                params![id, group, match a { Access::Write => "write", Access::Read => "read", Access::None => "none" }],
+                params![
+                    id,
+                    group,
+                    match a {
+                        Access::Write => "write",
+                        Access::Read => "read",
+                        Access::None => "none",
+                    }
+                ],
             )?,
         };
         Ok(())
@@ -912,11 +866,9 @@ impl Catalog for SqliteCatalog {
     fn page(&self, path: &PagePath) -> Result<Option<PageDto>, RepoError> {
         let conn = self.conn();
         let row = conn
-            .query_row(
-                "SELECT title, version, components, modified_by, modified_at, published_at FROM pages WHERE path = ?1",
-                [path.as_str()],
-                |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
-            )
+            .query_row("SELECT title, version, components, modified_by, modified_at, published_at FROM pages WHERE path = ?1", [path.as_str()], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            })
             .optional()?;
         row.map(|(title, version, components, modified_by, modified_at, published_at)| {
             let components = serde_json::from_str(&components).map_err(|e| RepoError::Internal(format!("bad page body for {path}: {e}")))?;
@@ -964,10 +916,7 @@ impl Catalog for SqliteCatalog {
             return Err(RepoError::PageMissing(path.to_string()));
         }
         let below = format!("{}/%", like_escape(path.as_str()));
-        tx.execute(
-            "DELETE FROM asset_references WHERE sites_url = '' AND (page_path = ?1 OR page_path LIKE ?2 ESCAPE '\\')",
-            params![path.as_str(), below],
-        )?;
+        tx.execute("DELETE FROM asset_references WHERE sites_url = '' AND (page_path = ?1 OR page_path LIKE ?2 ESCAPE '\\')", params![path.as_str(), below])?;
         tx.execute(
             "DELETE FROM pages WHERE path IN (SELECT path FROM pages WHERE path = ?1 OR path LIKE ?2 ESCAPE '\\' ORDER BY length(path) DESC)",
             params![path.as_str(), below],
@@ -1027,26 +976,18 @@ impl Catalog for SqliteCatalog {
     fn published_html(&self, path: &PagePath) -> Result<Option<String>, RepoError> {
         Ok(self
             .conn()
-            .query_row(
-                "SELECT h.html FROM published_pages h JOIN pages p ON p.id = h.page_id WHERE p.path = ?1",
-                [path.as_str()],
-                |r| r.get(0),
-            )
+            .query_row("SELECT h.html FROM published_pages h JOIN pages p ON p.id = h.page_id WHERE p.path = ?1", [path.as_str()], |r| r.get(0))
             .optional()?)
     }
 
     fn published_blob(&self, hash: &BlobHash) -> Result<Option<String>, RepoError> {
-        Ok(self
-            .conn()
-            .query_row("SELECT mime FROM published_blobs WHERE sha256 = ?1 LIMIT 1", [hash.as_str()], |r| r.get(0))
-            .optional()?)
+        Ok(self.conn().query_row("SELECT mime FROM published_blobs WHERE sha256 = ?1 LIMIT 1", [hash.as_str()], |r| r.get(0)).optional()?)
     }
 
     fn sources_of(&self, original: &BlobHash) -> Result<Vec<RenditionRecord>, RepoError> {
         let conn = self.conn();
-        let asset_id: Option<i64> = conn
-            .query_row("SELECT asset_id FROM renditions WHERE name = 'original' AND sha256 = ?1 LIMIT 1", [original.as_str()], |r| r.get(0))
-            .optional()?;
+        let asset_id: Option<i64> =
+            conn.query_row("SELECT asset_id FROM renditions WHERE name = 'original' AND sha256 = ?1 LIMIT 1", [original.as_str()], |r| r.get(0)).optional()?;
         match asset_id {
             Some(id) => load_renditions(&conn, id),
             None => Ok(Vec::new()),

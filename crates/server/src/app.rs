@@ -15,8 +15,8 @@ use crate::auth::{authenticate, hash_password};
 use crate::config::{Role, Settings};
 use crate::cors::{guard_origins, OriginPolicy};
 use crate::error::{log_errors, AppError};
-use crate::openapi;
 use crate::handlers::{connected, dam, deployment, editor, images, pages, permissions, public, references, search, session, tags};
+use crate::openapi;
 use crate::state::AppState;
 
 /// Opens the deployment's repository and builds its state.

@@ -4,12 +4,12 @@
 use argon2::password_hash::{PasswordHasher, SaltString};
 use argon2::{Argon2, PasswordHash, PasswordVerifier};
 use axum::extract::{Request, State};
+use axum::http::StatusCode;
 use axum::http::{header, HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::Response;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
-use axum::http::StatusCode;
 use tessera_model::{Access, DamPath, PagePath, Policy, CSRF_HEADER, LOGIN_COOKIE};
 use tessera_repo::{unix_now, ReadScope, SessionRecord};
 
@@ -97,8 +97,7 @@ pub fn authorize_all<'p>(state: &AppState, principal: &'p Principal, action: Act
     let user = match principal {
         Principal::User(user) => user,
         Principal::Anonymous => {
-            let may = action == Action::Read
-                && targets.iter().all(|t| matches!(t, Target::Dam(p) if policy.anonymous_access(p) >= Access::Read));
+            let may = action == Action::Read && targets.iter().all(|t| matches!(t, Target::Dam(p) if policy.anonymous_access(p) >= Access::Read));
             return if may { Ok(Caller::Anonymous) } else { Err(AppError::unauthenticated()) };
         }
     };
@@ -217,8 +216,7 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
         if is_unsafe(request.method()) && !exempt {
             let sent = request.headers().get(CSRF_HEADER).map(|v| v.as_bytes()).unwrap_or_default();
             if !bool::from(sent.ct_eq(user.session.csrf_token.as_bytes())) {
-                return Err(AppError::forbidden("The request is missing its CSRF token. Reload the page and try again.")
-                    .with_code("csrf_token_invalid"));
+                return Err(AppError::forbidden("The request is missing its CSRF token. Reload the page and try again.").with_code("csrf_token_invalid"));
             }
         }
     }

@@ -285,10 +285,7 @@ impl Settings {
     /// Parses config text; relative paths in it are taken from `base`.
     pub fn parse(text: &str, base: &Path) -> Result<Settings, Problem> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| Problem::Syntax(e.to_string()))?;
-        let listen = raw
-            .listen
-            .parse()
-            .map_err(|_| Problem::key("listen", format!("{:?} is not an address such as 127.0.0.1:4502", raw.listen)))?;
+        let listen = raw.listen.parse().map_err(|_| Problem::key("listen", format!("{:?} is not an address such as 127.0.0.1:4502", raw.listen)))?;
         let public_origin = parse_origin(&raw.public_origin).map_err(|p| Problem::key("public_origin", p))?;
         if raw.roles.is_empty() {
             return Err(Problem::key("roles", "name at least one role: \"sites\", \"assets\" or both"));
@@ -431,12 +428,7 @@ fn validate_user(i: usize, u: RawUser) -> Result<User, Problem> {
     }
     match argon2::PasswordHash::new(&u.password_hash) {
         Ok(h) if h.algorithm.as_str() == "argon2id" => {}
-        _ => {
-            return Err(Problem::key(
-                format!("users[{i}].password_hash"),
-                "is not an argon2id hash; make one with `tessera-server hash-password`",
-            ))
-        }
+        _ => return Err(Problem::key(format!("users[{i}].password_hash"), "is not an argon2id hash; make one with `tessera-server hash-password`")),
     }
     if let Some(g) = u.groups.iter().find(|g| !GROUPS.contains(&g.as_str())) {
         return Err(Problem::key(format!("users[{i}].groups"), format!("unknown group {g:?} (known: {})", GROUPS.join(", "))));
@@ -503,9 +495,7 @@ mod tests {
     const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$3Q1tWxHnJ1n8CpV4Z7oJ6qN8hY6m4b5oV4xg1b6d2wM";
 
     fn assets_config(extra: &str) -> String {
-        format!(
-            "listen = \"127.0.0.1:4503\"\npublic_origin = \"http://127.0.0.1:4503\"\nroles = [\"assets\"]\ndata_dir = \"data\"\n{extra}"
-        )
+        format!("listen = \"127.0.0.1:4503\"\npublic_origin = \"http://127.0.0.1:4503\"\nroles = [\"assets\"]\ndata_dir = \"data\"\n{extra}")
     }
 
     fn problem_key(text: &str) -> String {
@@ -533,14 +523,8 @@ mod tests {
         assert_eq!(problem_key(&assets_config("").replace("127.0.0.1:4503\"\npublic", "nowhere\"\npublic")), "listen");
         assert_eq!(problem_key(&assets_config("[cors]\nallowed_origins = [\"*\"]")), "cors.allowed_origins[0]");
         assert_eq!(problem_key(&assets_config("[cors]\nallowed_origins = [\"http://a.example/path\"]")), "cors.allowed_origins[0]");
-        assert_eq!(
-            problem_key(&assets_config("[[users]]\nname = \"a\"\npassword_hash = \"plaintext\"")),
-            "users[0].password_hash"
-        );
-        assert_eq!(
-            problem_key(&assets_config(&format!("[[users]]\nname = \"a\"\npassword_hash = \"{HASH}\"\ngroups = [\"autors\"]"))),
-            "users[0].groups"
-        );
+        assert_eq!(problem_key(&assets_config("[[users]]\nname = \"a\"\npassword_hash = \"plaintext\"")), "users[0].password_hash");
+        assert_eq!(problem_key(&assets_config(&format!("[[users]]\nname = \"a\"\npassword_hash = \"{HASH}\"\ngroups = [\"autors\"]"))), "users[0].groups");
         assert_eq!(problem_key(&assets_config("[limits]\nmax_upload_bytes = 0")), "limits.max_upload_bytes");
         assert_eq!(problem_key(&assets_config("[images]\naspect_presets = [\"21:9\", \"wide\"]")), "images.aspect_presets[1]");
         assert_eq!(problem_key(&assets_config("[images]\nwidths = [5]")), "images.widths");

@@ -68,8 +68,7 @@ pub async fn guard_origins(State(policy): State<OriginPolicy>, request: Request,
 }
 
 fn strip_cors_headers(response: &mut Response) {
-    let names: Vec<HeaderName> =
-        response.headers().keys().filter(|name| name.as_str().starts_with("access-control-")).cloned().collect();
+    let names: Vec<HeaderName> = response.headers().keys().filter(|name| name.as_str().starts_with("access-control-")).cloned().collect();
     for name in names {
         response.headers_mut().remove(name);
     }

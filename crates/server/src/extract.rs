@@ -35,9 +35,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiPagePath {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
         let axum::extract::Path(raw) = axum::extract::Path::<String>::from_request_parts(parts, state).await?;
-        tessera_model::PagePath::parse(&format!("/{raw}"))
-            .map(ApiPagePath)
-            .map_err(|e| AppError::bad_request("bad_page_path", e.to_string()))
+        tessera_model::PagePath::parse(&format!("/{raw}")).map(ApiPagePath).map_err(|e| AppError::bad_request("bad_page_path", e.to_string()))
     }
 }
 

@@ -181,8 +181,11 @@ pub fn document() -> Value {
 fn responses(codes: &[&str]) -> Value {
     let mut out = serde_json::Map::new();
     for code in codes {
-        out.insert(format!("E{code}"), json!({ "description": "Refused; the message says why",
-            "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }));
+        out.insert(
+            format!("E{code}"),
+            json!({ "description": "Refused; the message says why",
+            "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }),
+        );
     }
     Value::Object(out)
 }

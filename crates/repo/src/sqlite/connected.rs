@@ -9,8 +9,7 @@ use crate::catalog::{AssetRecord, ConnectedCatalog, NewJob, RenditionRecord};
 use crate::error::RepoError;
 use crate::unix_now;
 
-const JOB_COLUMNS: &str =
-    "id, kind, state, remote_path, local_path, page_path, error, started_at, ended_at, bytes_done, bytes_total";
+const JOB_COLUMNS: &str = "id, kind, state, remote_path, local_path, page_path, error, started_at, ended_at, bytes_done, bytes_total";
 
 fn kind_name(kind: JobKind) -> &'static str {
     match kind {
@@ -70,9 +69,8 @@ impl ConnectedCatalog for SqliteCatalog {
             });
         }
         let folder = parent_id.ok_or_else(|| RepoError::AlreadyExists(asset.path.clone()))?;
-        let existing: Option<(i64, Option<String>)> = tx
-            .query_row("SELECT id, remote_url FROM assets WHERE path = ?1", [asset.path.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
+        let existing: Option<(i64, Option<String>)> =
+            tx.query_row("SELECT id, remote_url FROM assets WHERE path = ?1", [asset.path.as_str()], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
         let id = match existing {
             // A local asset of the same name is never overwritten by a fetch.
             Some((_, None)) => return Err(RepoError::AlreadyExists(asset.path.clone())),
@@ -174,9 +172,8 @@ impl ConnectedCatalog for SqliteCatalog {
 
     fn jobs(&self, state: Option<JobState>, limit: u32) -> Result<Vec<(JobDto, Option<String>)>, RepoError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {JOB_COLUMNS}, detail FROM connected_jobs WHERE ?1 IS NULL OR state = ?1 ORDER BY id DESC LIMIT ?2"
-        ))?;
+        let mut stmt =
+            conn.prepare_cached(&format!("SELECT {JOB_COLUMNS}, detail FROM connected_jobs WHERE ?1 IS NULL OR state = ?1 ORDER BY id DESC LIMIT ?2"))?;
         let rows = stmt.query_map(params![state.map(JobState::as_str), limit], job_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -186,10 +183,7 @@ impl ConnectedCatalog for SqliteCatalog {
     }
 
     fn set_setting(&self, key: &str, value: &str) -> Result<(), RepoError> {
-        self.conn().execute(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
+        self.conn().execute("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", params![key, value])?;
         Ok(())
     }
 }

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use tessera_model::connected::{mount_path, ConnectedOrigin, FetchRequest, JobKind, OriginalTransfer};
 use std::collections::BTreeSet;
+use tessera_model::connected::{mount_path, ConnectedOrigin, FetchRequest, JobKind, OriginalTransfer};
 
 use tessera_model::access::is_within;
 use tessera_model::{AssetDto, Component, DamPath, PagePath, RenditionLink};

@@ -59,7 +59,13 @@ impl Progress {
 
 fn unreachable(url: &str, e: reqwest::Error) -> RemoteError {
     // reqwest's message names the URL but never a credential.
-    let reason = if e.is_timeout() { "timed out".to_owned() } else if e.is_connect() { "connection refused".to_owned() } else { e.to_string() };
+    let reason = if e.is_timeout() {
+        "timed out".to_owned()
+    } else if e.is_connect() {
+        "connection refused".to_owned()
+    } else {
+        e.to_string()
+    };
     RemoteError::Unreachable { url: url.to_owned(), reason }
 }
 

@@ -18,10 +18,7 @@ use crate::handlers::dam::asset_dto;
 use crate::state::AppState;
 
 fn connected(state: &AppState) -> Result<&std::sync::Arc<Connected>, AppError> {
-    state
-        .connected
-        .as_ref()
-        .ok_or_else(|| AppError::refused(StatusCode::NOT_FOUND, "not_a_sites_deployment", "Only a Sites deployment has Connected Assets."))
+    state.connected.as_ref().ok_or_else(|| AppError::refused(StatusCode::NOT_FOUND, "not_a_sites_deployment", "Only a Sites deployment has Connected Assets."))
 }
 
 pub async fn config(State(state): State<AppState>, Extension(principal): Extension<Principal>) -> Result<Json<ConnectedConfigDto>, AppError> {

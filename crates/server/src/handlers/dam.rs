@@ -10,8 +10,8 @@ use serde::Deserialize;
 use tessera_model::api::percent_encode;
 use tessera_model::mime::kind_of_mime;
 use tessera_model::{
-    api_url, AssetDto, AssetTags, CreateFolder, DamPath, FolderDto, FolderListing, FolderTree, MetadataPatch, MoveRequest,
-    Orientation, ProcessingDto, RenditionLink,
+    api_url, AssetDto, AssetTags, CreateFolder, DamPath, FolderDto, FolderListing, FolderTree, MetadataPatch, MoveRequest, Orientation, ProcessingDto,
+    RenditionLink,
 };
 use tessera_repo::{AssetRecord, FolderRecord, Processing, Upload};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
@@ -215,9 +215,7 @@ pub async fn upload(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .filter(|v| !v.is_empty())
-        .ok_or_else(|| {
-            AppError::refused(StatusCode::UNSUPPORTED_MEDIA_TYPE, "missing_content_type", "Declare the file's type in Content-Type.")
-        })?;
+        .ok_or_else(|| AppError::refused(StatusCode::UNSUPPORTED_MEDIA_TYPE, "missing_content_type", "Declare the file's type in Content-Type."))?;
     let limit = state.settings.limits.max_bytes;
     let declared_len = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if declared_len.is_some_and(|n| n > limit) {
@@ -250,9 +248,7 @@ pub async fn rendition(
     let mut response = if etag_matches(&headers, &etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let mut file = tokio::fs::File::open(&file)
-            .await
-            .map_err(|e| AppError::Internal(format!("opening blob {}: {e}", rendition.blob)))?;
+        let mut file = tokio::fs::File::open(&file).await.map_err(|e| AppError::Internal(format!("opening blob {}: {e}", rendition.blob)))?;
         let size = rendition.size;
         let (status, start, len) = match requested_range(&headers, &etag, size) {
             RangeRequest::Whole => (StatusCode::OK, 0, size),
@@ -291,7 +287,10 @@ pub async fn rendition(
 enum RangeRequest {
     Whole,
     /// Inclusive byte positions.
-    Part { start: u64, end: u64 },
+    Part {
+        start: u64,
+        end: u64,
+    },
     Unsatisfiable,
 }
 

@@ -112,7 +112,11 @@ async fn report_usage(state: &AppState, page: &PagePath, before: &[tessera_model
 }
 
 /// `GET /api/publish/...`: every asset the page uses, before publishing it.
-pub async fn plan(State(state): State<AppState>, Extension(principal): Extension<Principal>, ApiPagePath(path): ApiPagePath) -> Result<Json<PublishReport>, AppError> {
+pub async fn plan(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiPagePath(path): ApiPagePath,
+) -> Result<Json<PublishReport>, AppError> {
     authorize(&state, &principal, Action::Read, &path)?;
     let page = state.repo.page(&path).await?;
     let (_, assets) = resolve_all(&state, &page).await?;
@@ -120,7 +124,11 @@ pub async fn plan(State(state): State<AppState>, Extension(principal): Extension
 }
 
 /// `POST /api/publish/...`: renders the saved page to HTML at its public URL.
-pub async fn publish(State(state): State<AppState>, Extension(principal): Extension<Principal>, ApiPagePath(path): ApiPagePath) -> Result<Json<PublishReport>, AppError> {
+pub async fn publish(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiPagePath(path): ApiPagePath,
+) -> Result<Json<PublishReport>, AppError> {
     authorize(&state, &principal, Action::Write, &path)?;
     let page = state.repo.page(&path).await?;
     let (resolved, assets) = resolve_all(&state, &page).await?;
@@ -258,14 +266,7 @@ fn publish_local(record: &tessera_repo::AssetRecord) -> (PublishedAsset, Vec<(Bl
     }
     let src = find("web-1280").or(original).map(url).unwrap_or_default();
     let dam_alt = if record.description.trim().is_empty() { record.title.clone() } else { record.description.clone() };
-    let published = PublishedAsset {
-        srcset,
-        src,
-        width: record.width,
-        height: record.height,
-        dam_alt,
-        download_url: original.map(url).unwrap_or_default(),
-    };
+    let published = PublishedAsset { srcset, src, width: record.width, height: record.height, dam_alt, download_url: original.map(url).unwrap_or_default() };
     (published, blobs)
 }
 

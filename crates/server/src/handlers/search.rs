@@ -20,9 +20,5 @@ pub async fn search(
     }
     authorize(&state, &principal, Action::Read, query.folder.as_ref().unwrap_or(&DamPath::root()))?;
     let page = state.repo.search(query, read_scope(&state, &principal)).await?;
-    Ok(Json(SearchResults {
-        assets: page.assets.into_iter().map(asset_dto).collect(),
-        next_cursor: page.next_cursor,
-        total: page.total,
-    }))
+    Ok(Json(SearchResults { assets: page.assets.into_iter().map(asset_dto).collect(), next_cursor: page.next_cursor, total: page.total }))
 }

@@ -22,9 +22,8 @@ pub async fn login(State(state): State<AppState>, ApiJson(req): ApiJson<LoginReq
     let user = state.settings.user(&req.user).cloned();
     let hash = user.as_ref().map_or_else(|| state.decoy_hash.as_str().to_owned(), |u| u.password_hash.clone());
     let password = req.password;
-    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .map_err(|e| AppError::Internal(format!("password check failed: {e}")))?;
+    let matches =
+        tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.map_err(|e| AppError::Internal(format!("password check failed: {e}")))?;
     let user = match (user, matches) {
         (Some(user), true) => user,
         _ => return Err(AppError::refused(StatusCode::UNAUTHORIZED, "invalid_credentials", BAD_CREDENTIALS)),

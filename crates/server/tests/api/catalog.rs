@@ -5,8 +5,7 @@ use serde_json::json;
 use crate::common::*;
 
 async fn send_json(app: &TestApp, method: Method, uri: &str, login: &Login, body: serde_json::Value) -> Reply {
-    app.send(authed(method, uri, login).header("content-type", "application/json").body(Body::from(body.to_string())).unwrap())
-        .await
+    app.send(authed(method, uri, login).header("content-type", "application/json").body(Body::from(body.to_string())).unwrap()).await
 }
 
 async fn seeded() -> (TestApp, Login) {
@@ -71,7 +70,10 @@ async fn search_finds_words_in_title_description_name_tags_and_path() {
     assert_eq!(titles(&app.get(&q("SHOE%20cat"), Some(&login)).await), ["Shoe catalogue"], "prefixes, any case");
     assert!(titles(&app.get(&q("nothing-like-this"), Some(&login)).await).is_empty());
 
-    assert_eq!(send_json(&app, Method::POST, "/api/tags", &login, json!({ "tag": "products:shoes/running", "title": "Running shoes" })).await.status, StatusCode::CREATED);
+    assert_eq!(
+        send_json(&app, Method::POST, "/api/tags", &login, json!({ "tag": "products:shoes/running", "title": "Running shoes" })).await.status,
+        StatusCode::CREATED
+    );
     let tagged = send_json(&app, Method::PUT, "/api/asset-tags/content/dam/shoes/boot.png", &login, json!({ "tags": ["products:shoes/running"] })).await;
     assert_eq!(tagged.status, StatusCode::OK, "{:?}", tagged.body);
     assert_eq!(tagged.json()["tags"][0], "products:shoes/running");
@@ -148,7 +150,11 @@ async fn cursor_paging_stays_stable_while_assets_are_added() {
 async fn referenced_assets_need_force_to_move_or_delete() {
     let (app, login) = seeded().await;
     let asset = "/content/dam/shoes/running/trail-runner.jpg";
-    for (site, page) in [(None, "/content/site/en/home"), (Some("http://localhost:4502"), "/content/we-retail/en/men"), (Some("http://localhost:4502"), "/content/we-retail/en/women")] {
+    for (site, page) in [
+        (None, "/content/site/en/home"),
+        (Some("http://localhost:4502"), "/content/we-retail/en/men"),
+        (Some("http://localhost:4502"), "/content/we-retail/en/women"),
+    ] {
         let r = send_json(&app, Method::POST, &format!("/api/references{asset}"), &login, json!({ "sites_url": site, "page_path": page })).await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{:?}", r.body);
     }
@@ -197,7 +203,13 @@ async fn folders_move_with_everything_in_them_and_deleting_frees_blobs() {
     let onto_existing = send_json(&app, Method::POST, "/api/move/content/dam/docs/notes.txt", &login, json!({ "to": "/content/dam/docs/catalogue.pdf" })).await;
     assert_eq!(onto_existing.status, StatusCode::CONFLICT);
 
-    for path in ["/content/dam/docs/footwear/running/road-racer.jpg", "/content/dam/docs/footwear/running/trail-runner.jpg", "/content/dam/docs/footwear/boot.png", "/content/dam/docs/catalogue.pdf", "/content/dam/docs/notes.txt"] {
+    for path in [
+        "/content/dam/docs/footwear/running/road-racer.jpg",
+        "/content/dam/docs/footwear/running/trail-runner.jpg",
+        "/content/dam/docs/footwear/boot.png",
+        "/content/dam/docs/catalogue.pdf",
+        "/content/dam/docs/notes.txt",
+    ] {
         app.processed(path, &login).await;
     }
     let deleted = app.send(authed(Method::DELETE, "/api/folders/content/dam/docs", &login).body(Body::empty()).unwrap()).await;

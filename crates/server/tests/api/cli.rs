@@ -51,12 +51,8 @@ struct Process {
 
 impl Process {
     fn start(config: &std::path::Path, origin: &str) -> Process {
-        let child = Command::new(env!("CARGO_BIN_EXE_tessera-server"))
-            .args(["serve", "--config"])
-            .arg(config)
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+        let child =
+            Command::new(env!("CARGO_BIN_EXE_tessera-server")).args(["serve", "--config"]).arg(config).stderr(std::process::Stdio::null()).spawn().unwrap();
         let process = Process { child };
         for _ in 0..300 {
             if ureq::get(&format!("{origin}/api/deployment")).call().is_ok() {
@@ -76,9 +72,7 @@ impl Drop for Process {
 }
 
 fn login(origin: &str) -> (String, String) {
-    let mut r = ureq::post(&format!("{origin}/api/login"))
-        .send_json(serde_json::json!({ "user": "ksaner", "password": crate::common::PASSWORD }))
-        .unwrap();
+    let mut r = ureq::post(&format!("{origin}/api/login")).send_json(serde_json::json!({ "user": "ksaner", "password": crate::common::PASSWORD })).unwrap();
     let cookie = r.headers().get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
     let me: serde_json::Value = r.body_mut().read_json().unwrap();
     (cookie, me["csrf_token"].as_str().unwrap().to_owned())

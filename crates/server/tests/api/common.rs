@@ -166,8 +166,7 @@ impl TestApp {
     }
 
     pub async fn upload_body(&self, path: &str, mime: &str, body: Body, login: &Login) -> Reply {
-        self.send(authed(Method::PUT, &format!("/api/assets{path}"), login).header(header::CONTENT_TYPE, mime).body(body).unwrap())
-            .await
+        self.send(authed(Method::PUT, &format!("/api/assets{path}"), login).header(header::CONTENT_TYPE, mime).body(body).unwrap()).await
     }
 
     /// Waits until the asset's rendition job has finished, one way or the other.
@@ -198,11 +197,7 @@ pub fn login_request(user: &str, password: &str) -> Request<Body> {
 }
 
 pub fn authed(method: Method, uri: &str, login: &Login) -> axum::http::request::Builder {
-    Request::builder()
-        .method(method)
-        .uri(uri)
-        .header(header::COOKIE, &login.cookie)
-        .header("x-csrf-token", &login.csrf)
+    Request::builder().method(method).uri(uri).header(header::COOKIE, &login.cookie).header("x-csrf-token", &login.csrf)
 }
 
 pub fn jpeg(width: u32, height: u32) -> Vec<u8> {

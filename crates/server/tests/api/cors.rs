@@ -40,9 +40,7 @@ async fn an_unlisted_origin_gets_no_cors_headers_at_all() {
         assert_eq!(cors_headers(&reply), Vec::<String>::new(), "preflight from {origin}");
         assert!(reply.header("vary").unwrap().contains("origin"), "caches must key on Origin");
 
-        let get = app
-            .send(Request::get("/api/deployment").header(header::ORIGIN, origin).body(Body::empty()).unwrap())
-            .await;
+        let get = app.send(Request::get("/api/deployment").header(header::ORIGIN, origin).body(Body::empty()).unwrap()).await;
         assert_eq!(cors_headers(&get), Vec::<String>::new(), "GET from {origin}");
     }
     let no_origin = app.get("/api/deployment", None).await;
@@ -52,9 +50,7 @@ async fn an_unlisted_origin_gets_no_cors_headers_at_all() {
 #[tokio::test]
 async fn an_actual_request_from_a_listed_origin_is_readable_with_credentials() {
     let app = TestApp::assets();
-    let reply = app
-        .send(Request::get("/api/deployment").header(header::ORIGIN, EDITOR_ORIGIN).body(Body::empty()).unwrap())
-        .await;
+    let reply = app.send(Request::get("/api/deployment").header(header::ORIGIN, EDITOR_ORIGIN).body(Body::empty()).unwrap()).await;
     assert_eq!(reply.header("access-control-allow-origin"), Some(EDITOR_ORIGIN));
     assert_eq!(reply.header("access-control-allow-credentials"), Some("true"));
 }

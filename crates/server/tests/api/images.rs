@@ -36,7 +36,12 @@ async fn setup() -> (TestApp, Login) {
     app.create_folder("/content/dam/photos", &login).await;
     app.upload("/content/dam/photos/halves.jpg", "image/jpeg", halves(), &login).await;
     let created = app
-        .send(authed(Method::POST, "/api/pages/content/site", &login).header("content-type", "application/json").body(Body::from("{\"title\":\"Site\"}")).unwrap())
+        .send(
+            authed(Method::POST, "/api/pages/content/site", &login)
+                .header("content-type", "application/json")
+                .body(Body::from("{\"title\":\"Site\"}"))
+                .unwrap(),
+        )
         .await;
     assert_eq!(created.status, StatusCode::CREATED);
     (app, login)

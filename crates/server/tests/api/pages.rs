@@ -48,10 +48,13 @@ async fn pages_save_with_if_match_and_a_stale_save_is_a_conflict() {
 
     let unconditional = send(&app, Method::PUT, "/api/pages/content/site/en", &login, None, page_body("x", None)).await;
     assert_eq!(unconditional.status, StatusCode::PRECONDITION_REQUIRED);
-    let bad_link = json!({ "title": "x", "components": [{ "id": "a", "type": "text", "paragraphs": [{ "runs": [{ "text": "x", "link": "javascript:alert(1)" }] }] }] });
+    let bad_link =
+        json!({ "title": "x", "components": [{ "id": "a", "type": "text", "paragraphs": [{ "runs": [{ "text": "x", "link": "javascript:alert(1)" }] }] }] });
     let refused = send(&app, Method::PUT, "/api/pages/content/site/en", &login, Some("\"v2\""), bad_link).await;
     assert_eq!((refused.status, refused.error_code().as_str()), (StatusCode::BAD_REQUEST, "bad_metadata"));
-    let unknown = send(&app, Method::PUT, "/api/pages/content/site/en", &login, Some("\"v2\""), json!({ "title": "x", "components": [{ "id": "a", "type": "video" }] })).await;
+    let unknown =
+        send(&app, Method::PUT, "/api/pages/content/site/en", &login, Some("\"v2\""), json!({ "title": "x", "components": [{ "id": "a", "type": "video" }] }))
+            .await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     let viewer = app.login("viewer").await;
@@ -68,7 +71,12 @@ async fn publishing_renders_the_page_with_its_local_assets() {
     app.upload("/content/dam/photos/lake.jpg?title=Lake", "image/jpeg", jpeg(1600, 900), &login).await;
     let asset = app.processed("/content/dam/photos/lake.jpg", &login).await;
     let patch = app
-        .send(authed(Method::PATCH, "/api/assets/content/dam/photos/lake.jpg", &login).header("content-type", "application/json").body(Body::from("{\"description\":\"A lake at dawn\"}")).unwrap())
+        .send(
+            authed(Method::PATCH, "/api/assets/content/dam/photos/lake.jpg", &login)
+                .header("content-type", "application/json")
+                .body(Body::from("{\"description\":\"A lake at dawn\"}"))
+                .unwrap(),
+        )
         .await;
     assert_eq!(patch.status, StatusCode::OK);
     let asset_ref = json!({

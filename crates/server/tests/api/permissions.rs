@@ -6,8 +6,7 @@ use crate::common::*;
 
 async fn set_permission(app: &TestApp, login: &Login, folder: &str, group: &str, access: serde_json::Value) -> Reply {
     let body = json!({ "group": group, "access": access }).to_string();
-    app.send(authed(Method::PUT, &format!("/api/permissions{folder}"), login).header("content-type", "application/json").body(Body::from(body)).unwrap())
-        .await
+    app.send(authed(Method::PUT, &format!("/api/permissions{folder}"), login).header("content-type", "application/json").body(Body::from(body)).unwrap()).await
 }
 
 #[tokio::test]
@@ -43,11 +42,21 @@ async fn folder_permissions_are_inherited_and_hide_what_cannot_be_read() {
     // A deeper rule opens a sub-folder for reading only.
     assert_eq!(app.get("/api/assets/content/dam/hr/open/handbook.pdf", Some(&author)).await.status, StatusCode::OK);
     let patch = app
-        .send(authed(Method::PATCH, "/api/assets/content/dam/hr/open/handbook.pdf", &author).header("content-type", "application/json").body(Body::from("{\"title\":\"x\"}")).unwrap())
+        .send(
+            authed(Method::PATCH, "/api/assets/content/dam/hr/open/handbook.pdf", &author)
+                .header("content-type", "application/json")
+                .body(Body::from("{\"title\":\"x\"}"))
+                .unwrap(),
+        )
         .await;
     assert_eq!(patch.status, StatusCode::FORBIDDEN);
     let moved_in = app
-        .send(authed(Method::POST, "/api/move/content/dam/shared/logo.png", &author).header("content-type", "application/json").body(Body::from("{\"to\":\"/content/dam/hr/logo.png\"}")).unwrap())
+        .send(
+            authed(Method::POST, "/api/move/content/dam/shared/logo.png", &author)
+                .header("content-type", "application/json")
+                .body(Body::from("{\"to\":\"/content/dam/hr/logo.png\"}"))
+                .unwrap(),
+        )
         .await;
     assert_eq!(moved_in.status, StatusCode::NOT_FOUND, "both ends of a move are checked");
 
@@ -72,6 +81,8 @@ async fn anonymous_callers_read_public_folders_only() {
     assert_eq!(app.get("/api/folders/content/dam", None).await.status, StatusCode::UNAUTHORIZED);
     let found = app.get("/api/search?folder=/content/dam/press", None).await.json();
     assert_eq!(found["total"], 1);
-    let upload = app.send(axum::http::Request::put("/api/assets/content/dam/press/x.pdf").header("content-type", "application/pdf").body(Body::from("%PDF-1.4")).unwrap()).await;
+    let upload = app
+        .send(axum::http::Request::put("/api/assets/content/dam/press/x.pdf").header("content-type", "application/pdf").body(Body::from("%PDF-1.4")).unwrap())
+        .await;
     assert_eq!(upload.status, StatusCode::UNAUTHORIZED, "public means readable, not writable");
 }

@@ -37,18 +37,11 @@ async fn wrong_user_and_wrong_password_get_the_same_401() {
 #[tokio::test]
 async fn malformed_login_bodies_are_400_or_415_with_a_json_error() {
     let app = TestApp::assets();
-    let not_json = app
-        .send(Request::post("/api/login").header(header::CONTENT_TYPE, "application/json").body(Body::from("{")).unwrap())
-        .await;
+    let not_json = app.send(Request::post("/api/login").header(header::CONTENT_TYPE, "application/json").body(Body::from("{")).unwrap()).await;
     assert_eq!(not_json.status, StatusCode::BAD_REQUEST);
     assert_eq!(not_json.error_code(), "bad_json");
     let form = app
-        .send(
-            Request::post("/api/login")
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from("user=a&password=b"))
-                .unwrap(),
-        )
+        .send(Request::post("/api/login").header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from("user=a&password=b")).unwrap())
         .await;
     assert_eq!(form.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
 }
@@ -69,21 +62,12 @@ async fn logout_ends_the_session_on_the_server() {
 async fn unsafe_methods_need_the_sessions_csrf_token() {
     let app = TestApp::assets();
     let login = app.login("ksaner").await;
-    let without = app
-        .send(Request::post("/api/logout").header(header::COOKIE, &login.cookie).body(Body::empty()).unwrap())
-        .await;
+    let without = app.send(Request::post("/api/logout").header(header::COOKIE, &login.cookie).body(Body::empty()).unwrap()).await;
     assert_eq!(without.status, StatusCode::FORBIDDEN);
     assert_eq!(without.error_code(), "csrf_token_invalid");
     let other = app.login("admin").await;
-    let wrong = app
-        .send(
-            Request::post("/api/logout")
-                .header(header::COOKIE, &login.cookie)
-                .header("x-csrf-token", &other.csrf)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let wrong =
+        app.send(Request::post("/api/logout").header(header::COOKIE, &login.cookie).header("x-csrf-token", &other.csrf).body(Body::empty()).unwrap()).await;
     assert_eq!(wrong.status, StatusCode::FORBIDDEN, "another session's token does not count");
     assert_eq!(app.get("/api/me", Some(&login)).await.status, StatusCode::OK, "the session survived");
 }

@@ -51,15 +51,8 @@ async fn an_uploaded_image_gets_thumbnails_and_a_web_rendition() {
 
     let thumb_href = rendition_href(&asset, "thumbnail-319");
     let etag = app.get(&thumb_href, Some(&login)).await.header("etag").unwrap().to_owned();
-    let again = app
-        .send(
-            axum::http::Request::get(&thumb_href)
-                .header("cookie", &login.cookie)
-                .header("if-none-match", &etag)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let again =
+        app.send(axum::http::Request::get(&thumb_href).header("cookie", &login.cookie).header("if-none-match", &etag).body(Body::empty()).unwrap()).await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
 }
 
