@@ -257,7 +257,9 @@ impl Client {
         let init = RequestInit::new();
         init.set_mode(RequestMode::NoCors);
         init.set_credentials(RequestCredentials::Omit);
-        let Ok(probe) = Request::new_with_str_and_init(&self.url("/api/deployment"), &init) else { return down };
+        let Ok(probe) = Request::new_with_str_and_init(&self.url("/api/deployment"), &init) else {
+            return down;
+        };
         match JsFuture::from(window.fetch_with_request(&probe)).await {
             Ok(_) => ApiError::CorsRefused { base: self.base.clone(), origin: window.location().origin().unwrap_or_default() },
             Err(_) => down,

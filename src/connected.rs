@@ -20,7 +20,9 @@ pub enum FetchState {
 impl Editor {
     /// The component refers to the copy at once; its renditions arrive with the fetch.
     pub(crate) fn drop_remote(&self, id: &str, payload: &AssetDragPayload, mount: &DamPath) {
-        let (Some(page), Some(me)) = (self.page_path.get_untracked(), self.local.session.get_untracked()) else { return };
+        let (Some(page), Some(me)) = (self.page_path.get_untracked(), self.local.session.get_untracked()) else {
+            return;
+        };
         let Some(local) = mount_path(mount, &payload.asset.path) else {
             return self.notify(format!("{} cannot be copied into {mount}.", payload.asset.path));
         };

@@ -45,7 +45,9 @@ pub fn from_dom(root: &Element) -> TextBody {
     let mut current = Paragraph::default();
     let children = root.child_nodes();
     for i in 0..children.length() {
-        let Some(node) = children.item(i) else { continue };
+        let Some(node) = children.item(i) else {
+            continue;
+        };
         if is_block(&node) {
             if !current.runs.is_empty() {
                 paragraphs.push(std::mem::take(&mut current));
@@ -79,7 +81,9 @@ fn collect(node: &Node, marks: &Marks, runs: &mut Vec<Run>) {
             }
         }
         Node::ELEMENT_NODE => {
-            let Some(element) = node.dyn_ref::<Element>() else { return };
+            let Some(element) = node.dyn_ref::<Element>() else {
+                return;
+            };
             let mut inner = marks.clone();
             match element.tag_name().as_str() {
                 "BR" => {

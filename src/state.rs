@@ -249,7 +249,9 @@ impl Editor {
             return;
         }
         self.edit(|c| {
-            let Some(from) = c.components.iter().position(|x| x.id == id) else { return };
+            let Some(from) = c.components.iter().position(|x| x.id == id) else {
+                return;
+            };
             let moving = c.components.remove(from);
             let at = before.and_then(|b| c.components.iter().position(|x| x.id == b)).unwrap_or(c.components.len());
             c.components.insert(at, moving);
@@ -259,7 +261,9 @@ impl Editor {
     /// Moves component `id` one place up (`-1`) or down (`1`).
     pub fn shift_component(&self, id: &str, by: isize) {
         self.edit(|c| {
-            let Some(from) = c.components.iter().position(|x| x.id == id) else { return };
+            let Some(from) = c.components.iter().position(|x| x.id == id) else {
+                return;
+            };
             let to = from as isize + by;
             if to >= 0 && (to as usize) < c.components.len() {
                 c.components.swap(from, to as usize);

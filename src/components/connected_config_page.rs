@@ -43,7 +43,9 @@ fn ConfigForm(config: ConnectedConfigDto) -> impl IntoView {
 
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(me) = editor.local.session.get_untracked() else { return };
+        let Some(me) = editor.local.session.get_untracked() else {
+            return;
+        };
         let mount_point = match DamPath::parse(&mount.get_untracked()) {
             Ok(p) => p,
             Err(e) => return message.set(Some(Err(format!("Mount point: {e}")))),
@@ -73,7 +75,9 @@ fn ConfigForm(config: ConnectedConfigDto) -> impl IntoView {
         });
     };
     let test = move |_| {
-        let Some(me) = editor.local.session.get_untracked() else { return };
+        let Some(me) = editor.local.session.get_untracked() else {
+            return;
+        };
         report.set(None);
         spawn_local(async move {
             match Client::new("").test_connection(&me).await {

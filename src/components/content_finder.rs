@@ -73,7 +73,9 @@ pub fn ContentFinder() -> impl IntoView {
 
     let load_more = move || {
         let current = results.get_untracked();
-        let Some(cursor) = current.next_cursor.clone() else { return };
+        let Some(cursor) = current.next_cursor.clone() else {
+            return;
+        };
         if current.loading {
             return;
         }
@@ -250,7 +252,9 @@ struct Request {
 
 /// A folder listing when there is nothing to search for, else a search in the folder.
 async fn fetch(finder: Finder, r: &Request, cursor: Option<String>) -> Results {
-    let Some(client) = finder.repository(r.source).client_untracked() else { return Results::default() };
+    let Some(client) = finder.repository(r.source).client_untracked() else {
+        return Results::default();
+    };
     let browsing = r.query.is_empty() && r.kind.is_none() && cursor.is_none();
     let outcome = if browsing {
         client.list_folder(&r.folder).await.map(|l| Results { folders: l.folders, assets: l.assets, ..Default::default() })
@@ -289,7 +293,9 @@ fn RemoteLogin() -> impl IntoView {
     let remote = finder.remote;
     let failed = RwSignal::new(None::<String>);
     let log_out = move |_| {
-        let (Some(client), Some(me)) = (remote.client_untracked(), remote.session.get_untracked()) else { return };
+        let (Some(client), Some(me)) = (remote.client_untracked(), remote.session.get_untracked()) else {
+            return;
+        };
         spawn_local(async move {
             match client.logout(&me).await {
                 Ok(()) => remote.session.set(None),

@@ -128,7 +128,9 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
         Some((x.clamp(0.0, 1.0), y.clamp(0.0, 1.0)))
     };
     let stage_down = move |ev: PointerEvent| {
-        let Some((x, y)) = fraction_at(&ev) else { return };
+        let Some((x, y)) = fraction_at(&ev) else {
+            return;
+        };
         match tool.get_untracked() {
             Tool::Crop => {}
             Tool::Focal => change(&|s: &mut EditState| s.focal = Some(tessera_model::edit::Point { x, y })),
@@ -158,7 +160,9 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
         }
     };
     let add_area = move |_| {
-        let (Some(shape), link, alt) = (draft.get_untracked(), area_link.get_untracked(), area_alt.get_untracked()) else { return };
+        let (Some(shape), link, alt) = (draft.get_untracked(), area_link.get_untracked(), area_alt.get_untracked()) else {
+            return;
+        };
         if matches!(&shape, Shape::Polygon { points } if points.len() < 3) {
             editor.notify("A polygon needs at least three corners: click the picture to add them.");
             return;
@@ -198,8 +202,12 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
             }));
             return;
         }
-        let Some((grip, x0, y0, r)) = drag.get_value() else { return };
-        let Some(el) = frame.get_untracked() else { return };
+        let Some((grip, x0, y0, r)) = drag.get_value() else {
+            return;
+        };
+        let Some(el) = frame.get_untracked() else {
+            return;
+        };
         let bounds = el.get_bounding_client_rect();
         let dx = (f64::from(ev.client_x()) - x0) / bounds.width().max(1.0);
         let dy = (f64::from(ev.client_y()) - y0) / bounds.height().max(1.0);

@@ -21,9 +21,13 @@ pub fn LoginDialog() -> impl IntoView {
     };
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let Some(source) = finder.login_for.get_untracked() else { return };
+        let Some(source) = finder.login_for.get_untracked() else {
+            return;
+        };
         let repo = finder.repository(source);
-        let Some(client) = repo.client_untracked() else { return };
+        let Some(client) = repo.client_untracked() else {
+            return;
+        };
         let (name, secret) = (user.get_untracked(), password.get_untracked());
         busy.set(true);
         spawn_local(async move {

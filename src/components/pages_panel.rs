@@ -23,7 +23,9 @@ pub fn PagesPanel() -> impl IntoView {
     };
     let create = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let Some(me) = editor.local.session.get_untracked() else { return };
+        let Some(me) = editor.local.session.get_untracked() else {
+            return;
+        };
         let parent = editor.page_path.get_untracked();
         let path = match &parent {
             Some(p) => p.join(&name.get_untracked()),
@@ -47,7 +49,9 @@ pub fn PagesPanel() -> impl IntoView {
         });
     };
     let delete = move |_| {
-        let (Some(path), Some(me)) = (editor.page_path.get_untracked(), editor.local.session.get_untracked()) else { return };
+        let (Some(path), Some(me)) = (editor.page_path.get_untracked(), editor.local.session.get_untracked()) else {
+            return;
+        };
         let confirmed = web_sys::window().and_then(|w| w.confirm_with_message(&format!("Delete {path} and the pages below it?")).ok()).unwrap_or(false);
         if !confirmed {
             return;
@@ -63,7 +67,9 @@ pub fn PagesPanel() -> impl IntoView {
         });
     };
     let rename = move |_| {
-        let (Some(path), Some(me)) = (editor.page_path.get_untracked(), editor.local.session.get_untracked()) else { return };
+        let (Some(path), Some(me)) = (editor.page_path.get_untracked(), editor.local.session.get_untracked()) else {
+            return;
+        };
         let Some(new_name) = web_sys::window().and_then(|w| w.prompt_with_message_and_default("New name in the URL", path.name()).ok().flatten()) else {
             return;
         };

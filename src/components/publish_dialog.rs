@@ -18,7 +18,9 @@ pub fn PublishDialog() -> impl IntoView {
             done.set(None);
             return;
         }
-        let Some(path) = editor.page_path.get_untracked() else { return };
+        let Some(path) = editor.page_path.get_untracked() else {
+            return;
+        };
         spawn_local(async move {
             match Client::new("").publish_plan(&path).await {
                 Ok(p) => plan.set(Some(p)),
@@ -30,7 +32,9 @@ pub fn PublishDialog() -> impl IntoView {
         });
     });
     let publish = move |_| {
-        let (Some(path), Some(me)) = (editor.page_path.get_untracked(), editor.local.session.get_untracked()) else { return };
+        let (Some(path), Some(me)) = (editor.page_path.get_untracked(), editor.local.session.get_untracked()) else {
+            return;
+        };
         busy.set(true);
         spawn_local(async move {
             match Client::new("").publish(&path, &me).await {

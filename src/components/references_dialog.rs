@@ -13,8 +13,12 @@ pub fn ReferencesDialog() -> impl IntoView {
     let loaded = RwSignal::new(None::<Result<ReferencesDto, String>>);
     Effect::new(move |_| {
         loaded.set(None);
-        let Some((source, path, _)) = editor.references_for.get() else { return };
-        let Some(client) = editor.repository(source).client_untracked() else { return };
+        let Some((source, path, _)) = editor.references_for.get() else {
+            return;
+        };
+        let Some(client) = editor.repository(source).client_untracked() else {
+            return;
+        };
         spawn_local(async move {
             loaded.set(Some(client.references(&path).await.map_err(|e| e.to_string())));
         });

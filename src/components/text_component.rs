@@ -40,7 +40,9 @@ pub fn TextComponent(id: String) -> impl IntoView {
         }
     };
     let command = move |name: &str, value: Option<String>| {
-        let Some(doc) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok()) else { return };
+        let Some(doc) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok()) else {
+            return;
+        };
         if let Some(el) = area.get_untracked() {
             let _ = el.focus();
         }

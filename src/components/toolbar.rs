@@ -8,7 +8,9 @@ use crate::state::{use_editor, Editor};
 /// Saves the page as based on the version it was loaded at. A newer version on the
 /// server is a conflict: shown, with Reload, and nothing is overwritten.
 pub async fn save(editor: Editor) {
-    let (Some(path), Some(me)) = (editor.page_path.get_untracked(), editor.local.session.get_untracked()) else { return };
+    let (Some(path), Some(me)) = (editor.page_path.get_untracked(), editor.local.session.get_untracked()) else {
+        return;
+    };
     let content = editor.content.get_untracked();
     match Client::new("").save_page(&path, editor.version.get_untracked(), &content, &me).await {
         Ok(page) => editor.mark_saved(&page),

@@ -498,7 +498,9 @@ fn wait_for_original(origin: &str, session: &Session, name: &str) -> anyhow::Res
         let job = jobs.as_array().into_iter().flatten().find(|j| j["kind"] == "original" && j["local_path"].as_str().is_some_and(|p| p.ends_with(name)));
         match job.map(|j| (j["state"].as_str().unwrap_or_default().to_owned(), j)) {
             Some((state, j)) if state == "success" => return Ok(j["bytes_done"].as_u64().unwrap_or(0)),
-            Some((state, j)) if state == "failed" => bail!("the original job of {name} failed: {}", j["error"]),
+            Some((state, j)) if state == "failed" => {
+                bail!("the original job of {name} failed: {}", j["error"])
+            }
             _ => std::thread::sleep(Duration::from_millis(20)),
         }
     }

@@ -296,10 +296,17 @@ impl AssetRef {
         self.renditions.iter().find(|r| r.name == name).map(|r| r.href.as_str())
     }
 
-    /// An absolute URL for one of its renditions (relative for local assets).
+    /// An absolute URL for the first of `names` that the asset has (relative for
+    /// local assets). Built from the asset's path and a known rendition name, never
+    /// from the `href` a saved page carries, so no page text becomes a URL.
     pub fn url(&self, names: &[&str]) -> Option<String> {
-        let href = names.iter().find_map(|n| self.rendition(n))?;
-        Some(format!("{}{}", self.repository.as_deref().unwrap_or(""), href))
+        let name = names.iter().copied().filter(|n| RENDITION_NAMES.contains(n)).find(|n| self.rendition(n).is_some())?;
+        let origin = match &self.repository {
+            Some(origin) if is_web_origin(origin) => origin.as_str(),
+            Some(_) => return None,
+            None => "",
+        };
+        Some(format!("{origin}{}", crate::api_url(&format!("renditions/{name}"), &self.path)))
     }
 
     /// The alt text "from the DAM": dc:description, else dc:title.
@@ -357,6 +364,41 @@ pub fn is_safe_link(link: &str) -> bool {
         && !l.starts_with("//")
 }
 
+/// The renditions a DAM makes; the only names a rendition URL may carry.
+pub const RENDITION_NAMES: [&str; 5] = ["original", "web-1280", "thumbnail-319", "thumbnail-140", "thumbnail-48"];
+
+/// A URL a page may load an image or a file from: `http(s)://` or a path of this
+/// site. Whatever a page holds, the renderer puts nothing else into `src`, `srcset`
+/// or a download's `href`.
+pub fn is_safe_resource_url(url: &str) -> bool {
+    let l = url.to_ascii_lowercase();
+    !l.is_empty()
+        && l.len() <= 4096
+        && !l.chars().any(|c| c.is_control() || c.is_whitespace())
+        && (l.starts_with("https://") || l.starts_with("http://") || (l.starts_with('/') && !l.starts_with("//") && !l.starts_with("/\\")))
+}
+
+/// `http(s)://host[:port]` and nothing more: the form a remote DAM is named by.
+/// Hosts are DNS names or IP addresses, so no quote, space or scheme trick fits.
+pub fn is_web_origin(origin: &str) -> bool {
+    let Some(rest) = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://")) else {
+        return false;
+    };
+    let (host, port) = match rest.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((addr, port)) if !addr.is_empty() && addr.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.') => (addr, port),
+            _ => return false,
+        },
+        None => match rest.split_once(':') {
+            Some((host, _)) => (host, &rest[host.len()..]),
+            None => (rest, ""),
+        },
+    };
+    let host_ok = !host.is_empty() && host.len() <= 253 && (rest.starts_with('[') || host.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-'));
+    let port_ok = port.is_empty() || port.strip_prefix(':').is_some_and(|p| !p.is_empty() && p.len() <= 5 && p.parse::<u16>().is_ok());
+    host_ok && port_ok && !host.starts_with('.') && !host.starts_with('-')
+}
+
 pub const MAX_COMPONENTS: usize = 500;
 
 impl PageContent {
@@ -378,6 +420,11 @@ impl PageContent {
                 _ => Ok(()),
             };
             let too_long = |s: &str, max: usize| s.len() > max;
+            if let Some(repository) = c.body.asset().and_then(|a| a.repository.as_deref()) {
+                if !is_web_origin(repository) {
+                    return Err(format!("{repository:?} is not a DAM origin such as https://dam.example.com (component {:?}).", c.id));
+                }
+            }
             match &c.body {
                 ComponentBody::Title(t) => {
                     if !(1..=3).contains(&t.level) || too_long(&t.text, 1024) {
@@ -449,6 +496,21 @@ pub struct PublishedAsset {
     /// dc:description, else dc:title, as the DAM has them now.
     pub dam_alt: String,
     pub download_url: String,
+}
+
+impl PublishedAsset {
+    /// Drops every URL that is not [`is_safe_resource_url`]: the renderer's own
+    /// guard, whatever the page or the resolver let through.
+    fn only_safe_urls(mut self) -> Self {
+        self.srcset.retain(|(url, _)| is_safe_resource_url(url));
+        if !is_safe_resource_url(&self.src) {
+            self.src.clear();
+        }
+        if !is_safe_resource_url(&self.download_url) {
+            self.download_url.clear();
+        }
+        self
+    }
 }
 
 pub fn escape_html(s: &str) -> String {
@@ -547,8 +609,15 @@ pub fn render_html(path: &PagePath, page: &PageContent, resolve: &dyn Fn(&str, &
                 }
             }
             ComponentBody::Image(i) => {
-                let Some(asset) = i.asset.as_ref() else { continue };
-                let Some(published) = resolve(&c.id, asset) else { continue };
+                let Some(asset) = i.asset.as_ref() else {
+                    continue;
+                };
+                let Some(published) = resolve(&c.id, asset).map(PublishedAsset::only_safe_urls) else {
+                    continue;
+                };
+                if published.src.is_empty() {
+                    continue;
+                }
                 let alt = match &i.alt {
                     Alt::Dam => published.dam_alt.clone(),
                     Alt::Text { text } => text.clone(),
@@ -572,12 +641,21 @@ pub fn render_html(path: &PagePath, page: &PageContent, resolve: &dyn Fn(&str, &
                 body.push_str(&format!("<figure class=\"image\"><div class=\"frame\">{img}{hotspots}</div>{caption}</figure>\n"));
             }
             ComponentBody::Download(d) => {
-                let Some(asset) = d.asset.as_ref() else { continue };
-                let Some(published) = resolve(&c.id, asset) else { continue };
+                let Some(asset) = d.asset.as_ref() else {
+                    continue;
+                };
+                let Some(published) = resolve(&c.id, asset).map(PublishedAsset::only_safe_urls) else {
+                    continue;
+                };
+                if published.download_url.is_empty() {
+                    continue;
+                }
                 let title = d.title.clone().filter(|t| !t.trim().is_empty()).unwrap_or_else(|| asset.title.clone());
                 let description = d.description.clone().unwrap_or_else(|| asset.description.clone());
                 let attr = match d.disposition {
-                    Disposition::Attachment => format!(" download=\"{}\"", escape_html(asset.path.name())),
+                    Disposition::Attachment => {
+                        format!(" download=\"{}\"", escape_html(asset.path.name()))
+                    }
                     Disposition::Inline => String::new(),
                 };
                 body.push_str(&format!(
@@ -624,6 +702,69 @@ mod tests {
         assert_eq!(format_size(2_516_582), "2.4 MB");
         assert_eq!(format_size(1536), "1.5 KB");
         assert_eq!(format_size(3 * 1024 * 1024 * 1024), "3.0 GB");
+    }
+
+    #[test]
+    fn only_web_origins_name_a_dam() {
+        for good in ["https://dam.example.com", "http://127.0.0.1:4503", "http://[::1]:8080", "https://a-b.example"] {
+            assert!(is_web_origin(good), "{good}");
+        }
+        for bad in [
+            "javascript:alert(document.cookie)//",
+            "https://dam.example.com/",
+            "https://dam.example.com/x",
+            "https://user@dam.example.com",
+            "https://dam.example.com:99999",
+            "https://dam.example.com:",
+            "https:// dam",
+            "https://\"onerror=x",
+            "https://",
+            "ftp://dam.example.com",
+            "https://.example",
+            "https://dam.example.com?x",
+            "HTTPS://dam.example.com#",
+        ] {
+            assert!(!is_web_origin(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_renderer_puts_no_unsafe_url_into_src_or_href() {
+        let page = PageContent {
+            title: "t".into(),
+            components: vec![
+                Component { id: "i".into(), body: ComponentBody::Image(ImageBody { asset: Some(image_ref()), ..Default::default() }) },
+                Component { id: "d".into(), body: ComponentBody::Download(DownloadBody { asset: Some(image_ref()), ..Default::default() }) },
+            ],
+        };
+        for bad in [
+            "javascript:alert(1)",
+            " javascript:alert(1)",
+            "JAVASCRIPT:x",
+            "data:text/html,x",
+            "//evil.example/x",
+            "/\\evil.example",
+            "vbscript:x",
+            "java\tscript:x",
+        ] {
+            let resolve = |_: &str, _: &AssetRef| {
+                Some(PublishedAsset {
+                    srcset: vec![(bad.to_owned(), 10)],
+                    src: bad.into(),
+                    width: None,
+                    height: None,
+                    dam_alt: String::new(),
+                    download_url: bad.into(),
+                })
+            };
+            let html = render_html(&PagePath::parse("/content/site/a").unwrap(), &page, &resolve);
+            assert!(!html.contains("<img") && !html.contains("download="), "{bad} reached {html}");
+        }
+        let mut hostile = image_ref();
+        hostile.renditions = serde_json::from_str(r#"[{"name":"web-1280","href":"javascript:alert(1)"}]"#).unwrap();
+        assert!(hostile.url(&["web-1280", "original"]).is_some_and(|u| u.starts_with("/api/renditions/")), "saved hrefs never become URLs");
+        hostile.repository = Some("javascript:alert(document.cookie)//".into());
+        assert_eq!(hostile.url(&["original"]), None, "a repository that is not an origin gives no URL");
     }
 
     #[test]

@@ -4,9 +4,12 @@
 //! Writes go to `tmp/`, are fsynced, and are renamed into `sha256/ab/cd/<hash>`; a
 //! [`PendingBlob`] that is dropped before [`PendingBlob::persist`] deletes its file.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
 
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
@@ -35,16 +38,70 @@ impl fmt::Display for BlobHash {
     }
 }
 
+/// Staging files that other processes sharing a store may still be writing are
+/// left alone until they are this old: longer than any upload runs.
+pub const STAGING_MAX_AGE: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Whether other processes write into the same store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreUse {
+    /// Only this process: every staging file it does not own is left over.
+    OwnedByThisProcess,
+    /// Other deployments' processes too: theirs are left alone while they may run.
+    Shared,
+}
+
 #[derive(Debug, Clone)]
 pub struct BlobStore {
     root: PathBuf,
+    /// The staging files this process's uploads and renders are writing now.
+    staging: Arc<Mutex<HashSet<PathBuf>>>,
 }
 
 impl BlobStore {
     pub fn open(root: PathBuf) -> Result<Self, RepoError> {
         std::fs::create_dir_all(root.join("tmp")).map_err(RepoError::io("creating the blob store"))?;
         std::fs::create_dir_all(root.join("sha256")).map_err(RepoError::io("creating the blob store"))?;
-        Ok(BlobStore { root })
+        Ok(BlobStore { root, staging: Arc::default() })
+    }
+
+    /// Removes staging files left by a process that stopped mid-write (a `kill -9`, a
+    /// power cut): every one this process does not own, or, in a shared store, those
+    /// older than [`STAGING_MAX_AGE`]. Returns how many went.
+    pub fn remove_abandoned_staging(&self, store: StoreUse) -> usize {
+        let Ok(entries) = std::fs::read_dir(self.root.join("tmp")) else {
+            return 0;
+        };
+        let now = SystemTime::now();
+        let mut removed = 0;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if self.staging.lock().unwrap_or_else(|p| p.into_inner()).contains(&path) {
+                continue;
+            }
+            let old_enough = match store {
+                StoreUse::OwnedByThisProcess => true,
+                StoreUse::Shared => {
+                    entry.metadata().and_then(|m| m.modified()).is_ok_and(|modified| now.duration_since(modified).unwrap_or_default() >= STAGING_MAX_AGE)
+                }
+            };
+            if old_enough && std::fs::remove_file(&path).is_ok() {
+                removed += 1;
+            }
+        }
+        removed
+    }
+
+    /// A new staging file's path, owned by this process until the blob is dropped
+    /// or persisted.
+    fn new_staging_path(&self) -> PathBuf {
+        let path = self.temp_path();
+        self.staging.lock().unwrap_or_else(|p| p.into_inner()).insert(path.clone());
+        path
+    }
+
+    fn pending(&self, path: PathBuf) -> PendingBlob {
+        PendingBlob { path: Some(path), hash: None, size: 0, head: Vec::new(), staging: Arc::clone(&self.staging) }
     }
 
     pub fn path_of(&self, hash: &BlobHash) -> PathBuf {
@@ -66,9 +123,10 @@ impl BlobStore {
     /// Streams `body` into a temporary blob, hashing as it goes. Refuses the upload
     /// as soon as it passes `limit` bytes, without reading the rest.
     pub async fn receive<R: AsyncRead + Unpin>(&self, mut body: R, limit: u64, head_len: usize) -> Result<PendingBlob, RepoError> {
-        let path = self.temp_path();
+        let path = self.new_staging_path();
+        let mut pending = self.pending(path.clone());
+        pending.head.reserve(head_len);
         let file = tokio::fs::OpenOptions::new().write(true).create_new(true).open(&path).await.map_err(RepoError::io("creating a temporary file"))?;
-        let mut pending = PendingBlob { path: Some(path), hash: None, size: 0, head: Vec::with_capacity(head_len) };
         let mut file = tokio::io::BufWriter::with_capacity(256 * 1024, file);
         let mut hasher = Sha256::new();
         let mut buf = vec![0u8; 64 * 1024];
@@ -95,8 +153,9 @@ impl BlobStore {
 
     /// Writes a small blob held in memory (a rendition) to a temporary file.
     pub fn stage_bytes(&self, bytes: &[u8]) -> Result<PendingBlob, RepoError> {
-        let path = self.temp_path();
-        let mut pending = PendingBlob { path: Some(path.clone()), hash: None, size: bytes.len() as u64, head: Vec::new() };
+        let path = self.new_staging_path();
+        let mut pending = self.pending(path.clone());
+        pending.size = bytes.len() as u64;
         let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(RepoError::io("creating a temporary file"))?;
         file.write_all(bytes).map_err(RepoError::io("writing a rendition"))?;
         file.sync_all().map_err(RepoError::io("syncing a rendition"))?;
@@ -110,6 +169,7 @@ impl BlobStore {
         let hash = pending.hash().clone();
         let target = self.path_of(&hash);
         let temp = pending.path.take().expect("a pending blob owns its file until persisted");
+        let _owned = StagingRelease { path: temp.clone(), staging: Arc::clone(&pending.staging) };
         if target.is_file() {
             let _ = std::fs::remove_file(&temp);
             return Ok(Persisted { hash, newly_stored: false });
@@ -176,6 +236,20 @@ pub struct PendingBlob {
     hash: Option<BlobHash>,
     size: u64,
     head: Vec<u8>,
+    staging: Arc<Mutex<HashSet<PathBuf>>>,
+}
+
+/// Takes a staging path off this process's list when dropped, after its file has
+/// been renamed or removed.
+struct StagingRelease {
+    path: PathBuf,
+    staging: Arc<Mutex<HashSet<PathBuf>>>,
+}
+
+impl Drop for StagingRelease {
+    fn drop(&mut self) {
+        self.staging.lock().unwrap_or_else(|p| p.into_inner()).remove(&self.path);
+    }
 }
 
 impl PendingBlob {
@@ -200,7 +274,8 @@ impl PendingBlob {
 impl Drop for PendingBlob {
     fn drop(&mut self) {
         if let Some(path) = self.path.take() {
-            let _ = std::fs::remove_file(path);
+            let _ = std::fs::remove_file(&path);
+            drop(StagingRelease { path, staging: Arc::clone(&self.staging) });
         }
     }
 }

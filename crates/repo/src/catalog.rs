@@ -80,6 +80,15 @@ pub struct Job {
     pub attempts: u32,
 }
 
+/// "A page uses this asset."
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    pub asset: DamPath,
+    /// The Sites deployment of the page; empty for a page of this deployment.
+    pub sites_url: String,
+    pub page_path: String,
+}
+
 /// A login session. Only a hash of the cookie's token is stored, so a copy of the
 /// database does not let anyone log in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,12 +141,13 @@ pub trait Catalog: ConnectedCatalog + Send + Sync {
     /// exist. Refused when pages use what moves, unless `force`.
     fn move_node(&self, from: &DamPath, to: &DamPath, force: bool) -> Result<(), RepoError>;
     /// Deletes an asset or a folder with everything in it. Refused when pages use what
-    /// goes, unless `force`. Returns the blobs no rendition uses any more.
+    /// goes, unless `force`. Returns the blobs nothing uses any more: a blob that a
+    /// published page shows stays until that page is published again or deleted.
     fn delete_node(&self, path: &DamPath, force: bool) -> Result<Vec<BlobHash>, RepoError>;
     fn add_reference(&self, asset: &DamPath, sites_url: &str, page_path: &str) -> Result<(), RepoError>;
     fn remove_reference(&self, asset: &DamPath, sites_url: &str, page_path: &str) -> Result<(), RepoError>;
-    /// References to the asset, or to every asset in the folder: (sites_url, page).
-    fn references(&self, path: &DamPath) -> Result<Vec<(String, String)>, RepoError>;
+    /// References to the asset, or to every asset in the folder.
+    fn references(&self, path: &DamPath) -> Result<Vec<Reference>, RepoError>;
 
     fn permission_rules(&self) -> Result<Vec<PermissionRule>, RepoError>;
     /// Sets a group's access to a folder; `None` removes the rule.
@@ -150,13 +160,15 @@ pub trait Catalog: ConnectedCatalog + Send + Sync {
     /// Saves a page if it is still at `expected_version`; returns the new version.
     /// The page's local asset references are replaced in the same transaction.
     fn save_page(&self, path: &PagePath, expected_version: u64, content: &PageContent, user: &str, now: i64) -> Result<u64, RepoError>;
-    /// Deletes a page and the pages below it.
-    fn delete_page(&self, path: &PagePath) -> Result<(), RepoError>;
+    /// Deletes a page and the pages below it; returns the blobs their publications
+    /// showed that nothing uses any more.
+    fn delete_page(&self, path: &PagePath) -> Result<Vec<BlobHash>, RepoError>;
     /// Moves a page and the pages below it; their references follow.
     fn move_page(&self, from: &PagePath, to: &PagePath) -> Result<(), RepoError>;
     /// Stores the rendered HTML of `version` and the blobs it shows, replacing the
-    /// previous publication.
-    fn publish_page(&self, path: &PagePath, version: u64, html: &str, blobs: &[(BlobHash, String)], now: i64) -> Result<(), RepoError>;
+    /// previous publication; returns the blobs only that one showed and nothing else
+    /// uses any more.
+    fn publish_page(&self, path: &PagePath, version: u64, html: &str, blobs: &[(BlobHash, String)], now: i64) -> Result<Vec<BlobHash>, RepoError>;
     fn published_html(&self, path: &PagePath) -> Result<Option<String>, RepoError>;
     /// The MIME type of a blob some published page shows.
     fn published_blob(&self, hash: &BlobHash) -> Result<Option<String>, RepoError>;

@@ -63,7 +63,9 @@ impl Repo {
 /// a small image is not made from a 24-megapixel original. The original otherwise.
 fn smallest_source(renditions: &[crate::catalog::RenditionRecord], original: &BlobHash, edit: &EditState, width: u32) -> BlobHash {
     let full = renditions.iter().find(|r| r.name == "original");
-    let Some((ow, oh)) = full.and_then(|r| r.width.zip(r.height)) else { return original.clone() };
+    let Some((ow, oh)) = full.and_then(|r| r.width.zip(r.height)) else {
+        return original.clone();
+    };
     let needed = width.min(edit.crop_pixels(ow, oh).2);
     renditions
         .iter()

@@ -52,13 +52,32 @@ impl Repo {
         if requeued > 0 {
             tracing::info!(requeued, "rendition jobs interrupted by the last stop are queued again");
         }
-        let handles = (0..settings.workers.max(1))
+        let mut handles: Vec<JoinHandle<()>> = (0..settings.workers.max(1))
             .map(|_| {
                 let repo = self.clone();
                 tokio::spawn(async move { repo.work(settings).await })
             })
             .collect();
+        let repo = self.clone();
+        handles.push(tokio::spawn(async move { repo.sweep_staging_now_and_then().await }));
         Ok(Workers { handles })
+    }
+
+    /// Removes abandoned staging files every ten minutes, for as long as the server
+    /// runs: a store shared with other processes only loses theirs once they are
+    /// too old to belong to a running upload.
+    async fn sweep_staging_now_and_then(self) {
+        let mut every = tokio::time::interval(Duration::from_secs(600));
+        every.tick().await;
+        loop {
+            every.tick().await;
+            let blobs = self.blobs().clone();
+            let store = self.store_use();
+            let removed = tokio::task::spawn_blocking(move || blobs.remove_abandoned_staging(store)).await.unwrap_or(0);
+            if removed > 0 {
+                tracing::info!(removed, "abandoned staging files removed");
+            }
+        }
     }
 
     /// Jobs queued or running.

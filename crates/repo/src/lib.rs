@@ -21,8 +21,8 @@ mod upload;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
-pub use blobs::{BlobHash, BlobStore, PendingBlob};
-pub use catalog::{AssetRecord, Catalog, ConnectedCatalog, FolderRecord, Job, NewJob, Processing, RenditionRecord, SessionRecord, TagRecord};
+pub use blobs::{BlobHash, BlobStore, PendingBlob, StoreUse, STAGING_MAX_AGE};
+pub use catalog::{AssetRecord, Catalog, ConnectedCatalog, FolderRecord, Job, NewJob, Processing, Reference, RenditionRecord, SessionRecord, TagRecord};
 pub use error::RepoError;
 pub use jobs::{JobSettings, Workers};
 pub use renditions::{document_label, probe_image, render_edited, render_image, RenditionSpec, THUMBNAILS, THUMBNAIL_319, WEB_1280};
@@ -73,11 +73,22 @@ impl Repo {
             Blobs::Shared(dir) => dir,
         })?;
         let rules = catalog.permission_rules()?;
+        let removed = blobs.remove_abandoned_staging(if shared_blobs { StoreUse::Shared } else { StoreUse::OwnedByThisProcess });
+        tracing::info!(removed, "staging files left by an earlier stop removed");
         Ok(Repo { catalog: Arc::new(catalog), blobs, limits, job_signal: jobs::JobSignal::default(), shared_blobs, rules: Arc::new(RwLock::new(rules)) })
     }
 
     pub fn blobs(&self) -> &BlobStore {
         &self.blobs
+    }
+
+    /// How this repository shares its blob store.
+    pub fn store_use(&self) -> StoreUse {
+        if self.shared_blobs {
+            StoreUse::Shared
+        } else {
+            StoreUse::OwnedByThisProcess
+        }
     }
 
     pub fn limits(&self) -> UploadLimits {
@@ -218,10 +229,19 @@ impl Repo {
     pub async fn delete_node(&self, path: &DamPath, force: bool) -> Result<(), RepoError> {
         let p = path.clone();
         let orphans = self.with_catalog(move |c| c.delete_node(&p, force)).await?;
-        for hash in orphans.into_iter().filter(|_| !self.shared_blobs) {
+        self.free_blobs(orphans);
+        self.reload_rules().await
+    }
+
+    /// Removes the files of blobs the catalog no longer uses, unless another
+    /// deployment shares the store and may still use them.
+    fn free_blobs(&self, unused: Vec<BlobHash>) {
+        if self.shared_blobs {
+            return;
+        }
+        for hash in unused {
             let _ = std::fs::remove_file(self.blobs.path_of(&hash));
         }
-        self.reload_rules().await
     }
 
     pub async fn add_reference(&self, asset: &DamPath, sites_url: &str, page_path: &str) -> Result<(), RepoError> {
@@ -234,8 +254,8 @@ impl Repo {
         self.with_catalog(move |c| c.remove_reference(&a, &s, &p)).await
     }
 
-    /// (sites URL, page path) pairs; the sites URL is empty for local pages.
-    pub async fn references(&self, path: &DamPath) -> Result<Vec<(String, String)>, RepoError> {
+    /// The references to an asset, or to every asset in a folder.
+    pub async fn references(&self, path: &DamPath) -> Result<Vec<Reference>, RepoError> {
         let p = path.clone();
         self.with_catalog(move |c| {
             if c.folder(&p)?.is_none() && c.asset(&p)?.is_none() {
@@ -276,7 +296,9 @@ impl Repo {
 
     pub async fn delete_page(&self, path: &PagePath) -> Result<(), RepoError> {
         let p = path.clone();
-        self.with_catalog(move |c| c.delete_page(&p)).await
+        let unused = self.with_catalog(move |c| c.delete_page(&p)).await?;
+        self.free_blobs(unused);
+        Ok(())
     }
 
     pub async fn move_page(&self, from: &PagePath, to: &PagePath) -> Result<(), RepoError> {
@@ -288,7 +310,8 @@ impl Repo {
     pub async fn publish_page(&self, path: &PagePath, version: u64, html: String, blobs: Vec<(BlobHash, String)>) -> Result<i64, RepoError> {
         let p = path.clone();
         let now = unix_now();
-        self.with_catalog(move |c| c.publish_page(&p, version, &html, &blobs, now)).await?;
+        let unused = self.with_catalog(move |c| c.publish_page(&p, version, &html, &blobs, now)).await?;
+        self.free_blobs(unused);
         Ok(now)
     }
 

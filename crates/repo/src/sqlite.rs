@@ -7,7 +7,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use tessera_model::{DamPath, MetadataPatch, PageContent, PageDto, PagePath, PageSummary, SearchQuery, TagId};
 
 use crate::blobs::BlobHash;
-use crate::catalog::{AssetRecord, Catalog, FolderRecord, Job, Processing, RenditionRecord, SessionRecord, TagRecord};
+use crate::catalog::{AssetRecord, Catalog, FolderRecord, Job, Processing, Reference, RenditionRecord, SessionRecord, TagRecord};
 use crate::error::RepoError;
 use crate::scope::{like_escape, ReadScope};
 use crate::search::SearchPage;
@@ -476,6 +476,36 @@ fn refuse_if_referenced(conn: &Connection, path: &DamPath, force: bool, action: 
     Err(RepoError::Referenced { what: path.to_string(), action, total: refs.len() as u64, details })
 }
 
+/// Of `hashes`, those no rendition and no published page uses: their files may go.
+fn unused_blobs(conn: &Connection, mut hashes: Vec<String>) -> Result<Vec<BlobHash>, RepoError> {
+    hashes.sort();
+    hashes.dedup();
+    let mut unused = Vec::new();
+    for h in hashes {
+        let used: i64 = conn.query_row(
+            "SELECT (SELECT count(*) FROM renditions WHERE sha256 = ?1) + (SELECT count(*) FROM published_blobs WHERE sha256 = ?1)",
+            [&h],
+            |r| r.get(0),
+        )?;
+        if used == 0 {
+            unused.extend(BlobHash::parse(&h));
+        }
+    }
+    Ok(unused)
+}
+
+/// The blobs that the publications of `page_ids` show.
+fn published_hashes(conn: &Connection, page_ids: &[i64]) -> Result<Vec<String>, RepoError> {
+    let mut stmt = conn.prepare_cached("SELECT sha256 FROM published_blobs WHERE page_id = ?1")?;
+    let mut out = Vec::new();
+    for id in page_ids {
+        for h in stmt.query_map([id], |r| r.get::<_, String>(0))? {
+            out.push(h?);
+        }
+    }
+    Ok(out)
+}
+
 fn is_taken(conn: &Connection, path: &DamPath) -> Result<bool, RepoError> {
     let n: i64 =
         conn.query_row("SELECT (SELECT count(*) FROM folders WHERE path = ?1) + (SELECT count(*) FROM assets WHERE path = ?1)", [path.as_str()], |r| r.get(0))?;
@@ -557,7 +587,9 @@ impl Catalog for SqliteCatalog {
                 |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, u32>(2)?)),
             )
             .optional()?;
-        let Some((id, asset_id, attempts)) = claimed else { return Ok(None) };
+        let Some((id, asset_id, attempts)) = claimed else {
+            return Ok(None);
+        };
         let (path, mime, sha): (String, String, String) = conn.query_row(
             "SELECT a.path, a.mime, r.sha256 FROM assets a JOIN renditions r ON r.asset_id = a.id AND r.name = 'original'
              WHERE a.id = ?1",
@@ -572,7 +604,9 @@ impl Catalog for SqliteCatalog {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let asset_id: Option<i64> = tx.query_row("SELECT asset_id FROM jobs WHERE id = ?1 AND state = 'running'", [job.id], |r| r.get(0)).optional()?;
-        let Some(asset_id) = asset_id else { return Ok(()) };
+        let Some(asset_id) = asset_id else {
+            return Ok(());
+        };
         tx.execute("DELETE FROM renditions WHERE asset_id = ?1 AND name <> 'original'", [asset_id])?;
         insert_renditions(&tx, asset_id, renditions)?;
         tx.execute("UPDATE jobs SET state = 'done', error = NULL, finished_at = ?2 WHERE id = ?1", params![job.id, unix_now()])?;
@@ -760,15 +794,7 @@ impl Catalog for SqliteCatalog {
                 params![path.as_str(), format!("{}/%", like_escape(path.as_str()))],
             )?;
         }
-        let mut orphans = Vec::new();
-        hashes.sort();
-        hashes.dedup();
-        for h in hashes {
-            let used: i64 = tx.query_row("SELECT count(*) FROM renditions WHERE sha256 = ?1", [&h], |r| r.get(0))?;
-            if used == 0 {
-                orphans.extend(BlobHash::parse(&h));
-            }
-        }
+        let orphans = unused_blobs(&tx, hashes)?;
         tx.commit()?;
         Ok(orphans)
     }
@@ -790,8 +816,20 @@ impl Catalog for SqliteCatalog {
         Ok(())
     }
 
-    fn references(&self, path: &DamPath) -> Result<Vec<(String, String)>, RepoError> {
-        references_within(&self.conn(), path)
+    fn references(&self, path: &DamPath) -> Result<Vec<Reference>, RepoError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT a.path, r.sites_url, r.page_path FROM asset_references r JOIN assets a ON a.id = r.asset_id
+             WHERE a.path = ?1 OR a.path LIKE ?2 ESCAPE '\\' ORDER BY r.sites_url, r.page_path, a.path",
+        )?;
+        let rows = stmt.query_map(params![path.as_str(), format!("{}/%", like_escape(path.as_str()))], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        })?;
+        rows.map(|row| {
+            let (asset, sites_url, page_path) = row?;
+            Ok(Reference { asset: DamPath::parse(&asset)?, sites_url, page_path })
+        })
+        .collect()
     }
 
     fn permission_rules(&self) -> Result<Vec<PermissionRule>, RepoError> {
@@ -909,20 +947,31 @@ impl Catalog for SqliteCatalog {
         Ok(version + 1)
     }
 
-    fn delete_page(&self, path: &PagePath) -> Result<(), RepoError> {
+    fn delete_page(&self, path: &PagePath) -> Result<Vec<BlobHash>, RepoError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         if page_id(&tx, path)?.is_none() {
             return Err(RepoError::PageMissing(path.to_string()));
         }
         let below = format!("{}/%", like_escape(path.as_str()));
+        let ids: Vec<i64> = {
+            let mut stmt = tx.prepare_cached("SELECT id FROM pages WHERE path = ?1 OR path LIKE ?2 ESCAPE '\\'")?;
+            let rows = stmt.query_map(params![path.as_str(), below], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let shown = published_hashes(&tx, &ids)?;
+        for id in &ids {
+            tx.execute("DELETE FROM published_blobs WHERE page_id = ?1", [id])?;
+            tx.execute("DELETE FROM published_pages WHERE page_id = ?1", [id])?;
+        }
         tx.execute("DELETE FROM asset_references WHERE sites_url = '' AND (page_path = ?1 OR page_path LIKE ?2 ESCAPE '\\')", params![path.as_str(), below])?;
         tx.execute(
             "DELETE FROM pages WHERE path IN (SELECT path FROM pages WHERE path = ?1 OR path LIKE ?2 ESCAPE '\\' ORDER BY length(path) DESC)",
             params![path.as_str(), below],
         )?;
+        let orphans = unused_blobs(&tx, shown)?;
         tx.commit()?;
-        Ok(())
+        Ok(orphans)
     }
 
     fn move_page(&self, from: &PagePath, to: &PagePath) -> Result<(), RepoError> {
@@ -952,7 +1001,7 @@ impl Catalog for SqliteCatalog {
         Ok(())
     }
 
-    fn publish_page(&self, path: &PagePath, version: u64, html: &str, blobs: &[(BlobHash, String)], now: i64) -> Result<(), RepoError> {
+    fn publish_page(&self, path: &PagePath, version: u64, html: &str, blobs: &[(BlobHash, String)], now: i64) -> Result<Vec<BlobHash>, RepoError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let id: i64 = tx
@@ -964,13 +1013,15 @@ impl Catalog for SqliteCatalog {
              ON CONFLICT (page_id) DO UPDATE SET html = excluded.html, published_at = excluded.published_at",
             params![id, html, now],
         )?;
+        let shown_before = published_hashes(&tx, &[id])?;
         tx.execute("DELETE FROM published_blobs WHERE page_id = ?1", [id])?;
         for (hash, mime) in blobs {
             tx.execute("INSERT OR IGNORE INTO published_blobs (page_id, sha256, mime) VALUES (?1, ?2, ?3)", params![id, hash.as_str(), mime])?;
         }
         tx.execute("UPDATE pages SET published_at = ?2 WHERE id = ?1", params![id, now])?;
+        let orphans = unused_blobs(&tx, shown_before)?;
         tx.commit()?;
-        Ok(())
+        Ok(orphans)
     }
 
     fn published_html(&self, path: &PagePath) -> Result<Option<String>, RepoError> {

@@ -28,7 +28,16 @@ pub fn state(settings: Settings) -> anyhow::Result<AppState> {
     };
     let decoy_hash = hash_password("decoy password for unknown user names").map_err(|e| anyhow::anyhow!("{e}"))?;
     let renders = Arc::new(crate::state::RenderGate::new(settings.images.max_concurrent_renders, settings.images.queue));
-    Ok(AppState { settings: Arc::new(settings), repo, decoy_hash: Arc::new(decoy_hash), renders, connected })
+    let passwords = crate::password::PasswordChecker::start(settings.login.concurrent_checks, settings.login.queue)?;
+    Ok(AppState {
+        settings: Arc::new(settings),
+        repo,
+        decoy_hash: Arc::new(decoy_hash),
+        passwords: Arc::new(passwords),
+        login_throttle: Arc::default(),
+        renders,
+        connected,
+    })
 }
 
 /// Starts what runs beside the requests: rendition workers, and the Connected Assets

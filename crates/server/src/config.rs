@@ -120,12 +120,30 @@ struct RawCors {
 struct RawLimits {
     max_upload_bytes: u64,
     max_image_pixels: u64,
+    /// Password checks that run at once; each holds argon2's working memory.
+    login_checks: usize,
+    /// Password checks that may wait; more logins get 429.
+    login_queue: usize,
 }
 
 impl Default for RawLimits {
     fn default() -> Self {
         let d = tessera_repo::UploadLimits::default();
-        RawLimits { max_upload_bytes: d.max_bytes, max_image_pixels: d.max_pixels }
+        let login = LoginLimits::default();
+        RawLimits { max_upload_bytes: d.max_bytes, max_image_pixels: d.max_pixels, login_checks: login.concurrent_checks, login_queue: login.queue }
+    }
+}
+
+/// How many password checks run and wait at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginLimits {
+    pub concurrent_checks: usize,
+    pub queue: usize,
+}
+
+impl Default for LoginLimits {
+    fn default() -> Self {
+        LoginLimits { concurrent_checks: 2, queue: 32 }
     }
 }
 
@@ -251,6 +269,7 @@ pub struct Settings {
     pub data_dir: PathBuf,
     pub allowed_origins: Vec<String>,
     pub limits: tessera_repo::UploadLimits,
+    pub login: LoginLimits,
     pub session_ttl_secs: i64,
     pub users: Vec<User>,
     /// For a Sites deployment: Connected Assets as the config file has it.
@@ -299,6 +318,9 @@ impl Settings {
             .collect::<Result<Vec<_>, _>>()?;
         if raw.limits.max_upload_bytes == 0 {
             return Err(Problem::key("limits.max_upload_bytes", "must be greater than 0"));
+        }
+        if raw.limits.login_checks == 0 {
+            return Err(Problem::key("limits.login_checks", "must be greater than 0"));
         }
         if raw.limits.max_image_pixels == 0 {
             return Err(Problem::key("limits.max_image_pixels", "must be greater than 0"));
@@ -390,6 +412,7 @@ impl Settings {
             data_dir: base.join(raw.data_dir),
             allowed_origins,
             limits: tessera_repo::UploadLimits { max_bytes: raw.limits.max_upload_bytes, max_pixels: raw.limits.max_image_pixels },
+            login: LoginLimits { concurrent_checks: raw.limits.login_checks, queue: raw.limits.login_queue },
             session_ttl_secs: raw.session.ttl_minutes as i64 * 60,
             users,
             connected,

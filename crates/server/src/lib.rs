@@ -15,7 +15,9 @@ pub mod error;
 pub mod extract;
 pub mod handlers;
 pub mod openapi;
+pub mod password;
 pub mod state;
+pub mod throttle;
 
 pub use app::{app, state};
 pub use config::Settings;

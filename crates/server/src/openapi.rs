@@ -15,7 +15,9 @@ fn error_responses(codes: &[&str]) -> Value {
 
 fn ok(code: &str, schema: Option<&str>) -> Value {
     match schema {
-        Some(s) => json!({ code: { "description": "OK", "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{s}") } } } } }),
+        Some(s) => {
+            json!({ code: { "description": "OK", "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{s}") } } } } })
+        }
         None => json!({ code: { "description": "Done" } }),
     }
 }
@@ -25,7 +27,9 @@ fn body(schema: &str) -> Value {
 }
 
 fn merge(a: Value, b: Value) -> Value {
-    let (Value::Object(mut a), Value::Object(b)) = (a, b) else { return Value::Null };
+    let (Value::Object(mut a), Value::Object(b)) = (a, b) else {
+        return Value::Null;
+    };
     a.extend(b);
     Value::Object(a)
 }

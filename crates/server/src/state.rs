@@ -15,6 +15,9 @@ pub struct AppState {
     /// A real argon2id hash to verify against when the user name is unknown, so a
     /// wrong name takes as long to refuse as a wrong password.
     pub decoy_hash: Arc<String>,
+    /// Checks passwords on a few threads of its own, so logins use bounded memory.
+    pub passwords: Arc<crate::password::PasswordChecker>,
+    pub login_throttle: Arc<crate::throttle::LoginThrottle>,
     pub renders: Arc<RenderGate>,
     /// A Sites deployment's Connected Assets.
     pub connected: Option<Arc<crate::connected::Connected>>,

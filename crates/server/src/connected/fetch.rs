@@ -225,7 +225,9 @@ async fn run_original_job(connected: Arc<Connected>, repo: Repo, id: i64, remote
                 height: detail.height,
             };
             repo.add_original(&local, original, Some(blob)).await.map_err(|e| match e {
-                RepoError::NotFound(_) => format!("{local} was deleted before its original arrived."),
+                RepoError::NotFound(_) => {
+                    format!("{local} was deleted before its original arrived.")
+                }
                 other => other.to_string(),
             })
         }

@@ -248,7 +248,7 @@ pub async fn rendition(
     let mut response = if etag_matches(&headers, &etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let mut file = tokio::fs::File::open(&file).await.map_err(|e| AppError::Internal(format!("opening blob {}: {e}", rendition.blob)))?;
+        let mut file = crate::handlers::delivery::open_blob(&file, &rendition.blob).await?;
         let size = rendition.size;
         let (status, start, len) = match requested_range(&headers, &etag, size) {
             RangeRequest::Whole => (StatusCode::OK, 0, size),
@@ -297,21 +297,29 @@ enum RangeRequest {
 /// One `bytes=` range (RFC 9110). Several ranges, other units, or an `If-Range`
 /// that no longer matches get the whole file, as the RFC allows.
 fn requested_range(headers: &HeaderMap, etag: &str, size: u64) -> RangeRequest {
-    let Some(spec) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else { return RangeRequest::Whole };
+    let Some(spec) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else {
+        return RangeRequest::Whole;
+    };
     if let Some(if_range) = headers.get(header::IF_RANGE).and_then(|v| v.to_str().ok()) {
         if if_range.trim() != etag {
             return RangeRequest::Whole;
         }
     }
-    let Some(range) = spec.trim().strip_prefix("bytes=") else { return RangeRequest::Whole };
+    let Some(range) = spec.trim().strip_prefix("bytes=") else {
+        return RangeRequest::Whole;
+    };
     if range.contains(',') {
         return RangeRequest::Whole;
     }
-    let Some((first, last)) = range.split_once('-') else { return RangeRequest::Whole };
+    let Some((first, last)) = range.split_once('-') else {
+        return RangeRequest::Whole;
+    };
     let (first, last) = (first.trim(), last.trim());
     let parsed = match (first.is_empty(), last.is_empty()) {
         (false, _) => {
-            let Ok(start) = first.parse::<u64>() else { return RangeRequest::Whole };
+            let Ok(start) = first.parse::<u64>() else {
+                return RangeRequest::Whole;
+            };
             let end = if last.is_empty() { Ok(u64::MAX) } else { last.parse::<u64>() };
             match end {
                 Ok(end) if end >= start => Some((start, end.min(size.saturating_sub(1)))),
@@ -319,7 +327,9 @@ fn requested_range(headers: &HeaderMap, etag: &str, size: u64) -> RangeRequest {
             }
         }
         (true, false) => {
-            let Ok(suffix) = last.parse::<u64>() else { return RangeRequest::Whole };
+            let Ok(suffix) = last.parse::<u64>() else {
+                return RangeRequest::Whole;
+            };
             (suffix > 0).then(|| (size.saturating_sub(suffix), size.saturating_sub(1)))
         }
         (true, true) => return RangeRequest::Whole,

@@ -25,7 +25,7 @@ pub async fn whole_blob(file: &Path, hash: &BlobHash, mime: &str, headers: &Head
     let mut r = if etag_matches(headers, &etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let f = tokio::fs::File::open(file).await.map_err(|e| AppError::Internal(format!("opening blob {hash}: {e}")))?;
+        let f = open_blob(file, hash).await?;
         let mut r = Body::from_stream(ReaderStream::new(f)).into_response();
         r.headers_mut().insert(header::CONTENT_TYPE, header_value(mime));
         r
@@ -33,4 +33,17 @@ pub async fn whole_blob(file: &Path, hash: &BlobHash, mime: &str, headers: &Head
     r.headers_mut().insert(header::ETAG, header_value(&etag));
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     Ok(r)
+}
+
+/// Opens a stored blob. One that the catalog names but the store has lost answers
+/// 404 (the client cannot do better by retrying) and is logged for the operator.
+pub async fn open_blob(file: &Path, hash: &BlobHash) -> Result<tokio::fs::File, AppError> {
+    match tokio::fs::File::open(file).await {
+        Ok(f) => Ok(f),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            tracing::error!(blob = %hash, "a blob the catalog names is missing from the blob store");
+            Err(AppError::refused(StatusCode::NOT_FOUND, "blob_missing", "The file's bytes are no longer stored here."))
+        }
+        Err(e) => Err(AppError::Internal(format!("opening blob {hash}: {e}"))),
+    }
 }

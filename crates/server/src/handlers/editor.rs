@@ -12,19 +12,22 @@ use crate::config::EditorFiles;
 use crate::state::AppState;
 
 /// Routes for `/editor` (and its Async Jobs and Connected Assets Configuration
-/// pages), `/www/*` and `/pkg/*`. The editor page may load scripts only from this
-/// origin and talk only to this origin and the remote DAM.
+/// pages), `/www/*` and `/pkg/*`. Every answer carries the editor's policy: its
+/// pages may load scripts only from this origin and talk only to this origin and the
+/// remote DAM, and `www/embed.html`, the embedding example, lives by the same rule.
+/// The editor's HTML has one address, `/editor`: `/www/index.html` leads there.
 pub fn routes(files: &EditorFiles, state: AppState) -> Router {
     let index = ServeFile::new(files.www_dir.join("index.html"));
     Router::new()
         .route("/", get(|| async { Redirect::to("/editor") }))
+        .route("/www/index.html", get(|| async { Redirect::permanent("/editor") }))
         .route_service("/editor", index.clone())
         .route_service("/editor/", index.clone())
         .route_service("/editor/jobs", index.clone())
         .route_service("/editor/connected-assets", index)
-        .layer(from_fn_with_state(state, content_security_policy))
-        .nest_service("/www", ServeDir::new(&files.www_dir))
+        .nest_service("/www", ServeDir::new(&files.www_dir).append_index_html_on_directories(false))
         .nest_service("/pkg", ServeDir::new(&files.pkg_dir).precompressed_gzip())
+        .layer(from_fn_with_state(state, content_security_policy))
 }
 
 /// The policy names the remote DAM as it is configured now: the administrator page

@@ -6,8 +6,8 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use tessera_model::page::{render_html, PublishReport, PublishedAsset, PublishedAssetState};
-use tessera_model::{AssetRef, CreatePage, MovePage, PageContent, PageDto, PagePath, PageSummary};
-use tessera_repo::BlobHash;
+use tessera_model::{AssetRef, Component, CreatePage, DamPath, MovePage, PageContent, PageDto, PagePath, PageSummary};
+use tessera_repo::{BlobHash, RepoError};
 
 use crate::auth::{authorize, authorize_all, Action, Principal};
 use crate::error::AppError;
@@ -71,6 +71,7 @@ pub async fn save(
         .and_then(|v| v.parse::<u64>().ok())
         .ok_or_else(|| AppError::bad_request("bad_if_match", "If-Match must be a page version such as \"v3\"."))?;
     let before = state.repo.page(&path).await?.components;
+    check_new_assets(&state, &principal, &before, &content.components).await?;
     let page = state.repo.save_page(&path, expected, content, caller.name()).await?;
     tracing::info!(%path, version = page.version, "page saved");
     report_usage(&state, &path, &before, &page.components).await;
@@ -101,11 +102,49 @@ pub async fn move_page(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// A save may only add assets the saver could open: every local asset the page did
+/// not use before goes through the one authorization check as the saver, and one they
+/// may not read is refused exactly like one that does not exist. A remote asset must
+/// come from this deployment's remote DAM. Components the save leaves as they were
+/// are not checked again, so anyone who may edit the page can still save it.
+async fn check_new_assets(state: &AppState, principal: &Principal, before: &[Component], after: &[Component]) -> Result<(), AppError> {
+    let used_before = |asset: &AssetRef| before.iter().filter_map(|c| c.body.asset()).any(|b| b.path == asset.path && b.repository == asset.repository);
+    let remote_dam = state.remote_dam_url();
+    for asset in after.iter().filter_map(|c| c.body.asset()).filter(|a| !used_before(a)) {
+        match &asset.repository {
+            Some(origin) if remote_dam.as_deref() == Some(origin.as_str()) => {}
+            Some(origin) => {
+                return Err(AppError::bad_request(
+                    "unknown_repository",
+                    format!("{origin:?} is not this deployment's remote DAM; drag the asset from the Content Finder again."),
+                ))
+            }
+            // A copy in the mount point may still be on its way: the fetch made its path.
+            None if in_mount_point(state, &asset.path) => {
+                authorize(state, principal, Action::Read, &asset.path)?;
+            }
+            None => {
+                let exists = authorize(state, principal, Action::Read, &asset.path).is_ok() && state.repo.asset(&asset.path).await.is_ok();
+                if !exists {
+                    return Err(AppError::refused(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "unknown_asset",
+                        format!("The page uses {}, which does not exist.", asset.path),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Tells the remote DAM about the fetched copies a page started or stopped using. The
 /// page change itself has succeeded; a failure here only means the jobs were not
 /// recorded, which is logged.
 async fn report_usage(state: &AppState, page: &PagePath, before: &[tessera_model::Component], after: &[tessera_model::Component]) {
-    let Some(connected) = &state.connected else { return };
+    let Some(connected) = &state.connected else {
+        return;
+    };
     if let Err(e) = crate::connected::report_usage_change(connected, &state.repo, page, before, after).await {
         tracing::error!(%page, error = %e, "recording reference reports failed");
     }
@@ -119,7 +158,7 @@ pub async fn plan(
 ) -> Result<Json<PublishReport>, AppError> {
     authorize(&state, &principal, Action::Read, &path)?;
     let page = state.repo.page(&path).await?;
-    let (_, assets) = resolve_all(&state, &page).await?;
+    let (_, assets) = resolve_for(&state, &principal, &page, Urls::Published).await?;
     Ok(Json(PublishReport { url: path.public_url(), version: page.version, published_at: page.published_at, assets }))
 }
 
@@ -131,7 +170,7 @@ pub async fn publish(
 ) -> Result<Json<PublishReport>, AppError> {
     authorize(&state, &principal, Action::Write, &path)?;
     let page = state.repo.page(&path).await?;
-    let (resolved, assets) = resolve_all(&state, &page).await?;
+    let (resolved, assets) = resolve_for(&state, &principal, &page, Urls::Published).await?;
     let content = PageContent { title: page.title.clone(), components: page.components.clone() };
     let lookup = |id: &str, _: &AssetRef| resolved.iter().find(|r| r.component == id).and_then(|r| r.published.clone());
     let html = render_html(&path, &content, &lookup);
@@ -146,7 +185,7 @@ pub async fn publish(
 pub async fn preview(State(state): State<AppState>, Extension(principal): Extension<Principal>, ApiPagePath(path): ApiPagePath) -> Result<Response, AppError> {
     authorize(&state, &principal, Action::Read, &path)?;
     let page = state.repo.page(&path).await?;
-    let (resolved, _) = resolve_for(&state, &page, Urls::Preview).await?;
+    let (resolved, _) = resolve_for(&state, &principal, &page, Urls::Preview).await?;
     let content = PageContent { title: page.title.clone(), components: page.components.clone() };
     let lookup = |id: &str, _: &AssetRef| resolved.iter().find(|r| r.component == id).and_then(|r| r.published.clone());
     let html = render_html(&path, &content, &lookup);
@@ -176,42 +215,44 @@ struct Resolved {
     blobs: Vec<(BlobHash, String)>,
 }
 
-async fn resolve_all(state: &AppState, page: &PageDto) -> Result<(Vec<Resolved>, Vec<PublishedAssetState>), AppError> {
-    resolve_for(state, page, Urls::Published).await
-}
-
-async fn resolve_for(state: &AppState, page: &PageDto, urls: Urls) -> Result<(Vec<Resolved>, Vec<PublishedAssetState>), AppError> {
+/// Resolves every asset of the page as `principal` sees it: a local asset they may not
+/// read resolves exactly as one that does not exist, so neither its bytes, its
+/// description nor its existence reaches a preview, a publish plan or a published page.
+async fn resolve_for(state: &AppState, principal: &Principal, page: &PageDto, urls: Urls) -> Result<(Vec<Resolved>, Vec<PublishedAssetState>), AppError> {
     let mut resolved = Vec::new();
     let mut report = Vec::new();
     for c in &page.components {
-        let Some(asset) = c.body.asset() else { continue };
+        let Some(asset) = c.body.asset() else {
+            continue;
+        };
         let edit = match &c.body {
             tessera_model::ComponentBody::Image(i) if !i.edit.is_identity() => Some(&i.edit),
             _ => None,
         };
         let (published, blobs, state_name) = match &asset.repository {
-            None => match state.repo.asset(&asset.path).await {
+            None => match readable_asset(state, principal, &asset.path).await {
                 // A copy whose original is still on its way publishes empty, like a
                 // failed fetch: its edited images are made from the original.
                 Ok(record) if record.connected.is_some() && !record.renditions.iter().any(|r| r.name == "original") => (None, Vec::new(), "fetching"),
                 Ok(record) => {
-                    let (mut p, b) = publish_local(&record);
-                    if urls == Urls::Preview {
-                        let local = publish_remote(asset);
-                        (p.srcset, p.src, p.download_url) = (local.srcset, local.src, local.download_url);
-                    }
+                    let (mut p, b) = match urls {
+                        Urls::Published => publish_local(&record, |r| format!("/published/{}", r.blob)),
+                        Urls::Preview => publish_local(&record, |r| tessera_model::api_url(&format!("renditions/{}", r.name), &record.path)),
+                    };
                     if let (Some(edit), Some(w), Some(h)) = (edit, record.width, record.height) {
                         let key = state.repo.remember_edit(edit).await?;
                         let original = record.renditions.iter().find(|r| r.name == "original").map(|r| r.blob.to_string()).unwrap_or_default();
                         edited_srcset(&mut p, edit, (w, h), &state.settings.images.widths, |width| match urls {
-                            Urls::Published => format!("/published/image/{original}/{key}/{width}.jpg"),
+                            Urls::Published => {
+                                format!("/published/image/{original}/{key}/{width}.jpg")
+                            }
                             Urls::Preview => format!("{}?edit={key}&w={width}", tessera_model::api_url("image", &record.path)),
                         });
                     }
                     (Some(p), b, if record.connected.is_some() { "fetched" } else { "local" })
                 }
-                Err(tessera_repo::RepoError::NotFound(_)) if in_mount_point(state, &asset.path) => (None, Vec::new(), "failed"),
-                Err(tessera_repo::RepoError::NotFound(_)) => (None, Vec::new(), "missing"),
+                Err(RepoError::NotFound(_)) if in_mount_point(state, &asset.path) => (None, Vec::new(), "failed"),
+                Err(RepoError::NotFound(_)) => (None, Vec::new(), "missing"),
                 Err(e) => return Err(e.into()),
             },
             Some(_) => (Some(publish_remote(asset)), Vec::new(), "remote"),
@@ -226,6 +267,15 @@ async fn resolve_for(state: &AppState, page: &PageDto, urls: Urls) -> Result<(Ve
         resolved.push(Resolved { component: c.id.clone(), published, blobs });
     }
     Ok((resolved, report))
+}
+
+/// The asset, if `principal` may read it; [`RepoError::NotFound`] otherwise, as if
+/// it were not there.
+async fn readable_asset(state: &AppState, principal: &Principal, path: &DamPath) -> Result<tessera_repo::AssetRecord, RepoError> {
+    if authorize(state, principal, Action::Read, path).is_err() {
+        return Err(RepoError::NotFound(path.clone()));
+    }
+    state.repo.asset(path).await
 }
 
 fn in_mount_point(state: &AppState, path: &tessera_model::DamPath) -> bool {
@@ -248,10 +298,10 @@ fn edited_srcset(p: &mut PublishedAsset, edit: &tessera_model::edit::EditState, 
     p.height = Some(((u64::from(ch) * u64::from(shown) + u64::from(cw) / 2) / u64::from(cw)) as u32);
 }
 
-/// A local asset as its current DAM record has it: renditions by content hash.
-fn publish_local(record: &tessera_repo::AssetRecord) -> (PublishedAsset, Vec<(BlobHash, String)>) {
+/// A local asset as its current DAM record has it, each rendition at `url`: by
+/// content hash when published, the DAM's own URL in a preview.
+fn publish_local(record: &tessera_repo::AssetRecord, url: impl Fn(&tessera_repo::RenditionRecord) -> String) -> (PublishedAsset, Vec<(BlobHash, String)>) {
     let find = |name: &str| record.renditions.iter().find(|r| r.name == name);
-    let url = |r: &tessera_repo::RenditionRecord| format!("/published/{}", r.blob);
     let mut srcset = Vec::new();
     let mut blobs = Vec::new();
     for name in ["thumbnail-319", "web-1280"] {
@@ -264,14 +314,13 @@ fn publish_local(record: &tessera_repo::AssetRecord) -> (PublishedAsset, Vec<(Bl
     if let Some(o) = original {
         blobs.push((o.blob.clone(), o.mime.clone()));
     }
-    let src = find("web-1280").or(original).map(url).unwrap_or_default();
+    let src = find("web-1280").or(original).map(&url).unwrap_or_default();
     let dam_alt = if record.description.trim().is_empty() { record.title.clone() } else { record.description.clone() };
-    let published = PublishedAsset { srcset, src, width: record.width, height: record.height, dam_alt, download_url: original.map(url).unwrap_or_default() };
+    let published = PublishedAsset { srcset, src, width: record.width, height: record.height, dam_alt, download_url: original.map(&url).unwrap_or_default() };
     (published, blobs)
 }
 
-/// A remote asset, shown from the remote DAM until Connected Assets copies it here;
-/// also a local asset in a preview, from this deployment's DAM URLs.
+/// A remote asset, shown from the remote DAM until Connected Assets copies it here.
 fn publish_remote(asset: &AssetRef) -> PublishedAsset {
     let mut srcset = Vec::new();
     for (name, width) in [("thumbnail-319", 319), ("web-1280", 1280)] {

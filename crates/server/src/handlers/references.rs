@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::{Extension, Json};
 use tessera_model::{DamPath, ReferenceCount, ReferenceDto, ReferencesDto};
 
-use crate::auth::{authorize, Action, Principal};
+use crate::auth::{authorize, read_scope, Action, Principal};
 use crate::config::parse_origin;
 use crate::error::AppError;
 use crate::extract::{ApiDamPath, ApiJson};
@@ -18,9 +18,11 @@ pub async fn list(
     ApiDamPath(path): ApiDamPath,
 ) -> Result<Json<ReferencesDto>, AppError> {
     authorize(&state, &principal, Action::Read, &path)?;
-    let refs = state.repo.references(&path).await?;
+    // A folder's references count only the assets in it that the caller may read.
+    let scope = read_scope(&state, &principal);
+    let refs: Vec<_> = state.repo.references(&path).await?.into_iter().filter(|r| scope.allows(&r.asset)).collect();
     let mut by_deployment: Vec<ReferenceCount> = Vec::new();
-    for (site, page) in &refs {
+    for tessera_repo::Reference { sites_url: site, page_path: page, .. } in &refs {
         let sites_url = (!site.is_empty()).then(|| site.clone());
         match by_deployment.iter_mut().find(|c| c.sites_url == sites_url) {
             Some(c) => {

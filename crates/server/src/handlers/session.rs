@@ -1,33 +1,53 @@
 //! `/api/login`, `/api/logout`, `/api/me`.
 
-use axum::extract::State;
-use axum::http::{header, StatusCode};
-use axum::response::{AppendHeaders, IntoResponse};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::{Extension, Json};
 use tessera_model::{LoginRequest, Me};
 use tessera_repo::{unix_now, SessionRecord};
 
-use crate::auth::{cleared_login_cookie, login_cookie, random_token, token_hash, verify_password, Principal};
+use crate::auth::{cleared_login_cookie, login_cookie, random_token, token_hash, Principal};
 use crate::error::AppError;
 use crate::extract::ApiJson;
 use crate::state::AppState;
+use crate::throttle::Attempt;
 
 /// One message for a wrong name and a wrong password alike.
 const BAD_CREDENTIALS: &str = "The user name or password is not correct.";
 
-pub async fn login(State(state): State<AppState>, ApiJson(req): ApiJson<LoginRequest>) -> Result<impl IntoResponse, AppError> {
+/// Logs in. A caller who already has a session gets a new one in its place: the old
+/// token and CSRF token stop working. Failed attempts are throttled per account and
+/// per address, and password checks wait in a bounded queue: both refuse with 429.
+pub async fn login(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    client: Option<Extension<ConnectInfo<SocketAddr>>>,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> Result<Response, AppError> {
     if req.user.len() > 256 || req.password.len() > 1024 {
         return Err(AppError::refused(StatusCode::UNAUTHORIZED, "invalid_credentials", BAD_CREDENTIALS));
     }
+    let attempt = Attempt::new(&req.user, client.map(|Extension(ConnectInfo(addr))| addr.ip()));
+    if let Some(wait) = state.login_throttle.wait(&attempt) {
+        return Ok(try_later("too_many_logins", "Too many failed logins. Wait a moment, then try again.", wait));
+    }
     let user = state.settings.user(&req.user).cloned();
     let hash = user.as_ref().map_or_else(|| state.decoy_hash.as_str().to_owned(), |u| u.password_hash.clone());
-    let password = req.password;
-    let matches =
-        tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.map_err(|e| AppError::Internal(format!("password check failed: {e}")))?;
+    let Ok(matches) = state.passwords.verify(req.password, hash).await else {
+        return Ok(try_later("login_busy", "The server is checking many logins right now. Try again in a moment.", Duration::from_secs(2)));
+    };
     let user = match (user, matches) {
         (Some(user), true) => user,
-        _ => return Err(AppError::refused(StatusCode::UNAUTHORIZED, "invalid_credentials", BAD_CREDENTIALS)),
+        _ => {
+            state.login_throttle.failed(&attempt);
+            return Err(AppError::refused(StatusCode::UNAUTHORIZED, "invalid_credentials", BAD_CREDENTIALS));
+        }
     };
+    state.login_throttle.succeeded(&attempt);
     let token = random_token();
     let session = SessionRecord {
         token_hash: token_hash(&token),
@@ -36,9 +56,20 @@ pub async fn login(State(state): State<AppState>, ApiJson(req): ApiJson<LoginReq
         expires_at: unix_now() + state.settings.session_ttl_secs,
     };
     state.repo.create_session(session.clone()).await?;
+    if let Principal::User(previous) = &principal {
+        state.repo.delete_session(&previous.session.token_hash).await?;
+    }
     tracing::info!(user = %user.name, "logged in");
     let me = Me { user: user.name, groups: user.groups, csrf_token: session.csrf_token };
-    Ok((AppendHeaders([(header::SET_COOKIE, login_cookie(&token, state.settings.session_ttl_secs))]), Json(me)))
+    Ok((AppendHeaders([(header::SET_COOKIE, login_cookie(&token, state.settings.session_ttl_secs))]), Json(me)).into_response())
+}
+
+/// 429 with `Retry-After` in whole seconds (at least one).
+fn try_later(code: &'static str, message: &str, wait: Duration) -> Response {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let mut r = AppError::refused(StatusCode::TOO_MANY_REQUESTS, code, message).into_response();
+    r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+    r
 }
 
 pub async fn logout(State(state): State<AppState>, Extension(principal): Extension<Principal>) -> Result<impl IntoResponse, AppError> {
