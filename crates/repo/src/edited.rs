@@ -41,9 +41,11 @@ impl Repo {
         let o = original.clone();
         let renditions = self.with_catalog(move |c| c.sources_of(&o)).await?;
         let source = smallest_source(&renditions, original, edit, width);
+        let reserved = self.reserve_render(self.blobs().path_of(&source)).await;
         let repo = self.clone();
         let (original, edit) = (original.clone(), edit.clone());
         tokio::task::spawn_blocking(move || {
+            let _reserved = reserved;
             let (bytes, _, _) = render_edited(&repo.blobs().path_of(&source), repo.limits().max_pixels, &edit, width, quality)?;
             let staged = repo.blobs().stage_bytes(&bytes)?;
             let blobs = repo.blobs().clone();

@@ -104,9 +104,16 @@ impl Repo {
     async fn run(&self, job: Job, settings: JobSettings) {
         let repo = self.clone();
         let claimed = job.clone();
-        let outcome = tokio::task::spawn_blocking(move || repo.render_and_store(&claimed))
-            .await
-            .unwrap_or_else(|e| Err(RepoError::Internal(format!("the rendition task stopped: {e}"))));
+        let reserved = match tessera_model::mime::kind_of_mime(&job.mime) {
+            tessera_model::AssetKind::Image => Some(self.reserve_render(self.blobs().path_of(&job.original)).await),
+            _ => None,
+        };
+        let outcome = tokio::task::spawn_blocking(move || {
+            let _reserved = reserved;
+            repo.render_and_store(&claimed)
+        })
+        .await
+        .unwrap_or_else(|e| Err(RepoError::Internal(format!("the rendition task stopped: {e}"))));
         let Err(error) = outcome else {
             tracing::debug!(asset = %job.asset, "renditions ready");
             return;

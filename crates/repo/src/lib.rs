@@ -7,6 +7,7 @@
 //! so a failed or abandoned upload leaves nothing behind.
 
 mod blobs;
+mod budget;
 mod catalog;
 mod connected;
 mod edited;
@@ -22,6 +23,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
 pub use blobs::{BlobHash, BlobStore, PendingBlob, StoreUse, STAGING_MAX_AGE};
+pub use budget::{PixelBudget, Reserved};
 pub use catalog::{AssetRecord, Catalog, ConnectedCatalog, FolderRecord, Job, NewJob, Processing, Reference, RenditionRecord, SessionRecord, TagRecord};
 pub use error::RepoError;
 pub use jobs::{JobSettings, Workers};
@@ -54,6 +56,8 @@ pub struct Repo {
     shared_blobs: bool,
     /// Every folder permission, kept in memory: each request consults them.
     rules: Arc<RwLock<Vec<PermissionRule>>>,
+    /// Pixels that renders may hold at once, across workers and edited images.
+    render_budget: PixelBudget,
 }
 
 impl Repo {
@@ -75,7 +79,15 @@ impl Repo {
         let rules = catalog.permission_rules()?;
         let removed = blobs.remove_abandoned_staging(if shared_blobs { StoreUse::Shared } else { StoreUse::OwnedByThisProcess });
         tracing::info!(removed, "staging files left by an earlier stop removed");
-        Ok(Repo { catalog: Arc::new(catalog), blobs, limits, job_signal: jobs::JobSignal::default(), shared_blobs, rules: Arc::new(RwLock::new(rules)) })
+        Ok(Repo {
+            catalog: Arc::new(catalog),
+            blobs,
+            limits,
+            job_signal: jobs::JobSignal::default(),
+            shared_blobs,
+            rules: Arc::new(RwLock::new(rules)),
+            render_budget: PixelBudget::new(limits.render_pixels),
+        })
     }
 
     pub fn blobs(&self) -> &BlobStore {
@@ -93,6 +105,18 @@ impl Repo {
 
     pub fn limits(&self) -> UploadLimits {
         self.limits
+    }
+
+    /// Waits until the image in `file` may be decoded within the render budget. A file
+    /// whose header cannot be read reserves nothing: its render fails at once.
+    pub(crate) async fn reserve_render(&self, file: std::path::PathBuf) -> Reserved {
+        let max = self.limits.max_pixels;
+        let pixels = tokio::task::spawn_blocking(move || renditions::probe_image(&file, max).map(|i| u64::from(i.width) * u64::from(i.height)))
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .unwrap_or(0);
+        self.render_budget.reserve(pixels).await
     }
 
     /// Runs a catalog call on the blocking pool: SQLite calls block.

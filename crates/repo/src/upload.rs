@@ -14,11 +14,13 @@ use crate::{unix_now, Repo};
 pub struct UploadLimits {
     pub max_bytes: u64,
     pub max_pixels: u64,
+    /// Pixels that renders (renditions and edited images) may hold decoded at once.
+    pub render_pixels: u64,
 }
 
 impl Default for UploadLimits {
     fn default() -> Self {
-        UploadLimits { max_bytes: 100 * 1024 * 1024, max_pixels: 100_000_000 }
+        UploadLimits { max_bytes: 100 * 1024 * 1024, max_pixels: 100_000_000, render_pixels: 100_000_000 }
     }
 }
 

@@ -23,7 +23,7 @@ use crate::state::AppState;
 pub fn state(settings: Settings) -> anyhow::Result<AppState> {
     let repo = Repo::open_with_blobs(&settings.data_dir, settings.blobs.clone(), settings.limits)?;
     let connected = match &settings.connected {
-        Some(file) => Some(crate::connected::Connected::load(file.clone(), &repo)?),
+        Some(file) => Some(crate::connected::Connected::load(file.clone(), settings.dam_network, &repo)?),
         None => None,
     };
     let decoy_hash = hash_password("decoy password for unknown user names").map_err(|e| anyhow::anyhow!("{e}"))?;

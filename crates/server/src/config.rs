@@ -120,6 +120,8 @@ struct RawCors {
 struct RawLimits {
     max_upload_bytes: u64,
     max_image_pixels: u64,
+    /// Pixels that renders may hold decoded at once, across workers.
+    render_pixels: u64,
     /// Password checks that run at once; each holds argon2's working memory.
     login_checks: usize,
     /// Password checks that may wait; more logins get 429.
@@ -130,7 +132,13 @@ impl Default for RawLimits {
     fn default() -> Self {
         let d = tessera_repo::UploadLimits::default();
         let login = LoginLimits::default();
-        RawLimits { max_upload_bytes: d.max_bytes, max_image_pixels: d.max_pixels, login_checks: login.concurrent_checks, login_queue: login.queue }
+        RawLimits {
+            max_upload_bytes: d.max_bytes,
+            max_image_pixels: d.max_pixels,
+            render_pixels: d.render_pixels,
+            login_checks: login.concurrent_checks,
+            login_queue: login.queue,
+        }
     }
 }
 
@@ -186,6 +194,9 @@ struct RawConnected {
     threshold_bytes: u64,
     #[serde(default)]
     shared_datastore: bool,
+    /// The DAM's host name may resolve to private addresses (an intranet DAM).
+    #[serde(default)]
+    private_network: bool,
 }
 
 fn default_title() -> String {
@@ -274,6 +285,8 @@ pub struct Settings {
     pub users: Vec<User>,
     /// For a Sites deployment: Connected Assets as the config file has it.
     pub connected: Option<ConnectedSettings>,
+    /// Where a DAM host name may resolve to; only the config file sets it.
+    pub dam_network: crate::connected::DamNetwork,
     pub blobs: tessera_repo::Blobs,
     pub editor: Option<EditorFiles>,
     pub jobs: tessera_repo::JobSettings,
@@ -319,6 +332,9 @@ impl Settings {
         if raw.limits.max_upload_bytes == 0 {
             return Err(Problem::key("limits.max_upload_bytes", "must be greater than 0"));
         }
+        if raw.limits.render_pixels == 0 {
+            return Err(Problem::key("limits.render_pixels", "must be greater than 0"));
+        }
         if raw.limits.login_checks == 0 {
             return Err(Problem::key("limits.login_checks", "must be greater than 0"));
         }
@@ -333,6 +349,10 @@ impl Settings {
             return Err(Problem::key(format!("users[{}].name", dup.0), format!("{:?} is listed twice", dup.1.name)));
         }
         let is_sites = raw.roles.contains(&Role::Sites);
+        let dam_network = match &raw.connected_assets {
+            Some(c) if c.private_network => crate::connected::DamNetwork::PrivateAllowed,
+            _ => crate::connected::DamNetwork::PublicOnly,
+        };
         let connected = match (raw.connected_assets, is_sites) {
             (Some(c), true) => Some(connected_settings(c, &public_origin)?),
             (None, true) => return Err(Problem::key("connected_assets.remote_dam_url", "is required for a deployment with the \"sites\" role")),
@@ -411,11 +431,16 @@ impl Settings {
             roles: raw.roles,
             data_dir: base.join(raw.data_dir),
             allowed_origins,
-            limits: tessera_repo::UploadLimits { max_bytes: raw.limits.max_upload_bytes, max_pixels: raw.limits.max_image_pixels },
+            limits: tessera_repo::UploadLimits {
+                max_bytes: raw.limits.max_upload_bytes,
+                max_pixels: raw.limits.max_image_pixels,
+                render_pixels: raw.limits.render_pixels,
+            },
             login: LoginLimits { concurrent_checks: raw.limits.login_checks, queue: raw.limits.login_queue },
             session_ttl_secs: raw.session.ttl_minutes as i64 * 60,
             users,
             connected,
+            dam_network,
             blobs,
             editor,
         })

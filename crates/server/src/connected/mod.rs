@@ -3,6 +3,7 @@
 //! bring large originals and report references.
 
 mod fetch;
+mod network;
 mod remote;
 
 use std::sync::{Arc, RwLock};
@@ -14,6 +15,7 @@ use tessera_repo::Repo;
 use crate::config::ConnectedSettings;
 
 pub use fetch::{fetch, report_usage_change, resume_jobs, FetchError, Fetched, FETCH_BUDGET};
+pub use network::{dam_url, DamNetwork};
 pub use remote::{test_connection, RemoteDam, RemoteError};
 
 /// The key the administrator page's configuration is stored under.
@@ -28,12 +30,12 @@ pub struct Connected {
 
 impl Connected {
     /// The config file's settings, unless the administrator page changed them since.
-    pub fn load(file: ConnectedSettings, repo: &Repo) -> anyhow::Result<Arc<Connected>> {
+    pub fn load(file: ConnectedSettings, network: DamNetwork, repo: &Repo) -> anyhow::Result<Arc<Connected>> {
         let settings = match repo.setting_at_start(SETTINGS_KEY)? {
             Some(json) => serde_json::from_str(&json).map_err(|e| anyhow::anyhow!("the stored Connected Assets configuration is unreadable: {e}"))?,
             None => file,
         };
-        Ok(Arc::new(Connected { settings: RwLock::new(settings), remote: RemoteDam::new()? }))
+        Ok(Arc::new(Connected { settings: RwLock::new(settings), remote: RemoteDam::new(network)? }))
     }
 
     /// A copy of the whole configuration, for work that uses much of it (a fetch).

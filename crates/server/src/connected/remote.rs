@@ -11,6 +11,7 @@ use tessera_model::connected::{CheckResult, ConnectionReport};
 use tessera_model::{api_url, AssetDto, DamPath, ErrorBody, LoginRequest, Me, ReferenceDto, CSRF_HEADER, LOGIN_COOKIE};
 use tessera_repo::{BlobStore, PendingBlob, RepoError};
 
+use super::network::{dam_url, resolver, DamNetwork};
 use crate::config::ConnectedSettings;
 
 #[derive(Debug, thiserror::Error)]
@@ -79,9 +80,10 @@ async fn refusal(response: reqwest::Response) -> RemoteError {
 }
 
 impl RemoteDam {
-    pub fn new() -> anyhow::Result<RemoteDam> {
+    pub fn new(network: DamNetwork) -> anyhow::Result<RemoteDam> {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
+            .dns_resolver(resolver(network))
             // Redirects could carry the session cookie to another host.
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("tessera-server/", env!("CARGO_PKG_VERSION"), " (Connected Assets)"))
@@ -131,7 +133,8 @@ impl RemoteDam {
     async fn send(&self, s: &ConnectedSettings, method: Method, href: &str, body: Option<&ReferenceDto>) -> Result<reqwest::Response, RemoteError> {
         for attempt in 0..2 {
             let session = self.session(s).await?;
-            let mut request = self.http.request(method.clone(), format!("{}{href}", s.remote_dam_url)).header(reqwest::header::COOKIE, &session.cookie);
+            let url = dam_url(&s.remote_dam_url, href)?;
+            let mut request = self.http.request(method.clone(), url).header(reqwest::header::COOKIE, &session.cookie);
             if method != Method::GET {
                 request = request.header(CSRF_HEADER, &session.csrf);
             }
