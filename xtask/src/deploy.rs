@@ -265,3 +265,39 @@ pub fn demo(fresh: bool) -> anyhow::Result<()> {
     println!("Both deployments stopped.");
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A first `cargo xtask demo` stopped while seeding leaves some samples behind;
+    /// the next run adds the rest instead of failing on what exists.
+    #[test]
+    fn seeding_again_after_an_interruption_adds_what_is_missing() {
+        run(cargo().args(["build", "--package", "tessera-server"])).unwrap();
+        let binary = root().join("target").join("debug").join("tessera-server");
+        let dir = std::env::temp_dir().join(format!("tessera-seed-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let ports = Ports::free().unwrap();
+        let (_, assets_config) = write_configs(&binary, &dir, &ports).unwrap();
+        let assets = Server::start(&binary, &assets_config, ports.assets_origin(), &dir.join("assets.log")).unwrap();
+        let (user, password, _) = DEMO_USERS[0];
+
+        let interrupted = samples::Session::login(&assets.origin, user, password).unwrap();
+        interrupted.create_folder("/content/dam/samples", "Samples").unwrap();
+        let all = samples::all().unwrap();
+        interrupted.upload("/content/dam/samples", &all[0]).unwrap();
+
+        samples::seed(&assets.origin, user, password).expect("seeding again completes");
+        let listing: serde_json::Value = ureq::get(&format!("{}/api/folders/content/dam/samples", assets.origin))
+            .header("cookie", &interrupted.cookie)
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_json()
+            .unwrap();
+        assert_eq!(listing["assets"].as_array().map(Vec::len), Some(all.len()), "{listing}");
+        drop(assets);
+        let _ = fs::remove_dir_all(&dir);
+    }
+}

@@ -55,7 +55,11 @@ enum Task {
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Task::Build => build::editor().map(drop),
-        Task::Demo { fresh } => deploy::demo(fresh),
+        Task::Demo { fresh } => deploy::demo(fresh).map_err(|e| {
+            // One sentence a newcomer can act on, not a chain of frames.
+            eprintln!("cargo xtask demo failed: {e:#}. The servers' logs are in target/demo/; `cargo xtask demo --fresh` starts over with new data.");
+            std::process::exit(1)
+        }),
         Task::Test { suites } => test::run_suites(&suites),
         Task::Bench { groups } => bench::all(&groups),
         Task::WasmTestRunner { args } => {

@@ -147,13 +147,18 @@ impl Session {
         Ok(Session { origin: origin.to_owned(), cookie, csrf })
     }
 
+    /// Creates a page unless it exists, so seeding again after an interruption
+    /// keeps what the first run made.
     pub fn create_page(&self, path: &str, title: &str) -> anyhow::Result<()> {
-        ureq::post(&format!("{}/api/pages{path}", self.origin))
+        let response = ureq::post(&format!("{}/api/pages{path}", self.origin))
             .header("cookie", &self.cookie)
             .header("x-csrf-token", &self.csrf)
+            .config()
+            .http_status_as_error(false)
+            .build()
             .send_json(serde_json::json!({ "title": title }))
             .with_context(|| format!("creating page {path}"))?;
-        Ok(())
+        created_or_there(response, &format!("creating page {path}"))
     }
 
     /// Deletes a page and the pages below it, if it exists.
@@ -182,13 +187,17 @@ impl Session {
         Ok(())
     }
 
+    /// Creates a folder unless it exists.
     pub fn create_folder(&self, path: &str, title: &str) -> anyhow::Result<()> {
-        ureq::post(&format!("{}/api/folders{path}", self.origin))
+        let response = ureq::post(&format!("{}/api/folders{path}", self.origin))
             .header("cookie", &self.cookie)
             .header("x-csrf-token", &self.csrf)
+            .config()
+            .http_status_as_error(false)
+            .build()
             .send_json(serde_json::json!({ "title": title }))
             .with_context(|| format!("creating folder {path}"))?;
-        Ok(())
+        created_or_there(response, &format!("creating folder {path}"))
     }
 
     pub fn upload(&self, folder: &str, sample: &Sample) -> anyhow::Result<()> {
@@ -203,12 +212,7 @@ impl Session {
             .build()
             .send(&sample.bytes[..])
             .with_context(|| format!("uploading {}", sample.name))?;
-        if response.status() != 201 {
-            let status = response.status();
-            let body = response.into_body().read_to_string().unwrap_or_default();
-            bail!("uploading {} answered {status}: {body}", sample.name);
-        }
-        Ok(())
+        created_or_there(response, &format!("uploading {}", sample.name))
     }
 
     /// Waits until the asset's renditions are made; fails if its job failed.
@@ -224,6 +228,17 @@ impl Session {
             }
         }
         bail!("the renditions of {path} were not ready within 120 s")
+    }
+}
+
+/// 201, or 409 for something an earlier, interrupted run already made.
+fn created_or_there(response: ureq::http::Response<ureq::Body>, what: &str) -> anyhow::Result<()> {
+    match response.status().as_u16() {
+        201 | 409 => Ok(()),
+        status => {
+            let body = response.into_body().read_to_string().unwrap_or_default();
+            bail!("{what} answered {status}: {body}")
+        }
     }
 }
 
