@@ -360,6 +360,8 @@ pub fn is_safe_link(link: &str) -> bool {
     !l.is_empty()
         && l.len() <= 2048
         && !l.chars().any(char::is_control)
+        // Browsers read `\` as `/`: `/\evil.example` would leave the site.
+        && !l.contains('\\')
         && (l.starts_with("https://") || l.starts_with("http://") || l.starts_with("mailto:") || l.starts_with('/') || l.starts_with('#'))
         && !l.starts_with("//")
 }
@@ -772,7 +774,7 @@ mod tests {
         assert!(is_safe_link("https://example.com/a"));
         assert!(is_safe_link("/content/site/en.html"));
         assert!(is_safe_link("mailto:a@b.example"));
-        for bad in ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x", "//evil.example", "", "vbscript:x"] {
+        for bad in ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x", "//evil.example", "", "vbscript:x", "/\\evil.example", "/a\\b"] {
             assert!(!is_safe_link(bad), "{bad}");
         }
     }

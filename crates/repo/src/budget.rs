@@ -59,11 +59,15 @@ mod tests {
         let waiting = tokio::spawn(async move { second.reserve(60_000_000).await });
         tokio::time::sleep(Duration::from_millis(50)).await;
         assert!(!waiting.is_finished(), "60 + 60 megapixels do not fit in 100");
-        let small = tokio::time::timeout(Duration::from_secs(5), budget.reserve(1_000_000)).await;
-        assert!(small.is_ok(), "a small render still fits beside the first");
-        drop(small);
+        // First come, first served: a small render queued behind a large one waits
+        // too, so large images are never starved by a stream of small ones.
+        let third = budget.clone();
+        let small = tokio::spawn(async move { third.reserve(1_000_000).await });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(!small.is_finished());
         drop(first);
         let _second = tokio::time::timeout(Duration::from_secs(5), waiting).await.expect("the second runs once the first is done").unwrap();
+        let _small = tokio::time::timeout(Duration::from_secs(5), small).await.expect("and the small one beside it").unwrap();
     }
 
     #[tokio::test]
