@@ -16,6 +16,8 @@ use crate::{build, cargo, root};
 pub enum Suite {
     /// `cargo test` for the native crates.
     Native,
+    /// The standing security suite (`crates/server/tests/security`).
+    Security,
     /// wasm-bindgen-test in headless Chromium.
     Browser,
     /// Playwright against two deployments on two sites.
@@ -36,6 +38,10 @@ pub fn run_suites(only: &[Suite]) -> anyhow::Result<()> {
     if wanted(Suite::Native) {
         section("cargo test (native crates)");
         tally.push(("cargo test", run_counting(cargo().arg("test"))?));
+    }
+    if wanted(Suite::Security) {
+        section("security: hostile origins, CSRF, read scope, link schemes, logins under attack, killed processes");
+        tally.push(("security", run_counting(cargo().args(["test", "--test", "security"]))?));
     }
     if wanted(Suite::Browser) {
         section("wasm-bindgen-test in headless Chromium");

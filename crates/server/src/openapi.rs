@@ -88,7 +88,7 @@ pub fn document() -> Value {
         "security": [{ "cookie": [], "csrf": [] }, {}],
         "paths": {
             "/api/deployment": { "get": op("This deployment's origin, roles and remote DAM", json!([]), None, ok("200", Some("DeploymentInfo")), &[]) },
-            "/api/login": { "post": op("Log in; sets the login-token cookie", json!([]), Some(body("LoginRequest")), ok("200", Some("Me")), &["400", "401", "403", "415", "422"]) },
+            "/api/login": { "post": op("Log in; sets the login-token cookie", json!([]), Some(body("LoginRequest")), ok("200", Some("Me")), &["400", "401", "403", "415", "422", "429"]) },
             "/api/logout": { "post": op("End the session", json!([]), None, ok("204", None), &["403"]) },
             "/api/me": { "get": op("The logged-in user", json!([]), None, ok("200", Some("Me")), &["401"]) },
             "/api/folders/{path}": {
@@ -176,7 +176,7 @@ pub fn document() -> Value {
                 "cookie": { "type": "apiKey", "in": "cookie", "name": "login-token" },
                 "csrf": { "type": "apiKey", "in": "header", "name": "x-csrf-token" },
             },
-            "responses": responses(&["400", "401", "403", "404", "409", "412", "413", "415", "416", "422", "428", "502", "503", "504"]),
+            "responses": responses(&["400", "401", "403", "404", "409", "412", "413", "415", "416", "422", "428", "429", "502", "503", "504"]),
             "schemas": schemas(),
         },
     })

@@ -120,13 +120,8 @@ fn kill_9_mid_upload_and_mid_render_leaves_no_staging_file_and_no_stuck_job() {
     for n in 0..4 {
         let mut state = String::new();
         for _ in 0..1200 {
-            let asset: serde_json::Value = ureq::get(&format!("{origin}/api/assets/content/dam/photo-{n}.jpg"))
-                .header("cookie", &cookie)
-                .call()
-                .unwrap()
-                .body_mut()
-                .read_json()
-                .unwrap();
+            let asset: serde_json::Value =
+                ureq::get(&format!("{origin}/api/assets/content/dam/photo-{n}.jpg")).header("cookie", &cookie).call().unwrap().body_mut().read_json().unwrap();
             state = asset["processing"]["state"].as_str().unwrap().to_owned();
             if state != "pending" {
                 break;
@@ -136,7 +131,8 @@ fn kill_9_mid_upload_and_mid_render_leaves_no_staging_file_and_no_stuck_job() {
         assert_eq!(state, "done", "photo-{n}: no job stays stuck");
     }
     assert_eq!(staging_files(&data), Vec::<std::path::PathBuf>::new());
-    let missing = ureq::get(&format!("{origin}/api/assets/content/dam/big.pdf")).header("cookie", &cookie).config().http_status_as_error(false).build().call().unwrap();
+    let missing =
+        ureq::get(&format!("{origin}/api/assets/content/dam/big.pdf")).header("cookie", &cookie).config().http_status_as_error(false).build().call().unwrap();
     assert_eq!(missing.status(), 404, "the interrupted upload left no asset");
 }
 
@@ -163,13 +159,8 @@ fn concurrent_large_renders_share_one_pixel_budget() {
     for n in 0..3 {
         let mut state = String::new();
         for _ in 0..2400 {
-            let asset: serde_json::Value = ureq::get(&format!("{origin}/api/assets/content/dam/poster-{n}.png"))
-                .header("cookie", &cookie)
-                .call()
-                .unwrap()
-                .body_mut()
-                .read_json()
-                .unwrap();
+            let asset: serde_json::Value =
+                ureq::get(&format!("{origin}/api/assets/content/dam/poster-{n}.png")).header("cookie", &cookie).call().unwrap().body_mut().read_json().unwrap();
             state = asset["processing"]["state"].as_str().unwrap().to_owned();
             if state != "pending" {
                 break;

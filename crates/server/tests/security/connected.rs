@@ -46,7 +46,9 @@ async fn hostile_dam(asset: serde_json::Value, redirect_to: String) -> String {
         .route("/api/assets/{*path}", get(|State(h): State<Hostile>| async move { axum::Json(h.asset) }))
         .route(
             "/api/renditions/{*rest}",
-            get(|State(h): State<Hostile>| async move { Response::builder().status(StatusCode::FOUND).header(header::LOCATION, h.redirect_to).body(axum::body::Body::empty()).unwrap().into_response() }),
+            get(|State(h): State<Hostile>| async move {
+                Response::builder().status(StatusCode::FOUND).header(header::LOCATION, h.redirect_to).body(axum::body::Body::empty()).unwrap().into_response()
+            }),
         )
         .with_state(Hostile { asset, redirect_to });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -75,7 +77,14 @@ async fn a_dam_answering_with_foreign_urls_is_refused() {
         let dam_origin = hostile_dam(asset, format!("{elsewhere}/redirected")).await;
         let sites = TestApp::sites_connected_to(&dam_origin, "");
         let login = sites.login("ksaner").await;
-        let reply = sites.send_json(axum::http::Method::POST, "/api/connected-assets/fetch", &login, json!({ "remote_path": "/content/dam/samples/lake.jpg", "page_path": "/content/we-retail/en" })).await;
+        let reply = sites
+            .send_json(
+                axum::http::Method::POST,
+                "/api/connected-assets/fetch",
+                &login,
+                json!({ "remote_path": "/content/dam/samples/lake.jpg", "page_path": "/content/we-retail/en" }),
+            )
+            .await;
         assert_eq!(reply.status, StatusCode::BAD_GATEWAY, "{href}: {:?}", reply.body);
         assert_eq!(hits.load(Ordering::SeqCst), 0, "{href}: the Sites server reached another host");
         let copy = sites.get("/api/assets/content/dam/connected/samples/lake.jpg", Some(&login)).await;

@@ -33,7 +33,8 @@ async fn one_address_trying_many_accounts_is_throttled() {
         let url = format!("{origin}/api/login");
         async move {
             tokio::task::spawn_blocking(move || {
-                let r = ureq::post(&url).config().http_status_as_error(false).build().send_json(serde_json::json!({ "user": user, "password": "guess" })).unwrap();
+                let r =
+                    ureq::post(&url).config().http_status_as_error(false).build().send_json(serde_json::json!({ "user": user, "password": "guess" })).unwrap();
                 (r.status().as_u16(), r.headers().get("retry-after").map(|v| v.to_str().unwrap().to_owned()))
             })
             .await
@@ -62,7 +63,8 @@ async fn logging_in_again_needs_no_csrf_token_and_replaces_the_session() {
     let cookie = reply.header("set-cookie").unwrap().split(';').next().unwrap().to_owned();
     let second = Login { cookie, csrf: reply.json()["csrf_token"].as_str().unwrap().to_owned() };
     assert_eq!(app.get("/api/me", Some(&second)).await.status, StatusCode::OK);
-    let stale = app.send(authed(Method::POST, "/api/logout", &Login { cookie: second.cookie.clone(), csrf: first.csrf.clone() }).body(Body::empty()).unwrap()).await;
+    let stale =
+        app.send(authed(Method::POST, "/api/logout", &Login { cookie: second.cookie.clone(), csrf: first.csrf.clone() }).body(Body::empty()).unwrap()).await;
     assert_eq!(stale.status, StatusCode::FORBIDDEN, "the old CSRF token does not fit the new session");
 }
 

@@ -59,8 +59,10 @@ pub async fn secret_setup() -> (TestApp, Login, Login) {
 async fn a_save_refuses_a_hidden_asset_exactly_like_a_missing_one() {
     let (app, _, author) = secret_setup().await;
     let v = version(&app, "/content/site", &author).await;
-    let hidden = send(&app, Method::PUT, "/api/pages/content/site", &author, Some(&v), bare_asset_page("/content/dam/secret/s.png", "/content/dam/secret/s.pdf")).await;
-    let missing = send(&app, Method::PUT, "/api/pages/content/site", &author, Some(&v), bare_asset_page("/content/dam/secret/t.png", "/content/dam/secret/t.pdf")).await;
+    let hidden =
+        send(&app, Method::PUT, "/api/pages/content/site", &author, Some(&v), bare_asset_page("/content/dam/secret/s.png", "/content/dam/secret/s.pdf")).await;
+    let missing =
+        send(&app, Method::PUT, "/api/pages/content/site", &author, Some(&v), bare_asset_page("/content/dam/secret/t.png", "/content/dam/secret/t.pdf")).await;
     assert_eq!(hidden.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", hidden.body);
     assert_eq!((hidden.status, hidden.error_code()), (missing.status, missing.error_code()));
     let (a, b) = (hidden.json()["error"]["message"].as_str().unwrap().to_owned(), missing.json()["error"]["message"].as_str().unwrap().to_owned());
@@ -72,7 +74,8 @@ async fn what_the_publisher_may_not_read_is_neither_previewed_planned_nor_publis
     let (app, admin, author) = secret_setup().await;
     // An administrator (who may read it) put the secret image and PDF on the page.
     let v = version(&app, "/content/site", &admin).await;
-    let saved = send(&app, Method::PUT, "/api/pages/content/site", &admin, Some(&v), bare_asset_page("/content/dam/secret/s.png", "/content/dam/secret/s.pdf")).await;
+    let saved =
+        send(&app, Method::PUT, "/api/pages/content/site", &admin, Some(&v), bare_asset_page("/content/dam/secret/s.png", "/content/dam/secret/s.pdf")).await;
     assert_eq!(saved.status, StatusCode::OK, "{:?}", saved.body);
     let secret = app.get("/api/assets/content/dam/secret/s.png", Some(&admin)).await.json();
     let original = secret["renditions"].as_array().unwrap().iter().find(|r| r["name"] == "original").unwrap()["sha256"].as_str().unwrap().to_owned();

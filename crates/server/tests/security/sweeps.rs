@@ -147,7 +147,8 @@ async fn every_unsafe_operation_needs_the_sessions_own_csrf_token() {
     for (method, uri) in &unsafe_ops {
         let wrong = "0".repeat(64);
         for (label, token) in [("missing", None), ("empty", Some("")), ("wrong", Some(wrong.as_str())), ("another session's", Some(other.csrf.as_str()))] {
-            let mut request = Request::builder().method(method.clone()).uri(uri).header(header::COOKIE, &login.cookie).header(header::CONTENT_TYPE, "application/json");
+            let mut request =
+                Request::builder().method(method.clone()).uri(uri).header(header::COOKIE, &login.cookie).header(header::CONTENT_TYPE, "application/json");
             if let Some(token) = token {
                 request = request.header("x-csrf-token", token);
             }
