@@ -242,6 +242,41 @@ fn draw_text(img: &mut RgbaImage, text: &str, center_y: u32, ink: Rgba<u8>) {
     }
 }
 
+/// Applies an edit state to the image in `file` and encodes the result as a JPEG of
+/// at most `width` pixels across (never wider than the crop): orient (EXIF, then the
+/// edit's turn and flips), crop, resize. Returns the bytes and the output size.
+pub fn render_edited(file: &Path, pixel_limit: u64, edit: &tessera_model::edit::EditState, width: u32, quality: u8) -> Result<(Vec<u8>, u32, u32), RepoError> {
+    let mut decoder = open_decoder(file)?;
+    let (w, h) = decoder.dimensions();
+    check_pixels(w, h, pixel_limit)?;
+    let orientation = decoder.orientation().map_err(undecodable)?;
+    let mut image = DynamicImage::from_decoder(decoder).map_err(undecodable)?;
+    image.apply_orientation(orientation);
+    let (upright_w, upright_h) = (image.width(), image.height());
+    image = match edit.rotation {
+        tessera_model::edit::Rotation::R0 => image,
+        tessera_model::edit::Rotation::R90 => image.rotate90(),
+        tessera_model::edit::Rotation::R180 => image.rotate180(),
+        tessera_model::edit::Rotation::R270 => image.rotate270(),
+    };
+    if edit.flip_horizontal {
+        image = image.fliph();
+    }
+    if edit.flip_vertical {
+        image = image.flipv();
+    }
+    let (x, y, cw, ch) = edit.crop_pixels(upright_w, upright_h);
+    let cropped = image.crop_imm(x, y, cw, ch);
+    drop(image);
+    let out_w = width.min(cw).max(1);
+    let out_h = ((u64::from(ch) * u64::from(out_w) + u64::from(cw) / 2) / u64::from(cw)).max(1) as u32;
+    let resized = if out_w == cw { cropped } else { cropped.resize_exact(out_w, out_h, FilterType::CatmullRom) };
+    let rgb = flatten_on_white(&resized);
+    let mut bytes = Vec::new();
+    JpegEncoder::new_with_quality(&mut bytes, quality).encode_image(&rgb).map_err(|e| RepoError::Internal(format!("encoding an edited image: {e}")))?;
+    Ok((bytes, rgb.width(), rgb.height()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,39 +333,4 @@ mod tests {
         let img = DynamicImage::ImageRgba8(RgbaImage::from_pixel(2, 2, Rgba([0, 0, 0, 0])));
         assert_eq!(flatten_on_white(&img).get_pixel(0, 0).0, [255, 255, 255]);
     }
-}
-
-/// Applies an edit state to the image in `file` and encodes the result as a JPEG of
-/// at most `width` pixels across (never wider than the crop): orient (EXIF, then the
-/// edit's turn and flips), crop, resize. Returns the bytes and the output size.
-pub fn render_edited(file: &Path, pixel_limit: u64, edit: &tessera_model::edit::EditState, width: u32, quality: u8) -> Result<(Vec<u8>, u32, u32), RepoError> {
-    let mut decoder = open_decoder(file)?;
-    let (w, h) = decoder.dimensions();
-    check_pixels(w, h, pixel_limit)?;
-    let orientation = decoder.orientation().map_err(undecodable)?;
-    let mut image = DynamicImage::from_decoder(decoder).map_err(undecodable)?;
-    image.apply_orientation(orientation);
-    let (upright_w, upright_h) = (image.width(), image.height());
-    image = match edit.rotation {
-        tessera_model::edit::Rotation::R0 => image,
-        tessera_model::edit::Rotation::R90 => image.rotate90(),
-        tessera_model::edit::Rotation::R180 => image.rotate180(),
-        tessera_model::edit::Rotation::R270 => image.rotate270(),
-    };
-    if edit.flip_horizontal {
-        image = image.fliph();
-    }
-    if edit.flip_vertical {
-        image = image.flipv();
-    }
-    let (x, y, cw, ch) = edit.crop_pixels(upright_w, upright_h);
-    let cropped = image.crop_imm(x, y, cw, ch);
-    drop(image);
-    let out_w = width.min(cw).max(1);
-    let out_h = ((u64::from(ch) * u64::from(out_w) + u64::from(cw) / 2) / u64::from(cw)).max(1) as u32;
-    let resized = if out_w == cw { cropped } else { cropped.resize_exact(out_w, out_h, FilterType::CatmullRom) };
-    let rgb = flatten_on_white(&resized);
-    let mut bytes = Vec::new();
-    JpegEncoder::new_with_quality(&mut bytes, quality).encode_image(&rgb).map_err(|e| RepoError::Internal(format!("encoding an edited image: {e}")))?;
-    Ok((bytes, rgb.width(), rgb.height()))
 }
