@@ -85,7 +85,7 @@ fn asset(title: &str, kind: AssetKind, mime: &str) -> AssetDragPayload {
             tags: Vec::new(),
             renditions: vec![RenditionLink {
                 name: "web-1280".into(),
-                href: format!("/api/renditions/web-1280/{title}"),
+                href: format!("/api/renditions/web-1280/content/dam/samples/{title}"),
                 sha256: None,
                 size: None,
                 mime: None,
@@ -139,7 +139,7 @@ async fn dropping_an_image_shows_its_web_rendition_and_resets_edits_but_not_alt(
     drop_on(&component(&root, "Image"), &[(ASSET_DRAG_MIME, serde_json::to_string(&asset("lake.jpg", AssetKind::Image, "image/jpeg")).unwrap())]);
     settle().await;
     let img = component(&root, "Image").query_selector("img").unwrap().expect("an image after the drop");
-    assert_eq!(img.get_attribute("src").unwrap(), "http://dam.test/api/renditions/web-1280/lake.jpg");
+    assert_eq!(img.get_attribute("src").unwrap(), "http://dam.test/api/renditions/web-1280/content/dam/samples/lake.jpg");
     let body = editor.content.get_untracked().components[0].body.clone();
     let ComponentBody::Image(image) = body else { panic!("not an image") };
     assert!(image.edit.is_identity(), "a new asset resets the edits");
