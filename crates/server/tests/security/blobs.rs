@@ -118,17 +118,7 @@ fn kill_9_mid_upload_and_mid_render_leaves_no_staging_file_and_no_stuck_job() {
     assert!(server.log_text().contains("staging files left by an earlier stop removed") && server.log_text().contains("removed="), "the log counts them");
     let (cookie, _) = server.login();
     for n in 0..4 {
-        let mut state = String::new();
-        for _ in 0..1200 {
-            let asset: serde_json::Value =
-                ureq::get(&format!("{origin}/api/assets/content/dam/photo-{n}.jpg")).header("cookie", &cookie).call().unwrap().body_mut().read_json().unwrap();
-            state = asset["processing"]["state"].as_str().unwrap().to_owned();
-            if state != "pending" {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        assert_eq!(state, "done", "photo-{n}: no job stays stuck");
+        assert_eq!(server.processing_state(&format!("/content/dam/photo-{n}.jpg"), &cookie), "done", "photo-{n}: no job stays stuck");
     }
     assert_eq!(staging_files(&data), Vec::<std::path::PathBuf>::new());
     let missing =
@@ -157,17 +147,7 @@ fn concurrent_large_renders_share_one_pixel_budget() {
         assert_eq!(reply.status(), 201);
     }
     for n in 0..3 {
-        let mut state = String::new();
-        for _ in 0..2400 {
-            let asset: serde_json::Value =
-                ureq::get(&format!("{origin}/api/assets/content/dam/poster-{n}.png")).header("cookie", &cookie).call().unwrap().body_mut().read_json().unwrap();
-            state = asset["processing"]["state"].as_str().unwrap().to_owned();
-            if state != "pending" {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        assert_eq!(state, "done", "poster-{n}");
+        assert_eq!(server.processing_state(&format!("/content/dam/poster-{n}.png"), &cookie), "done", "poster-{n}");
     }
     let growth = server.peak_memory().saturating_sub(before);
     // One 36-megapixel render holds about 270 MB; three at once, over 800 MB.

@@ -80,6 +80,22 @@ impl Server {
         self.config.with_file_name("data")
     }
 
+    /// The asset's `processing` state once its rendition job has ended (or after two
+    /// minutes, still `pending`).
+    pub fn processing_state(&self, path: &str, cookie: &str) -> String {
+        let mut state = String::new();
+        for _ in 0..2400 {
+            let asset: serde_json::Value =
+                ureq::get(&format!("{}/api/assets{path}", self.origin)).header("cookie", cookie).call().unwrap().body_mut().read_json().unwrap();
+            state = asset["processing"]["state"].as_str().unwrap().to_owned();
+            if state != "pending" {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        state
+    }
+
     /// Logs in as ksaner: (cookie, CSRF token).
     pub fn login(&self) -> (String, String) {
         let mut r = ureq::post(&format!("{}/api/login", self.origin)).send_json(serde_json::json!({ "user": "ksaner", "password": PASSWORD })).unwrap();
