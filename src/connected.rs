@@ -8,7 +8,7 @@ use tessera_model::connected::{mount_path, FetchResult, OriginalTransfer};
 use tessera_model::{AssetDragPayload, AssetRef, ComponentBody, DamPath};
 
 use crate::api::Client;
-use crate::state::Editor;
+use crate::state::{Editor, NoticeAction, NoticeKind};
 
 /// A fetch the author is waiting for, or one that failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +37,10 @@ impl Editor {
         });
         let editor = *self;
         let (remote, title) = (payload.asset.path.clone(), payload.asset.title.clone());
+        let retry = {
+            let (id, payload, mount) = (id.to_owned(), payload.clone(), mount.clone());
+            NoticeAction { label: "Retry", run: Callback::new(move |_| editor.drop_remote(&id, &payload, &mount)) }
+        };
         spawn_local(async move {
             match Client::new("").fetch_remote(&remote, &page, &me).await {
                 Ok(result) => editor.fetched(result),
@@ -44,7 +48,7 @@ impl Editor {
                     editor.fetches.update(|f| {
                         f.insert(local, FetchState::Failed(e.to_string()));
                     });
-                    editor.notify(format!("\u{201c}{title}\u{201d} was not fetched from the remote DAM. {e}"));
+                    editor.announce(NoticeKind::Error, format!("\u{201c}{title}\u{201d} was not fetched from the remote DAM. {e}"), Some(retry));
                 }
             }
         });
@@ -69,11 +73,12 @@ impl Editor {
                 }
             }
         });
+        self.succeed(format!("\u{201c}{title}\u{201d} was fetched from the remote DAM."));
         if result.original == OriginalTransfer::Pending {
-            self.notify(format!("The original of \u{201c}{title}\u{201d} is large: it is being fetched in the background. Async Jobs shows its progress."));
+            self.inform(format!("The original of \u{201c}{title}\u{201d} is large: it is being fetched in the background. Async Jobs shows its progress."));
         }
         if result.dropped_tags > 0 {
-            self.notify(format!("{} tag(s) of \u{201c}{title}\u{201d} do not exist here with the same hierarchy and were not copied.", result.dropped_tags));
+            self.inform(format!("{} tag(s) of \u{201c}{title}\u{201d} do not exist here with the same hierarchy and were not copied.", result.dropped_tags));
         }
     }
 

@@ -188,7 +188,7 @@ pub enum FinderEvent {
     SelectionChanged(Vec<AssetDragPayload>),
     /// Enter or a double click: the user chose these.
     SelectionConfirmed(Vec<AssetDragPayload>),
-    DragStarted(AssetDragPayload),
+    DragStarted(Box<AssetDragPayload>),
     /// The repository (origin) needs a login before it shows anything.
     LoginRequired(String),
     Error(String),

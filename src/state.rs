@@ -9,10 +9,28 @@ pub use crate::finder::{mark_after_paint, Repository, Source};
 use crate::finder::{Finder, FinderEvent, FinderOptions};
 use crate::history::History;
 
-#[derive(Debug, Clone, PartialEq)]
+/// How a notification speaks: information and successes politely and briefly,
+/// errors at once and until the author closes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    Info,
+    Success,
+    Error,
+}
+
+/// A button on a notification that does something about it ("Retry").
+#[derive(Clone)]
+pub struct NoticeAction {
+    pub label: &'static str,
+    pub run: Callback<()>,
+}
+
+#[derive(Clone)]
 pub struct Notice {
     pub id: u64,
+    pub kind: NoticeKind,
     pub text: String,
+    pub action: Option<NoticeAction>,
 }
 
 /// The kinds of component the component browser offers.
@@ -59,6 +77,9 @@ pub fn apply_asset(body: &mut ComponentBody, asset: AssetRef) -> Result<(), Stri
             Ok(())
         }
         ComponentBody::Download(download) => {
+            if asset.kind() == AssetKind::Image {
+                return Err(format!("\u{201c}{}\u{201d} is an image: the Download component takes documents. Put it in an Image component.", asset.title));
+            }
             download.asset = Some(asset);
             Ok(())
         }
@@ -90,6 +111,7 @@ pub struct Editor {
     /// (can undo, can redo), for the toolbar.
     pub history_state: RwSignal<(bool, bool)>,
     pub publish_open: RwSignal<bool>,
+    pub shortcuts_open: RwSignal<bool>,
     /// Component whose properties dialog is open.
     pub properties_for: RwSignal<Option<String>>,
     /// Image component whose image editor is open.
@@ -123,6 +145,7 @@ impl Editor {
             history: StoredValue::new(History::default()),
             history_state: RwSignal::new((false, false)),
             publish_open: RwSignal::new(false),
+            shortcuts_open: RwSignal::new(false),
             properties_for: RwSignal::new(None),
             image_edit_for: RwSignal::new(None),
             aspect_presets: RwSignal::new(Vec::new()),
@@ -140,21 +163,35 @@ impl Editor {
     /// goes into the selected component.
     pub fn listen_to_finder(&self) {
         let editor = *self;
-        self.finder.listen(move |event| match event {
-            FinderEvent::SelectionConfirmed(chosen) => {
+        // Errors show in the finder itself; logins through its dialog.
+        self.finder.listen(move |event| {
+            if let FinderEvent::SelectionConfirmed(chosen) = event {
                 if let Some(first) = chosen.first() {
                     editor.place_in_selected(first);
                 }
             }
-            // Errors show in the finder itself; logins through its dialog.
-            _ => {}
         });
     }
 
+    /// Something went wrong: said at once, kept until closed.
     pub fn notify(&self, text: impl Into<String>) {
+        self.announce(NoticeKind::Error, text.into(), None);
+    }
+
+    /// Something the author may like to know; it goes away by itself.
+    pub fn inform(&self, text: impl Into<String>) {
+        self.announce(NoticeKind::Info, text.into(), None);
+    }
+
+    /// Something finished well; it goes away by itself.
+    pub fn succeed(&self, text: impl Into<String>) {
+        self.announce(NoticeKind::Success, text.into(), None);
+    }
+
+    pub fn announce(&self, kind: NoticeKind, text: String, action: Option<NoticeAction>) {
         let id = self.next_notice.get_value();
         self.next_notice.set_value(id + 1);
-        self.notices.update(|n| n.push(Notice { id, text: text.into() }));
+        self.notices.update(|n| n.push(Notice { id, kind, text, action }));
     }
 
     pub fn dismiss(&self, id: u64) {
@@ -214,6 +251,8 @@ impl Editor {
         self.content.set(content);
         self.selected.set(None);
         self.conflict.set(None);
+        // What was said about the last page is not about this one.
+        self.notices.set(Vec::new());
         self.history.update_value(History::clear);
         self.refresh_history_state();
     }
@@ -306,14 +345,28 @@ impl Editor {
         self.put_asset(id, asset);
     }
 
-    /// Enter on an asset in the Content Finder: into the selected component.
+    /// Enter on an asset in the Content Finder: into the component the author chose
+    /// (by clicking it, or Enter on it), never into one focus merely passed through.
     pub fn place_in_selected(&self, payload: &AssetDragPayload) {
         match self.selected.get_untracked() {
             Some(id) => self.drop_asset(&id, payload),
-            None => self.notify("Select an Image or Download component first, then press Enter on an asset to put it there."),
+            None => self.notify(NO_PLACEMENT_TARGET),
         }
     }
+
+    /// "Image 2": the component's kind and its place among the page's components of
+    /// that kind, as the Content Finder names the target of Enter.
+    pub fn component_name(&self, id: &str) -> Option<String> {
+        self.content.with(|c| {
+            let kind = c.components.iter().find(|x| x.id == id)?.body.label();
+            let nth = c.components.iter().filter(|x| x.body.label() == kind).position(|x| x.id == id)? + 1;
+            Some(format!("{kind} {nth}"))
+        })
+    }
 }
+
+pub const NO_PLACEMENT_TARGET: &str =
+    "Select an Image or Download component first (click it, or press Enter on it), then press Enter on an asset to place it there.";
 
 pub fn new_component_id() -> String {
     format!("c{:x}{:x}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e9) as u64)

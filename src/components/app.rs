@@ -13,6 +13,7 @@ use crate::components::page_canvas::PageCanvas;
 use crate::components::properties_dialog::PropertiesDialog;
 use crate::components::publish_dialog::PublishDialog;
 use crate::components::references_dialog::ReferencesDialog;
+use crate::components::shortcuts_dialog::ShortcutsDialog;
 use crate::components::side_panel::SidePanel;
 use crate::components::toolbar::{save, Toolbar};
 use crate::state::{Editor, Repository, Source};
@@ -71,6 +72,7 @@ pub fn App() -> impl IntoView {
             <ImageEditor />
             <PublishDialog />
             <ReferencesDialog />
+            <ShortcutsDialog />
             <Notifications />
         </div>
     }
@@ -152,6 +154,11 @@ pub async fn open_page(editor: Editor, path: PagePath) {
 }
 
 fn shortcut(editor: Editor, e: web_sys::KeyboardEvent) {
+    if e.key() == "?" && !(e.ctrl_key() || e.meta_key() || e.alt_key()) && !typing_into(&e) {
+        editor.shortcuts_open.set(true);
+        e.prevent_default();
+        return;
+    }
     if !(e.ctrl_key() || e.meta_key()) || editor.page_path.get_untracked().is_none() {
         return;
     }
@@ -163,4 +170,11 @@ fn shortcut(editor: Editor, e: web_sys::KeyboardEvent) {
         _ => return,
     }
     e.prevent_default();
+}
+
+/// Whether the key goes into a text field (where `?` is a character, not a shortcut).
+fn typing_into(e: &web_sys::KeyboardEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(target) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) else { return false };
+    target.is_content_editable() || matches!(target.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
 }

@@ -29,7 +29,7 @@ pub fn AssetCard(asset: AssetDto, client: Client, source: Source) -> impl IntoVi
         let json = json.clone();
         let payload = payload.clone();
         move |ev: DragEvent| {
-            finder.emit(FinderEvent::DragStarted(payload.clone()));
+            finder.emit(FinderEvent::DragStarted(Box::new(payload.clone())));
             if let Some(dt) = ev.data_transfer() {
                 let _ = dt.set_data(ASSET_DRAG_MIME, &json);
                 if let Some(url) = &original {

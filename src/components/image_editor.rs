@@ -5,6 +5,7 @@ use tessera_model::edit::{Aspect, EditState, Point, Rect, Shape};
 use tessera_model::page::ImageBody;
 use tessera_model::ComponentBody;
 
+use crate::components::modal::Modal;
 use crate::state::use_editor;
 
 /// Smallest crop side, in fractions, so a handle can always be grabbed again.
@@ -159,16 +160,18 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
             },
         }
     };
+    // The dialog says what is wrong itself: nothing shows above it.
+    let area_error = RwSignal::new(None::<&'static str>);
     let add_area = move |_| {
         let (Some(shape), link, alt) = (draft.get_untracked(), area_link.get_untracked(), area_alt.get_untracked()) else {
             return;
         };
         if matches!(&shape, Shape::Polygon { points } if points.len() < 3) {
-            editor.notify("A polygon needs at least three corners: click the picture to add them.");
+            area_error.set(Some("A polygon needs at least three corners: click the picture to add them."));
             return;
         }
         if !tessera_model::page::is_safe_link(&link) || alt.trim().is_empty() {
-            editor.notify("A link area needs a link (https://…, mailto: or a path starting with /) and an alt text.");
+            area_error.set(Some("A link area needs a link (https://…, mailto: or a path starting with /) and an alt text."));
             return;
         }
         let target = area_new_window.get_untracked().then(|| "_blank".to_owned());
@@ -176,6 +179,7 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
             s.areas.push(tessera_model::edit::Area { shape: shape.clone(), link: link.clone(), target: target.clone(), alt: alt.clone() })
         });
         draft.set(None);
+        area_error.set(None);
         area_link.set(String::new());
         area_alt.set(String::new());
     };
@@ -242,7 +246,7 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
     };
     let end = move |_| {
         drag.set_value(None);
-        if sketch.get_value().take().is_some() {
+        if sketch.get_value().is_some() {
             sketch.set_value(None);
             let too_small = match draft.get_untracked() {
                 Some(Shape::Rect(r)) => r.w < MIN_SIDE || r.h < MIN_SIDE,
@@ -301,8 +305,7 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
     };
 
     view! {
-        <div class="dialog-backdrop">
-            <div class="dialog image-editor" role="dialog" aria-modal="true" aria-labelledby="image-editor-title">
+        <Modal labelled_by="image-editor-title" class="image-editor" on_close=Callback::new(move |_| editor.image_edit_for.set(None))>
                 <h2 id="image-editor-title">"Edit image"</h2>
                 <div class="image-tools" role="toolbar" aria-label="Image tools">
                     <button type="button" on:click=move |_| change(&|s: &mut EditState| s.rotate_counterclockwise())>"Rotate left"</button>
@@ -432,6 +435,7 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
                                 <label>"Alt text" <input type="text" bind:value=area_alt /></label>
                                 <label class="checkbox"><input type="checkbox" bind:checked=area_new_window />"Open in a new window"</label>
                                 <button type="button" class="primary" on:click=add_area>"Add area"</button>
+                                {move || area_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                             </div>
                         </Show>
                         <ul aria-label="Link areas">
@@ -450,7 +454,6 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
                     <button type="button" on:click=move |_| editor.image_edit_for.set(None)>"Cancel"</button>
                     <button type="button" class="primary" on:click=done>"Done"</button>
                 </div>
-            </div>
-        </div>
+        </Modal>
     }
 }

@@ -3,6 +3,7 @@ use leptos::task::spawn_local;
 use tessera_model::connected::{JobDto, JobState};
 
 use crate::api::Client;
+use crate::components::tabs::{TabItem, TabList};
 use crate::state::use_editor;
 
 /// Async Jobs: fetches of remote assets, large originals arriving in the background
@@ -10,7 +11,6 @@ use crate::state::use_editor;
 #[component]
 pub fn JobsPage() -> impl IntoView {
     let editor = use_editor();
-    let shown = RwSignal::new(JobState::Active);
     let jobs = RwSignal::new(None::<Vec<JobDto>>);
     let refresh = move || {
         spawn_local(async move {
@@ -28,29 +28,21 @@ pub fn JobsPage() -> impl IntoView {
             h.clear();
         }
     });
-    let tab = move |state: JobState, label: &'static str| {
-        let count = move || jobs.with(|j| j.as_ref().map_or(0, |j| j.iter().filter(|x| x.state == state).count()));
-        view! {
-            <button
-                type="button"
-                role="tab"
-                aria-selected=move || (shown.get() == state).to_string()
-                aria-controls="jobs-table"
-                on:click=move |_| shown.set(state)
-            >
-                {move || format!("{label} ({})", count())}
-            </button>
-        }
-    };
+    let states = [(JobState::Active, "Active"), (JobState::Success, "Success"), (JobState::Failed, "Failed")];
+    let selected = RwSignal::new(0usize);
+    let shown = Memo::new(move |_| states[selected.get()].0);
+    let items = states
+        .iter()
+        .map(|&(state, label)| {
+            let count = move || jobs.with(|j| j.as_ref().map_or(0, |j| j.iter().filter(|x| x.state == state).count()));
+            TabItem::new(format!("jobs-tab-{}", label.to_lowercase()), "jobs-table", Signal::derive(move || format!("{label} ({})", count())))
+        })
+        .collect();
     view! {
         <main class="jobs-page" aria-labelledby="jobs-title">
             <h2 id="jobs-title">"Async Jobs"</h2>
-            <div role="tablist" aria-label="Job states" class="tabs">
-                {tab(JobState::Active, "Active")}
-                {tab(JobState::Success, "Success")}
-                {tab(JobState::Failed, "Failed")}
-            </div>
-            <div id="jobs-table" role="tabpanel">
+            <TabList label="Job states" items=items selected=selected />
+            <div id="jobs-table" role="tabpanel" tabindex="0" aria-labelledby=move || format!("jobs-tab-{}", states[selected.get()].1.to_lowercase())>
                 {move || match jobs.get() {
                     None => view! { <p role="status">"Loading…"</p> }.into_any(),
                     Some(list) => {

@@ -2,6 +2,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::components::modal::Modal;
 use crate::finder::use_finder;
 use crate::finder::Source;
 
@@ -54,8 +55,8 @@ pub fn LoginDialog() -> impl IntoView {
         };
         let target = target.map(|c| c.base().to_owned()).filter(|b| !b.is_empty());
         Some(view! {
-            <div class="dialog-backdrop">
-                <div class="dialog" role="dialog" aria-modal="true" aria-labelledby=finder.element_id("login-title")>
+            // Logging in to this deployment is the way into the editor: Escape leaves it open.
+            <Modal labelled_by=finder.element_id("login-title") on_close=Callback::new(move |_| if source == Source::Remote { close() })>
                     <h2 id=finder.element_id("login-title")>{title}</h2>
                     {target.map(|t| view! { <p class="dialog-note">"DAM: " {t}</p> })}
                     <form on:submit=submit>
@@ -73,8 +74,8 @@ pub fn LoginDialog() -> impl IntoView {
                             <button type="submit" class="primary" disabled=move || busy.get()>"Log in"</button>
                         </div>
                     </form>
-                </div>
-            </div>
+
+            </Modal>
         })
     }
 }

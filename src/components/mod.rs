@@ -19,6 +19,7 @@ pub mod image_editor;
 #[cfg(feature = "editor")]
 pub mod jobs_page;
 pub mod login_dialog;
+pub mod modal;
 #[cfg(feature = "editor")]
 pub mod notifications;
 #[cfg(feature = "editor")]
@@ -32,7 +33,11 @@ pub mod publish_dialog;
 #[cfg(feature = "editor")]
 pub mod references_dialog;
 #[cfg(feature = "editor")]
+pub mod shortcuts_dialog;
+#[cfg(feature = "editor")]
 pub mod side_panel;
+#[cfg(feature = "editor")]
+pub mod tabs;
 #[cfg(feature = "editor")]
 pub mod text_component;
 #[cfg(feature = "editor")]

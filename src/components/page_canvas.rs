@@ -82,6 +82,8 @@ fn ComponentFrame(id: String) -> impl IntoView {
             return;
         }
         match ev.key().as_str() {
+            // Choosing a component is an act of its own: focus passing through does not.
+            "Enter" | " " => editor.selected.set(Some(id.get_value())),
             "Delete" => editor.remove_component(&id.get_value()),
             "ArrowUp" if ev.alt_key() => editor.shift_component(&id.get_value(), -1),
             "ArrowDown" if ev.alt_key() => editor.shift_component(&id.get_value(), 1),
@@ -97,9 +99,9 @@ fn ComponentFrame(id: String) -> impl IntoView {
             class:drop-hover=move || drop_hover.get()
             role="group"
             aria-label=move || format!("{} component", label())
+            aria-current=move || selected().then_some("true")
             data-component-id=id.get_value()
             tabindex="0"
-            on:focusin=move |_| editor.selected.set(Some(id.get_value()))
             on:click=move |_| editor.selected.set(Some(id.get_value()))
             on:dragenter=move |ev: DragEvent| { ev.prevent_default(); drop_hover.set(true) }
             on:dragover=on_dragover

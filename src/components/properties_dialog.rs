@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use tessera_model::page::{is_safe_link, Alt, Disposition};
 use tessera_model::ComponentBody;
 
+use crate::components::modal::Modal;
 use crate::state::use_editor;
 
 /// Properties of the Image or Download component it is opened for.
@@ -24,12 +25,14 @@ pub fn PropertiesDialog() -> impl IntoView {
                 let alt_text = RwSignal::new(text);
                 let caption = RwSignal::new(image.caption.clone());
                 let link = RwSignal::new(image.link.clone().unwrap_or_default());
+                // The dialog says what is wrong itself: nothing shows above it.
+                let link_error = RwSignal::new(None::<&'static str>);
                 let id = id.clone();
                 let submit = move |ev: SubmitEvent| {
                     ev.prevent_default();
                     let link_value = link.get_untracked().trim().to_owned();
                     if !link_value.is_empty() && !is_safe_link(&link_value) {
-                        editor.notify("The link must start with https://, http://, mailto: or /.");
+                        link_error.set(Some("The link must start with https://, http://, mailto: or /."));
                         return;
                     }
                     let alt = match mode.get_untracked().as_str() {
@@ -67,7 +70,8 @@ pub fn PropertiesDialog() -> impl IntoView {
                             </label>
                         </fieldset>
                         <label>"Caption" <input type="text" bind:value=caption /></label>
-                        <label>"Link" <input type="text" placeholder="https://…" bind:value=link /></label>
+                        <label>"Link" <input type="text" placeholder="https://…" bind:value=link aria-invalid=move || link_error.get().map(|_| "true") /></label>
+                        {move || link_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                         <div class="dialog-buttons">
                             <button type="button" on:click=move |_| close()>"Cancel"</button>
                             <button type="submit" class="primary">"Done"</button>
@@ -112,12 +116,11 @@ pub fn PropertiesDialog() -> impl IntoView {
             _ => return None,
         };
         Some(view! {
-            <div class="dialog-backdrop">
-                <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="properties-title">
+            <Modal labelled_by="properties-title" on_close=Callback::new(move |_| close())>
                     <h2 id="properties-title">"Properties"</h2>
                     {form}
-                </div>
-            </div>
+
+            </Modal>
         })
     }
 }

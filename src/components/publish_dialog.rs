@@ -3,6 +3,7 @@ use leptos::task::spawn_local;
 use tessera_model::page::PublishReport;
 
 use crate::api::Client;
+use crate::components::modal::Modal;
 use crate::state::use_editor;
 
 /// Publish: first every asset the page uses, then the published page's address.
@@ -12,6 +13,8 @@ pub fn PublishDialog() -> impl IntoView {
     let plan = RwSignal::new(None::<PublishReport>);
     let done = RwSignal::new(None::<PublishReport>);
     let busy = RwSignal::new(false);
+    // The dialog shows its own messages: nothing shows above it.
+    let failed = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         if !editor.publish_open.get() {
             plan.set(None);
@@ -39,14 +42,10 @@ pub fn PublishDialog() -> impl IntoView {
         spawn_local(async move {
             match Client::new("").publish(&path, &me).await {
                 Ok(report) => {
-                    for empty in &report.assets {
-                        if let Some(why) = published_empty(&empty.state) {
-                            editor.notify(format!("\u{201c}{}\u{201d} {why}: its component was published empty.", empty.title));
-                        }
-                    }
+                    failed.set(None);
                     done.set(Some(report));
                 }
-                Err(e) => editor.notify(format!("Publishing failed: {e}")),
+                Err(e) => failed.set(Some(format!("Publishing failed: {e}"))),
             }
             busy.set(false);
         });
@@ -62,12 +61,16 @@ pub fn PublishDialog() -> impl IntoView {
             return None;
         }
         Some(view! {
-            <div class="dialog-backdrop">
-                <div class="dialog wide" role="dialog" aria-modal="true" aria-labelledby="publish-title">
+            <Modal labelled_by="publish-title" class="wide" on_close=Callback::new(move |_| editor.publish_open.set(false))>
                     <h2 id="publish-title">"Publish"</h2>
                     {move || match (done.get(), plan.get()) {
                         (Some(report), _) => view! {
                             <p role="status">"Published. "<a href=report.url.clone() target="_blank">"View the published page"</a></p>
+                            <ul class="publish-assets" aria-label="Published empty">
+                                {report.assets.iter().filter_map(|a| published_empty(&a.state).map(|why| view! {
+                                    <li class="error">{format!("\u{201c}{}\u{201d} {why}: its component was published empty.", a.title)}</li>
+                                })).collect_view()}
+                            </ul>
                             <div class="dialog-buttons">
                                 <button type="button" class="primary" on:click=move |_| editor.publish_open.set(false)>"Close"</button>
                             </div>
@@ -82,6 +85,7 @@ pub fn PublishDialog() -> impl IntoView {
                                     </li>
                                 }).collect_view()}
                             </ul>
+                            {move || failed.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                             <div class="dialog-buttons">
                                 <button type="button" on:click=move |_| editor.publish_open.set(false)>"Cancel"</button>
                                 <button type="button" class="primary" disabled=move || busy.get() on:click=publish>"Publish page"</button>
@@ -89,8 +93,8 @@ pub fn PublishDialog() -> impl IntoView {
                         }.into_any(),
                         (None, None) => view! { <p role="status">"Listing the page's assets…"</p> }.into_any(),
                     }}
-                </div>
-            </div>
+
+            </Modal>
         })
     }
 }

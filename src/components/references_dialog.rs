@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tessera_model::ReferencesDto;
 
+use crate::components::modal::Modal;
 use crate::state::use_editor;
 
 /// The References of an asset, from the DAM that holds it: pages of that deployment
@@ -27,8 +28,7 @@ pub fn ReferencesDialog() -> impl IntoView {
     move || {
         let (_, path, title) = editor.references_for.get()?;
         Some(view! {
-            <div class="dialog-backdrop">
-                <div class="dialog wide" role="dialog" aria-modal="true" aria-labelledby="references-title">
+            <Modal labelled_by="references-title" class="wide" on_close=Callback::new(move |_| editor.references_for.set(None))>
                     <h2 id="references-title">{format!("References of {title}")}</h2>
                     <p class="asset-path">{path.to_string()}</p>
                     {move || match loaded.get() {
@@ -39,8 +39,8 @@ pub fn ReferencesDialog() -> impl IntoView {
                     <div class="dialog-buttons">
                         <button type="button" class="primary" on:click=close>"Close"</button>
                     </div>
-                </div>
-            </div>
+
+            </Modal>
         })
     }
 }

@@ -72,6 +72,9 @@ pub fn Toolbar(panel_open: RwSignal<bool>) -> impl IntoView {
                     "Publish"
                 </button>
                 <ConnectedLinks />
+                <button type="button" class="toolbar-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" on:click=move |_| editor.shortcuts_open.set(true)>
+                    "?"
+                </button>
             </div>
         </header>
         {move || editor.conflict.get().map(|message| view! {
