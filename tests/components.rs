@@ -253,10 +253,13 @@ fn rich_text_survives_a_round_trip_through_the_dom() {
 #[wasm_bindgen_test]
 async fn the_login_dialog_is_named_and_its_fields_are_labelled() {
     let (root, editor) = mount(|| view! { <LoginDialog /> });
-    assert!(root.query_selector("[role='dialog']").unwrap().is_none(), "closed until asked for");
+    assert!(root.query_selector("dialog").unwrap().is_none(), "closed until asked for");
     editor.finder.login_for.set(Some(Source::Remote));
     settle().await;
-    let dialog = root.query_selector("[role='dialog']").unwrap().expect("the dialog opens");
+    let dialog = root.query_selector("dialog").unwrap().expect("the dialog opens");
+    assert!(dialog.matches(":modal").unwrap(), "a modal dialog: the page behind it is inert");
+    let focused = web_sys::window().unwrap().document().unwrap().active_element().unwrap();
+    assert_eq!(focused.get_attribute("name").as_deref(), Some("user"), "the first field has focus");
     let title_id = dialog.get_attribute("aria-labelledby").unwrap();
     let title = root.query_selector(&format!("#{title_id}")).unwrap().unwrap();
     assert_eq!(title.text_content().unwrap(), "Log in to Connected Assets");

@@ -35,6 +35,11 @@ pub fn Modal(
         focus_first_field(&el);
     });
     on_cleanup(move || {
+        // While the dialog is modal, everything else is inert and cannot take focus:
+        // close it first, then give focus back.
+        if let Some(el) = dialog.try_get_untracked().flatten() {
+            el.close();
+        }
         if let Some(el) = opener.try_get_value().flatten() {
             if el.is_connected() {
                 let _ = el.focus();

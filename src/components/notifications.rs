@@ -32,16 +32,20 @@ pub fn Notifications() -> impl IntoView {
                     {move || format!("{} more", hidden())}
                 </button>
             </Show>
-            <ul role="status" aria-live="polite">
-                <For each=move || shown(false) key=|n| n.id let:notice>
-                    <NoticeItem notice=notice />
-                </For>
-            </ul>
-            <ul role="alert" aria-live="assertive">
-                <For each=move || shown(true) key=|n| n.id let:notice>
-                    <NoticeItem notice=notice />
-                </For>
-            </ul>
+            <div role="status" aria-live="polite">
+                <ul>
+                    <For each=move || shown(false) key=|n| n.id let:notice>
+                        <NoticeItem notice=notice />
+                    </For>
+                </ul>
+            </div>
+            <div role="alert" aria-live="assertive">
+                <ul>
+                    <For each=move || shown(true) key=|n| n.id let:notice>
+                        <NoticeItem notice=notice />
+                    </For>
+                </ul>
+            </div>
         </section>
     }
 }

@@ -35,7 +35,7 @@ test("an author logs in to Connected Assets and drags a remote image onto the Im
   if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT });
 
   await page.getByRole("button", { name: "Product sheet (document)" }).dragTo(component);
-  await page.getByRole("status").getByText("is a document, not an image").waitFor();
+  await page.getByRole("alert").getByText("is a document, not an image").waitFor();
   assert.equal(await imageLoaded(component.getByRole("img", { name: "Mountain lake" })), true, "a refused drop keeps the image");
 
   // Dragging is never the only way: Enter on a focused asset puts it into the

@@ -168,7 +168,7 @@ test("a DAM that stops answering in the middle of a fetch: given up after 5 seco
     try {
       await page.getByRole("button", { name: "Brand guide (document)" }).dragTo(download);
       await download.getByText("Fetching \u201cBrand guide\u201d from the remote DAM").waitFor();
-      const notice = page.getByRole("status").getByText(/was not fetched from the remote DAM\. .*took longer than 5 seconds.*again to retry/);
+      const notice = page.getByRole("alert").getByText(/was not fetched from the remote DAM\. .*took longer than 5 seconds.*again to retry/);
       await notice.waitFor({ timeout: 15000 });
       await download.getByText(/was not fetched/).waitFor();
     } finally {
@@ -179,14 +179,14 @@ test("a DAM that stops answering in the middle of a fetch: given up after 5 seco
     const failed = await (await admin.get("/api/jobs?state=failed")).json();
     assert.ok(failed.some((j) => j.local_path.endsWith("brand-guide.pdf") && /5 seconds/.test(j.error)));
 
-    // The page still publishes; the component is empty and a notification says why.
+    // The page still publishes; the component is empty and the dialog says why.
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByText("All changes saved").waitFor();
     await page.getByRole("button", { name: "Publish" }).click();
     const publish = page.getByRole("dialog", { name: "Publish" });
     await publish.getByText(/Brand guide.*was not fetched from the remote DAM.*will publish empty/).waitFor();
     await publish.getByRole("button", { name: "Publish page" }).click();
-    await page.getByRole("status").getByText(/\u201cBrand guide\u201d was not fetched from the remote DAM.*published empty/).waitFor();
+    await publish.getByRole("list", { name: "Published empty" }).getByText(/\u201cBrand guide\u201d was not fetched from the remote DAM.*published empty/).waitFor();
     const html = await (await context.request.get(`${SITES}/content/we-retail/en/stalled.html`)).text();
     assert.doesNotMatch(html, /Brand guide/);
     assertNoErrors(errors);
