@@ -86,8 +86,10 @@ impl Client {
         self.call("GET", "/api/deployment", None::<&()>, None).await
     }
 
-    pub async fn me(&self) -> Result<Me, ApiError> {
-        self.call("GET", "/api/me", None::<&()>, None).await
+    /// Who is logged in here, if anyone; "nobody" is an answer, not an error.
+    pub async fn session(&self) -> Result<Option<Me>, ApiError> {
+        let status: tessera_model::SessionStatus = self.call("GET", "/api/session", None::<&()>, None).await?;
+        Ok(status.user)
     }
 
     pub async fn login(&self, user: &str, password: &str) -> Result<Me, ApiError> {

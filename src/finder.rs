@@ -261,7 +261,7 @@ impl Finder {
             repository.client.set(client.clone());
             if let Some(client) = client {
                 leptos::task::spawn_local(async move {
-                    if let Ok(me) = client.me().await {
+                    if let Ok(Some(me)) = client.session().await {
                         repository.session.set(Some(me));
                     }
                 });

@@ -110,9 +110,9 @@ async fn connect(editor: Editor, checked: RwSignal<bool>) {
         }
         Err(e) => editor.notify(format!("Could not read this deployment's settings: {e}")),
     }
-    match local.me().await {
-        Ok(me) => editor.local.session.set(Some(me)),
-        Err(_) => editor.finder.login_for.set(Some(Source::Local)),
+    match local.session().await {
+        Ok(Some(me)) => editor.local.session.set(Some(me)),
+        Ok(None) | Err(_) => editor.finder.login_for.set(Some(Source::Local)),
     }
     checked.set(true);
 }

@@ -22,7 +22,6 @@ pub async fn save(editor: Editor) {
 #[component]
 pub fn Toolbar(panel_open: RwSignal<bool>) -> impl IntoView {
     let editor = use_editor();
-    let has_page = move || editor.page_path.get().is_some();
     let reload = move |_| {
         if let Some(path) = editor.page_path.get_untracked() {
             spawn_local(open_page(editor, path));
@@ -47,30 +46,9 @@ pub fn Toolbar(panel_open: RwSignal<bool>) -> impl IntoView {
                 {move || editor.page_path.get().map(|p| view! { <span class="toolbar-page">{p.to_string()}</span> })}
             </h1>
             <div class="toolbar-actions" role="toolbar" aria-label="Page actions">
-                <span class="save-state" role="status">
-                    {move || match (has_page(), editor.is_dirty()) {
-                        (false, _) => "",
-                        (true, true) => "Unsaved changes",
-                        (true, false) => "All changes saved",
-                    }}
-                </span>
-                <button type="button" class="toolbar-button" disabled=move || !editor.history_state.get().0 on:click=move |_| editor.undo()>"Undo"</button>
-                <button type="button" class="toolbar-button" disabled=move || !editor.history_state.get().1 on:click=move |_| editor.redo()>"Redo"</button>
-                <button type="button" class="toolbar-button" disabled=move || !has_page() on:click=move |_| spawn_local(save(editor))>"Save"</button>
-                {move || editor.page_path.get().map(|p| view! {
-                    <a class="toolbar-button" target="_blank" href=format!("/api/preview{p}") title="The saved page as it will be published">
-                        "Preview"
-                    </a>
-                })}
-                <button
-                    type="button"
-                    class="toolbar-button primary"
-                    disabled=move || !has_page() || editor.is_dirty()
-                    title="Save first, then publish"
-                    on:click=move |_| editor.publish_open.set(true)
-                >
-                    "Publish"
-                </button>
+                // Each view shows only its own actions: Async Jobs and the configuration
+                // page have no page to save or publish.
+                {(View::from_location() == View::Editor).then(|| view! { <PageActions /> })}
                 <ConnectedLinks />
                 <button type="button" class="toolbar-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" on:click=move |_| editor.shortcuts_open.set(true)>
                     "?"
@@ -97,10 +75,43 @@ fn ConnectedLinks() -> impl IntoView {
         editor.mount_point.get()?;
         Some(view! {
             {(view_now != View::Editor).then(|| view! { <a class="toolbar-button" href="/editor">"Page editor"</a> })}
-            {(view_now != View::Jobs).then(|| view! { <a class="toolbar-button" href="/editor/jobs" target="_blank">"Async Jobs"</a> })}
+            {(view_now != View::Jobs).then(|| view! { <a class="toolbar-button" href="/editor/jobs">"Async Jobs"</a> })}
             {(view_now != View::ConnectedConfig && is_admin()).then(|| view! {
                 <a class="toolbar-button" href="/editor/connected-assets">"Connected Assets Configuration"</a>
             })}
         })
+    }
+}
+
+/// Save state, Undo, Redo, Save, Preview and Publish: the page editor's actions.
+#[component]
+fn PageActions() -> impl IntoView {
+    let editor = use_editor();
+    let has_page = move || editor.page_path.get().is_some();
+    view! {
+                <span class="save-state" role="status">
+                    {move || match (has_page(), editor.is_dirty()) {
+                        (false, _) => "",
+                        (true, true) => "Unsaved changes",
+                        (true, false) => "All changes saved",
+                    }}
+                </span>
+                <button type="button" class="toolbar-button" disabled=move || !editor.history_state.get().0 on:click=move |_| editor.undo()>"Undo"</button>
+                <button type="button" class="toolbar-button" disabled=move || !editor.history_state.get().1 on:click=move |_| editor.redo()>"Redo"</button>
+                <button type="button" class="toolbar-button" disabled=move || !has_page() on:click=move |_| spawn_local(save(editor))>"Save"</button>
+                {move || editor.page_path.get().map(|p| view! {
+                    <a class="toolbar-button" target="_blank" href=format!("/api/preview{p}") title="The saved page as it will be published">
+                        "Preview"
+                    </a>
+                })}
+                <button
+                    type="button"
+                    class="toolbar-button primary"
+                    disabled=move || !has_page() || editor.is_dirty()
+                    title="Save first, then publish"
+                    on:click=move |_| editor.publish_open.set(true)
+                >
+                    "Publish"
+                </button>
     }
 }

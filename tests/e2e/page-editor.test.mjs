@@ -88,7 +88,7 @@ test("an author builds a page from local and remote assets, saves, reloads, and 
   const img = published.getByRole("img", { name: "Harbor at dusk" });
   assert.equal(await imageLoaded(img), true, "the published image loads without logging in");
   assert.match(await img.getAttribute("srcset"), /\/published\/[0-9a-f]{64} 319w, \/published\/[0-9a-f]{64} 1200w/);
-  assert.equal(await img.getAttribute("loading"), "lazy");
+  assert.equal(await img.getAttribute("fetchpriority"), "high", "the first image is fetched first, not lazily");
   assert.equal(await img.getAttribute("width"), "1200");
   const pdf = published.getByRole("link", { name: "Product sheet" });
   assert.match(await pdf.getAttribute("href"), /^\/published\/[0-9a-f]{64}$/, "the fetched copy is published from this deployment");

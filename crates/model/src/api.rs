@@ -32,6 +32,13 @@ pub struct LoginRequest {
     pub password: String,
 }
 
+/// `GET /api/session`: who is logged in, if anyone. Asking is never an error, so a
+/// browser console shows no failed request for "not logged in yet".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionStatus {
+    pub user: Option<Me>,
+}
+
 /// The logged-in user, as `/api/login` and `/api/me` return it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Me {

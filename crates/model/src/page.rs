@@ -585,6 +585,8 @@ fn render_hotspots(edit: &EditState, shown: Option<(u32, u32)>) -> String {
 /// nothing.
 pub fn render_html(path: &PagePath, page: &PageContent, resolve: &dyn Fn(&str, &AssetRef) -> Option<PublishedAsset>) -> String {
     let mut body = String::new();
+    // The first image is likely the largest thing in view: fetched at once, first.
+    let mut first_image = true;
     for c in &page.components {
         match &c.body {
             ComponentBody::Title(t) => {
@@ -630,8 +632,9 @@ pub fn render_html(path: &PagePath, page: &PageContent, resolve: &dyn Fn(&str, &
                     (Some(w), Some(h)) => format!(" width=\"{w}\" height=\"{h}\""),
                     _ => String::new(),
                 };
+                let loading = if std::mem::take(&mut first_image) { "fetchpriority=\"high\"" } else { "loading=\"lazy\"" };
                 let mut img = format!(
-                    "<img src=\"{}\" srcset=\"{srcset}\" sizes=\"(max-width: 1280px) 100vw, 1280px\"{size} alt=\"{}\" loading=\"lazy\" decoding=\"async\">",
+                    "<img src=\"{}\" srcset=\"{srcset}\" sizes=\"(max-width: 1280px) 100vw, 1280px\"{size} alt=\"{}\" {loading} decoding=\"async\">",
                     escape_html(&published.src),
                     escape_html(&alt)
                 );
@@ -673,7 +676,7 @@ pub fn render_html(path: &PagePath, page: &PageContent, resolve: &dyn Fn(&str, &
     }
     format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<link rel=\"canonical\" href=\"{}\">\n<style>body{{font-family:system-ui,sans-serif;max-width:1280px;margin:0 auto;padding:1rem;line-height:1.5}}\
+         <title>{}</title>\n<link rel=\"canonical\" href=\"{}\">\n<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\n<style>body{{font-family:system-ui,sans-serif;max-width:1280px;margin:0 auto;padding:1rem;line-height:1.5}}\
          img{{max-width:100%;height:auto;display:block}}.download-meta{{color:#555}}\
          .frame{{position:relative;display:inline-block}}.hotspot{{position:absolute;display:block}}.hotspot:focus,.hotspot:hover{{outline:3px solid #ffb000;background:rgba(255,176,0,.15)}}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
         escape_html(&page.title),
@@ -836,7 +839,7 @@ mod tests {
         assert!(html.contains("<h1>Hello &lt;world&gt;</h1>"));
         assert!(html.contains("<strong>bold</strong> and <a href=\"https://example.com/?a=1&amp;b=2\">link</a>bad</p>"));
         assert!(html.contains("srcset=\"/p/small 319w, /p/web 1280w\""));
-        assert!(html.contains("width=\"1600\" height=\"900\" alt=\"A lake at dawn\" loading=\"lazy\""));
+        assert!(html.contains("width=\"1600\" height=\"900\" alt=\"A lake at dawn\" fetchpriority=\"high\""), "the first image is fetched at once");
         assert!(html.contains("<a href=\"/p/orig\" download=\"lake.jpg\">Get it</a> <span class=\"download-meta\">(JPEG, 2.4 MB)</span>"));
         let unresolved = render_html(&path, &page, &|_, _| None);
         assert!(!unresolved.contains("<img") && !unresolved.contains("class=\"download\""), "an asset that cannot be published renders empty");

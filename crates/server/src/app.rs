@@ -60,6 +60,7 @@ pub fn app(state: AppState) -> Router {
         .route("/login", post(session::login))
         .route("/logout", post(session::logout))
         .route("/me", get(session::me))
+        .route("/session", get(session::status))
         .route("/folders/{*path}", get(dam::list_folder).post(dam::create_folder).delete(dam::delete))
         .route("/tree/{*path}", get(dam::tree))
         .route("/assets/{*path}", get(dam::asset).put(dam::upload).patch(dam::update_metadata).delete(dam::delete))
@@ -89,7 +90,7 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(4 * 1024 * 1024))
         .with_state(state.clone());
 
-    let mut router = Router::new().nest("/api", api);
+    let mut router = Router::new().nest("/api", api).merge(public::site_files());
     if settings.has_role(Role::Sites) {
         if let Some(files) = &settings.editor {
             router = router.merge(editor::routes(files, state.clone()));

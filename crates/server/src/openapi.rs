@@ -91,6 +91,7 @@ pub fn document() -> Value {
             "/api/login": { "post": op("Log in; sets the login-token cookie", json!([]), Some(body("LoginRequest")), ok("200", Some("Me")), &["400", "401", "403", "415", "422", "429"]) },
             "/api/logout": { "post": op("End the session", json!([]), None, ok("204", None), &["403"]) },
             "/api/me": { "get": op("The logged-in user", json!([]), None, ok("200", Some("Me")), &["401"]) },
+            "/api/session": { "get": op("Who is logged in: the user, or null (never 401)", json!([]), None, ok("200", Some("SessionStatus")), &[]) },
             "/api/folders/{path}": {
                 "get": op("List a folder", p(), None, ok("200", Some("FolderListing")), &["400", "401", "404"]),
                 "post": op("Create a folder", p(), Some(body("CreateFolder")), ok("201", Some("Folder")), &["400", "401", "403", "404", "409", "415", "422"]),
@@ -201,6 +202,7 @@ fn schemas() -> Value {
     json!({
         "Error": { "type": "object", "required": ["error"], "properties": { "error": { "type": "object", "required": ["code", "message"], "properties": { "code": s("string"), "message": s("string") } } } },
         "LoginRequest": { "type": "object", "required": ["user", "password"], "additionalProperties": false, "properties": { "user": s("string"), "password": s("string") } },
+        "SessionStatus": { "type": "object", "required": ["user"], "properties": { "user": { "oneOf": [{ "$ref": "#/components/schemas/Me" }, { "type": "null" }] } } },
         "Me": { "type": "object", "required": ["user", "groups", "csrf_token"], "properties": { "user": s("string"), "groups": { "type": "array", "items": s("string") }, "csrf_token": s("string") } },
         "DeploymentInfo": { "type": "object", "properties": { "origin": s("string"), "roles": { "type": "array", "items": s("string") }, "remote_dam_url": { "type": ["string", "null"] },
             "mount_point": { "type": ["string", "null"] } } },

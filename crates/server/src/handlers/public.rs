@@ -40,3 +40,20 @@ pub async fn blob(State(state): State<AppState>, Path(hash): Path<String>, heade
     }
     Ok(r)
 }
+
+/// The site's icon: one small SVG, so no installed font or image format matters.
+const ICON: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 32 32\"><rect width=\"32\" height=\"32\" rx=\"6\" fill=\"#1a5fd0\"/>\
+<rect x=\"6\" y=\"6\" width=\"9\" height=\"9\" fill=\"#fff\"/><rect x=\"17\" y=\"6\" width=\"9\" height=\"9\" fill=\"#ffb000\"/>\
+<rect x=\"6\" y=\"17\" width=\"9\" height=\"9\" fill=\"#ffb000\"/><rect x=\"17\" y=\"17\" width=\"9\" height=\"9\" fill=\"#fff\"/></svg>";
+
+/// Published pages may be indexed; the API, the editor and the DAM may not.
+const ROBOTS: &str = "User-agent: *\nDisallow: /api/\nDisallow: /editor\nDisallow: /www/\nDisallow: /pkg/\nAllow: /content/\nAllow: /published/\n";
+
+/// `/favicon.ico`, `/favicon.svg` and `/robots.txt`, on every deployment.
+pub fn site_files() -> axum::Router {
+    let icon = || async { ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")], ICON) };
+    axum::Router::new()
+        .route("/favicon.ico", axum::routing::get(icon))
+        .route("/favicon.svg", axum::routing::get(icon))
+        .route("/robots.txt", axum::routing::get(|| async { ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], ROBOTS) }))
+}

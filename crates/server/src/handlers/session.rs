@@ -7,7 +7,7 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::{Extension, Json};
-use tessera_model::{LoginRequest, Me};
+use tessera_model::{LoginRequest, Me, SessionStatus};
 use tessera_repo::{unix_now, SessionRecord};
 
 use crate::auth::{cleared_login_cookie, login_cookie, random_token, token_hash, Principal};
@@ -84,4 +84,13 @@ pub async fn me(Extension(principal): Extension<Principal>) -> Result<Json<Me>, 
         Principal::User(u) => Ok(Json(Me { user: u.name, groups: u.groups, csrf_token: u.session.csrf_token })),
         Principal::Anonymous => Err(AppError::unauthenticated()),
     }
+}
+
+/// `GET /api/session`: the logged-in user, or `null`; always 200.
+pub async fn status(Extension(principal): Extension<Principal>) -> Json<SessionStatus> {
+    let user = match principal {
+        Principal::User(u) => Some(Me { user: u.name, groups: u.groups, csrf_token: u.session.csrf_token }),
+        Principal::Anonymous => None,
+    };
+    Json(SessionStatus { user })
 }

@@ -111,7 +111,7 @@ async fn publishing_renders_the_page_with_its_local_assets() {
     let html = String::from_utf8(page.body.to_vec()).unwrap();
     assert!(html.contains("<h1>Lakes</h1>"));
     assert!(html.contains("alt=\"A lake at dawn\""), "alt text from the DAM, resolved when rendering");
-    assert!(html.contains("width=\"1600\" height=\"900\"") && html.contains("loading=\"lazy\""));
+    assert!(html.contains("width=\"1600\" height=\"900\"") && html.contains("fetchpriority=\"high\""));
     assert!(html.contains(" 319w, ") && html.contains(" 1280w\""), "{html}");
     assert!(html.contains("(JPEG, "), "downloads show format and size");
     let src = html.split("src=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();

@@ -94,3 +94,26 @@ async fn unknown_endpoints_are_a_json_404() {
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert_eq!(reply.error_code(), "no_such_endpoint");
 }
+
+#[tokio::test]
+async fn the_session_status_answers_200_logged_in_or_not() {
+    let app = TestApp::assets();
+    let nobody = app.get("/api/session", None).await;
+    assert_eq!(nobody.status, StatusCode::OK);
+    assert_eq!(nobody.json()["user"], serde_json::Value::Null);
+    let login = app.login("ksaner").await;
+    let me = app.get("/api/session", Some(&login)).await.json();
+    assert_eq!(me["user"]["user"], "ksaner");
+    assert_eq!(me["user"]["csrf_token"], login.csrf.as_str());
+}
+
+#[tokio::test]
+async fn every_deployment_serves_an_icon_and_robots_txt() {
+    let app = TestApp::assets();
+    let icon = app.get("/favicon.ico", None).await;
+    assert_eq!((icon.status, icon.header("content-type")), (StatusCode::OK, Some("image/svg+xml")));
+    assert!(String::from_utf8_lossy(&icon.body).starts_with("<svg"));
+    let robots = app.get("/robots.txt", None).await;
+    assert_eq!(robots.status, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&robots.body).contains("Disallow: /api/"));
+}

@@ -166,3 +166,22 @@ async fn every_unsafe_operation_needs_the_sessions_own_csrf_token() {
     let me = app.get("/api/me", Some(&login)).await;
     assert_eq!(me.status, StatusCode::OK, "the session survived the sweep");
 }
+
+#[tokio::test]
+async fn every_html_page_the_server_sends_carries_a_content_security_policy() {
+    let app = TestApp::sites();
+    let www = app.dir.path().join("www");
+    std::fs::create_dir_all(&www).unwrap();
+    std::fs::write(www.join("index.html"), "<!doctype html><title>editor</title>").unwrap();
+    std::fs::write(www.join("embed.html"), "<!doctype html><title>embed</title>").unwrap();
+    for page in ["/editor", "/editor/jobs", "/www/embed.html"] {
+        let reply = app.get(page, None).await;
+        assert_eq!(reply.status, StatusCode::OK, "{page}");
+        let csp = reply.header("content-security-policy").unwrap_or_else(|| panic!("{page} has no CSP"));
+        assert!(csp.contains("frame-ancestors 'self'") && csp.contains("script-src 'self'"), "{page}: {csp}");
+    }
+    let old_address = app.get("/www/index.html", None).await;
+    assert!(old_address.status.is_redirection(), "the editor's HTML has one address");
+    assert_eq!(old_address.header("location"), Some("/editor"));
+    assert_ne!(app.get("/www/", None).await.status, StatusCode::OK, "no index of /www/");
+}
