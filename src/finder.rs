@@ -219,6 +219,9 @@ pub struct Finder {
     pub login_for: RwSignal<Option<Source>>,
     pub options: RwSignal<FinderOptions>,
     pub selection: RwSignal<Vec<AssetDragPayload>>,
+    /// Folder titles learnt from listings, so the breadcrumb shows "Acceptance"
+    /// where the path says `acceptance`.
+    pub folder_titles: RwSignal<std::collections::HashMap<DamPath, String>>,
     /// Prefix of this finder's element ids, unique on the page.
     pub id: StoredValue<String>,
     listener: StoredValue<Option<Listener>, LocalStorage>,
@@ -236,6 +239,7 @@ impl Finder {
             login_for: RwSignal::new(None),
             options: RwSignal::new(options),
             selection: RwSignal::new(Vec::new()),
+            folder_titles: RwSignal::new(Default::default()),
             id: StoredValue::new(id),
             listener: StoredValue::new_local(None),
         }

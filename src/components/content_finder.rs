@@ -257,7 +257,14 @@ async fn fetch(finder: Finder, r: &Request, cursor: Option<String>) -> Results {
     };
     let browsing = r.query.is_empty() && r.kind.is_none() && cursor.is_none();
     let outcome = if browsing {
-        client.list_folder(&r.folder).await.map(|l| Results { folders: l.folders, assets: l.assets, ..Default::default() })
+        client.list_folder(&r.folder).await.map(|l| {
+            finder.folder_titles.update(|titles| {
+                for f in std::iter::once(&l.folder).chain(&l.folders) {
+                    titles.insert(f.path.clone(), f.title.clone());
+                }
+            });
+            Results { folders: l.folders, assets: l.assets, ..Default::default() }
+        })
     } else {
         let q = SearchQuery {
             q: (!r.query.is_empty()).then(|| r.query.clone()),
@@ -347,7 +354,11 @@ fn Breadcrumb() -> impl IntoView {
                         .filter(|p| tessera_model::access::is_within(p, &root))
                         .map(|p| {
                             let current = p == folder;
-                            let label = if p.is_root() { "Assets".to_owned() } else { p.name().to_owned() };
+                            let label = if p.is_root() {
+                                "Assets".to_owned()
+                            } else {
+                                finder.folder_titles.with(|t| t.get(&p).cloned()).unwrap_or_else(|| p.name().to_owned())
+                            };
                             view! {
                                 <li>
                                     <button

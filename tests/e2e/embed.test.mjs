@@ -153,7 +153,8 @@ test("two finders on one page do not interfere", async () => {
 
   // The first cannot leave its root: its breadcrumb starts there.
   const crumbs = a.getByRole("navigation", { name: "Breadcrumb" });
-  assert.deepEqual(await crumbs.getByRole("button").allTextContents(), ["local-samples"]);
+  await crumbs.getByRole("button", { name: "Local samples" }).waitFor();
+  assert.deepEqual(await crumbs.getByRole("button").allTextContents(), ["Local samples"], "titles where there are titles");
   await a.getByRole("button", { name: "Red tower (image)" }).click();
   await b.getByRole("searchbox", { name: "Find" }).fill("harbor");
   await b.getByRole("button", { name: "Harbor at dusk (image)" }).click();
