@@ -85,6 +85,11 @@ test("the side panel's and Async Jobs' tabs follow the WAI-ARIA tabs pattern", a
   await jobs.keyboard.press("ArrowRight");
   assert.equal(await jobs.getByRole("tab", { name: /^Success/ }).getAttribute("aria-selected"), "true");
   assert.ok(await isFocused(jobs.getByRole("tab", { name: /^Success/ })));
+  // Times in the browser's locale, the full timestamp on hover.
+  const stamp = jobs.locator("table.jobs time").first();
+  await stamp.waitFor();
+  assert.match(await stamp.getAttribute("datetime"), /^\d{4}-\d\d-\d\dT/);
+  assert.ok((await stamp.getAttribute("title")).length > (await stamp.textContent()).length, "the title holds the full timestamp");
   assert.deepEqual(jobErrors, []);
   assertNoErrors(errors);
   await context.close();
