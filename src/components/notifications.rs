@@ -32,21 +32,25 @@ pub fn Notifications() -> impl IntoView {
                     {move || format!("{} more", hidden())}
                 </button>
             </Show>
-            <div role="status" aria-live="polite">
-                <ul>
-                    <For each=move || shown(false) key=|n| n.id let:notice>
-                        <NoticeItem notice=notice />
-                    </For>
-                </ul>
-            </div>
-            <div role="alert" aria-live="assertive">
-                <ul>
-                    <For each=move || shown(true) key=|n| n.id let:notice>
-                        <NoticeItem notice=notice />
-                    </For>
-                </ul>
-            </div>
+            {region(shown, NoticeKind::Info)}
+            {region(shown, NoticeKind::Error)}
         </section>
+    }
+}
+
+/// The live region of one urgency: polite for information and successes,
+/// assertive for errors.
+fn region(shown: impl Fn(bool) -> Vec<Notice> + Copy + Send + Sync + 'static, kind: NoticeKind) -> impl IntoView {
+    let errors = kind == NoticeKind::Error;
+    let (role, live) = if errors { ("alert", "assertive") } else { ("status", "polite") };
+    view! {
+        <div role=role aria-live=live>
+            <ul>
+                <For each=move || shown(errors) key=|n| n.id let:notice>
+                    <NoticeItem notice=notice />
+                </For>
+            </ul>
+        </div>
     }
 }
 

@@ -78,6 +78,9 @@ pub struct Job {
     pub original: BlobHash,
     /// Including this one.
     pub attempts: u32,
+    /// The image's pixels as its upload read them from the header (0 for a
+    /// document): what the render reserves from the pixel budget.
+    pub pixels: u64,
 }
 
 /// "A page uses this asset."

@@ -41,7 +41,10 @@ impl Repo {
         let o = original.clone();
         let renditions = self.with_catalog(move |c| c.sources_of(&o)).await?;
         let source = smallest_source(&renditions, original, edit, width);
-        let reserved = self.reserve_render(self.blobs().path_of(&source)).await;
+        // The catalog knows the source's size, unless the asset is gone and only a
+        // published page still shows its original.
+        let known = renditions.iter().find(|r| r.blob == source).and_then(|r| Some(u64::from(r.width?) * u64::from(r.height?)));
+        let reserved = self.reserve_render(self.blobs().path_of(&source), known).await;
         let repo = self.clone();
         let (original, edit) = (original.clone(), edit.clone());
         tokio::task::spawn_blocking(move || {

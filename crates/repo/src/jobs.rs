@@ -104,10 +104,7 @@ impl Repo {
     async fn run(&self, job: Job, settings: JobSettings) {
         let repo = self.clone();
         let claimed = job.clone();
-        let reserved = match tessera_model::mime::kind_of_mime(&job.mime) {
-            tessera_model::AssetKind::Image => Some(self.reserve_render(self.blobs().path_of(&job.original)).await),
-            _ => None,
-        };
+        let reserved = self.render_budget.reserve(job.pixels).await;
         let outcome = tokio::task::spawn_blocking(move || {
             let _reserved = reserved;
             repo.render_and_store(&claimed)

@@ -107,15 +107,21 @@ impl Repo {
         self.limits
     }
 
-    /// Waits until the image in `file` may be decoded within the render budget. A file
-    /// whose header cannot be read reserves nothing: its render fails at once.
-    pub(crate) async fn reserve_render(&self, file: std::path::PathBuf) -> Reserved {
-        let max = self.limits.max_pixels;
-        let pixels = tokio::task::spawn_blocking(move || renditions::probe_image(&file, max).map(|i| u64::from(i.width) * u64::from(i.height)))
-            .await
-            .ok()
-            .and_then(Result::ok)
-            .unwrap_or(0);
+    /// Waits until an image of `known` pixels, or else of the pixels in `file`'s
+    /// header, may be decoded within the render budget. A file whose header cannot be
+    /// read reserves nothing: its render fails at once.
+    pub(crate) async fn reserve_render(&self, file: std::path::PathBuf, known: Option<u64>) -> Reserved {
+        let pixels = match known {
+            Some(pixels) => pixels,
+            None => {
+                let max = self.limits.max_pixels;
+                tokio::task::spawn_blocking(move || renditions::probe_image(&file, max).map(|i| u64::from(i.width) * u64::from(i.height)))
+                    .await
+                    .ok()
+                    .and_then(Result::ok)
+                    .unwrap_or(0)
+            }
+        };
         self.render_budget.reserve(pixels).await
     }
 

@@ -88,15 +88,22 @@ fn check_pixels(w: u32, h: u32, limit: u64) -> Result<(), RepoError> {
     Ok(())
 }
 
-/// Decodes the image (the first frame of an animation) and makes the thumbnails and
-/// the web rendition.
-pub fn render_image(file: &Path, pixel_limit: u64) -> Result<Vec<EncodedRendition>, RepoError> {
+/// Decodes the image (the first frame of an animation) after checking its pixel count
+/// against `pixel_limit`, turned upright as its EXIF orientation says.
+fn decode_upright(file: &Path, pixel_limit: u64) -> Result<DynamicImage, RepoError> {
     let mut decoder = open_decoder(file)?;
     let (w, h) = decoder.dimensions();
     check_pixels(w, h, pixel_limit)?;
     let orientation = decoder.orientation().map_err(undecodable)?;
     let mut image = DynamicImage::from_decoder(decoder).map_err(undecodable)?;
     image.apply_orientation(orientation);
+    Ok(image)
+}
+
+/// Decodes the image (the first frame of an animation) and makes the thumbnails and
+/// the web rendition.
+pub fn render_image(file: &Path, pixel_limit: u64) -> Result<Vec<EncodedRendition>, RepoError> {
+    let image = decode_upright(file, pixel_limit)?;
     // Each smaller rendition is made from the next larger one: the same result to the
     // eye, and far less work than resizing the full image four times.
     let web = encode(&fit(&image, WEB_1280), WEB_1280)?;
@@ -246,12 +253,7 @@ fn draw_text(img: &mut RgbaImage, text: &str, center_y: u32, ink: Rgba<u8>) {
 /// at most `width` pixels across (never wider than the crop): orient (EXIF, then the
 /// edit's turn and flips), crop, resize. Returns the bytes and the output size.
 pub fn render_edited(file: &Path, pixel_limit: u64, edit: &tessera_model::edit::EditState, width: u32, quality: u8) -> Result<(Vec<u8>, u32, u32), RepoError> {
-    let mut decoder = open_decoder(file)?;
-    let (w, h) = decoder.dimensions();
-    check_pixels(w, h, pixel_limit)?;
-    let orientation = decoder.orientation().map_err(undecodable)?;
-    let mut image = DynamicImage::from_decoder(decoder).map_err(undecodable)?;
-    image.apply_orientation(orientation);
+    let mut image = decode_upright(file, pixel_limit)?;
     let (upright_w, upright_h) = (image.width(), image.height());
     image = match edit.rotation {
         tessera_model::edit::Rotation::R0 => image,

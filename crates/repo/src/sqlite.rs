@@ -590,14 +590,15 @@ impl Catalog for SqliteCatalog {
         let Some((id, asset_id, attempts)) = claimed else {
             return Ok(None);
         };
-        let (path, mime, sha): (String, String, String) = conn.query_row(
-            "SELECT a.path, a.mime, r.sha256 FROM assets a JOIN renditions r ON r.asset_id = a.id AND r.name = 'original'
+        let (path, mime, sha, pixels): (String, String, String, Option<i64>) = conn.query_row(
+            "SELECT a.path, a.mime, r.sha256, a.width * a.height FROM assets a JOIN renditions r ON r.asset_id = a.id AND r.name = 'original'
              WHERE a.id = ?1",
             [asset_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )?;
         let original = BlobHash::parse(&sha).ok_or_else(|| RepoError::Internal(format!("bad blob hash in catalog: {sha}")))?;
-        Ok(Some(Job { id, asset: DamPath::parse(&path)?, mime, original, attempts }))
+        let pixels = pixels.map_or(0, |p| p.max(0) as u64);
+        Ok(Some(Job { id, asset: DamPath::parse(&path)?, mime, original, attempts, pixels }))
     }
 
     fn finish_job(&self, job: &Job, renditions: &[RenditionRecord], publish_blobs: &mut dyn FnMut() -> Result<(), RepoError>) -> Result<(), RepoError> {

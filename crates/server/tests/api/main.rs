@@ -9,5 +9,6 @@ mod images;
 mod openapi;
 mod pages;
 mod permissions;
+mod process;
 mod session;
 mod upload;

@@ -11,6 +11,7 @@ mod blobs;
 mod connected;
 mod links;
 mod logins;
+#[path = "../api/process.rs"]
 mod process;
 mod scope;
 mod sweeps;

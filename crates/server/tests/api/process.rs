@@ -1,5 +1,8 @@
 //! A real `tessera-server serve` process on a free loopback port, for what only a
-//! process shows: memory, `kill -9`, files left on disk.
+//! process shows: memory, `kill -9`, files left on disk. Shared by the API tests and
+//! the security suite.
+
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
