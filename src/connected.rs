@@ -10,6 +10,14 @@ use tessera_model::{AssetDragPayload, AssetRef, ComponentBody, DamPath};
 use crate::api::Client;
 use crate::state::{Editor, NoticeAction, NoticeKind};
 
+/// One asset to fetch: its path on the remote DAM, its copy's path here.
+#[derive(Debug, Clone)]
+struct Transfer {
+    remote: DamPath,
+    local: DamPath,
+    title: String,
+}
+
 /// A fetch the author is waiting for, or one that failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FetchState {
@@ -19,36 +27,65 @@ pub enum FetchState {
 
 impl Editor {
     /// The component refers to the copy at once; its renditions arrive with the fetch.
+    /// A copy already fetched into the mount point stays in use, on the component and
+    /// on the published page alike, until a new fetch replaces it.
     pub(crate) fn drop_remote(&self, id: &str, payload: &AssetDragPayload, mount: &DamPath) {
-        let (Some(page), Some(me)) = (self.page_path.get_untracked(), self.local.session.get_untracked()) else {
-            return;
-        };
         let Some(local) = mount_path(mount, &payload.asset.path) else {
             return self.notify(format!("{} cannot be copied into {mount}.", payload.asset.path));
         };
-        let mut copy = AssetRef::from_payload(payload, &payload.repository);
-        copy.path = local.clone();
-        copy.renditions.clear();
-        if !self.put_asset(id, copy) {
-            return;
+        let copy = self.fetched_copy(&local).unwrap_or_else(|| {
+            let mut placeholder = AssetRef::from_payload(payload, &payload.repository);
+            placeholder.path = local.clone();
+            placeholder.renditions.clear();
+            placeholder.connected = None;
+            placeholder
+        });
+        if self.put_asset(id, copy) {
+            self.start_fetch(Transfer { remote: payload.asset.path.clone(), local, title: payload.asset.title.clone() });
         }
+    }
+
+    /// "Fetch again" on a Connected Assets copy: the components keep it, edits and
+    /// all, and get the new renditions when they arrive.
+    pub fn fetch_again(&self, copy: &AssetRef) {
+        if let Some(origin) = &copy.connected {
+            self.start_fetch(Transfer { remote: origin.path.clone(), local: copy.path.clone(), title: copy.title.clone() });
+        }
+    }
+
+    /// The copy at `local` as a component of this page already shows it, renditions
+    /// and all, if one does.
+    fn fetched_copy(&self, local: &DamPath) -> Option<AssetRef> {
+        self.content.with_untracked(|c| {
+            c.components.iter().filter_map(|x| x.body.asset()).find(|a| a.path == *local && a.connected.is_some() && !a.renditions.is_empty()).cloned()
+        })
+    }
+
+    fn start_fetch(&self, transfer: Transfer) {
+        let (Some(page), Some(me)) = (self.page_path.get_untracked(), self.local.session.get_untracked()) else {
+            return;
+        };
         self.fetches.update(|f| {
-            f.insert(local.clone(), FetchState::Fetching);
+            f.insert(transfer.local.clone(), FetchState::Fetching);
         });
         let editor = *self;
-        let (remote, title) = (payload.asset.path.clone(), payload.asset.title.clone());
         let retry = {
-            let (id, payload, mount) = (id.to_owned(), payload.clone(), mount.clone());
-            NoticeAction { label: "Retry", run: Callback::new(move |_| editor.drop_remote(&id, &payload, &mount)) }
+            let transfer = transfer.clone();
+            NoticeAction { label: "Retry", run: Callback::new(move |_| editor.start_fetch(transfer.clone())) }
         };
         spawn_local(async move {
-            match Client::new("").fetch_remote(&remote, &page, &me).await {
+            match Client::new("").fetch_remote(&transfer.remote, &page, &me).await {
                 Ok(result) => editor.fetched(result),
                 Err(e) => {
                     editor.fetches.update(|f| {
-                        f.insert(local, FetchState::Failed(e.to_string()));
+                        f.insert(transfer.local.clone(), FetchState::Failed(e.to_string()));
                     });
-                    editor.announce(NoticeKind::Error, format!("\u{201c}{title}\u{201d} was not fetched from the remote DAM. {e}"), Some(retry));
+                    let kept = if editor.fetched_copy(&transfer.local).is_some() { " The copy fetched before stays in use." } else { "" };
+                    editor.announce(
+                        NoticeKind::Error,
+                        format!("\u{201c}{}\u{201d} was not fetched from the remote DAM. {e}{kept}", transfer.title),
+                        Some(retry),
+                    );
                 }
             }
         });

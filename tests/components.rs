@@ -301,7 +301,7 @@ fn click_button(root: &HtmlElement, text: &str) {
     let button = (0..buttons.length())
         .filter_map(|i| buttons.item(i))
         .map(|n| n.unchecked_into::<HtmlElement>())
-        .find(|b| b.text_content().unwrap_or_default() == text)
+        .find(|b| b.text_content().unwrap_or_default() == text || b.get_attribute("aria-label").as_deref() == Some(text))
         .unwrap_or_else(|| panic!("no button {text:?}"));
     button.click();
 }

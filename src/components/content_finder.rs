@@ -6,6 +6,8 @@ use tessera_model::{AssetDto, AssetKind, DamPath, DocType, FolderDto, SearchQuer
 
 use crate::api::{ApiError, Client};
 use crate::components::asset_card::AssetCard;
+use crate::components::icon::{Icon, IconKind};
+use crate::components::segmented::Segmented;
 use crate::finder::Source;
 use crate::finder::{use_finder, Filter, Finder, FinderEvent, Strings, Theme};
 
@@ -117,27 +119,15 @@ pub fn ContentFinder() -> impl IntoView {
         Theme::Light => "content-finder tessera-finder theme-light",
         Theme::Dark => "content-finder tessera-finder theme-dark",
     };
-    let source_button = move |source: Source| {
-        view! {
-            <button
-                type="button"
-                role="radio"
-                class="switch-option"
-                aria-checked=move || (finder.source.get() == source).to_string()
-                on:click=move |_| choose(source)
-            >
-                {move || text(match source { Source::Local => Strings::Local, Source::Remote => Strings::Remote })}
-            </button>
-        }
-    };
-
     view! {
         <section class=theme aria-label="Content Finder">
             <Show when=both>
-                <div class="switch" role="radiogroup" aria-label="Repository">
-                    {source_button(Source::Local)}
-                    {source_button(Source::Remote)}
-                </div>
+                <Segmented
+                    label="Repository"
+                    options=vec![(Source::Local, Signal::derive(move || text(Strings::Local))), (Source::Remote, Signal::derive(move || text(Strings::Remote)))]
+                    value=finder.source
+                    on_change=Callback::new(choose)
+                />
             </Show>
             <Show when=move || finder.options.with(|o| o.remote_repository.is_some())>
                 <RemoteLogin />
@@ -222,7 +212,7 @@ pub fn ContentFinder() -> impl IntoView {
                                 view! {
                                     <li class="folder">
                                         <button type="button" class="folder-button" on:click=move |_| finder.open(path.clone())>
-                                            <span aria-hidden="true" class="folder-icon">"📁"</span>
+                                            <span class="folder-icon"><Icon kind=IconKind::Folder /></span>
                                             {f.title}
                                         </button>
                                     </li>

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use tessera_model::page::{format_name, format_size, Disposition, DownloadBody};
 use tessera_model::ComponentBody;
 
+use crate::components::copy_status::CopyStatus;
 use crate::state::use_editor;
 
 /// A document to download: drop any asset from the Content Finder.
@@ -35,6 +36,7 @@ pub fn DownloadComponent(id: String) -> impl IntoView {
                                 " · " {format_name(&asset.mime)} " · " {format_size(asset.size)}
                                 " · " {match d.disposition { Disposition::Inline => "opens in the browser", Disposition::Attachment => "downloads" }}
                             </p>
+                            <CopyStatus asset=asset.clone() />
                         }
                         .into_any()
                     }

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use tessera_model::page::ImageBody;
 use tessera_model::ComponentBody;
 
+use crate::components::copy_status::CopyStatus;
 use crate::edit_preview::draw;
 use crate::state::{preview_alt, use_editor};
 
@@ -47,7 +48,7 @@ pub fn ImageComponent(id: String) -> impl IntoView {
                             <img node_ref=source src=src alt=preview_alt(&body) crossorigin="use-credentials" class:hidden=edited on:load=move |_| redraw() />
                             <canvas node_ref=canvas class="edited-preview" class:hidden=!edited role="img" aria-label=preview_alt(&body)></canvas>
                             {(!body.caption.trim().is_empty()).then(|| view! { <figcaption>{body.caption.clone()}</figcaption> })}
-                            <p class="asset-origin">{origin_label(asset)}</p>
+                            <CopyStatus asset=asset.clone() />
                         }
                         .into_any()
                     }
@@ -58,13 +59,5 @@ pub fn ImageComponent(id: String) -> impl IntoView {
                 }
             }}
         </figure>
-    }
-}
-
-/// Where the image comes from, as the author should understand it.
-fn origin_label(asset: &tessera_model::AssetRef) -> String {
-    match &asset.repository {
-        Some(r) => format!("Remote: {r}"),
-        None => "Local".to_owned(),
     }
 }

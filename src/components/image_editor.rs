@@ -5,11 +5,40 @@ use tessera_model::edit::{Aspect, EditState, Point, Rect, Shape};
 use tessera_model::page::ImageBody;
 use tessera_model::ComponentBody;
 
+use crate::components::icon::{Icon, IconKind};
 use crate::components::modal::Modal;
+use crate::components::segmented::Segmented;
 use crate::state::use_editor;
 
 /// Smallest crop side, in fractions, so a handle can always be grabbed again.
 const MIN_SIDE: f64 = 0.02;
+
+/// Zoom steps, in percent of the size that shows the whole picture.
+const ZOOM_STEPS: [u32; 6] = [50, 75, FIT, 150, 200, 300];
+const FIT: u32 = 100;
+
+fn zoom_label(zoom: u32) -> String {
+    if zoom == FIT {
+        "Fit".to_owned()
+    } else {
+        format!("{zoom}%")
+    }
+}
+
+/// The stage's size: at `FIT` the whole oriented picture fits the visible area
+/// (`.crop-scroll` is a size container), whichever side limits it.
+fn stage_size(width: u32, height: u32, zoom: u32) -> String {
+    format!("aspect-ratio: {width} / {height}; width: calc(min(100cqw, 100cqh * {width} / {height}) * {zoom} / 100)")
+}
+
+/// A toolbar button drawn as an icon; the label is its accessible name and tooltip.
+fn tool_button(label: &'static str, icon: IconKind, run: Callback<()>) -> impl IntoView {
+    view! {
+        <button type="button" class="icon-button" aria-label=label title=label on:click=move |_| run.run(())>
+            <Icon kind=icon />
+        </button>
+    }
+}
 
 /// What a press on the picture does.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -112,7 +141,7 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
     };
     let crop = move || state.with(|s| s.crop.unwrap_or(Rect::FULL));
     let tool = RwSignal::new(Tool::Crop);
-    let zoom = RwSignal::new(100u32);
+    let zoom = RwSignal::new(FIT);
     // A link area being drawn, and the one drawn that still needs its link.
     let sketch = StoredValue::new(None::<(f64, f64)>);
     let draft = RwSignal::new(None::<Shape>);
@@ -308,11 +337,11 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
         <Modal labelled_by="image-editor-title" class="image-editor" on_close=Callback::new(move |_| editor.image_edit_for.set(None))>
                 <h2 id="image-editor-title">"Edit image"</h2>
                 <div class="image-tools" role="toolbar" aria-label="Image tools">
-                    <button type="button" on:click=move |_| change(&|s: &mut EditState| s.rotate_counterclockwise())>"Rotate left"</button>
-                    <button type="button" on:click=move |_| change(&|s: &mut EditState| s.rotate_clockwise())>"Rotate right"</button>
-                    <button type="button" on:click=move |_| change(&|s: &mut EditState| s.flip_horizontally())>"Flip horizontally"</button>
-                    <button type="button" on:click=move |_| change(&|s: &mut EditState| s.flip_vertically())>"Flip vertically"</button>
-                    <label>
+                    {tool_button("Rotate left", IconKind::RotateLeft, Callback::new(move |()| change(&|s: &mut EditState| s.rotate_counterclockwise())))}
+                    {tool_button("Rotate right", IconKind::RotateRight, Callback::new(move |()| change(&|s: &mut EditState| s.rotate_clockwise())))}
+                    {tool_button("Flip horizontally", IconKind::FlipHorizontal, Callback::new(move |()| change(&|s: &mut EditState| s.flip_horizontally())))}
+                    {tool_button("Flip vertically", IconKind::FlipVertical, Callback::new(move |()| change(&|s: &mut EditState| s.flip_vertically())))}
+                    <label class="inline-field">
                         "Aspect"
                         <select prop:value=preset_value on:change=move |ev| {
                             let i: usize = event_target_value(&ev).parse().unwrap_or(0);
@@ -323,31 +352,30 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
                             {presets.get_value().into_iter().enumerate().map(|(i, (label, _))| view! { <option value=i.to_string()>{label}</option> }).collect_view()}
                         </select>
                     </label>
-                    <button type="button" on:click=move |_| change(&|s: &mut EditState| *s = EditState::default())>"Reset"</button>
-                    <button type="button" on:click=move |_| step_back()>"Undo edit"</button>
-                    <button type="button" on:click=move |_| step_forward()>"Redo edit"</button>
-                </div>
-                <div class="image-modes">
-                    <div role="radiogroup" aria-label="Tool" class="switch">
-                        {[(Tool::Crop, "Crop"), (Tool::Focal, "Focal point"), (Tool::Areas, "Link areas")].map(|(t, label)| view! {
-                            <button type="button" role="radio" class="switch-option" aria-checked=move || (tool.get() == t).to_string() on:click=move |_| tool.set(t)>{label}</button>
-                        }).collect_view()}
-                    </div>
-                    <label class="zoom">
+                    <label class="inline-field">
                         "Zoom"
-                        <select on:change=move |ev| zoom.set(event_target_value(&ev).parse().unwrap_or(100))>
-                            <option value="100">"100%"</option>
-                            <option value="150">"150%"</option>
-                            <option value="200">"200%"</option>
+                        <select prop:value=move || zoom.get().to_string() on:change=move |ev| zoom.set(event_target_value(&ev).parse().unwrap_or(FIT))>
+                            {ZOOM_STEPS.iter().map(|&z| view! { <option value=z.to_string()>{zoom_label(z)}</option> }).collect_view()}
                         </select>
                     </label>
+                    <span class="tools-end">
+                        {tool_button("Undo edit", IconKind::Undo, Callback::new(move |()| step_back()))}
+                        {tool_button("Redo edit", IconKind::Redo, Callback::new(move |()| step_forward()))}
+                        <button type="button" on:click=move |_| change(&|s: &mut EditState| *s = EditState::default())>"Reset"</button>
+                    </span>
                 </div>
+                <Segmented
+                    label="Tool"
+                    options=vec![(Tool::Crop, Signal::stored("Crop".to_owned())), (Tool::Focal, Signal::stored("Focal point".to_owned())), (Tool::Areas, Signal::stored("Link areas".to_owned()))]
+                    value=tool
+                    on_change=Callback::new(move |t| tool.set(t))
+                />
                 <div class="crop-scroll">
                 <div
                     class="crop-stage"
                     class:drawing=move || tool.get() != Tool::Crop
                     node_ref=frame
-                    style=move || { let (ow, oh) = state.with(|s| s.oriented_size(pw, ph)); format!("aspect-ratio: {ow} / {oh}; width: {}%", zoom.get()) }
+                    style=move || { let (ow, oh) = state.with(|s| s.oriented_size(pw, ph)); stage_size(ow, oh, zoom.get()) }
                     on:pointerdown=stage_down
                     on:pointermove=moved
                     on:pointerup=end
@@ -418,12 +446,16 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
                 </Show>
                 <Show when=move || tool.get() == Tool::Areas>
                     <div class="areas">
-                        <div role="radiogroup" aria-label="Area shape" class="switch">
-                            {[(ShapeKind::Rect, "Rectangle"), (ShapeKind::Circle, "Circle"), (ShapeKind::Polygon, "Polygon")].map(|(k, label)| view! {
-                                <button type="button" role="radio" class="switch-option" aria-checked=move || (shape_kind.get() == k).to_string()
-                                    on:click=move |_| { shape_kind.set(k); draft.set(None); }>{label}</button>
-                            }).collect_view()}
-                        </div>
+                        <Segmented
+                            label="Area shape"
+                            options=vec![
+                                (ShapeKind::Rect, Signal::stored("Rectangle".to_owned())),
+                                (ShapeKind::Circle, Signal::stored("Circle".to_owned())),
+                                (ShapeKind::Polygon, Signal::stored("Polygon".to_owned())),
+                            ]
+                            value=shape_kind
+                            on_change=Callback::new(move |k| { shape_kind.set(k); draft.set(None); })
+                        />
                         <p class="finder-message">{move || match shape_kind.get() {
                             ShapeKind::Polygon => "Click the picture to place each corner.",
                             ShapeKind::Circle => "Drag from the centre outwards.",

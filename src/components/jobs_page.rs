@@ -3,6 +3,7 @@ use leptos::task::spawn_local;
 use tessera_model::connected::{JobDto, JobState};
 
 use crate::api::Client;
+use crate::components::local_time::LocalTime;
 use crate::components::tabs::{TabItem, TabList};
 use crate::state::use_editor;
 
@@ -93,26 +94,10 @@ fn JobRow(job: JobDto) -> impl IntoView {
             <td>{job.kind.label()}</td>
             <td><span title=format!("Remote: {}", job.remote_path)>{job.local_path.to_string()}</span></td>
             <td>{job.page_path.map(|p| view! { <a href=format!("/editor?page={p}")>{p.clone()}</a> })}</td>
-            <td>{time(job.started_at)}</td>
-            <td>{job.ended_at.map(time)}</td>
+            <td><LocalTime unix_seconds=job.started_at /></td>
+            <td>{job.ended_at.map(|t| view! { <LocalTime unix_seconds=t /> })}</td>
             <td>{progress}</td>
             <td class="error">{job.error.unwrap_or_default()}</td>
         </tr>
     }
-}
-
-/// A moment in the browser's locale and time zone, short; the full timestamp (with
-/// seconds and zone) on hover, and machine-readable in `datetime`.
-fn time(unix_seconds: i64) -> impl IntoView {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(unix_seconds as f64 * 1000.0));
-    let short = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&short, &"dateStyle".into(), &"medium".into());
-    let _ = js_sys::Reflect::set(&short, &"timeStyle".into(), &"short".into());
-    let full = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&full, &"dateStyle".into(), &"full".into());
-    let _ = js_sys::Reflect::set(&full, &"timeStyle".into(), &"long".into());
-    let shown: String = date.to_locale_string("default", &short).into();
-    let title: String = date.to_locale_string("default", &full).into();
-    let iso: String = date.to_iso_string().into();
-    view! { <time datetime=iso title=title>{shown}</time> }
 }

@@ -11,13 +11,18 @@ pub mod component_browser;
 pub mod connected_config_page;
 pub mod content_finder;
 #[cfg(feature = "editor")]
+pub mod copy_status;
+#[cfg(feature = "editor")]
 pub mod download_component;
+pub mod icon;
 #[cfg(feature = "editor")]
 pub mod image_component;
 #[cfg(feature = "editor")]
 pub mod image_editor;
 #[cfg(feature = "editor")]
 pub mod jobs_page;
+#[cfg(feature = "editor")]
+pub mod local_time;
 pub mod login_dialog;
 pub mod modal;
 #[cfg(feature = "editor")]
@@ -32,6 +37,7 @@ pub mod properties_dialog;
 pub mod publish_dialog;
 #[cfg(feature = "editor")]
 pub mod references_dialog;
+pub mod segmented;
 #[cfg(feature = "editor")]
 pub mod shortcuts_dialog;
 #[cfg(feature = "editor")]

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use tessera_model::{AssetDragPayload, ComponentBody, ASSET_DRAG_MIME};
 
 use crate::components::download_component::DownloadComponent;
+use crate::components::icon::{Icon, IconKind};
 use crate::components::image_component::ImageComponent;
 use crate::components::text_component::TextComponent;
 use crate::components::title_component::TitleComponent;
@@ -122,17 +123,17 @@ fn ComponentFrame(id: String) -> impl IntoView {
                         }
                     }
                 >
-                    "⠿ " {label}
+                    <Icon kind=IconKind::DragHandle /> {label}
                 </span>
-                <button type="button" class="icon-button" aria-label="Move up" on:click=move |_| editor.shift_component(&id.get_value(), -1)>"↑"</button>
-                <button type="button" class="icon-button" aria-label="Move down" on:click=move |_| editor.shift_component(&id.get_value(), 1)>"↓"</button>
+                <button type="button" class="icon-button" aria-label="Move up" on:click=move |_| editor.shift_component(&id.get_value(), -1)><Icon kind=IconKind::MoveUp /></button>
+                <button type="button" class="icon-button" aria-label="Move down" on:click=move |_| editor.shift_component(&id.get_value(), 1)><Icon kind=IconKind::MoveDown /></button>
                 <Show when=has_image>
-                    <button type="button" class="icon-button" aria-label="Edit image" on:click=move |_| editor.image_edit_for.set(Some(id.get_value()))>"✎"</button>
+                    <button type="button" class="icon-button" aria-label="Edit image" on:click=move |_| editor.image_edit_for.set(Some(id.get_value()))><Icon kind=IconKind::Pencil /></button>
                 </Show>
                 <Show when=has_properties>
-                    <button type="button" class="icon-button" aria-label="Properties" on:click=move |_| editor.properties_for.set(Some(id.get_value()))>"⚙"</button>
+                    <button type="button" class="icon-button" aria-label="Properties" on:click=move |_| editor.properties_for.set(Some(id.get_value()))><Icon kind=IconKind::Properties /></button>
                 </Show>
-                <button type="button" class="icon-button" aria-label="Delete component" on:click=move |_| editor.remove_component(&id.get_value())>"✕"</button>
+                <button type="button" class="icon-button" aria-label="Delete component" on:click=move |_| editor.remove_component(&id.get_value())><Icon kind=IconKind::Close /></button>
             </div>
             // Rebuilt only when the kind changes, so typing keeps focus.
             {move || match kind.get() {

@@ -3,6 +3,7 @@ use leptos::task::spawn_local;
 use tessera_model::page::PublishReport;
 
 use crate::api::Client;
+use crate::components::local_time::LocalTime;
 use crate::components::modal::Modal;
 use crate::state::use_editor;
 
@@ -82,6 +83,7 @@ pub fn PublishDialog() -> impl IntoView {
                                     <li>
                                         <strong>{a.title.clone()}</strong>" "<span class="asset-path">{a.path.clone()}</span>
                                         " — "{state_label(&a.state)}
+                                        {(a.state == "fetched").then(|| fetched_note(editor, &a.path))}
                                     </li>
                                 }).collect_view()}
                             </ul>
@@ -96,6 +98,18 @@ pub fn PublishDialog() -> impl IntoView {
 
             </Modal>
         })
+    }
+}
+
+/// For a Connected Assets copy: when the copy that will be published was fetched, and
+/// whether a later fetch failed (the component says the same).
+fn fetched_note(editor: crate::state::Editor, path: &str) -> impl IntoView {
+    let copy = editor.content.with_untracked(|c| c.components.iter().filter_map(|x| x.body.asset()).find(|a| a.path.as_str() == path).cloned());
+    let fetched_at = copy.as_ref().and_then(|a| a.connected.as_ref()).map(|o| o.fetched_at);
+    let failed = copy.is_some_and(|a| matches!(editor.fetches.with_untracked(|f| f.get(&a.path).cloned()), Some(crate::connected::FetchState::Failed(_))));
+    view! {
+        {fetched_at.map(|t| view! { ", fetched " <LocalTime unix_seconds=t /> })}
+        {failed.then_some("; the last fetch again failed, so this copy is the one published")}
     }
 }
 

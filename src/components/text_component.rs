@@ -4,6 +4,7 @@ use tessera_model::page::{is_safe_link, TextBody};
 use tessera_model::ComponentBody;
 use wasm_bindgen::JsCast;
 
+use crate::components::icon::{Icon, IconKind};
 use crate::rich_text::{from_dom, to_html};
 use crate::state::use_editor;
 
@@ -68,7 +69,7 @@ pub fn TextComponent(id: String) -> impl IntoView {
             <div class="text-tools" role="toolbar" aria-label="Text formatting">
                 <button type="button" class="icon-button" aria-label="Bold" on:mousedown=move |ev| { ev.prevent_default(); command("bold", None) }><b>"B"</b></button>
                 <button type="button" class="icon-button" aria-label="Italic" on:mousedown=move |ev| { ev.prevent_default(); command("italic", None) }><i>"I"</i></button>
-                <button type="button" class="icon-button" aria-label="Link" on:mousedown=move |ev| ev.prevent_default() on:click=link>"🔗"</button>
+                <button type="button" class="icon-button" aria-label="Link" on:mousedown=move |ev| ev.prevent_default() on:click=link><Icon kind=IconKind::Link /></button>
             </div>
             <div
                 node_ref=area

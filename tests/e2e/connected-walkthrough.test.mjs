@@ -24,6 +24,22 @@ async function remoteFinder(page) {
   await (await logInToConnectedAssets(page)).waitFor({ state: "detached" });
 }
 
+/// The remote DAM as the Sites server sees it, through a proxy that stops answering
+/// requests under `silenced` (by default: once the metadata has come and the
+/// renditions are asked for).
+async function stallingProxy(silenced = "/api/renditions/") {
+  const proxy = http.createServer((req, res) => {
+    if (req.url.startsWith(silenced)) return; // silence: the DAM has stopped
+    const upstream = http.request(`${ASSETS}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode, answer.headers);
+      answer.pipe(res);
+    });
+    req.pipe(upstream);
+  });
+  await new Promise((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  return proxy;
+}
+
 test("the walk-through: search, filter, drag an image and a document, crop, publish, remote references", async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const { page, errors } = await openEditor(context);
@@ -145,17 +161,7 @@ test("an original above the threshold follows in an asynchronous job", async () 
 });
 
 test("a DAM that stops answering in the middle of a fetch: given up after 5 seconds, nothing half-written", async () => {
-  // The remote DAM as the Sites server sees it, through a proxy that stops
-  // answering once the metadata has come and the renditions are asked for.
-  const proxy = http.createServer((req, res) => {
-    if (req.url.startsWith("/api/renditions/")) return; // silence: the DAM has stopped
-    const upstream = http.request(`${ASSETS}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode, answer.headers);
-      answer.pipe(res);
-    });
-    req.pipe(upstream);
-  });
-  await new Promise((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  const proxy = await stallingProxy();
   const admin = await adminApi();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   try {
@@ -189,6 +195,55 @@ test("a DAM that stops answering in the middle of a fetch: given up after 5 seco
     await publish.getByRole("list", { name: "Published empty" }).getByText(/\u201cBrand guide\u201d was not fetched from the remote DAM.*published empty/).waitFor();
     const html = await (await context.request.get(`${SITES}/content/we-retail/en/stalled.html`)).text();
     assert.doesNotMatch(html, /Brand guide/);
+    assertNoErrors(errors);
+  } finally {
+    proxy.close();
+    await admin.dispose();
+    await context.close();
+  }
+});
+
+test("a failed fetch again keeps the copy fetched before, and the component, the publish dialog and the published page agree", async () => {
+  // The copy's renditions are in the store already, so a fetch again only asks
+  // for the metadata: that is what the DAM stops answering.
+  const proxy = await stallingProxy("/api/assets/");
+  const admin = await adminApi();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    const { page, errors } = await openEditor(context);
+    await newPage(page, "refetched", "Refetched");
+    const image = await addComponent(page, "Image");
+    await remoteFinder(page);
+    await page.getByRole("button", { name: "Samples" }).click();
+    await page.getByRole("button", { name: "Lighthouse (image)" }).dragTo(image);
+    await page.getByRole("status").getByText("\u201cLighthouse\u201d was fetched from the remote DAM.").waitFor();
+    assert.equal(await imageLoaded(image.getByRole("img", { name: "Lighthouse" })), true);
+    const caption = image.getByText(/^Connected Assets copy of \/content\/dam\/samples\/lighthouse\.jpg from http:\/\/127\.0\.0\.1:\d+, fetched .+\.\s*Fetch again$/);
+    await caption.waitFor();
+    assert.match(await image.locator("time").getAttribute("datetime"), /^\d{4}-\d\d-\d\dT/, "the fetch time is machine-readable");
+
+    const restore = await admin.configure({ remote_dam_url: `http://127.0.0.1:${proxy.address().port}` });
+    try {
+      await image.getByRole("button", { name: "Fetch again" }).click();
+      await image.getByText("Fetching again from the remote DAM\u2026").waitFor();
+      await image.getByText(/The last fetch failed: .*5 seconds.* This copy stays in use\./).waitFor({ timeout: 15000 });
+      await page.getByRole("alert").getByText(/was not fetched from the remote DAM\. .* The copy fetched before stays in use\./).waitFor();
+    } finally {
+      await restore();
+    }
+    assert.equal(await imageLoaded(image.getByRole("img", { name: "Lighthouse" })), true, "the copy fetched before is still shown");
+    assert.equal(await image.getByText(/was not fetched/).count(), 0, "the component does not claim there is no copy");
+
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("All changes saved").waitFor();
+    await page.getByRole("button", { name: "Publish" }).click();
+    const publish = page.getByRole("dialog", { name: "Publish" });
+    await publish.getByText(/Lighthouse.*fetched from the remote DAM, fetched .+; the last fetch again failed, so this copy is the one published/).waitFor();
+    await publish.getByRole("button", { name: "Publish page" }).click();
+    await publish.getByRole("link", { name: "View the published page" }).waitFor();
+    assert.equal(await publish.getByRole("list", { name: "Published empty" }).getByRole("listitem").count(), 0);
+    const html = await (await context.request.get(`${SITES}/content/we-retail/en/refetched.html`)).text();
+    assert.match(html, /<img[^>]+alt="Lighthouse"/, "the published page shows the copy the editor shows");
     assertNoErrors(errors);
   } finally {
     proxy.close();

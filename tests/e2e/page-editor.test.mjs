@@ -126,6 +126,70 @@ test("two tabs edit the same page: the older save gets a conflict and nothing is
   await context.close();
 });
 
+/// Whether `inner` lies wholly inside `outer` (bounding boxes, a pixel of slack).
+function inside(inner, outer) {
+  return inner.x >= outer.x - 1 && inner.y >= outer.y - 1
+    && inner.x + inner.width <= outer.x + outer.width + 1 && inner.y + inner.height <= outer.y + outer.height + 1;
+}
+
+test("the image editor shows the whole picture, turned or not, at 1280×720, and its tools fit one row at 1440", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const { page, errors } = await openEditor(context);
+  await newPage(page, "fitted", "Fitted");
+  const image = await addComponent(page, "Image");
+  await page.getByRole("tab", { name: "Assets" }).click();
+  await page.getByRole("radio", { name: "Local" }).click();
+  await page.getByRole("button", { name: "Local samples" }).click();
+  await page.getByRole("button", { name: "Harbor at dusk (image)" }).dragTo(image);
+  assert.equal(await imageLoaded(image.getByRole("img", { name: "Harbor at dusk" })), true);
+
+  await image.getByRole("button", { name: "Edit image" }).click();
+  const dialog = page.getByRole("dialog", { name: "Edit image" });
+  const stage = dialog.locator(".crop-stage");
+  const visible = dialog.locator(".crop-scroll");
+  const viewport = { x: 0, y: 0, width: 1280, height: 720 };
+  const upright = await stage.boundingBox();
+  assert.ok(upright.width > upright.height, "the sample is a landscape picture");
+  assert.ok(inside(upright, await visible.boundingBox()), "the whole picture is in view");
+  for (const name of ["Cancel", "Done"]) {
+    assert.ok(inside(await dialog.getByRole("button", { name }).boundingBox(), viewport), `${name} is on screen`);
+  }
+
+  await dialog.getByRole("button", { name: "Rotate right" }).click();
+  const turned = await stage.boundingBox();
+  assert.ok(turned.height > turned.width, "turned, the picture stands upright");
+  assert.ok(inside(turned, await visible.boundingBox()), "the whole turned picture is in view, not a strip of it");
+  assert.ok(turned.height > (await visible.boundingBox()).height - 2, "and it is fitted to the height, not shrunk further");
+
+  // Zoom goes in from the fitted size, and back.
+  await dialog.getByLabel("Zoom").selectOption({ label: "200%" });
+  assert.ok((await stage.boundingBox()).height > turned.height * 1.9, "200% is twice the fitted size");
+  await dialog.getByLabel("Zoom").selectOption({ label: "Fit" });
+
+  // The tool switch is a segmented control: one choice shown, arrow keys move it.
+  const crop = dialog.getByRole("radio", { name: "Crop" });
+  assert.equal(await crop.getAttribute("aria-checked"), "true");
+  const chosenBackground = await crop.evaluate((el) => getComputedStyle(el).backgroundColor);
+  const otherBackground = await dialog.getByRole("radio", { name: "Focal point" }).evaluate((el) => getComputedStyle(el).backgroundColor);
+  assert.notEqual(chosenBackground, otherBackground, "the chosen tool looks chosen");
+  await crop.focus();
+  await page.keyboard.press("ArrowRight");
+  const focal = dialog.getByRole("radio", { name: "Focal point" });
+  assert.equal(await focal.getAttribute("aria-checked"), "true");
+  assert.equal(await focal.evaluate((el) => el === document.activeElement), true, "focus follows the choice");
+
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const rows = await dialog.getByRole("toolbar", { name: "Image tools" }).locator("button, select").evaluateAll((els) =>
+    new Set(els.map((el) => Math.round(el.getBoundingClientRect().top + el.getBoundingClientRect().height / 2))).size);
+  assert.equal(rows, 1, "the image tools fit one row at 1440 px");
+  assert.ok(inside(await stage.boundingBox(), await visible.boundingBox()), "still fitted after the window grew");
+
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "detached" });
+  assertNoErrors(errors);
+  await context.close();
+});
+
 test("an edited image looks the same in the editor's preview and on the published page", async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const { page, errors } = await openEditor(context);
@@ -163,7 +227,10 @@ test("an edited image looks the same in the editor's preview and on the publishe
   await form.getByLabel("Alt text").fill("Boats");
   await form.getByRole("button", { name: "Add area" }).click();
   await dialog.getByRole("radio", { name: "Polygon" }).click();
-  for (const [fx, fy] of [[0.6, 0.4], [0.8, 0.4], [0.7, 0.55]]) await page.mouse.click(...at(fx, fy));
+  // The link-area form took room from the picture, which stays fitted: measure again.
+  const fitted = await dialog.locator(".crop-stage").boundingBox();
+  const corner = (fx, fy) => [fitted.x + fitted.width * fx, fitted.y + fitted.height * fy];
+  for (const [fx, fy] of [[0.6, 0.4], [0.8, 0.4], [0.7, 0.55]]) await page.mouse.click(...corner(fx, fy));
   await form.getByLabel("Link").fill("https://example.com/harbour");
   await form.getByLabel("Alt text").fill("Harbour office");
   await form.getByRole("button", { name: "Add area" }).click();

@@ -267,6 +267,9 @@ pub struct AssetRef {
     pub width: Option<u32>,
     pub height: Option<u32>,
     pub renditions: Vec<RenditionLink>,
+    /// Where a Connected Assets copy came from and when, as the Sites server fetched it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connected: Option<crate::connected::ConnectedOrigin>,
 }
 
 impl AssetRef {
@@ -285,6 +288,7 @@ impl AssetRef {
             width: a.width,
             height: a.height,
             renditions: a.renditions.clone(),
+            connected: a.connected.clone(),
         }
     }
 
@@ -793,6 +797,7 @@ mod tests {
             width: Some(1600),
             height: Some(900),
             renditions: Vec::new(),
+            connected: None,
         }
     }
 
