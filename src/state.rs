@@ -244,7 +244,7 @@ impl Editor {
     }
 
     pub fn load_page(&self, page: PageDto) {
-        let content = PageContent { title: page.title, components: page.components };
+        let content = page.content();
         self.page_path.set(Some(page.path));
         self.version.set(page.version);
         self.saved.set(content.clone());
@@ -259,7 +259,7 @@ impl Editor {
 
     pub fn mark_saved(&self, page: &PageDto) {
         self.version.set(page.version);
-        self.saved.set(PageContent { title: page.title.clone(), components: page.components.clone() });
+        self.saved.set(page.content());
         self.conflict.set(None);
     }
 

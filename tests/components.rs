@@ -39,6 +39,7 @@ fn mount<V: IntoView + 'static>(view: impl FnOnce() -> V + 'static) -> (HtmlElem
             path: PagePath::parse("/content/site/en").unwrap(),
             version: 1,
             title: "English".into(),
+            description: String::new(),
             components: Vec::new(),
             modified_by: "ksaner".into(),
             modified_at: 0,
@@ -201,7 +202,7 @@ async fn undo_and_redo_walk_back_and_forth_through_edits() {
 #[wasm_bindgen_test]
 fn history_reaches_back_at_least_fifty_steps() {
     let mut history = History::default();
-    let page = |n: usize| PageContent { title: format!("v{n}"), components: Vec::new() };
+    let page = |n: usize| PageContent { title: format!("v{n}"), ..PageContent::default() };
     for n in 0..60 {
         history.record(page(n));
     }

@@ -31,6 +31,20 @@ pub fn PageCanvas() -> impl IntoView {
                             editor.type_change(|c| c.title = v);
                         }
                     />
+                    <label class="page-description">
+                        "Description"
+                        <span class="field-hint">" (search results and link previews show it)"</span>
+                        <textarea
+                            rows="2"
+                            maxlength=tessera_model::page::MAX_DESCRIPTION
+                            prop:value=move || editor.content.with(|c| c.description.clone())
+                            on:focus=move |_| editor.begin_typing()
+                            on:input=move |ev| {
+                                let v = event_target_value(&ev);
+                                editor.type_change(|c| c.description = v);
+                            }
+                        ></textarea>
+                    </label>
                     <section class="components" aria-label="Components">
                         <For each=move || editor.content.with(|c| c.components.iter().map(|x| x.id.clone()).collect::<Vec<_>>()) key=|id| id.clone() let:id>
                             <ComponentFrame id=id />

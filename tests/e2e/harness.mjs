@@ -2,6 +2,8 @@
 // and a watch for JavaScript errors and wasm panics that fails the test that saw them.
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
+import * as chromeLauncher from "chrome-launcher";
+import lighthouse, { desktopConfig } from "lighthouse";
 import { chromium, request } from "playwright-core";
 
 export const SITES = required("SITES_URL");
@@ -17,9 +19,11 @@ function required(name) {
   return value;
 }
 
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+
 export async function launch() {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    executablePath: CHROMIUM,
     args: [
       "--no-sandbox",
       "--disable-gpu",
@@ -71,15 +75,16 @@ export async function addComponent(page, kind) {
   return page.getByRole("group", { name: `${kind} component` }).last();
 }
 
-/// Runs axe-core on the page; returns the serious and critical violations.
-export async function seriousViolations(page) {
+/// Runs axe-core on the page; returns the violations of the given impacts (by
+/// default the serious and critical ones).
+export async function seriousViolations(page, impacts = ["serious", "critical"]) {
   // Evaluated over the DevTools protocol: the pages' Content-Security-Policy rightly
   // refuses an injected <script>.
   const source = await readFile(new URL("./node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
   await page.evaluate(source);
   const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
   return result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .filter((v) => impacts.includes(v.impact))
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`);
 }
 
@@ -141,4 +146,22 @@ export async function adminApi() {
     },
     dispose: () => api.dispose(),
   };
+}
+
+/// Lighthouse (12, from npm) on `url` in a Chromium of its own, as a visitor with no
+/// session: each category's score out of 100, and the audits that cost points.
+export async function lighthouseScores(url, { categories = ["accessibility", "best-practices", "seo"], formFactor = "mobile" } = {}) {
+  const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: ["--headless=new", "--no-sandbox", "--disable-gpu"] });
+  try {
+    const flags = { port: chrome.port, output: "json", logLevel: "error", onlyCategories: categories };
+    const { lhr } = await lighthouse(url, flags, formFactor === "desktop" ? desktopConfig : undefined);
+    const scores = Object.fromEntries(Object.entries(lhr.categories).map(([id, c]) => [id, Math.round(c.score * 100)]));
+    const failing = Object.values(lhr.categories)
+      .flatMap((c) => c.auditRefs.filter((r) => r.weight > 0).map((r) => lhr.audits[r.id]))
+      .filter((a) => a.score !== null && a.score < 1)
+      .map((a) => `${a.id}: ${a.title}`);
+    return { scores, failing };
+  } finally {
+    await chrome.kill();
+  }
 }

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
 import {
-  SITES, addComponent, assertNoErrors, imageLoaded, launch, logInToConnectedAssets, newPage, openEditor, seriousViolations,
+  SITES, addComponent, assertNoErrors, imageLoaded, launch, lighthouseScores, logInToConnectedAssets, newPage, openEditor, seriousViolations,
 } from "./harness.mjs";
 
 let browser;
@@ -16,6 +16,7 @@ test("an author builds a page from local and remote assets, saves, reloads, and 
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const { page, errors } = await openEditor(context);
   await newPage(page, "summer", "Summer");
+  await page.getByRole("textbox", { name: /^Description/ }).fill("Light shoes and bright colours for long summer days.");
 
   const title = await addComponent(page, "Title");
   await title.getByRole("textbox", { name: "Title text" }).fill("Summer collection");
@@ -87,14 +88,30 @@ test("an author builds a page from local and remote assets, saves, reloads, and 
   assert.equal(await published.locator("strong").textContent(), "long");
   const img = published.getByRole("img", { name: "Harbor at dusk" });
   assert.equal(await imageLoaded(img), true, "the published image loads without logging in");
-  assert.match(await img.getAttribute("srcset"), /\/published\/[0-9a-f]{64} 319w, \/published\/[0-9a-f]{64} 1200w/);
+  assert.match(
+    await img.getAttribute("srcset"),
+    /^\/published\/[0-9a-f]{64} 319w, \/published\/image\/[0-9a-f]{64}\/[\w-]+\/640\.jpg 640w, \/published\/image\/[0-9a-f]{64}\/[\w-]+\/960\.jpg 960w, \/published\/[0-9a-f]{64} 1200w$/,
+    "the policy's widths, renditions where there are",
+  );
   assert.equal(await img.getAttribute("fetchpriority"), "high", "the first image is fetched first, not lazily");
   assert.equal(await img.getAttribute("width"), "1200");
   const pdf = published.getByRole("link", { name: "Product sheet" });
   assert.match(await pdf.getAttribute("href"), /^\/published\/[0-9a-f]{64}$/, "the fetched copy is published from this deployment");
   assert.match(await published.locator(".download-meta").textContent(), /^\(PDF, \d+ B\)$/);
-  assert.deepEqual(await seriousViolations(published), [], "the published page has no serious or critical accessibility violations");
+  // A page as search engines and link previews read it.
+  assert.equal(await published.title(), "Summer");
+  assert.equal(await published.getByRole("heading", { level: 1 }).textContent(), "Summer", "the page title is its heading");
+  const meta = (selector) => published.locator(selector).getAttribute("content");
+  assert.equal(await meta('meta[name="description"]'), "Light shoes and bright colours for long summer days.");
+  assert.equal(await published.locator('link[rel="canonical"]').getAttribute("href"), `${SITES}/content/we-retail/en/summer.html`);
+  assert.equal(await meta('meta[property="og:image"]'), new URL(await img.getAttribute("src"), SITES).href, "the link preview shows the first image");
+  assert.equal(await published.locator("html").getAttribute("lang"), "en");
+  const measure = await published.locator("main").evaluate((m) => m.getBoundingClientRect().width);
+  assert.ok(measure <= 720, `the text keeps a readable measure (${measure} px)`);
+  assert.deepEqual(await seriousViolations(published, ["moderate", "serious", "critical"]), [], "axe finds nothing above minor on the published page");
   assert.deepEqual(publishedErrors, []);
+  const { scores, failing } = await lighthouseScores(`${SITES}/content/we-retail/en/summer.html`);
+  assert.deepEqual(scores, { accessibility: 100, "best-practices": 100, seo: 100 }, `Lighthouse: ${failing.join("; ")}`);
 
   assertNoErrors(errors);
   await context.close();

@@ -10,6 +10,7 @@ pub mod edit;
 pub mod mime;
 pub mod page;
 pub mod path;
+pub mod published;
 pub mod search;
 pub mod tag;
 

@@ -90,11 +90,18 @@ impl<'de> Deserialize<'de> for PagePath {
     }
 }
 
+/// A page description's limit, in characters; search engines show about 160.
+pub const MAX_DESCRIPTION: usize = 1024;
+
 /// What a page holds; the body of a save.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PageContent {
     pub title: String,
+    /// What the page is about, in a sentence or two: the published page's meta
+    /// description and link previews.
+    #[serde(default)]
+    pub description: String,
     pub components: Vec<Component>,
 }
 
@@ -105,10 +112,19 @@ pub struct PageDto {
     /// Goes up by one with each save; send it back in `If-Match: "v<version>"`.
     pub version: u64,
     pub title: String,
+    #[serde(default)]
+    pub description: String,
     pub components: Vec<Component>,
     pub modified_by: String,
     pub modified_at: i64,
     pub published_at: Option<i64>,
+}
+
+impl PageDto {
+    /// What the page holds, without its bookkeeping.
+    pub fn content(&self) -> PageContent {
+        PageContent { title: self.title.clone(), description: self.description.clone(), components: self.components.clone() }
+    }
 }
 
 /// A page in the site tree.
@@ -413,6 +429,9 @@ impl PageContent {
         if self.title.trim().is_empty() || self.title.len() > 256 {
             return Err("The page title must have 1 to 256 bytes.".into());
         }
+        if self.description.chars().count() > MAX_DESCRIPTION {
+            return Err(format!("The page description has at most {MAX_DESCRIPTION} characters."));
+        }
         if self.components.len() > MAX_COMPONENTS {
             return Err(format!("A page holds at most {MAX_COMPONENTS} components."));
         }
@@ -507,7 +526,7 @@ pub struct PublishedAsset {
 impl PublishedAsset {
     /// Drops every URL that is not [`is_safe_resource_url`]: the renderer's own
     /// guard, whatever the page or the resolver let through.
-    fn only_safe_urls(mut self) -> Self {
+    pub(crate) fn only_safe_urls(mut self) -> Self {
         self.srcset.retain(|(url, _)| is_safe_resource_url(url));
         if !is_safe_resource_url(&self.src) {
             self.src.clear();
@@ -534,163 +553,12 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
-/// The image map's areas as links laid over the image, in percentages of the shown
-/// (cropped) picture, so they scale with it. Parts outside the crop are cut off.
-fn render_hotspots(edit: &EditState, shown: Option<(u32, u32)>) -> String {
-    use crate::edit::{Point, Shape};
-    let c = edit.crop.unwrap_or(crate::edit::Rect::FULL);
-    let local = |p: Point| ((p.x - c.x) / c.w, (p.y - c.y) / c.h);
-    let mut out = String::new();
-    for area in edit.areas.iter().filter(|a| is_safe_link(&a.link)) {
-        let (bbox, clip) = match &area.shape {
-            Shape::Rect(r) => {
-                let (x0, y0) = local(Point { x: r.x, y: r.y });
-                let (x1, y1) = local(Point { x: r.x + r.w, y: r.y + r.h });
-                ((x0, y0, x1, y1), String::new())
-            }
-            Shape::Circle { center, radius } => {
-                // The radius is a fraction of the oriented picture's shorter side.
-                let Some((w, h)) = shown else { continue };
-                let (ow, oh) = (f64::from(w) / c.w, f64::from(h) / c.h);
-                let r = radius * ow.min(oh);
-                let (cx, cy) = local(*center);
-                let (rx, ry) = (r / ow / c.w, r / oh / c.h);
-                ((cx - rx, cy - ry, cx + rx, cy + ry), "clip-path: ellipse(50% 50%);".to_owned())
-            }
-            Shape::Polygon { points } => {
-                let pts: Vec<(f64, f64)> = points.iter().map(|p| local(*p)).collect();
-                let (x0, y0) = pts.iter().fold((f64::MAX, f64::MAX), |(a, b), (x, y)| (a.min(*x), b.min(*y)));
-                let (x1, y1) = pts.iter().fold((f64::MIN, f64::MIN), |(a, b), (x, y)| (a.max(*x), b.max(*y)));
-                let (bw, bh) = ((x1 - x0).max(1e-9), (y1 - y0).max(1e-9));
-                let poly = pts.iter().map(|(x, y)| format!("{:.2}% {:.2}%", (x - x0) / bw * 100.0, (y - y0) / bh * 100.0)).collect::<Vec<_>>().join(", ");
-                ((x0, y0, x1, y1), format!("clip-path: polygon({poly});"))
-            }
-        };
-        let (x0, y0, x1, y1) = (bbox.0.max(0.0), bbox.1.max(0.0), bbox.2.min(1.0), bbox.3.min(1.0));
-        if x1 <= x0 || y1 <= y0 {
-            continue;
-        }
-        let target = area.target.as_deref().filter(|t| *t == "_blank").map(|_| " target=\"_blank\" rel=\"noopener\"").unwrap_or("");
-        out.push_str(&format!(
-            "<a class=\"hotspot\" href=\"{}\"{target} aria-label=\"{}\" style=\"left: {:.3}%; top: {:.3}%; width: {:.3}%; height: {:.3}%; {clip}\"></a>",
-            escape_html(&area.link),
-            escape_html(&area.alt),
-            x0 * 100.0,
-            y0 * 100.0,
-            (x1 - x0) * 100.0,
-            (y1 - y0) * 100.0
-        ));
-    }
-    out
-}
-
-/// Renders a page to a complete, accessible HTML document. `resolve` says where the
-/// asset of each component (by id) is published; one it cannot resolve renders as
-/// nothing.
-pub fn render_html(path: &PagePath, page: &PageContent, resolve: &dyn Fn(&str, &AssetRef) -> Option<PublishedAsset>) -> String {
-    let mut body = String::new();
-    // The first image is likely the largest thing in view: fetched at once, first.
-    let mut first_image = true;
-    for c in &page.components {
-        match &c.body {
-            ComponentBody::Title(t) => {
-                let level = t.level.clamp(1, 3);
-                body.push_str(&format!("<h{level}>{}</h{level}>\n", escape_html(&t.text)));
-            }
-            ComponentBody::Text(t) => {
-                for p in &t.paragraphs {
-                    body.push_str("<p>");
-                    for r in &p.runs {
-                        let mut html = escape_html(&r.text).replace('\n', "<br>");
-                        if r.italic {
-                            html = format!("<em>{html}</em>");
-                        }
-                        if r.bold {
-                            html = format!("<strong>{html}</strong>");
-                        }
-                        if let Some(link) = r.link.as_deref().filter(|l| is_safe_link(l)) {
-                            html = format!("<a href=\"{}\">{html}</a>", escape_html(link));
-                        }
-                        body.push_str(&html);
-                    }
-                    body.push_str("</p>\n");
-                }
-            }
-            ComponentBody::Image(i) => {
-                let Some(asset) = i.asset.as_ref() else {
-                    continue;
-                };
-                let Some(published) = resolve(&c.id, asset).map(PublishedAsset::only_safe_urls) else {
-                    continue;
-                };
-                if published.src.is_empty() {
-                    continue;
-                }
-                let alt = match &i.alt {
-                    Alt::Dam => published.dam_alt.clone(),
-                    Alt::Text { text } => text.clone(),
-                    Alt::Decorative => String::new(),
-                };
-                let srcset = published.srcset.iter().map(|(u, w)| format!("{} {w}w", escape_html(u))).collect::<Vec<_>>().join(", ");
-                let size = match (published.width, published.height) {
-                    (Some(w), Some(h)) => format!(" width=\"{w}\" height=\"{h}\""),
-                    _ => String::new(),
-                };
-                let loading = if std::mem::take(&mut first_image) { "fetchpriority=\"high\"" } else { "loading=\"lazy\"" };
-                let mut img = format!(
-                    "<img src=\"{}\" srcset=\"{srcset}\" sizes=\"(max-width: 1280px) 100vw, 1280px\"{size} alt=\"{}\" {loading} decoding=\"async\">",
-                    escape_html(&published.src),
-                    escape_html(&alt)
-                );
-                if let Some(link) = i.link.as_deref().filter(|l| is_safe_link(l)) {
-                    img = format!("<a href=\"{}\">{img}</a>", escape_html(link));
-                }
-                let caption = if i.caption.trim().is_empty() { String::new() } else { format!("<figcaption>{}</figcaption>", escape_html(&i.caption)) };
-                let hotspots = render_hotspots(&i.edit, published.width.zip(published.height));
-                body.push_str(&format!("<figure class=\"image\"><div class=\"frame\">{img}{hotspots}</div>{caption}</figure>\n"));
-            }
-            ComponentBody::Download(d) => {
-                let Some(asset) = d.asset.as_ref() else {
-                    continue;
-                };
-                let Some(published) = resolve(&c.id, asset).map(PublishedAsset::only_safe_urls) else {
-                    continue;
-                };
-                if published.download_url.is_empty() {
-                    continue;
-                }
-                let title = d.title.clone().filter(|t| !t.trim().is_empty()).unwrap_or_else(|| asset.title.clone());
-                let description = d.description.clone().unwrap_or_else(|| asset.description.clone());
-                let attr = match d.disposition {
-                    Disposition::Attachment => {
-                        format!(" download=\"{}\"", escape_html(asset.path.name()))
-                    }
-                    Disposition::Inline => String::new(),
-                };
-                body.push_str(&format!(
-                    "<div class=\"download\"><a href=\"{}\"{attr}>{}</a> <span class=\"download-meta\">({}, {})</span>{}</div>\n",
-                    escape_html(&published.download_url),
-                    escape_html(&title),
-                    format_name(&asset.mime),
-                    format_size(asset.size),
-                    if description.trim().is_empty() { String::new() } else { format!("<p>{}</p>", escape_html(&description)) }
-                ));
-            }
-        }
-    }
-    format!(
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<link rel=\"canonical\" href=\"{}\">\n<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\n<style>body{{font-family:system-ui,sans-serif;max-width:1280px;margin:0 auto;padding:1rem;line-height:1.5}}\
-         img{{max-width:100%;height:auto;display:block}}.download-meta{{color:#555}}\
-         .frame{{position:relative;display:inline-block}}.hotspot{{position:absolute;display:block}}.hotspot:focus,.hotspot:hover{{outline:3px solid #ffb000;background:rgba(255,176,0,.15)}}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
-        escape_html(&page.title),
-        escape_html(&path.public_url())
-    )
-}
+pub use crate::published::render_html;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::published::render_hotspots;
 
     #[test]
     fn page_paths_live_under_a_site() {
@@ -741,6 +609,7 @@ mod tests {
     fn the_renderer_puts_no_unsafe_url_into_src_or_href() {
         let page = PageContent {
             title: "t".into(),
+            description: String::new(),
             components: vec![
                 Component { id: "i".into(), body: ComponentBody::Image(ImageBody { asset: Some(image_ref()), ..Default::default() }) },
                 Component { id: "d".into(), body: ComponentBody::Download(DownloadBody { asset: Some(image_ref()), ..Default::default() }) },
@@ -766,7 +635,7 @@ mod tests {
                     download_url: bad.into(),
                 })
             };
-            let html = render_html(&PagePath::parse("/content/site/a").unwrap(), &page, &resolve);
+            let html = render_html("https://www.example.com", &PagePath::parse("/content/site/a").unwrap(), &page, &resolve);
             assert!(!html.contains("<img") && !html.contains("download="), "{bad} reached {html}");
         }
         let mut hostile = image_ref();
@@ -805,6 +674,7 @@ mod tests {
     fn renders_escaped_accessible_html() {
         let page = PageContent {
             title: "Men <& women>".into(),
+            description: String::new(),
             components: vec![
                 Component { id: "1".into(), body: ComponentBody::Title(TitleBody { text: "Hello <world>".into(), level: 1 }) },
                 Component {
@@ -838,7 +708,7 @@ mod tests {
             })
         };
         let path = PagePath::parse("/content/site/en").unwrap();
-        let html = render_html(&path, &page, &resolve);
+        let html = render_html("https://www.example.com", &path, &page, &resolve);
         assert!(html.contains("<html lang=\"en\">"));
         assert!(html.contains("<title>Men &lt;&amp; women&gt;</title>"));
         assert!(html.contains("<h1>Hello &lt;world&gt;</h1>"));
@@ -846,8 +716,52 @@ mod tests {
         assert!(html.contains("srcset=\"/p/small 319w, /p/web 1280w\""));
         assert!(html.contains("width=\"1600\" height=\"900\" alt=\"A lake at dawn\" fetchpriority=\"high\""), "the first image is fetched at once");
         assert!(html.contains("<a href=\"/p/orig\" download=\"lake.jpg\">Get it</a> <span class=\"download-meta\">(JPEG, 2.4 MB)</span>"));
-        let unresolved = render_html(&path, &page, &|_, _| None);
+        let unresolved = render_html("https://www.example.com", &path, &page, &|_, _| None);
         assert!(!unresolved.contains("<img") && !unresolved.contains("class=\"download\""), "an asset that cannot be published renders empty");
+    }
+
+    #[test]
+    fn a_published_page_carries_what_search_engines_and_link_previews_read() {
+        let mut page = PageContent {
+            title: "Summer \"sale\"".into(),
+            description: String::new(),
+            components: vec![
+                Component { id: "1".into(), body: ComponentBody::Title(TitleBody { text: "Deals".into(), level: 2 }) },
+                Component {
+                    id: "2".into(),
+                    body: ComponentBody::Text(TextBody { paragraphs: vec![Paragraph { runs: vec![Run { text: "word ".repeat(60), ..Default::default() }] }] }),
+                },
+                Component { id: "3".into(), body: ComponentBody::Image(ImageBody { asset: Some(image_ref()), ..Default::default() }) },
+            ],
+        };
+        let resolve = |_: &str, _: &AssetRef| {
+            Some(PublishedAsset {
+                srcset: vec![("/published/a".into(), 640)],
+                src: "/published/a".into(),
+                width: Some(640),
+                height: Some(360),
+                dam_alt: "A lake".into(),
+                download_url: "/published/o".into(),
+            })
+        };
+        let path = PagePath::parse("/content/site/fr_ca/summer").unwrap();
+        let html = render_html("https://www.example.com", &path, &page, &resolve);
+        assert!(html.contains("<html lang=\"fr-ca\">"), "the language comes from the path");
+        assert!(html.contains("<h1>Summer &quot;sale&quot;</h1>"), "a page without a level-1 title gets its title as its heading");
+        assert!(html.contains("<link rel=\"canonical\" href=\"https://www.example.com/content/site/fr_ca/summer.html\">"));
+        assert!(html.contains("<meta property=\"og:image\" content=\"https://www.example.com/published/a\">"));
+        assert!(html.contains("<meta property=\"og:image:alt\" content=\"A lake\">"));
+        let described = html.split("<meta name=\"description\" content=\"").nth(1).and_then(|r| r.split('"').next()).unwrap();
+        assert!(described.starts_with("word word") && described.ends_with("word\u{2026}") && described.chars().count() <= 160, "{described}");
+
+        page.description = "Everything <half> price.".into();
+        page.components[0] = Component { id: "1".into(), body: ComponentBody::Title(TitleBody { text: "Deals".into(), level: 1 }) };
+        let html = render_html("https://www.example.com", &PagePath::parse("/content/site/shop").unwrap(), &page, &resolve);
+        assert!(html.contains("<meta name=\"description\" content=\"Everything &lt;half&gt; price.\">"));
+        assert!(html.contains("<meta property=\"og:description\" content=\"Everything &lt;half&gt; price.\">"));
+        assert!(!html.contains("<h1>Summer"), "the author's own level-1 title is the heading");
+        assert!(html.contains("<html lang=\"en\">"));
+        assert_eq!(html.matches("<h1>").count(), 1);
     }
 
     #[test]
@@ -880,7 +794,7 @@ mod tests {
 
     #[test]
     fn validation_names_the_problem() {
-        let mut page = PageContent { title: "T".into(), components: Vec::new() };
+        let mut page = PageContent { title: "T".into(), description: String::new(), components: Vec::new() };
         assert!(page.validate().is_ok());
         page.components.push(Component { id: "a".into(), body: ComponentBody::Title(TitleBody { text: "x".into(), level: 4 }) });
         assert!(page.validate().unwrap_err().contains("level"));

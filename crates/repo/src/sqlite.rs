@@ -195,6 +195,10 @@ CREATE TABLE settings (
     value TEXT NOT NULL
 );
 "#,
+    r#"
+-- A page's description: its published page's meta description and link previews.
+ALTER TABLE pages ADD COLUMN description TEXT NOT NULL DEFAULT '';
+"#,
 ];
 
 mod connected;
@@ -905,13 +909,15 @@ impl Catalog for SqliteCatalog {
     fn page(&self, path: &PagePath) -> Result<Option<PageDto>, RepoError> {
         let conn = self.conn();
         let row = conn
-            .query_row("SELECT title, version, components, modified_by, modified_at, published_at FROM pages WHERE path = ?1", [path.as_str()], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
-            })
+            .query_row(
+                "SELECT title, version, components, modified_by, modified_at, published_at, description FROM pages WHERE path = ?1",
+                [path.as_str()],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+            )
             .optional()?;
-        row.map(|(title, version, components, modified_by, modified_at, published_at)| {
+        row.map(|(title, version, components, modified_by, modified_at, published_at, description)| {
             let components = serde_json::from_str(&components).map_err(|e| RepoError::Internal(format!("bad page body for {path}: {e}")))?;
-            Ok(PageDto { path: path.clone(), version: version as u64, title, components, modified_by, modified_at, published_at })
+            Ok(PageDto { path: path.clone(), version: version as u64, title, description, components, modified_by, modified_at, published_at })
         })
         .transpose()
     }
@@ -932,8 +938,8 @@ impl Catalog for SqliteCatalog {
             return Err(RepoError::VersionConflict { current: version, modified_by, modified_at });
         }
         tx.execute(
-            "UPDATE pages SET title = ?2, components = ?3, version = version + 1, modified_by = ?4, modified_at = ?5 WHERE id = ?1",
-            params![id, content.title, components, user, now],
+            "UPDATE pages SET title = ?2, description = ?3, components = ?4, version = version + 1, modified_by = ?5, modified_at = ?6 WHERE id = ?1",
+            params![id, content.title, content.description, components, user, now],
         )?;
         // The page's local references are exactly the local assets it now uses.
         tx.execute("DELETE FROM asset_references WHERE sites_url = '' AND page_path = ?1", [path.as_str()])?;

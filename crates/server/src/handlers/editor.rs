@@ -6,7 +6,10 @@ use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{Redirect, Response};
 use axum::routing::get;
 use axum::Router;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::config::EditorFiles;
 use crate::state::AppState;
@@ -25,8 +28,16 @@ pub fn routes(files: &EditorFiles, state: AppState) -> Router {
         .route_service("/editor/", index.clone())
         .route_service("/editor/jobs", index.clone())
         .route_service("/editor/connected-assets", index)
-        .nest_service("/www", ServeDir::new(&files.www_dir).append_index_html_on_directories(false))
+        // The files under /www are edited in place and small: compressed as they go.
+        // The bundle under /pkg is built with gzipped copies beside it.
+        .nest_service(
+            "/www",
+            ServiceBuilder::new().layer(CompressionLayer::new()).service(ServeDir::new(&files.www_dir).append_index_html_on_directories(false)),
+        )
         .nest_service("/pkg", ServeDir::new(&files.pkg_dir).precompressed_gzip())
+        // Names stay the same from build to build: browsers keep the files but ask
+        // whether they changed (Last-Modified) before each use.
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
         .layer(from_fn_with_state(state, content_security_policy))
 }
 

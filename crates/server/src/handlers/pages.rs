@@ -171,9 +171,9 @@ pub async fn publish(
     authorize(&state, &principal, Action::Write, &path)?;
     let page = state.repo.page(&path).await?;
     let (resolved, assets) = resolve_for(&state, &principal, &page, Urls::Published).await?;
-    let content = PageContent { title: page.title.clone(), components: page.components.clone() };
+    let content = page.content();
     let lookup = |id: &str, _: &AssetRef| resolved.iter().find(|r| r.component == id).and_then(|r| r.published.clone());
-    let html = render_html(&path, &content, &lookup);
+    let html = render_html(&state.settings.public_origin, &path, &content, &lookup);
     let blobs: Vec<(BlobHash, String)> = resolved.into_iter().flat_map(|r| r.blobs).collect();
     let published_at = state.repo.publish_page(&path, page.version, html, blobs).await?;
     tracing::info!(%path, version = page.version, "page published");
@@ -186,9 +186,9 @@ pub async fn preview(State(state): State<AppState>, Extension(principal): Extens
     authorize(&state, &principal, Action::Read, &path)?;
     let page = state.repo.page(&path).await?;
     let (resolved, _) = resolve_for(&state, &principal, &page, Urls::Preview).await?;
-    let content = PageContent { title: page.title.clone(), components: page.components.clone() };
+    let content = page.content();
     let lookup = |id: &str, _: &AssetRef| resolved.iter().find(|r| r.component == id).and_then(|r| r.published.clone());
-    let html = render_html(&path, &content, &lookup);
+    let html = render_html(&state.settings.public_origin, &path, &content, &lookup);
     let remote = state.remote_dam_url().unwrap_or_default();
     let csp = format!("default-src 'none'; img-src 'self' {remote}; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'");
     let mut r = (StatusCode::OK, html).into_response();
@@ -225,8 +225,8 @@ async fn resolve_for(state: &AppState, principal: &Principal, page: &PageDto, ur
         let Some(asset) = c.body.asset() else {
             continue;
         };
-        let edit = match &c.body {
-            tessera_model::ComponentBody::Image(i) if !i.edit.is_identity() => Some(&i.edit),
+        let image_edit = match &c.body {
+            tessera_model::ComponentBody::Image(i) => Some(&i.edit),
             _ => None,
         };
         let (published, blobs, state_name) = match &asset.repository {
@@ -239,15 +239,18 @@ async fn resolve_for(state: &AppState, principal: &Principal, page: &PageDto, ur
                         Urls::Published => publish_local(&record, |r| format!("/published/{}", r.blob)),
                         Urls::Preview => publish_local(&record, |r| tessera_model::api_url(&format!("renditions/{}", r.name), &record.path)),
                     };
-                    if let (Some(edit), Some(w), Some(h)) = (edit, record.width, record.height) {
+                    if let (Some(edit), Some(w), Some(h)) = (image_edit, record.width, record.height) {
                         let key = state.repo.remember_edit(edit).await?;
                         let original = record.renditions.iter().find(|r| r.name == "original").map(|r| r.blob.to_string()).unwrap_or_default();
-                        edited_srcset(&mut p, edit, (w, h), &state.settings.images.widths, |width| match urls {
-                            Urls::Published => {
-                                format!("/published/image/{original}/{key}/{width}.jpg")
-                            }
+                        let url = |width: u32| match urls {
+                            Urls::Published => format!("/published/image/{original}/{key}/{width}.jpg"),
                             Urls::Preview => format!("{}?edit={key}&w={width}", tessera_model::api_url("image", &record.path)),
-                        });
+                        };
+                        if edit.is_identity() {
+                            between_renditions(&mut p, w, &state.settings.images.widths, url);
+                        } else {
+                            edited_srcset(&mut p, edit, (w, h), &state.settings.images.widths, url);
+                        }
                     }
                     (Some(p), b, if record.connected.is_some() { "fetched" } else { "local" })
                 }
@@ -296,6 +299,20 @@ fn edited_srcset(p: &mut PublishedAsset, edit: &tessera_model::edit::EditState, 
     let shown = largest.min(cw);
     p.width = Some(shown);
     p.height = Some(((u64::from(ch) * u64::from(shown) + u64::from(cw) / 2) / u64::from(cw)) as u32);
+}
+
+/// An unedited image keeps its renditions (the web rendition stays its `src`); the
+/// policy's widths the renditions leave out are offered as renders of the original
+/// without edits, so a phone does not download the 1280-pixel rendition.
+fn between_renditions(p: &mut PublishedAsset, original_width: u32, widths: &[u32], url: impl Fn(u32) -> String) {
+    // A rendition within a tenth of a policy width stands in for it.
+    let covered = |width: u32, srcset: &[(String, u32)]| srcset.iter().any(|(_, w)| w.abs_diff(width) * 10 <= width);
+    for &width in widths.iter().filter(|w| **w < original_width) {
+        if !covered(width, &p.srcset) {
+            p.srcset.push((url(width), width));
+        }
+    }
+    p.srcset.sort_by_key(|(_, w)| *w);
 }
 
 /// A local asset as its current DAM record has it, each rendition at `url`: by

@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod connected;
 mod cors;
+mod editor_files;
 mod images;
 mod openapi;
 mod pages;

@@ -113,6 +113,13 @@ async fn publishing_renders_the_page_with_its_local_assets() {
     assert!(html.contains("alt=\"A lake at dawn\""), "alt text from the DAM, resolved when rendering");
     assert!(html.contains("width=\"1600\" height=\"900\"") && html.contains("fetchpriority=\"high\""));
     assert!(html.contains(" 319w, ") && html.contains(" 1280w\""), "{html}");
+    let srcset = html.split("srcset=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let widths: Vec<&str> = srcset.split(", ").map(|c| c.rsplit(' ').next().unwrap()).collect();
+    assert_eq!(widths, ["319w", "640w", "960w", "1280w"], "every policy width below the original's, renditions standing in where they can");
+    let between = srcset.split(", ").find(|c| c.ends_with(" 640w")).unwrap().split(' ').next().unwrap().to_owned();
+    let rendered = app.get(&between, None).await;
+    assert_eq!(rendered.status, StatusCode::OK, "{between}");
+    assert_eq!(decode_dimensions(&rendered.body).0, 640);
     assert!(html.contains("(JPEG, "), "downloads show format and size");
     let src = html.split("src=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
     let image = app.get(&src, None).await;
@@ -124,6 +131,28 @@ async fn publishing_renders_the_page_with_its_local_assets() {
 
     let refused = app.send(authed(Method::DELETE, "/api/assets/content/dam/photos/lake.jpg", &login).body(Body::empty()).unwrap()).await;
     assert_eq!(refused.status, StatusCode::CONFLICT, "the page's reference guards the asset");
+}
+
+#[tokio::test]
+async fn a_page_description_is_saved_and_becomes_the_published_meta_description() {
+    let app = TestApp::sites();
+    let login = app.login("ksaner").await;
+    assert_eq!(send(&app, Method::POST, "/api/pages/content/site", &login, None, json!({ "title": "Site" })).await.status, StatusCode::CREATED);
+    let mut body = page_body("Lakes", None);
+    body["description"] = json!("Lakes at dawn, \"calm\" & cold.");
+    let saved = send(&app, Method::PUT, "/api/pages/content/site", &login, Some("\"v1\""), body.clone()).await;
+    assert_eq!(saved.status, StatusCode::OK, "{:?}", saved.body);
+    assert_eq!(app.get("/api/pages/content/site", Some(&login)).await.json()["description"], "Lakes at dawn, \"calm\" & cold.");
+
+    body["description"] = json!("é".repeat(1025));
+    let refused = send(&app, Method::PUT, "/api/pages/content/site", &login, Some("\"v2\""), body).await;
+    assert_eq!((refused.status, refused.error_code().as_str()), (StatusCode::BAD_REQUEST, "bad_metadata"));
+    assert_eq!(app.get("/api/pages/content/site", Some(&login)).await.json()["version"], 2, "nothing changed");
+
+    assert_eq!(send(&app, Method::POST, "/api/publish/content/site", &login, None, json!({})).await.status, StatusCode::OK);
+    let html = String::from_utf8(app.get("/content/site.html", None).await.body.to_vec()).unwrap();
+    assert!(html.contains("<meta name=\"description\" content=\"Lakes at dawn, &quot;calm&quot; &amp; cold.\">"), "{html}");
+    assert!(html.contains("<link rel=\"canonical\" href=\"http://127.0.0.1:4503/content/site.html\">"), "the canonical URL is absolute: {html}");
 }
 
 #[tokio::test]
