@@ -26,7 +26,8 @@ pub fn App() -> impl IntoView {
     provide_context(editor.finder);
     editor.listen_to_finder();
     let checked = RwSignal::new(false);
-    let panel_open = RwSignal::new(true);
+    // A drawer on a narrow screen starts closed, so the page is what shows first.
+    let panel_open = RwSignal::new(!crate::components::side_panel::is_narrow());
     spawn_local(connect(editor, checked));
 
     // Once someone is logged in here, load the site's pages and open one.
@@ -57,9 +58,7 @@ pub fn App() -> impl IntoView {
                 {match View::from_location() {
                     View::Editor => view! {
                         <div class="workspace">
-                            <Show when=move || panel_open.get()>
-                                <SidePanel />
-                            </Show>
+                            <SidePanel open=panel_open />
                             <PageCanvas />
                         </div>
                     }.into_any(),

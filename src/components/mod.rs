@@ -24,6 +24,8 @@ pub mod jobs_page;
 #[cfg(feature = "editor")]
 pub mod local_time;
 pub mod login_dialog;
+#[cfg(feature = "editor")]
+pub mod menu_button;
 pub mod modal;
 #[cfg(feature = "editor")]
 pub mod notifications;

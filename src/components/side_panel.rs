@@ -11,9 +11,11 @@ use crate::state::use_editor;
 const TABS: [(&str, &str); 3] = [("assets", "Assets"), ("components", "Components"), ("pages", "Pages")];
 
 /// The side panel: Assets (the Content Finder), Components, Pages. Every panel stays
-/// mounted, so the Content Finder keeps its folder and search across tab changes.
+/// mounted, and so does the side panel while it is closed, so the Content Finder
+/// keeps its folder and search. On a narrow screen it is a drawer over the page,
+/// which Escape closes.
 #[component]
-pub fn SidePanel() -> impl IntoView {
+pub fn SidePanel(open: RwSignal<bool>) -> impl IntoView {
     let selected = RwSignal::new(0usize);
     let items = TABS.iter().map(|(id, label)| TabItem::new(format!("tab-{id}"), format!("panel-{id}"), Signal::stored(label.to_string()))).collect();
     let panel = move |index: usize, body: AnyView| {
@@ -32,7 +34,18 @@ pub fn SidePanel() -> impl IntoView {
         }
     };
     view! {
-        <aside id="side-panel" class="side-panel" aria-label="Side panel">
+        <aside
+            id="side-panel"
+            class="side-panel"
+            aria-label="Side panel"
+            hidden=move || !open.get()
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                if ev.key() == "Escape" && is_narrow() && !ev.default_prevented() {
+                    open.set(false);
+                    focus_toggle();
+                }
+            }
+        >
             <TabList label="Side panel tabs" items=items selected=selected />
             {panel(0, view! { <PlacementTarget /> <ContentFinder /> }.into_any())}
             {panel(1, view! { <ComponentBrowser /> }.into_any())}
@@ -59,5 +72,18 @@ fn PlacementTarget() -> impl IntoView {
                 None => "Select an Image or Download component, then press Enter on an asset to place it there.".to_owned(),
             }}
         </p>
+    }
+}
+
+/// Whether the side panel is a drawer over the page: the width below which
+/// `editor.css` makes it one.
+pub fn is_narrow() -> bool {
+    web_sys::window().and_then(|w| w.match_media("(max-width: 760px)").ok().flatten()).is_some_and(|m| m.matches())
+}
+
+fn focus_toggle() {
+    let toggle = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector(".panel-toggle").ok().flatten());
+    if let Some(toggle) = toggle.and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok()) {
+        let _ = toggle.focus();
     }
 }

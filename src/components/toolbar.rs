@@ -3,6 +3,8 @@ use leptos::task::spawn_local;
 
 use crate::api::{ApiError, Client};
 use crate::components::app::{open_page, View};
+use crate::components::icon::{Icon, IconKind};
+use crate::components::menu_button::{MenuAction, MenuButton, MenuItem, NewTab};
 use crate::state::{use_editor, Editor};
 
 /// Saves the page as based on the version it was loaded at. A newer version on the
@@ -27,32 +29,42 @@ pub fn Toolbar(panel_open: RwSignal<bool>) -> impl IntoView {
             spawn_local(open_page(editor, path));
         }
     };
+    let view_now = View::from_location();
+    let secondary = Signal::derive(move || secondary_actions(editor, view_now));
     view! {
         <header class="toolbar">
-            // Async Jobs and the configuration page have no side panel to toggle.
-            {(View::from_location() == View::Editor).then(|| view! {
-                <button
-                    type="button"
-                    class="toolbar-button"
-                    aria-pressed=move || panel_open.get().to_string()
-                    aria-controls="side-panel"
-                    on:click=move |_| panel_open.update(|o| *o = !*o)
-                >
-                    "Toggle Side Panel"
-                </button>
+            // Only the page editor has a side panel, and only once someone is logged in.
+            {(view_now == View::Editor).then(|| view! {
+                <Show when=move || editor.local.session.get().is_some()>
+                    <button
+                        type="button"
+                        class="toolbar-button panel-toggle"
+                        aria-label="Toggle Side Panel"
+                        title="Toggle Side Panel"
+                        aria-pressed=move || panel_open.get().to_string()
+                        aria-controls="side-panel"
+                        on:click=move |_| panel_open.update(|o| *o = !*o)
+                    >
+                        <Icon kind=IconKind::Menu />
+                    </button>
+                </Show>
             })}
             <h1 class="toolbar-title">
                 "Tessera"
                 {move || editor.page_path.get().map(|p| view! { <span class="toolbar-page">{p.to_string()}</span> })}
             </h1>
             <div class="toolbar-actions" role="toolbar" aria-label="Page actions">
+                {(view_now == View::Editor).then(|| view! { <SaveState /> })}
+                // On a narrow screen these fold into the "More actions" menu.
+                <span class="toolbar-secondary">
+                    {move || secondary.get().into_iter().map(inline_action).collect_view()}
+                </span>
                 // Each view shows only its own actions: Async Jobs and the configuration
                 // page have no page to save or publish.
-                {(View::from_location() == View::Editor).then(|| view! { <PageActions /> })}
-                <ConnectedLinks />
-                <button type="button" class="toolbar-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" on:click=move |_| editor.shortcuts_open.set(true)>
-                    "?"
-                </button>
+                {(view_now == View::Editor).then(|| view! { <SaveAndPublish /> })}
+                <span class="toolbar-more">
+                    <MenuButton label="More actions" id="toolbar-more" items=secondary />
+                </span>
             </div>
         </header>
         {move || editor.conflict.get().map(|message| view! {
@@ -64,54 +76,83 @@ pub fn Toolbar(panel_open: RwSignal<bool>) -> impl IntoView {
     }
 }
 
-/// Links to the Connected Assets pages (and back), for a Sites deployment with a
-/// remote DAM; the configuration for administrators only.
-#[component]
-fn ConnectedLinks() -> impl IntoView {
-    let editor = use_editor();
-    let is_admin = move || editor.local.session.get().is_some_and(|me| me.groups.iter().any(|g| g == "administrators"));
-    let view_now = View::from_location();
-    move || {
-        editor.mount_point.get()?;
-        Some(view! {
-            {(view_now != View::Editor).then(|| view! { <a class="toolbar-button" href="/editor">"Page editor"</a> })}
-            {(view_now != View::Jobs).then(|| view! { <a class="toolbar-button" href="/editor/jobs">"Async Jobs"</a> })}
-            {(view_now != View::ConnectedConfig && is_admin()).then(|| view! {
-                <a class="toolbar-button" href="/editor/connected-assets">"Connected Assets Configuration"</a>
-            })}
-        })
+/// Undo, Redo and Preview in the page editor; the links between the editor and the
+/// Connected Assets pages (the configuration for administrators only); the keyboard
+/// shortcuts.
+fn secondary_actions(editor: Editor, view_now: View) -> Vec<MenuItem> {
+    let mut items = Vec::new();
+    if view_now == View::Editor {
+        items.push(MenuItem::run("Undo", Signal::derive(move || editor.history_state.get().0), Callback::new(move |()| editor.undo())));
+        items.push(MenuItem::run("Redo", Signal::derive(move || editor.history_state.get().1), Callback::new(move |()| editor.redo())));
+        if let Some(p) = editor.page_path.get() {
+            items.push(MenuItem::go("Preview", Signal::stored(format!("/api/preview{p}")), NewTab::Yes));
+        }
+    }
+    if editor.mount_point.get().is_some() {
+        let is_admin = editor.local.session.get().is_some_and(|me| me.groups.iter().any(|g| g == "administrators"));
+        if view_now != View::Editor {
+            items.push(MenuItem::go("Page editor", Signal::stored("/editor".to_owned()), NewTab::No));
+        }
+        if view_now != View::Jobs {
+            items.push(MenuItem::go("Async Jobs", Signal::stored("/editor/jobs".to_owned()), NewTab::No));
+        }
+        if view_now != View::ConnectedConfig && is_admin {
+            items.push(MenuItem::go("Connected Assets Configuration", Signal::stored("/editor/connected-assets".to_owned()), NewTab::No));
+        }
+    }
+    items.push(MenuItem::run("Keyboard shortcuts", Signal::stored(true), Callback::new(move |()| editor.shortcuts_open.set(true))).with_glyph("?"));
+    items
+}
+
+/// A secondary action as a toolbar button or link.
+fn inline_action(item: MenuItem) -> impl IntoView {
+    let enabled = item.enabled;
+    let (text, name) = match item.glyph {
+        Some(glyph) => (glyph, Some(item.label)),
+        None => (item.label, None),
+    };
+    match item.action {
+        MenuAction::Run(run) => view! {
+            <button type="button" class="toolbar-button" aria-label=name title=name disabled=move || !enabled.get() on:click=move |_| run.run(())>{text}</button>
+        }
+        .into_any(),
+        MenuAction::Go { href, new_tab } => view! {
+            <a class="toolbar-button" aria-label=name href=href target=(new_tab == NewTab::Yes).then_some("_blank")>{text}</a>
+        }
+        .into_any(),
     }
 }
 
-/// Save state, Undo, Redo, Save, Preview and Publish: the page editor's actions.
+/// Whether the page has changes that are not saved.
 #[component]
-fn PageActions() -> impl IntoView {
+fn SaveState() -> impl IntoView {
+    let editor = use_editor();
+    view! {
+        <span class="save-state" role="status">
+            {move || match (editor.page_path.get().is_some(), editor.is_dirty()) {
+                (false, _) => "",
+                (true, true) => "Unsaved changes",
+                (true, false) => "All changes saved",
+            }}
+        </span>
+    }
+}
+
+/// Save and Publish: the page editor's own actions, always in view.
+#[component]
+fn SaveAndPublish() -> impl IntoView {
     let editor = use_editor();
     let has_page = move || editor.page_path.get().is_some();
     view! {
-                <span class="save-state" role="status">
-                    {move || match (has_page(), editor.is_dirty()) {
-                        (false, _) => "",
-                        (true, true) => "Unsaved changes",
-                        (true, false) => "All changes saved",
-                    }}
-                </span>
-                <button type="button" class="toolbar-button" disabled=move || !editor.history_state.get().0 on:click=move |_| editor.undo()>"Undo"</button>
-                <button type="button" class="toolbar-button" disabled=move || !editor.history_state.get().1 on:click=move |_| editor.redo()>"Redo"</button>
-                <button type="button" class="toolbar-button" disabled=move || !has_page() on:click=move |_| spawn_local(save(editor))>"Save"</button>
-                {move || editor.page_path.get().map(|p| view! {
-                    <a class="toolbar-button" target="_blank" href=format!("/api/preview{p}") title="The saved page as it will be published">
-                        "Preview"
-                    </a>
-                })}
-                <button
-                    type="button"
-                    class="toolbar-button primary"
-                    disabled=move || !has_page() || editor.is_dirty()
-                    title="Save first, then publish"
-                    on:click=move |_| editor.publish_open.set(true)
-                >
-                    "Publish"
-                </button>
+        <button type="button" class="toolbar-button" disabled=move || !has_page() on:click=move |_| spawn_local(save(editor))>"Save"</button>
+        <button
+            type="button"
+            class="toolbar-button primary"
+            disabled=move || !has_page() || editor.is_dirty()
+            title="Save first, then publish"
+            on:click=move |_| editor.publish_open.set(true)
+        >
+            "Publish"
+        </button>
     }
 }

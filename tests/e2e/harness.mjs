@@ -118,7 +118,7 @@ export async function newPage(page, name, title) {
   await form.getByLabel("Title").fill(title);
   await form.getByLabel("Name in the URL").fill(name);
   await form.getByRole("button", { name: "Create page" }).click();
-  await page.getByText(`/content/we-retail/en/${name}`).first().waitFor();
+  await page.getByText(`/content/we-retail/en/${name}`).filter({ visible: true }).first().waitFor();
 }
 
 /// The Sites deployment's API as its administrator, outside any browser page.
