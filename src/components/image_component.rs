@@ -45,7 +45,8 @@ pub fn ImageComponent(id: String) -> impl IntoView {
                         let src = asset.url(&["web-1280", "thumbnail-319", "original"]).unwrap_or_default();
                         let edited = !body.edit.is_identity();
                         view! {
-                            <img node_ref=source src=src alt=preview_alt(&body) crossorigin="use-credentials" class:hidden=edited on:load=move |_| redraw() />
+                            // Its size is known before it loads, so the page does not shift when it arrives.
+                            <img node_ref=source src=src width=asset.width height=asset.height alt=preview_alt(&body) crossorigin="use-credentials" class:hidden=edited on:load=move |_| redraw() />
                             <canvas node_ref=canvas class="edited-preview" class:hidden=!edited role="img" aria-label=preview_alt(&body)></canvas>
                             {(!body.caption.trim().is_empty()).then(|| view! { <figcaption>{body.caption.clone()}</figcaption> })}
                             <CopyStatus asset=asset.clone() />

@@ -243,8 +243,11 @@ test("the Connected Assets walk-through by keyboard alone: an empty page to a pu
   // Log in to the remote DAM.
   await tabTo(page, page.getByRole("tab", { name: "Components" }));
   await page.keyboard.press("Home");
-  await tabTo(page, page.getByRole("radio", { name: "Remote" }));
-  await page.keyboard.press("Enter");
+  // The repository switch is a radio group: Tab reaches the chosen one, an arrow
+  // key chooses the other.
+  await tabTo(page, page.getByRole("radio", { name: "Local" }));
+  await page.keyboard.press("ArrowRight");
+  assert.equal(await page.getByRole("radio", { name: "Remote" }).getAttribute("aria-checked"), "true");
   await tabTo(page, page.getByRole("button", { name: "Log in to Connected Assets" }));
   await page.keyboard.press("Enter");
   const login = page.getByRole("dialog", { name: "Log in to Connected Assets" });

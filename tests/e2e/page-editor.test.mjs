@@ -59,9 +59,20 @@ test("an author builds a page from local and remote assets, saves, reloads, and 
 
   await page.getByRole("button", { name: "Save" }).click();
   await page.getByText("All changes saved").waitFor();
+  // Loading the editor on a page with an image shifts its layout by less than 0.1
+  // (cumulative layout shift, as browsers measure it).
+  await page.addInitScript(() => {
+    window.layoutShift = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.layoutShift += entry.value;
+    }).observe({ type: "layout-shift", buffered: true });
+  });
   await page.reload();
   await page.locator('html[data-editor-ready="true"]').waitFor();
   await page.getByRole("textbox", { name: "Page title" }).waitFor();
+  await imageLoaded(page.getByRole("group", { name: "Image component" }).getByRole("img", { name: "Harbor at dusk" }));
+  const shift = await page.evaluate(() => window.layoutShift);
+  assert.ok(shift < 0.1, `the editor's layout shifts by ${shift} while it loads`);
   assert.equal(await page.getByRole("textbox", { name: "Title text" }).inputValue(), "Summer collection");
   assert.equal(await page.getByRole("textbox", { name: "Text", exact: true }).innerHTML(), "<p>Light shoes for <b>long</b> days.</p>");
   assert.equal(await imageLoaded(page.getByRole("group", { name: "Image component" }).getByRole("img", { name: "Harbor at dusk" })), true);
