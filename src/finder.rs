@@ -35,11 +35,19 @@ pub struct Repository {
     /// `None` until the deployment has said where its remote DAM is.
     pub client: RwSignal<Option<Client>>,
     pub session: RwSignal<Option<Me>>,
+    /// Whether the deployment has said who is logged in (`session` is then the
+    /// answer, not merely not known yet).
+    pub session_known: RwSignal<bool>,
 }
 
 impl Repository {
     pub fn new(client: Option<Client>) -> Self {
-        Repository { client: RwSignal::new(client), session: RwSignal::new(None) }
+        Repository { client: RwSignal::new(client), session: RwSignal::new(None), session_known: RwSignal::new(false) }
+    }
+
+    /// Nobody is logged in, as the deployment itself said.
+    pub fn known_anonymous(&self) -> bool {
+        self.session_known.get() && self.session.with(Option::is_none)
     }
 
     pub fn client(&self) -> Option<Client> {
@@ -262,12 +270,15 @@ impl Finder {
                 continue;
             }
             repository.session.set(None);
+            repository.session_known.set(false);
             repository.client.set(client.clone());
             if let Some(client) = client {
                 leptos::task::spawn_local(async move {
-                    if let Ok(Some(me)) = client.session().await {
-                        repository.session.set(Some(me));
+                    let answer = client.session().await;
+                    if let Ok(Some(me)) = &answer {
+                        repository.session.set(Some(me.clone()));
                     }
+                    repository.session_known.set(answer.is_ok());
                 });
             }
         }

@@ -57,6 +57,14 @@ pub fn ContentFinder() -> impl IntoView {
         repo.client.track();
         generation.update_value(|g| *g += 1);
         let this = generation.get_value();
+        // The remote DAM shows nothing to someone not logged in to it: say so without
+        // asking it, so a 401 in the browser's console always means something.
+        if request.source == Source::Remote && repo.known_anonymous() {
+            let error = ApiError::Refused { status: 401, code: "unauthenticated".into(), message: "Log in to Connected Assets.".into() };
+            tell_about(finder, repo, &error);
+            results.set(Results { error: Some(error), ..Default::default() });
+            return;
+        }
         results.set(Results { loading: true, ..Default::default() });
         spawn_local(async move {
             let searching = !request.query.is_empty();

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
 import {
-  ASSETS, DAM_USER, addComponent, assertNoErrors, imageLoaded, launch, logInToConnectedAssets, openEditor, watchErrors,
+  ASSETS, DAM_PASSWORD, DAM_USER, SITES, addComponent, assertNoErrors, imageLoaded, launch, logInToConnectedAssets, openEditor, screenshot, watchErrors,
 } from "./harness.mjs";
 
 let browser;
@@ -32,7 +32,7 @@ test("an author logs in to Connected Assets and drags a remote image onto the Im
   assert.equal(await placed.getAttribute("src"), "/api/renditions/web-1280/content/dam/connected/samples/mountain-lake.jpg",
     "it is the copy the Sites server fetched into the mount point");
 
-  if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT });
+  await screenshot(page, "editor");
 
   await page.getByRole("button", { name: "Product sheet (document)" }).dragTo(component);
   await page.getByRole("alert").getByText("is a document, not an image").waitFor();
@@ -46,6 +46,24 @@ test("an author logs in to Connected Assets and drags a remote image onto the Im
   assert.equal(await imageLoaded(component.getByRole("img", { name: "Lighthouse" })), true);
 
   assertNoErrors(errors);
+  await context.close();
+});
+
+test("before anyone logs in to Connected Assets, the editor asks nothing that fails: the console stays clean", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const consoleErrors = [];
+  page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+  await page.goto(`${SITES}/editor?page=/content/we-retail/en`);
+  const login = page.getByRole("dialog", { name: "Log in to Tessera" });
+  await login.getByLabel("User name").fill(DAM_USER);
+  await login.getByLabel("Password").fill(DAM_PASSWORD);
+  await login.getByRole("button", { name: "Log in", exact: true }).click();
+  await page.getByRole("textbox", { name: "Page title" }).waitFor();
+  await page.getByRole("tab", { name: "Assets" }).click();
+  await page.getByRole("radio", { name: "Remote" }).click();
+  await page.getByText("Log in to Connected Assets to browse the remote DAM.").waitFor();
+  assert.deepEqual(consoleErrors, [], "no failed request, no 401, on the way");
   await context.close();
 });
 

@@ -230,3 +230,15 @@ test("without a session the finder says a login is required, and logs in by itse
   assertNoErrors(errors.filter((e) => !/401/.test(e)));
   await context.close();
 });
+
+test("on a 360 px phone the embedding example's rail fits below the page's own content", async () => {
+  const { context, page, errors } = await openEmbed();
+  await page.setViewportSize({ width: 360, height: 740 });
+  const rail = page.getByRole("complementary", { name: "Assets rail" });
+  await rail.getByRole("button", { name: "Local samples" }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, "nothing spills past the window");
+  const box = await rail.boundingBox();
+  assert.ok(box.x >= 0 && box.x + box.width <= 361, `the rail fits across (${box.x} + ${box.width})`);
+  assertNoErrors(errors);
+  await context.close();
+});

@@ -165,3 +165,9 @@ export async function lighthouseScores(url, { categories = ["accessibility", "be
     await chrome.kill();
   }
 }
+
+/// Retakes one of the README's screenshots (docs/<name>.png) when the suite runs
+/// through `cargo xtask test`, which says where they go.
+export async function screenshot(page, name) {
+  if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/${name}.png` });
+}

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
 import {
-  SITES, addComponent, assertNoErrors, imageLoaded, launch, lighthouseScores, logInToConnectedAssets, newPage, openEditor, seriousViolations,
+  SITES, addComponent, assertNoErrors, imageLoaded, launch, lighthouseScores, logInToConnectedAssets, newPage, openEditor, screenshot, seriousViolations,
 } from "./harness.mjs";
 
 let browser;
@@ -185,6 +185,7 @@ test("the image editor shows the whole picture, turned or not, at 1280×720, and
 
   await dialog.getByRole("button", { name: "Rotate right" }).click();
   const turned = await stage.boundingBox();
+  await screenshot(page, "image-editor");
   assert.ok(turned.height > turned.width, "turned, the picture stands upright");
   assert.ok(inside(turned, await visible.boundingBox()), "the whole turned picture is in view, not a strip of it");
   assert.ok(turned.height > (await visible.boundingBox()).height - 2, "and it is fitted to the height, not shrunk further");

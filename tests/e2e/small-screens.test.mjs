@@ -4,7 +4,9 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
-import { DAM_PASSWORD, DAM_USER, SITES, addComponent, assertNoErrors, launch, newPage, seriousViolations, watchErrors } from "./harness.mjs";
+import {
+  DAM_PASSWORD, DAM_USER, SITES, addComponent, assertNoErrors, launch, newPage, screenshot, seriousViolations, watchErrors,
+} from "./harness.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -56,6 +58,10 @@ test("on a 360 px phone: the login fits, the side panel is a drawer, the toolbar
   await toggle.click();
   await newPage(page, "phone", "Phone");
   await addComponent(page, "Title");
+  await page.getByRole("tab", { name: "Assets" }).click();
+  await page.getByRole("button", { name: "Local samples" }).click();
+  await page.getByRole("button", { name: "Harbor at dusk (image)" }).waitFor();
+  await screenshot(page, "phone");
   assert.ok(inside(await page.getByRole("complementary", { name: "Side panel" }).boundingBox(), viewport), "the drawer fits the phone");
   await page.getByRole("tab", { name: "Components" }).focus();
   await page.keyboard.press("Escape");

@@ -1,5 +1,5 @@
 //! `cargo xtask bench`: sizes, search latency, rendition and upload throughput.
-//! Figures are printed (and written to target/bench/results.md), never asserted:
+//! Figures are printed (and written to target/bench/results.md and results.json), never asserted:
 //! these machines are shared and noisy.
 
 use std::fs;
@@ -68,6 +68,8 @@ pub fn all(only: &[Group]) -> anyhow::Result<()> {
         table.push_str(&format!("| {k} | {v} |\n"));
     }
     fs::write(dir.join("results.md"), &table)?;
+    let json: Vec<serde_json::Value> = rows.iter().map(|(k, v)| serde_json::json!({ "measure": k, "value": v })).collect();
+    fs::write(dir.join("results.json"), serde_json::to_string_pretty(&json)?)?;
     println!("\n{table}");
     Ok(())
 }
@@ -306,6 +308,8 @@ fn editor_timings(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, Stri
         .args([origin.as_str(), user, password, "/content/bench/fifty"])
         .output()
         .context("running the editor timings")?;
+    session.publish_page("/content/bench/fifty")?;
+    let scores = lighthouse(&peer_dir, &origin);
     drop(process);
     if !out.status.success() {
         bail!("the editor timings failed: {}", String::from_utf8_lossy(&out.stderr));
@@ -316,13 +320,41 @@ fn editor_timings(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, Stri
         v.sort_by(f64::total_cmp);
         v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
     };
-    Ok(vec![
+    let mut rows = vec![
         ("navigation to an interactive editor with a 50-component page (median of 8)".into(), format!("{:.0} ms", median("load_ms"))),
         (
             format!("keystroke in the Content Finder to painted results, {GENERATED_ASSETS} assets (median of 10, incl. 250 ms debounce)"),
             format!("{:.0} ms", median("keystroke_ms")),
         ),
-    ])
+    ];
+    rows.extend(scores?);
+    Ok(rows)
+}
+
+/// Lighthouse's scores, as a phone and as a desktop, for the editor (as a visitor
+/// sees it before logging in), the embedding example and a published 50-component
+/// page.
+fn lighthouse(peer_dir: &Path, origin: &str) -> anyhow::Result<Vec<(String, String)>> {
+    let pages = [
+        ("the editor", format!("{origin}/editor?page=/content/bench/fifty")),
+        ("the embedding example", format!("{origin}/www/embed.html")),
+        ("a published 50-component page", format!("{origin}/content/bench/fifty.html")),
+    ];
+    let out = Command::new("node").arg(peer_dir.join("lighthouse.mjs")).args(pages.iter().map(|(_, url)| url)).output().context("running Lighthouse")?;
+    if !out.status.success() {
+        bail!("Lighthouse failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let scores: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    let line = |s: &serde_json::Value| {
+        ["performance", "accessibility", "best-practices", "seo"].map(|c| format!("{c} {}", s[c].as_u64().map_or("?".to_owned(), |n| n.to_string()))).join(", ")
+    };
+    let mut rows = Vec::new();
+    for (name, url) in &pages {
+        for form in ["mobile", "desktop"] {
+            rows.push((format!("Lighthouse, {name}, {form}"), line(&scores[url][form])));
+        }
+    }
+    Ok(rows)
 }
 
 /// Turn + crop + resize to 1280 pixels of a 24-megapixel JPEG through the published

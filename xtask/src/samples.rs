@@ -187,6 +187,16 @@ impl Session {
         Ok(())
     }
 
+    /// Publishes the saved page at its public URL.
+    pub fn publish_page(&self, path: &str) -> anyhow::Result<()> {
+        ureq::post(&format!("{}/api/publish{path}", self.origin))
+            .header("cookie", &self.cookie)
+            .header("x-csrf-token", &self.csrf)
+            .send_json(serde_json::json!({}))
+            .with_context(|| format!("publishing page {path}"))?;
+        Ok(())
+    }
+
     /// Creates a folder unless it exists.
     pub fn create_folder(&self, path: &str, title: &str) -> anyhow::Result<()> {
         let response = ureq::post(&format!("{}/api/folders{path}", self.origin))

@@ -162,7 +162,7 @@ fn end_to_end() -> anyhow::Result<Count> {
             .env("ADMIN_PASSWORD", admin_password)
             .env("REFUSING_DAM_URL", &refusing.origin)
             .env("CHROMIUM", CHROMIUM)
-            .env("SCREENSHOT", root().join("docs").join("editor.png")),
+            .env("SCREENSHOTS", root().join("docs")),
     );
     drop(pair);
     drop(refusing);
