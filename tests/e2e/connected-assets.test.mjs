@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
 import {
-  ASSETS, DAM_PASSWORD, DAM_USER, SITES, addComponent, assertNoErrors, imageLoaded, launch, logInToConnectedAssets, openEditor, screenshot, watchErrors,
+  ASSETS, DAM_USER, SITES, addComponent, assertNoErrors, imageLoaded, launch, logInToConnectedAssets, logInToEditor, openEditor, screenshot, watchErrors,
 } from "./harness.mjs";
 
 let browser;
@@ -55,11 +55,7 @@ test("before anyone logs in to Connected Assets, the editor asks nothing that fa
   const consoleErrors = [];
   page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
   await page.goto(`${SITES}/editor?page=/content/we-retail/en`);
-  const login = page.getByRole("dialog", { name: "Log in to Tessera" });
-  await login.getByLabel("User name").fill(DAM_USER);
-  await login.getByLabel("Password").fill(DAM_PASSWORD);
-  await login.getByRole("button", { name: "Log in", exact: true }).click();
-  await page.getByRole("textbox", { name: "Page title" }).waitFor();
+  await logInToEditor(page);
   await page.getByRole("tab", { name: "Assets" }).click();
   await page.getByRole("radio", { name: "Remote" }).click();
   await page.getByText("Log in to Connected Assets to browse the remote DAM.").waitFor();

@@ -59,13 +59,19 @@ export async function openEditor(context, pagePath = "/content/we-retail/en") {
   await page.locator('html[data-editor-ready="true"]').waitFor();
   const login = page.getByRole("dialog", { name: "Log in to Tessera" });
   if (await login.isVisible().catch(() => false) || await login.waitFor({ timeout: 3000 }).then(() => true, () => false)) {
-    await login.getByLabel("User name").fill(DAM_USER);
-    await login.getByLabel("Password").fill(DAM_PASSWORD);
-    await login.getByRole("button", { name: "Log in", exact: true }).click();
-    await login.waitFor({ state: "detached" });
+    await logInToEditor(page);
   }
-  await page.getByRole("textbox", { name: "Page title" }).waitFor();
   return { page, errors };
+}
+
+/// Logs in through the editor's own login dialog and waits for the page to open.
+export async function logInToEditor(page) {
+  const login = page.getByRole("dialog", { name: "Log in to Tessera" });
+  await login.getByLabel("User name").fill(DAM_USER);
+  await login.getByLabel("Password").fill(DAM_PASSWORD);
+  await login.getByRole("button", { name: "Log in", exact: true }).click();
+  await login.waitFor({ state: "detached" });
+  await page.getByRole("textbox", { name: "Page title" }).waitFor();
 }
 
 /// Adds a component from the Components tab and returns its frame.
@@ -118,7 +124,8 @@ export async function newPage(page, name, title) {
   await form.getByLabel("Title").fill(title);
   await form.getByLabel("Name in the URL").fill(name);
   await form.getByRole("button", { name: "Create page" }).click();
-  await page.getByText(`/content/we-retail/en/${name}`).filter({ visible: true }).first().waitFor();
+  // The new page is open once the editor shows its title.
+  await page.waitForFunction((t) => document.querySelector('input[aria-label="Page title"]')?.value === t, title);
 }
 
 /// The Sites deployment's API as its administrator, outside any browser page.

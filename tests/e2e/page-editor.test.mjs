@@ -154,6 +154,19 @@ test("two tabs edit the same page: the older save gets a conflict and nothing is
   await context.close();
 });
 
+/// A new page with an Image component holding the local "Harbor at dusk"; returns
+/// the component.
+async function pageWithHarbor(page, name, title) {
+  await newPage(page, name, title);
+  const image = await addComponent(page, "Image");
+  await page.getByRole("tab", { name: "Assets" }).click();
+  await page.getByRole("radio", { name: "Local" }).click();
+  await page.getByRole("button", { name: "Local samples" }).click();
+  await page.getByRole("button", { name: "Harbor at dusk (image)" }).dragTo(image);
+  assert.equal(await imageLoaded(image.getByRole("img", { name: "Harbor at dusk" })), true);
+  return image;
+}
+
 /// Whether `inner` lies wholly inside `outer` (bounding boxes, a pixel of slack).
 function inside(inner, outer) {
   return inner.x >= outer.x - 1 && inner.y >= outer.y - 1
@@ -163,13 +176,7 @@ function inside(inner, outer) {
 test("the image editor shows the whole picture, turned or not, at 1280×720, and its tools fit one row at 1440", async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const { page, errors } = await openEditor(context);
-  await newPage(page, "fitted", "Fitted");
-  const image = await addComponent(page, "Image");
-  await page.getByRole("tab", { name: "Assets" }).click();
-  await page.getByRole("radio", { name: "Local" }).click();
-  await page.getByRole("button", { name: "Local samples" }).click();
-  await page.getByRole("button", { name: "Harbor at dusk (image)" }).dragTo(image);
-  assert.equal(await imageLoaded(image.getByRole("img", { name: "Harbor at dusk" })), true);
+  const image = await pageWithHarbor(page, "fitted", "Fitted");
 
   await image.getByRole("button", { name: "Edit image" }).click();
   const dialog = page.getByRole("dialog", { name: "Edit image" });
@@ -222,13 +229,7 @@ test("the image editor shows the whole picture, turned or not, at 1280×720, and
 test("an edited image looks the same in the editor's preview and on the published page", async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const { page, errors } = await openEditor(context);
-  await newPage(page, "edited", "Edited");
-  const image = await addComponent(page, "Image");
-  await page.getByRole("tab", { name: "Assets" }).click();
-  await page.getByRole("radio", { name: "Local" }).click();
-  await page.getByRole("button", { name: "Local samples" }).click();
-  await page.getByRole("button", { name: "Harbor at dusk (image)" }).dragTo(image);
-  assert.equal(await imageLoaded(image.getByRole("img", { name: "Harbor at dusk" })), true);
+  const image = await pageWithHarbor(page, "edited", "Edited");
 
   await image.getByRole("button", { name: "Edit image" }).click();
   const dialog = page.getByRole("dialog", { name: "Edit image" });

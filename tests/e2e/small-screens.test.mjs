@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
 import {
-  DAM_PASSWORD, DAM_USER, SITES, addComponent, assertNoErrors, launch, newPage, screenshot, seriousViolations, watchErrors,
+  SITES, addComponent, assertNoErrors, launch, logInToEditor, newPage, screenshot, seriousViolations, watchErrors,
 } from "./harness.mjs";
 
 let browser;
@@ -39,10 +39,7 @@ test("on a 360 px phone: the login fits, the side panel is a drawer, the toolbar
   await login.waitFor();
   assert.ok(inside(await login.boundingBox(), viewport), "the login dialog fits the phone");
   assert.deepEqual(await danglingControls(page), [], "nothing on the login screen controls what is not there");
-  await login.getByLabel("User name").fill(DAM_USER);
-  await login.getByLabel("Password").fill(DAM_PASSWORD);
-  await login.getByRole("button", { name: "Log in", exact: true }).click();
-  await page.getByRole("textbox", { name: "Page title" }).waitFor();
+  await logInToEditor(page);
 
   assert.equal(await overflowsSideways(page), false, "nothing spills past the window");
   assert.equal(await page.getByRole("complementary", { name: "Side panel" }).isVisible(), false, "the drawer starts closed");
@@ -103,11 +100,7 @@ test("at 1280×720 the toolbar keeps to one row and every action in view", async
   const page = await context.newPage();
   const errors = watchErrors(page);
   await page.goto(`${SITES}/editor?page=/content/we-retail/en`);
-  const login = page.getByRole("dialog", { name: "Log in to Tessera" });
-  await login.getByLabel("User name").fill(DAM_USER);
-  await login.getByLabel("Password").fill(DAM_PASSWORD);
-  await login.getByRole("button", { name: "Log in", exact: true }).click();
-  await page.getByRole("textbox", { name: "Page title" }).waitFor();
+  await logInToEditor(page);
   assert.equal(await overflowsSideways(page), false);
   const middles = await page.getByRole("toolbar", { name: "Page actions" }).locator("button:visible, a:visible").evaluateAll((els) =>
     els.map((el) => el.getBoundingClientRect().top + el.getBoundingClientRect().height / 2));
