@@ -105,6 +105,7 @@ test("an author builds a page from local and remote assets, saves, reloads, and 
     "the policy's widths, renditions where there are",
   );
   assert.equal(await img.getAttribute("fetchpriority"), "high", "the first image is fetched first, not lazily");
+  assert.match(await img.evaluate((i) => i.currentSrc), /\/published\/image\/[0-9a-f]{64}\/[\w-]+\/\d+\.webp$/, "Chromium takes the WebP");
   assert.equal(await img.getAttribute("width"), "1200");
   const pdf = published.getByRole("link", { name: "Product sheet" });
   assert.match(await pdf.getAttribute("href"), /^\/published\/[0-9a-f]{64}$/, "the fetched copy is published from this deployment");

@@ -511,10 +511,12 @@ pub struct PublishReport {
 }
 
 /// How a published page reaches an asset's bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PublishedAsset {
     /// (URL, width in pixels), narrowest first.
     pub srcset: Vec<(String, u32)>,
+    /// The same picture as WebP, for browsers that take it; may be empty.
+    pub webp_srcset: Vec<(String, u32)>,
     pub src: String,
     pub width: Option<u32>,
     pub height: Option<u32>,
@@ -528,6 +530,7 @@ impl PublishedAsset {
     /// guard, whatever the page or the resolver let through.
     pub(crate) fn only_safe_urls(mut self) -> Self {
         self.srcset.retain(|(url, _)| is_safe_resource_url(url));
+        self.webp_srcset.retain(|(url, _)| is_safe_resource_url(url));
         if !is_safe_resource_url(&self.src) {
             self.src.clear();
         }
@@ -628,11 +631,13 @@ mod tests {
             let resolve = |_: &str, _: &AssetRef| {
                 Some(PublishedAsset {
                     srcset: vec![(bad.to_owned(), 10)],
+                    webp_srcset: vec![(bad.to_owned(), 10)],
                     src: bad.into(),
                     width: None,
                     height: None,
                     dam_alt: String::new(),
                     download_url: bad.into(),
+                    ..Default::default()
                 })
             };
             let html = render_html("https://www.example.com", &PagePath::parse("/content/site/a").unwrap(), &page, &resolve);
@@ -705,6 +710,7 @@ mod tests {
                 height: Some(900),
                 dam_alt: "A lake at dawn".into(),
                 download_url: "/p/orig".into(),
+                ..Default::default()
             })
         };
         let path = PagePath::parse("/content/site/en").unwrap();
@@ -737,6 +743,7 @@ mod tests {
         let resolve = |_: &str, _: &AssetRef| {
             Some(PublishedAsset {
                 srcset: vec![("/published/a".into(), 640)],
+                webp_srcset: vec![("/published/image/a/k/320.webp".into(), 320), ("/published/image/a/k/640.webp".into(), 640)],
                 src: "/published/a".into(),
                 width: Some(640),
                 height: Some(360),
@@ -751,6 +758,11 @@ mod tests {
         assert!(html.contains("<link rel=\"canonical\" href=\"https://www.example.com/content/site/fr_ca/summer.html\">"));
         assert!(html.contains("<meta property=\"og:image\" content=\"https://www.example.com/published/a\">"));
         assert!(html.contains("<meta property=\"og:image:alt\" content=\"A lake\">"));
+        assert!(
+            html.contains("<picture><source type=\"image/webp\" srcset=\"/published/image/a/k/320.webp 320w, /published/image/a/k/640.webp 640w\" sizes=\""),
+            "WebP first for browsers that take it: {html}"
+        );
+        assert!(html.contains("decoding=\"async\"></picture>"), "the JPEG <img> stays the fallback and carries alt and size");
         let described = html.split("<meta name=\"description\" content=\"").nth(1).and_then(|r| r.split('"').next()).unwrap();
         assert!(described.starts_with("word word") && described.ends_with("word\u{2026}") && described.chars().count() <= 160, "{described}");
 

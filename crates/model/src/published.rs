@@ -167,12 +167,17 @@ fn render_image(i: &crate::page::ImageBody, published: &PublishedAsset, alt: &st
         _ => String::new(),
     };
     let loading = if first { "fetchpriority=\"high\"" } else { "loading=\"lazy\"" };
+    let sizes = format!("(max-width: {COLUMN}px) calc(100vw - {GUTTER}px), {}px", COLUMN - GUTTER);
     let mut img = format!(
-        "<img src=\"{}\" srcset=\"{srcset}\" sizes=\"(max-width: {COLUMN}px) calc(100vw - {GUTTER}px), {}px\"{size} alt=\"{}\" {loading} decoding=\"async\">",
+        "<img src=\"{}\" srcset=\"{srcset}\" sizes=\"{sizes}\"{size} alt=\"{}\" {loading} decoding=\"async\">",
         escape_html(&published.src),
-        COLUMN - GUTTER,
         escape_html(alt)
     );
+    // WebP is about a third lighter; the <img> stays for browsers without it.
+    if !published.webp_srcset.is_empty() {
+        let webp = published.webp_srcset.iter().map(|(u, w)| format!("{} {w}w", escape_html(u))).collect::<Vec<_>>().join(", ");
+        img = format!("<picture><source type=\"image/webp\" srcset=\"{webp}\" sizes=\"{sizes}\">{img}</picture>");
+    }
     if let Some(link) = i.link.as_deref().filter(|l| is_safe_link(l)) {
         img = format!("<a href=\"{}\">{img}</a>", escape_html(link));
     }

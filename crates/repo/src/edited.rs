@@ -5,11 +5,8 @@ use tessera_model::edit::EditState;
 
 use crate::blobs::BlobHash;
 use crate::error::RepoError;
-use crate::renditions::render_edited;
+use crate::renditions::{render_edited, OutputFormat};
 use crate::Repo;
-
-/// Output format of edited images.
-const FORMAT: &str = "jpeg";
 
 impl Repo {
     /// Remembers an edit state so image URLs can name it by its key.
@@ -27,13 +24,13 @@ impl Repo {
         json.map(|j| serde_json::from_str(&j).map_err(|e| RepoError::Internal(format!("bad stored edit state: {e}")))).transpose()
     }
 
-    /// The blob of `original` with `edit` applied at `width`, rendering it on the
-    /// first request and reusing it afterwards.
-    pub async fn edited_image(&self, original: &BlobHash, edit: &EditState, width: u32, quality: u8) -> Result<BlobHash, RepoError> {
+    /// The blob of `original` with `edit` applied at `width` in `format`, rendering it
+    /// on the first request and reusing it afterwards.
+    pub async fn edited_image(&self, original: &BlobHash, edit: &EditState, width: u32, format: OutputFormat, quality: u8) -> Result<BlobHash, RepoError> {
         edit.validate().map_err(|e| RepoError::BadMetadata(e.to_string()))?;
         let key = edit.cache_key();
         let (o, k) = (original.clone(), key.clone());
-        if let Some(hash) = self.with_catalog(move |c| c.cached_image(&o, &k, width, FORMAT)).await? {
+        if let Some(hash) = self.with_catalog(move |c| c.cached_image(&o, &k, width, format.as_str())).await? {
             if self.blobs().contains(&hash) {
                 return Ok(hash);
             }
@@ -49,11 +46,11 @@ impl Repo {
         let (original, edit) = (original.clone(), edit.clone());
         tokio::task::spawn_blocking(move || {
             let _reserved = reserved;
-            let (bytes, _, _) = render_edited(&repo.blobs().path_of(&source), repo.limits().max_pixels, &edit, width, quality)?;
+            let (bytes, _, _) = render_edited(&repo.blobs().path_of(&source), repo.limits().max_pixels, &edit, width, format, quality)?;
             let staged = repo.blobs().stage_bytes(&bytes)?;
             let blobs = repo.blobs().clone();
             let mut staged = Some(staged);
-            repo.catalog.cache_image(&original, &key, width, FORMAT, &mut || {
+            repo.catalog.cache_image(&original, &key, width, format.as_str(), &mut || {
                 let blob = staged.take().ok_or_else(|| RepoError::Internal("rendered image stored twice".into()))?;
                 Ok(blobs.persist(blob)?.hash)
             })

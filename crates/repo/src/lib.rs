@@ -27,7 +27,7 @@ pub use budget::{PixelBudget, Reserved};
 pub use catalog::{AssetRecord, Catalog, ConnectedCatalog, FolderRecord, Job, NewJob, Processing, Reference, RenditionRecord, SessionRecord, TagRecord};
 pub use error::RepoError;
 pub use jobs::{JobSettings, Workers};
-pub use renditions::{document_label, probe_image, render_edited, render_image, RenditionSpec, THUMBNAILS, THUMBNAIL_319, WEB_1280};
+pub use renditions::{document_label, probe_image, render_edited, render_image, OutputFormat, RenditionSpec, THUMBNAILS, THUMBNAIL_319, WEB_1280};
 pub use scope::ReadScope;
 pub use search::SearchPage;
 pub use sqlite::SqliteCatalog;

@@ -249,10 +249,70 @@ fn draw_text(img: &mut RgbaImage, text: &str, center_y: u32, ink: Rgba<u8>) {
     }
 }
 
-/// Applies an edit state to the image in `file` and encodes the result as a JPEG of
+/// How an edited image is encoded: JPEG for every browser, WebP (about a third
+/// smaller at the same quality) for those that take it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    Jpeg,
+    WebP,
+}
+
+impl OutputFormat {
+    /// The name the image cache records it under.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutputFormat::Jpeg => "jpeg",
+            OutputFormat::WebP => "webp",
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            OutputFormat::Jpeg => "jpg",
+            OutputFormat::WebP => "webp",
+        }
+    }
+
+    pub fn from_extension(extension: &str) -> Option<OutputFormat> {
+        match extension {
+            "jpg" => Some(OutputFormat::Jpeg),
+            "webp" => Some(OutputFormat::WebP),
+            _ => None,
+        }
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            OutputFormat::Jpeg => "image/jpeg",
+            OutputFormat::WebP => "image/webp",
+        }
+    }
+
+    fn encode(self, rgb: &image::RgbImage, quality: u8) -> Result<Vec<u8>, RepoError> {
+        match self {
+            OutputFormat::Jpeg => {
+                let mut bytes = Vec::new();
+                JpegEncoder::new_with_quality(&mut bytes, quality)
+                    .encode_image(rgb)
+                    .map_err(|e| RepoError::Internal(format!("encoding an edited image: {e}")))?;
+                Ok(bytes)
+            }
+            OutputFormat::WebP => Ok(webp::Encoder::from_rgb(rgb.as_raw(), rgb.width(), rgb.height()).encode(f32::from(quality)).to_vec()),
+        }
+    }
+}
+
+/// Applies an edit state to the image in `file` and encodes the result in `format`,
 /// at most `width` pixels across (never wider than the crop): orient (EXIF, then the
 /// edit's turn and flips), crop, resize. Returns the bytes and the output size.
-pub fn render_edited(file: &Path, pixel_limit: u64, edit: &tessera_model::edit::EditState, width: u32, quality: u8) -> Result<(Vec<u8>, u32, u32), RepoError> {
+pub fn render_edited(
+    file: &Path,
+    pixel_limit: u64,
+    edit: &tessera_model::edit::EditState,
+    width: u32,
+    format: OutputFormat,
+    quality: u8,
+) -> Result<(Vec<u8>, u32, u32), RepoError> {
     let mut image = decode_upright(file, pixel_limit)?;
     let (upright_w, upright_h) = (image.width(), image.height());
     image = match edit.rotation {
@@ -274,8 +334,7 @@ pub fn render_edited(file: &Path, pixel_limit: u64, edit: &tessera_model::edit::
     let out_h = ((u64::from(ch) * u64::from(out_w) + u64::from(cw) / 2) / u64::from(cw)).max(1) as u32;
     let resized = if out_w == cw { cropped } else { cropped.resize_exact(out_w, out_h, FilterType::CatmullRom) };
     let rgb = flatten_on_white(&resized);
-    let mut bytes = Vec::new();
-    JpegEncoder::new_with_quality(&mut bytes, quality).encode_image(&rgb).map_err(|e| RepoError::Internal(format!("encoding an edited image: {e}")))?;
+    let bytes = format.encode(&rgb, quality)?;
     Ok((bytes, rgb.width(), rgb.height()))
 }
 

@@ -6,7 +6,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use serde::Deserialize;
-use tessera_repo::BlobHash;
+use tessera_repo::{BlobHash, OutputFormat};
 
 use crate::auth::{authorize, Action, Principal};
 use crate::error::AppError;
@@ -19,7 +19,14 @@ fn not_found() -> AppError {
 }
 
 /// Renders (or reuses) the edited image and answers with it.
-async fn render(state: &AppState, original: &BlobHash, key: &str, width: u32, headers: &HeaderMap, cache: &'static str) -> Result<Response, AppError> {
+async fn render(
+    state: &AppState,
+    original: &BlobHash,
+    key: &str,
+    (width, format): (u32, OutputFormat),
+    headers: &HeaderMap,
+    cache: &'static str,
+) -> Result<Response, AppError> {
     if !state.settings.images.widths.contains(&width) {
         return Err(not_found());
     }
@@ -29,16 +36,20 @@ async fn render(state: &AppState, original: &BlobHash, key: &str, width: u32, he
         r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
         return Ok(r);
     };
-    let hash = state.repo.edited_image(original, &edit, width, state.settings.images.quality).await?;
-    whole_blob(&state.repo.blobs().path_of(&hash), &hash, "image/jpeg", headers, cache).await
+    let hash = state.repo.edited_image(original, &edit, width, format, state.settings.images.quality).await?;
+    whole_blob(&state.repo.blobs().path_of(&hash), &hash, format.mime(), headers, cache).await
 }
 
-fn width_of(file: &str) -> Result<u32, AppError> {
-    file.strip_suffix(".jpg").and_then(|w| w.parse().ok()).ok_or_else(not_found)
+/// `1280.jpg` or `1280.webp`: the width and the format.
+fn width_and_format(file: &str) -> Result<(u32, OutputFormat), AppError> {
+    let (width, extension) = file.split_once('.').ok_or_else(not_found)?;
+    let format = OutputFormat::from_extension(extension).ok_or_else(not_found)?;
+    Ok((width.parse().map_err(|_| not_found())?, format))
 }
 
-/// `GET /published/image/<original>/<edit>/<width>.jpg`: for published pages. The URL
-/// names the original's content and the edit, so the answer never changes.
+/// `GET /published/image/<original>/<edit>/<width>.jpg` (or `.webp`): for published
+/// pages. The URL names the original's content and the edit, so the answer never
+/// changes.
 pub async fn published(
     State(state): State<AppState>,
     Path((hash, key, file)): Path<(String, String, String)>,
@@ -48,7 +59,7 @@ pub async fn published(
     if state.repo.published_blob(&original).await?.is_none() {
         return Err(not_found());
     }
-    render(&state, &original, &key, width_of(&file)?, &headers, "public, max-age=31536000, immutable").await
+    render(&state, &original, &key, width_and_format(&file)?, &headers, "public, max-age=31536000, immutable").await
 }
 
 #[derive(Deserialize)]
@@ -70,5 +81,5 @@ pub async fn edited(
     authorize(&state, &principal, Action::Read, &path)?;
     let asset = state.repo.asset(&path).await?;
     let original = asset.renditions.iter().find(|r| r.name == "original").ok_or_else(not_found)?.blob.clone();
-    render(&state, &original, &q.edit, q.w, &headers, "private, max-age=31536000, immutable").await
+    render(&state, &original, &q.edit, (q.w, OutputFormat::Jpeg), &headers, "private, max-age=31536000, immutable").await
 }

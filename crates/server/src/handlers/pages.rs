@@ -246,10 +246,17 @@ async fn resolve_for(state: &AppState, principal: &Principal, page: &PageDto, ur
                             Urls::Published => format!("/published/image/{original}/{key}/{width}.jpg"),
                             Urls::Preview => format!("{}?edit={key}&w={width}", tessera_model::api_url("image", &record.path)),
                         };
-                        if edit.is_identity() {
-                            between_renditions(&mut p, w, &state.settings.images.widths, url);
+                        let widths = &state.settings.images.widths;
+                        let full = if edit.is_identity() {
+                            between_renditions(&mut p, w, widths, url);
+                            w
                         } else {
-                            edited_srcset(&mut p, edit, (w, h), &state.settings.images.widths, url);
+                            edited_srcset(&mut p, edit, (w, h), widths, url);
+                            edit.crop_pixels(w, h).2
+                        };
+                        // Previews stay JPEG: they show what is published, not how light it is.
+                        if urls == Urls::Published {
+                            p.webp_srcset = up_to(widths, full).map(|(asked, got)| (format!("/published/image/{original}/{key}/{asked}.webp"), got)).collect();
                         }
                     }
                     (Some(p), b, if record.connected.is_some() { "fetched" } else { "local" })
@@ -301,6 +308,14 @@ fn edited_srcset(p: &mut PublishedAsset, edit: &tessera_model::edit::EditState, 
     p.height = Some(((u64::from(ch) * u64::from(shown) + u64::from(cw) / 2) / u64::from(cw)) as u32);
 }
 
+/// The policy's widths below `full`, then the first one at or above it, rendered no
+/// wider than `full`: (the width asked for, the width it comes in).
+fn up_to(widths: &[u32], full: u32) -> impl Iterator<Item = (u32, u32)> + '_ {
+    let below = widths.iter().copied().take_while(move |w| *w < full).map(|w| (w, w));
+    let reaching = widths.iter().copied().find(|w| *w >= full).map(|w| (w, full));
+    below.chain(reaching)
+}
+
 /// An unedited image keeps its renditions (the web rendition stays its `src`); the
 /// policy's widths the renditions leave out are offered as renders of the original
 /// without edits, so a phone does not download the 1280-pixel rendition.
@@ -333,7 +348,15 @@ fn publish_local(record: &tessera_repo::AssetRecord, url: impl Fn(&tessera_repo:
     }
     let src = find("web-1280").or(original).map(&url).unwrap_or_default();
     let dam_alt = if record.description.trim().is_empty() { record.title.clone() } else { record.description.clone() };
-    let published = PublishedAsset { srcset, src, width: record.width, height: record.height, dam_alt, download_url: original.map(&url).unwrap_or_default() };
+    let published = PublishedAsset {
+        srcset,
+        src,
+        width: record.width,
+        height: record.height,
+        dam_alt,
+        download_url: original.map(&url).unwrap_or_default(),
+        ..PublishedAsset::default()
+    };
     (published, blobs)
 }
 
@@ -352,5 +375,6 @@ fn publish_remote(asset: &AssetRef) -> PublishedAsset {
         height: asset.height,
         dam_alt: asset.dam_alt().to_owned(),
         download_url: asset.url(&["original"]).unwrap_or_default(),
+        ..PublishedAsset::default()
     }
 }

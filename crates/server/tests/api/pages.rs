@@ -113,13 +113,27 @@ async fn publishing_renders_the_page_with_its_local_assets() {
     assert!(html.contains("alt=\"A lake at dawn\""), "alt text from the DAM, resolved when rendering");
     assert!(html.contains("width=\"1600\" height=\"900\"") && html.contains("fetchpriority=\"high\""));
     assert!(html.contains(" 319w, ") && html.contains(" 1280w\""), "{html}");
-    let srcset = html.split("srcset=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    // The <img>'s own srcset (JPEG); a WebP <source> comes before it.
+    let srcset = html.split("<img ").nth(1).unwrap().split("srcset=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
     let widths: Vec<&str> = srcset.split(", ").map(|c| c.rsplit(' ').next().unwrap()).collect();
     assert_eq!(widths, ["319w", "640w", "960w", "1280w"], "every policy width below the original's, renditions standing in where they can");
     let between = srcset.split(", ").find(|c| c.ends_with(" 640w")).unwrap().split(' ').next().unwrap().to_owned();
     let rendered = app.get(&between, None).await;
     assert_eq!(rendered.status, StatusCode::OK, "{between}");
     assert_eq!(decode_dimensions(&rendered.body).0, 640);
+
+    // The same picture as WebP, for browsers that take it: every width up to the
+    // original's, and the JPEG <img> stays as the fallback.
+    let webp = html.split("<source type=\"image/webp\" srcset=\"").nth(1).expect("a WebP source").split('"').next().unwrap().to_owned();
+    let candidates: Vec<(&str, &str)> = webp.split(", ").map(|c| c.split_once(' ').unwrap()).collect();
+    assert_eq!(candidates.iter().map(|(_, w)| *w).collect::<Vec<_>>(), ["320w", "640w", "960w", "1280w", "1600w"], "{webp}");
+    let (url, _) = candidates[1];
+    let lighter = app.get(url, None).await;
+    assert_eq!((lighter.status, lighter.header("content-type")), (StatusCode::OK, Some("image/webp")), "{url}");
+    assert!(lighter.body.starts_with(b"RIFF") && &lighter.body[8..12] == b"WEBP", "a WebP file");
+    let as_jpeg = app.get(&between, None).await;
+    assert!(lighter.body.len() < as_jpeg.body.len(), "WebP {} bytes against JPEG {} bytes", lighter.body.len(), as_jpeg.body.len());
+    assert_eq!(app.get(&url.replace(".webp", ".gif"), None).await.status, StatusCode::NOT_FOUND, "no other formats");
     assert!(html.contains("(JPEG, "), "downloads show format and size");
     let src = html.split("src=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
     let image = app.get(&src, None).await;
