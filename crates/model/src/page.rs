@@ -637,7 +637,6 @@ mod tests {
                     height: None,
                     dam_alt: String::new(),
                     download_url: bad.into(),
-                    ..Default::default()
                 })
             };
             let html = render_html("https://www.example.com", &PagePath::parse("/content/site/a").unwrap(), &page, &resolve);
