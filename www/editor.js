@@ -1,9 +1,12 @@
 // Loads the editor's WebAssembly and mounts it. Kept outside index.html so the
 // editor page's Content-Security-Policy needs no inline script.
-import init, { mountEditor } from "/pkg/tessera.js";
+// The server names this build of the bundle in the page (its content hash), so the
+// bundle's URLs change with each build and browsers may keep them for good.
+const build = document.documentElement.dataset.build;
+const { default: init, mountEditor } = await import(`/pkg/tessera.js?v=${build}`);
 
 const root = document.getElementById("editor");
-await init({ module_or_path: "/pkg/tessera_bg.wasm" });
+await init({ module_or_path: `/pkg/tessera_bg.wasm?v=${build}` });
 root.replaceChildren();
 mountEditor(root);
 document.documentElement.dataset.editorReady = "true";

@@ -43,6 +43,7 @@ pub fn editor() -> anyhow::Result<Bundle> {
     }
     let wasm = out.join("tessera_bg.wasm");
     let js = out.join("tessera.js");
+    write_build_id(&out)?;
     let gzipped_bytes = gzip_next_to(&wasm)? + gzip_next_to(&js)?;
     let mut finder_gzipped_bytes = 0;
     for file in ["tessera_finder_bg.wasm", "tessera_finder.js", "finder.js", "finder.css"] {
@@ -58,6 +59,20 @@ pub fn editor() -> anyhow::Result<Bundle> {
         bundle.finder_gzipped_bytes / 1024
     );
     Ok(bundle)
+}
+
+/// The editor bundle's content hash, in `pkg/build-id`. The editor's HTML names the
+/// bundle's files with it (`?v=<id>`), so browsers keep them for good and still never
+/// run a build other than the one the HTML was made for.
+fn write_build_id(out: &Path) -> anyhow::Result<()> {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for file in ["tessera_bg.wasm", "tessera.js"] {
+        hasher.update(fs::read(out.join(file)).with_context(|| format!("reading pkg/{file}"))?);
+    }
+    let id: String = hasher.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect();
+    fs::write(out.join("build-id"), id)?;
+    Ok(())
 }
 
 /// One cargo build of the crate for wasm32 with `features`, then wasm-bindgen into

@@ -1,17 +1,19 @@
 //! The editor's files, served by a Sites deployment: `/editor` and its bundle.
 
 use axum::extract::{Request, State};
+use axum::http::StatusCode;
 use axum::http::{header, HeaderValue};
-use axum::middleware::{from_fn_with_state, Next};
-use axum::response::{Redirect, Response};
+use axum::middleware::{from_fn, from_fn_with_state, Next};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::config::EditorFiles;
+use crate::error::AppError;
 use crate::state::AppState;
 
 /// Routes for `/editor` (and its Async Jobs and Connected Assets Configuration
@@ -20,25 +22,57 @@ use crate::state::AppState;
 /// remote DAM, and `www/embed.html`, the embedding example, lives by the same rule.
 /// The editor's HTML has one address, `/editor`: `/www/index.html` leads there.
 pub fn routes(files: &EditorFiles, state: AppState) -> Router {
-    let index = ServeFile::new(files.www_dir.join("index.html"));
+    let page = {
+        let files = files.clone();
+        get(move || editor_page(files.clone()))
+    };
     Router::new()
         .route("/", get(|| async { Redirect::to("/editor") }))
         .route("/www/index.html", get(|| async { Redirect::permanent("/editor") }))
-        .route_service("/editor", index.clone())
-        .route_service("/editor/", index.clone())
-        .route_service("/editor/jobs", index.clone())
-        .route_service("/editor/connected-assets", index)
+        .route("/editor", page.clone())
+        .route("/editor/", page.clone())
+        .route("/editor/jobs", page.clone())
+        .route("/editor/connected-assets", page)
         // The files under /www are edited in place and small: compressed as they go.
-        // The bundle under /pkg is built with gzipped copies beside it.
         .nest_service(
             "/www",
             ServiceBuilder::new().layer(CompressionLayer::new()).service(ServeDir::new(&files.www_dir).append_index_html_on_directories(false)),
         )
-        .nest_service("/pkg", ServeDir::new(&files.pkg_dir).precompressed_gzip())
-        // Names stay the same from build to build: browsers keep the files but ask
-        // whether they changed (Last-Modified) before each use.
+        // The bundle under /pkg is built with gzipped copies beside it.
+        .nest_service("/pkg", ServiceBuilder::new().layer(from_fn(kept_when_versioned)).service(ServeDir::new(&files.pkg_dir).precompressed_gzip()))
+        // Everything not asked for by its build keeps its name from build to build:
+        // browsers keep it but ask whether it changed (Last-Modified) before each use.
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
         .layer(from_fn_with_state(state, content_security_policy))
+}
+
+/// The editor's HTML, naming this build of the bundle: `{{build}}` in `index.html`
+/// becomes the content hash `cargo xtask build` wrote to `pkg/build-id`, read on each
+/// request so a rebuild is served at once.
+async fn editor_page(files: EditorFiles) -> Result<Response, AppError> {
+    let html = tokio::fs::read_to_string(files.www_dir.join("index.html"))
+        .await
+        .map_err(|_| AppError::refused(StatusCode::NOT_FOUND, "not_found", "This deployment serves no editor files."))?;
+    let build = tokio::fs::read_to_string(files.pkg_dir.join("build-id")).await.ok().map(|id| id.trim().to_owned()).filter(|id| is_build_id(id));
+    let mut response = Html(html.replace("{{build}}", build.as_deref().unwrap_or("unversioned"))).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    Ok(response)
+}
+
+/// 16 hexadecimal digits, as the build writes them.
+fn is_build_id(id: &str) -> bool {
+    id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// A bundle file asked for by its build (`?v=<build id>`) never changes at that
+/// address: browsers keep it for good. Asked for without, it is revalidated.
+async fn kept_when_versioned(request: Request, next: Next) -> Response {
+    let versioned = request.uri().query().is_some_and(|q| q.split('&').any(|p| p.strip_prefix("v=").is_some_and(is_build_id)));
+    let mut response = next.run(request).await;
+    if versioned && response.status().is_success() {
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+    }
+    response
 }
 
 /// The policy names the remote DAM as it is configured now: the administrator page

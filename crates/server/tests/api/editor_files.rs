@@ -37,3 +37,31 @@ async fn static_files_are_served_compressed_and_revalidated() {
     assert_eq!(wasm.header("cache-control"), Some("no-cache"));
     assert_eq!(get_compressed(&app, "/editor").await.header("cache-control"), Some("no-cache"));
 }
+
+#[tokio::test]
+async fn the_editor_names_its_bundle_by_build_and_browsers_keep_those_files() {
+    let app = TestApp::sites();
+    let (www, pkg) = (app.dir.path().join("www"), app.dir.path().join("pkg"));
+    std::fs::create_dir_all(&www).unwrap();
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(www.join("index.html"), "<html data-build=\"{{build}}\"><script src=\"/pkg/tessera.js?v={{build}}\"></script>").unwrap();
+    std::fs::write(pkg.join("tessera.js"), "export default 1;").unwrap();
+
+    let unbuilt = app.get("/editor", None).await;
+    assert_eq!(unbuilt.status, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&unbuilt.body).contains("?v=unversioned"), "no build id, no version to keep files by");
+    assert_eq!(app.get("/pkg/tessera.js?v=unversioned", None).await.header("cache-control"), Some("no-cache"));
+
+    std::fs::write(pkg.join("build-id"), "0123456789abcdef\n").unwrap();
+    for view in ["/editor", "/editor/jobs"] {
+        let page = app.get(view, None).await;
+        assert_eq!(page.header("cache-control"), Some("no-cache"), "{view}: the page itself is always asked about");
+        assert!(page.header("content-security-policy").is_some());
+        let html = String::from_utf8(page.body.to_vec()).unwrap();
+        assert!(html.contains("data-build=\"0123456789abcdef\"") && html.contains("/pkg/tessera.js?v=0123456789abcdef"), "{html}");
+    }
+    let kept = app.get("/pkg/tessera.js?v=0123456789abcdef", None).await;
+    assert_eq!((kept.status, kept.header("cache-control")), (StatusCode::OK, Some("public, max-age=31536000, immutable")));
+    assert_eq!(app.get("/pkg/tessera.js", None).await.header("cache-control"), Some("no-cache"), "unversioned: revalidated");
+    assert_eq!(app.get("/pkg/tessera.js?v=%3Cscript%3E", None).await.header("cache-control"), Some("no-cache"));
+}
