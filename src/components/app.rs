@@ -139,9 +139,25 @@ fn page_from_location() -> Option<PagePath> {
     PagePath::parse(&params.get("page")?).ok()
 }
 
+/// The page this tab last opened, so Async Jobs and the configuration page lead back
+/// to it.
+pub fn last_page() -> Option<PagePath> {
+    let stored = web_sys::window()?.session_storage().ok()??.get_item(LAST_PAGE).ok()??;
+    PagePath::parse(&stored).ok()
+}
+
+const LAST_PAGE: &str = "tessera-last-page";
+
+fn remember_page(path: &PagePath) {
+    if let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+        let _ = storage.set_item(LAST_PAGE, path.as_str());
+    }
+}
+
 pub async fn open_page(editor: Editor, path: PagePath) {
     match Client::new("").page(&path).await {
         Ok(page) => {
+            remember_page(&path);
             editor.load_page(page);
             crate::state::mark_after_paint("tessera-page-ready");
             if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{ApiError, Client};
-use crate::components::app::{open_page, View};
+use crate::components::app::{last_page, open_page, View};
 use crate::components::icon::{Icon, IconKind};
 use crate::components::menu_button::{MenuAction, MenuButton, MenuItem, NewTab};
 use crate::state::{use_editor, Editor};
@@ -91,7 +91,9 @@ fn secondary_actions(editor: Editor, view_now: View) -> Vec<MenuItem> {
     if editor.mount_point.get().is_some() {
         let is_admin = editor.local.session.get().is_some_and(|me| me.groups.iter().any(|g| g == "administrators"));
         if view_now != View::Editor {
-            items.push(MenuItem::go("Page editor", Signal::stored("/editor".to_owned()), NewTab::No));
+            // Back to the page this tab was editing.
+            let back = last_page().map_or_else(|| "/editor".to_owned(), |p| format!("/editor?page={p}"));
+            items.push(MenuItem::go("Page editor", Signal::stored(back), NewTab::No));
         }
         if view_now != View::Jobs {
             items.push(MenuItem::go("Async Jobs", Signal::stored("/editor/jobs".to_owned()), NewTab::No));

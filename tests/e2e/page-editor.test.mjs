@@ -125,6 +125,14 @@ test("an author builds a page from local and remote assets, saves, reloads, and 
   const { scores, failing } = await lighthouseScores(`${SITES}/content/we-retail/en/summer.html`);
   assert.deepEqual(scores, { accessibility: 100, "best-practices": 100, seo: 100 }, `Lighthouse: ${failing.join("; ")}`);
 
+  // Async Jobs opens in the same tab, and leads back to the page being edited.
+  await page.getByRole("link", { name: "Async Jobs" }).click();
+  await page.getByRole("heading", { name: "Async Jobs" }).waitFor();
+  await page.getByRole("link", { name: "Page editor" }).click();
+  await page.getByRole("textbox", { name: "Page title" }).waitFor();
+  assert.equal(await page.getByRole("textbox", { name: "Page title" }).inputValue(), "Summer");
+  assert.match(page.url(), /\/editor\?page=\/content\/we-retail\/en\/summer$/);
+
   assertNoErrors(errors);
   await context.close();
 });
