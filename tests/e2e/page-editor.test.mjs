@@ -126,6 +126,8 @@ test("an author builds a page from local and remote assets, saves, reloads, and 
   assert.deepEqual(scores, { accessibility: 100, "best-practices": 100, seo: 100 }, `Lighthouse: ${failing.join("; ")}`);
 
   // Async Jobs opens in the same tab, and leads back to the page being edited.
+  await dialog.getByRole("button", { name: "Close" }).click();
+  await dialog.waitFor({ state: "detached" });
   await page.getByRole("link", { name: "Async Jobs" }).click();
   await page.getByRole("heading", { name: "Async Jobs" }).waitFor();
   await page.getByRole("link", { name: "Page editor" }).click();
