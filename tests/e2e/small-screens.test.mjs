@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
 import {
-  SITES, addComponent, assertNoErrors, launch, logInToEditor, newPage, screenshot, seriousViolations, watchErrors,
+  SITES, addComponent, assertNoErrors, imageLoaded, launch, logInToEditor, newPage, screenshot, seriousViolations, watchErrors,
 } from "./harness.mjs";
 
 let browser;
@@ -57,7 +57,7 @@ test("on a 360 px phone: the login fits, the side panel is a drawer, the toolbar
   await addComponent(page, "Title");
   await page.getByRole("tab", { name: "Assets" }).click();
   await page.getByRole("button", { name: "Local samples" }).click();
-  await page.getByRole("button", { name: "Harbor at dusk (image)" }).waitFor();
+  await imageLoaded(page.getByRole("button", { name: "Harbor at dusk (image)" }).locator("img"));
   await screenshot(page, "phone");
   assert.ok(inside(await page.getByRole("complementary", { name: "Side panel" }).boundingBox(), viewport), "the drawer fits the phone");
   await page.getByRole("tab", { name: "Components" }).focus();
