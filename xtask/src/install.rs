@@ -21,6 +21,15 @@ pub fn wasm_target() -> anyhow::Result<()> {
     run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
 }
 
+/// rustfmt and clippy, which the lint suite runs.
+pub fn lint_components() -> anyhow::Result<()> {
+    let works = |tool: &str| Command::new("cargo").args([tool, "--version"]).output().is_ok_and(|o| o.status.success());
+    if works("fmt") && works("clippy") {
+        return Ok(());
+    }
+    run(Command::new("rustup").args(["component", "add", "rustfmt", "clippy"]))
+}
+
 /// Debian's chromium and chromium-driver.
 pub fn chromium() -> anyhow::Result<()> {
     if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {

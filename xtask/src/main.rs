@@ -34,7 +34,7 @@ enum Task {
     },
     /// Installs what is missing, then runs every test suite.
     Test {
-        /// Run only these suites (native, browser, e2e); all of them by default.
+        /// Run only these suites; all of them by default.
         #[arg(long = "suite", value_enum)]
         suites: Vec<test::Suite>,
     },

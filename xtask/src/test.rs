@@ -14,6 +14,8 @@ use crate::{build, cargo, root};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Suite {
+    /// `cargo fmt --check`, and clippy with every warning an error, native and wasm.
+    Lint,
     /// `cargo test` for the native crates.
     Native,
     /// The standing security suite (`crates/server/tests/security`).
@@ -35,6 +37,10 @@ pub fn run_suites(only: &[Suite]) -> anyhow::Result<()> {
     let schemathesis = if wanted(Suite::Api) { Some(install::schemathesis()?) } else { None };
 
     let mut tally = Vec::new();
+    if wanted(Suite::Lint) {
+        section("lint: cargo fmt --check, clippy -D warnings (native crates, the editor, the embeddable finder)");
+        tally.push(("lint", lint()?));
+    }
     if wanted(Suite::Native) {
         section("cargo test (native crates)");
         tally.push(("cargo test", run_counting(cargo().arg("test"))?));
@@ -67,6 +73,23 @@ pub fn run_suites(only: &[Suite]) -> anyhow::Result<()> {
     }
     println!("{passed} passed, {failed} failed");
     Ok(())
+}
+
+/// Each check that passed counts as one; the first that fails stops the run.
+fn lint() -> anyhow::Result<Count> {
+    install::lint_components()?;
+    let native = ["-p", "tessera-model", "-p", "tessera-repo", "-p", "tessera-server", "-p", "xtask"];
+    let wasm = ["--target", build::WASM_TARGET, "-p", "tessera"];
+    let checks: [Vec<&str>; 4] = [
+        vec!["fmt", "--all", "--check"],
+        [&["clippy", "--all-targets"][..], &native, &["--", "-D", "warnings"]].concat(),
+        [&["clippy"][..], &wasm, &["--", "-D", "warnings"]].concat(),
+        [&["clippy"][..], &wasm, &["--no-default-features", "--features", "embed", "--", "-D", "warnings"]].concat(),
+    ];
+    for args in &checks {
+        crate::run(cargo().args(args))?;
+    }
+    Ok(Count { passed: checks.len(), failed: 0 })
 }
 
 /// Tests a suite reported, summed over its test binaries.
