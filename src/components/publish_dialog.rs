@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tessera_model::page::PublishReport;
+use tessera_model::page::{AssetState, PublishReport};
 
 use crate::api::Client;
 use crate::components::local_time::LocalTime;
@@ -51,12 +51,6 @@ pub fn PublishDialog() -> impl IntoView {
             busy.set(false);
         });
     };
-    let state_label = |s: &str| match s {
-        "local" => "from this deployment".to_owned(),
-        "fetched" => "fetched from the remote DAM".to_owned(),
-        "remote" => "from the remote DAM".to_owned(),
-        other => format!("{}: will publish empty", published_empty(other).unwrap_or("missing")),
-    };
     move || {
         if !editor.publish_open.get() {
             return None;
@@ -68,7 +62,7 @@ pub fn PublishDialog() -> impl IntoView {
                         (Some(report), _) => view! {
                             <p role="status">"Published. "<a href=report.url.clone() target="_blank">"View the published page"</a></p>
                             <ul class="publish-assets" aria-label="Published empty">
-                                {report.assets.iter().filter_map(|a| published_empty(&a.state).map(|why| view! {
+                                {report.assets.iter().filter_map(|a| a.state.why_empty().map(|why| view! {
                                     <li class="error">{format!("\u{201c}{}\u{201d} {why}: its component was published empty.", a.title)}</li>
                                 })).collect_view()}
                             </ul>
@@ -82,8 +76,8 @@ pub fn PublishDialog() -> impl IntoView {
                                 {p.assets.iter().map(|a| view! {
                                     <li>
                                         <strong>{a.title.clone()}</strong>" "<span class="asset-path">{a.path.clone()}</span>
-                                        " — "{state_label(&a.state)}
-                                        {(a.state == "fetched").then(|| fetched_note(editor, &a.path))}
+                                        " — "{a.state.describe()}
+                                        {(a.state == AssetState::Fetched).then(|| fetched_note(editor, &a.path))}
                                     </li>
                                 }).collect_view()}
                             </ul>
@@ -110,15 +104,5 @@ fn fetched_note(editor: crate::state::Editor, path: &str) -> impl IntoView {
     view! {
         {fetched_at.map(|t| view! { ", fetched " <LocalTime unix_seconds=t /> })}
         {failed.then_some("; the last fetch again failed, so this copy is the one published")}
-    }
-}
-
-/// Why an asset in this state publishes its component empty, if it does.
-fn published_empty(state: &str) -> Option<&'static str> {
-    match state {
-        "fetching" => Some("is still being fetched from the remote DAM"),
-        "failed" => Some("was not fetched from the remote DAM (see Async Jobs)"),
-        "missing" => Some("is no longer in the DAM"),
-        _ => None,
     }
 }

@@ -493,11 +493,47 @@ pub struct PublishedAssetState {
     pub title: String,
     pub path: String,
     pub repository: Option<String>,
-    /// `local`: published from this deployment; `fetched`: a Connected Assets copy,
-    /// published from here; `remote`: shown from the remote DAM; `fetching`: a copy
-    /// whose original is still on its way, `failed`: a copy whose fetch failed, and
-    /// `missing`: gone from the DAM; these three publish their component empty.
-    pub state: String,
+    pub state: AssetState,
+}
+
+/// How publishing reaches a component's asset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AssetState {
+    /// Published from this deployment.
+    Local,
+    /// A Connected Assets copy, published from this deployment.
+    Fetched,
+    /// Shown from the remote DAM.
+    Remote,
+    /// A copy whose original is still on its way: publishes its component empty.
+    Fetching,
+    /// A copy whose fetch failed: publishes its component empty.
+    Failed,
+    /// Gone from the DAM (or not readable by the publisher): publishes empty.
+    Missing,
+}
+
+impl AssetState {
+    /// Why a component in this state publishes empty, if it does.
+    pub fn why_empty(self) -> Option<&'static str> {
+        match self {
+            AssetState::Fetching => Some("is still being fetched from the remote DAM"),
+            AssetState::Failed => Some("was not fetched from the remote DAM (see Async Jobs)"),
+            AssetState::Missing => Some("is no longer in the DAM"),
+            AssetState::Local | AssetState::Fetched | AssetState::Remote => None,
+        }
+    }
+
+    /// Where the published page takes the asset from, for the authors.
+    pub fn describe(self) -> String {
+        match self {
+            AssetState::Local => "from this deployment".to_owned(),
+            AssetState::Fetched => "fetched from the remote DAM".to_owned(),
+            AssetState::Remote => "from the remote DAM".to_owned(),
+            empty => format!("{}: will publish empty", empty.why_empty().unwrap_or_default()),
+        }
+    }
 }
 
 /// What publishing a page did, or (before publishing) would do.

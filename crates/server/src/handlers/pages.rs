@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use tessera_model::page::{render_html, PublishReport, PublishedAsset, PublishedAssetState};
+use tessera_model::page::{render_html, AssetState, PublishReport, PublishedAsset, PublishedAssetState};
 use tessera_model::{AssetRef, Component, CreatePage, DamPath, MovePage, PageContent, PageDto, PagePath, PageSummary};
 use tessera_repo::{BlobHash, RepoError};
 
@@ -233,7 +233,7 @@ async fn resolve_for(state: &AppState, principal: &Principal, page: &PageDto, ur
             None => match readable_asset(state, principal, &asset.path).await {
                 // A copy whose original is still on its way publishes empty, like a
                 // failed fetch: its edited images are made from the original.
-                Ok(record) if record.connected.is_some() && !record.renditions.iter().any(|r| r.name == "original") => (None, Vec::new(), "fetching"),
+                Ok(record) if record.connected.is_some() && !record.renditions.iter().any(|r| r.name == "original") => (None, Vec::new(), AssetState::Fetching),
                 Ok(record) => {
                     let (mut p, b) = match urls {
                         Urls::Published => publish_local(&record, |r| format!("/published/{}", r.blob)),
@@ -259,20 +259,20 @@ async fn resolve_for(state: &AppState, principal: &Principal, page: &PageDto, ur
                             p.webp_srcset = up_to(widths, full).map(|(asked, got)| (format!("/published/image/{original}/{key}/{asked}.webp"), got)).collect();
                         }
                     }
-                    (Some(p), b, if record.connected.is_some() { "fetched" } else { "local" })
+                    (Some(p), b, if record.connected.is_some() { AssetState::Fetched } else { AssetState::Local })
                 }
-                Err(RepoError::NotFound(_)) if in_mount_point(state, &asset.path) => (None, Vec::new(), "failed"),
-                Err(RepoError::NotFound(_)) => (None, Vec::new(), "missing"),
+                Err(RepoError::NotFound(_)) if in_mount_point(state, &asset.path) => (None, Vec::new(), AssetState::Failed),
+                Err(RepoError::NotFound(_)) => (None, Vec::new(), AssetState::Missing),
                 Err(e) => return Err(e.into()),
             },
-            Some(_) => (Some(publish_remote(asset)), Vec::new(), "remote"),
+            Some(_) => (Some(publish_remote(asset)), Vec::new(), AssetState::Remote),
         };
         report.push(PublishedAssetState {
             component: c.id.clone(),
             title: asset.title.clone(),
             path: asset.path.to_string(),
             repository: asset.repository.clone(),
-            state: state_name.to_owned(),
+            state: state_name,
         });
         resolved.push(Resolved { component: c.id.clone(), published, blobs });
     }
