@@ -119,9 +119,14 @@ impl Editor {
         }
     }
 
+    /// The fetch under way or failed for the copy at `path`, if any (tracked).
+    pub fn fetch_state(&self, path: &DamPath) -> Option<FetchState> {
+        self.fetches.with(|f| f.get(path).cloned())
+    }
+
     /// What to show for an asset whose copy has no renditions (yet).
     pub fn fetch_note(&self, asset: &AssetRef) -> String {
-        match self.fetches.with(|f| f.get(&asset.path).cloned()) {
+        match self.fetch_state(&asset.path) {
             Some(FetchState::Fetching) => format!("Fetching \u{201c}{}\u{201d} from the remote DAM\u{2026}", asset.title),
             Some(FetchState::Failed(why)) => format!("\u{201c}{}\u{201d} was not fetched: {why}", asset.title),
             None => format!("\u{201c}{}\u{201d} is not in the DAM. Drag it onto this component again to fetch it.", asset.title),

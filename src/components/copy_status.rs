@@ -15,7 +15,7 @@ use crate::state::use_editor;
 pub fn CopyStatus(asset: AssetRef) -> impl IntoView {
     let editor = use_editor();
     let path = StoredValue::new(asset.path.clone());
-    let fetch = move || path.with_value(|p| editor.fetches.with(|f| f.get(p).cloned()));
+    let fetch = move || path.with_value(|p| editor.fetch_state(p));
     match (&asset.connected, &asset.repository) {
         (Some(origin), _) => {
             let copy = StoredValue::new(asset.clone());

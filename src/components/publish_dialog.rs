@@ -100,7 +100,7 @@ pub fn PublishDialog() -> impl IntoView {
 fn fetched_note(editor: crate::state::Editor, path: &str) -> impl IntoView {
     let copy = editor.content.with_untracked(|c| c.components.iter().filter_map(|x| x.body.asset()).find(|a| a.path.as_str() == path).cloned());
     let fetched_at = copy.as_ref().and_then(|a| a.connected.as_ref()).map(|o| o.fetched_at);
-    let failed = copy.is_some_and(|a| matches!(editor.fetches.with_untracked(|f| f.get(&a.path).cloned()), Some(crate::connected::FetchState::Failed(_))));
+    let failed = copy.is_some_and(|a| matches!(untrack(|| editor.fetch_state(&a.path)), Some(crate::connected::FetchState::Failed(_))));
     view! {
         {fetched_at.map(|t| view! { ", fetched " <LocalTime unix_seconds=t /> })}
         {failed.then_some("; the last fetch again failed, so this copy is the one published")}

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use tessera_model::page::{render_html, AssetState, PublishReport, PublishedAsset, PublishedAssetState};
 use tessera_model::{AssetRef, Component, CreatePage, DamPath, MovePage, PageContent, PageDto, PagePath, PageSummary};
-use tessera_repo::{BlobHash, RepoError};
+use tessera_repo::{BlobHash, OutputFormat, RepoError};
 
 use crate::auth::{authorize, authorize_all, Action, Principal};
 use crate::error::AppError;
@@ -242,8 +242,9 @@ async fn resolve_for(state: &AppState, principal: &Principal, page: &PageDto, ur
                     if let (Some(edit), Some(w), Some(h)) = (image_edit, record.width, record.height) {
                         let key = state.repo.remember_edit(edit).await?;
                         let original = record.renditions.iter().find(|r| r.name == "original").map(|r| r.blob.to_string()).unwrap_or_default();
+                        let published_image = |width: u32, format: OutputFormat| format!("/published/image/{original}/{key}/{width}.{}", format.extension());
                         let url = |width: u32| match urls {
-                            Urls::Published => format!("/published/image/{original}/{key}/{width}.jpg"),
+                            Urls::Published => published_image(width, OutputFormat::Jpeg),
                             Urls::Preview => format!("{}?edit={key}&w={width}", tessera_model::api_url("image", &record.path)),
                         };
                         let widths = &state.settings.images.widths;
@@ -256,7 +257,7 @@ async fn resolve_for(state: &AppState, principal: &Principal, page: &PageDto, ur
                         };
                         // Previews stay JPEG: they show what is published, not how light it is.
                         if urls == Urls::Published {
-                            p.webp_srcset = up_to(widths, full).map(|(asked, got)| (format!("/published/image/{original}/{key}/{asked}.webp"), got)).collect();
+                            p.webp_srcset = up_to(widths, full).map(|(asked, got)| (published_image(asked, OutputFormat::WebP), got)).collect();
                         }
                     }
                     (Some(p), b, if record.connected.is_some() { AssetState::Fetched } else { AssetState::Local })

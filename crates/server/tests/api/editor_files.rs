@@ -1,6 +1,8 @@
 //! The editor's own files: compressed on the wire, and cached by browsers only as
 //! long as they have not changed.
 
+use std::path::PathBuf;
+
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 
@@ -10,13 +12,19 @@ async fn get_compressed(app: &TestApp, uri: &str) -> Reply {
     app.send(Request::get(uri).header(header::ACCEPT_ENCODING, "gzip, br").body(Body::empty()).unwrap()).await
 }
 
-#[tokio::test]
-async fn static_files_are_served_compressed_and_revalidated() {
-    let app = TestApp::sites();
+/// The deployment's `www/` (with `index` as its index.html) and `pkg/` folders.
+fn editor_files(app: &TestApp, index: &str) -> (PathBuf, PathBuf) {
     let (www, pkg) = (app.dir.path().join("www"), app.dir.path().join("pkg"));
     std::fs::create_dir_all(&www).unwrap();
     std::fs::create_dir_all(&pkg).unwrap();
-    std::fs::write(www.join("index.html"), "<!doctype html><title>editor</title>").unwrap();
+    std::fs::write(www.join("index.html"), index).unwrap();
+    (www, pkg)
+}
+
+#[tokio::test]
+async fn static_files_are_served_compressed_and_revalidated() {
+    let app = TestApp::sites();
+    let (www, pkg) = editor_files(&app, "<!doctype html><title>editor</title>");
     let css = ".toolbar { display: flex; }\n".repeat(200);
     std::fs::write(www.join("editor.css"), &css).unwrap();
     std::fs::write(pkg.join("tessera_bg.wasm"), b"\0asm-uncompressed").unwrap();
@@ -41,10 +49,7 @@ async fn static_files_are_served_compressed_and_revalidated() {
 #[tokio::test]
 async fn the_editor_names_its_bundle_by_build_and_browsers_keep_those_files() {
     let app = TestApp::sites();
-    let (www, pkg) = (app.dir.path().join("www"), app.dir.path().join("pkg"));
-    std::fs::create_dir_all(&www).unwrap();
-    std::fs::create_dir_all(&pkg).unwrap();
-    std::fs::write(www.join("index.html"), "<html data-build=\"{{build}}\"><script src=\"/pkg/tessera.js?v={{build}}\"></script>").unwrap();
+    let (_, pkg) = editor_files(&app, "<html data-build=\"{{build}}\"><script src=\"/pkg/tessera.js?v={{build}}\"></script>");
     std::fs::write(pkg.join("tessera.js"), "export default 1;").unwrap();
 
     let unbuilt = app.get("/editor", None).await;
