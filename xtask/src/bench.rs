@@ -157,10 +157,10 @@ pub const GENERATED_ASSETS: usize = 100_000;
 /// sharing one stored blob, with titles, descriptions and types drawn from fixed lists.
 pub fn generate_assets(data_dir: &Path, count: usize) -> anyhow::Result<()> {
     let catalog = SqliteCatalog::open(&data_dir.join("tessera.sqlite3"))?;
-    let blobs = tessera_repo::BlobStore::open(data_dir.join("blobs"))?;
-    let pending = blobs.stage_bytes(b"generated asset")?;
-    let blob = pending.hash().clone();
-    blobs.persist(pending)?;
+    let blobs = tessera_repo::DiskStore::open(data_dir.join("blobs"))?;
+    let staged = tessera_repo::BlobStore::spool(&blobs).stage_bytes(b"generated asset")?;
+    let blob = staged.hash().clone();
+    tokio::runtime::Builder::new_current_thread().build()?.block_on(tessera_repo::BlobStore::commit(&blobs, staged))?;
     let mut rng = Rng(0x5eed_1234_abcd_ef01);
     let root = DamPath::root().join("generated")?;
     catalog.create_folder(&root, "Generated")?;
@@ -208,7 +208,7 @@ pub fn generate_assets(data_dir: &Path, count: usize) -> anyhow::Result<()> {
             processing: Processing::Done,
             connected: None,
         };
-        catalog.insert_asset(&asset, &mut || Ok(()))?;
+        catalog.insert_asset(&asset)?;
     }
     eprintln!("generated {count} assets in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())

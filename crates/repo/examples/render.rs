@@ -6,7 +6,8 @@ fn main() {
     let files: Vec<String> = std::env::args().skip(1).collect();
     let started = std::time::Instant::now();
     for file in &files {
-        if let Err(e) = tessera_repo::render_image(std::path::Path::new(file), 100_000_000) {
+        let rendered = std::fs::File::open(file).map_err(|e| e.to_string()).and_then(|f| tessera_repo::render_image(f, 100_000_000).map_err(|e| e.to_string()));
+        if let Err(e) = rendered {
             eprintln!("{file}: {e}");
             std::process::exit(1);
         }

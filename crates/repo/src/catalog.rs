@@ -111,17 +111,15 @@ pub trait Catalog: ConnectedCatalog + Send + Sync {
     /// Whether a folder or an asset already has this path.
     fn is_taken(&self, path: &DamPath) -> Result<bool, RepoError>;
     /// Inserts an asset with its renditions and queues its rendition job, in one
-    /// transaction. `publish_blobs` runs inside that transaction, after the rows are
-    /// written and before the commit, so rows never point at missing blobs and a
-    /// failed commit can undo the blobs.
-    fn insert_asset(&self, asset: &AssetRecord, publish_blobs: &mut dyn FnMut() -> Result<(), RepoError>) -> Result<(), RepoError>;
+    /// transaction. Its blobs are already stored: rows never point at missing blobs.
+    fn insert_asset(&self, asset: &AssetRecord) -> Result<(), RepoError>;
 
     /// Takes the oldest queued job that may run at `now` and marks it running.
     fn claim_job(&self, now: i64) -> Result<Option<Job>, RepoError>;
     /// Replaces the asset's renditions (all but the original) and marks the job done,
-    /// in one transaction; `publish_blobs` runs before the commit as above. A job
-    /// whose asset was deleted meanwhile is simply gone.
-    fn finish_job(&self, job: &Job, renditions: &[RenditionRecord], publish_blobs: &mut dyn FnMut() -> Result<(), RepoError>) -> Result<(), RepoError>;
+    /// in one transaction; their blobs are already stored. A job whose asset was
+    /// deleted meanwhile is gone: [`RepoError::NotFound`], so its blobs go too.
+    fn finish_job(&self, job: &Job, renditions: &[RenditionRecord]) -> Result<(), RepoError>;
     /// Queues the job again at `retry_at`, or marks it failed for good when `None`.
     fn fail_job(&self, job: &Job, error: &str, retry_at: Option<i64>) -> Result<(), RepoError>;
     /// Puts jobs left running by a stop back in the queue; returns how many.
@@ -182,15 +180,8 @@ pub trait Catalog: ConnectedCatalog + Send + Sync {
     fn remember_edit(&self, key: &str, state: &str) -> Result<(), RepoError>;
     fn edit_state(&self, key: &str) -> Result<Option<String>, RepoError>;
     fn cached_image(&self, original: &BlobHash, edit_key: &str, width: u32, format: &str) -> Result<Option<BlobHash>, RepoError>;
-    /// Records a rendered image; `publish_blob` stores its bytes inside the transaction.
-    fn cache_image(
-        &self,
-        original: &BlobHash,
-        edit_key: &str,
-        width: u32,
-        format: &str,
-        publish_blob: &mut dyn FnMut() -> Result<BlobHash, RepoError>,
-    ) -> Result<BlobHash, RepoError>;
+    /// Records a rendered image, whose blob is already stored.
+    fn cache_image(&self, original: &BlobHash, edit_key: &str, width: u32, format: &str, rendered: &BlobHash) -> Result<(), RepoError>;
 
     fn create_session(&self, session: &SessionRecord) -> Result<(), RepoError>;
     /// The session, if it exists and has not expired at `now`.
@@ -217,10 +208,10 @@ pub trait ConnectedCatalog {
     /// must be set), with the folders above it, in one transaction. An earlier copy
     /// is updated in place, so pages' references to it stay; a local asset of that
     /// name is refused. Tags that do not exist here are dropped; returns how many.
-    /// `publish_blobs` runs before the commit.
-    fn store_connected(&self, asset: &AssetRecord, publish_blobs: &mut dyn FnMut() -> Result<(), RepoError>) -> Result<u32, RepoError>;
+    /// Its blobs are already stored.
+    fn store_connected(&self, asset: &AssetRecord) -> Result<u32, RepoError>;
     /// Adds (or replaces) the original of a copy whose original came later.
-    fn add_original(&self, path: &DamPath, original: &RenditionRecord, publish_blobs: &mut dyn FnMut() -> Result<(), RepoError>) -> Result<(), RepoError>;
+    fn add_original(&self, path: &DamPath, original: &RenditionRecord) -> Result<(), RepoError>;
     fn create_job(&self, job: &NewJob) -> Result<i64, RepoError>;
     fn job_progress(&self, id: i64, done: u64) -> Result<(), RepoError>;
     /// Ends a job: success without an error, failed with one.

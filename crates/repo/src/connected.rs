@@ -4,7 +4,7 @@
 use tessera_model::connected::{JobDto, JobState};
 use tessera_model::DamPath;
 
-use crate::blobs::PendingBlob;
+use crate::blobs::StagedBlob;
 use crate::catalog::{AssetRecord, NewJob, RenditionRecord};
 use crate::error::RepoError;
 use crate::Repo;
@@ -13,36 +13,21 @@ impl Repo {
     /// Stores (or refreshes) a fetched copy and the blobs that came with it; the
     /// blobs it names but `staged` lacks must already be in the store. Returns the
     /// copy as stored and how many of its tags were dropped.
-    pub async fn store_connected(&self, copy: AssetRecord, staged: Vec<PendingBlob>) -> Result<(AssetRecord, u32), RepoError> {
-        let repo = self.clone();
-        let path = copy.path.clone();
-        let dropped = tokio::task::spawn_blocking(move || {
-            for r in &copy.renditions {
-                if !staged.iter().any(|s| s.hash() == &r.blob) && !repo.blobs().contains(&r.blob) {
-                    return Err(RepoError::Internal(format!("the {} rendition of {} is in neither the transfer nor the store", r.name, copy.path)));
-                }
+    pub async fn store_connected(&self, copy: AssetRecord, staged: Vec<StagedBlob>) -> Result<(AssetRecord, u32), RepoError> {
+        for r in &copy.renditions {
+            if !staged.iter().any(|s| s.hash() == &r.blob) && !self.blobs().contains(&r.blob).await? {
+                return Err(RepoError::Internal(format!("the {} rendition of {} is in neither the transfer nor the store", r.name, copy.path)));
             }
-            let mut dropped = 0;
-            repo.blobs().publish_within(staged, |publish| {
-                dropped = repo.catalog.store_connected(&copy, publish)?;
-                Ok(())
-            })?;
-            Ok(dropped)
-        })
-        .await
-        .map_err(|e| RepoError::Internal(format!("storing a fetched copy failed: {e}")))??;
+        }
+        let path = copy.path.clone();
+        let dropped = self.commit_then(staged, move |c| c.store_connected(&copy)).await?;
         Ok((self.asset(&path).await?, dropped))
     }
 
     /// Adds the original of a copy whose original followed in a job.
-    pub async fn add_original(&self, path: &DamPath, original: RenditionRecord, staged: Option<PendingBlob>) -> Result<(), RepoError> {
-        let repo = self.clone();
+    pub async fn add_original(&self, path: &DamPath, original: RenditionRecord, staged: Option<StagedBlob>) -> Result<(), RepoError> {
         let path = path.clone();
-        tokio::task::spawn_blocking(move || {
-            repo.blobs().publish_within(staged.into_iter().collect(), |publish| repo.catalog.add_original(&path, &original, publish))
-        })
-        .await
-        .map_err(|e| RepoError::Internal(format!("storing an original failed: {e}")))?
+        self.commit_then(staged.into_iter().collect(), move |c| c.add_original(&path, &original)).await
     }
 
     pub async fn create_job(&self, job: NewJob) -> Result<i64, RepoError> {

@@ -31,7 +31,7 @@ impl Repo {
         let key = edit.cache_key();
         let (o, k) = (original.clone(), key.clone());
         if let Some(hash) = self.with_catalog(move |c| c.cached_image(&o, &k, width, format.as_str())).await? {
-            if self.blobs().contains(&hash) {
+            if self.blobs().contains(&hash).await? {
                 return Ok(hash);
             }
         }
@@ -41,22 +41,19 @@ impl Repo {
         // The catalog knows the source's size, unless the asset is gone and only a
         // published page still shows its original.
         let known = renditions.iter().find(|r| r.blob == source).and_then(|r| Some(u64::from(r.width?) * u64::from(r.height?)));
-        let reserved = self.reserve_render(self.blobs().path_of(&source), known).await;
+        let image = self.blobs().local_file(&source).await?;
+        let reserved = self.reserve_render(&image, known).await;
         let repo = self.clone();
-        let (original, edit) = (original.clone(), edit.clone());
-        tokio::task::spawn_blocking(move || {
+        let edit = edit.clone();
+        let staged = tokio::task::spawn_blocking(move || {
             let _reserved = reserved;
-            let (bytes, _, _) = render_edited(&repo.blobs().path_of(&source), repo.limits().max_pixels, &edit, width, format, quality)?;
-            let staged = repo.blobs().stage_bytes(&bytes)?;
-            let blobs = repo.blobs().clone();
-            let mut staged = Some(staged);
-            repo.catalog.cache_image(&original, &key, width, format.as_str(), &mut || {
-                let blob = staged.take().ok_or_else(|| RepoError::Internal("rendered image stored twice".into()))?;
-                Ok(blobs.persist(blob)?.hash)
-            })
+            let (bytes, _, _) = render_edited(image.reader()?, repo.limits().max_pixels, &edit, width, format, quality)?;
+            repo.blobs().spool().stage_bytes(&bytes)
         })
         .await
-        .map_err(|e| RepoError::Internal(format!("the image task stopped: {e}")))?
+        .map_err(|e| RepoError::Internal(format!("the image task stopped: {e}")))??;
+        let (original, hash) = (original.clone(), staged.hash().clone());
+        self.commit_then(vec![staged], move |c| c.cache_image(&original, &key, width, format.as_str(), &hash).map(|()| hash)).await
     }
 }
 

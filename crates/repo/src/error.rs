@@ -53,6 +53,12 @@ pub enum RepoError {
         #[source]
         source: std::io::Error,
     },
+    /// The catalog names a blob that its store does not hold.
+    #[error("the bytes of blob {0} are no longer stored")]
+    BlobMissing(crate::blobs::BlobHash),
+    /// The blob store did not answer or refused; trying again later may work.
+    #[error("the blob store failed while {doing}: {detail}")]
+    StoreUnavailable { doing: &'static str, detail: String },
     #[error("database failure")]
     Database(#[from] rusqlite::Error),
     #[error("internal error: {0}")]

@@ -7,6 +7,7 @@ use std::time::Duration;
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
+use crate::blobs::StagedBlob;
 use crate::catalog::{Job, RenditionRecord};
 use crate::error::RepoError;
 use crate::renditions::{render_document, render_image, EncodedRendition};
@@ -71,11 +72,11 @@ impl Repo {
         every.tick().await;
         loop {
             every.tick().await;
-            let blobs = self.blobs().clone();
+            let spool = self.blobs().spool().clone();
             let store = self.store_use();
-            let removed = tokio::task::spawn_blocking(move || blobs.remove_abandoned_staging(store)).await.unwrap_or(0);
+            let removed = tokio::task::spawn_blocking(move || spool.remove_abandoned(store)).await.unwrap_or(0);
             if removed > 0 {
-                tracing::info!(removed, "abandoned staging files removed");
+                tracing::info!(removed, "abandoned spool files removed");
             }
         }
     }
@@ -102,15 +103,7 @@ impl Repo {
     }
 
     async fn run(&self, job: Job, settings: JobSettings) {
-        let repo = self.clone();
-        let claimed = job.clone();
-        let reserved = self.render_budget.reserve(job.pixels).await;
-        let outcome = tokio::task::spawn_blocking(move || {
-            let _reserved = reserved;
-            repo.render_and_store(&claimed)
-        })
-        .await
-        .unwrap_or_else(|e| Err(RepoError::Internal(format!("the rendition task stopped: {e}"))));
+        let outcome = self.render_and_store(&job).await;
         let Err(error) = outcome else {
             tracing::debug!(asset = %job.asset, "renditions ready");
             return;
@@ -124,17 +117,30 @@ impl Repo {
         }
     }
 
-    fn render_and_store(&self, job: &Job) -> Result<(), RepoError> {
-        let original = self.blobs().path_of(&job.original);
-        let encoded: Vec<EncodedRendition> = if tessera_model::mime::kind_of_mime(&job.mime) == tessera_model::AssetKind::Image {
-            render_image(&original, self.limits().max_pixels)?
-        } else {
-            render_document(&job.mime)?
-        };
+    async fn render_and_store(&self, job: &Job) -> Result<(), RepoError> {
+        let is_image = tessera_model::mime::kind_of_mime(&job.mime) == tessera_model::AssetKind::Image;
+        let original = if is_image { Some(self.blobs().local_file(&job.original).await?) } else { None };
+        let reserved = self.render_budget.reserve(job.pixels).await;
+        let (repo, mime) = (self.clone(), job.mime.clone());
+        let (staged, records) = tokio::task::spawn_blocking(move || {
+            let _reserved = reserved;
+            let encoded: Vec<EncodedRendition> = match original {
+                Some(image) => render_image(image.reader()?, repo.limits().max_pixels)?,
+                None => render_document(&mime)?,
+            };
+            repo.stage_renditions(encoded)
+        })
+        .await
+        .map_err(|e| RepoError::Internal(format!("the rendition task stopped: {e}")))??;
+        let job = job.clone();
+        self.commit_then(staged, move |c| c.finish_job(&job, &records)).await
+    }
+
+    fn stage_renditions(&self, encoded: Vec<EncodedRendition>) -> Result<(Vec<StagedBlob>, Vec<RenditionRecord>), RepoError> {
         let mut staged = Vec::new();
         let mut records = Vec::new();
         for r in encoded {
-            let blob = self.blobs().stage_bytes(&r.bytes)?;
+            let blob = self.blobs().spool().stage_bytes(&r.bytes)?;
             records.push(RenditionRecord {
                 name: r.spec.name.into(),
                 blob: blob.hash().clone(),
@@ -145,6 +151,6 @@ impl Repo {
             });
             staged.push(blob);
         }
-        self.blobs().publish_within(staged, |publish| self.catalog.finish_job(job, &records, publish))
+        Ok((staged, records))
     }
 }

@@ -22,7 +22,7 @@ mod upload;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
-pub use blobs::{BlobHash, BlobStore, PendingBlob, StoreUse, STAGING_MAX_AGE};
+pub use blobs::{BlobHash, BlobReader, BlobStore, DiskStore, LocalBlob, Persisted, S3Settings, S3Store, Spool, StagedBlob, StoreUse, STAGING_MAX_AGE};
 pub use budget::{PixelBudget, Reserved};
 pub use catalog::{AssetRecord, Catalog, ConnectedCatalog, FolderRecord, Job, NewJob, Processing, Reference, RenditionRecord, SessionRecord, TagRecord};
 pub use error::RepoError;
@@ -38,22 +38,37 @@ use tessera_model::{Access, DamPath, MetadataPatch, PageContent, PageDto, PagePa
 /// Where a repository keeps its blobs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Blobs {
-    /// `blobs/` in the data directory.
-    Own,
-    /// A directory other deployments use too.
-    Shared(PathBuf),
+    /// A folder on the local disk: `blobs/` in the data directory when `dir` is `None`.
+    Disk { dir: Option<PathBuf>, store_use: StoreUse },
+    /// An S3-compatible bucket.
+    S3 { settings: S3Settings, store_use: StoreUse },
+}
+
+impl Blobs {
+    /// `blobs/` in the data directory, this deployment's alone: the embedded default.
+    pub const OWN: Blobs = Blobs::Disk { dir: None, store_use: StoreUse::OwnedByThisDeployment };
+
+    fn open(self, data_dir: &Path) -> Result<(Arc<dyn BlobStore>, StoreUse), RepoError> {
+        Ok(match self {
+            Blobs::Disk { dir, store_use } => (Arc::new(DiskStore::open(dir.unwrap_or_else(|| data_dir.join("blobs")))?), store_use),
+            // Bytes wait in the data directory's spool until their upload to the bucket.
+            Blobs::S3 { settings, store_use } => (Arc::new(S3Store::open(settings, data_dir.join("spool"))?), store_use),
+        })
+    }
 }
 
 /// One deployment's repository: a catalog and a blob store in one data directory.
 #[derive(Clone)]
 pub struct Repo {
     catalog: Arc<dyn Catalog>,
-    blobs: BlobStore,
+    blobs: Arc<dyn BlobStore>,
+    /// Another deployment may store blobs there too: a blob this catalog stops using
+    /// may still be in use there, and is then never deleted.
+    store_use: StoreUse,
+    /// Blobs being committed now, which freeing unused blobs leaves alone.
+    in_flight: blobs::InFlight,
     limits: UploadLimits,
     job_signal: jobs::JobSignal,
-    /// Another deployment stores blobs here too: a blob this catalog stops using may
-    /// still be in use there, so it is never deleted.
-    shared_blobs: bool,
     /// Every folder permission, kept in memory: each request consults them.
     rules: Arc<RwLock<Vec<PermissionRule>>>,
     /// Pixels that renders may hold at once, across workers and edited images.
@@ -63,7 +78,7 @@ pub struct Repo {
 impl Repo {
     /// Opens (creating when needed) the repository in `data_dir`.
     pub fn open(data_dir: &Path, limits: UploadLimits) -> Result<Self, RepoError> {
-        Repo::open_with_blobs(data_dir, Blobs::Own, limits)
+        Repo::open_with_blobs(data_dir, Blobs::OWN, limits)
     }
 
     /// Opens the repository with its blobs in `data_dir` or in a store shared with
@@ -71,56 +86,86 @@ impl Repo {
     pub fn open_with_blobs(data_dir: &Path, blobs: Blobs, limits: UploadLimits) -> Result<Self, RepoError> {
         std::fs::create_dir_all(data_dir).map_err(RepoError::io("creating the data directory"))?;
         let catalog = SqliteCatalog::open(&data_dir.join("tessera.sqlite3"))?;
-        let shared_blobs = matches!(blobs, Blobs::Shared(_));
-        let blobs = BlobStore::open(match blobs {
-            Blobs::Own => data_dir.join("blobs"),
-            Blobs::Shared(dir) => dir,
-        })?;
+        let (blobs, store_use) = blobs.open(data_dir)?;
         let rules = catalog.permission_rules()?;
-        let removed = blobs.remove_abandoned_staging(if shared_blobs { StoreUse::Shared } else { StoreUse::OwnedByThisProcess });
-        tracing::info!(removed, "staging files left by an earlier stop removed");
+        let removed = blobs.spool().remove_abandoned(store_use);
+        tracing::info!(removed, store = %blobs.describe(), "spool files left by an earlier stop removed");
         Ok(Repo {
             catalog: Arc::new(catalog),
             blobs,
+            store_use,
+            in_flight: blobs::InFlight::default(),
             limits,
             job_signal: jobs::JobSignal::default(),
-            shared_blobs,
             rules: Arc::new(RwLock::new(rules)),
             render_budget: PixelBudget::new(limits.render_pixels),
         })
     }
 
-    pub fn blobs(&self) -> &BlobStore {
-        &self.blobs
+    pub fn blobs(&self) -> &dyn BlobStore {
+        self.blobs.as_ref()
     }
 
     /// How this repository shares its blob store.
     pub fn store_use(&self) -> StoreUse {
-        if self.shared_blobs {
-            StoreUse::Shared
-        } else {
-            StoreUse::OwnedByThisProcess
+        self.store_use
+    }
+
+    /// A blob's bytes, or those in `range`, as they arrive from the store.
+    pub async fn open_blob(&self, hash: &BlobHash, range: Option<std::ops::Range<u64>>) -> Result<BlobReader, RepoError> {
+        self.blobs.open(hash, range).await
+    }
+
+    /// Commits `staged` to the blob store, then runs the catalog `write` that refers to
+    /// them. If either fails, the blobs this call stored are deleted again, unless
+    /// another request of this process is storing the same bytes.
+    pub(crate) async fn commit_then<T, F>(&self, staged: Vec<StagedBlob>, write: F) -> Result<T, RepoError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn Catalog) -> Result<T, RepoError> + Send + 'static,
+    {
+        let held = self.in_flight.hold(staged.iter().map(|s| s.hash().clone()).collect()).await;
+        let mut stored = Vec::new();
+        let mut committed = Ok(());
+        for blob in staged {
+            match self.blobs.commit(blob).await {
+                Ok(p) => stored.extend(p.newly_stored.then_some(p.hash)),
+                Err(e) => {
+                    committed = Err(e);
+                    break;
+                }
+            }
         }
+        let result = match committed {
+            Ok(()) => self.with_catalog(write).await,
+            Err(e) => Err(e),
+        };
+        drop(held);
+        if result.is_err() {
+            self.delete_blobs(stored).await;
+        }
+        result
     }
 
     pub fn limits(&self) -> UploadLimits {
         self.limits
     }
 
-    /// Waits until an image of `known` pixels, or else of the pixels in `file`'s
+    /// Waits until an image of `known` pixels, or else of the pixels in `image`'s
     /// header, may be decoded within the render budget. A file whose header cannot be
     /// read reserves nothing: its render fails at once.
-    pub(crate) async fn reserve_render(&self, file: std::path::PathBuf, known: Option<u64>) -> Reserved {
-        let pixels = match known {
-            Some(pixels) => pixels,
-            None => {
+    pub(crate) async fn reserve_render(&self, image: &LocalBlob, known: Option<u64>) -> Reserved {
+        let pixels = match (known, image.reader()) {
+            (Some(pixels), _) => pixels,
+            (None, Ok(file)) => {
                 let max = self.limits.max_pixels;
-                tokio::task::spawn_blocking(move || renditions::probe_image(&file, max).map(|i| u64::from(i.width) * u64::from(i.height)))
+                tokio::task::spawn_blocking(move || renditions::probe_image(file, max).map(|i| u64::from(i.width) * u64::from(i.height)))
                     .await
                     .ok()
                     .and_then(Result::ok)
                     .unwrap_or(0)
             }
+            (None, Err(_)) => 0,
         };
         self.render_budget.reserve(pixels).await
     }
@@ -165,12 +210,10 @@ impl Repo {
         self.with_catalog(move |c| c.asset(&path)?.ok_or(RepoError::NotFound(path))).await
     }
 
-    /// Where the bytes of an asset's rendition are, with their type.
-    pub async fn rendition(&self, path: &DamPath, name: &str) -> Result<(RenditionRecord, PathBuf), RepoError> {
+    /// One of an asset's renditions: its blob, type and size.
+    pub async fn rendition(&self, path: &DamPath, name: &str) -> Result<RenditionRecord, RepoError> {
         let asset = self.asset(path).await?;
-        let rendition = asset.renditions.iter().find(|r| r.name == name).cloned().ok_or_else(|| RepoError::NoSuchRendition(name.to_owned()))?;
-        let file = self.blobs.path_of(&rendition.blob);
-        Ok((rendition, file))
+        asset.renditions.iter().find(|r| r.name == name).cloned().ok_or_else(|| RepoError::NoSuchRendition(name.to_owned()))
     }
 
     /// Creates the missing folders above `path`, for uploads of folder hierarchies.
@@ -259,19 +302,28 @@ impl Repo {
     pub async fn delete_node(&self, path: &DamPath, force: bool) -> Result<(), RepoError> {
         let p = path.clone();
         let orphans = self.with_catalog(move |c| c.delete_node(&p, force)).await?;
-        self.free_blobs(orphans);
+        self.delete_blobs(orphans).await;
         self.reload_rules().await
     }
 
-    /// Removes the files of blobs the catalog no longer uses, unless another
-    /// deployment shares the store and may still use them.
-    fn free_blobs(&self, unused: Vec<BlobHash>) {
-        if self.shared_blobs {
+    /// Deletes blobs the catalog no longer uses, unless another deployment shares the
+    /// store and may still use them. A blob that cannot be deleted now stays, unused,
+    /// and is logged; nothing refers to it.
+    async fn delete_blobs(&self, unused: Vec<BlobHash>) {
+        if self.store_use == StoreUse::Shared || unused.is_empty() {
             return;
         }
-        for hash in unused {
-            let _ = std::fs::remove_file(self.blobs.path_of(&hash));
-        }
+        let blobs = Arc::clone(&self.blobs);
+        self.in_flight
+            .delete_unheld(unused, |hash| {
+                let blobs = Arc::clone(&blobs);
+                async move {
+                    if let Err(e) = blobs.delete(&hash).await {
+                        tracing::warn!(blob = %hash, error = %e, "an unused blob could not be deleted");
+                    }
+                }
+            })
+            .await;
     }
 
     pub async fn add_reference(&self, asset: &DamPath, sites_url: &str, page_path: &str) -> Result<(), RepoError> {
@@ -327,7 +379,7 @@ impl Repo {
     pub async fn delete_page(&self, path: &PagePath) -> Result<(), RepoError> {
         let p = path.clone();
         let unused = self.with_catalog(move |c| c.delete_page(&p)).await?;
-        self.free_blobs(unused);
+        self.delete_blobs(unused).await;
         Ok(())
     }
 
@@ -341,7 +393,7 @@ impl Repo {
         let p = path.clone();
         let now = unix_now();
         let unused = self.with_catalog(move |c| c.publish_page(&p, version, &html, &blobs, now)).await?;
-        self.free_blobs(unused);
+        self.delete_blobs(unused).await;
         Ok(now)
     }
 
@@ -350,11 +402,10 @@ impl Repo {
         self.with_catalog(move |c| c.published_html(&p)).await
     }
 
-    /// A published blob's file and type, if some published page shows it.
-    pub async fn published_blob(&self, hash: &BlobHash) -> Result<Option<(PathBuf, String)>, RepoError> {
+    /// A published blob's type, if some published page shows it.
+    pub async fn published_blob(&self, hash: &BlobHash) -> Result<Option<String>, RepoError> {
         let h = hash.clone();
-        let mime = self.with_catalog(move |c| c.published_blob(&h)).await?;
-        Ok(mime.map(|m| (self.blobs.path_of(hash), m)))
+        self.with_catalog(move |c| c.published_blob(&h)).await
     }
 
     pub async fn create_session(&self, session: SessionRecord) -> Result<(), RepoError> {

@@ -2,8 +2,8 @@
 //! get three thumbnails and a web rendition; documents get thumbnails that show
 //! their type.
 
+use std::fs::File;
 use std::io::{BufReader, Cursor};
-use std::path::Path;
 
 use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
@@ -62,14 +62,13 @@ fn undecodable(e: image::ImageError) -> RepoError {
     RepoError::UndecodableImage(e.to_string())
 }
 
-fn open_decoder(file: &Path) -> Result<impl ImageDecoder, RepoError> {
-    let reader = std::fs::File::open(file).map_err(RepoError::io("opening an image"))?;
-    ImageReader::new(BufReader::new(reader)).with_guessed_format().map_err(RepoError::io("reading an image"))?.into_decoder().map_err(undecodable)
+fn open_decoder(file: File) -> Result<impl ImageDecoder, RepoError> {
+    ImageReader::new(BufReader::new(file)).with_guessed_format().map_err(RepoError::io("reading an image"))?.into_decoder().map_err(undecodable)
 }
 
 /// Reads the size and orientation from the header and checks the pixel count
 /// against `pixel_limit`, so a decompression bomb is refused before any decoding.
-pub fn probe_image(file: &Path, pixel_limit: u64) -> Result<ImageInfo, RepoError> {
+pub fn probe_image(file: File, pixel_limit: u64) -> Result<ImageInfo, RepoError> {
     let mut decoder = open_decoder(file)?;
     let (w, h) = decoder.dimensions();
     check_pixels(w, h, pixel_limit)?;
@@ -90,7 +89,7 @@ fn check_pixels(w: u32, h: u32, limit: u64) -> Result<(), RepoError> {
 
 /// Decodes the image (the first frame of an animation) after checking its pixel count
 /// against `pixel_limit`, turned upright as its EXIF orientation says.
-fn decode_upright(file: &Path, pixel_limit: u64) -> Result<DynamicImage, RepoError> {
+fn decode_upright(file: File, pixel_limit: u64) -> Result<DynamicImage, RepoError> {
     let mut decoder = open_decoder(file)?;
     let (w, h) = decoder.dimensions();
     check_pixels(w, h, pixel_limit)?;
@@ -102,7 +101,7 @@ fn decode_upright(file: &Path, pixel_limit: u64) -> Result<DynamicImage, RepoErr
 
 /// Decodes the image (the first frame of an animation) and makes the thumbnails and
 /// the web rendition.
-pub fn render_image(file: &Path, pixel_limit: u64) -> Result<Vec<EncodedRendition>, RepoError> {
+pub fn render_image(file: File, pixel_limit: u64) -> Result<Vec<EncodedRendition>, RepoError> {
     let image = decode_upright(file, pixel_limit)?;
     // Each smaller rendition is made from the next larger one: the same result to the
     // eye, and far less work than resizing the full image four times.
@@ -306,7 +305,7 @@ impl OutputFormat {
 /// at most `width` pixels across (never wider than the crop): orient (EXIF, then the
 /// edit's turn and flips), crop, resize. Returns the bytes and the output size.
 pub fn render_edited(
-    file: &Path,
+    file: File,
     pixel_limit: u64,
     edit: &tessera_model::edit::EditState,
     width: u32,
@@ -372,8 +371,8 @@ mod tests {
             let file = dir.path().join(name);
             let input = if format == ImageFormat::Jpeg { DynamicImage::ImageRgb8(img.to_rgb8()) } else { img.clone() };
             input.save_with_format(&file, format).unwrap();
-            assert_eq!(probe_image(&file, 1_000_000).unwrap(), ImageInfo { width: 400, height: 300 }, "{name}");
-            let out = render_image(&file, 1_000_000).unwrap();
+            assert_eq!(probe_image(File::open(&file).unwrap(), 1_000_000).unwrap(), ImageInfo { width: 400, height: 300 }, "{name}");
+            let out = render_image(File::open(&file).unwrap(), 1_000_000).unwrap();
             let sizes: Vec<_> = out.iter().map(|r| (r.spec.name, r.width, r.height)).collect();
             assert_eq!(sizes, [("web-1280", 400, 300), ("thumbnail-319", 319, 239), ("thumbnail-140", 133, 100), ("thumbnail-48", 48, 36)], "{name}");
             assert!(image::load_from_memory(&out[0].bytes).is_ok_and(|i| i.width() == 400), "{name}: the web rendition decodes");
@@ -385,8 +384,8 @@ mod tests {
         let dir = tempfile::TempDir::new().unwrap();
         let file = dir.path().join("big.png");
         DynamicImage::ImageRgb8(image::RgbImage::new(1000, 1000)).save(&file).unwrap();
-        assert!(matches!(probe_image(&file, 999_999), Err(RepoError::TooManyPixels { pixels: 1_000_000, limit: 999_999 })));
-        assert!(matches!(render_image(&file, 999_999), Err(RepoError::TooManyPixels { .. })));
+        assert!(matches!(probe_image(File::open(&file).unwrap(), 999_999), Err(RepoError::TooManyPixels { pixels: 1_000_000, limit: 999_999 })));
+        assert!(matches!(render_image(File::open(&file).unwrap(), 999_999), Err(RepoError::TooManyPixels { .. })));
     }
 
     #[test]

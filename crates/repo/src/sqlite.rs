@@ -563,7 +563,7 @@ impl Catalog for SqliteCatalog {
         is_taken(&self.conn(), path)
     }
 
-    fn insert_asset(&self, asset: &AssetRecord, publish_blobs: &mut dyn FnMut() -> Result<(), RepoError>) -> Result<(), RepoError> {
+    fn insert_asset(&self, asset: &AssetRecord) -> Result<(), RepoError> {
         let parent = asset.path.parent().ok_or_else(|| RepoError::AlreadyExists(asset.path.clone()))?;
         let mut conn = self.conn();
         let tx = conn.transaction()?;
@@ -575,7 +575,6 @@ impl Catalog for SqliteCatalog {
         insert_renditions(&tx, asset_id, &asset.renditions)?;
         reindex(&tx, asset_id)?;
         tx.execute("INSERT INTO jobs (asset_id, state, run_after, created_at) VALUES (?1, 'queued', 0, ?2)", params![asset_id, unix_now()])?;
-        publish_blobs()?;
         tx.commit()?;
         Ok(())
     }
@@ -605,17 +604,16 @@ impl Catalog for SqliteCatalog {
         Ok(Some(Job { id, asset: DamPath::parse(&path)?, mime, original, attempts, pixels }))
     }
 
-    fn finish_job(&self, job: &Job, renditions: &[RenditionRecord], publish_blobs: &mut dyn FnMut() -> Result<(), RepoError>) -> Result<(), RepoError> {
+    fn finish_job(&self, job: &Job, renditions: &[RenditionRecord]) -> Result<(), RepoError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let asset_id: Option<i64> = tx.query_row("SELECT asset_id FROM jobs WHERE id = ?1 AND state = 'running'", [job.id], |r| r.get(0)).optional()?;
         let Some(asset_id) = asset_id else {
-            return Ok(());
+            return Err(RepoError::NotFound(job.asset.clone()));
         };
         tx.execute("DELETE FROM renditions WHERE asset_id = ?1 AND name <> 'original'", [asset_id])?;
         insert_renditions(&tx, asset_id, renditions)?;
         tx.execute("UPDATE jobs SET state = 'done', error = NULL, finished_at = ?2 WHERE id = ?1", params![job.id, unix_now()])?;
-        publish_blobs()?;
         tx.commit()?;
         Ok(())
     }
@@ -1073,23 +1071,12 @@ impl Catalog for SqliteCatalog {
         Ok(sha.and_then(|s| BlobHash::parse(&s)))
     }
 
-    fn cache_image(
-        &self,
-        original: &BlobHash,
-        edit_key: &str,
-        width: u32,
-        format: &str,
-        publish_blob: &mut dyn FnMut() -> Result<BlobHash, RepoError>,
-    ) -> Result<BlobHash, RepoError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let hash = publish_blob()?;
-        tx.execute(
+    fn cache_image(&self, original: &BlobHash, edit_key: &str, width: u32, format: &str, rendered: &BlobHash) -> Result<(), RepoError> {
+        self.conn().execute(
             "INSERT OR REPLACE INTO image_cache (original, edit_key, width, format, sha256) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![original.as_str(), edit_key, width, format, hash.as_str()],
+            params![original.as_str(), edit_key, width, format, rendered.as_str()],
         )?;
-        tx.commit()?;
-        Ok(hash)
+        Ok(())
     }
 
     fn create_session(&self, s: &SessionRecord) -> Result<(), RepoError> {

@@ -40,7 +40,7 @@ impl Repo {
     /// ends early, nothing is left in the blob store or the catalog.
     pub async fn upload<R: AsyncRead + Unpin>(&self, upload: Upload, body: R) -> Result<AssetRecord, RepoError> {
         self.check_target_is_free(&upload.path).await?;
-        let pending = self.blobs().receive(body, self.limits().max_bytes, SNIFF_LEN).await?;
+        let pending = self.blobs().spool().receive(body, self.limits().max_bytes, SNIFF_LEN).await?;
         if pending.size() == 0 {
             return Err(RepoError::EmptyUpload);
         }
@@ -53,20 +53,24 @@ impl Repo {
         }
         let mime = upload.declared_mime.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
 
-        let repo = self.clone();
-        let asset = tokio::task::spawn_blocking(move || {
-            // Only the header is read here; decoding is the rendition job's work. An
-            // image too large to decode is refused now, while a corrupt one is stored
-            // and its job fails with the reason.
-            let size = if sniffed.is_raster_image() {
-                match probe_image(pending.file(), repo.limits().max_pixels) {
-                    Ok(info) => Some(info),
-                    Err(e @ RepoError::TooManyPixels { .. }) => return Err(e),
-                    Err(_) => None,
-                }
-            } else {
-                None
-            };
+        // Only the header is read here; decoding is the rendition job's work. An image
+        // too large to decode is refused now, while a corrupt one is stored and its job
+        // fails with the reason.
+        let size = if sniffed.is_raster_image() {
+            let header = pending.reader()?;
+            let max = self.limits().max_pixels;
+            match tokio::task::spawn_blocking(move || probe_image(header, max))
+                .await
+                .map_err(|e| RepoError::Internal(format!("reading an image header stopped: {e}")))?
+            {
+                Ok(info) => Some(info),
+                Err(e @ RepoError::TooManyPixels { .. }) => return Err(e),
+                Err(_) => None,
+            }
+        } else {
+            None
+        };
+        let asset = {
             let now = unix_now();
             let asset = AssetRecord {
                 title: upload.title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| upload.path.name().to_owned()),
@@ -93,11 +97,10 @@ impl Repo {
                 processing: Processing::Pending,
                 connected: None,
             };
-            repo.commit(&asset, vec![pending])?;
-            Ok(asset)
-        })
-        .await
-        .map_err(|e| RepoError::Internal(format!("upload task failed: {e}")))??;
+            asset
+        };
+        let record = asset.clone();
+        self.commit_then(vec![pending], move |c| c.insert_asset(&record)).await?;
         self.job_signal.job_queued();
         Ok(asset)
     }
@@ -115,11 +118,5 @@ impl Repo {
             Ok(())
         })
         .await
-    }
-
-    /// Writes the rows and moves the blobs into place in one transaction; if anything
-    /// fails, the blobs this upload added are removed again.
-    fn commit(&self, asset: &AssetRecord, staged: Vec<crate::blobs::PendingBlob>) -> Result<(), RepoError> {
-        self.blobs().publish_within(staged, |publish| self.catalog.insert_asset(asset, publish))
     }
 }

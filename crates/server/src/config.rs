@@ -55,9 +55,10 @@ struct RawConfig {
     #[serde(default)]
     users: Vec<RawUser>,
     connected_assets: Option<RawConnected>,
-    /// A blob store shared with other deployments (the "datastore shared with
-    /// Connected Assets"); `blobs/` in the data directory when not set.
+    /// A blob folder shared with other deployments (the "datastore shared with
+    /// Connected Assets"): the same as `[blobs]` with `dir` and `shared = true`.
     blobs_dir: Option<PathBuf>,
+    blobs: Option<RawBlobs>,
     editor: Option<RawEditor>,
     #[serde(default)]
     jobs: RawJobs,
@@ -263,6 +264,74 @@ impl ConnectedSettings {
     }
 }
 
+#[derive(Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum StoreKind {
+    #[default]
+    Disk,
+    S3,
+}
+
+/// `[blobs]`: where blobs are stored.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBlobs {
+    #[serde(default)]
+    store: StoreKind,
+    /// Other deployments store their blobs here too, so none is ever deleted.
+    #[serde(default)]
+    shared: bool,
+    /// Disk: the folder (`blobs/` in the data directory when not set).
+    dir: Option<PathBuf>,
+    bucket: Option<String>,
+    prefix: Option<String>,
+    endpoint: Option<String>,
+    region: Option<String>,
+    access_key_id: Option<String>,
+    secret_access_key: Option<String>,
+}
+
+fn blob_settings(raw: RawBlobs, base: &Path) -> Result<tessera_repo::Blobs, Problem> {
+    let store_use = if raw.shared { tessera_repo::StoreUse::Shared } else { tessera_repo::StoreUse::OwnedByThisDeployment };
+    if raw.store == StoreKind::Disk {
+        let s3_key = [("bucket", &raw.bucket), ("prefix", &raw.prefix), ("endpoint", &raw.endpoint), ("region", &raw.region)]
+            .into_iter()
+            .chain([("access_key_id", &raw.access_key_id), ("secret_access_key", &raw.secret_access_key)])
+            .find(|(_, v)| v.is_some());
+        if let Some((key, _)) = s3_key {
+            return Err(Problem::key(format!("blobs.{key}"), "only a store = \"s3\" has this key"));
+        }
+        return Ok(tessera_repo::Blobs::Disk { dir: raw.dir.map(|d| base.join(d)), store_use });
+    }
+    if raw.dir.is_some() {
+        return Err(Problem::key("blobs.dir", "only a store = \"disk\" has a folder; an S3 store has `bucket` and `prefix`"));
+    }
+    let bucket = raw.bucket.ok_or_else(|| Problem::key("blobs.bucket", "is required for store = \"s3\""))?;
+    let valid_bucket = (3..=63).contains(&bucket.len())
+        && bucket.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+        && bucket.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && bucket.ends_with(|c: char| c.is_ascii_alphanumeric());
+    if !valid_bucket {
+        return Err(Problem::key("blobs.bucket", format!("{bucket:?} is not a bucket name (3 to 63 lowercase letters, digits, dots and hyphens)")));
+    }
+    let prefix = raw.prefix.unwrap_or_default().trim_matches('/').to_owned();
+    if prefix.split('/').any(|p| p == "." || p == "..") || prefix.contains("//") || prefix.contains('\\') {
+        return Err(Problem::key("blobs.prefix", format!("{prefix:?} is not a prefix such as \"tessera/blobs\"")));
+    }
+    let endpoint = raw.endpoint.map(|e| parse_origin(&e).map_err(|p| Problem::key("blobs.endpoint", p))).transpose()?;
+    let region = raw.region.unwrap_or_else(|| "us-east-1".to_owned());
+    if region.is_empty() || !region.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return Err(Problem::key("blobs.region", format!("{region:?} is not a region such as \"us-east-1\"")));
+    }
+    match (&raw.access_key_id, &raw.secret_access_key) {
+        (Some(_), None) => return Err(Problem::key("blobs.secret_access_key", "is required with access_key_id")),
+        (None, Some(_)) => return Err(Problem::key("blobs.access_key_id", "is required with secret_access_key")),
+        _ => {}
+    }
+    let settings = tessera_repo::S3Settings { bucket, prefix, endpoint, region, access_key_id: raw.access_key_id, secret_access_key: raw.secret_access_key };
+    Ok(tessera_repo::Blobs::S3 { settings, store_use })
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawEditor {
@@ -359,9 +428,11 @@ impl Settings {
             (Some(_), false) => return Err(Problem::key("connected_assets", "only a deployment with the \"sites\" role has this table")),
             (None, false) => None,
         };
-        let blobs = match raw.blobs_dir {
-            Some(dir) => tessera_repo::Blobs::Shared(base.join(dir)),
-            None => tessera_repo::Blobs::Own,
+        let blobs = match (raw.blobs_dir, raw.blobs) {
+            (Some(_), Some(_)) => return Err(Problem::key("blobs_dir", "say where blobs go once: in `[blobs]` (dir and shared = true) or in blobs_dir")),
+            (Some(dir), None) => tessera_repo::Blobs::Disk { dir: Some(base.join(dir)), store_use: tessera_repo::StoreUse::Shared },
+            (None, Some(raw)) => blob_settings(raw, base)?,
+            (None, None) => tessera_repo::Blobs::OWN,
         };
         let editor = match (raw.editor, is_sites) {
             (Some(e), true) => Some(EditorFiles { www_dir: base.join(e.www_dir), pkg_dir: base.join(e.pkg_dir) }),

@@ -67,6 +67,8 @@ impl AppError {
                 R::TooManyPixels { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "too_many_pixels"),
                 R::UndecodableImage(_) => (StatusCode::UNPROCESSABLE_ENTITY, "undecodable_image"),
                 R::UploadInterrupted(_) => (StatusCode::BAD_REQUEST, "upload_interrupted"),
+                R::BlobMissing(_) => (StatusCode::NOT_FOUND, "blob_missing"),
+                R::StoreUnavailable { .. } => (StatusCode::SERVICE_UNAVAILABLE, "store_unavailable"),
                 R::Io { .. } | R::Database(_) | R::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
             },
         }
@@ -82,13 +84,21 @@ impl IntoResponse for AppError {
         let (status, code) = self.status_and_code();
         // A refusal's message is written for the client (a 502 or 504 from the remote
         // DAM says what happened); any other server error keeps its cause in the log.
-        let message = if status.is_server_error() && !matches!(self, AppError::Refused { .. }) {
-            "Something went wrong on the server. Try again; if it keeps failing, tell an administrator.".to_owned()
-        } else {
-            self.to_string()
+        let message = match &self {
+            AppError::Repo(RepoError::StoreUnavailable { .. }) => "The storage is not answering just now. Try again in a moment.".to_owned(),
+            AppError::Refused { .. } => self.to_string(),
+            _ if status.is_server_error() => "Something went wrong on the server. Try again; if it keeps failing, tell an administrator.".to_owned(),
+            _ => self.to_string(),
         };
+        if let AppError::Repo(RepoError::BlobMissing(hash)) = &self {
+            // The catalog and the store disagree: the operator must hear of it.
+            tracing::error!(blob = %hash, "a blob the catalog names is missing from the blob store");
+        }
         let body = ErrorBody { error: ErrorDetail { code: code.to_owned(), message } };
         let mut response = (status, Json(body)).into_response();
+        if matches!(self, AppError::Repo(RepoError::StoreUnavailable { .. })) {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("5"));
+        }
         response.extensions_mut().insert(LoggedError(Arc::new(error_chain(&self))));
         response
     }

@@ -44,6 +44,9 @@ fn serve(config: PathBuf) -> anyhow::Result<()> {
         let origin = settings.public_origin.clone();
         let roles: Vec<_> = settings.roles.iter().map(|r| r.as_str()).collect();
         let state = state(settings)?;
+        let store = state.repo.blobs();
+        store.check().await.with_context(|| format!("cannot use the blob store, {}", store.describe()))?;
+        tracing::info!(store = %store.describe(), "blob store answers");
         let resumed = tessera_server::app::start_background_work(&state).await?;
         if resumed > 0 {
             tracing::info!(resumed, "Connected Assets jobs left by the last run taken up again");

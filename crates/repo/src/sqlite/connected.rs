@@ -46,7 +46,7 @@ fn job_from_row(row: &Row<'_>) -> rusqlite::Result<(JobDto, Option<String>)> {
 }
 
 impl ConnectedCatalog for SqliteCatalog {
-    fn store_connected(&self, asset: &AssetRecord, publish_blobs: &mut dyn FnMut() -> Result<(), RepoError>) -> Result<u32, RepoError> {
+    fn store_connected(&self, asset: &AssetRecord) -> Result<u32, RepoError> {
         let origin = asset.connected.as_ref().ok_or_else(|| RepoError::Internal("a fetched copy without its origin".into()))?;
         let mut conn = self.conn();
         let tx = conn.transaction()?;
@@ -120,18 +120,16 @@ impl ConnectedCatalog for SqliteCatalog {
             }
         }
         reindex(&tx, id)?;
-        publish_blobs()?;
         tx.commit()?;
         Ok(dropped)
     }
 
-    fn add_original(&self, path: &DamPath, original: &RenditionRecord, publish_blobs: &mut dyn FnMut() -> Result<(), RepoError>) -> Result<(), RepoError> {
+    fn add_original(&self, path: &DamPath, original: &RenditionRecord) -> Result<(), RepoError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let id = asset_id(&tx, path)?;
         tx.execute("DELETE FROM renditions WHERE asset_id = ?1 AND name = 'original'", [id])?;
         insert_renditions(&tx, id, std::slice::from_ref(original))?;
-        publish_blobs()?;
         tx.commit()?;
         Ok(())
     }

@@ -11,7 +11,7 @@ use tessera_model::connected::{mount_path, ConnectedOrigin, FetchRequest, JobKin
 
 use tessera_model::access::is_within;
 use tessera_model::{AssetDto, Component, DamPath, PagePath, RenditionLink};
-use tessera_repo::{AssetRecord, BlobHash, NewJob, PendingBlob, Processing, RenditionRecord, Repo, RepoError};
+use tessera_repo::{AssetRecord, BlobHash, NewJob, Processing, RenditionRecord, Repo, RepoError, StagedBlob};
 
 use super::remote::{Progress, RemoteError};
 use super::Connected;
@@ -93,7 +93,7 @@ enum PendingOriginal {
 
 struct Transferred {
     remote: AssetDto,
-    staged: Vec<PendingBlob>,
+    staged: Vec<StagedBlob>,
     renditions: Vec<RenditionRecord>,
     bytes: u64,
     original: PendingOriginal,
@@ -117,7 +117,11 @@ async fn transfer(connected: &Connected, repo: &Repo, s: &ConnectedSettings, rem
     let mut all_shared = true;
     for link in t.remote.renditions.clone() {
         let known = link.sha256.as_deref().and_then(BlobHash::parse);
-        if let Some(hash) = known.clone().filter(|h| repo.blobs().contains(h)) {
+        let stored = match &known {
+            Some(hash) => repo.blobs().contains(hash).await?,
+            None => false,
+        };
+        if let Some(hash) = known.clone().filter(|_| stored) {
             // Already here: a shared datastore, or an earlier fetch of the same bytes.
             t.renditions.push(record_of(&link, hash, link.size.unwrap_or(0), &t.remote.mime));
             continue;

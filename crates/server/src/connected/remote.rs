@@ -9,7 +9,7 @@ use futures_util::TryStreamExt;
 use reqwest::{Method, StatusCode};
 use tessera_model::connected::{CheckResult, ConnectionReport};
 use tessera_model::{api_url, AssetDto, DamPath, ErrorBody, LoginRequest, Me, ReferenceDto, CSRF_HEADER, LOGIN_COOKIE};
-use tessera_repo::{BlobStore, PendingBlob, RepoError};
+use tessera_repo::{BlobStore, RepoError, StagedBlob};
 
 use super::network::{dam_url, resolver, DamNetwork};
 use crate::config::ConnectedSettings;
@@ -160,7 +160,7 @@ impl RemoteDam {
         }
     }
 
-    /// Streams one rendition into a pending blob; checks its size and, when the DAM
+    /// Streams one rendition into a staged blob; checks its size and, when the DAM
     /// gave one, its SHA-256.
     pub async fn download(
         &self,
@@ -168,9 +168,9 @@ impl RemoteDam {
         path: &DamPath,
         href: &str,
         expected: (Option<u64>, Option<&str>),
-        blobs: &BlobStore,
+        blobs: &dyn BlobStore,
         progress: Arc<Progress>,
-    ) -> Result<PendingBlob, RemoteError> {
+    ) -> Result<StagedBlob, RemoteError> {
         let response = self.send(s, Method::GET, href, None).await?;
         match response.status() {
             StatusCode::OK => {}
@@ -185,7 +185,7 @@ impl RemoteDam {
             })
             .map_err(std::io::Error::other);
         let reader = tokio_util::io::StreamReader::new(stream);
-        let pending = blobs.receive(reader, limit, 0).await.map_err(|e| match e {
+        let pending = blobs.spool().receive(reader, limit, 0).await.map_err(|e| match e {
             RepoError::UploadInterrupted(e) => RemoteError::Interrupted(e.to_string()),
             RepoError::TooLarge { limit } => RemoteError::BadResponse(format!("{path}: more than the {limit} bytes announced")),
             other => RemoteError::Repo(other),

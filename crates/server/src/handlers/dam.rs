@@ -14,7 +14,6 @@ use tessera_model::{
     RenditionLink,
 };
 use tessera_repo::{AssetRecord, FolderRecord, Processing, Upload};
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio_util::io::{ReaderStream, StreamReader};
 
 use crate::auth::{authorize, authorize_all, read_scope, Action, Principal};
@@ -243,12 +242,11 @@ pub async fn rendition(
 ) -> Result<Response, AppError> {
     let path = parse_dam_path(&raw)?;
     authorize(&state, &principal, Action::Read, &path)?;
-    let (rendition, file) = state.repo.rendition(&path, &name).await?;
+    let rendition = state.repo.rendition(&path, &name).await?;
     let etag = format!("\"{}\"", rendition.blob);
     let mut response = if etag_matches(&headers, &etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let mut file = crate::handlers::delivery::open_blob(&file, &rendition.blob).await?;
         let size = rendition.size;
         let (status, start, len) = match requested_range(&headers, &etag, size) {
             RangeRequest::Whole => (StatusCode::OK, 0, size),
@@ -259,10 +257,9 @@ pub async fn rendition(
                 return Ok(r);
             }
         };
-        if start > 0 {
-            file.seek(std::io::SeekFrom::Start(start)).await.map_err(|e| AppError::Internal(format!("seeking blob: {e}")))?;
-        }
-        let mut r = (status, Body::from_stream(ReaderStream::new(file.take(len)))).into_response();
+        let whole = status == StatusCode::OK;
+        let bytes = state.repo.open_blob(&rendition.blob, (!whole).then_some(start..start + len)).await?;
+        let mut r = (status, Body::from_stream(ReaderStream::new(bytes))).into_response();
         let h = r.headers_mut();
         h.insert(header::CONTENT_TYPE, header_value(&rendition.mime));
         h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));

@@ -37,7 +37,7 @@ async fn render(
         return Ok(r);
     };
     let hash = state.repo.edited_image(original, &edit, width, format, state.settings.images.quality).await?;
-    whole_blob(&state.repo.blobs().path_of(&hash), &hash, format.mime(), headers, cache).await
+    whole_blob(&state.repo, &hash, format.mime(), headers, cache).await
 }
 
 /// `1280.jpg` or `1280.webp`: the width and the format.

@@ -35,9 +35,9 @@ pub async fn page(State(state): State<AppState>, Path(rest): Path<String>) -> Re
 
 pub async fn blob(State(state): State<AppState>, Path(hash): Path<String>, headers: HeaderMap) -> Result<Response, AppError> {
     let hash = BlobHash::parse(&hash).ok_or_else(not_found)?;
-    let (file, mime) = state.repo.published_blob(&hash).await?.ok_or_else(not_found)?;
+    let mime = state.repo.published_blob(&hash).await?.ok_or_else(not_found)?;
     // Named by content: a published blob never changes.
-    let mut r = whole_blob(&file, &hash, &mime, &headers, "public, max-age=31536000, immutable").await?;
+    let mut r = whole_blob(&state.repo, &hash, &mime, &headers, "public, max-age=31536000, immutable").await?;
     if r.status() == StatusCode::OK && (!mime.starts_with("image/") || mime == "image/svg+xml") {
         r.headers_mut().insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment"));
         r.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));

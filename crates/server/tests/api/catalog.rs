@@ -214,7 +214,7 @@ async fn folders_move_with_everything_in_them_and_deleting_frees_blobs() {
     }
     let deleted = app.send(authed(Method::DELETE, "/api/folders/content/dam/docs", &login).body(Body::empty()).unwrap()).await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT);
-    app.assert_nothing_left(0);
+    app.assert_nothing_left(0).await;
     let root = app.get("/api/folders/content/dam", Some(&login)).await.json();
     assert_eq!(root["folders"].as_array().unwrap().len(), 0);
     let root_delete = app.send(authed(Method::DELETE, "/api/folders/content/dam", &login).body(Body::empty()).unwrap()).await;
@@ -247,5 +247,5 @@ async fn two_uploads_to_the_same_path_at_once_one_wins() {
     let winner = if a.status == StatusCode::CREATED { a.json() } else { b.json() };
     let stored = app.processed("/content/dam/race/x.jpg", &login).await;
     assert_eq!(stored["width"], winner["width"], "the stored asset is the winner's");
-    assert_eq!(app.repo.blobs().temp_files(), 0);
+    assert_eq!(app.repo.blobs().spool().files(), 0);
 }

@@ -183,9 +183,9 @@ impl TestApp {
 
     /// Asserts that the data directory holds no trace of an upload: no temporary
     /// files and exactly `blobs` stored blobs.
-    pub fn assert_nothing_left(&self, blobs: usize) {
-        assert_eq!(self.repo.blobs().temp_files(), 0, "temporary files left behind");
-        assert_eq!(self.repo.blobs().stored_blobs(), blobs, "unexpected stored blobs");
+    pub async fn assert_nothing_left(&self, blobs: usize) {
+        assert_eq!(self.repo.blobs().spool().files(), 0, "spool files left behind");
+        assert_eq!(self.repo.blobs().count().await.unwrap(), blobs, "unexpected stored blobs");
     }
 }
 

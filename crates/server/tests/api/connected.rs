@@ -178,7 +178,7 @@ async fn a_distributor_without_read_permission_gets_a_clear_failure_and_nothing_
     assert_eq!(failed.len(), 1);
     assert!(failed[0]["error"].as_str().unwrap().contains("may not read it"));
     assert_eq!(sites.get("/api/folders/content/dam/connected", Some(&author)).await.status, StatusCode::NOT_FOUND, "no folder either");
-    sites.assert_nothing_left(0);
+    sites.assert_nothing_left(0).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -199,7 +199,7 @@ async fn a_dam_that_stops_answering_is_given_up_after_five_seconds() {
     let message = reply.json()["error"]["message"].as_str().unwrap().to_owned();
     assert!(message.contains("5 seconds") && message.contains("again to retry"), "{message}");
     assert_eq!(jobs(&sites, &author, "failed").await.len(), 1);
-    sites.assert_nothing_left(0);
+    sites.assert_nothing_left(0).await;
 }
 
 #[tokio::test]

@@ -42,7 +42,7 @@ async fn a_published_page_keeps_its_blobs_when_its_asset_is_force_deleted() {
     for url in &published {
         assert_eq!(app.get(url, None).await.status, StatusCode::OK, "{url} is still shown by the published page");
     }
-    let blobs_before = app.repo.blobs().stored_blobs();
+    let blobs_before = app.repo.blobs().count().await.unwrap();
 
     // Republished without them, the page lets go of the blobs, and they are freed.
     let v = version(&app, "/content/site", &author).await;
@@ -52,7 +52,7 @@ async fn a_published_page_keeps_its_blobs_when_its_asset_is_force_deleted() {
     for url in &published {
         assert_eq!(app.get(url, None).await.status, StatusCode::NOT_FOUND, "{url}");
     }
-    assert!(app.repo.blobs().stored_blobs() < blobs_before, "unused blobs are freed");
+    assert!(app.repo.blobs().count().await.unwrap() < blobs_before, "unused blobs are freed");
     let _ = asset;
 }
 
@@ -64,7 +64,7 @@ async fn a_blob_missing_from_the_store_is_404_not_500() {
     let uploaded = app.upload("/content/dam/docs/a.pdf", "application/pdf", b"%PDF-1.4 a".to_vec(), &author).await.json();
     let hash = uploaded["renditions"].as_array().unwrap().iter().find(|r| r["name"] == "original").unwrap()["sha256"].as_str().unwrap().to_owned();
     let hash = tessera_repo::BlobHash::parse(&hash).unwrap();
-    std::fs::remove_file(app.repo.blobs().path_of(&hash)).unwrap();
+    app.repo.blobs().delete(&hash).await.unwrap();
     let reply = app.get("/api/renditions/original/content/dam/docs/a.pdf", Some(&author)).await;
     assert_eq!((reply.status, reply.error_code().as_str()), (StatusCode::NOT_FOUND, "blob_missing"));
 }
