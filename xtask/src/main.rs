@@ -6,6 +6,7 @@ mod build;
 mod deploy;
 mod install;
 mod samples;
+mod services;
 mod test;
 
 use std::path::{Path, PathBuf};

@@ -10,6 +10,7 @@ use anyhow::{bail, Context};
 
 use crate::deploy::{self, Ports, DEMO_USERS};
 use crate::install::{self, CHROMEDRIVER, CHROMIUM};
+use crate::services::S3Server;
 use crate::{build, cargo, root};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -18,6 +19,9 @@ pub enum Suite {
     Lint,
     /// `cargo test` for the native crates.
     Native,
+    /// The blob-store suite and the HTTP API tests again, with blobs in a real
+    /// S3-compatible server (SeaweedFS).
+    Storage,
     /// The standing security suite (`crates/server/tests/security`).
     Security,
     /// wasm-bindgen-test in headless Chromium.
@@ -35,6 +39,7 @@ pub fn run_suites(only: &[Suite]) -> anyhow::Result<()> {
     install::chromium()?;
     install::e2e_packages()?;
     let schemathesis = if wanted(Suite::Api) { Some(install::schemathesis()?) } else { None };
+    let weed = if wanted(Suite::Storage) { Some(install::seaweedfs()?) } else { None };
 
     let mut tally = Vec::new();
     if wanted(Suite::Lint) {
@@ -44,6 +49,10 @@ pub fn run_suites(only: &[Suite]) -> anyhow::Result<()> {
     if wanted(Suite::Native) {
         section("cargo test (native crates)");
         tally.push(("cargo test", run_counting(cargo().arg("test"))?));
+    }
+    if wanted(Suite::Storage) {
+        section("storage: blob stores and the HTTP API on an S3-compatible server (SeaweedFS)");
+        tally.push(("storage", storage(weed.as_deref().expect("installed above"))?));
     }
     if wanted(Suite::Security) {
         section("security: hostile origins, CSRF, read scope, link schemes, logins under attack, killed processes");
@@ -100,6 +109,11 @@ pub struct Count {
 }
 
 impl Count {
+    fn add(&mut self, other: Count) {
+        self.passed += other.passed;
+        self.failed += other.failed;
+    }
+
     /// Reads cargo's and wasm-bindgen-test's `test result: ok. N passed; M failed`
     /// and node's `ℹ pass N` / `ℹ fail M`.
     fn read_line(&mut self, line: &str) {
@@ -142,6 +156,22 @@ fn run_counting_redacted(cmd: &mut Command, secrets: &[&str]) -> anyhow::Result<
     if !status.success() {
         bail!("{line} failed with {status}");
     }
+    Ok(count)
+}
+
+/// The S3 store's conformance test and every HTTP API test, against a `weed mini`
+/// started for this run.
+fn storage(weed: &Path) -> anyhow::Result<Count> {
+    let dir = root().join("target").join("storage");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    std::fs::create_dir_all(&dir)?;
+    let s3 = S3Server::start(weed, &dir)?;
+    let secret = [s3.secret_access_key.as_str()];
+    let mut count =
+        run_counting_redacted(cargo().args(["test", "-p", "tessera-repo", "--test", "blob_stores", "--", "--include-ignored"]).envs(s3.test_env()), &secret)?;
+    count.add(run_counting_redacted(cargo().args(["test", "-p", "tessera-server", "--test", "api"]).envs(s3.test_env()), &secret)?);
     Ok(count)
 }
 

@@ -653,6 +653,35 @@ mod tests {
     }
 
     #[test]
+    fn blob_stores_are_checked_key_by_key() {
+        let s3 = |rest: &str| assets_config(&format!("[blobs]\nstore = \"s3\"\n{rest}"));
+        assert_eq!(problem_key(&s3("")), "blobs.bucket");
+        assert_eq!(problem_key(&s3("bucket = \"Bad_Name\"")), "blobs.bucket");
+        assert_eq!(problem_key(&s3("bucket = \"media\"\nendpoint = \"ftp://x\"")), "blobs.endpoint");
+        assert_eq!(problem_key(&s3("bucket = \"media\"\nprefix = \"a/../b\"")), "blobs.prefix");
+        assert_eq!(problem_key(&s3("bucket = \"media\"\naccess_key_id = \"k\"")), "blobs.secret_access_key");
+        assert_eq!(problem_key(&s3("bucket = \"media\"\ndir = \"x\"")), "blobs.dir");
+        assert_eq!(problem_key(&assets_config("[blobs]\nbucket = \"media\"")), "blobs.bucket", "a disk store has no bucket");
+        assert_eq!(problem_key(&assets_config("blobs_dir = \"shared\"\n[blobs]\nshared = true")), "blobs_dir");
+        assert!(problem_key(&s3("bucket = \"media\"\nstore_kind = 1")).starts_with("syntax:"));
+
+        let parsed =
+            Settings::parse(&s3("bucket = \"media\"\nprefix = \"/tessera/\"\nendpoint = \"http://127.0.0.1:8333/\"\nshared = true"), Path::new("/srv"))
+                .unwrap();
+        let expected = tessera_repo::S3Settings {
+            bucket: "media".into(),
+            prefix: "tessera".into(),
+            endpoint: Some("http://127.0.0.1:8333".into()),
+            region: "us-east-1".into(),
+            access_key_id: None,
+            secret_access_key: None,
+        };
+        assert_eq!(parsed.blobs, tessera_repo::Blobs::S3 { settings: expected, store_use: tessera_repo::StoreUse::Shared });
+        let disk = Settings::parse(&assets_config("[blobs]\ndir = \"media\""), Path::new("/srv")).unwrap();
+        assert_eq!(disk.blobs, tessera_repo::Blobs::Disk { dir: Some("/srv/media".into()), store_use: tessera_repo::StoreUse::OwnedByThisDeployment });
+    }
+
+    #[test]
     fn syntax_and_unknown_keys_are_reported_with_their_name() {
         let msg = problem_key(&assets_config("lisen = 1"));
         assert!(msg.starts_with("syntax:") && msg.contains("lisen"), "{msg}");

@@ -53,11 +53,18 @@ impl std::fmt::Debug for S3Settings {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct S3Store {
     bucket: Arc<AmazonS3>,
     settings: S3Settings,
     spool: Spool,
+}
+
+impl std::fmt::Debug for S3Store {
+    // The client's own Debug prints its credentials.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Store").field("settings", &self.settings).field("spool", &self.spool).finish_non_exhaustive()
+    }
 }
 
 /// A store failure: not found, or the service unreachable or refusing.
@@ -73,7 +80,7 @@ impl S3Store {
     pub fn open(settings: S3Settings, spool_dir: std::path::PathBuf) -> Result<Self, RepoError> {
         let mut builder = AmazonS3Builder::from_env().with_bucket_name(&settings.bucket).with_region(&settings.region);
         if let Some(endpoint) = &settings.endpoint {
-            builder = builder.with_endpoint(endpoint).with_virtual_hosted_style_request(false).with_allow_http(endpoint.starts_with("http://"));
+            builder = builder.with_endpoint(endpoint).with_virtual_hosted_style_request(false);
         }
         if let Some(key) = &settings.access_key_id {
             builder = builder.with_access_key_id(key);
@@ -84,7 +91,8 @@ impl S3Store {
         // A store that is down must answer the request within seconds (a 503 to the
         // client), not after object_store's default three minutes of retries.
         let retry = RetryConfig { backoff: BackoffConfig::default(), max_retries: 2, retry_timeout: Duration::from_secs(10) };
-        let client = ClientOptions::new().with_connect_timeout(Duration::from_secs(5)).with_timeout(Duration::from_secs(120));
+        let plain_http = settings.endpoint.as_deref().is_some_and(|e| e.starts_with("http://"));
+        let client = ClientOptions::new().with_allow_http(plain_http).with_connect_timeout(Duration::from_secs(5)).with_timeout(Duration::from_secs(120));
         let bucket = builder
             .with_retry(retry)
             .with_client_options(client)

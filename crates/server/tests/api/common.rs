@@ -108,7 +108,8 @@ impl TestApp {
             .collect();
         let text = format!(
             "listen = \"127.0.0.1:0\"\npublic_origin = \"http://127.0.0.1:4503\"\nroles = [\"{role}\"]\ndata_dir = \"data\"\n{top}\n\
-             [cors]\nallowed_origins = [\"{EDITOR_ORIGIN}\"]\n[jobs]\nworkers = 1\nretry_delay_secs = 0\n{limits}\n{users}"
+             [cors]\nallowed_origins = [\"{EDITOR_ORIGIN}\"]\n[jobs]\nworkers = 1\nretry_delay_secs = 0\n{}\n{limits}\n{users}",
+            if top.contains("[blobs]") || limits.contains("[blobs]") { String::new() } else { blob_store_table() }
         );
         let settings = Settings::parse(&text, dir.path()).unwrap_or_else(|e| panic!("{e:?}"));
         let jobs = settings.jobs;
@@ -187,6 +188,17 @@ impl TestApp {
         assert_eq!(self.repo.blobs().spool().files(), 0, "spool files left behind");
         assert_eq!(self.repo.blobs().count().await.unwrap(), blobs, "unexpected stored blobs");
     }
+}
+
+/// Blobs on disk in the data directory, or, when `cargo xtask test --suite storage`
+/// names an S3 server, in its bucket under a prefix of this deployment's own.
+fn blob_store_table() -> String {
+    let (Ok(endpoint), Ok(bucket)) = (std::env::var("TESSERA_TEST_S3_ENDPOINT"), std::env::var("TESSERA_TEST_S3_BUCKET")) else {
+        return String::new();
+    };
+    let mut noise = [0u8; 6];
+    getrandom::fill(&mut noise).unwrap();
+    format!("[blobs]\nstore = \"s3\"\nbucket = \"{bucket}\"\nendpoint = \"{endpoint}\"\nprefix = \"api-{}\"\n", hex::encode(noise))
 }
 
 pub fn login_request(user: &str, password: &str) -> Request<Body> {

@@ -300,3 +300,19 @@ async fn names_that_are_not_utf8_are_refused() {
     assert_eq!(reply.error_code(), "bad_path");
     app.assert_nothing_left(0).await;
 }
+
+#[tokio::test]
+async fn an_object_store_that_does_not_answer_is_503_and_keeps_nothing() {
+    // Nothing listens on a port that was just free.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let app = TestApp::with_limits(&format!(
+        "[blobs]\nstore = \"s3\"\nbucket = \"gone\"\nendpoint = \"http://127.0.0.1:{port}\"\naccess_key_id = \"key\"\nsecret_access_key = \"secret\"\n"
+    ));
+    let login = author_with_folder(&app).await;
+    let reply = app.upload("/content/dam/photos/a.jpg", "image/jpeg", jpeg(40, 30), &login).await;
+    assert_eq!((reply.status, reply.error_code().as_str()), (StatusCode::SERVICE_UNAVAILABLE, "store_unavailable"));
+    assert_eq!(reply.header("retry-after"), Some("5"));
+    assert!(!String::from_utf8_lossy(&reply.body).contains("secret"));
+    assert_eq!(app.get("/api/assets/content/dam/photos/a.jpg", Some(&login)).await.status, StatusCode::NOT_FOUND, "no row without its blob");
+    assert_eq!(app.repo.blobs().spool().files(), 0, "no spool file left");
+}
