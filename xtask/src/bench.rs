@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use tessera_model::DamPath;
-use tessera_repo::{AssetRecord, Catalog, Processing, RenditionRecord, SqliteCatalog};
+use tessera_repo::{AssetRecord, Catalog, Processing, RenditionRecord};
+use tessera_repo_sqlite::SqliteCatalog;
 
 use crate::deploy::{Server, DEMO_USERS};
 use crate::samples::Session;

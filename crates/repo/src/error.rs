@@ -59,8 +59,9 @@ pub enum RepoError {
     /// The blob store did not answer or refused; trying again later may work.
     #[error("the blob store failed while {doing}: {detail}")]
     StoreUnavailable { doing: &'static str, detail: String },
+    /// The catalog's database failed; the backend's own error is the source.
     #[error("database failure")]
-    Database(#[from] rusqlite::Error),
+    Database(#[source] Box<dyn std::error::Error + Send + Sync>),
     #[error("internal error: {0}")]
     Internal(String),
 }

@@ -1,9 +1,11 @@
 //! The asset repository as a library: folders and assets under `/content/dam`, a
 //! content-addressed blob store, renditions and login sessions.
 //!
-//! Invariants: this crate never sees an HTTP type; metadata lives behind the
-//! [`Catalog`] trait (SQLite today) so another database can stand beside it; a blob
-//! is only ever written to a temporary file and renamed into place once complete,
+//! Invariants: this crate never sees an HTTP type nor a database driver; metadata
+//! lives behind the [`Catalog`] trait, which each backend crate implements
+//! (`tessera-repo-sqlite`), and blobs behind the [`BlobStore`] trait, which hands out
+//! streams and open files, never paths. A blob is committed to its store whole
+//! before the catalog row that names it, and deleted again when that write fails,
 //! so a failed or abandoned upload leaves nothing behind.
 
 mod blobs;
@@ -16,7 +18,6 @@ mod jobs;
 mod renditions;
 mod scope;
 mod search;
-mod sqlite;
 mod upload;
 
 use std::path::{Path, PathBuf};
@@ -29,8 +30,7 @@ pub use error::RepoError;
 pub use jobs::{JobSettings, Workers};
 pub use renditions::{document_label, probe_image, render_edited, render_image, OutputFormat, RenditionSpec, THUMBNAILS, THUMBNAIL_319, WEB_1280};
 pub use scope::ReadScope;
-pub use search::SearchPage;
-pub use sqlite::SqliteCatalog;
+pub use search::{SearchCursor, SearchPage};
 pub use upload::{Upload, UploadLimits};
 
 use tessera_model::{Access, DamPath, MetadataPatch, PageContent, PageDto, PagePath, PageSummary, PermissionRule, SearchQuery, TagId};
@@ -76,22 +76,16 @@ pub struct Repo {
 }
 
 impl Repo {
-    /// Opens (creating when needed) the repository in `data_dir`.
-    pub fn open(data_dir: &Path, limits: UploadLimits) -> Result<Self, RepoError> {
-        Repo::open_with_blobs(data_dir, Blobs::OWN, limits)
-    }
-
-    /// Opens the repository with its blobs in `data_dir` or in a store shared with
-    /// another deployment (the "datastore shared with Connected Assets").
-    pub fn open_with_blobs(data_dir: &Path, blobs: Blobs, limits: UploadLimits) -> Result<Self, RepoError> {
+    /// The repository over `catalog`, with its blobs where `blobs` says; `data_dir`
+    /// holds what stays local to this process (the spool of a remote blob store).
+    pub fn new(catalog: Arc<dyn Catalog>, blobs: Blobs, data_dir: &Path, limits: UploadLimits) -> Result<Self, RepoError> {
         std::fs::create_dir_all(data_dir).map_err(RepoError::io("creating the data directory"))?;
-        let catalog = SqliteCatalog::open(&data_dir.join("tessera.sqlite3"))?;
         let (blobs, store_use) = blobs.open(data_dir)?;
         let rules = catalog.permission_rules()?;
         let removed = blobs.spool().remove_abandoned(store_use);
         tracing::info!(removed, store = %blobs.describe(), "spool files left by an earlier stop removed");
         Ok(Repo {
-            catalog: Arc::new(catalog),
+            catalog,
             blobs,
             store_use,
             in_flight: blobs::InFlight::default(),

@@ -1,7 +1,7 @@
-//! Which parts of the DAM a caller may read, in a form both a single check and a SQL
-//! filter can use, so lists and searches show exactly what authorization allows.
+//! Which parts of the DAM a caller may read, in a form both a single check and a
+//! catalog's query filter can use, so lists and searches show exactly what
+//! authorization allows.
 
-use rusqlite::types::Value;
 use tessera_model::access::{default_access, is_within};
 use tessera_model::{Access, DamPath, Policy};
 
@@ -31,20 +31,6 @@ impl Part {
 
     fn is_nothing(&self) -> bool {
         !self.default && self.rules.iter().all(|(_, may)| !may)
-    }
-
-    fn sql(&self, column: &str, params: &mut Vec<Value>) -> String {
-        if self.rules.is_empty() {
-            return if self.default { "1" } else { "0" }.to_owned();
-        }
-        let mut sql = String::from("(CASE");
-        for (folder, may) in &self.rules {
-            sql.push_str(&format!(" WHEN {column} = ? OR {column} LIKE ? ESCAPE '\\' THEN {}", u8::from(*may)));
-            params.push(Value::Text(folder.as_str().to_owned()));
-            params.push(Value::Text(format!("{}/%", like_escape(folder.as_str()))));
-        }
-        sql.push_str(&format!(" ELSE {} END = 1)", u8::from(self.default)));
-        sql
     }
 }
 
@@ -85,20 +71,12 @@ impl ReadScope {
         self.parts.iter().all(Part::is_nothing)
     }
 
-    /// A SQL condition on `column` (a DAM path) with its parameters.
-    pub(crate) fn sql(&self, column: &str) -> (String, Vec<Value>) {
-        let mut params = Vec::new();
-        let parts: Vec<String> = self.parts.iter().filter(|p| !p.is_nothing()).map(|p| p.sql(column, &mut params)).collect();
-        if parts.is_empty() {
-            return ("0".into(), params);
-        }
-        (format!("({})", parts.join(" OR ")), params)
+    /// The parts a catalog turns into its own filter, for all that is readable at
+    /// all: a path is readable when any part allows it. In each part the deepest
+    /// rule above the path decides (rules come deepest first), else its default.
+    pub fn readable_parts(&self) -> impl Iterator<Item = (&[(DamPath, bool)], bool)> {
+        self.parts.iter().filter(|p| !p.is_nothing()).map(|p| (p.rules.as_slice(), p.default))
     }
-}
-
-/// Escapes `_` (and the escape character) for a LIKE pattern; DAM paths cannot hold `%`.
-pub(crate) fn like_escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('_', "\\_")
 }
 
 #[cfg(test)]

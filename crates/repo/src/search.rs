@@ -1,20 +1,13 @@
-//! Search over the catalog: FTS5 for words, SQL for filters, keyset paging.
+//! What a search returns, and the cursor every catalog backend pages with.
 //!
 //! A cursor carries the snapshot (`as_of`, the highest asset id when the first page
 //! was read) and the last row's sort key and id. Later pages never show assets added
 //! after the first page and never repeat or skip one that was there.
 
-use rusqlite::types::Value;
-use rusqlite::{params_from_iter, Connection};
 use serde::{Deserialize, Serialize};
-use tessera_model::{AssetKind, Order, SearchQuery, Sort};
 
 use crate::catalog::AssetRecord;
 use crate::error::RepoError;
-use crate::scope::{like_escape, ReadScope};
-
-/// Column weights for relevance: title, description, file name, tags, path.
-const BM25: &str = "bm25(assets_fts, 10.0, 3.0, 6.0, 5.0, 1.0)";
 
 pub struct SearchPage {
     pub assets: Vec<AssetRecord>,
@@ -22,172 +15,27 @@ pub struct SearchPage {
     pub total: Option<u64>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-struct Cursor {
-    as_of: i64,
-    key: serde_json::Value,
-    id: i64,
+/// Where the next page starts. Opaque to clients: hex of JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchCursor {
+    pub as_of: i64,
+    /// The last row's sort key: a number or a string.
+    pub key: serde_json::Value,
+    pub id: i64,
 }
 
-impl Cursor {
-    fn encode(&self) -> String {
+impl SearchCursor {
+    pub fn encode(&self) -> String {
         hex::encode(serde_json::to_vec(self).unwrap_or_default())
     }
 
-    fn decode(raw: &str) -> Result<Cursor, RepoError> {
-        let bad = || RepoError::BadQuery("the cursor is not one this server gave out".into());
-        let bytes = hex::decode(raw).map_err(|_| bad())?;
-        serde_json::from_slice(&bytes).map_err(|_| bad())
+    pub fn decode(raw: &str) -> Result<SearchCursor, RepoError> {
+        let bytes = hex::decode(raw).map_err(|_| Self::foreign())?;
+        serde_json::from_slice(&bytes).map_err(|_| Self::foreign())
     }
-}
 
-/// Runs a search; `load` turns a matching row id into a full asset record.
-pub fn search(
-    conn: &Connection,
-    query: &SearchQuery,
-    scope: &ReadScope,
-    load: impl Fn(i64) -> Result<AssetRecord, RepoError>,
-) -> Result<SearchPage, RepoError> {
-    if scope.is_nothing() {
-        return Ok(SearchPage { assets: Vec::new(), next_cursor: None, total: Some(0) });
-    }
-    let fts = query.fts_terms();
-    let sort = match query.sort.unwrap_or_default() {
-        Sort::Relevance if fts.is_none() => Sort::Modified,
-        s => s,
-    };
-    let order = if sort == Sort::Relevance { Order::Asc } else { query.order.unwrap_or(sort.default_order()) };
-    let key = match sort {
-        Sort::Relevance => "h.score",
-        Sort::Name => "a.name COLLATE NOCASE",
-        Sort::Modified => "a.modified_at",
-        Sort::Size => "a.size",
-    };
-    let cursor = query.cursor.as_deref().map(Cursor::decode).transpose()?;
-    let as_of = match &cursor {
-        Some(c) => c.as_of,
-        None => conn.query_row("SELECT coalesce(max(id), 0) FROM assets", [], |r| r.get(0))?,
-    };
-
-    let mut from = String::from("assets a");
-    let mut params: Vec<Value> = Vec::new();
-    if let Some(terms) = &fts {
-        from.push_str(&format!(" JOIN (SELECT rowid AS id, {BM25} AS score FROM assets_fts WHERE assets_fts MATCH ?) h ON h.id = a.id"));
-        params.push(Value::Text(terms.clone()));
-    }
-    let mut filters = vec!["a.id <= ?".to_owned()];
-    params.push(Value::Integer(as_of));
-    add_filters(query, scope, &mut filters, &mut params)?;
-
-    let total = match cursor {
-        None => Some(
-            conn.query_row(&format!("SELECT count(*) FROM {from} WHERE {}", filters.join(" AND ")), params_from_iter(params.iter()), |r| r.get::<_, i64>(0))?
-                as u64,
-        ),
-        Some(_) => None,
-    };
-
-    let (cmp, dir) = match order {
-        Order::Asc => (">", "ASC"),
-        Order::Desc => ("<", "DESC"),
-    };
-    if let Some(c) = &cursor {
-        filters.push(format!("({key} {cmp} ? OR ({key} = ? AND a.id {cmp} ?))"));
-        let k = json_to_value(&c.key)?;
-        params.extend([k.clone(), k, Value::Integer(c.id)]);
-    }
-    let limit = query.page_size() as usize;
-    let sql = format!("SELECT a.id, {key} FROM {from} WHERE {} ORDER BY {key} {dir}, a.id {dir} LIMIT {}", filters.join(" AND "), limit + 1);
-    let mut stmt = conn.prepare(&sql)?;
-    let mut rows: Vec<(i64, Value)> =
-        stmt.query_map(params_from_iter(params.iter()), |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Value>(1)?)))?.collect::<Result<_, _>>()?;
-    let more = rows.len() > limit;
-    rows.truncate(limit);
-    let next_cursor = match (more, rows.last()) {
-        (true, Some((id, key))) => Some(Cursor { as_of, key: value_to_json(key), id: *id }.encode()),
-        _ => None,
-    };
-    let assets = rows.into_iter().map(|(id, _)| load(id)).collect::<Result<_, _>>()?;
-    Ok(SearchPage { assets, next_cursor, total })
-}
-
-fn add_filters(query: &SearchQuery, scope: &ReadScope, filters: &mut Vec<String>, params: &mut Vec<Value>) -> Result<(), RepoError> {
-    let (visible, visible_params) = scope.sql("a.path");
-    filters.push(visible);
-    params.extend(visible_params);
-    match query.kind {
-        Some(AssetKind::Image) => filters.push("(a.mime LIKE 'image/%' AND a.mime <> 'image/svg+xml')".into()),
-        Some(AssetKind::Document) => filters.push("(a.mime NOT LIKE 'image/%' OR a.mime = 'image/svg+xml')".into()),
-        None => {}
-    }
-    if let Some(doctype) = query.doctype {
-        let mimes = doctype.mimes();
-        filters.push(format!("a.mime IN ({})", vec!["?"; mimes.len()].join(", ")));
-        params.extend(mimes.iter().map(|m| Value::Text((*m).to_owned())));
-    }
-    if let Some(mime) = &query.mime {
-        match mime.strip_suffix("/*") {
-            Some(major) => {
-                filters.push("a.mime LIKE ? ESCAPE '\\'".into());
-                params.push(Value::Text(format!("{}/%", like_escape(&major.to_ascii_lowercase()))));
-            }
-            None => {
-                filters.push("a.mime = ?".into());
-                params.push(Value::Text(mime.to_ascii_lowercase()));
-            }
-        }
-    }
-    if let Some(folder) = &query.folder {
-        if !folder.is_root() {
-            filters.push("a.path LIKE ? ESCAPE '\\'".into());
-            params.push(Value::Text(format!("{}/%", like_escape(folder.as_str()))));
-        }
-    }
-    if let Some(tag) = &query.tag {
-        filters.push(
-            "a.id IN (SELECT x.asset_id FROM asset_tags x JOIN tags t ON t.id = x.tag_id
-                      WHERE t.tag = ? OR t.tag LIKE ? ESCAPE '\\')"
-                .into(),
-        );
-        params.push(Value::Text(tag.as_str().to_owned()));
-        let below = if tag.as_str().ends_with(':') { format!("{}%", like_escape(tag.as_str())) } else { format!("{}/%", like_escape(tag.as_str())) };
-        params.push(Value::Text(below));
-    }
-    if let Some(orientation) = query.orientation {
-        filters.push(
-            match orientation {
-                tessera_model::Orientation::Landscape => "a.width > a.height",
-                tessera_model::Orientation::Portrait => "a.width < a.height",
-                tessera_model::Orientation::Square => "a.width = a.height",
-            }
-            .into(),
-        );
-    }
-    if let Some(after) = query.modified_after {
-        filters.push("a.modified_at >= ?".into());
-        params.push(Value::Integer(after));
-    }
-    if let Some(before) = query.modified_before {
-        filters.push("a.modified_at < ?".into());
-        params.push(Value::Integer(before));
-    }
-    Ok(())
-}
-
-fn value_to_json(v: &Value) -> serde_json::Value {
-    match v {
-        Value::Integer(i) => (*i).into(),
-        Value::Real(f) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, Into::into),
-        Value::Text(t) => t.clone().into(),
-        _ => serde_json::Value::Null,
-    }
-}
-
-fn json_to_value(v: &serde_json::Value) -> Result<Value, RepoError> {
-    match v {
-        serde_json::Value::Number(n) if n.is_i64() => Ok(Value::Integer(n.as_i64().unwrap_or_default())),
-        serde_json::Value::Number(n) => Ok(Value::Real(n.as_f64().unwrap_or_default())),
-        serde_json::Value::String(s) => Ok(Value::Text(s.clone())),
-        _ => Err(RepoError::BadQuery("the cursor is not one this server gave out".into())),
+    /// The refusal for a cursor this server did not give out.
+    pub fn foreign() -> RepoError {
+        RepoError::BadQuery("the cursor is not one this server gave out".into())
     }
 }

@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use anyhow::Context;
+
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -19,9 +21,16 @@ use crate::handlers::{connected, dam, deployment, editor, images, pages, permiss
 use crate::openapi;
 use crate::state::AppState;
 
+/// The deployment's repository: its catalog and its blob store, as configured.
+pub fn open_repo(settings: &Settings) -> anyhow::Result<Repo> {
+    std::fs::create_dir_all(&settings.data_dir).with_context(|| format!("creating the data directory {}", settings.data_dir.display()))?;
+    let catalog = tessera_repo_sqlite::SqliteCatalog::open(&settings.data_dir.join("tessera.sqlite3"))?;
+    Ok(Repo::new(Arc::new(catalog), settings.blobs.clone(), &settings.data_dir, settings.limits)?)
+}
+
 /// Opens the deployment's repository and builds its state.
 pub fn state(settings: Settings) -> anyhow::Result<AppState> {
-    let repo = Repo::open_with_blobs(&settings.data_dir, settings.blobs.clone(), settings.limits)?;
+    let repo = open_repo(&settings)?;
     let connected = match &settings.connected {
         Some(file) => Some(crate::connected::Connected::load(file.clone(), settings.dam_network, &repo)?),
         None => None,

@@ -1,4 +1,9 @@
-//! The SQLite catalog (bundled SQLite, WAL mode).
+//! The catalog on SQLite (bundled, WAL mode): the embedded default, one file in the
+//! data directory. Full-text search is FTS5 with prefix terms.
+
+mod connected;
+mod error;
+mod search;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -6,15 +11,15 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use tessera_model::{DamPath, MetadataPatch, PageContent, PageDto, PagePath, PageSummary, SearchQuery, TagId};
 
-use crate::blobs::BlobHash;
-use crate::catalog::{AssetRecord, Catalog, FolderRecord, Job, Processing, Reference, RenditionRecord, SessionRecord, TagRecord};
-use crate::error::RepoError;
-use crate::scope::{like_escape, ReadScope};
-use crate::search::SearchPage;
-use crate::unix_now;
 use tessera_model::access::is_within;
 use tessera_model::connected::ConnectedOrigin;
 use tessera_model::{Access, PermissionRule};
+use tessera_repo::{
+    unix_now, AssetRecord, BlobHash, Catalog, FolderRecord, Job, Processing, ReadScope, Reference, RenditionRecord, RepoError, SearchPage, SessionRecord,
+    TagRecord,
+};
+
+use crate::error::{like_escape, Db};
 
 /// Schema migrations; `PRAGMA user_version` records how many have run.
 const MIGRATIONS: &[&str] = &[
@@ -201,17 +206,15 @@ ALTER TABLE pages ADD COLUMN description TEXT NOT NULL DEFAULT '';
 "#,
 ];
 
-mod connected;
-
 pub struct SqliteCatalog {
     conn: Mutex<Connection>,
 }
 
 impl SqliteCatalog {
     pub fn open(file: &Path) -> Result<Self, RepoError> {
-        let mut conn = Connection::open(file)?;
-        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let mut conn = Connection::open(file).db()?;
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;").db()?;
+        conn.busy_timeout(std::time::Duration::from_secs(5)).db()?;
         migrate(&mut conn)?;
         ensure_root(&conn)?;
         Ok(SqliteCatalog { conn: Mutex::new(conn) })
@@ -225,12 +228,12 @@ impl SqliteCatalog {
 }
 
 fn migrate(conn: &mut Connection) -> Result<(), RepoError> {
-    let done: usize = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let done: usize = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).db()?;
     for (i, script) in MIGRATIONS.iter().enumerate().skip(done) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(script)?;
-        tx.pragma_update(None, "user_version", i + 1)?;
-        tx.commit()?;
+        let tx = conn.transaction().db()?;
+        tx.execute_batch(script).db()?;
+        tx.pragma_update(None, "user_version", i + 1).db()?;
+        tx.commit().db()?;
     }
     Ok(())
 }
@@ -239,7 +242,8 @@ fn ensure_root(conn: &Connection) -> Result<(), RepoError> {
     conn.execute(
         "INSERT OR IGNORE INTO folders (path, parent_id, title, created_at) VALUES (?1, NULL, 'Assets', ?2)",
         params![DamPath::root().as_str(), unix_now()],
-    )?;
+    )
+    .db()?;
     Ok(())
 }
 
@@ -310,19 +314,21 @@ fn processing(state: Option<&str>, error: Option<String>) -> Processing {
 }
 
 fn load_renditions(conn: &Connection, asset_id: i64) -> Result<Vec<RenditionRecord>, RepoError> {
-    let mut stmt = conn.prepare_cached("SELECT name, sha256, mime, size, width, height FROM renditions WHERE asset_id = ?1 ORDER BY name")?;
-    let rows = stmt.query_map([asset_id], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, i64>(3)?,
-            r.get::<_, Option<u32>>(4)?,
-            r.get::<_, Option<u32>>(5)?,
-        ))
-    })?;
+    let mut stmt = conn.prepare_cached("SELECT name, sha256, mime, size, width, height FROM renditions WHERE asset_id = ?1 ORDER BY name").db()?;
+    let rows = stmt
+        .query_map([asset_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, Option<u32>>(4)?,
+                r.get::<_, Option<u32>>(5)?,
+            ))
+        })
+        .db()?;
     rows.map(|row| {
-        let (name, sha, mime, size, width, height) = row?;
+        let (name, sha, mime, size, width, height) = row.db()?;
         let blob = BlobHash::parse(&sha).ok_or_else(|| RepoError::Internal(format!("bad blob hash in catalog: {sha}")))?;
         Ok(RenditionRecord { name, blob, mime, size: size as u64, width, height })
     })
@@ -357,7 +363,7 @@ fn complete_asset(conn: &Connection, row: AssetRow) -> Result<AssetRecord, RepoE
 /// Rewrites an asset's full-text row from its metadata and tags. Called inside the
 /// transaction that changed them.
 pub(crate) fn reindex(conn: &Connection, asset_id: i64) -> Result<(), RepoError> {
-    conn.execute("DELETE FROM assets_fts WHERE rowid = ?1", [asset_id])?;
+    conn.execute("DELETE FROM assets_fts WHERE rowid = ?1", [asset_id]).db()?;
     conn.execute(
         "INSERT INTO assets_fts (rowid, title, description, name, tags, path)
          SELECT a.id, a.title, a.description, a.name,
@@ -366,20 +372,22 @@ pub(crate) fn reindex(conn: &Connection, asset_id: i64) -> Result<(), RepoError>
                 a.path
          FROM assets a WHERE a.id = ?1",
         [asset_id],
-    )?;
+    )
+    .db()?;
     Ok(())
 }
 
 fn load_tags(conn: &Connection, asset_id: i64) -> Result<Vec<TagId>, RepoError> {
-    let mut stmt = conn.prepare_cached("SELECT t.tag FROM asset_tags x JOIN tags t ON t.id = x.tag_id WHERE x.asset_id = ?1 ORDER BY t.tag")?;
-    let rows = stmt.query_map([asset_id], |r| r.get::<_, String>(0))?;
-    rows.map(|r| TagId::parse(&r?).map_err(|e| RepoError::Internal(format!("bad tag in catalog: {e}")))).collect()
+    let mut stmt = conn.prepare_cached("SELECT t.tag FROM asset_tags x JOIN tags t ON t.id = x.tag_id WHERE x.asset_id = ?1 ORDER BY t.tag").db()?;
+    let rows = stmt.query_map([asset_id], |r| r.get::<_, String>(0)).db()?;
+    rows.map(|r| TagId::parse(&r.db()?).map_err(|e| RepoError::Internal(format!("bad tag in catalog: {e}")))).collect()
 }
 
 fn insert_renditions(conn: &Connection, asset_id: i64, renditions: &[RenditionRecord]) -> Result<(), RepoError> {
-    let mut stmt = conn.prepare_cached("INSERT INTO renditions (asset_id, name, sha256, mime, size, width, height) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?;
+    let mut stmt =
+        conn.prepare_cached("INSERT INTO renditions (asset_id, name, sha256, mime, size, width, height) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)").db()?;
     for r in renditions {
-        stmt.execute(params![asset_id, r.name, r.blob.as_str(), r.mime, r.size as i64, r.width, r.height])?;
+        stmt.execute(params![asset_id, r.name, r.blob.as_str(), r.mime, r.size as i64, r.width, r.height]).db()?;
     }
     Ok(())
 }
@@ -412,16 +420,17 @@ fn insert_asset_row(conn: &Connection, asset: &AssetRecord, folder: i64) -> Resu
             origin.map(|o| o.path.as_str()),
             origin.map(|o| o.fetched_at)
         ],
-    )?;
+    )
+    .db()?;
     Ok(conn.last_insert_rowid())
 }
 
 fn folder_id(conn: &Connection, path: &DamPath) -> Result<Option<i64>, RepoError> {
-    Ok(conn.query_row("SELECT id FROM folders WHERE path = ?1", [path.as_str()], |r| r.get(0)).optional()?)
+    Ok(conn.query_row("SELECT id FROM folders WHERE path = ?1", [path.as_str()], |r| r.get(0)).optional().db()?)
 }
 
 fn page_id(conn: &Connection, path: &PagePath) -> Result<Option<i64>, RepoError> {
-    Ok(conn.query_row("SELECT id FROM pages WHERE path = ?1", [path.as_str()], |r| r.get(0)).optional()?)
+    Ok(conn.query_row("SELECT id FROM pages WHERE path = ?1", [path.as_str()], |r| r.get(0)).optional().db()?)
 }
 
 fn page_path(raw: &str) -> Result<PagePath, RepoError> {
@@ -429,31 +438,34 @@ fn page_path(raw: &str) -> Result<PagePath, RepoError> {
 }
 
 fn asset_id(conn: &Connection, path: &DamPath) -> Result<i64, RepoError> {
-    conn.query_row("SELECT id FROM assets WHERE path = ?1", [path.as_str()], |r| r.get(0)).optional()?.ok_or_else(|| RepoError::NotFound(path.clone()))
+    conn.query_row("SELECT id FROM assets WHERE path = ?1", [path.as_str()], |r| r.get(0)).optional().db()?.ok_or_else(|| RepoError::NotFound(path.clone()))
 }
 
 /// Ids of the asset at `path`, or of every asset below the folder at `path`.
 fn assets_within(conn: &Connection, path: &DamPath) -> Result<Vec<i64>, RepoError> {
-    let mut stmt = conn.prepare_cached("SELECT id FROM assets WHERE path = ?1 OR path LIKE ?2 ESCAPE '\\'")?;
-    let ids = stmt.query_map(params![path.as_str(), format!("{}/%", like_escape(path.as_str()))], |r| r.get(0))?;
-    Ok(ids.collect::<Result<_, _>>()?)
+    let mut stmt = conn.prepare_cached("SELECT id FROM assets WHERE path = ?1 OR path LIKE ?2 ESCAPE '\\'").db()?;
+    let ids = stmt.query_map(params![path.as_str(), format!("{}/%", like_escape(path.as_str()))], |r| r.get(0)).db()?;
+    Ok(ids.collect::<Result<_, _>>().db()?)
 }
 
 fn tagged_assets(conn: &Connection, tag: &TagId) -> Result<Vec<i64>, RepoError> {
     let below = if tag.as_str().ends_with(':') { format!("{}%", like_escape(tag.as_str())) } else { format!("{}/%", like_escape(tag.as_str())) };
-    let mut stmt =
-        conn.prepare_cached("SELECT DISTINCT x.asset_id FROM asset_tags x JOIN tags t ON t.id = x.tag_id WHERE t.tag = ?1 OR t.tag LIKE ?2 ESCAPE '\\'")?;
-    let ids = stmt.query_map(params![tag.as_str(), below], |r| r.get(0))?;
-    Ok(ids.collect::<Result<_, _>>()?)
+    let mut stmt = conn
+        .prepare_cached("SELECT DISTINCT x.asset_id FROM asset_tags x JOIN tags t ON t.id = x.tag_id WHERE t.tag = ?1 OR t.tag LIKE ?2 ESCAPE '\\'")
+        .db()?;
+    let ids = stmt.query_map(params![tag.as_str(), below], |r| r.get(0)).db()?;
+    Ok(ids.collect::<Result<_, _>>().db()?)
 }
 
 fn references_within(conn: &Connection, path: &DamPath) -> Result<Vec<(String, String)>, RepoError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT r.sites_url, r.page_path FROM asset_references r JOIN assets a ON a.id = r.asset_id
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT r.sites_url, r.page_path FROM asset_references r JOIN assets a ON a.id = r.asset_id
          WHERE a.path = ?1 OR a.path LIKE ?2 ESCAPE '\\' ORDER BY r.sites_url, r.page_path",
-    )?;
-    let rows = stmt.query_map(params![path.as_str(), format!("{}/%", like_escape(path.as_str()))], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+        )
+        .db()?;
+    let rows = stmt.query_map(params![path.as_str(), format!("{}/%", like_escape(path.as_str()))], |r| Ok((r.get(0)?, r.get(1)?))).db()?;
+    Ok(rows.collect::<Result<_, _>>().db()?)
 }
 
 /// Refuses to move or delete what pages use, listing the counts, unless `force`.
@@ -486,11 +498,11 @@ fn unused_blobs(conn: &Connection, mut hashes: Vec<String>) -> Result<Vec<BlobHa
     hashes.dedup();
     let mut unused = Vec::new();
     for h in hashes {
-        let used: i64 = conn.query_row(
-            "SELECT (SELECT count(*) FROM renditions WHERE sha256 = ?1) + (SELECT count(*) FROM published_blobs WHERE sha256 = ?1)",
-            [&h],
-            |r| r.get(0),
-        )?;
+        let used: i64 = conn
+            .query_row("SELECT (SELECT count(*) FROM renditions WHERE sha256 = ?1) + (SELECT count(*) FROM published_blobs WHERE sha256 = ?1)", [&h], |r| {
+                r.get(0)
+            })
+            .db()?;
         if used == 0 {
             unused.extend(BlobHash::parse(&h));
         }
@@ -500,38 +512,40 @@ fn unused_blobs(conn: &Connection, mut hashes: Vec<String>) -> Result<Vec<BlobHa
 
 /// The blobs that the publications of `page_ids` show.
 fn published_hashes(conn: &Connection, page_ids: &[i64]) -> Result<Vec<String>, RepoError> {
-    let mut stmt = conn.prepare_cached("SELECT sha256 FROM published_blobs WHERE page_id = ?1")?;
+    let mut stmt = conn.prepare_cached("SELECT sha256 FROM published_blobs WHERE page_id = ?1").db()?;
     let mut out = Vec::new();
     for id in page_ids {
-        for h in stmt.query_map([id], |r| r.get::<_, String>(0))? {
-            out.push(h?);
+        for h in stmt.query_map([id], |r| r.get::<_, String>(0)).db()? {
+            out.push(h.db()?);
         }
     }
     Ok(out)
 }
 
 fn is_taken(conn: &Connection, path: &DamPath) -> Result<bool, RepoError> {
-    let n: i64 =
-        conn.query_row("SELECT (SELECT count(*) FROM folders WHERE path = ?1) + (SELECT count(*) FROM assets WHERE path = ?1)", [path.as_str()], |r| r.get(0))?;
+    let n: i64 = conn
+        .query_row("SELECT (SELECT count(*) FROM folders WHERE path = ?1) + (SELECT count(*) FROM assets WHERE path = ?1)", [path.as_str()], |r| r.get(0))
+        .db()?;
     Ok(n > 0)
 }
 
 impl Catalog for SqliteCatalog {
     fn folder(&self, path: &DamPath) -> Result<Option<FolderRecord>, RepoError> {
         let conn = self.conn();
-        conn.query_row("SELECT path, title FROM folders WHERE path = ?1", [path.as_str()], folder_from_row).optional()?.map(to_folder).transpose()
+        conn.query_row("SELECT path, title FROM folders WHERE path = ?1", [path.as_str()], folder_from_row).optional().db()?.map(to_folder).transpose()
     }
 
     fn create_folder(&self, path: &DamPath, title: &str) -> Result<FolderRecord, RepoError> {
         let parent = path.parent().ok_or_else(|| RepoError::AlreadyExists(path.clone()))?;
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction().db()?;
         let parent_id = folder_id(&tx, &parent)?.ok_or(RepoError::ParentMissing(parent))?;
         if is_taken(&tx, path)? {
             return Err(RepoError::AlreadyExists(path.clone()));
         }
-        tx.execute("INSERT INTO folders (path, parent_id, title, created_at) VALUES (?1, ?2, ?3, ?4)", params![path.as_str(), parent_id, title, unix_now()])?;
-        tx.commit()?;
+        tx.execute("INSERT INTO folders (path, parent_id, title, created_at) VALUES (?1, ?2, ?3, ?4)", params![path.as_str(), parent_id, title, unix_now()])
+            .db()?;
+        tx.commit().db()?;
         Ok(FolderRecord { path: path.clone(), title: title.to_owned() })
     }
 
@@ -541,21 +555,26 @@ impl Catalog for SqliteCatalog {
             return Err(RepoError::NotFound(path.clone()));
         };
         let folders = conn
-            .prepare_cached("SELECT path, title FROM folders WHERE parent_id = ?1 ORDER BY path")?
-            .query_map([id], folder_from_row)?
-            .map(|r| to_folder(r?))
+            .prepare_cached("SELECT path, title FROM folders WHERE parent_id = ?1 ORDER BY path")
+            .db()?
+            .query_map([id], folder_from_row)
+            .db()?
+            .map(|r| to_folder(r.db()?))
             .collect::<Result<Vec<_>, _>>()?;
         let rows = conn
-            .prepare_cached(&format!("SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE a.folder_id = ?1 ORDER BY a.path"))?
-            .query_map([id], asset_from_row)?
-            .collect::<Result<Vec<_>, _>>()?;
+            .prepare_cached(&format!("SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE a.folder_id = ?1 ORDER BY a.path"))
+            .db()?
+            .query_map([id], asset_from_row)
+            .db()?
+            .collect::<Result<Vec<_>, _>>()
+            .db()?;
         let assets = rows.into_iter().map(|row| complete_asset(&conn, row)).collect::<Result<_, _>>()?;
         Ok((folders, assets))
     }
 
     fn asset(&self, path: &DamPath) -> Result<Option<AssetRecord>, RepoError> {
         let conn = self.conn();
-        let row = conn.query_row(&format!("SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE a.path = ?1"), [path.as_str()], asset_from_row).optional()?;
+        let row = conn.query_row(&format!("SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE a.path = ?1"), [path.as_str()], asset_from_row).optional().db()?;
         row.map(|row| complete_asset(&conn, row)).transpose()
     }
 
@@ -566,7 +585,7 @@ impl Catalog for SqliteCatalog {
     fn insert_asset(&self, asset: &AssetRecord) -> Result<(), RepoError> {
         let parent = asset.path.parent().ok_or_else(|| RepoError::AlreadyExists(asset.path.clone()))?;
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction().db()?;
         let folder = folder_id(&tx, &parent)?.ok_or(RepoError::ParentMissing(parent))?;
         if is_taken(&tx, &asset.path)? {
             return Err(RepoError::AlreadyExists(asset.path.clone()));
@@ -574,8 +593,8 @@ impl Catalog for SqliteCatalog {
         let asset_id = insert_asset_row(&tx, asset, folder)?;
         insert_renditions(&tx, asset_id, &asset.renditions)?;
         reindex(&tx, asset_id)?;
-        tx.execute("INSERT INTO jobs (asset_id, state, run_after, created_at) VALUES (?1, 'queued', 0, ?2)", params![asset_id, unix_now()])?;
-        tx.commit()?;
+        tx.execute("INSERT INTO jobs (asset_id, state, run_after, created_at) VALUES (?1, 'queued', 0, ?2)", params![asset_id, unix_now()]).db()?;
+        tx.commit().db()?;
         Ok(())
     }
 
@@ -589,16 +608,19 @@ impl Catalog for SqliteCatalog {
                 [now],
                 |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, u32>(2)?)),
             )
-            .optional()?;
+            .optional()
+            .db()?;
         let Some((id, asset_id, attempts)) = claimed else {
             return Ok(None);
         };
-        let (path, mime, sha, pixels): (String, String, String, Option<i64>) = conn.query_row(
-            "SELECT a.path, a.mime, r.sha256, a.width * a.height FROM assets a JOIN renditions r ON r.asset_id = a.id AND r.name = 'original'
+        let (path, mime, sha, pixels): (String, String, String, Option<i64>) = conn
+            .query_row(
+                "SELECT a.path, a.mime, r.sha256, a.width * a.height FROM assets a JOIN renditions r ON r.asset_id = a.id AND r.name = 'original'
              WHERE a.id = ?1",
-            [asset_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )?;
+                [asset_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .db()?;
         let original = BlobHash::parse(&sha).ok_or_else(|| RepoError::Internal(format!("bad blob hash in catalog: {sha}")))?;
         let pixels = pixels.map_or(0, |p| p.max(0) as u64);
         Ok(Some(Job { id, asset: DamPath::parse(&path)?, mime, original, attempts, pixels }))
@@ -606,58 +628,59 @@ impl Catalog for SqliteCatalog {
 
     fn finish_job(&self, job: &Job, renditions: &[RenditionRecord]) -> Result<(), RepoError> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let asset_id: Option<i64> = tx.query_row("SELECT asset_id FROM jobs WHERE id = ?1 AND state = 'running'", [job.id], |r| r.get(0)).optional()?;
+        let tx = conn.transaction().db()?;
+        let asset_id: Option<i64> = tx.query_row("SELECT asset_id FROM jobs WHERE id = ?1 AND state = 'running'", [job.id], |r| r.get(0)).optional().db()?;
         let Some(asset_id) = asset_id else {
             return Err(RepoError::NotFound(job.asset.clone()));
         };
-        tx.execute("DELETE FROM renditions WHERE asset_id = ?1 AND name <> 'original'", [asset_id])?;
+        tx.execute("DELETE FROM renditions WHERE asset_id = ?1 AND name <> 'original'", [asset_id]).db()?;
         insert_renditions(&tx, asset_id, renditions)?;
-        tx.execute("UPDATE jobs SET state = 'done', error = NULL, finished_at = ?2 WHERE id = ?1", params![job.id, unix_now()])?;
-        tx.commit()?;
+        tx.execute("UPDATE jobs SET state = 'done', error = NULL, finished_at = ?2 WHERE id = ?1", params![job.id, unix_now()]).db()?;
+        tx.commit().db()?;
         Ok(())
     }
 
     fn fail_job(&self, job: &Job, error: &str, retry_at: Option<i64>) -> Result<(), RepoError> {
         let conn = self.conn();
         match retry_at {
-            Some(at) => conn.execute("UPDATE jobs SET state = 'queued', error = ?2, run_after = ?3 WHERE id = ?1", params![job.id, error, at])?,
-            None => conn.execute("UPDATE jobs SET state = 'failed', error = ?2, finished_at = ?3 WHERE id = ?1", params![job.id, error, unix_now()])?,
+            Some(at) => conn.execute("UPDATE jobs SET state = 'queued', error = ?2, run_after = ?3 WHERE id = ?1", params![job.id, error, at]).db()?,
+            None => conn.execute("UPDATE jobs SET state = 'failed', error = ?2, finished_at = ?3 WHERE id = ?1", params![job.id, error, unix_now()]).db()?,
         };
         Ok(())
     }
 
     fn requeue_interrupted_jobs(&self) -> Result<usize, RepoError> {
-        Ok(self.conn().execute("UPDATE jobs SET state = 'queued', run_after = 0 WHERE state = 'running'", [])?)
+        Ok(self.conn().execute("UPDATE jobs SET state = 'queued', run_after = 0 WHERE state = 'running'", []).db()?)
     }
 
     fn unfinished_jobs(&self) -> Result<usize, RepoError> {
-        Ok(self.conn().query_row("SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')", [], |r| r.get(0))?)
+        Ok(self.conn().query_row("SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')", [], |r| r.get(0)).db()?)
     }
 
     fn update_metadata(&self, path: &DamPath, patch: &MetadataPatch, user: &str, now: i64) -> Result<(), RepoError> {
         patch.validate().map_err(RepoError::BadMetadata)?;
         let properties = patch.properties.as_ref().map(|p| serde_json::to_string(p).map_err(|e| RepoError::Internal(e.to_string()))).transpose()?;
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction().db()?;
         let id = asset_id(&tx, path)?;
         tx.execute(
             "UPDATE assets SET title = coalesce(?2, title), description = coalesce(?3, description),
                                properties = coalesce(?4, properties), modified_by = ?5, modified_at = ?6
              WHERE id = ?1",
             params![id, patch.title.as_deref().map(str::trim), patch.description, properties, user, now],
-        )?;
+        )
+        .db()?;
         reindex(&tx, id)?;
-        tx.commit()?;
+        tx.commit().db()?;
         Ok(())
     }
 
     fn tags(&self) -> Result<Vec<TagRecord>, RepoError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare_cached("SELECT tag, title FROM tags ORDER BY tag")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut stmt = conn.prepare_cached("SELECT tag, title FROM tags ORDER BY tag").db()?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).db()?;
         rows.map(|r| {
-            let (tag, title) = r?;
+            let (tag, title) = r.db()?;
             Ok(TagRecord { tag: TagId::parse(&tag).map_err(|e| RepoError::Internal(e.to_string()))?, title })
         })
         .collect()
@@ -665,7 +688,7 @@ impl Catalog for SqliteCatalog {
 
     fn create_tag(&self, tag: &TagId, title: &str) -> Result<(), RepoError> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction().db()?;
         let mut parent: Option<i64> = None;
         for t in tag.lineage() {
             let id: i64 = if &t == tag {
@@ -674,58 +697,59 @@ impl Catalog for SqliteCatalog {
                      ON CONFLICT (tag) DO UPDATE SET title = excluded.title RETURNING id",
                     params![t.as_str(), title, parent],
                     |r| r.get(0),
-                )?
+                )
+                .db()?
             } else {
-                tx.execute("INSERT OR IGNORE INTO tags (tag, title, parent_id) VALUES (?1, ?2, ?3)", params![t.as_str(), t.name(), parent])?;
-                tx.query_row("SELECT id FROM tags WHERE tag = ?1", [t.as_str()], |r| r.get(0))?
+                tx.execute("INSERT OR IGNORE INTO tags (tag, title, parent_id) VALUES (?1, ?2, ?3)", params![t.as_str(), t.name(), parent]).db()?;
+                tx.query_row("SELECT id FROM tags WHERE tag = ?1", [t.as_str()], |r| r.get(0)).db()?
             };
             parent = Some(id);
         }
         for asset in tagged_assets(&tx, tag)? {
             reindex(&tx, asset)?;
         }
-        tx.commit()?;
+        tx.commit().db()?;
         Ok(())
     }
 
     fn delete_tag(&self, tag: &TagId) -> Result<(), RepoError> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction().db()?;
         let affected = tagged_assets(&tx, tag)?;
-        let n = tx.execute("DELETE FROM tags WHERE tag = ?1", [tag.as_str()])?;
+        let n = tx.execute("DELETE FROM tags WHERE tag = ?1", [tag.as_str()]).db()?;
         if n == 0 {
             return Err(RepoError::UnknownTag(tag.to_string()));
         }
         for asset in affected {
             reindex(&tx, asset)?;
         }
-        tx.commit()?;
+        tx.commit().db()?;
         Ok(())
     }
 
     fn set_asset_tags(&self, path: &DamPath, tags: &[TagId], user: &str, now: i64) -> Result<(), RepoError> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction().db()?;
         let id = asset_id(&tx, path)?;
         let mut tag_ids = Vec::new();
         for t in tags {
-            let tag_id: Option<i64> = tx.query_row("SELECT id FROM tags WHERE tag = ?1", [t.as_str()], |r| r.get(0)).optional()?;
+            let tag_id: Option<i64> = tx.query_row("SELECT id FROM tags WHERE tag = ?1", [t.as_str()], |r| r.get(0)).optional().db()?;
             tag_ids.push(tag_id.ok_or_else(|| RepoError::UnknownTag(t.to_string()))?);
         }
-        tx.execute("DELETE FROM asset_tags WHERE asset_id = ?1", [id])?;
+        tx.execute("DELETE FROM asset_tags WHERE asset_id = ?1", [id]).db()?;
         for tag_id in tag_ids {
-            tx.execute("INSERT OR IGNORE INTO asset_tags (asset_id, tag_id) VALUES (?1, ?2)", params![id, tag_id])?;
+            tx.execute("INSERT OR IGNORE INTO asset_tags (asset_id, tag_id) VALUES (?1, ?2)", params![id, tag_id]).db()?;
         }
-        tx.execute("UPDATE assets SET modified_by = ?2, modified_at = ?3 WHERE id = ?1", params![id, user, now])?;
+        tx.execute("UPDATE assets SET modified_by = ?2, modified_at = ?3 WHERE id = ?1", params![id, user, now]).db()?;
         reindex(&tx, id)?;
-        tx.commit()?;
+        tx.commit().db()?;
         Ok(())
     }
 
     fn search(&self, query: &SearchQuery, scope: &ReadScope) -> Result<SearchPage, RepoError> {
         let conn = self.conn();
-        crate::search::search(&conn, query, scope, |id| {
-            let row = conn.query_row(&format!("SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE a.id = ?1"), [id], asset_from_row)?;
+        search::search(&conn, query, scope, |id| {
+            let row = conn.query_row(&format!("SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE a.id = ?1"), [id], asset_from_row).db()?;
             complete_asset(&conn, row)
         })
     }
@@ -739,7 +763,7 @@ impl Catalog for SqliteCatalog {
         }
         let to_parent = to.parent().ok_or(RepoError::RootIsFixed)?;
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction().db()?;
         let is_folder = folder_id(&tx, from)?.is_some();
         if !is_folder {
             asset_id(&tx, from)?;
@@ -752,19 +776,22 @@ impl Catalog for SqliteCatalog {
         let below = format!("{}/%", like_escape(from.as_str()));
         let rebase = "?2 || substr(path, length(?1) + 1)";
         if is_folder {
-            tx.execute(&format!("UPDATE folders SET path = {rebase} WHERE path = ?1 OR path LIKE ?3 ESCAPE '\\'"), params![from.as_str(), to.as_str(), below])?;
+            tx.execute(&format!("UPDATE folders SET path = {rebase} WHERE path = ?1 OR path LIKE ?3 ESCAPE '\\'"), params![from.as_str(), to.as_str(), below])
+                .db()?;
             tx.execute(
                 "UPDATE folders SET parent_id = ?2, title = CASE WHEN title = ?3 THEN ?4 ELSE title END WHERE path = ?1",
                 params![to.as_str(), parent_id, from.name(), to.name()],
-            )?;
-            tx.execute(&format!("UPDATE assets SET path = {rebase} WHERE path LIKE ?3 ESCAPE '\\'"), params![from.as_str(), to.as_str(), below])?;
+            )
+            .db()?;
+            tx.execute(&format!("UPDATE assets SET path = {rebase} WHERE path LIKE ?3 ESCAPE '\\'"), params![from.as_str(), to.as_str(), below]).db()?;
         } else {
-            tx.execute("UPDATE assets SET path = ?2, name = ?3, folder_id = ?4 WHERE path = ?1", params![from.as_str(), to.as_str(), to.name(), parent_id])?;
+            tx.execute("UPDATE assets SET path = ?2, name = ?3, folder_id = ?4 WHERE path = ?1", params![from.as_str(), to.as_str(), to.name(), parent_id])
+                .db()?;
         }
         for id in assets_within(&tx, to)? {
             reindex(&tx, id)?;
         }
-        tx.commit()?;
+        tx.commit().db()?;
         Ok(())
     }
 
@@ -773,7 +800,7 @@ impl Catalog for SqliteCatalog {
             return Err(RepoError::RootIsFixed);
         }
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction().db()?;
         let is_folder = folder_id(&tx, path)?.is_some();
         if !is_folder {
             asset_id(&tx, path)?;
@@ -782,12 +809,12 @@ impl Catalog for SqliteCatalog {
         let ids = assets_within(&tx, path)?;
         let mut hashes = Vec::new();
         for id in &ids {
-            let mut stmt = tx.prepare_cached("SELECT DISTINCT sha256 FROM renditions WHERE asset_id = ?1")?;
-            for h in stmt.query_map([id], |r| r.get::<_, String>(0))? {
-                hashes.push(h?);
+            let mut stmt = tx.prepare_cached("SELECT DISTINCT sha256 FROM renditions WHERE asset_id = ?1").db()?;
+            for h in stmt.query_map([id], |r| r.get::<_, String>(0)).db()? {
+                hashes.push(h.db()?);
             }
-            tx.execute("DELETE FROM assets_fts WHERE rowid = ?1", [id])?;
-            tx.execute("DELETE FROM assets WHERE id = ?1", [id])?;
+            tx.execute("DELETE FROM assets_fts WHERE rowid = ?1", [id]).db()?;
+            tx.execute("DELETE FROM assets WHERE id = ?1", [id]).db()?;
         }
         if is_folder {
             // Children before parents: folders.parent_id does not cascade.
@@ -795,10 +822,11 @@ impl Catalog for SqliteCatalog {
                 "DELETE FROM folders WHERE path IN (SELECT path FROM folders WHERE path = ?1 OR path LIKE ?2 ESCAPE '\\'
                                                    ORDER BY length(path) DESC)",
                 params![path.as_str(), format!("{}/%", like_escape(path.as_str()))],
-            )?;
+            )
+            .db()?;
         }
         let orphans = unused_blobs(&tx, hashes)?;
-        tx.commit()?;
+        tx.commit().db()?;
         Ok(orphans)
     }
 
@@ -808,28 +836,33 @@ impl Catalog for SqliteCatalog {
         conn.execute(
             "INSERT OR IGNORE INTO asset_references (asset_id, sites_url, page_path, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![id, sites_url, page_path, unix_now()],
-        )?;
+        )
+        .db()?;
         Ok(())
     }
 
     fn remove_reference(&self, asset: &DamPath, sites_url: &str, page_path: &str) -> Result<(), RepoError> {
         let conn = self.conn();
         let id = asset_id(&conn, asset)?;
-        conn.execute("DELETE FROM asset_references WHERE asset_id = ?1 AND sites_url = ?2 AND page_path = ?3", params![id, sites_url, page_path])?;
+        conn.execute("DELETE FROM asset_references WHERE asset_id = ?1 AND sites_url = ?2 AND page_path = ?3", params![id, sites_url, page_path]).db()?;
         Ok(())
     }
 
     fn references(&self, path: &DamPath) -> Result<Vec<Reference>, RepoError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
-            "SELECT a.path, r.sites_url, r.page_path FROM asset_references r JOIN assets a ON a.id = r.asset_id
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT a.path, r.sites_url, r.page_path FROM asset_references r JOIN assets a ON a.id = r.asset_id
              WHERE a.path = ?1 OR a.path LIKE ?2 ESCAPE '\\' ORDER BY r.sites_url, r.page_path, a.path",
-        )?;
-        let rows = stmt.query_map(params![path.as_str(), format!("{}/%", like_escape(path.as_str()))], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-        })?;
+            )
+            .db()?;
+        let rows = stmt
+            .query_map(params![path.as_str(), format!("{}/%", like_escape(path.as_str()))], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            })
+            .db()?;
         rows.map(|row| {
-            let (asset, sites_url, page_path) = row?;
+            let (asset, sites_url, page_path) = row.db()?;
             Ok(Reference { asset: DamPath::parse(&asset)?, sites_url, page_path })
         })
         .collect()
@@ -838,10 +871,10 @@ impl Catalog for SqliteCatalog {
     fn permission_rules(&self) -> Result<Vec<PermissionRule>, RepoError> {
         let conn = self.conn();
         let mut stmt =
-            conn.prepare_cached("SELECT f.path, p.grp, p.access FROM folder_permissions p JOIN folders f ON f.id = p.folder_id ORDER BY f.path, p.grp")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+            conn.prepare_cached("SELECT f.path, p.grp, p.access FROM folder_permissions p JOIN folders f ON f.id = p.folder_id ORDER BY f.path, p.grp").db()?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))).db()?;
         rows.map(|row| {
-            let (path, group, access) = row?;
+            let (path, group, access) = row.db()?;
             let access = match access.as_str() {
                 "write" => Access::Write,
                 "read" => Access::Read,
@@ -856,30 +889,32 @@ impl Catalog for SqliteCatalog {
         let conn = self.conn();
         let id = folder_id(&conn, folder)?.ok_or_else(|| RepoError::NotFound(folder.clone()))?;
         match access {
-            None => conn.execute("DELETE FROM folder_permissions WHERE folder_id = ?1 AND grp = ?2", params![id, group])?,
-            Some(a) => conn.execute(
-                "INSERT INTO folder_permissions (folder_id, grp, access) VALUES (?1, ?2, ?3)
+            None => conn.execute("DELETE FROM folder_permissions WHERE folder_id = ?1 AND grp = ?2", params![id, group]).db()?,
+            Some(a) => conn
+                .execute(
+                    "INSERT INTO folder_permissions (folder_id, grp, access) VALUES (?1, ?2, ?3)
                  ON CONFLICT (folder_id, grp) DO UPDATE SET access = excluded.access",
-                params![
-                    id,
-                    group,
-                    match a {
-                        Access::Write => "write",
-                        Access::Read => "read",
-                        Access::None => "none",
-                    }
-                ],
-            )?,
+                    params![
+                        id,
+                        group,
+                        match a {
+                            Access::Write => "write",
+                            Access::Read => "read",
+                            Access::None => "none",
+                        }
+                    ],
+                )
+                .db()?,
         };
         Ok(())
     }
 
     fn pages(&self) -> Result<Vec<PageSummary>, RepoError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare_cached("SELECT path, title, modified_at, published_at FROM pages ORDER BY path")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        let mut stmt = conn.prepare_cached("SELECT path, title, modified_at, published_at FROM pages ORDER BY path").db()?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).db()?;
         rows.map(|row| {
-            let (path, title, modified_at, published_at) = row?;
+            let (path, title, modified_at, published_at) = row.db()?;
             Ok(PageSummary { path: page_path(&path)?, title, modified_at, published_at })
         })
         .collect()
@@ -887,7 +922,7 @@ impl Catalog for SqliteCatalog {
 
     fn create_page(&self, path: &PagePath, title: &str, user: &str, now: i64) -> Result<(), RepoError> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction().db()?;
         let parent_id = match path.parent() {
             Some(parent) => Some(page_id(&tx, &parent)?.ok_or_else(|| RepoError::PageMissing(parent.to_string()))?),
             None => None,
@@ -899,8 +934,9 @@ impl Catalog for SqliteCatalog {
             "INSERT INTO pages (path, parent_id, title, version, components, created_by, created_at, modified_by, modified_at)
              VALUES (?1, ?2, ?3, 1, '[]', ?4, ?5, ?4, ?5)",
             params![path.as_str(), parent_id, title, user, now],
-        )?;
-        tx.commit()?;
+        )
+        .db()?;
+        tx.commit().db()?;
         Ok(())
     }
 
@@ -912,7 +948,8 @@ impl Catalog for SqliteCatalog {
                 [path.as_str()],
                 |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
             )
-            .optional()?;
+            .optional()
+            .db()?;
         row.map(|(title, version, components, modified_by, modified_at, published_at, description)| {
             let components = serde_json::from_str(&components).map_err(|e| RepoError::Internal(format!("bad page body for {path}: {e}")))?;
             Ok(PageDto { path: path.clone(), version: version as u64, title, description, components, modified_by, modified_at, published_at })
@@ -923,12 +960,13 @@ impl Catalog for SqliteCatalog {
     fn save_page(&self, path: &PagePath, expected_version: u64, content: &PageContent, user: &str, now: i64) -> Result<u64, RepoError> {
         let components = serde_json::to_string(&content.components).map_err(|e| RepoError::Internal(e.to_string()))?;
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction().db()?;
         let current = tx
             .query_row("SELECT id, version, modified_by, modified_at FROM pages WHERE path = ?1", [path.as_str()], |r| {
                 Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)? as u64, r.get::<_, String>(2)?, r.get::<_, i64>(3)?))
             })
-            .optional()?;
+            .optional()
+            .db()?;
         let Some((id, version, modified_by, modified_at)) = current else {
             return Err(RepoError::PageMissing(path.to_string()));
         };
@@ -938,44 +976,48 @@ impl Catalog for SqliteCatalog {
         tx.execute(
             "UPDATE pages SET title = ?2, description = ?3, components = ?4, version = version + 1, modified_by = ?5, modified_at = ?6 WHERE id = ?1",
             params![id, content.title, content.description, components, user, now],
-        )?;
+        )
+        .db()?;
         // The page's local references are exactly the local assets it now uses.
-        tx.execute("DELETE FROM asset_references WHERE sites_url = '' AND page_path = ?1", [path.as_str()])?;
+        tx.execute("DELETE FROM asset_references WHERE sites_url = '' AND page_path = ?1", [path.as_str()]).db()?;
         for asset in content.components.iter().filter_map(|c| c.body.asset()).filter(|a| a.repository.is_none()) {
             tx.execute(
                 "INSERT OR IGNORE INTO asset_references (asset_id, sites_url, page_path, created_at)
                  SELECT id, '', ?2, ?3 FROM assets WHERE path = ?1",
                 params![asset.path.as_str(), path.as_str(), now],
-            )?;
+            )
+            .db()?;
         }
-        tx.commit()?;
+        tx.commit().db()?;
         Ok(version + 1)
     }
 
     fn delete_page(&self, path: &PagePath) -> Result<Vec<BlobHash>, RepoError> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction().db()?;
         if page_id(&tx, path)?.is_none() {
             return Err(RepoError::PageMissing(path.to_string()));
         }
         let below = format!("{}/%", like_escape(path.as_str()));
         let ids: Vec<i64> = {
-            let mut stmt = tx.prepare_cached("SELECT id FROM pages WHERE path = ?1 OR path LIKE ?2 ESCAPE '\\'")?;
-            let rows = stmt.query_map(params![path.as_str(), below], |r| r.get(0))?;
-            rows.collect::<Result<_, _>>()?
+            let mut stmt = tx.prepare_cached("SELECT id FROM pages WHERE path = ?1 OR path LIKE ?2 ESCAPE '\\'").db()?;
+            let rows = stmt.query_map(params![path.as_str(), below], |r| r.get(0)).db()?;
+            rows.collect::<Result<_, _>>().db()?
         };
         let shown = published_hashes(&tx, &ids)?;
         for id in &ids {
-            tx.execute("DELETE FROM published_blobs WHERE page_id = ?1", [id])?;
-            tx.execute("DELETE FROM published_pages WHERE page_id = ?1", [id])?;
+            tx.execute("DELETE FROM published_blobs WHERE page_id = ?1", [id]).db()?;
+            tx.execute("DELETE FROM published_pages WHERE page_id = ?1", [id]).db()?;
         }
-        tx.execute("DELETE FROM asset_references WHERE sites_url = '' AND (page_path = ?1 OR page_path LIKE ?2 ESCAPE '\\')", params![path.as_str(), below])?;
+        tx.execute("DELETE FROM asset_references WHERE sites_url = '' AND (page_path = ?1 OR page_path LIKE ?2 ESCAPE '\\')", params![path.as_str(), below])
+            .db()?;
         tx.execute(
             "DELETE FROM pages WHERE path IN (SELECT path FROM pages WHERE path = ?1 OR path LIKE ?2 ESCAPE '\\' ORDER BY length(path) DESC)",
             params![path.as_str(), below],
-        )?;
+        )
+        .db()?;
         let orphans = unused_blobs(&tx, shown)?;
-        tx.commit()?;
+        tx.commit().db()?;
         Ok(orphans)
     }
 
@@ -984,7 +1026,7 @@ impl Catalog for SqliteCatalog {
             return Err(RepoError::BadQuery("A page cannot be moved below itself.".into()));
         }
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction().db()?;
         page_id(&tx, from)?.ok_or_else(|| RepoError::PageMissing(from.to_string()))?;
         if page_id(&tx, to)?.is_some() {
             return Err(RepoError::PageExists(to.to_string()));
@@ -999,33 +1041,36 @@ impl Catalog for SqliteCatalog {
             tx.execute(
                 &format!("UPDATE {table} SET {column} = ?2 || substr({column}, length(?1) + 1) WHERE {column} = ?1 OR {column} LIKE ?3 ESCAPE '\\'"),
                 params![from.as_str(), to.as_str(), below],
-            )?;
+            )
+            .db()?;
         }
-        tx.execute("UPDATE pages SET parent_id = ?2 WHERE path = ?1", params![to.as_str(), parent_id])?;
-        tx.commit()?;
+        tx.execute("UPDATE pages SET parent_id = ?2 WHERE path = ?1", params![to.as_str(), parent_id]).db()?;
+        tx.commit().db()?;
         Ok(())
     }
 
     fn publish_page(&self, path: &PagePath, version: u64, html: &str, blobs: &[(BlobHash, String)], now: i64) -> Result<Vec<BlobHash>, RepoError> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction().db()?;
         let id: i64 = tx
             .query_row("SELECT id FROM pages WHERE path = ?1 AND version = ?2", params![path.as_str(), version as i64], |r| r.get(0))
-            .optional()?
+            .optional()
+            .db()?
             .ok_or_else(|| RepoError::BadQuery(format!("{path} changed while it was being published; publish again")))?;
         tx.execute(
             "INSERT INTO published_pages (page_id, html, published_at) VALUES (?1, ?2, ?3)
              ON CONFLICT (page_id) DO UPDATE SET html = excluded.html, published_at = excluded.published_at",
             params![id, html, now],
-        )?;
+        )
+        .db()?;
         let shown_before = published_hashes(&tx, &[id])?;
-        tx.execute("DELETE FROM published_blobs WHERE page_id = ?1", [id])?;
+        tx.execute("DELETE FROM published_blobs WHERE page_id = ?1", [id]).db()?;
         for (hash, mime) in blobs {
-            tx.execute("INSERT OR IGNORE INTO published_blobs (page_id, sha256, mime) VALUES (?1, ?2, ?3)", params![id, hash.as_str(), mime])?;
+            tx.execute("INSERT OR IGNORE INTO published_blobs (page_id, sha256, mime) VALUES (?1, ?2, ?3)", params![id, hash.as_str(), mime]).db()?;
         }
-        tx.execute("UPDATE pages SET published_at = ?2 WHERE id = ?1", params![id, now])?;
+        tx.execute("UPDATE pages SET published_at = ?2 WHERE id = ?1", params![id, now]).db()?;
         let orphans = unused_blobs(&tx, shown_before)?;
-        tx.commit()?;
+        tx.commit().db()?;
         Ok(orphans)
     }
 
@@ -1033,17 +1078,20 @@ impl Catalog for SqliteCatalog {
         Ok(self
             .conn()
             .query_row("SELECT h.html FROM published_pages h JOIN pages p ON p.id = h.page_id WHERE p.path = ?1", [path.as_str()], |r| r.get(0))
-            .optional()?)
+            .optional()
+            .db()?)
     }
 
     fn published_blob(&self, hash: &BlobHash) -> Result<Option<String>, RepoError> {
-        Ok(self.conn().query_row("SELECT mime FROM published_blobs WHERE sha256 = ?1 LIMIT 1", [hash.as_str()], |r| r.get(0)).optional()?)
+        Ok(self.conn().query_row("SELECT mime FROM published_blobs WHERE sha256 = ?1 LIMIT 1", [hash.as_str()], |r| r.get(0)).optional().db()?)
     }
 
     fn sources_of(&self, original: &BlobHash) -> Result<Vec<RenditionRecord>, RepoError> {
         let conn = self.conn();
-        let asset_id: Option<i64> =
-            conn.query_row("SELECT asset_id FROM renditions WHERE name = 'original' AND sha256 = ?1 LIMIT 1", [original.as_str()], |r| r.get(0)).optional()?;
+        let asset_id: Option<i64> = conn
+            .query_row("SELECT asset_id FROM renditions WHERE name = 'original' AND sha256 = ?1 LIMIT 1", [original.as_str()], |r| r.get(0))
+            .optional()
+            .db()?;
         match asset_id {
             Some(id) => load_renditions(&conn, id),
             None => Ok(Vec::new()),
@@ -1051,12 +1099,12 @@ impl Catalog for SqliteCatalog {
     }
 
     fn remember_edit(&self, key: &str, state: &str) -> Result<(), RepoError> {
-        self.conn().execute("INSERT OR IGNORE INTO image_edits (key, state) VALUES (?1, ?2)", params![key, state])?;
+        self.conn().execute("INSERT OR IGNORE INTO image_edits (key, state) VALUES (?1, ?2)", params![key, state]).db()?;
         Ok(())
     }
 
     fn edit_state(&self, key: &str) -> Result<Option<String>, RepoError> {
-        Ok(self.conn().query_row("SELECT state FROM image_edits WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+        Ok(self.conn().query_row("SELECT state FROM image_edits WHERE key = ?1", [key], |r| r.get(0)).optional().db()?)
     }
 
     fn cached_image(&self, original: &BlobHash, edit_key: &str, width: u32, format: &str) -> Result<Option<BlobHash>, RepoError> {
@@ -1067,25 +1115,29 @@ impl Catalog for SqliteCatalog {
                 params![original.as_str(), edit_key, width, format],
                 |r| r.get(0),
             )
-            .optional()?;
+            .optional()
+            .db()?;
         Ok(sha.and_then(|s| BlobHash::parse(&s)))
     }
 
     fn cache_image(&self, original: &BlobHash, edit_key: &str, width: u32, format: &str, rendered: &BlobHash) -> Result<(), RepoError> {
-        self.conn().execute(
-            "INSERT OR REPLACE INTO image_cache (original, edit_key, width, format, sha256) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![original.as_str(), edit_key, width, format, rendered.as_str()],
-        )?;
+        self.conn()
+            .execute(
+                "INSERT OR REPLACE INTO image_cache (original, edit_key, width, format, sha256) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![original.as_str(), edit_key, width, format, rendered.as_str()],
+            )
+            .db()?;
         Ok(())
     }
 
     fn create_session(&self, s: &SessionRecord) -> Result<(), RepoError> {
         let conn = self.conn();
-        conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", [unix_now()])?;
+        conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", [unix_now()]).db()?;
         conn.execute(
             "INSERT INTO sessions (token_hash, user, csrf_token, expires_at) VALUES (?1, ?2, ?3, ?4)",
             params![s.token_hash, s.user, s.csrf_token, s.expires_at],
-        )?;
+        )
+        .db()?;
         Ok(())
     }
 
@@ -1097,11 +1149,12 @@ impl Catalog for SqliteCatalog {
                 params![token_hash, now],
                 |r| Ok(SessionRecord { token_hash: r.get(0)?, user: r.get(1)?, csrf_token: r.get(2)?, expires_at: r.get(3)? }),
             )
-            .optional()?)
+            .optional()
+            .db()?)
     }
 
     fn delete_session(&self, token_hash: &str) -> Result<(), RepoError> {
-        self.conn().execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
+        self.conn().execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash]).db()?;
         Ok(())
     }
 }

@@ -4,10 +4,10 @@ use rusqlite::{params, OptionalExtension, Row};
 use tessera_model::connected::{JobDto, JobKind, JobState};
 use tessera_model::DamPath;
 
-use super::{asset_id, folder_id, insert_asset_row, insert_renditions, is_taken, reindex, SqliteCatalog};
-use crate::catalog::{AssetRecord, ConnectedCatalog, NewJob, RenditionRecord};
-use crate::error::RepoError;
-use crate::unix_now;
+use tessera_repo::{unix_now, AssetRecord, ConnectedCatalog, NewJob, RenditionRecord, RepoError};
+
+use crate::error::Db;
+use crate::{asset_id, folder_id, insert_asset_row, insert_renditions, is_taken, reindex, SqliteCatalog};
 
 const JOB_COLUMNS: &str = "id, kind, state, remote_path, local_path, page_path, error, started_at, ended_at, bytes_done, bytes_total";
 
@@ -49,7 +49,7 @@ impl ConnectedCatalog for SqliteCatalog {
     fn store_connected(&self, asset: &AssetRecord) -> Result<u32, RepoError> {
         let origin = asset.connected.as_ref().ok_or_else(|| RepoError::Internal("a fetched copy without its origin".into()))?;
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction().db()?;
         // The folders above the copy are made in the same transaction, so a fetch that
         // fails leaves not even an empty folder behind.
         let mut parent_id = None;
@@ -63,14 +63,15 @@ impl ConnectedCatalog for SqliteCatalog {
                     tx.execute(
                         "INSERT INTO folders (path, parent_id, title, created_at) VALUES (?1, ?2, ?3, ?4)",
                         params![folder.as_str(), parent_id, folder.name(), unix_now()],
-                    )?;
+                    )
+                    .db()?;
                     tx.last_insert_rowid()
                 }
             });
         }
         let folder = parent_id.ok_or_else(|| RepoError::AlreadyExists(asset.path.clone()))?;
         let existing: Option<(i64, Option<String>)> =
-            tx.query_row("SELECT id, remote_url FROM assets WHERE path = ?1", [asset.path.as_str()], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+            tx.query_row("SELECT id, remote_url FROM assets WHERE path = ?1", [asset.path.as_str()], |r| Ok((r.get(0)?, r.get(1)?))).optional().db()?;
         let id = match existing {
             // A local asset of the same name is never overwritten by a fetch.
             Some((_, None)) => return Err(RepoError::AlreadyExists(asset.path.clone())),
@@ -95,9 +96,10 @@ impl ConnectedCatalog for SqliteCatalog {
                         origin.path.as_str(),
                         origin.fetched_at
                     ],
-                )?;
-                tx.execute("DELETE FROM renditions WHERE asset_id = ?1", [id])?;
-                tx.execute("DELETE FROM asset_tags WHERE asset_id = ?1", [id])?;
+                )
+                .db()?;
+                tx.execute("DELETE FROM renditions WHERE asset_id = ?1", [id]).db()?;
+                tx.execute("DELETE FROM asset_tags WHERE asset_id = ?1", [id]).db()?;
                 id
             }
             None => {
@@ -111,26 +113,26 @@ impl ConnectedCatalog for SqliteCatalog {
         let mut dropped = 0;
         for tag in &asset.tags {
             // Kept only when the same tag, with the same hierarchy, exists here.
-            let tag_id: Option<i64> = tx.query_row("SELECT id FROM tags WHERE tag = ?1", [tag.as_str()], |r| r.get(0)).optional()?;
+            let tag_id: Option<i64> = tx.query_row("SELECT id FROM tags WHERE tag = ?1", [tag.as_str()], |r| r.get(0)).optional().db()?;
             match tag_id {
                 Some(t) => {
-                    tx.execute("INSERT OR IGNORE INTO asset_tags (asset_id, tag_id) VALUES (?1, ?2)", params![id, t])?;
+                    tx.execute("INSERT OR IGNORE INTO asset_tags (asset_id, tag_id) VALUES (?1, ?2)", params![id, t]).db()?;
                 }
                 None => dropped += 1,
             }
         }
         reindex(&tx, id)?;
-        tx.commit()?;
+        tx.commit().db()?;
         Ok(dropped)
     }
 
     fn add_original(&self, path: &DamPath, original: &RenditionRecord) -> Result<(), RepoError> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction().db()?;
         let id = asset_id(&tx, path)?;
-        tx.execute("DELETE FROM renditions WHERE asset_id = ?1 AND name = 'original'", [id])?;
+        tx.execute("DELETE FROM renditions WHERE asset_id = ?1 AND name = 'original'", [id]).db()?;
         insert_renditions(&tx, id, std::slice::from_ref(original))?;
-        tx.commit()?;
+        tx.commit().db()?;
         Ok(())
     }
 
@@ -148,40 +150,45 @@ impl ConnectedCatalog for SqliteCatalog {
                 job.bytes_total.map(|t| t as i64),
                 job.detail
             ],
-        )?;
+        )
+        .db()?;
         Ok(conn.last_insert_rowid())
     }
 
     fn job_progress(&self, id: i64, done: u64) -> Result<(), RepoError> {
-        self.conn().execute("UPDATE connected_jobs SET bytes_done = ?2 WHERE id = ?1", params![id, done as i64])?;
+        self.conn().execute("UPDATE connected_jobs SET bytes_done = ?2 WHERE id = ?1", params![id, done as i64]).db()?;
         Ok(())
     }
 
     fn end_job(&self, id: i64, error: Option<&str>) -> Result<(), RepoError> {
         let state = if error.is_some() { JobState::Failed } else { JobState::Success };
-        self.conn().execute(
-            "UPDATE connected_jobs SET state = ?2, error = ?3, ended_at = ?4,
+        self.conn()
+            .execute(
+                "UPDATE connected_jobs SET state = ?2, error = ?3, ended_at = ?4,
                     bytes_done = CASE WHEN ?2 = 'success' THEN coalesce(bytes_total, bytes_done) ELSE bytes_done END
              WHERE id = ?1",
-            params![id, state.as_str(), error, unix_now()],
-        )?;
+                params![id, state.as_str(), error, unix_now()],
+            )
+            .db()?;
         Ok(())
     }
 
     fn jobs(&self, state: Option<JobState>, limit: u32) -> Result<Vec<(JobDto, Option<String>)>, RepoError> {
         let conn = self.conn();
         let mut stmt =
-            conn.prepare_cached(&format!("SELECT {JOB_COLUMNS}, detail FROM connected_jobs WHERE ?1 IS NULL OR state = ?1 ORDER BY id DESC LIMIT ?2"))?;
-        let rows = stmt.query_map(params![state.map(JobState::as_str), limit], job_from_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+            conn.prepare_cached(&format!("SELECT {JOB_COLUMNS}, detail FROM connected_jobs WHERE ?1 IS NULL OR state = ?1 ORDER BY id DESC LIMIT ?2")).db()?;
+        let rows = stmt.query_map(params![state.map(JobState::as_str), limit], job_from_row).db()?;
+        Ok(rows.collect::<Result<_, _>>().db()?)
     }
 
     fn setting(&self, key: &str) -> Result<Option<String>, RepoError> {
-        Ok(self.conn().query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+        Ok(self.conn().query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional().db()?)
     }
 
     fn set_setting(&self, key: &str, value: &str) -> Result<(), RepoError> {
-        self.conn().execute("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", params![key, value])?;
+        self.conn()
+            .execute("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", params![key, value])
+            .db()?;
         Ok(())
     }
 }

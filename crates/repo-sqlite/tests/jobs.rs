@@ -1,16 +1,24 @@
 //! The rendition queue survives a stop: jobs queued or running when the process died
 //! all complete once the repository is opened again and workers start.
 
+use std::sync::Arc;
 use std::time::Duration;
-
 use tessera_model::DamPath;
-use tessera_repo::{Catalog, JobSettings, Processing, Repo, SqliteCatalog, Upload, UploadLimits};
+
+use tessera_repo::{Blobs, Catalog, JobSettings, Processing, Repo, Upload, UploadLimits};
+use tessera_repo_sqlite::SqliteCatalog;
 
 fn jpeg(width: u32, height: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
     let mut out = Vec::new();
     img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Jpeg).unwrap();
     out
+}
+
+/// The repository in `dir` as a deployment opens it: the catalog file, blobs beside it.
+fn open(dir: &std::path::Path) -> Repo {
+    let catalog = SqliteCatalog::open(&dir.join("tessera.sqlite3")).unwrap();
+    Repo::new(Arc::new(catalog), Blobs::OWN, dir, UploadLimits::default()).unwrap()
 }
 
 fn path(p: &str) -> DamPath {
@@ -22,7 +30,7 @@ async fn jobs_interrupted_by_a_stop_complete_after_a_restart() {
     let dir = tempfile::TempDir::new().unwrap();
     let names: Vec<String> = (0..4).map(|i| format!("/content/dam/batch/img-{i}.jpg")).collect();
     {
-        let repo = Repo::open(dir.path(), UploadLimits::default()).unwrap();
+        let repo = open(dir.path());
         repo.create_folder(&path("/content/dam/batch"), None).await.unwrap();
         for name in &names {
             let upload = Upload { path: path(name), title: None, declared_mime: "image/jpeg".into(), user: "ksaner".into() };
@@ -35,7 +43,7 @@ async fn jobs_interrupted_by_a_stop_complete_after_a_restart() {
     let claimed = catalog.claim_job(i64::MAX).unwrap().expect("a queued job");
     drop(catalog);
 
-    let repo = Repo::open(dir.path(), UploadLimits::default()).unwrap();
+    let repo = open(dir.path());
     repo.start_workers(JobSettings { workers: 2, max_attempts: 3, retry_delay_secs: 0 }).unwrap();
     for _ in 0..1500 {
         if repo.unfinished_jobs().await.unwrap() == 0 {
