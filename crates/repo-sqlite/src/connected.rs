@@ -178,11 +178,11 @@ impl ConnectedCatalog for SqliteCatalog {
         let mut stmt =
             conn.prepare_cached(&format!("SELECT {JOB_COLUMNS}, detail FROM connected_jobs WHERE ?1 IS NULL OR state = ?1 ORDER BY id DESC LIMIT ?2")).db()?;
         let rows = stmt.query_map(params![state.map(JobState::as_str), limit], job_from_row).db()?;
-        Ok(rows.collect::<Result<_, _>>().db()?)
+        rows.collect::<Result<_, _>>().db()
     }
 
     fn setting(&self, key: &str) -> Result<Option<String>, RepoError> {
-        Ok(self.conn().query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional().db()?)
+        self.conn().query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional().db()
     }
 
     fn set_setting(&self, key: &str, value: &str) -> Result<(), RepoError> {

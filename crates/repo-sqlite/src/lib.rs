@@ -426,11 +426,11 @@ fn insert_asset_row(conn: &Connection, asset: &AssetRecord, folder: i64) -> Resu
 }
 
 fn folder_id(conn: &Connection, path: &DamPath) -> Result<Option<i64>, RepoError> {
-    Ok(conn.query_row("SELECT id FROM folders WHERE path = ?1", [path.as_str()], |r| r.get(0)).optional().db()?)
+    conn.query_row("SELECT id FROM folders WHERE path = ?1", [path.as_str()], |r| r.get(0)).optional().db()
 }
 
 fn page_id(conn: &Connection, path: &PagePath) -> Result<Option<i64>, RepoError> {
-    Ok(conn.query_row("SELECT id FROM pages WHERE path = ?1", [path.as_str()], |r| r.get(0)).optional().db()?)
+    conn.query_row("SELECT id FROM pages WHERE path = ?1", [path.as_str()], |r| r.get(0)).optional().db()
 }
 
 fn page_path(raw: &str) -> Result<PagePath, RepoError> {
@@ -445,7 +445,7 @@ fn asset_id(conn: &Connection, path: &DamPath) -> Result<i64, RepoError> {
 fn assets_within(conn: &Connection, path: &DamPath) -> Result<Vec<i64>, RepoError> {
     let mut stmt = conn.prepare_cached("SELECT id FROM assets WHERE path = ?1 OR path LIKE ?2 ESCAPE '\\'").db()?;
     let ids = stmt.query_map(params![path.as_str(), format!("{}/%", like_escape(path.as_str()))], |r| r.get(0)).db()?;
-    Ok(ids.collect::<Result<_, _>>().db()?)
+    ids.collect::<Result<_, _>>().db()
 }
 
 fn tagged_assets(conn: &Connection, tag: &TagId) -> Result<Vec<i64>, RepoError> {
@@ -454,7 +454,7 @@ fn tagged_assets(conn: &Connection, tag: &TagId) -> Result<Vec<i64>, RepoError> 
         .prepare_cached("SELECT DISTINCT x.asset_id FROM asset_tags x JOIN tags t ON t.id = x.tag_id WHERE t.tag = ?1 OR t.tag LIKE ?2 ESCAPE '\\'")
         .db()?;
     let ids = stmt.query_map(params![tag.as_str(), below], |r| r.get(0)).db()?;
-    Ok(ids.collect::<Result<_, _>>().db()?)
+    ids.collect::<Result<_, _>>().db()
 }
 
 fn references_within(conn: &Connection, path: &DamPath) -> Result<Vec<(String, String)>, RepoError> {
@@ -465,7 +465,7 @@ fn references_within(conn: &Connection, path: &DamPath) -> Result<Vec<(String, S
         )
         .db()?;
     let rows = stmt.query_map(params![path.as_str(), format!("{}/%", like_escape(path.as_str()))], |r| Ok((r.get(0)?, r.get(1)?))).db()?;
-    Ok(rows.collect::<Result<_, _>>().db()?)
+    rows.collect::<Result<_, _>>().db()
 }
 
 /// Refuses to move or delete what pages use, listing the counts, unless `force`.
@@ -650,11 +650,11 @@ impl Catalog for SqliteCatalog {
     }
 
     fn requeue_interrupted_jobs(&self) -> Result<usize, RepoError> {
-        Ok(self.conn().execute("UPDATE jobs SET state = 'queued', run_after = 0 WHERE state = 'running'", []).db()?)
+        self.conn().execute("UPDATE jobs SET state = 'queued', run_after = 0 WHERE state = 'running'", []).db()
     }
 
     fn unfinished_jobs(&self) -> Result<usize, RepoError> {
-        Ok(self.conn().query_row("SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')", [], |r| r.get(0)).db()?)
+        self.conn().query_row("SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')", [], |r| r.get(0)).db()
     }
 
     fn update_metadata(&self, path: &DamPath, patch: &MetadataPatch, user: &str, now: i64) -> Result<(), RepoError> {
@@ -1075,15 +1075,14 @@ impl Catalog for SqliteCatalog {
     }
 
     fn published_html(&self, path: &PagePath) -> Result<Option<String>, RepoError> {
-        Ok(self
-            .conn()
+        self.conn()
             .query_row("SELECT h.html FROM published_pages h JOIN pages p ON p.id = h.page_id WHERE p.path = ?1", [path.as_str()], |r| r.get(0))
             .optional()
-            .db()?)
+            .db()
     }
 
     fn published_blob(&self, hash: &BlobHash) -> Result<Option<String>, RepoError> {
-        Ok(self.conn().query_row("SELECT mime FROM published_blobs WHERE sha256 = ?1 LIMIT 1", [hash.as_str()], |r| r.get(0)).optional().db()?)
+        self.conn().query_row("SELECT mime FROM published_blobs WHERE sha256 = ?1 LIMIT 1", [hash.as_str()], |r| r.get(0)).optional().db()
     }
 
     fn sources_of(&self, original: &BlobHash) -> Result<Vec<RenditionRecord>, RepoError> {
@@ -1104,7 +1103,7 @@ impl Catalog for SqliteCatalog {
     }
 
     fn edit_state(&self, key: &str) -> Result<Option<String>, RepoError> {
-        Ok(self.conn().query_row("SELECT state FROM image_edits WHERE key = ?1", [key], |r| r.get(0)).optional().db()?)
+        self.conn().query_row("SELECT state FROM image_edits WHERE key = ?1", [key], |r| r.get(0)).optional().db()
     }
 
     fn cached_image(&self, original: &BlobHash, edit_key: &str, width: u32, format: &str) -> Result<Option<BlobHash>, RepoError> {
@@ -1143,14 +1142,13 @@ impl Catalog for SqliteCatalog {
 
     fn session(&self, token_hash: &str, now: i64) -> Result<Option<SessionRecord>, RepoError> {
         let conn = self.conn();
-        Ok(conn
-            .query_row(
-                "SELECT token_hash, user, csrf_token, expires_at FROM sessions WHERE token_hash = ?1 AND expires_at > ?2",
-                params![token_hash, now],
-                |r| Ok(SessionRecord { token_hash: r.get(0)?, user: r.get(1)?, csrf_token: r.get(2)?, expires_at: r.get(3)? }),
-            )
-            .optional()
-            .db()?)
+        conn.query_row(
+            "SELECT token_hash, user, csrf_token, expires_at FROM sessions WHERE token_hash = ?1 AND expires_at > ?2",
+            params![token_hash, now],
+            |r| Ok(SessionRecord { token_hash: r.get(0)?, user: r.get(1)?, csrf_token: r.get(2)?, expires_at: r.get(3)? }),
+        )
+        .optional()
+        .db()
     }
 
     fn delete_session(&self, token_hash: &str) -> Result<(), RepoError> {
