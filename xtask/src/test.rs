@@ -87,7 +87,7 @@ pub fn run_suites(only: &[Suite]) -> anyhow::Result<()> {
 /// Each check that passed counts as one; the first that fails stops the run.
 fn lint() -> anyhow::Result<Count> {
     install::lint_components()?;
-    let native = ["-p", "tessera-model", "-p", "tessera-repo", "-p", "tessera-repo-sqlite", "-p", "tessera-server", "-p", "xtask"];
+    let native = ["-p", "tessera-model", "-p", "tessera-repo", "-p", "tessera-repo-postgres", "-p", "tessera-repo-sqlite", "-p", "tessera-server", "-p", "xtask"];
     let wasm = ["--target", build::WASM_TARGET, "-p", "tessera"];
     let checks: [Vec<&str>; 4] = [
         vec!["fmt", "--all", "--check"],

@@ -91,10 +91,15 @@ impl SearchQuery {
     /// The words of `q` as an FTS5 query: each a quoted prefix term, all required.
     /// Punctuation only separates words, so no input can form FTS syntax.
     pub fn fts_terms(&self) -> Option<String> {
-        let q = self.q.as_deref()?;
-        let words: Vec<String> =
-            q.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(16).map(|w| format!("\"{}\"*", w.to_lowercase())).collect();
+        let words: Vec<String> = self.words().iter().map(|w| format!("\"{w}\"*")).collect();
         (!words.is_empty()).then(|| words.join(" "))
+    }
+
+    /// The words of `q`, lowercased, at most 16: letters and digits, split at
+    /// everything else. Every one must match, as a prefix of a word of the asset.
+    pub fn words(&self) -> Vec<String> {
+        let q = self.q.as_deref().unwrap_or_default();
+        q.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(16).map(str::to_lowercase).collect()
     }
 
     pub fn page_size(&self) -> u32 {

@@ -57,7 +57,7 @@ impl Repo {
 
     /// A run-time setting, read without the async runtime: for start-up.
     pub fn setting_at_start(&self, key: &str) -> Result<Option<String>, RepoError> {
-        self.catalog.setting(key)
+        crate::off_the_runtime(|| self.catalog.setting(key))
     }
 
     pub async fn setting(&self, key: &str) -> Result<Option<String>, RepoError> {

@@ -62,6 +62,9 @@ pub enum RepoError {
     /// The catalog's database failed; the backend's own error is the source.
     #[error("database failure")]
     Database(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The catalog's database did not answer; trying again later may work.
+    #[error("the database is not answering: {0}")]
+    DatabaseUnavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
 }

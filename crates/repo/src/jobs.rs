@@ -49,7 +49,7 @@ impl Repo {
     /// Requeues interrupted jobs and starts `settings.workers` workers on the current
     /// Tokio runtime (so it must be called from within one).
     pub fn start_workers(&self, settings: JobSettings) -> Result<Workers, RepoError> {
-        let requeued = self.catalog.requeue_interrupted_jobs()?;
+        let requeued = crate::off_the_runtime(|| self.catalog.requeue_interrupted_jobs())?;
         if requeued > 0 {
             tracing::info!(requeued, "rendition jobs interrupted by the last stop are queued again");
         }

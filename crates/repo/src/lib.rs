@@ -81,7 +81,7 @@ impl Repo {
     pub fn new(catalog: Arc<dyn Catalog>, blobs: Blobs, data_dir: &Path, limits: UploadLimits) -> Result<Self, RepoError> {
         std::fs::create_dir_all(data_dir).map_err(RepoError::io("creating the data directory"))?;
         let (blobs, store_use) = blobs.open(data_dir)?;
-        let rules = catalog.permission_rules()?;
+        let rules = off_the_runtime(|| catalog.permission_rules())?;
         let removed = blobs.spool().remove_abandoned(store_use);
         tracing::info!(removed, store = %blobs.describe(), "spool files left by an earlier stop removed");
         Ok(Repo {
@@ -415,6 +415,13 @@ impl Repo {
         let token_hash = token_hash.to_owned();
         self.with_catalog(move |c| c.delete_session(&token_hash)).await
     }
+}
+
+/// Runs a catalog call made outside [`Repo::with_catalog`] (at start) on a thread of
+/// its own: a catalog may block in ways an async worker thread must not, and a
+/// client that drives its own runtime refuses to run on one.
+pub(crate) fn off_the_runtime<T: Send>(call: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| s.spawn(call).join()).unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// Seconds since the Unix epoch.

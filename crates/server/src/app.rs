@@ -14,7 +14,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::{authenticate, hash_password};
-use crate::config::{Role, Settings};
+use crate::config::{Role, Settings, Storage};
 use crate::cors::{guard_origins, OriginPolicy};
 use crate::error::{log_errors, AppError};
 use crate::handlers::{connected, dam, deployment, editor, images, pages, permissions, public, references, search, session, tags};
@@ -24,8 +24,13 @@ use crate::state::AppState;
 /// The deployment's repository: its catalog and its blob store, as configured.
 pub fn open_repo(settings: &Settings) -> anyhow::Result<Repo> {
     std::fs::create_dir_all(&settings.data_dir).with_context(|| format!("creating the data directory {}", settings.data_dir.display()))?;
-    let catalog = tessera_repo_sqlite::SqliteCatalog::open(&settings.data_dir.join("tessera.sqlite3"))?;
-    Ok(Repo::new(Arc::new(catalog), settings.blobs.clone(), &settings.data_dir, settings.limits)?)
+    let catalog: Arc<dyn tessera_repo::Catalog> = match &settings.storage {
+        Storage::Sqlite => Arc::new(tessera_repo_sqlite::SqliteCatalog::open(&settings.data_dir.join("tessera.sqlite3"))?),
+        Storage::Postgres { url, pool_size } => {
+            Arc::new(tessera_repo_postgres::PostgresCatalog::open(&url.0, *pool_size).with_context(|| format!("cannot use the PostgreSQL database {url:?}"))?)
+        }
+    };
+    Ok(Repo::new(catalog, settings.blobs.clone(), &settings.data_dir, settings.limits)?)
 }
 
 /// Opens the deployment's repository and builds its state.

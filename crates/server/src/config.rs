@@ -59,6 +59,7 @@ struct RawConfig {
     /// Connected Assets"): the same as `[blobs]` with `dir` and `shared = true`.
     blobs_dir: Option<PathBuf>,
     blobs: Option<RawBlobs>,
+    storage: Option<RawStorage>,
     editor: Option<RawEditor>,
     #[serde(default)]
     jobs: RawJobs,
@@ -266,6 +267,68 @@ impl ConnectedSettings {
 
 #[derive(Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
+enum Backend {
+    #[default]
+    Sqlite,
+    Postgres,
+}
+
+/// `[storage]`: where the catalog lives.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStorage {
+    #[serde(default)]
+    backend: Backend,
+    url: Option<String>,
+    pool_size: Option<u32>,
+}
+
+/// Where the catalog lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Storage {
+    /// `tessera.sqlite3` in the data directory: the embedded default.
+    Sqlite,
+    Postgres {
+        url: DatabaseUrl,
+        pool_size: u32,
+    },
+}
+
+/// A PostgreSQL URL, which may hold a password: never printed whole.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(pub String);
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&tessera_repo_postgres::redacted(&self.0))
+    }
+}
+
+fn storage_settings(raw: Option<RawStorage>) -> Result<Storage, Problem> {
+    let Some(raw) = raw else {
+        return Ok(Storage::Sqlite);
+    };
+    match raw.backend {
+        Backend::Sqlite => match (raw.url, raw.pool_size) {
+            (Some(_), _) => Err(Problem::key("storage.url", "only backend = \"postgres\" has a URL; SQLite lives in the data directory")),
+            (_, Some(_)) => Err(Problem::key("storage.pool_size", "only backend = \"postgres\" has a pool")),
+            (None, None) => Ok(Storage::Sqlite),
+        },
+        Backend::Postgres => {
+            let url =
+                raw.url.ok_or_else(|| Problem::key("storage.url", "is required for backend = \"postgres\" (postgres://user:password@host:port/database)"))?;
+            tessera_repo_postgres::check_url(&url).map_err(|why| Problem::key("storage.url", why))?;
+            let pool_size = raw.pool_size.unwrap_or(16);
+            if !(1..=1000).contains(&pool_size) {
+                return Err(Problem::key("storage.pool_size", "must be from 1 to 1000"));
+            }
+            Ok(Storage::Postgres { url: DatabaseUrl(url), pool_size })
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
 enum StoreKind {
     #[default]
     Disk,
@@ -357,6 +420,7 @@ pub struct Settings {
     /// Where a DAM host name may resolve to; only the config file sets it.
     pub dam_network: crate::connected::DamNetwork,
     pub blobs: tessera_repo::Blobs,
+    pub storage: Storage,
     pub editor: Option<EditorFiles>,
     pub jobs: tessera_repo::JobSettings,
     pub public_paths: Vec<tessera_model::DamPath>,
@@ -428,6 +492,7 @@ impl Settings {
             (Some(_), false) => return Err(Problem::key("connected_assets", "only a deployment with the \"sites\" role has this table")),
             (None, false) => None,
         };
+        let storage = storage_settings(raw.storage)?;
         let blobs = match (raw.blobs_dir, raw.blobs) {
             (Some(_), Some(_)) => return Err(Problem::key("blobs_dir", "say where blobs go once: in `[blobs]` (dir and shared = true) or in blobs_dir")),
             (Some(dir), None) => tessera_repo::Blobs::Disk { dir: Some(base.join(dir)), store_use: tessera_repo::StoreUse::Shared },
@@ -513,6 +578,7 @@ impl Settings {
             connected,
             dam_network,
             blobs,
+            storage,
             editor,
         })
     }

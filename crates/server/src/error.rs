@@ -68,7 +68,7 @@ impl AppError {
                 R::UndecodableImage(_) => (StatusCode::UNPROCESSABLE_ENTITY, "undecodable_image"),
                 R::UploadInterrupted(_) => (StatusCode::BAD_REQUEST, "upload_interrupted"),
                 R::BlobMissing(_) => (StatusCode::NOT_FOUND, "blob_missing"),
-                R::StoreUnavailable { .. } => (StatusCode::SERVICE_UNAVAILABLE, "store_unavailable"),
+                R::StoreUnavailable { .. } | R::DatabaseUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "store_unavailable"),
                 R::Io { .. } | R::Database(_) | R::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
             },
         }
@@ -85,7 +85,9 @@ impl IntoResponse for AppError {
         // A refusal's message is written for the client (a 502 or 504 from the remote
         // DAM says what happened); any other server error keeps its cause in the log.
         let message = match &self {
-            AppError::Repo(RepoError::StoreUnavailable { .. }) => "The storage is not answering just now. Try again in a moment.".to_owned(),
+            AppError::Repo(RepoError::StoreUnavailable { .. } | RepoError::DatabaseUnavailable(_)) => {
+                "The storage is not answering just now. Try again in a moment.".to_owned()
+            }
             AppError::Refused { .. } => self.to_string(),
             _ if status.is_server_error() => "Something went wrong on the server. Try again; if it keeps failing, tell an administrator.".to_owned(),
             _ => self.to_string(),
@@ -96,7 +98,7 @@ impl IntoResponse for AppError {
         }
         let body = ErrorBody { error: ErrorDetail { code: code.to_owned(), message } };
         let mut response = (status, Json(body)).into_response();
-        if matches!(self, AppError::Repo(RepoError::StoreUnavailable { .. })) {
+        if matches!(self, AppError::Repo(RepoError::StoreUnavailable { .. } | RepoError::DatabaseUnavailable(_))) {
             response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("5"));
         }
         response.extensions_mut().insert(LoggedError(Arc::new(error_chain(&self))));

@@ -109,7 +109,7 @@ impl TestApp {
         let text = format!(
             "listen = \"127.0.0.1:0\"\npublic_origin = \"http://127.0.0.1:4503\"\nroles = [\"{role}\"]\ndata_dir = \"data\"\n{top}\n\
              [cors]\nallowed_origins = [\"{EDITOR_ORIGIN}\"]\n[jobs]\nworkers = 1\nretry_delay_secs = 0\n{}\n{limits}\n{users}",
-            if top.contains("[blobs]") || limits.contains("[blobs]") { String::new() } else { blob_store_table() }
+            if top.contains("[blobs]") || limits.contains("[blobs]") { String::new() } else { blob_store_table() } + &catalog_table()
         );
         let settings = Settings::parse(&text, dir.path()).unwrap_or_else(|e| panic!("{e:?}"));
         let jobs = settings.jobs;
@@ -199,6 +199,26 @@ fn blob_store_table() -> String {
     let mut noise = [0u8; 6];
     getrandom::fill(&mut noise).unwrap();
     format!("[blobs]\nstore = \"s3\"\nbucket = \"{bucket}\"\nendpoint = \"{endpoint}\"\nprefix = \"api-{}\"\n", hex::encode(noise))
+}
+
+/// The catalog in SQLite in the data directory, or, when `cargo xtask test --suite
+/// storage` names a PostgreSQL server, in a database of this deployment's own there.
+fn catalog_table() -> String {
+    let Ok(admin_url) = std::env::var("TESSERA_TEST_POSTGRES_URL") else {
+        return String::new();
+    };
+    let mut noise = [0u8; 6];
+    getrandom::fill(&mut noise).unwrap();
+    let database = format!("api_{}", hex::encode(noise));
+    let create = format!("CREATE DATABASE {database}");
+    let admin = admin_url.clone();
+    // The synchronous client runs its own runtime, so not on the test's.
+    std::thread::spawn(move || postgres::Client::connect(&admin, postgres::NoTls).and_then(|mut c| c.batch_execute(&create)))
+        .join()
+        .unwrap()
+        .unwrap_or_else(|e| panic!("creating a database for the test: {e}"));
+    let (server, _) = admin_url.rsplit_once('/').expect("TESSERA_TEST_POSTGRES_URL ends with /database");
+    format!("[storage]\nbackend = \"postgres\"\nurl = \"{server}/{database}\"\npool_size = 4\n")
 }
 
 pub fn login_request(user: &str, password: &str) -> Request<Body> {

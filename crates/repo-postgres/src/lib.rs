@@ -1,0 +1,932 @@
+//! The catalog on PostgreSQL: what several server processes of one deployment share.
+//! Full-text search is a generated `tsvector` with a GIN index; rendition jobs are
+//! claimed with `FOR UPDATE SKIP LOCKED`, so each is taken by one process.
+//!
+//! The repository calls its catalog on the blocking pool, so this side uses the
+//! synchronous client and an r2d2 pool; [`PostgresCatalog::open`] connects on a
+//! thread of its own, so it may be called from async code.
+
+mod connected;
+mod error;
+mod search;
+
+use postgres::{GenericClient, NoTls, Row};
+use r2d2_postgres::PostgresConnectionManager;
+use tessera_model::access::is_within;
+use tessera_model::connected::ConnectedOrigin;
+use tessera_model::{Access, DamPath, MetadataPatch, PageContent, PageDto, PagePath, PageSummary, PermissionRule, SearchQuery, TagId};
+use tessera_repo::{
+    unix_now, AssetRecord, BlobHash, Catalog, FolderRecord, Job, Processing, ReadScope, Reference, RenditionRecord, RepoError, SearchPage, SessionRecord,
+    TagRecord,
+};
+
+use crate::error::{like_escape, Db, Taken};
+
+type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
+
+/// Whether `url` is a PostgreSQL URL this catalog can use; the reason when not.
+pub fn check_url(url: &str) -> Result<(), String> {
+    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        return Err(format!("{} is not a URL such as postgres://user:password@host:5432/tessera", redacted(url)));
+    }
+    url.parse::<postgres::Config>().map(drop).map_err(|e| format!("{}: {e}", redacted(url)))
+}
+
+/// `url` with its password replaced, for messages and logs.
+pub fn redacted(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return "<not a URL>".into();
+    };
+    match rest.split_once('@') {
+        Some((credentials, host)) if credentials.contains(':') => {
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}")
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Schema versions, each applied once in its own transaction; `schema_version` records
+/// how many have run.
+const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
+
+pub struct PostgresCatalog {
+    /// Always `Some` until dropped.
+    pool: Option<Pool>,
+}
+
+impl Drop for PostgresCatalog {
+    fn drop(&mut self) {
+        // Closing a connection blocks on the driver's own runtime, which an async
+        // thread (where the last handle to a repository often goes) must not do.
+        if let Some(pool) = self.pool.take() {
+            let _ = std::thread::spawn(move || drop(pool));
+        }
+    }
+}
+
+impl PostgresCatalog {
+    /// Connects to `url` (`postgres://user:password@host:port/database`) with up to
+    /// `pool_size` connections, and brings the schema up to date.
+    pub fn open(url: &str, pool_size: u32) -> Result<Self, RepoError> {
+        let config: postgres::Config = url.parse().map_err(|e: postgres::Error| RepoError::BadQuery(format!("the database URL: {e}")))?;
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let manager = PostgresConnectionManager::new(config, NoTls);
+                let pool = r2d2::Pool::builder()
+                    .max_size(pool_size.max(1))
+                    .min_idle(Some(1))
+                    .connection_timeout(std::time::Duration::from_secs(5))
+                    .build(manager)
+                    .db()?;
+                let catalog = PostgresCatalog { pool: Some(pool) };
+                catalog.migrate()?;
+                ensure_root(&mut *catalog.client()?)?;
+                Ok(catalog)
+            })
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    }
+
+    fn client(&self) -> Result<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>, RepoError> {
+        self.pool.as_ref().expect("the pool lives until the catalog is dropped").get().db()
+    }
+
+    /// Two processes starting at once: the advisory lock lets one migrate while the
+    /// other waits and then finds the work done.
+    fn migrate(&self) -> Result<(), RepoError> {
+        let mut client = self.client()?;
+        let mut tx = client.transaction().db()?;
+        tx.execute("SELECT pg_advisory_xact_lock(7415026871)", &[]).db()?;
+        tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)").db()?;
+        let done: i64 = tx.query_one("SELECT coalesce(max(version), 0)::BIGINT FROM schema_version", &[]).db()?.get(0);
+        for (i, script) in MIGRATIONS.iter().enumerate().skip(done as usize) {
+            tx.batch_execute(script).db()?;
+            tx.execute("INSERT INTO schema_version (version) VALUES ($1)", &[&(i as i32 + 1)]).db()?;
+        }
+        tx.commit().db()
+    }
+}
+
+fn ensure_root(c: &mut impl GenericClient) -> Result<(), RepoError> {
+    c.execute(
+        "INSERT INTO folders (path, parent_id, title, created_at) VALUES ($1, NULL, 'Assets', $2) ON CONFLICT (path) DO NOTHING",
+        &[&DamPath::root().as_str(), &unix_now()],
+    )
+    .db()?;
+    Ok(())
+}
+
+fn to_u32(v: Option<i32>) -> Option<u32> {
+    v.and_then(|v| u32::try_from(v).ok())
+}
+
+fn to_i32(v: Option<u32>) -> Option<i32> {
+    v.and_then(|v| i32::try_from(v).ok())
+}
+
+fn to_folder(row: &Row) -> Result<FolderRecord, RepoError> {
+    Ok(FolderRecord { path: DamPath::parse(row.get::<_, &str>(0))?, title: row.get(1) })
+}
+
+const ASSET_COLUMNS: &str = "a.id, a.path, a.title, a.description, a.mime, a.size, a.width, a.height, \
+     a.created_by, a.created_at, a.modified_by, a.modified_at, a.properties, j.state, j.error, \
+     a.remote_url, a.remote_path, a.fetched_at";
+
+/// Assets joined with their latest rendition job.
+const ASSET_FROM: &str = "assets a LEFT JOIN jobs j ON j.id = (SELECT max(id) FROM jobs WHERE asset_id = a.id)";
+
+fn processing(state: Option<&str>, error: Option<String>) -> Processing {
+    match state {
+        Some("queued" | "running") => Processing::Pending,
+        Some("failed") => Processing::Failed(error.unwrap_or_default()),
+        _ => Processing::Done,
+    }
+}
+
+fn blob_hash(sha: &str) -> Result<BlobHash, RepoError> {
+    BlobHash::parse(sha).ok_or_else(|| RepoError::Internal(format!("bad blob hash in catalog: {sha}")))
+}
+
+fn load_renditions(c: &mut impl GenericClient, asset_id: i64) -> Result<Vec<RenditionRecord>, RepoError> {
+    let rows = c.query("SELECT name, sha256, mime, size, width, height FROM renditions WHERE asset_id = $1 ORDER BY name", &[&asset_id]).db()?;
+    rows.iter()
+        .map(|r| {
+            Ok(RenditionRecord {
+                name: r.get(0),
+                blob: blob_hash(r.get(1))?,
+                mime: r.get(2),
+                size: r.get::<_, i64>(3) as u64,
+                width: to_u32(r.get(4)),
+                height: to_u32(r.get(5)),
+            })
+        })
+        .collect()
+}
+
+fn load_tags(c: &mut impl GenericClient, asset_id: i64) -> Result<Vec<TagId>, RepoError> {
+    let rows = c.query("SELECT t.tag FROM asset_tags x JOIN tags t ON t.id = x.tag_id WHERE x.asset_id = $1 ORDER BY t.tag", &[&asset_id]).db()?;
+    rows.iter().map(|r| TagId::parse(r.get::<_, &str>(0)).map_err(|e| RepoError::Internal(format!("bad tag in catalog: {e}")))).collect()
+}
+
+/// A full asset record from a row of [`ASSET_COLUMNS`].
+fn complete_asset(c: &mut impl GenericClient, row: &Row) -> Result<AssetRecord, RepoError> {
+    let id: i64 = row.get(0);
+    let path: &str = row.get(1);
+    let properties = serde_json::from_str(row.get::<_, &str>(12)).map_err(|e| RepoError::Internal(format!("bad properties in catalog for {path}: {e}")))?;
+    let remote = match (row.get::<_, Option<String>>(15), row.get::<_, Option<String>>(16), row.get::<_, Option<i64>>(17)) {
+        (Some(dam_url), Some(p), Some(fetched_at)) => Some(ConnectedOrigin { dam_url, path: DamPath::parse(&p)?, fetched_at }),
+        _ => None,
+    };
+    Ok(AssetRecord {
+        path: DamPath::parse(path)?,
+        title: row.get(2),
+        description: row.get(3),
+        mime: row.get(4),
+        size: row.get::<_, i64>(5) as u64,
+        width: to_u32(row.get(6)),
+        height: to_u32(row.get(7)),
+        created_by: row.get(8),
+        created_at: row.get(9),
+        modified_by: row.get(10),
+        modified_at: row.get(11),
+        properties,
+        tags: load_tags(c, id)?,
+        renditions: load_renditions(c, id)?,
+        processing: processing(row.get(13), row.get(14)),
+        connected: remote,
+    })
+}
+
+pub(crate) fn asset_by_id(c: &mut impl GenericClient, id: i64) -> Result<AssetRecord, RepoError> {
+    let row = c.query_one(&format!("SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE a.id = $1"), &[&id]).db()?;
+    complete_asset(c, &row)
+}
+
+/// Rewrites the tag words the asset's search vector is generated from. Called inside
+/// the transaction that changed its tags.
+pub(crate) fn reindex(c: &mut impl GenericClient, asset_id: i64) -> Result<(), RepoError> {
+    c.execute(
+        "UPDATE assets a SET search_tags = coalesce((SELECT string_agg(t.tag || ' ' || t.title, ' ' ORDER BY t.tag)
+                                                     FROM asset_tags x JOIN tags t ON t.id = x.tag_id WHERE x.asset_id = a.id), '')
+         WHERE a.id = $1",
+        &[&asset_id],
+    )
+    .db()?;
+    Ok(())
+}
+
+pub(crate) fn insert_renditions(c: &mut impl GenericClient, asset_id: i64, renditions: &[RenditionRecord]) -> Result<(), RepoError> {
+    for r in renditions {
+        c.execute(
+            "INSERT INTO renditions (asset_id, name, sha256, mime, size, width, height) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[&asset_id, &r.name, &r.blob.as_str(), &r.mime, &(r.size as i64), &to_i32(r.width), &to_i32(r.height)],
+        )
+        .db()?;
+    }
+    Ok(())
+}
+
+/// Writes an asset's row into `folder`, with its Connected Assets origin when it has
+/// one; returns its id. Renditions and tags are the caller's.
+pub(crate) fn insert_asset_row(c: &mut impl GenericClient, asset: &AssetRecord, folder: i64) -> Result<i64, RepoError> {
+    let properties = serde_json::to_string(&asset.properties).map_err(|e| RepoError::Internal(e.to_string()))?;
+    let origin = asset.connected.as_ref();
+    let row = c
+        .query_one(
+            "INSERT INTO assets (path, folder_id, title, description, mime, size, width, height, created_by, created_at,
+                                 modified_by, modified_at, properties, name, remote_url, remote_path, fetched_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
+            &[
+                &asset.path.as_str(),
+                &folder,
+                &asset.title,
+                &asset.description,
+                &asset.mime,
+                &(asset.size as i64),
+                &to_i32(asset.width),
+                &to_i32(asset.height),
+                &asset.created_by,
+                &asset.created_at,
+                &asset.modified_by,
+                &asset.modified_at,
+                &properties,
+                &asset.path.name(),
+                &origin.map(|o| o.dam_url.as_str()),
+                &origin.map(|o| o.path.as_str()),
+                &origin.map(|o| o.fetched_at),
+            ],
+        )
+        .or_taken(|| RepoError::AlreadyExists(asset.path.clone()))?;
+    Ok(row.get(0))
+}
+
+pub(crate) fn folder_id(c: &mut impl GenericClient, path: &DamPath) -> Result<Option<i64>, RepoError> {
+    Ok(c.query_opt("SELECT id FROM folders WHERE path = $1", &[&path.as_str()]).db()?.map(|r| r.get(0)))
+}
+
+fn page_id(c: &mut impl GenericClient, path: &PagePath) -> Result<Option<i64>, RepoError> {
+    Ok(c.query_opt("SELECT id FROM pages WHERE path = $1", &[&path.as_str()]).db()?.map(|r| r.get(0)))
+}
+
+fn page_path(raw: &str) -> Result<PagePath, RepoError> {
+    PagePath::parse(raw).map_err(|e| RepoError::Internal(format!("bad page path in catalog: {e}")))
+}
+
+pub(crate) fn asset_id(c: &mut impl GenericClient, path: &DamPath) -> Result<i64, RepoError> {
+    c.query_opt("SELECT id FROM assets WHERE path = $1", &[&path.as_str()]).db()?.map(|r| r.get(0)).ok_or_else(|| RepoError::NotFound(path.clone()))
+}
+
+fn below(path: &str) -> String {
+    format!("{}/%", like_escape(path))
+}
+
+/// Ids of the asset at `path`, or of every asset below the folder at `path`.
+fn assets_within(c: &mut impl GenericClient, path: &DamPath) -> Result<Vec<i64>, RepoError> {
+    let rows = c.query("SELECT id FROM assets WHERE path = $1 OR path LIKE $2", &[&path.as_str(), &below(path.as_str())]).db()?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
+fn tagged_assets(c: &mut impl GenericClient, tag: &TagId) -> Result<Vec<i64>, RepoError> {
+    let under = if tag.as_str().ends_with(':') { format!("{}%", like_escape(tag.as_str())) } else { below(tag.as_str()) };
+    let rows = c
+        .query("SELECT DISTINCT x.asset_id FROM asset_tags x JOIN tags t ON t.id = x.tag_id WHERE t.tag = $1 OR t.tag LIKE $2", &[&tag.as_str(), &under])
+        .db()?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
+fn references_within(c: &mut impl GenericClient, path: &DamPath) -> Result<Vec<(String, String)>, RepoError> {
+    let rows = c
+        .query(
+            "SELECT r.sites_url, r.page_path FROM asset_references r JOIN assets a ON a.id = r.asset_id
+             WHERE a.path = $1 OR a.path LIKE $2 ORDER BY r.sites_url, r.page_path",
+            &[&path.as_str(), &below(path.as_str())],
+        )
+        .db()?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
+/// Refuses to move or delete what pages use, listing the counts, unless `force`.
+fn refuse_if_referenced(c: &mut impl GenericClient, path: &DamPath, force: bool, action: &'static str) -> Result<(), RepoError> {
+    if force {
+        return Ok(());
+    }
+    let refs = references_within(c, path)?;
+    if refs.is_empty() {
+        return Ok(());
+    }
+    let mut counts: Vec<(String, u64)> = Vec::new();
+    for (site, _) in &refs {
+        match counts.iter_mut().find(|(s, _)| s == site) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((site.clone(), 1)),
+        }
+    }
+    let details = counts
+        .iter()
+        .map(|(site, n)| if site.is_empty() { format!("{n} on this deployment") } else { format!("{n} on {site}") })
+        .collect::<Vec<_>>()
+        .join(", ");
+    Err(RepoError::Referenced { what: path.to_string(), action, total: refs.len() as u64, details })
+}
+
+/// Of `hashes`, those no rendition and no published page uses: their blobs may go.
+fn unused_blobs(c: &mut impl GenericClient, mut hashes: Vec<String>) -> Result<Vec<BlobHash>, RepoError> {
+    hashes.sort();
+    hashes.dedup();
+    let mut unused = Vec::new();
+    for h in hashes {
+        let used: bool = c
+            .query_one("SELECT EXISTS (SELECT 1 FROM renditions WHERE sha256 = $1) OR EXISTS (SELECT 1 FROM published_blobs WHERE sha256 = $1)", &[&h])
+            .db()?
+            .get(0);
+        if !used {
+            unused.extend(BlobHash::parse(&h));
+        }
+    }
+    Ok(unused)
+}
+
+/// The blobs that the publications of `page_ids` show.
+fn published_hashes(c: &mut impl GenericClient, page_ids: &[i64]) -> Result<Vec<String>, RepoError> {
+    let rows = c.query("SELECT sha256 FROM published_blobs WHERE page_id = ANY($1)", &[&page_ids]).db()?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
+pub(crate) fn is_taken(c: &mut impl GenericClient, path: &DamPath) -> Result<bool, RepoError> {
+    Ok(c.query_one("SELECT EXISTS (SELECT 1 FROM folders WHERE path = $1) OR EXISTS (SELECT 1 FROM assets WHERE path = $1)", &[&path.as_str()]).db()?.get(0))
+}
+
+fn access_name(access: Access) -> &'static str {
+    match access {
+        Access::Write => "write",
+        Access::Read => "read",
+        Access::None => "none",
+    }
+}
+
+impl Catalog for PostgresCatalog {
+    fn folder(&self, path: &DamPath) -> Result<Option<FolderRecord>, RepoError> {
+        let row = self.client()?.query_opt("SELECT path, title FROM folders WHERE path = $1", &[&path.as_str()]).db()?;
+        row.as_ref().map(to_folder).transpose()
+    }
+
+    fn create_folder(&self, path: &DamPath, title: &str) -> Result<FolderRecord, RepoError> {
+        let parent = path.parent().ok_or_else(|| RepoError::AlreadyExists(path.clone()))?;
+        let mut client = self.client()?;
+        let mut tx = client.transaction().db()?;
+        let parent_id = folder_id(&mut tx, &parent)?.ok_or(RepoError::ParentMissing(parent))?;
+        if is_taken(&mut tx, path)? {
+            return Err(RepoError::AlreadyExists(path.clone()));
+        }
+        tx.execute("INSERT INTO folders (path, parent_id, title, created_at) VALUES ($1, $2, $3, $4)", &[&path.as_str(), &parent_id, &title, &unix_now()])
+            .or_taken(|| RepoError::AlreadyExists(path.clone()))?;
+        tx.commit().db()?;
+        Ok(FolderRecord { path: path.clone(), title: title.to_owned() })
+    }
+
+    fn children(&self, path: &DamPath) -> Result<(Vec<FolderRecord>, Vec<AssetRecord>), RepoError> {
+        let mut c = self.client()?;
+        let Some(id) = folder_id(&mut *c, path)? else {
+            return Err(RepoError::NotFound(path.clone()));
+        };
+        let folders =
+            c.query("SELECT path, title FROM folders WHERE parent_id = $1 ORDER BY path", &[&id]).db()?.iter().map(to_folder).collect::<Result<_, _>>()?;
+        let rows = c.query(&format!("SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE a.folder_id = $1 ORDER BY a.path"), &[&id]).db()?;
+        let assets = rows.iter().map(|row| complete_asset(&mut *c, row)).collect::<Result<_, _>>()?;
+        Ok((folders, assets))
+    }
+
+    fn asset(&self, path: &DamPath) -> Result<Option<AssetRecord>, RepoError> {
+        let mut c = self.client()?;
+        let row = c.query_opt(&format!("SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE a.path = $1"), &[&path.as_str()]).db()?;
+        row.map(|row| complete_asset(&mut *c, &row)).transpose()
+    }
+
+    fn is_taken(&self, path: &DamPath) -> Result<bool, RepoError> {
+        is_taken(&mut *self.client()?, path)
+    }
+
+    fn insert_asset(&self, asset: &AssetRecord) -> Result<(), RepoError> {
+        let parent = asset.path.parent().ok_or_else(|| RepoError::AlreadyExists(asset.path.clone()))?;
+        let mut client = self.client()?;
+        let mut tx = client.transaction().db()?;
+        let folder = folder_id(&mut tx, &parent)?.ok_or(RepoError::ParentMissing(parent))?;
+        if is_taken(&mut tx, &asset.path)? {
+            return Err(RepoError::AlreadyExists(asset.path.clone()));
+        }
+        let asset_id = insert_asset_row(&mut tx, asset, folder)?;
+        insert_renditions(&mut tx, asset_id, &asset.renditions)?;
+        tx.execute("INSERT INTO jobs (asset_id, state, run_after, created_at) VALUES ($1, 'queued', 0, $2)", &[&asset_id, &unix_now()]).db()?;
+        tx.commit().db()
+    }
+
+    fn claim_job(&self, now: i64) -> Result<Option<Job>, RepoError> {
+        let mut c = self.client()?;
+        // SKIP LOCKED: processes sharing the queue each take a different job.
+        let claimed = c
+            .query_opt(
+                "UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = $1
+                 WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND run_after <= $1 ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+                 RETURNING id, asset_id, attempts",
+                &[&now],
+            )
+            .db()?;
+        let Some(claimed) = claimed else {
+            return Ok(None);
+        };
+        let (id, asset_id, attempts): (i64, i64, i32) = (claimed.get(0), claimed.get(1), claimed.get(2));
+        let row = c
+            .query_one(
+                "SELECT a.path, a.mime, r.sha256, a.width::BIGINT * a.height::BIGINT FROM assets a
+                 JOIN renditions r ON r.asset_id = a.id AND r.name = 'original' WHERE a.id = $1",
+                &[&asset_id],
+            )
+            .db()?;
+        let pixels = row.get::<_, Option<i64>>(3).map_or(0, |p| p.max(0) as u64);
+        Ok(Some(Job {
+            id,
+            asset: DamPath::parse(row.get::<_, &str>(0))?,
+            mime: row.get(1),
+            original: blob_hash(row.get(2))?,
+            attempts: attempts as u32,
+            pixels,
+        }))
+    }
+
+    fn finish_job(&self, job: &Job, renditions: &[RenditionRecord]) -> Result<(), RepoError> {
+        let mut client = self.client()?;
+        let mut tx = client.transaction().db()?;
+        let asset_id: Option<i64> =
+            tx.query_opt("SELECT asset_id FROM jobs WHERE id = $1 AND state = 'running' FOR UPDATE", &[&job.id]).db()?.map(|r| r.get(0));
+        let Some(asset_id) = asset_id else {
+            return Err(RepoError::NotFound(job.asset.clone()));
+        };
+        tx.execute("DELETE FROM renditions WHERE asset_id = $1 AND name <> 'original'", &[&asset_id]).db()?;
+        insert_renditions(&mut tx, asset_id, renditions)?;
+        tx.execute("UPDATE jobs SET state = 'done', error = NULL, finished_at = $2 WHERE id = $1", &[&job.id, &unix_now()]).db()?;
+        tx.commit().db()
+    }
+
+    fn fail_job(&self, job: &Job, error: &str, retry_at: Option<i64>) -> Result<(), RepoError> {
+        let mut c = self.client()?;
+        match retry_at {
+            Some(at) => c.execute("UPDATE jobs SET state = 'queued', error = $2, run_after = $3 WHERE id = $1", &[&job.id, &error, &at]).db()?,
+            None => c.execute("UPDATE jobs SET state = 'failed', error = $2, finished_at = $3 WHERE id = $1", &[&job.id, &error, &unix_now()]).db()?,
+        };
+        Ok(())
+    }
+
+    fn requeue_interrupted_jobs(&self) -> Result<usize, RepoError> {
+        Ok(self.client()?.execute("UPDATE jobs SET state = 'queued', run_after = 0 WHERE state = 'running'", &[]).db()? as usize)
+    }
+
+    fn unfinished_jobs(&self) -> Result<usize, RepoError> {
+        Ok(self.client()?.query_one("SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')", &[]).db()?.get::<_, i64>(0) as usize)
+    }
+
+    fn update_metadata(&self, path: &DamPath, patch: &MetadataPatch, user: &str, now: i64) -> Result<(), RepoError> {
+        patch.validate().map_err(RepoError::BadMetadata)?;
+        let properties = patch.properties.as_ref().map(|p| serde_json::to_string(p).map_err(|e| RepoError::Internal(e.to_string()))).transpose()?;
+        let mut client = self.client()?;
+        let mut tx = client.transaction().db()?;
+        let id = asset_id(&mut tx, path)?;
+        tx.execute(
+            "UPDATE assets SET title = coalesce($2, title), description = coalesce($3, description),
+                               properties = coalesce($4, properties), modified_by = $5, modified_at = $6
+             WHERE id = $1",
+            &[&id, &patch.title.as_deref().map(str::trim), &patch.description, &properties, &user, &now],
+        )
+        .db()?;
+        tx.commit().db()
+    }
+
+    fn tags(&self) -> Result<Vec<TagRecord>, RepoError> {
+        let rows = self.client()?.query("SELECT tag, title FROM tags ORDER BY tag", &[]).db()?;
+        rows.iter()
+            .map(|r| Ok(TagRecord { tag: TagId::parse(r.get::<_, &str>(0)).map_err(|e| RepoError::Internal(e.to_string()))?, title: r.get(1) }))
+            .collect()
+    }
+
+    fn create_tag(&self, tag: &TagId, title: &str) -> Result<(), RepoError> {
+        let mut client = self.client()?;
+        let mut tx = client.transaction().db()?;
+        let mut parent: Option<i64> = None;
+        for t in tag.lineage() {
+            let id: i64 = if &t == tag {
+                tx.query_one(
+                    "INSERT INTO tags (tag, title, parent_id) VALUES ($1, $2, $3)
+                     ON CONFLICT (tag) DO UPDATE SET title = excluded.title RETURNING id",
+                    &[&t.as_str(), &title, &parent],
+                )
+                .db()?
+                .get(0)
+            } else {
+                tx.execute("INSERT INTO tags (tag, title, parent_id) VALUES ($1, $2, $3) ON CONFLICT (tag) DO NOTHING", &[&t.as_str(), &t.name(), &parent])
+                    .db()?;
+                tx.query_one("SELECT id FROM tags WHERE tag = $1", &[&t.as_str()]).db()?.get(0)
+            };
+            parent = Some(id);
+        }
+        for asset in tagged_assets(&mut tx, tag)? {
+            reindex(&mut tx, asset)?;
+        }
+        tx.commit().db()
+    }
+
+    fn delete_tag(&self, tag: &TagId) -> Result<(), RepoError> {
+        let mut client = self.client()?;
+        let mut tx = client.transaction().db()?;
+        let affected = tagged_assets(&mut tx, tag)?;
+        if tx.execute("DELETE FROM tags WHERE tag = $1", &[&tag.as_str()]).db()? == 0 {
+            return Err(RepoError::UnknownTag(tag.to_string()));
+        }
+        for asset in affected {
+            reindex(&mut tx, asset)?;
+        }
+        tx.commit().db()
+    }
+
+    fn set_asset_tags(&self, path: &DamPath, tags: &[TagId], user: &str, now: i64) -> Result<(), RepoError> {
+        let mut client = self.client()?;
+        let mut tx = client.transaction().db()?;
+        let id = asset_id(&mut tx, path)?;
+        let mut tag_ids = Vec::new();
+        for t in tags {
+            let tag_id: Option<i64> = tx.query_opt("SELECT id FROM tags WHERE tag = $1", &[&t.as_str()]).db()?.map(|r| r.get(0));
+            tag_ids.push(tag_id.ok_or_else(|| RepoError::UnknownTag(t.to_string()))?);
+        }
+        tx.execute("DELETE FROM asset_tags WHERE asset_id = $1", &[&id]).db()?;
+        for tag_id in tag_ids {
+            tx.execute("INSERT INTO asset_tags (asset_id, tag_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&id, &tag_id]).db()?;
+        }
+        tx.execute("UPDATE assets SET modified_by = $2, modified_at = $3 WHERE id = $1", &[&id, &user, &now]).db()?;
+        reindex(&mut tx, id)?;
+        tx.commit().db()
+    }
+
+    fn search(&self, query: &SearchQuery, scope: &ReadScope) -> Result<SearchPage, RepoError> {
+        search::search(&mut *self.client()?, query, scope)
+    }
+
+    fn move_node(&self, from: &DamPath, to: &DamPath, force: bool) -> Result<(), RepoError> {
+        if from.is_root() || to.is_root() {
+            return Err(RepoError::RootIsFixed);
+        }
+        if is_within(to, from) {
+            return Err(RepoError::MoveIntoSelf);
+        }
+        let to_parent = to.parent().ok_or(RepoError::RootIsFixed)?;
+        let mut client = self.client()?;
+        let mut tx = client.transaction().db()?;
+        let is_folder = folder_id(&mut tx, from)?.is_some();
+        if !is_folder {
+            asset_id(&mut tx, from)?;
+        }
+        let parent_id = folder_id(&mut tx, &to_parent)?.ok_or(RepoError::ParentMissing(to_parent))?;
+        if is_taken(&mut tx, to)? {
+            return Err(RepoError::AlreadyExists(to.clone()));
+        }
+        refuse_if_referenced(&mut tx, from, force, "move")?;
+        let under = below(from.as_str());
+        let rebase = "$2 || substr(path, length($1) + 1)";
+        if is_folder {
+            tx.execute(&format!("UPDATE folders SET path = {rebase} WHERE path = $1 OR path LIKE $3"), &[&from.as_str(), &to.as_str(), &under]).db()?;
+            tx.execute(
+                "UPDATE folders SET parent_id = $2, title = CASE WHEN title = $3 THEN $4 ELSE title END WHERE path = $1",
+                &[&to.as_str(), &parent_id, &from.name(), &to.name()],
+            )
+            .db()?;
+            tx.execute(&format!("UPDATE assets SET path = {rebase} WHERE path LIKE $3"), &[&from.as_str(), &to.as_str(), &under]).db()?;
+        } else {
+            tx.execute("UPDATE assets SET path = $2, name = $3, folder_id = $4 WHERE path = $1", &[&from.as_str(), &to.as_str(), &to.name(), &parent_id])
+                .db()?;
+        }
+        tx.commit().db()
+    }
+
+    fn delete_node(&self, path: &DamPath, force: bool) -> Result<Vec<BlobHash>, RepoError> {
+        if path.is_root() {
+            return Err(RepoError::RootIsFixed);
+        }
+        let mut client = self.client()?;
+        let mut tx = client.transaction().db()?;
+        let is_folder = folder_id(&mut tx, path)?.is_some();
+        if !is_folder {
+            asset_id(&mut tx, path)?;
+        }
+        refuse_if_referenced(&mut tx, path, force, "delete")?;
+        let ids = assets_within(&mut tx, path)?;
+        let hashes: Vec<String> = tx.query("SELECT DISTINCT sha256 FROM renditions WHERE asset_id = ANY($1)", &[&ids]).db()?.iter().map(|r| r.get(0)).collect();
+        tx.execute("DELETE FROM assets WHERE id = ANY($1)", &[&ids]).db()?;
+        if is_folder {
+            // Children before parents: folders.parent_id does not cascade.
+            let folders: Vec<i64> = tx
+                .query("SELECT id FROM folders WHERE path = $1 OR path LIKE $2 ORDER BY length(path) DESC", &[&path.as_str(), &below(path.as_str())])
+                .db()?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            for id in folders {
+                tx.execute("DELETE FROM folders WHERE id = $1", &[&id]).db()?;
+            }
+        }
+        let orphans = unused_blobs(&mut tx, hashes)?;
+        tx.commit().db()?;
+        Ok(orphans)
+    }
+
+    fn add_reference(&self, asset: &DamPath, sites_url: &str, page_path: &str) -> Result<(), RepoError> {
+        let mut c = self.client()?;
+        let id = asset_id(&mut *c, asset)?;
+        c.execute(
+            "INSERT INTO asset_references (asset_id, sites_url, page_path, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            &[&id, &sites_url, &page_path, &unix_now()],
+        )
+        .db()?;
+        Ok(())
+    }
+
+    fn remove_reference(&self, asset: &DamPath, sites_url: &str, page_path: &str) -> Result<(), RepoError> {
+        let mut c = self.client()?;
+        let id = asset_id(&mut *c, asset)?;
+        c.execute("DELETE FROM asset_references WHERE asset_id = $1 AND sites_url = $2 AND page_path = $3", &[&id, &sites_url, &page_path]).db()?;
+        Ok(())
+    }
+
+    fn references(&self, path: &DamPath) -> Result<Vec<Reference>, RepoError> {
+        let rows = self
+            .client()?
+            .query(
+                "SELECT a.path, r.sites_url, r.page_path FROM asset_references r JOIN assets a ON a.id = r.asset_id
+                 WHERE a.path = $1 OR a.path LIKE $2 ORDER BY r.sites_url, r.page_path, a.path",
+                &[&path.as_str(), &below(path.as_str())],
+            )
+            .db()?;
+        rows.iter().map(|r| Ok(Reference { asset: DamPath::parse(r.get::<_, &str>(0))?, sites_url: r.get(1), page_path: r.get(2) })).collect()
+    }
+
+    fn permission_rules(&self) -> Result<Vec<PermissionRule>, RepoError> {
+        let rows = self
+            .client()?
+            .query("SELECT f.path, p.grp, p.access FROM folder_permissions p JOIN folders f ON f.id = p.folder_id ORDER BY f.path, p.grp", &[])
+            .db()?;
+        rows.iter()
+            .map(|r| {
+                let access = match r.get::<_, &str>(2) {
+                    "write" => Access::Write,
+                    "read" => Access::Read,
+                    _ => Access::None,
+                };
+                Ok(PermissionRule { folder: DamPath::parse(r.get::<_, &str>(0))?, group: r.get(1), access })
+            })
+            .collect()
+    }
+
+    fn set_permission(&self, folder: &DamPath, group: &str, access: Option<Access>) -> Result<(), RepoError> {
+        let mut c = self.client()?;
+        let id = folder_id(&mut *c, folder)?.ok_or_else(|| RepoError::NotFound(folder.clone()))?;
+        match access {
+            None => c.execute("DELETE FROM folder_permissions WHERE folder_id = $1 AND grp = $2", &[&id, &group]).db()?,
+            Some(a) => c
+                .execute(
+                    "INSERT INTO folder_permissions (folder_id, grp, access) VALUES ($1, $2, $3)
+                     ON CONFLICT (folder_id, grp) DO UPDATE SET access = excluded.access",
+                    &[&id, &group, &access_name(a)],
+                )
+                .db()?,
+        };
+        Ok(())
+    }
+
+    fn pages(&self) -> Result<Vec<PageSummary>, RepoError> {
+        let rows = self.client()?.query("SELECT path, title, modified_at, published_at FROM pages ORDER BY path", &[]).db()?;
+        rows.iter().map(|r| Ok(PageSummary { path: page_path(r.get(0))?, title: r.get(1), modified_at: r.get(2), published_at: r.get(3) })).collect()
+    }
+
+    fn create_page(&self, path: &PagePath, title: &str, user: &str, now: i64) -> Result<(), RepoError> {
+        let mut client = self.client()?;
+        let mut tx = client.transaction().db()?;
+        let parent_id = match path.parent() {
+            Some(parent) => Some(page_id(&mut tx, &parent)?.ok_or_else(|| RepoError::PageMissing(parent.to_string()))?),
+            None => None,
+        };
+        if page_id(&mut tx, path)?.is_some() {
+            return Err(RepoError::PageExists(path.to_string()));
+        }
+        tx.execute(
+            "INSERT INTO pages (path, parent_id, title, version, components, created_by, created_at, modified_by, modified_at)
+             VALUES ($1, $2, $3, 1, '[]', $4, $5, $4, $5)",
+            &[&path.as_str(), &parent_id, &title, &user, &now],
+        )
+        .or_taken(|| RepoError::PageExists(path.to_string()))?;
+        tx.commit().db()
+    }
+
+    fn page(&self, path: &PagePath) -> Result<Option<PageDto>, RepoError> {
+        let row = self
+            .client()?
+            .query_opt("SELECT title, version, components, modified_by, modified_at, published_at, description FROM pages WHERE path = $1", &[&path.as_str()])
+            .db()?;
+        row.map(|r| {
+            let components = serde_json::from_str(r.get::<_, &str>(2)).map_err(|e| RepoError::Internal(format!("bad page body for {path}: {e}")))?;
+            Ok(PageDto {
+                path: path.clone(),
+                version: r.get::<_, i64>(1) as u64,
+                title: r.get(0),
+                description: r.get(6),
+                components,
+                modified_by: r.get(3),
+                modified_at: r.get(4),
+                published_at: r.get(5),
+            })
+        })
+        .transpose()
+    }
+
+    fn save_page(&self, path: &PagePath, expected_version: u64, content: &PageContent, user: &str, now: i64) -> Result<u64, RepoError> {
+        let components = serde_json::to_string(&content.components).map_err(|e| RepoError::Internal(e.to_string()))?;
+        let mut client = self.client()?;
+        let mut tx = client.transaction().db()?;
+        // FOR UPDATE: two saves of the same version, from two processes, cannot both win.
+        let current = tx.query_opt("SELECT id, version, modified_by, modified_at FROM pages WHERE path = $1 FOR UPDATE", &[&path.as_str()]).db()?;
+        let Some(current) = current else {
+            return Err(RepoError::PageMissing(path.to_string()));
+        };
+        let (id, version): (i64, u64) = (current.get(0), current.get::<_, i64>(1) as u64);
+        if version != expected_version {
+            return Err(RepoError::VersionConflict { current: version, modified_by: current.get(2), modified_at: current.get(3) });
+        }
+        tx.execute(
+            "UPDATE pages SET title = $2, description = $3, components = $4, version = version + 1, modified_by = $5, modified_at = $6 WHERE id = $1",
+            &[&id, &content.title, &content.description, &components, &user, &now],
+        )
+        .db()?;
+        // The page's local references are exactly the local assets it now uses.
+        tx.execute("DELETE FROM asset_references WHERE sites_url = '' AND page_path = $1", &[&path.as_str()]).db()?;
+        for asset in content.components.iter().filter_map(|c| c.body.asset()).filter(|a| a.repository.is_none()) {
+            tx.execute(
+                "INSERT INTO asset_references (asset_id, sites_url, page_path, created_at)
+                 SELECT id, '', $2, $3 FROM assets WHERE path = $1 ON CONFLICT DO NOTHING",
+                &[&asset.path.as_str(), &path.as_str(), &now],
+            )
+            .db()?;
+        }
+        tx.commit().db()?;
+        Ok(version + 1)
+    }
+
+    fn delete_page(&self, path: &PagePath) -> Result<Vec<BlobHash>, RepoError> {
+        let mut client = self.client()?;
+        let mut tx = client.transaction().db()?;
+        if page_id(&mut tx, path)?.is_none() {
+            return Err(RepoError::PageMissing(path.to_string()));
+        }
+        let under = below(path.as_str());
+        let pages: Vec<i64> = tx
+            .query("SELECT id FROM pages WHERE path = $1 OR path LIKE $2 ORDER BY length(path) DESC", &[&path.as_str(), &under])
+            .db()?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let shown = published_hashes(&mut tx, &pages)?;
+        tx.execute("DELETE FROM published_blobs WHERE page_id = ANY($1)", &[&pages]).db()?;
+        tx.execute("DELETE FROM published_pages WHERE page_id = ANY($1)", &[&pages]).db()?;
+        tx.execute("DELETE FROM asset_references WHERE sites_url = '' AND (page_path = $1 OR page_path LIKE $2)", &[&path.as_str(), &under]).db()?;
+        // Children before parents: pages.parent_id does not cascade.
+        for id in pages {
+            tx.execute("DELETE FROM pages WHERE id = $1", &[&id]).db()?;
+        }
+        let orphans = unused_blobs(&mut tx, shown)?;
+        tx.commit().db()?;
+        Ok(orphans)
+    }
+
+    fn move_page(&self, from: &PagePath, to: &PagePath) -> Result<(), RepoError> {
+        if to.as_str().starts_with(&format!("{}/", from.as_str())) {
+            return Err(RepoError::BadQuery("A page cannot be moved below itself.".into()));
+        }
+        let mut client = self.client()?;
+        let mut tx = client.transaction().db()?;
+        page_id(&mut tx, from)?.ok_or_else(|| RepoError::PageMissing(from.to_string()))?;
+        if page_id(&mut tx, to)?.is_some() {
+            return Err(RepoError::PageExists(to.to_string()));
+        }
+        let parent_id = match to.parent() {
+            Some(parent) => Some(page_id(&mut tx, &parent)?.ok_or_else(|| RepoError::PageMissing(parent.to_string()))?),
+            None => None,
+        };
+        let under = below(from.as_str());
+        for (table, column) in [("pages", "path"), ("asset_references", "page_path")] {
+            tx.execute(
+                &format!("UPDATE {table} SET {column} = $2 || substr({column}, length($1) + 1) WHERE {column} = $1 OR {column} LIKE $3"),
+                &[&from.as_str(), &to.as_str(), &under],
+            )
+            .db()?;
+        }
+        tx.execute("UPDATE pages SET parent_id = $2 WHERE path = $1", &[&to.as_str(), &parent_id]).db()?;
+        tx.commit().db()
+    }
+
+    fn publish_page(&self, path: &PagePath, version: u64, html: &str, blobs: &[(BlobHash, String)], now: i64) -> Result<Vec<BlobHash>, RepoError> {
+        let mut client = self.client()?;
+        let mut tx = client.transaction().db()?;
+        let id: i64 = tx
+            .query_opt("SELECT id FROM pages WHERE path = $1 AND version = $2 FOR UPDATE", &[&path.as_str(), &(version as i64)])
+            .db()?
+            .map(|r| r.get(0))
+            .ok_or_else(|| RepoError::BadQuery(format!("{path} changed while it was being published; publish again")))?;
+        tx.execute(
+            "INSERT INTO published_pages (page_id, html, published_at) VALUES ($1, $2, $3)
+             ON CONFLICT (page_id) DO UPDATE SET html = excluded.html, published_at = excluded.published_at",
+            &[&id, &html, &now],
+        )
+        .db()?;
+        let shown_before = published_hashes(&mut tx, &[id])?;
+        tx.execute("DELETE FROM published_blobs WHERE page_id = $1", &[&id]).db()?;
+        for (hash, mime) in blobs {
+            tx.execute("INSERT INTO published_blobs (page_id, sha256, mime) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", &[&id, &hash.as_str(), mime]).db()?;
+        }
+        tx.execute("UPDATE pages SET published_at = $2 WHERE id = $1", &[&id, &now]).db()?;
+        let orphans = unused_blobs(&mut tx, shown_before)?;
+        tx.commit().db()?;
+        Ok(orphans)
+    }
+
+    fn published_html(&self, path: &PagePath) -> Result<Option<String>, RepoError> {
+        let row =
+            self.client()?.query_opt("SELECT h.html FROM published_pages h JOIN pages p ON p.id = h.page_id WHERE p.path = $1", &[&path.as_str()]).db()?;
+        Ok(row.map(|r| r.get(0)))
+    }
+
+    fn published_blob(&self, hash: &BlobHash) -> Result<Option<String>, RepoError> {
+        let row = self.client()?.query_opt("SELECT mime FROM published_blobs WHERE sha256 = $1 LIMIT 1", &[&hash.as_str()]).db()?;
+        Ok(row.map(|r| r.get(0)))
+    }
+
+    fn sources_of(&self, original: &BlobHash) -> Result<Vec<RenditionRecord>, RepoError> {
+        let mut c = self.client()?;
+        let asset: Option<i64> =
+            c.query_opt("SELECT asset_id FROM renditions WHERE name = 'original' AND sha256 = $1 LIMIT 1", &[&original.as_str()]).db()?.map(|r| r.get(0));
+        match asset {
+            Some(id) => load_renditions(&mut *c, id),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    fn remember_edit(&self, key: &str, state: &str) -> Result<(), RepoError> {
+        self.client()?.execute("INSERT INTO image_edits (key, state) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", &[&key, &state]).db()?;
+        Ok(())
+    }
+
+    fn edit_state(&self, key: &str) -> Result<Option<String>, RepoError> {
+        Ok(self.client()?.query_opt("SELECT state FROM image_edits WHERE key = $1", &[&key]).db()?.map(|r| r.get(0)))
+    }
+
+    fn cached_image(&self, original: &BlobHash, edit_key: &str, width: u32, format: &str) -> Result<Option<BlobHash>, RepoError> {
+        let row = self
+            .client()?
+            .query_opt(
+                "SELECT sha256 FROM image_cache WHERE original = $1 AND edit_key = $2 AND width = $3 AND format = $4",
+                &[&original.as_str(), &edit_key, &(width as i32), &format],
+            )
+            .db()?;
+        Ok(row.and_then(|r| BlobHash::parse(r.get(0))))
+    }
+
+    fn cache_image(&self, original: &BlobHash, edit_key: &str, width: u32, format: &str, rendered: &BlobHash) -> Result<(), RepoError> {
+        self.client()?
+            .execute(
+                "INSERT INTO image_cache (original, edit_key, width, format, sha256) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (original, edit_key, width, format) DO UPDATE SET sha256 = excluded.sha256",
+                &[&original.as_str(), &edit_key, &(width as i32), &format, &rendered.as_str()],
+            )
+            .db()?;
+        Ok(())
+    }
+
+    fn create_session(&self, s: &SessionRecord) -> Result<(), RepoError> {
+        let mut c = self.client()?;
+        c.execute("DELETE FROM sessions WHERE expires_at <= $1", &[&unix_now()]).db()?;
+        c.execute(
+            "INSERT INTO sessions (token_hash, user_name, csrf_token, expires_at) VALUES ($1, $2, $3, $4)",
+            &[&s.token_hash, &s.user, &s.csrf_token, &s.expires_at],
+        )
+        .db()?;
+        Ok(())
+    }
+
+    fn session(&self, token_hash: &str, now: i64) -> Result<Option<SessionRecord>, RepoError> {
+        let row = self
+            .client()?
+            .query_opt("SELECT token_hash, user_name, csrf_token, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2", &[&token_hash, &now])
+            .db()?;
+        Ok(row.map(|r| SessionRecord { token_hash: r.get(0), user: r.get(1), csrf_token: r.get(2), expires_at: r.get(3) }))
+    }
+
+    fn delete_session(&self, token_hash: &str) -> Result<(), RepoError> {
+        self.client()?.execute("DELETE FROM sessions WHERE token_hash = $1", &[&token_hash]).db()?;
+        Ok(())
+    }
+}

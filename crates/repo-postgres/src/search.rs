@@ -1,0 +1,151 @@
+//! Search on PostgreSQL: the generated `tsvector` with prefix terms for words, SQL for
+//! filters, keyset paging with the repository's [`SearchCursor`] — the same hits in
+//! the same order as the SQLite side for every sort but relevance, whose scores differ
+//! in detail (`ts_rank` here, `bm25` there) while weighing the same columns alike.
+
+use postgres::GenericClient;
+use tessera_model::{AssetKind, Order, SearchQuery, Sort};
+use tessera_repo::{ReadScope, RepoError, SearchCursor, SearchPage};
+
+use crate::error::{like_escape, scope_sql, Db, Params};
+
+/// Weights of D (path), C (description), B (name, tags), A (title).
+const RANK: &str = "(-ts_rank('{0.1, 0.3, 0.6, 1.0}', a.search, q))::float8";
+
+/// A sort key as the cursor carries it, and back.
+enum Key {
+    Number(f64),
+    Integer(i64),
+    Text(String),
+}
+
+pub fn search(c: &mut impl GenericClient, query: &SearchQuery, scope: &ReadScope) -> Result<SearchPage, RepoError> {
+    if scope.is_nothing() {
+        return Ok(SearchPage { assets: Vec::new(), next_cursor: None, total: Some(0) });
+    }
+    let words = query.words();
+    let sort = match query.sort.unwrap_or_default() {
+        Sort::Relevance if words.is_empty() => Sort::Modified,
+        s => s,
+    };
+    let order = if sort == Sort::Relevance { Order::Asc } else { query.order.unwrap_or(sort.default_order()) };
+    let key = match sort {
+        Sort::Relevance => RANK,
+        Sort::Name => "lower(a.name)",
+        Sort::Modified => "a.modified_at",
+        Sort::Size => "a.size",
+    };
+    let cursor = query.cursor.as_deref().map(SearchCursor::decode).transpose()?;
+    let as_of: i64 = match &cursor {
+        Some(c) => c.as_of,
+        None => c.query_one("SELECT coalesce(max(id), 0)::BIGINT FROM assets", &[]).db()?.get(0),
+    };
+
+    let mut params = Params::default();
+    let mut from = String::from("assets a");
+    let mut filters = Vec::new();
+    if !words.is_empty() {
+        // Words hold only letters and digits, so `word:*` is always a valid prefix term.
+        let terms = words.iter().map(|w| format!("{w}:*")).collect::<Vec<_>>().join(" & ");
+        from.push_str(&format!(", to_tsquery('tessera', {}) q", params.push(terms)));
+        filters.push("a.search @@ q".to_owned());
+    }
+    filters.push(format!("a.id <= {}", params.push(as_of)));
+    add_filters(query, scope, &mut filters, &mut params);
+
+    let total = match cursor {
+        None => Some(c.query_one(&format!("SELECT count(*) FROM {from} WHERE {}", filters.join(" AND ")), &params.refs()).db()?.get::<_, i64>(0) as u64),
+        Some(_) => None,
+    };
+
+    let (cmp, dir) = match order {
+        Order::Asc => (">", "ASC"),
+        Order::Desc => ("<", "DESC"),
+    };
+    if let Some(cursor) = &cursor {
+        let k = match (sort, &cursor.key) {
+            (Sort::Relevance, serde_json::Value::Number(n)) => bind(&mut params, Key::Number(n.as_f64().unwrap_or_default())),
+            (Sort::Name, serde_json::Value::String(s)) => bind(&mut params, Key::Text(s.clone())),
+            (Sort::Modified | Sort::Size, serde_json::Value::Number(n)) if n.is_i64() => bind(&mut params, Key::Integer(n.as_i64().unwrap_or_default())),
+            _ => return Err(SearchCursor::foreign()),
+        };
+        let id = params.push(cursor.id);
+        filters.push(format!("({key} {cmp} {k} OR ({key} = {k} AND a.id {cmp} {id}))"));
+    }
+    let limit = query.page_size() as usize;
+    let sql = format!("SELECT a.id, {key} FROM {from} WHERE {} ORDER BY {key} {dir}, a.id {dir} LIMIT {}", filters.join(" AND "), limit + 1);
+    let rows = c.query(&sql, &params.refs()).db()?;
+    let mut hits: Vec<(i64, serde_json::Value)> = rows
+        .iter()
+        .map(|r| {
+            let key = match sort {
+                Sort::Relevance => serde_json::Number::from_f64(r.get::<_, f64>(1)).map_or(serde_json::Value::Null, Into::into),
+                Sort::Name => r.get::<_, String>(1).into(),
+                Sort::Modified | Sort::Size => r.get::<_, i64>(1).into(),
+            };
+            (r.get(0), key)
+        })
+        .collect();
+    let more = hits.len() > limit;
+    hits.truncate(limit);
+    let next_cursor = match (more, hits.last()) {
+        (true, Some((id, key))) => Some(SearchCursor { as_of, key: key.clone(), id: *id }.encode()),
+        _ => None,
+    };
+    let assets = hits.into_iter().map(|(id, _)| crate::asset_by_id(c, id)).collect::<Result<_, _>>()?;
+    Ok(SearchPage { assets, next_cursor, total })
+}
+
+fn bind(params: &mut Params, key: Key) -> String {
+    match key {
+        Key::Number(n) => params.push(n),
+        Key::Integer(i) => params.push(i),
+        Key::Text(t) => params.push(t),
+    }
+}
+
+fn add_filters(query: &SearchQuery, scope: &ReadScope, filters: &mut Vec<String>, params: &mut Params) {
+    filters.push(scope_sql(scope, "a.path", params));
+    match query.kind {
+        Some(AssetKind::Image) => filters.push("(a.mime LIKE 'image/%' AND a.mime <> 'image/svg+xml')".into()),
+        Some(AssetKind::Document) => filters.push("(a.mime NOT LIKE 'image/%' OR a.mime = 'image/svg+xml')".into()),
+        None => {}
+    }
+    if let Some(doctype) = query.doctype {
+        let mimes: Vec<String> = doctype.mimes().iter().map(|m| (*m).to_owned()).collect();
+        filters.push(format!("a.mime = ANY({})", params.push(mimes)));
+    }
+    if let Some(mime) = &query.mime {
+        match mime.strip_suffix("/*") {
+            Some(major) => filters.push(format!("a.mime LIKE {}", params.push(format!("{}/%", like_escape(&major.to_ascii_lowercase()))))),
+            None => filters.push(format!("a.mime = {}", params.push(mime.to_ascii_lowercase()))),
+        }
+    }
+    if let Some(folder) = &query.folder {
+        if !folder.is_root() {
+            filters.push(format!("a.path LIKE {}", params.push(format!("{}/%", like_escape(folder.as_str())))));
+        }
+    }
+    if let Some(tag) = &query.tag {
+        let exact = params.push(tag.as_str().to_owned());
+        let below = if tag.as_str().ends_with(':') { format!("{}%", like_escape(tag.as_str())) } else { format!("{}/%", like_escape(tag.as_str())) };
+        let below = params.push(below);
+        filters.push(format!("a.id IN (SELECT x.asset_id FROM asset_tags x JOIN tags t ON t.id = x.tag_id WHERE t.tag = {exact} OR t.tag LIKE {below})"));
+    }
+    if let Some(orientation) = query.orientation {
+        filters.push(
+            match orientation {
+                tessera_model::Orientation::Landscape => "a.width > a.height",
+                tessera_model::Orientation::Portrait => "a.width < a.height",
+                tessera_model::Orientation::Square => "a.width = a.height",
+            }
+            .into(),
+        );
+    }
+    if let Some(after) = query.modified_after {
+        filters.push(format!("a.modified_at >= {}", params.push(after)));
+    }
+    if let Some(before) = query.modified_before {
+        filters.push(format!("a.modified_at < {}", params.push(before)));
+    }
+}
