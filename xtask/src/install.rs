@@ -35,6 +35,15 @@ pub fn chromium() -> anyhow::Result<()> {
     if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
         return Ok(());
     }
+    apt_install(&["chromium", "chromium-driver"])?;
+    if !Path::new(CHROMIUM).exists() {
+        bail!("apt-get installed chromium, but {CHROMIUM} is not there");
+    }
+    Ok(())
+}
+
+/// Debian packages, with sudo unless this is root.
+fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
     let sudo = |args: &[&str]| {
         let mut cmd = if is_root() { Command::new(args[0]) } else { Command::new("sudo") };
         if !is_root() {
@@ -44,14 +53,10 @@ pub fn chromium() -> anyhow::Result<()> {
         cmd
     };
     run(&mut sudo(&["apt-get", "update", "-qq"]))?;
-    run(&mut sudo(&["apt-get", "install", "-y", "-qq", "chromium", "chromium-driver"]))?;
-    if !Path::new(CHROMIUM).exists() {
-        bail!("apt-get installed chromium, but {CHROMIUM} is not there");
-    }
-    Ok(())
+    run(&mut sudo(&[&["apt-get", "install", "-y", "-qq"][..], packages].concat()))
 }
 
-fn is_root() -> bool {
+pub fn is_root() -> bool {
     Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
@@ -74,6 +79,26 @@ pub const SCHEMATHESIS_VERSION: &str = "4.32.5";
 
 pub fn schemathesis() -> anyhow::Result<std::path::PathBuf> {
     python_tool("schemathesis", ["schemathesis", "--version"], SCHEMATHESIS_VERSION)
+}
+
+/// PostgreSQL's server programs from Debian's packages (`initdb`, `pg_ctl`); returns
+/// their folder, the newest version's when several are installed.
+pub fn postgres() -> anyhow::Result<std::path::PathBuf> {
+    let newest = || -> Option<std::path::PathBuf> {
+        let mut versions: Vec<(u32, std::path::PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()?
+            .flatten()
+            .filter_map(|e| Some((e.file_name().to_str()?.parse().ok()?, e.path().join("bin"))))
+            .filter(|(_, bin)| bin.join("initdb").exists() && bin.join("pg_ctl").exists())
+            .collect();
+        versions.sort();
+        versions.pop().map(|(_, bin)| bin)
+    };
+    if let Some(bin) = newest() {
+        return Ok(bin);
+    }
+    apt_install(&["postgresql"])?;
+    newest().context("apt-get installed postgresql, but /usr/lib/postgresql/*/bin/initdb is not there")
 }
 
 /// SeaweedFS, the S3-compatible server the storage suite runs against: the PyPI

@@ -1,11 +1,12 @@
-//! Throwaway servers the storage suite runs against: an S3-compatible object store
-//! (SeaweedFS's `weed mini`) listening on 127.0.0.1 only, on free ports, with its
-//! data under `target/`, stopped when dropped.
+//! Throwaway servers the storage suite runs against, listening on 127.0.0.1 only, on
+//! free ports, stopped when dropped: an S3-compatible object store (SeaweedFS's
+//! `weed mini`, data under `target/`) and a PostgreSQL cluster (Debian's server, its
+//! data in a temporary folder that the `postgres` user can reach).
 
 use std::fs;
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
@@ -114,5 +115,63 @@ impl Drop for S3Server {
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// A PostgreSQL cluster of its own: `initdb` and `pg_ctl` run as the `postgres` user
+/// when this is root (PostgreSQL refuses to run as root), trust on loopback only.
+pub struct PgServer {
+    bin: PathBuf,
+    dir: PathBuf,
+    /// `postgres://tessera@127.0.0.1:PORT/postgres`: the cluster's superuser.
+    pub admin_url: String,
+}
+
+fn as_postgres(program: &Path) -> Command {
+    if crate::install::is_root() {
+        let mut cmd = Command::new("runuser");
+        cmd.args(["-u", "postgres", "--"]).arg(program);
+        cmd
+    } else {
+        Command::new(program)
+    }
+}
+
+impl PgServer {
+    pub fn start(bin: &Path) -> anyhow::Result<PgServer> {
+        let dir = std::env::temp_dir().join(format!("tessera-pg-{}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir)?;
+        }
+        fs::create_dir_all(&dir)?;
+        if crate::install::is_root() {
+            crate::run(Command::new("chown").args(["-R", "postgres:postgres"]).arg(&dir))?;
+        }
+        let data = dir.join("data");
+        crate::run(
+            as_postgres(&bin.join("initdb"))
+                .arg("-D")
+                .arg(&data)
+                .args(["-U", "tessera", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
+                .stdout(std::process::Stdio::null()),
+        )?;
+        let port = free_port()?;
+        let server = PgServer { bin: bin.to_owned(), dir: dir.clone(), admin_url: format!("postgres://tessera@127.0.0.1:{port}/postgres") };
+        let options = format!("-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300", dir.display());
+        crate::run(as_postgres(&bin.join("pg_ctl")).arg("-D").arg(&data).args(["-o", &options, "-l"]).arg(dir.join("log")).args(["-w", "start"]))
+            .with_context(|| format!("starting PostgreSQL; see {}", dir.join("log").display()))?;
+        Ok(server)
+    }
+
+    /// The variable the tests read to reach this server.
+    pub fn test_env(&self) -> [(&'static str, String); 1] {
+        [("TESSERA_TEST_POSTGRES_URL", self.admin_url.clone())]
+    }
+}
+
+impl Drop for PgServer {
+    fn drop(&mut self) {
+        let _ = as_postgres(&self.bin.join("pg_ctl")).arg("-D").arg(self.dir.join("data")).args(["-m", "immediate", "stop"]).status();
+        let _ = fs::remove_dir_all(&self.dir);
     }
 }

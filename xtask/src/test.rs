@@ -10,7 +10,7 @@ use anyhow::{bail, Context};
 
 use crate::deploy::{self, Ports, DEMO_USERS};
 use crate::install::{self, CHROMEDRIVER, CHROMIUM};
-use crate::services::S3Server;
+use crate::services::{PgServer, S3Server};
 use crate::{build, cargo, root};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -39,7 +39,7 @@ pub fn run_suites(only: &[Suite]) -> anyhow::Result<()> {
     install::chromium()?;
     install::e2e_packages()?;
     let schemathesis = if wanted(Suite::Api) { Some(install::schemathesis()?) } else { None };
-    let weed = if wanted(Suite::Storage) { Some(install::seaweedfs()?) } else { None };
+    let storage_servers = if wanted(Suite::Storage) { Some((install::seaweedfs()?, install::postgres()?)) } else { None };
 
     let mut tally = Vec::new();
     if wanted(Suite::Lint) {
@@ -51,8 +51,9 @@ pub fn run_suites(only: &[Suite]) -> anyhow::Result<()> {
         tally.push(("cargo test", run_counting(cargo().arg("test"))?));
     }
     if wanted(Suite::Storage) {
-        section("storage: blob stores and the HTTP API on an S3-compatible server (SeaweedFS)");
-        tally.push(("storage", storage(weed.as_deref().expect("installed above"))?));
+        section("storage: the conformance suites and the HTTP API on PostgreSQL and an S3-compatible server (SeaweedFS)");
+        let (weed, postgres) = storage_servers.as_ref().expect("installed above");
+        tally.push(("storage", storage(weed, postgres)?));
     }
     if wanted(Suite::Security) {
         section("security: hostile origins, CSRF, read scope, link schemes, logins under attack, killed processes");
@@ -87,7 +88,8 @@ pub fn run_suites(only: &[Suite]) -> anyhow::Result<()> {
 /// Each check that passed counts as one; the first that fails stops the run.
 fn lint() -> anyhow::Result<Count> {
     install::lint_components()?;
-    let native = ["-p", "tessera-model", "-p", "tessera-repo", "-p", "tessera-repo-postgres", "-p", "tessera-repo-sqlite", "-p", "tessera-server", "-p", "xtask"];
+    let native =
+        ["-p", "tessera-model", "-p", "tessera-repo", "-p", "tessera-repo-postgres", "-p", "tessera-repo-sqlite", "-p", "tessera-server", "-p", "xtask"];
     let wasm = ["--target", build::WASM_TARGET, "-p", "tessera"];
     let checks: [Vec<&str>; 4] = [
         vec!["fmt", "--all", "--check"],
@@ -159,19 +161,25 @@ fn run_counting_redacted(cmd: &mut Command, secrets: &[&str]) -> anyhow::Result<
     Ok(count)
 }
 
-/// The S3 store's conformance test and every HTTP API test, against a `weed mini`
-/// started for this run.
-fn storage(weed: &Path) -> anyhow::Result<Count> {
+/// The blob stores' and catalogs' conformance tests, and every HTTP API test with the
+/// catalog on PostgreSQL and the blobs on S3, against servers started for this run.
+fn storage(weed: &Path, postgres: &Path) -> anyhow::Result<Count> {
     let dir = root().join("target").join("storage");
     if dir.exists() {
         std::fs::remove_dir_all(&dir)?;
     }
     std::fs::create_dir_all(&dir)?;
     let s3 = S3Server::start(weed, &dir)?;
+    let pg = PgServer::start(postgres)?;
     let secret = [s3.secret_access_key.as_str()];
-    let mut count =
-        run_counting_redacted(cargo().args(["test", "-p", "tessera-repo", "--test", "blob_stores", "--", "--include-ignored"]).envs(s3.test_env()), &secret)?;
-    count.add(run_counting_redacted(cargo().args(["test", "-p", "tessera-server", "--test", "api"]).envs(s3.test_env()), &secret)?);
+    let mut count = Count::default();
+    for args in [
+        &["test", "-p", "tessera-repo", "--test", "blob_stores", "--", "--include-ignored"][..],
+        &["test", "-p", "tessera-repo-postgres", "--", "--include-ignored"],
+        &["test", "-p", "tessera-server", "--test", "api"],
+    ] {
+        count.add(run_counting_redacted(cargo().args(args).envs(s3.test_env()).envs(pg.test_env()), &secret)?);
+    }
     Ok(count)
 }
 

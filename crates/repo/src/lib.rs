@@ -11,6 +11,8 @@
 mod blobs;
 mod budget;
 mod catalog;
+#[cfg(feature = "conformance")]
+pub mod conformance;
 mod connected;
 mod edited;
 mod error;

@@ -1,0 +1,426 @@
+//! The catalog conformance suite: what the repository relies on from every
+//! [`Catalog`] backend, written once. Each backend crate runs it with
+//! [`catalog_conformance!`](crate::catalog_conformance) over fresh, empty catalogs;
+//! the expectations are explicit, so two backends that pass agree with each other.
+
+use std::collections::BTreeMap;
+
+use tessera_model::connected::{JobKind, JobState};
+use tessera_model::{Access, AssetKind, DamPath, MetadataPatch, Order, PageContent, PagePath, PermissionRule, Policy, SearchQuery, Sort, TagId};
+
+use crate::{AssetRecord, BlobHash, Catalog, NewJob, Processing, ReadScope, RenditionRecord, RepoError, SessionRecord};
+
+/// One `#[test]` per check, each over a fresh catalog from `$fresh()`, which returns
+/// the catalog and whatever must live as long as it (a temporary folder, say).
+/// Attributes given after it (`fresh, #[ignore = "…"]`) go on every test.
+#[macro_export]
+macro_rules! catalog_conformance {
+    ($fresh:expr $(, #[$attr:meta])*) => {
+        $crate::catalog_conformance!(@each [$(#[$attr])*] $fresh;
+            folders_and_assets_round_trip, jobs_are_claimed_once, references_guard_moves_and_deletes, tags_keep_their_lineage,
+            search_finds_prefixes_without_accents, search_sorts_and_pages_alike, search_filters_and_read_scope, pages_version_and_publish,
+            sessions_settings_and_connected_jobs, metadata_patches_say_who_and_when);
+    };
+    (@each $attrs:tt $fresh:expr; $($check:ident),*) => {
+        $( $crate::catalog_conformance!(@one $attrs $fresh; $check); )*
+    };
+    (@one [$(#[$attr:meta])*] $fresh:expr; $check:ident) => {
+        #[test]
+        $(#[$attr])*
+        fn $check() {
+            let (catalog, _keep) = $fresh();
+            $crate::conformance::$check(&*catalog);
+        }
+    };
+}
+
+fn p(path: &str) -> DamPath {
+    DamPath::parse(path).expect("a valid test path")
+}
+
+fn hash(n: u8) -> BlobHash {
+    BlobHash::parse(&format!("{n:02x}").repeat(32)).expect("64 hex digits")
+}
+
+/// An asset record as an upload makes it, with one original rendition.
+fn asset(path: &str, title: &str, mime: &str, size: u64, modified_at: i64, blob: u8) -> AssetRecord {
+    let dims = mime.starts_with("image/").then_some((400u32, 300u32));
+    AssetRecord {
+        path: p(path),
+        title: title.into(),
+        description: String::new(),
+        mime: mime.into(),
+        size,
+        width: dims.map(|d| d.0),
+        height: dims.map(|d| d.1),
+        created_by: "ksaner".into(),
+        created_at: modified_at,
+        modified_by: "ksaner".into(),
+        modified_at,
+        properties: BTreeMap::new(),
+        tags: Vec::new(),
+        renditions: vec![RenditionRecord {
+            name: "original".into(),
+            blob: hash(blob),
+            mime: mime.into(),
+            size,
+            width: dims.map(|d| d.0),
+            height: dims.map(|d| d.1),
+        }],
+        processing: Processing::Pending,
+        connected: None,
+    }
+}
+
+fn paths(found: &[AssetRecord]) -> Vec<&str> {
+    found.iter().map(|a| a.path.as_str()).collect()
+}
+
+fn search(c: &dyn Catalog, query: SearchQuery) -> Vec<String> {
+    c.search(&query, &ReadScope::everything()).expect("search").assets.iter().map(|a| a.path.name().to_owned()).collect()
+}
+
+fn words(q: &str) -> SearchQuery {
+    SearchQuery { q: Some(q.into()), ..Default::default() }
+}
+
+pub fn folders_and_assets_round_trip(c: &dyn Catalog) {
+    assert_eq!(c.folder(&DamPath::root()).unwrap().map(|f| f.title), Some("Assets".into()), "the root exists from the start");
+    c.create_folder(&p("/content/dam/photos"), "Photos").unwrap();
+    assert!(matches!(c.create_folder(&p("/content/dam/photos"), "Again"), Err(RepoError::AlreadyExists(_))));
+    assert!(matches!(c.create_folder(&p("/content/dam/none/x"), "X"), Err(RepoError::ParentMissing(_))));
+    let mut a = asset("/content/dam/photos/lake.jpg", "Lake", "image/jpeg", 1234, 100, 1);
+    a.properties.insert("photographer".into(), "Ana".into());
+    a.description = "A lake at dawn".into();
+    c.insert_asset(&a).unwrap();
+    assert!(matches!(c.insert_asset(&a), Err(RepoError::AlreadyExists(_))), "one asset per path");
+    assert_eq!(c.asset(&a.path).unwrap(), Some(a.clone()), "every field comes back as stored");
+    assert!(c.is_taken(&a.path).unwrap() && c.is_taken(&p("/content/dam/photos")).unwrap());
+    assert!(!c.is_taken(&p("/content/dam/photos/other.jpg")).unwrap());
+    // Children come in byte order of their paths, folders and assets apart.
+    for name in ["B.jpg", "a.jpg", "_x.jpg"] {
+        c.insert_asset(&asset(&format!("/content/dam/photos/{name}"), name, "image/jpeg", 1, 100, 2)).unwrap();
+    }
+    c.create_folder(&p("/content/dam/photos/Z"), "Z").unwrap();
+    c.create_folder(&p("/content/dam/photos/y"), "y").unwrap();
+    let (folders, assets) = c.children(&p("/content/dam/photos")).unwrap();
+    assert_eq!(folders.iter().map(|f| f.path.name()).collect::<Vec<_>>(), ["Z", "y"]);
+    assert_eq!(assets.iter().map(|a| a.path.name()).collect::<Vec<_>>(), ["B.jpg", "_x.jpg", "a.jpg", "lake.jpg"]);
+    assert!(matches!(c.children(&p("/content/dam/nowhere")), Err(RepoError::NotFound(_))));
+    assert_eq!(c.asset(&p("/content/dam/photos/none.jpg")).unwrap(), None);
+}
+
+pub fn jobs_are_claimed_once(c: &dyn Catalog) {
+    c.create_folder(&p("/content/dam/q"), "Q").unwrap();
+    for (i, name) in ["one.jpg", "two.jpg", "three.pdf"].iter().enumerate() {
+        let mime = if name.ends_with("pdf") { "application/pdf" } else { "image/jpeg" };
+        c.insert_asset(&asset(&format!("/content/dam/q/{name}"), name, mime, 10, 100, i as u8 + 1)).unwrap();
+    }
+    assert_eq!(c.unfinished_jobs().unwrap(), 3);
+    let first = c.claim_job(1000).unwrap().expect("a queued job");
+    let second = c.claim_job(1000).unwrap().expect("another");
+    assert_ne!(first.id, second.id, "a job is claimed once");
+    assert_eq!((first.asset.name(), first.attempts, first.pixels, first.original.clone()), ("one.jpg", 1, 120_000, hash(1)));
+    let thumbnail = RenditionRecord { name: "thumbnail-48".into(), blob: hash(9), mime: "image/png".into(), size: 5, width: Some(48), height: Some(36) };
+    c.finish_job(&first, std::slice::from_ref(&thumbnail)).unwrap();
+    let done = c.asset(&first.asset).unwrap().unwrap();
+    assert_eq!(done.processing, Processing::Done);
+    assert_eq!(done.renditions.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["original", "thumbnail-48"]);
+    // A failure with a retry goes back to the queue, due later.
+    c.fail_job(&second, "cannot decode", Some(5000)).unwrap();
+    assert_eq!(c.asset(&second.asset).unwrap().unwrap().processing, Processing::Pending);
+    let third = c.claim_job(1000).unwrap().expect("the pdf");
+    assert_eq!(third.asset.name(), "three.pdf");
+    assert!(c.claim_job(1000).unwrap().is_none(), "the retry is not due yet");
+    let retried = c.claim_job(5000).unwrap().expect("due now");
+    assert_eq!((retried.id, retried.attempts), (second.id, 2));
+    c.fail_job(&retried, "still cannot decode", None).unwrap();
+    assert_eq!(c.asset(&second.asset).unwrap().unwrap().processing, Processing::Failed("still cannot decode".into()));
+    // Running when the process stopped: queued again.
+    assert_eq!(c.requeue_interrupted_jobs().unwrap(), 1);
+    assert_eq!(c.claim_job(1000).unwrap().map(|j| j.id), Some(third.id));
+    // A job whose asset went away cannot finish.
+    c.delete_node(&third.asset, false).unwrap();
+    assert!(matches!(c.finish_job(&third, &[]), Err(RepoError::NotFound(_))));
+    assert_eq!(c.unfinished_jobs().unwrap(), 0);
+}
+
+pub fn references_guard_moves_and_deletes(c: &dyn Catalog) {
+    c.create_folder(&p("/content/dam/kit"), "Kit").unwrap();
+    c.insert_asset(&asset("/content/dam/kit/logo.png", "Logo", "image/png", 10, 1, 1)).unwrap();
+    c.insert_asset(&asset("/content/dam/kit/copy.png", "Copy", "image/png", 10, 1, 1)).unwrap();
+    c.insert_asset(&asset("/content/dam/kit/own.pdf", "Own", "application/pdf", 10, 1, 2)).unwrap();
+    c.add_reference(&p("/content/dam/kit/logo.png"), "", "/content/site/home").unwrap();
+    c.add_reference(&p("/content/dam/kit/logo.png"), "", "/content/site/home").unwrap();
+    c.add_reference(&p("/content/dam/kit/logo.png"), "https://sites.example", "/content/other").unwrap();
+    let refusal = c.delete_node(&p("/content/dam/kit"), false).unwrap_err();
+    match refusal {
+        RepoError::Referenced { total, details, action, .. } => {
+            assert_eq!((total, action), (2, "delete"));
+            assert_eq!(details, "1 on this deployment, 1 on https://sites.example");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert!(matches!(c.move_node(&p("/content/dam/kit"), &p("/content/dam/brand"), false), Err(RepoError::Referenced { .. })));
+    assert!(matches!(c.move_node(&p("/content/dam/kit"), &p("/content/dam/kit/inner"), true), Err(RepoError::MoveIntoSelf)));
+    c.move_node(&p("/content/dam/kit"), &p("/content/dam/brand"), true).unwrap();
+    assert!(c.folder(&p("/content/dam/kit")).unwrap().is_none());
+    let refs = c.references(&p("/content/dam/brand")).unwrap();
+    assert_eq!(
+        refs.iter().map(|r| (r.asset.as_str(), r.sites_url.as_str())).collect::<Vec<_>>(),
+        [("/content/dam/brand/logo.png", ""), ("/content/dam/brand/logo.png", "https://sites.example")]
+    );
+    assert_eq!(
+        c.search(&words("logo"), &ReadScope::everything()).unwrap().assets[0].path,
+        p("/content/dam/brand/logo.png"),
+        "moved assets are found at their new path"
+    );
+    c.remove_reference(&p("/content/dam/brand/logo.png"), "https://sites.example", "/content/other").unwrap();
+    assert_eq!(c.references(&p("/content/dam/brand/logo.png")).unwrap().len(), 1);
+    // Deleting frees only the blobs nothing else uses.
+    let freed = c.delete_node(&p("/content/dam/brand/own.pdf"), false).unwrap();
+    assert_eq!(freed, [hash(2)]);
+    assert!(c.delete_node(&p("/content/dam/brand/copy.png"), false).unwrap().is_empty(), "logo.png still uses the blob");
+    let freed = c.delete_node(&p("/content/dam/brand"), true).unwrap();
+    assert_eq!(freed, [hash(1)]);
+    assert!(c.folder(&p("/content/dam/brand")).unwrap().is_none());
+    assert!(matches!(c.delete_node(&DamPath::root(), true), Err(RepoError::RootIsFixed)));
+}
+
+pub fn tags_keep_their_lineage(c: &dyn Catalog) {
+    let running = TagId::parse("products:shoes/running").unwrap();
+    c.create_tag(&running, "Running").unwrap();
+    let tags: Vec<(String, String)> = c.tags().unwrap().into_iter().map(|t| (t.tag.to_string(), t.title)).collect();
+    assert_eq!(tags, [("products:".into(), "products".into()), ("products:shoes".into(), "shoes".into()), ("products:shoes/running".into(), "Running".into())]);
+    c.create_folder(&p("/content/dam/t"), "T").unwrap();
+    c.insert_asset(&asset("/content/dam/t/sneaker.jpg", "Sneaker", "image/jpeg", 1, 1, 1)).unwrap();
+    let unknown = TagId::parse("products:hats").unwrap();
+    assert!(matches!(c.set_asset_tags(&p("/content/dam/t/sneaker.jpg"), &[unknown], "admin", 5), Err(RepoError::UnknownTag(_))));
+    c.set_asset_tags(&p("/content/dam/t/sneaker.jpg"), std::slice::from_ref(&running), "admin", 5).unwrap();
+    let by_parent = SearchQuery { tag: Some(TagId::parse("products:shoes").unwrap()), ..Default::default() };
+    assert_eq!(search(c, by_parent.clone()), ["sneaker.jpg"], "a tag finds what its descendants tag");
+    assert_eq!(search(c, words("running")), ["sneaker.jpg"], "tags are searchable words");
+    c.create_tag(&running, "Trail").unwrap();
+    assert_eq!(search(c, words("trail")), ["sneaker.jpg"], "a retitled tag is searchable by its new title");
+    c.delete_tag(&TagId::parse("products:shoes").unwrap()).unwrap();
+    assert_eq!(c.tags().unwrap().len(), 1, "a tag goes with its descendants");
+    assert!(c.asset(&p("/content/dam/t/sneaker.jpg")).unwrap().unwrap().tags.is_empty());
+    assert!(search(c, words("trail")).is_empty());
+    assert!(matches!(c.delete_tag(&running), Err(RepoError::UnknownTag(_))));
+}
+
+/// Twelve assets in two folders, with titles, descriptions, sizes and times that
+/// give every sort a different order.
+fn search_fixture(c: &dyn Catalog) {
+    c.create_folder(&p("/content/dam/s"), "S").unwrap();
+    c.create_folder(&p("/content/dam/s/docs"), "Docs").unwrap();
+    let items: [(&str, &str, &str, &str, u64, i64); 12] = [
+        ("alpha.jpg", "Running shoes", "", "image/jpeg", 500, 110),
+        ("Bravo.png", "Café terrace", "", "image/png", 300, 120),
+        ("charlie.jpg", "Mountain lake", "shoes by the water", "image/jpeg", 900, 130),
+        ("delta.gif", "Runner at dawn", "", "image/gif", 100, 140),
+        ("echo.svg", "Logo", "", "image/svg+xml", 50, 150),
+        ("foxtrot.jpg", "Harbour", "", "image/jpeg", 700, 160),
+        ("golf.jpg", "Trail runs", "", "image/jpeg", 200, 170),
+        ("hotel.webp", "Night city", "", "image/webp", 800, 180),
+        ("docs/india.pdf", "Price list", "shoes and boots", "application/pdf", 400, 190),
+        ("docs/Juliet.docx", "Contract", "", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", 600, 200),
+        ("docs/kilo.txt", "Notes", "", "text/plain", 150, 210),
+        ("docs/lima.csv", "Figures", "", "text/csv", 250, 220),
+    ];
+    for (i, (name, title, description, mime, size, modified)) in items.iter().enumerate() {
+        let mut a = asset(&format!("/content/dam/s/{name}"), title, mime, *size, *modified, i as u8 + 1);
+        a.description = (*description).into();
+        if *name == "delta.gif" {
+            (a.width, a.height) = (Some(200), Some(300));
+        }
+        c.insert_asset(&a).unwrap();
+    }
+}
+
+pub fn search_finds_prefixes_without_accents(c: &dyn Catalog) {
+    search_fixture(c);
+    let mut run = search(c, words("run"));
+    run.sort();
+    assert_eq!(run, ["alpha.jpg", "delta.gif", "golf.jpg"], "words match as prefixes");
+    assert_eq!(search(c, words("cafe")), ["Bravo.png"], "accents do not matter");
+    assert_eq!(search(c, words("CAFÉ TERR")), ["Bravo.png"], "case does not matter; every word must match");
+    assert!(search(c, words("cafe night")).is_empty());
+    assert_eq!(search(c, words("lima")), ["lima.csv"], "file names are words");
+    assert_eq!(search(c, words("docs")).len(), 4, "path segments are words");
+    // Relevance: a title match ranks above a description match.
+    let shoes = search(c, words("shoes"));
+    assert_eq!(shoes.len(), 3);
+    assert_eq!(shoes[0], "alpha.jpg", "the title match comes first");
+    let page = c.search(&words("shoes"), &ReadScope::everything()).unwrap();
+    assert_eq!(page.total, Some(3));
+    assert!(search(c, words("!?")).len() == 12, "no words is no word filter");
+}
+
+pub fn search_sorts_and_pages_alike(c: &dyn Catalog) {
+    search_fixture(c);
+    let sorted = |sort: Sort, order: Option<Order>| search(c, SearchQuery { sort: Some(sort), order, ..Default::default() });
+    assert_eq!(
+        sorted(Sort::Name, None),
+        [
+            "alpha.jpg",
+            "Bravo.png",
+            "charlie.jpg",
+            "delta.gif",
+            "echo.svg",
+            "foxtrot.jpg",
+            "golf.jpg",
+            "hotel.webp",
+            "india.pdf",
+            "Juliet.docx",
+            "kilo.txt",
+            "lima.csv"
+        ],
+        "names sort without regard to case"
+    );
+    assert_eq!(sorted(Sort::Size, Some(Order::Asc))[..4], ["echo.svg", "delta.gif", "kilo.txt", "golf.jpg"]);
+    assert_eq!(sorted(Sort::Modified, None)[..3], ["lima.csv", "kilo.txt", "Juliet.docx"], "newest first by default");
+    assert_eq!(sorted(Sort::Relevance, None)[..2], ["lima.csv", "kilo.txt"], "relevance without words is newest first");
+    // Pages of five walk the whole order once, whatever is added meanwhile.
+    for (sort, order) in [(Sort::Name, Order::Desc), (Sort::Size, Order::Asc), (Sort::Modified, Order::Desc)] {
+        let whole = sorted(sort, Some(order));
+        let mut walked = Vec::new();
+        let mut cursor = None;
+        for page in 0.. {
+            let query = SearchQuery { sort: Some(sort), order: Some(order), limit: Some(5), cursor: cursor.clone(), ..Default::default() };
+            let found = c.search(&query, &ReadScope::everything()).unwrap();
+            assert_eq!(found.total.is_some(), page == 0, "the total comes with the first page only");
+            walked.extend(found.assets.iter().map(|a| a.path.name().to_owned()));
+            if page == 0 {
+                c.insert_asset(&asset(&format!("/content/dam/s/late-{sort:?}.jpg"), "Late", "image/jpeg", 450, 999, 99)).unwrap();
+            }
+            match found.next_cursor {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(walked, whole, "{sort:?} {order:?}");
+    }
+    let relevance_pages = {
+        let q = |cursor| SearchQuery { q: Some("s".into()), limit: Some(2), cursor, ..Default::default() };
+        let first = c.search(&q(None), &ReadScope::everything()).unwrap();
+        let second = c.search(&q(first.next_cursor.clone()), &ReadScope::everything()).unwrap();
+        (paths(&first.assets).len(), paths(&second.assets).len(), first.assets.iter().any(|a| second.assets.contains(a)))
+    };
+    assert_eq!(relevance_pages, (2, 2, false), "relevance pages do not repeat");
+    let foreign = SearchQuery { cursor: Some("7b7d".into()), ..Default::default() };
+    assert!(matches!(c.search(&foreign, &ReadScope::everything()), Err(RepoError::BadQuery(_))));
+}
+
+pub fn search_filters_and_read_scope(c: &dyn Catalog) {
+    search_fixture(c);
+    let sorted = |mut q: SearchQuery| {
+        q.sort = Some(Sort::Name);
+        search(c, q)
+    };
+    let images = sorted(SearchQuery { kind: Some(AssetKind::Image), ..Default::default() });
+    assert_eq!(images, ["alpha.jpg", "Bravo.png", "charlie.jpg", "delta.gif", "foxtrot.jpg", "golf.jpg", "hotel.webp"], "SVG is a document");
+    assert_eq!(sorted(SearchQuery { kind: Some(AssetKind::Document), ..Default::default() }).len(), 5);
+    assert_eq!(sorted(SearchQuery { mime: Some("text/*".into()), ..Default::default() }), ["kilo.txt", "lima.csv"]);
+    assert_eq!(sorted(SearchQuery { mime: Some("IMAGE/PNG".into()), ..Default::default() }), ["Bravo.png"]);
+    assert_eq!(sorted(SearchQuery { doctype: Some(tessera_model::DocType::Word), ..Default::default() }), ["Juliet.docx"]);
+    assert_eq!(sorted(SearchQuery { folder: Some(p("/content/dam/s/docs")), ..Default::default() }).len(), 4);
+    assert_eq!(sorted(SearchQuery { orientation: Some(tessera_model::Orientation::Portrait), ..Default::default() }), ["delta.gif"]);
+    assert_eq!(sorted(SearchQuery { modified_after: Some(200), modified_before: Some(220), ..Default::default() }), ["Juliet.docx", "kilo.txt"]);
+    // Authors may not read the documents folder; the search shows only what they may read.
+    let policy = Policy {
+        rules: vec![
+            PermissionRule { folder: p("/content/dam/s/docs"), group: "authors".into(), access: Access::None },
+            PermissionRule { folder: p("/content/dam/s/docs/open"), group: "authors".into(), access: Access::Read },
+        ],
+        public: vec![p("/content/dam/s/docs")],
+    };
+    let authors = ReadScope::for_groups(&Policy { public: Vec::new(), ..policy.clone() }, &["authors".into()]);
+    let found = c.search(&SearchQuery { sort: Some(Sort::Name), ..Default::default() }, &authors).unwrap();
+    assert_eq!(found.assets.len(), 8);
+    assert_eq!(found.total, Some(8));
+    let anonymous = ReadScope::anonymous(&policy);
+    assert_eq!(c.search(&SearchQuery::default(), &anonymous).unwrap().assets.len(), 4, "the public folder only");
+    assert_eq!(c.search(&SearchQuery::default(), &ReadScope::nothing()).unwrap().total, Some(0));
+}
+
+pub fn pages_version_and_publish(c: &dyn Catalog) {
+    let home = PagePath::parse("/content/site").unwrap();
+    let about = PagePath::parse("/content/site/about").unwrap();
+    assert!(matches!(c.create_page(&about, "About", "ksaner", 1), Err(RepoError::PageMissing(_))), "a page needs its parent");
+    c.create_page(&home, "Home", "ksaner", 1).unwrap();
+    c.create_page(&about, "About", "ksaner", 2).unwrap();
+    assert!(matches!(c.create_page(&about, "About", "ksaner", 2), Err(RepoError::PageExists(_))));
+    let content = PageContent { title: "About us".into(), description: "Who we are".into(), components: Vec::new() };
+    assert_eq!(c.save_page(&about, 1, &content, "ana", 3).unwrap(), 2);
+    match c.save_page(&about, 1, &content, "ksaner", 4) {
+        Err(RepoError::VersionConflict { current, modified_by, modified_at }) => assert_eq!((current, modified_by.as_str(), modified_at), (2, "ana", 3)),
+        other => panic!("expected a version conflict, got {other:?}"),
+    }
+    let page = c.page(&about).unwrap().unwrap();
+    assert_eq!((page.version, page.title.as_str(), page.description.as_str(), page.modified_by.as_str()), (2, "About us", "Who we are", "ana"));
+    assert!(matches!(c.publish_page(&about, 1, "<p>old</p>", &[], 5), Err(RepoError::BadQuery(_))), "only the current version publishes");
+    assert!(c.publish_page(&about, 2, "<p>v2</p>", &[(hash(7), "image/jpeg".into()), (hash(8), "image/png".into())], 5).unwrap().is_empty());
+    assert_eq!(c.published_html(&about).unwrap().as_deref(), Some("<p>v2</p>"));
+    assert_eq!(c.published_blob(&hash(8)).unwrap().as_deref(), Some("image/png"));
+    assert_eq!(c.publish_page(&about, 2, "<p>again</p>", &[(hash(7), "image/jpeg".into())], 6).unwrap(), [hash(8)], "a blob no page shows any more is free");
+    assert_eq!(
+        c.pages().unwrap().iter().map(|s| (s.path.as_str(), s.published_at)).collect::<Vec<_>>(),
+        [("/content/site", None), ("/content/site/about", Some(6))]
+    );
+    let moved = PagePath::parse("/content/site/team").unwrap();
+    c.move_page(&about, &moved).unwrap();
+    assert_eq!(c.published_html(&moved).unwrap().as_deref(), Some("<p>again</p>"));
+    assert_eq!(c.delete_page(&home).unwrap(), [hash(7)], "deleting a page tree frees what only it showed");
+    assert!(c.pages().unwrap().is_empty());
+}
+
+pub fn sessions_settings_and_connected_jobs(c: &dyn Catalog) {
+    let session = SessionRecord { token_hash: "t1".into(), user: "ksaner".into(), csrf_token: "c1".into(), expires_at: crate::unix_now() + 60 };
+    c.create_session(&session).unwrap();
+    assert_eq!(c.session("t1", crate::unix_now()).unwrap(), Some(session.clone()));
+    assert_eq!(c.session("t1", session.expires_at).unwrap(), None, "expired sessions do not count");
+    c.delete_session("t1").unwrap();
+    assert_eq!(c.session("t1", 0).unwrap(), None);
+
+    assert_eq!(c.setting("remote_dam_url").unwrap(), None);
+    c.set_setting("remote_dam_url", "https://a.example").unwrap();
+    c.set_setting("remote_dam_url", "https://b.example").unwrap();
+    assert_eq!(c.setting("remote_dam_url").unwrap().as_deref(), Some("https://b.example"));
+
+    let job = |path: &str| NewJob {
+        kind: JobKind::Fetch,
+        remote_path: p(path),
+        local_path: p(path),
+        page_path: Some("/content/site".into()),
+        bytes_total: Some(100),
+        detail: Some("{}".into()),
+    };
+    let first = c.create_job(&job("/content/dam/a.jpg")).unwrap();
+    let second = c.create_job(&job("/content/dam/b.jpg")).unwrap();
+    c.job_progress(first, 40).unwrap();
+    c.end_job(second, Some("gone")).unwrap();
+    let all = c.jobs(None, 10).unwrap();
+    assert_eq!(all.iter().map(|(j, _)| j.id).collect::<Vec<_>>(), [second, first], "newest first");
+    assert_eq!((all[1].0.bytes_done, all[1].0.state, all[1].1.as_deref()), (40, JobState::Active, Some("{}")));
+    assert_eq!((all[0].0.state, all[0].0.error.as_deref()), (JobState::Failed, Some("gone")));
+    c.end_job(first, None).unwrap();
+    let done = c.jobs(Some(JobState::Success), 10).unwrap();
+    assert_eq!((done.len(), done[0].0.bytes_done), (1, 100), "a finished job counts all its bytes");
+    assert_eq!(c.jobs(None, 1).unwrap().len(), 1);
+}
+
+pub fn metadata_patches_say_who_and_when(c: &dyn Catalog) {
+    c.create_folder(&p("/content/dam/m"), "M").unwrap();
+    c.insert_asset(&asset("/content/dam/m/a.jpg", "Old", "image/jpeg", 1, 1, 1)).unwrap();
+    let patch = MetadataPatch { title: Some("  New title ".into()), description: None, properties: Some(BTreeMap::from([("credit".into(), "Ana".into())])) };
+    c.update_metadata(&p("/content/dam/m/a.jpg"), &patch, "viewer", 77).unwrap();
+    let a = c.asset(&p("/content/dam/m/a.jpg")).unwrap().unwrap();
+    assert_eq!((a.title.as_str(), a.modified_by.as_str(), a.modified_at), ("New title", "viewer", 77));
+    assert_eq!(a.properties.get("credit").map(String::as_str), Some("Ana"));
+    assert_eq!(search(c, words("new title")), ["a.jpg"], "the new title is searchable at once");
+    assert!(search(c, words("old")).is_empty());
+    let empty = MetadataPatch { title: Some(" ".into()), ..Default::default() };
+    assert!(matches!(c.update_metadata(&p("/content/dam/m/a.jpg"), &empty, "viewer", 78), Err(RepoError::BadMetadata(_))));
+    assert!(matches!(c.update_metadata(&p("/content/dam/m/none.jpg"), &patch, "viewer", 78), Err(RepoError::NotFound(_))));
+}
