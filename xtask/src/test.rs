@@ -176,7 +176,7 @@ fn storage(weed: &Path, postgres: &Path) -> anyhow::Result<Count> {
     for args in [
         &["test", "-p", "tessera-repo", "--test", "blob_stores", "--", "--include-ignored"][..],
         &["test", "-p", "tessera-repo-postgres", "--", "--include-ignored"],
-        &["test", "-p", "tessera-server", "--test", "api"],
+        &["test", "-p", "tessera-server", "--test", "api", "--", "--include-ignored"],
     ] {
         count.add(run_counting_redacted(cargo().args(args).envs(s3.test_env()).envs(pg.test_env()), &secret)?);
     }

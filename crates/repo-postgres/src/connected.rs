@@ -136,8 +136,8 @@ impl ConnectedCatalog for PostgresCatalog {
         let row = self
             .client()?
             .query_one(
-                "INSERT INTO connected_jobs (kind, state, remote_path, local_path, page_path, started_at, bytes_total, detail)
-                 VALUES ($1, 'active', $2, $3, $4, $5, $6, $7) RETURNING id",
+                "INSERT INTO connected_jobs (kind, state, remote_path, local_path, page_path, started_at, bytes_total, detail, heartbeat_at)
+                 VALUES ($1, 'active', $2, $3, $4, $5, $6, $7, $5) RETURNING id",
                 &[
                     &kind_name(job.kind),
                     &job.remote_path.as_str(),
@@ -153,7 +153,7 @@ impl ConnectedCatalog for PostgresCatalog {
     }
 
     fn job_progress(&self, id: i64, done: u64) -> Result<(), RepoError> {
-        self.client()?.execute("UPDATE connected_jobs SET bytes_done = $2 WHERE id = $1", &[&id, &(done as i64)]).db()?;
+        self.client()?.execute("UPDATE connected_jobs SET bytes_done = $2, heartbeat_at = $3 WHERE id = $1", &[&id, &(done as i64), &unix_now()]).db()?;
         Ok(())
     }
 
@@ -179,6 +179,20 @@ impl ConnectedCatalog for PostgresCatalog {
             )
             .db()?;
         rows.iter().map(job_from_row).collect()
+    }
+
+    fn take_over_jobs(&self, heartbeat_before: i64, now: i64) -> Result<Vec<(JobDto, Option<String>)>, RepoError> {
+        // Each row is updated once: two processes never take the same job.
+        let rows = self
+            .client()?
+            .query(
+                &format!("UPDATE connected_jobs SET heartbeat_at = $2 WHERE state = 'active' AND heartbeat_at < $1 RETURNING {JOB_COLUMNS}, detail"),
+                &[&heartbeat_before, &now],
+            )
+            .db()?;
+        let mut taken = rows.iter().map(job_from_row).collect::<Result<Vec<_>, _>>()?;
+        taken.sort_by_key(|(job, _)| job.id);
+        Ok(taken)
     }
 
     fn setting(&self, key: &str) -> Result<Option<String>, RepoError> {

@@ -16,8 +16,8 @@ use tessera_model::access::is_within;
 use tessera_model::connected::ConnectedOrigin;
 use tessera_model::{Access, DamPath, MetadataPatch, PageContent, PageDto, PagePath, PageSummary, PermissionRule, SearchQuery, TagId};
 use tessera_repo::{
-    unix_now, AssetRecord, BlobHash, Catalog, FolderRecord, Job, Processing, ReadScope, Reference, RenditionRecord, RepoError, SearchPage, SessionRecord,
-    TagRecord,
+    unix_now, AssetRecord, BlobHash, Catalog, Concurrency, FolderRecord, Job, Processing, ReadScope, Reference, RenditionRecord, RepoError, SearchPage,
+    SessionRecord, TagRecord,
 };
 
 use crate::error::{like_escape, Db, Taken};
@@ -48,7 +48,11 @@ pub fn redacted(url: &str) -> String {
 
 /// Schema versions, each applied once in its own transaction; `schema_version` records
 /// how many have run.
-const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("schema.sql"),
+    // When the process running a Connected Assets job last said it was alive.
+    "ALTER TABLE connected_jobs ADD COLUMN heartbeat_at BIGINT NOT NULL DEFAULT 0; UPDATE connected_jobs SET heartbeat_at = started_at;",
+];
 
 pub struct PostgresCatalog {
     /// Always `Some` until dropped.
@@ -367,6 +371,10 @@ fn access_name(access: Access) -> &'static str {
 }
 
 impl Catalog for PostgresCatalog {
+    fn concurrency(&self) -> Concurrency {
+        Concurrency::ManyProcesses
+    }
+
     fn folder(&self, path: &DamPath) -> Result<Option<FolderRecord>, RepoError> {
         let row = self.client()?.query_opt("SELECT path, title FROM folders WHERE path = $1", &[&path.as_str()]).db()?;
         row.as_ref().map(to_folder).transpose()
@@ -478,8 +486,10 @@ impl Catalog for PostgresCatalog {
         Ok(())
     }
 
-    fn requeue_interrupted_jobs(&self) -> Result<usize, RepoError> {
-        Ok(self.client()?.execute("UPDATE jobs SET state = 'queued', run_after = 0 WHERE state = 'running'", &[]).db()? as usize)
+    fn requeue_abandoned_jobs(&self, started_before: i64) -> Result<usize, RepoError> {
+        let requeued =
+            self.client()?.execute("UPDATE jobs SET state = 'queued', run_after = 0 WHERE state = 'running' AND started_at < $1", &[&started_before]).db()?;
+        Ok(requeued as usize)
     }
 
     fn unfinished_jobs(&self) -> Result<usize, RepoError> {

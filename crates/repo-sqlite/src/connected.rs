@@ -139,8 +139,8 @@ impl ConnectedCatalog for SqliteCatalog {
     fn create_job(&self, job: &NewJob) -> Result<i64, RepoError> {
         let conn = self.conn();
         conn.execute(
-            "INSERT INTO connected_jobs (kind, state, remote_path, local_path, page_path, started_at, bytes_total, detail)
-             VALUES (?1, 'active', ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO connected_jobs (kind, state, remote_path, local_path, page_path, started_at, bytes_total, detail, heartbeat_at)
+             VALUES (?1, 'active', ?2, ?3, ?4, ?5, ?6, ?7, ?5)",
             params![
                 kind_name(job.kind),
                 job.remote_path.as_str(),
@@ -156,7 +156,7 @@ impl ConnectedCatalog for SqliteCatalog {
     }
 
     fn job_progress(&self, id: i64, done: u64) -> Result<(), RepoError> {
-        self.conn().execute("UPDATE connected_jobs SET bytes_done = ?2 WHERE id = ?1", params![id, done as i64]).db()?;
+        self.conn().execute("UPDATE connected_jobs SET bytes_done = ?2, heartbeat_at = ?3 WHERE id = ?1", params![id, done as i64, unix_now()]).db()?;
         Ok(())
     }
 
@@ -179,6 +179,18 @@ impl ConnectedCatalog for SqliteCatalog {
             conn.prepare_cached(&format!("SELECT {JOB_COLUMNS}, detail FROM connected_jobs WHERE ?1 IS NULL OR state = ?1 ORDER BY id DESC LIMIT ?2")).db()?;
         let rows = stmt.query_map(params![state.map(JobState::as_str), limit], job_from_row).db()?;
         rows.collect::<Result<_, _>>().db()
+    }
+
+    fn take_over_jobs(&self, heartbeat_before: i64, now: i64) -> Result<Vec<(JobDto, Option<String>)>, RepoError> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached(&format!(
+                "UPDATE connected_jobs SET heartbeat_at = ?2 WHERE state = 'active' AND heartbeat_at < ?1 RETURNING {JOB_COLUMNS}, detail"
+            ))
+            .db()?;
+        let mut taken = stmt.query_map(params![heartbeat_before, now], job_from_row).db()?.collect::<Result<Vec<_>, _>>().db()?;
+        taken.sort_by_key(|(job, _)| job.id);
+        Ok(taken)
     }
 
     fn setting(&self, key: &str) -> Result<Option<String>, RepoError> {

@@ -15,8 +15,8 @@ use tessera_model::access::is_within;
 use tessera_model::connected::ConnectedOrigin;
 use tessera_model::{Access, PermissionRule};
 use tessera_repo::{
-    unix_now, AssetRecord, BlobHash, Catalog, FolderRecord, Job, Processing, ReadScope, Reference, RenditionRecord, RepoError, SearchPage, SessionRecord,
-    TagRecord,
+    unix_now, AssetRecord, BlobHash, Catalog, Concurrency, FolderRecord, Job, Processing, ReadScope, Reference, RenditionRecord, RepoError, SearchPage,
+    SessionRecord, TagRecord,
 };
 
 use crate::error::{like_escape, Db};
@@ -203,6 +203,11 @@ CREATE TABLE settings (
     r#"
 -- A page's description: its published page's meta description and link previews.
 ALTER TABLE pages ADD COLUMN description TEXT NOT NULL DEFAULT '';
+"#,
+    r#"
+-- When the process running a Connected Assets job last said it was alive.
+ALTER TABLE connected_jobs ADD COLUMN heartbeat_at INTEGER NOT NULL DEFAULT 0;
+UPDATE connected_jobs SET heartbeat_at = started_at;
 "#,
 ];
 
@@ -530,6 +535,10 @@ fn is_taken(conn: &Connection, path: &DamPath) -> Result<bool, RepoError> {
 }
 
 impl Catalog for SqliteCatalog {
+    fn concurrency(&self) -> Concurrency {
+        Concurrency::OneProcess
+    }
+
     fn folder(&self, path: &DamPath) -> Result<Option<FolderRecord>, RepoError> {
         let conn = self.conn();
         conn.query_row("SELECT path, title FROM folders WHERE path = ?1", [path.as_str()], folder_from_row).optional().db()?.map(to_folder).transpose()
@@ -649,8 +658,8 @@ impl Catalog for SqliteCatalog {
         Ok(())
     }
 
-    fn requeue_interrupted_jobs(&self) -> Result<usize, RepoError> {
-        self.conn().execute("UPDATE jobs SET state = 'queued', run_after = 0 WHERE state = 'running'", []).db()
+    fn requeue_abandoned_jobs(&self, started_before: i64) -> Result<usize, RepoError> {
+        self.conn().execute("UPDATE jobs SET state = 'queued', run_after = 0 WHERE state = 'running' AND started_at < ?1", [started_before]).db()
     }
 
     fn unfinished_jobs(&self) -> Result<usize, RepoError> {

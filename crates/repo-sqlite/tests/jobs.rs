@@ -44,7 +44,7 @@ async fn jobs_interrupted_by_a_stop_complete_after_a_restart() {
     drop(catalog);
 
     let repo = open(dir.path());
-    repo.start_workers(JobSettings { workers: 2, max_attempts: 3, retry_delay_secs: 0 }).unwrap();
+    repo.start_workers(JobSettings { workers: 2, max_attempts: 3, retry_delay_secs: 0, lease_secs: 600 }).unwrap();
     for _ in 0..1500 {
         if repo.unfinished_jobs().await.unwrap() == 0 {
             break;

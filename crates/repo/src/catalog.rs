@@ -102,7 +102,20 @@ pub struct SessionRecord {
     pub expires_at: i64,
 }
 
+/// Who writes to a catalog at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Concurrency {
+    /// One process (an embedded database file): every job found running at start was
+    /// interrupted, and nothing changes behind this process's back.
+    OneProcess,
+    /// Several processes of one deployment: a job is another's until its lease runs
+    /// out, and what one process caches (permissions) another may change.
+    ManyProcesses,
+}
+
 pub trait Catalog: ConnectedCatalog + Send + Sync {
+    fn concurrency(&self) -> Concurrency;
+
     fn folder(&self, path: &DamPath) -> Result<Option<FolderRecord>, RepoError>;
     /// Creates one folder whose parent exists.
     fn create_folder(&self, path: &DamPath, title: &str) -> Result<FolderRecord, RepoError>;
@@ -122,8 +135,9 @@ pub trait Catalog: ConnectedCatalog + Send + Sync {
     fn finish_job(&self, job: &Job, renditions: &[RenditionRecord]) -> Result<(), RepoError>;
     /// Queues the job again at `retry_at`, or marks it failed for good when `None`.
     fn fail_job(&self, job: &Job, error: &str, retry_at: Option<i64>) -> Result<(), RepoError>;
-    /// Puts jobs left running by a stop back in the queue; returns how many.
-    fn requeue_interrupted_jobs(&self) -> Result<usize, RepoError>;
+    /// Puts jobs that started running before `started_before` back in the queue: their
+    /// process stopped, or their lease ran out. Returns how many.
+    fn requeue_abandoned_jobs(&self, started_before: i64) -> Result<usize, RepoError>;
     /// Jobs queued or running.
     fn unfinished_jobs(&self) -> Result<usize, RepoError>;
 
@@ -218,6 +232,10 @@ pub trait ConnectedCatalog {
     fn end_job(&self, id: i64, error: Option<&str>) -> Result<(), RepoError>;
     /// The newest jobs first, with their details.
     fn jobs(&self, state: Option<JobState>, limit: u32) -> Result<Vec<(JobDto, Option<String>)>, RepoError>;
+    /// Takes over the active jobs whose runner has not been heard of (created, or
+    /// reported progress) since `heartbeat_before`: each is returned to one caller
+    /// only, with its details, and counts as heard of `now`.
+    fn take_over_jobs(&self, heartbeat_before: i64, now: i64) -> Result<Vec<(JobDto, Option<String>)>, RepoError>;
     fn setting(&self, key: &str) -> Result<Option<String>, RepoError>;
     fn set_setting(&self, key: &str, value: &str) -> Result<(), RepoError>;
 }

@@ -136,8 +136,9 @@ pub fn jobs_are_claimed_once(c: &dyn Catalog) {
     assert_eq!((retried.id, retried.attempts), (second.id, 2));
     c.fail_job(&retried, "still cannot decode", None).unwrap();
     assert_eq!(c.asset(&second.asset).unwrap().unwrap().processing, Processing::Failed("still cannot decode".into()));
-    // Running when the process stopped: queued again.
-    assert_eq!(c.requeue_interrupted_jobs().unwrap(), 1);
+    // Running since before the lease's start: queued again; a newer claim is left alone.
+    assert_eq!(c.requeue_abandoned_jobs(1000).unwrap(), 0, "claimed at 1000 is not before 1000");
+    assert_eq!(c.requeue_abandoned_jobs(1001).unwrap(), 1);
     assert_eq!(c.claim_job(1000).unwrap().map(|j| j.id), Some(third.id));
     // A job whose asset went away cannot finish.
     c.delete_node(&third.asset, false).unwrap();
@@ -404,6 +405,13 @@ pub fn sessions_settings_and_connected_jobs(c: &dyn Catalog) {
     assert_eq!(all.iter().map(|(j, _)| j.id).collect::<Vec<_>>(), [second, first], "newest first");
     assert_eq!((all[1].0.bytes_done, all[1].0.state, all[1].1.as_deref()), (40, JobState::Active, Some("{}")));
     assert_eq!((all[0].0.state, all[0].0.error.as_deref()), (JobState::Failed, Some("gone")));
+    // A job whose runner has not been heard of since the lease's start is taken over,
+    // by one caller only.
+    let now = crate::unix_now();
+    assert!(c.take_over_jobs(now - 60, now).unwrap().is_empty(), "created just now: its runner is alive");
+    let taken = c.take_over_jobs(now + 1, now + 1).unwrap();
+    assert_eq!(taken.iter().map(|(j, d)| (j.id, d.as_deref())).collect::<Vec<_>>(), [(first, Some("{}"))], "only active jobs");
+    assert!(c.take_over_jobs(now + 1, now + 1).unwrap().is_empty(), "taken once");
     c.end_job(first, None).unwrap();
     let done = c.jobs(Some(JobState::Success), 10).unwrap();
     assert_eq!((done.len(), done[0].0.bytes_done), (1, 100), "a finished job counts all its bytes");

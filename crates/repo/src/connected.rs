@@ -7,7 +7,7 @@ use tessera_model::DamPath;
 use crate::blobs::StagedBlob;
 use crate::catalog::{AssetRecord, NewJob, RenditionRecord};
 use crate::error::RepoError;
-use crate::Repo;
+use crate::{unix_now, Repo};
 
 impl Repo {
     /// Stores (or refreshes) a fetched copy and the blobs that came with it; the
@@ -49,10 +49,12 @@ impl Repo {
         Ok(rows.into_iter().map(|(job, _)| job).collect())
     }
 
-    /// Jobs still active, with what each needs to run again: after a restart, the
-    /// ones left by the previous run.
-    pub async fn active_jobs(&self) -> Result<Vec<(JobDto, Option<String>)>, RepoError> {
-        self.with_catalog(|c| c.jobs(Some(JobState::Active), u32::MAX)).await
+    /// Active jobs whose process stopped, each taken over by this process only, with
+    /// what it needs to run again: after a restart, the ones left by the previous run;
+    /// with several processes, those whose runner has not been heard of for a lease.
+    pub async fn take_over_jobs(&self, lease_secs: i64) -> Result<Vec<(JobDto, Option<String>)>, RepoError> {
+        let before = self.lease_start(lease_secs);
+        self.with_catalog(move |c| c.take_over_jobs(before, unix_now())).await
     }
 
     /// A run-time setting, read without the async runtime: for start-up.

@@ -8,7 +8,7 @@ use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
 use crate::blobs::StagedBlob;
-use crate::catalog::{Job, RenditionRecord};
+use crate::catalog::{Concurrency, Job, RenditionRecord};
 use crate::error::RepoError;
 use crate::renditions::{render_document, render_image, EncodedRendition};
 use crate::{unix_now, Repo};
@@ -21,12 +21,16 @@ pub struct JobSettings {
     pub max_attempts: u32,
     /// Seconds before the first retry; each further retry waits twice as long.
     pub retry_delay_secs: i64,
+    /// Seconds a job stays with the process that took it before another process of
+    /// the deployment may take it over (the first one is presumed dead): longer than
+    /// any job runs. Only catalogs shared by several processes use it.
+    pub lease_secs: i64,
 }
 
 impl Default for JobSettings {
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-        JobSettings { workers: (cores / 2).max(1), max_attempts: 3, retry_delay_secs: 2 }
+        JobSettings { workers: (cores / 2).max(1), max_attempts: 3, retry_delay_secs: 2, lease_secs: 600 }
     }
 }
 
@@ -47,11 +51,14 @@ pub struct Workers {
 
 impl Repo {
     /// Requeues interrupted jobs and starts `settings.workers` workers on the current
-    /// Tokio runtime (so it must be called from within one).
+    /// Tokio runtime (so it must be called from within one). With a catalog that other
+    /// processes share, also takes over their abandoned jobs now and then and keeps
+    /// the permissions they change in step.
     pub fn start_workers(&self, settings: JobSettings) -> Result<Workers, RepoError> {
-        let requeued = crate::off_the_runtime(|| self.catalog.requeue_interrupted_jobs())?;
+        let started_before = self.lease_start(settings.lease_secs);
+        let requeued = crate::off_the_runtime(|| self.catalog.requeue_abandoned_jobs(started_before))?;
         if requeued > 0 {
-            tracing::info!(requeued, "rendition jobs interrupted by the last stop are queued again");
+            tracing::info!(requeued, "rendition jobs interrupted by a stop are queued again");
         }
         let mut handles: Vec<JoinHandle<()>> = (0..settings.workers.max(1))
             .map(|_| {
@@ -61,7 +68,52 @@ impl Repo {
             .collect();
         let repo = self.clone();
         handles.push(tokio::spawn(async move { repo.sweep_staging_now_and_then().await }));
+        if self.catalog.concurrency() == Concurrency::ManyProcesses {
+            let repo = self.clone();
+            handles.push(tokio::spawn(async move { repo.take_over_abandoned_jobs(settings.lease_secs).await }));
+            let repo = self.clone();
+            handles.push(tokio::spawn(async move { repo.follow_permissions().await }));
+        }
         Ok(Workers { handles })
+    }
+
+    /// Jobs that started before this moment are abandoned: with one process, all
+    /// running ones (they are this process's, from before a stop); with several, those
+    /// whose lease has run out.
+    pub fn lease_start(&self, lease_secs: i64) -> i64 {
+        match self.catalog.concurrency() {
+            Concurrency::OneProcess => i64::MAX,
+            Concurrency::ManyProcesses => unix_now() - lease_secs,
+        }
+    }
+
+    /// Requeues the jobs of processes that died, for as long as the server runs.
+    async fn take_over_abandoned_jobs(self, lease_secs: i64) {
+        let mut every = tokio::time::interval(Duration::from_secs((lease_secs as u64 / 2).clamp(1, 30)));
+        loop {
+            every.tick().await;
+            let before = self.lease_start(lease_secs);
+            match self.with_catalog(move |c| c.requeue_abandoned_jobs(before)).await {
+                Ok(0) => {}
+                Ok(requeued) => {
+                    tracing::info!(requeued, "rendition jobs of a process that stopped are queued again");
+                    self.job_signal.job_queued();
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot look for abandoned rendition jobs"),
+            }
+        }
+    }
+
+    /// Another process may change the folder permissions; each request checks the
+    /// copy in memory, so it is read again every two seconds.
+    async fn follow_permissions(self) {
+        let mut every = tokio::time::interval(Duration::from_secs(2));
+        loop {
+            every.tick().await;
+            if let Err(e) = self.reload_rules().await {
+                tracing::warn!(error = %e, "cannot read the folder permissions");
+            }
+        }
     }
 
     /// Removes abandoned staging files every ten minutes, for as long as the server

@@ -27,7 +27,9 @@ use std::sync::{Arc, RwLock};
 
 pub use blobs::{BlobHash, BlobReader, BlobStore, DiskStore, LocalBlob, Persisted, S3Settings, S3Store, Spool, StagedBlob, StoreUse, STAGING_MAX_AGE};
 pub use budget::{PixelBudget, Reserved};
-pub use catalog::{AssetRecord, Catalog, ConnectedCatalog, FolderRecord, Job, NewJob, Processing, Reference, RenditionRecord, SessionRecord, TagRecord};
+pub use catalog::{
+    AssetRecord, Catalog, Concurrency, ConnectedCatalog, FolderRecord, Job, NewJob, Processing, Reference, RenditionRecord, SessionRecord, TagRecord,
+};
 pub use error::RepoError;
 pub use jobs::{JobSettings, Workers};
 pub use renditions::{document_label, probe_image, render_edited, render_image, OutputFormat, RenditionSpec, THUMBNAILS, THUMBNAIL_319, WEB_1280};
@@ -100,6 +102,11 @@ impl Repo {
 
     pub fn blobs(&self) -> &dyn BlobStore {
         self.blobs.as_ref()
+    }
+
+    /// Whether other processes write to this repository's catalog too.
+    pub fn concurrency(&self) -> Concurrency {
+        self.catalog.concurrency()
     }
 
     /// How this repository shares its blob store.
@@ -288,7 +295,7 @@ impl Repo {
         self.reload_rules().await
     }
 
-    async fn reload_rules(&self) -> Result<(), RepoError> {
+    pub(crate) async fn reload_rules(&self) -> Result<(), RepoError> {
         let rules = self.with_catalog(|c| c.permission_rules()).await?;
         *self.rules.write().unwrap_or_else(|p| p.into_inner()) = rules;
         Ok(())

@@ -108,6 +108,8 @@ struct RawJobs {
     workers: Option<usize>,
     max_attempts: Option<u32>,
     retry_delay_secs: Option<i64>,
+    /// Seconds before another process of the deployment takes over a job.
+    lease_secs: Option<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -510,6 +512,7 @@ impl Settings {
             workers: raw.jobs.workers.unwrap_or(defaults.workers),
             max_attempts: raw.jobs.max_attempts.unwrap_or(defaults.max_attempts),
             retry_delay_secs: raw.jobs.retry_delay_secs.unwrap_or(defaults.retry_delay_secs),
+            lease_secs: raw.jobs.lease_secs.unwrap_or(defaults.lease_secs),
         };
         if jobs.workers == 0 || jobs.workers > 64 {
             return Err(Problem::key("jobs.workers", "must be between 1 and 64"));
@@ -519,6 +522,9 @@ impl Settings {
         }
         if !(0..=3600).contains(&jobs.retry_delay_secs) {
             return Err(Problem::key("jobs.retry_delay_secs", "must be between 0 and 3600"));
+        }
+        if !(2..=86_400).contains(&jobs.lease_secs) {
+            return Err(Problem::key("jobs.lease_secs", "must be between 2 and 86400"));
         }
         let public_paths = raw
             .public_paths

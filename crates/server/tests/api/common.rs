@@ -204,9 +204,13 @@ fn blob_store_table() -> String {
 /// The catalog in SQLite in the data directory, or, when `cargo xtask test --suite
 /// storage` names a PostgreSQL server, in a database of this deployment's own there.
 fn catalog_table() -> String {
-    let Ok(admin_url) = std::env::var("TESSERA_TEST_POSTGRES_URL") else {
-        return String::new();
-    };
+    fresh_database_url().map(|url| format!("[storage]\nbackend = \"postgres\"\nurl = \"{url}\"\npool_size = 4\n")).unwrap_or_default()
+}
+
+/// A new, empty database on the PostgreSQL server `cargo xtask test --suite storage`
+/// started, when it did.
+pub fn fresh_database_url() -> Option<String> {
+    let admin_url = std::env::var("TESSERA_TEST_POSTGRES_URL").ok()?;
     let mut noise = [0u8; 6];
     getrandom::fill(&mut noise).unwrap();
     let database = format!("api_{}", hex::encode(noise));
@@ -218,7 +222,16 @@ fn catalog_table() -> String {
         .unwrap()
         .unwrap_or_else(|e| panic!("creating a database for the test: {e}"));
     let (server, _) = admin_url.rsplit_once('/').expect("TESSERA_TEST_POSTGRES_URL ends with /database");
-    format!("[storage]\nbackend = \"postgres\"\nurl = \"{server}/{database}\"\npool_size = 4\n")
+    Some(format!("{server}/{database}"))
+}
+
+/// `[storage]` and `[blobs]` for a deployment of several processes, and its database's
+/// URL: a database and a bucket prefix of its own on the servers `cargo xtask test
+/// --suite storage` started.
+pub fn shared_storage() -> (String, String) {
+    let blobs = blob_store_table();
+    let url = fresh_database_url().filter(|_| !blobs.is_empty()).expect("needs PostgreSQL and S3: cargo xtask test --suite storage");
+    (format!("[storage]\nbackend = \"postgres\"\nurl = \"{url}\"\npool_size = 4\n{blobs}"), url)
 }
 
 pub fn login_request(user: &str, password: &str) -> Request<Body> {

@@ -11,5 +11,6 @@ mod openapi;
 mod pages;
 mod permissions;
 mod process;
+mod processes;
 mod session;
 mod upload;
