@@ -486,9 +486,9 @@ impl Catalog for PostgresCatalog {
         Ok(())
     }
 
-    fn requeue_abandoned_jobs(&self, started_before: i64) -> Result<usize, RepoError> {
+    fn requeue_abandoned_jobs(&self, started_by: i64) -> Result<usize, RepoError> {
         let requeued =
-            self.client()?.execute("UPDATE jobs SET state = 'queued', run_after = 0 WHERE state = 'running' AND started_at < $1", &[&started_before]).db()?;
+            self.client()?.execute("UPDATE jobs SET state = 'queued', run_after = 0 WHERE state = 'running' AND started_at <= $1", &[&started_by]).db()?;
         Ok(requeued as usize)
     }
 

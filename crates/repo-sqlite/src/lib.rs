@@ -658,8 +658,8 @@ impl Catalog for SqliteCatalog {
         Ok(())
     }
 
-    fn requeue_abandoned_jobs(&self, started_before: i64) -> Result<usize, RepoError> {
-        self.conn().execute("UPDATE jobs SET state = 'queued', run_after = 0 WHERE state = 'running' AND started_at < ?1", [started_before]).db()
+    fn requeue_abandoned_jobs(&self, started_by: i64) -> Result<usize, RepoError> {
+        self.conn().execute("UPDATE jobs SET state = 'queued', run_after = 0 WHERE state = 'running' AND started_at <= ?1", [started_by]).db()
     }
 
     fn unfinished_jobs(&self) -> Result<usize, RepoError> {

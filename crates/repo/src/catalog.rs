@@ -135,9 +135,9 @@ pub trait Catalog: ConnectedCatalog + Send + Sync {
     fn finish_job(&self, job: &Job, renditions: &[RenditionRecord]) -> Result<(), RepoError>;
     /// Queues the job again at `retry_at`, or marks it failed for good when `None`.
     fn fail_job(&self, job: &Job, error: &str, retry_at: Option<i64>) -> Result<(), RepoError>;
-    /// Puts jobs that started running before `started_before` back in the queue: their
-    /// process stopped, or their lease ran out. Returns how many.
-    fn requeue_abandoned_jobs(&self, started_before: i64) -> Result<usize, RepoError>;
+    /// Puts jobs that started running at `started_by` or earlier back in the queue:
+    /// their process stopped, or their lease ran out. Returns how many.
+    fn requeue_abandoned_jobs(&self, started_by: i64) -> Result<usize, RepoError>;
     /// Jobs queued or running.
     fn unfinished_jobs(&self) -> Result<usize, RepoError>;
 

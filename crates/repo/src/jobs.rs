@@ -55,8 +55,8 @@ impl Repo {
     /// processes share, also takes over their abandoned jobs now and then and keeps
     /// the permissions they change in step.
     pub fn start_workers(&self, settings: JobSettings) -> Result<Workers, RepoError> {
-        let started_before = self.lease_start(settings.lease_secs);
-        let requeued = crate::off_the_runtime(|| self.catalog.requeue_abandoned_jobs(started_before))?;
+        let started_by = self.lease_start(settings.lease_secs);
+        let requeued = crate::off_the_runtime(|| self.catalog.requeue_abandoned_jobs(started_by))?;
         if requeued > 0 {
             tracing::info!(requeued, "rendition jobs interrupted by a stop are queued again");
         }
@@ -77,7 +77,7 @@ impl Repo {
         Ok(Workers { handles })
     }
 
-    /// Jobs that started before this moment are abandoned: with one process, all
+    /// Jobs that started at this moment or earlier are abandoned: with one process, all
     /// running ones (they are this process's, from before a stop); with several, those
     /// whose lease has run out.
     pub fn lease_start(&self, lease_secs: i64) -> i64 {
