@@ -111,11 +111,6 @@ pub struct Count {
 }
 
 impl Count {
-    fn add(&mut self, other: Count) {
-        self.passed += other.passed;
-        self.failed += other.failed;
-    }
-
     /// Reads cargo's and wasm-bindgen-test's `test result: ok. N passed; M failed`
     /// and node's `ℹ pass N` / `ℹ fail M`.
     fn read_line(&mut self, line: &str) {
@@ -161,8 +156,12 @@ fn run_counting_redacted(cmd: &mut Command, secrets: &[&str]) -> anyhow::Result<
     Ok(count)
 }
 
-/// The blob stores' and catalogs' conformance tests, and every HTTP API test with the
-/// catalog on PostgreSQL and the blobs on S3, against servers started for this run.
+/// The native suite again with PostgreSQL and an S3 server started for this run: the
+/// tests that need them (ignored without them) run too — the blob-store suite on the
+/// bucket, the catalog conformance suite on PostgreSQL, several processes of one
+/// deployment — and every HTTP API test keeps its catalog on PostgreSQL and its
+/// blobs in the bucket. The same `cargo test` as the native suite, so nothing is
+/// compiled again.
 fn storage(weed: &Path, postgres: &Path) -> anyhow::Result<Count> {
     let dir = root().join("target").join("storage");
     if dir.exists() {
@@ -172,15 +171,7 @@ fn storage(weed: &Path, postgres: &Path) -> anyhow::Result<Count> {
     let s3 = S3Server::start(weed, &dir)?;
     let pg = PgServer::start(postgres)?;
     let secret = [s3.secret_access_key.as_str()];
-    let mut count = Count::default();
-    for args in [
-        &["test", "-p", "tessera-repo", "--test", "blob_stores", "--", "--include-ignored"][..],
-        &["test", "-p", "tessera-repo-postgres", "--", "--include-ignored"],
-        &["test", "-p", "tessera-server", "--test", "api", "--", "--include-ignored"],
-    ] {
-        count.add(run_counting_redacted(cargo().args(args).envs(s3.test_env()).envs(pg.test_env()), &secret)?);
-    }
-    Ok(count)
+    run_counting_redacted(cargo().args(["test", "--", "--include-ignored"]).envs(s3.test_env()).envs(pg.test_env()), &secret)
 }
 
 fn section(name: &str) {

@@ -3,7 +3,7 @@
 use postgres::Row;
 use tessera_model::connected::{JobDto, JobKind, JobState};
 use tessera_model::DamPath;
-use tessera_repo::{unix_now, AssetRecord, ConnectedCatalog, NewJob, RenditionRecord, RepoError};
+use tessera_repo::{unix_now, Abandoned, AssetRecord, ConnectedCatalog, NewJob, ProcessId, RenditionRecord, RepoError};
 
 use crate::error::{Db, Taken};
 use crate::{asset_id, folder_id, insert_asset_row, insert_renditions, is_taken, reindex, to_i32, PostgresCatalog};
@@ -132,12 +132,12 @@ impl ConnectedCatalog for PostgresCatalog {
         tx.commit().db()
     }
 
-    fn create_job(&self, job: &NewJob) -> Result<i64, RepoError> {
+    fn create_job(&self, job: &NewJob, by: &ProcessId) -> Result<i64, RepoError> {
         let row = self
             .client()?
             .query_one(
-                "INSERT INTO connected_jobs (kind, state, remote_path, local_path, page_path, started_at, bytes_total, detail, heartbeat_at)
-                 VALUES ($1, 'active', $2, $3, $4, $5, $6, $7, $5) RETURNING id",
+                "INSERT INTO connected_jobs (kind, state, remote_path, local_path, page_path, started_at, bytes_total, detail, heartbeat_at, owner)
+                 VALUES ($1, 'active', $2, $3, $4, $5, $6, $7, $5, $8) RETURNING id",
                 &[
                     &kind_name(job.kind),
                     &job.remote_path.as_str(),
@@ -146,6 +146,7 @@ impl ConnectedCatalog for PostgresCatalog {
                     &unix_now(),
                     &job.bytes_total.map(|t| t as i64),
                     &job.detail,
+                    &by.as_str(),
                 ],
             )
             .db()?;
@@ -181,13 +182,16 @@ impl ConnectedCatalog for PostgresCatalog {
         rows.iter().map(job_from_row).collect()
     }
 
-    fn take_over_jobs(&self, heartbeat_before: i64, now: i64) -> Result<Vec<(JobDto, Option<String>)>, RepoError> {
+    fn take_over_jobs(&self, abandoned: &Abandoned, by: &ProcessId, now: i64) -> Result<Vec<(JobDto, Option<String>)>, RepoError> {
         // Each row is updated once: two processes never take the same job.
         let rows = self
             .client()?
             .query(
-                &format!("UPDATE connected_jobs SET heartbeat_at = $2 WHERE state = 'active' AND heartbeat_at < $1 RETURNING {JOB_COLUMNS}, detail"),
-                &[&heartbeat_before, &now],
+                &format!(
+                    "UPDATE connected_jobs SET heartbeat_at = $3, owner = $4 WHERE state = 'active' AND (heartbeat_at <= $1 OR owner = $2)
+                     RETURNING {JOB_COLUMNS}, detail"
+                ),
+                &[&abandoned.lease_start, &abandoned.left_by.as_ref().map(ProcessId::as_str), &now, &by.as_str()],
             )
             .db()?;
         let mut taken = rows.iter().map(job_from_row).collect::<Result<Vec<_>, _>>()?;

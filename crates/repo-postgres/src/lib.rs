@@ -16,8 +16,8 @@ use tessera_model::access::is_within;
 use tessera_model::connected::ConnectedOrigin;
 use tessera_model::{Access, DamPath, MetadataPatch, PageContent, PageDto, PagePath, PageSummary, PermissionRule, SearchQuery, TagId};
 use tessera_repo::{
-    unix_now, AssetRecord, BlobHash, Catalog, Concurrency, FolderRecord, Job, Processing, ReadScope, Reference, RenditionRecord, RepoError, SearchPage,
-    SessionRecord, TagRecord,
+    unix_now, Abandoned, AssetRecord, BlobHash, Catalog, Concurrency, FolderRecord, Job, ProcessId, Processing, ReadScope, Reference, RenditionRecord,
+    RepoError, SearchPage, SessionRecord, TagRecord,
 };
 
 use crate::error::{like_escape, Db, Taken};
@@ -52,6 +52,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema.sql"),
     // When the process running a Connected Assets job last said it was alive.
     "ALTER TABLE connected_jobs ADD COLUMN heartbeat_at BIGINT NOT NULL DEFAULT 0; UPDATE connected_jobs SET heartbeat_at = started_at;",
+    // The process that runs a job (its `ProcessId`).
+    "ALTER TABLE jobs ADD COLUMN owner TEXT NOT NULL DEFAULT ''; ALTER TABLE connected_jobs ADD COLUMN owner TEXT NOT NULL DEFAULT '';",
 ];
 
 pub struct PostgresCatalog {
@@ -430,15 +432,15 @@ impl Catalog for PostgresCatalog {
         tx.commit().db()
     }
 
-    fn claim_job(&self, now: i64) -> Result<Option<Job>, RepoError> {
+    fn claim_job(&self, now: i64, by: &ProcessId) -> Result<Option<Job>, RepoError> {
         let mut c = self.client()?;
         // SKIP LOCKED: processes sharing the queue each take a different job.
         let claimed = c
             .query_opt(
-                "UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = $1
+                "UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = $1, owner = $2
                  WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND run_after <= $1 ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
                  RETURNING id, asset_id, attempts",
-                &[&now],
+                &[&now, &by.as_str()],
             )
             .db()?;
         let Some(claimed) = claimed else {
@@ -486,9 +488,14 @@ impl Catalog for PostgresCatalog {
         Ok(())
     }
 
-    fn requeue_abandoned_jobs(&self, started_by: i64) -> Result<usize, RepoError> {
-        let requeued =
-            self.client()?.execute("UPDATE jobs SET state = 'queued', run_after = 0 WHERE state = 'running' AND started_at <= $1", &[&started_by]).db()?;
+    fn requeue_abandoned_jobs(&self, abandoned: &Abandoned) -> Result<usize, RepoError> {
+        let requeued = self
+            .client()?
+            .execute(
+                "UPDATE jobs SET state = 'queued', run_after = 0 WHERE state = 'running' AND (started_at <= $1 OR owner = $2)",
+                &[&abandoned.lease_start, &abandoned.left_by.as_ref().map(ProcessId::as_str)],
+            )
+            .db()?;
         Ok(requeued as usize)
     }
 

@@ -4,7 +4,7 @@ use rusqlite::{params, OptionalExtension, Row};
 use tessera_model::connected::{JobDto, JobKind, JobState};
 use tessera_model::DamPath;
 
-use tessera_repo::{unix_now, AssetRecord, ConnectedCatalog, NewJob, RenditionRecord, RepoError};
+use tessera_repo::{unix_now, Abandoned, AssetRecord, ConnectedCatalog, NewJob, ProcessId, RenditionRecord, RepoError};
 
 use crate::error::Db;
 use crate::{asset_id, folder_id, insert_asset_row, insert_renditions, is_taken, reindex, SqliteCatalog};
@@ -136,11 +136,11 @@ impl ConnectedCatalog for SqliteCatalog {
         Ok(())
     }
 
-    fn create_job(&self, job: &NewJob) -> Result<i64, RepoError> {
+    fn create_job(&self, job: &NewJob, by: &ProcessId) -> Result<i64, RepoError> {
         let conn = self.conn();
         conn.execute(
-            "INSERT INTO connected_jobs (kind, state, remote_path, local_path, page_path, started_at, bytes_total, detail, heartbeat_at)
-             VALUES (?1, 'active', ?2, ?3, ?4, ?5, ?6, ?7, ?5)",
+            "INSERT INTO connected_jobs (kind, state, remote_path, local_path, page_path, started_at, bytes_total, detail, heartbeat_at, owner)
+             VALUES (?1, 'active', ?2, ?3, ?4, ?5, ?6, ?7, ?5, ?8)",
             params![
                 kind_name(job.kind),
                 job.remote_path.as_str(),
@@ -148,7 +148,8 @@ impl ConnectedCatalog for SqliteCatalog {
                 job.page_path,
                 unix_now(),
                 job.bytes_total.map(|t| t as i64),
-                job.detail
+                job.detail,
+                by.as_str()
             ],
         )
         .db()?;
@@ -181,14 +182,16 @@ impl ConnectedCatalog for SqliteCatalog {
         rows.collect::<Result<_, _>>().db()
     }
 
-    fn take_over_jobs(&self, heartbeat_before: i64, now: i64) -> Result<Vec<(JobDto, Option<String>)>, RepoError> {
+    fn take_over_jobs(&self, abandoned: &Abandoned, by: &ProcessId, now: i64) -> Result<Vec<(JobDto, Option<String>)>, RepoError> {
         let conn = self.conn();
         let mut stmt = conn
             .prepare_cached(&format!(
-                "UPDATE connected_jobs SET heartbeat_at = ?2 WHERE state = 'active' AND heartbeat_at < ?1 RETURNING {JOB_COLUMNS}, detail"
+                "UPDATE connected_jobs SET heartbeat_at = ?3, owner = ?4 WHERE state = 'active' AND (heartbeat_at <= ?1 OR owner = ?2)
+                 RETURNING {JOB_COLUMNS}, detail"
             ))
             .db()?;
-        let mut taken = stmt.query_map(params![heartbeat_before, now], job_from_row).db()?.collect::<Result<Vec<_>, _>>().db()?;
+        let left_by = abandoned.left_by.as_ref().map(ProcessId::as_str);
+        let mut taken = stmt.query_map(params![abandoned.lease_start, left_by, now, by.as_str()], job_from_row).db()?.collect::<Result<Vec<_>, _>>().db()?;
         taken.sort_by_key(|(job, _)| job.id);
         Ok(taken)
     }

@@ -15,8 +15,8 @@ use tessera_model::access::is_within;
 use tessera_model::connected::ConnectedOrigin;
 use tessera_model::{Access, PermissionRule};
 use tessera_repo::{
-    unix_now, AssetRecord, BlobHash, Catalog, Concurrency, FolderRecord, Job, Processing, ReadScope, Reference, RenditionRecord, RepoError, SearchPage,
-    SessionRecord, TagRecord,
+    unix_now, Abandoned, AssetRecord, BlobHash, Catalog, Concurrency, FolderRecord, Job, ProcessId, Processing, ReadScope, Reference, RenditionRecord,
+    RepoError, SearchPage, SessionRecord, TagRecord,
 };
 
 use crate::error::{like_escape, Db};
@@ -208,6 +208,11 @@ ALTER TABLE pages ADD COLUMN description TEXT NOT NULL DEFAULT '';
 -- When the process running a Connected Assets job last said it was alive.
 ALTER TABLE connected_jobs ADD COLUMN heartbeat_at INTEGER NOT NULL DEFAULT 0;
 UPDATE connected_jobs SET heartbeat_at = started_at;
+"#,
+    r#"
+-- The process that runs a job (its `ProcessId`).
+ALTER TABLE jobs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE connected_jobs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
 "#,
 ];
 
@@ -607,14 +612,14 @@ impl Catalog for SqliteCatalog {
         Ok(())
     }
 
-    fn claim_job(&self, now: i64) -> Result<Option<Job>, RepoError> {
+    fn claim_job(&self, now: i64, by: &ProcessId) -> Result<Option<Job>, RepoError> {
         let conn = self.conn();
         let claimed = conn
             .query_row(
-                "UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ?1
+                "UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ?1, owner = ?2
                  WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND run_after <= ?1 ORDER BY id LIMIT 1)
                  RETURNING id, asset_id, attempts",
-                [now],
+                params![now, by.as_str()],
                 |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, u32>(2)?)),
             )
             .optional()
@@ -658,8 +663,13 @@ impl Catalog for SqliteCatalog {
         Ok(())
     }
 
-    fn requeue_abandoned_jobs(&self, started_by: i64) -> Result<usize, RepoError> {
-        self.conn().execute("UPDATE jobs SET state = 'queued', run_after = 0 WHERE state = 'running' AND started_at <= ?1", [started_by]).db()
+    fn requeue_abandoned_jobs(&self, abandoned: &Abandoned) -> Result<usize, RepoError> {
+        self.conn()
+            .execute(
+                "UPDATE jobs SET state = 'queued', run_after = 0 WHERE state = 'running' AND (started_at <= ?1 OR owner = ?2)",
+                params![abandoned.lease_start, abandoned.left_by.as_ref().map(ProcessId::as_str)],
+            )
+            .db()
     }
 
     fn unfinished_jobs(&self) -> Result<usize, RepoError> {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tessera_model::DamPath;
 
-use tessera_repo::{Blobs, Catalog, JobSettings, Processing, Repo, Upload, UploadLimits};
+use tessera_repo::{Blobs, Catalog, JobSettings, ProcessId, Processing, Repo, Upload, UploadLimits};
 use tessera_repo_sqlite::SqliteCatalog;
 
 fn jpeg(width: u32, height: u32) -> Vec<u8> {
@@ -40,7 +40,7 @@ async fn jobs_interrupted_by_a_stop_complete_after_a_restart() {
     }
     // A worker had claimed a job when the process was killed: it is left `running`.
     let catalog = SqliteCatalog::open(&dir.path().join("tessera.sqlite3")).unwrap();
-    let claimed = catalog.claim_job(i64::MAX).unwrap().expect("a queued job");
+    let claimed = catalog.claim_job(tessera_repo::unix_now(), &ProcessId::of_data_dir(dir.path()).unwrap()).unwrap().expect("a queued job");
     drop(catalog);
 
     let repo = open(dir.path());

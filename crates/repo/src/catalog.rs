@@ -113,6 +113,49 @@ pub enum Concurrency {
     ManyProcesses,
 }
 
+/// One server process of a deployment, as the jobs it runs name it: the same across
+/// its restarts (it is kept in its data directory), so a process that starts again
+/// takes back at once what it left running.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcessId(String);
+
+impl ProcessId {
+    /// The identity kept in `data_dir/process-id`, made on the first start.
+    pub fn of_data_dir(data_dir: &std::path::Path) -> Result<ProcessId, RepoError> {
+        let file = data_dir.join("process-id");
+        if let Ok(id) = std::fs::read_to_string(&file) {
+            if let Some(id) = Self::parse(id.trim()) {
+                return Ok(id);
+            }
+        }
+        let mut noise = [0u8; 12];
+        getrandom::fill(&mut noise).map_err(|e| RepoError::Internal(format!("no random source: {e}")))?;
+        let id = ProcessId(hex::encode(noise));
+        // Written whole or not at all: a rename.
+        let temp = data_dir.join("process-id.tmp");
+        std::fs::write(&temp, &id.0).and_then(|()| std::fs::rename(&temp, &file)).map_err(RepoError::io("writing the process id"))?;
+        Ok(id)
+    }
+
+    /// 24 lowercase hex digits.
+    pub fn parse(raw: &str) -> Option<ProcessId> {
+        (raw.len() == 24 && raw.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))).then(|| ProcessId(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The running jobs a process may take over: those whose runner was last heard of
+/// (claimed, created, reported progress) at `lease_start` or earlier, and, at start,
+/// every one it left running itself before it stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Abandoned {
+    pub lease_start: i64,
+    pub left_by: Option<ProcessId>,
+}
+
 pub trait Catalog: ConnectedCatalog + Send + Sync {
     fn concurrency(&self) -> Concurrency;
 
@@ -128,16 +171,16 @@ pub trait Catalog: ConnectedCatalog + Send + Sync {
     fn insert_asset(&self, asset: &AssetRecord) -> Result<(), RepoError>;
 
     /// Takes the oldest queued job that may run at `now` and marks it running.
-    fn claim_job(&self, now: i64) -> Result<Option<Job>, RepoError>;
+    fn claim_job(&self, now: i64, by: &ProcessId) -> Result<Option<Job>, RepoError>;
     /// Replaces the asset's renditions (all but the original) and marks the job done,
     /// in one transaction; their blobs are already stored. A job whose asset was
     /// deleted meanwhile is gone: [`RepoError::NotFound`], so its blobs go too.
     fn finish_job(&self, job: &Job, renditions: &[RenditionRecord]) -> Result<(), RepoError>;
     /// Queues the job again at `retry_at`, or marks it failed for good when `None`.
     fn fail_job(&self, job: &Job, error: &str, retry_at: Option<i64>) -> Result<(), RepoError>;
-    /// Puts jobs that started running at `started_by` or earlier back in the queue:
-    /// their process stopped, or their lease ran out. Returns how many.
-    fn requeue_abandoned_jobs(&self, started_by: i64) -> Result<usize, RepoError>;
+    /// Puts abandoned running jobs back in the queue: their process stopped, or their
+    /// lease ran out. Returns how many.
+    fn requeue_abandoned_jobs(&self, abandoned: &Abandoned) -> Result<usize, RepoError>;
     /// Jobs queued or running.
     fn unfinished_jobs(&self) -> Result<usize, RepoError>;
 
@@ -226,16 +269,15 @@ pub trait ConnectedCatalog {
     fn store_connected(&self, asset: &AssetRecord) -> Result<u32, RepoError>;
     /// Adds (or replaces) the original of a copy whose original came later.
     fn add_original(&self, path: &DamPath, original: &RenditionRecord) -> Result<(), RepoError>;
-    fn create_job(&self, job: &NewJob) -> Result<i64, RepoError>;
+    fn create_job(&self, job: &NewJob, by: &ProcessId) -> Result<i64, RepoError>;
     fn job_progress(&self, id: i64, done: u64) -> Result<(), RepoError>;
     /// Ends a job: success without an error, failed with one.
     fn end_job(&self, id: i64, error: Option<&str>) -> Result<(), RepoError>;
     /// The newest jobs first, with their details.
     fn jobs(&self, state: Option<JobState>, limit: u32) -> Result<Vec<(JobDto, Option<String>)>, RepoError>;
-    /// Takes over the active jobs whose runner has not been heard of (created, or
-    /// reported progress) since `heartbeat_before`: each is returned to one caller
-    /// only, with its details, and counts as heard of `now`.
-    fn take_over_jobs(&self, heartbeat_before: i64, now: i64) -> Result<Vec<(JobDto, Option<String>)>, RepoError>;
+    /// Takes over the abandoned active jobs: each is returned to one caller only, with
+    /// its details, and is `by`'s from `now` on.
+    fn take_over_jobs(&self, abandoned: &Abandoned, by: &ProcessId, now: i64) -> Result<Vec<(JobDto, Option<String>)>, RepoError>;
     fn setting(&self, key: &str) -> Result<Option<String>, RepoError>;
     fn set_setting(&self, key: &str, value: &str) -> Result<(), RepoError>;
 }

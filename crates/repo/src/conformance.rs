@@ -8,7 +8,15 @@ use std::collections::BTreeMap;
 use tessera_model::connected::{JobKind, JobState};
 use tessera_model::{Access, AssetKind, DamPath, MetadataPatch, Order, PageContent, PagePath, PermissionRule, Policy, SearchQuery, Sort, TagId};
 
-use crate::{AssetRecord, BlobHash, Catalog, NewJob, Processing, ReadScope, RenditionRecord, RepoError, SessionRecord};
+use crate::{Abandoned, AssetRecord, BlobHash, Catalog, NewJob, ProcessId, Processing, ReadScope, RenditionRecord, RepoError, SessionRecord};
+
+fn me() -> ProcessId {
+    ProcessId::parse("aaaaaaaaaaaaaaaaaaaaaaaa").expect("24 hex digits")
+}
+
+fn other() -> ProcessId {
+    ProcessId::parse("bbbbbbbbbbbbbbbbbbbbbbbb").expect("24 hex digits")
+}
 
 /// One `#[test]` per check, each over a fresh catalog from `$fresh()`, which returns
 /// the catalog and whatever must live as long as it (a temporary folder, say).
@@ -117,8 +125,8 @@ pub fn jobs_are_claimed_once(c: &dyn Catalog) {
         c.insert_asset(&asset(&format!("/content/dam/q/{name}"), name, mime, 10, 100, i as u8 + 1)).unwrap();
     }
     assert_eq!(c.unfinished_jobs().unwrap(), 3);
-    let first = c.claim_job(1000).unwrap().expect("a queued job");
-    let second = c.claim_job(1000).unwrap().expect("another");
+    let first = c.claim_job(1000, &me()).unwrap().expect("a queued job");
+    let second = c.claim_job(1000, &other()).unwrap().expect("another");
     assert_ne!(first.id, second.id, "a job is claimed once");
     assert_eq!((first.asset.name(), first.attempts, first.pixels, first.original.clone()), ("one.jpg", 1, 120_000, hash(1)));
     let thumbnail = RenditionRecord { name: "thumbnail-48".into(), blob: hash(9), mime: "image/png".into(), size: 5, width: Some(48), height: Some(36) };
@@ -129,17 +137,21 @@ pub fn jobs_are_claimed_once(c: &dyn Catalog) {
     // A failure with a retry goes back to the queue, due later.
     c.fail_job(&second, "cannot decode", Some(5000)).unwrap();
     assert_eq!(c.asset(&second.asset).unwrap().unwrap().processing, Processing::Pending);
-    let third = c.claim_job(1000).unwrap().expect("the pdf");
+    let third = c.claim_job(1000, &me()).unwrap().expect("the pdf");
     assert_eq!(third.asset.name(), "three.pdf");
-    assert!(c.claim_job(1000).unwrap().is_none(), "the retry is not due yet");
-    let retried = c.claim_job(5000).unwrap().expect("due now");
+    assert!(c.claim_job(1000, &me()).unwrap().is_none(), "the retry is not due yet");
+    let retried = c.claim_job(5000, &me()).unwrap().expect("due now");
     assert_eq!((retried.id, retried.attempts), (second.id, 2));
     c.fail_job(&retried, "still cannot decode", None).unwrap();
     assert_eq!(c.asset(&second.asset).unwrap().unwrap().processing, Processing::Failed("still cannot decode".into()));
-    // Running since the lease's start or earlier: queued again; a newer claim is left alone.
-    assert_eq!(c.requeue_abandoned_jobs(999).unwrap(), 0, "claimed at 1000, after 999");
-    assert_eq!(c.requeue_abandoned_jobs(1000).unwrap(), 1);
-    assert_eq!(c.claim_job(1000).unwrap().map(|j| j.id), Some(third.id));
+    // Claimed at the lease's start or earlier, or left by a process that starts again:
+    // queued again; a newer claim of another process is left alone.
+    let lease = |lease_start, left_by: Option<ProcessId>| Abandoned { lease_start, left_by };
+    assert_eq!(c.requeue_abandoned_jobs(&lease(999, Some(other()))).unwrap(), 0, "claimed at 1000 by me, after 999");
+    assert_eq!(c.requeue_abandoned_jobs(&lease(999, Some(me()))).unwrap(), 1, "my own, after a restart");
+    assert_eq!(c.claim_job(1000, &other()).unwrap().map(|j| j.id), Some(third.id));
+    assert_eq!(c.requeue_abandoned_jobs(&lease(1000, None)).unwrap(), 1, "claimed at 1000: the lease ran out");
+    assert_eq!(c.claim_job(1000, &me()).unwrap().map(|j| j.id), Some(third.id));
     // A job whose asset went away cannot finish.
     c.delete_node(&third.asset, false).unwrap();
     assert!(matches!(c.finish_job(&third, &[]), Err(RepoError::NotFound(_))));
@@ -397,8 +409,8 @@ pub fn sessions_settings_and_connected_jobs(c: &dyn Catalog) {
         bytes_total: Some(100),
         detail: Some("{}".into()),
     };
-    let first = c.create_job(&job("/content/dam/a.jpg")).unwrap();
-    let second = c.create_job(&job("/content/dam/b.jpg")).unwrap();
+    let first = c.create_job(&job("/content/dam/a.jpg"), &me()).unwrap();
+    let second = c.create_job(&job("/content/dam/b.jpg"), &me()).unwrap();
     c.job_progress(first, 40).unwrap();
     c.end_job(second, Some("gone")).unwrap();
     let all = c.jobs(None, 10).unwrap();
@@ -408,10 +420,14 @@ pub fn sessions_settings_and_connected_jobs(c: &dyn Catalog) {
     // A job whose runner has not been heard of since the lease's start is taken over,
     // by one caller only.
     let now = crate::unix_now();
-    assert!(c.take_over_jobs(now - 60, now).unwrap().is_empty(), "created just now: its runner is alive");
-    let taken = c.take_over_jobs(now + 1, now + 1).unwrap();
-    assert_eq!(taken.iter().map(|(j, d)| (j.id, d.as_deref())).collect::<Vec<_>>(), [(first, Some("{}"))], "only active jobs");
-    assert!(c.take_over_jobs(now + 1, now + 1).unwrap().is_empty(), "taken once");
+    let lease = |lease_start, left_by: Option<ProcessId>| Abandoned { lease_start, left_by };
+    assert!(c.take_over_jobs(&lease(now - 60, Some(other())), &other(), now).unwrap().is_empty(), "created just now by a live process");
+    let taken = c.take_over_jobs(&lease(now - 60, Some(me())), &me(), now).unwrap();
+    assert_eq!(taken.iter().map(|(j, d)| (j.id, d.as_deref())).collect::<Vec<_>>(), [(first, Some("{}"))], "my own after a restart; only active jobs");
+    assert!(c.take_over_jobs(&lease(now - 60, None), &other(), now).unwrap().is_empty(), "heard of just now");
+    let taken = c.take_over_jobs(&lease(now + 1, None), &other(), now + 1).unwrap();
+    assert_eq!(taken.len(), 1, "not heard of for a lease: taken over");
+    assert!(c.take_over_jobs(&lease(now, Some(me())), &me(), now + 1).unwrap().is_empty(), "taken once, and no longer mine");
     c.end_job(first, None).unwrap();
     let done = c.jobs(Some(JobState::Success), 10).unwrap();
     assert_eq!((done.len(), done[0].0.bytes_done), (1, 100), "a finished job counts all its bytes");

@@ -5,7 +5,7 @@ use tessera_model::connected::{JobDto, JobState};
 use tessera_model::DamPath;
 
 use crate::blobs::StagedBlob;
-use crate::catalog::{AssetRecord, NewJob, RenditionRecord};
+use crate::catalog::{Abandoned, AssetRecord, NewJob, RenditionRecord};
 use crate::error::RepoError;
 use crate::{unix_now, Repo};
 
@@ -31,7 +31,8 @@ impl Repo {
     }
 
     pub async fn create_job(&self, job: NewJob) -> Result<i64, RepoError> {
-        self.with_catalog(move |c| c.create_job(&job)).await
+        let by = self.process().clone();
+        self.with_catalog(move |c| c.create_job(&job, &by)).await
     }
 
     pub async fn job_progress(&self, id: i64, done: u64) -> Result<(), RepoError> {
@@ -50,11 +51,12 @@ impl Repo {
     }
 
     /// Active jobs whose process stopped, each taken over by this process only, with
-    /// what it needs to run again: after a restart, the ones left by the previous run;
-    /// with several processes, those whose runner has not been heard of for a lease.
-    pub async fn take_over_jobs(&self, lease_secs: i64) -> Result<Vec<(JobDto, Option<String>)>, RepoError> {
-        let before = self.lease_start(lease_secs);
-        self.with_catalog(move |c| c.take_over_jobs(before, unix_now())).await
+    /// what it needs to run again: at start, the ones this process left (all of them
+    /// with one process); with several processes, also those whose runner has not been
+    /// heard of for a lease.
+    pub async fn take_over_jobs(&self, abandoned: Abandoned) -> Result<Vec<(JobDto, Option<String>)>, RepoError> {
+        let by = self.process().clone();
+        self.with_catalog(move |c| c.take_over_jobs(&abandoned, &by, unix_now())).await
     }
 
     /// A run-time setting, read without the async runtime: for start-up.

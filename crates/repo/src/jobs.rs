@@ -8,7 +8,7 @@ use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
 use crate::blobs::StagedBlob;
-use crate::catalog::{Concurrency, Job, RenditionRecord};
+use crate::catalog::{Abandoned, Concurrency, Job, ProcessId, RenditionRecord};
 use crate::error::RepoError;
 use crate::renditions::{render_document, render_image, EncodedRendition};
 use crate::{unix_now, Repo};
@@ -55,8 +55,8 @@ impl Repo {
     /// processes share, also takes over their abandoned jobs now and then and keeps
     /// the permissions they change in step.
     pub fn start_workers(&self, settings: JobSettings) -> Result<Workers, RepoError> {
-        let started_by = self.lease_start(settings.lease_secs);
-        let requeued = crate::off_the_runtime(|| self.catalog.requeue_abandoned_jobs(started_by))?;
+        let abandoned = self.abandoned_at_start(settings.lease_secs);
+        let requeued = crate::off_the_runtime(|| self.catalog.requeue_abandoned_jobs(&abandoned))?;
         if requeued > 0 {
             tracing::info!(requeued, "rendition jobs interrupted by a stop are queued again");
         }
@@ -77,14 +77,29 @@ impl Repo {
         Ok(Workers { handles })
     }
 
-    /// Jobs that started at this moment or earlier are abandoned: with one process, all
-    /// running ones (they are this process's, from before a stop); with several, those
-    /// whose lease has run out.
-    pub fn lease_start(&self, lease_secs: i64) -> i64 {
-        match self.catalog.concurrency() {
+    /// The jobs abandoned while this process runs: with one process, none but its
+    /// own; with several, those whose lease has run out.
+    pub fn abandoned_now(&self, lease_secs: i64) -> Abandoned {
+        let lease_start = match self.catalog.concurrency() {
+            Concurrency::OneProcess => i64::MIN,
+            Concurrency::ManyProcesses => unix_now() - lease_secs,
+        };
+        Abandoned { lease_start, left_by: None }
+    }
+
+    /// The jobs abandoned when this process starts: every running one with one
+    /// process (they are its own, from before a stop); with several, those whose
+    /// lease has run out and those this process left.
+    pub fn abandoned_at_start(&self, lease_secs: i64) -> Abandoned {
+        let lease_start = match self.catalog.concurrency() {
             Concurrency::OneProcess => i64::MAX,
             Concurrency::ManyProcesses => unix_now() - lease_secs,
-        }
+        };
+        Abandoned { lease_start, left_by: Some(self.process.clone()) }
+    }
+
+    pub fn process(&self) -> &ProcessId {
+        &self.process
     }
 
     /// Requeues the jobs of processes that died, for as long as the server runs.
@@ -92,8 +107,8 @@ impl Repo {
         let mut every = tokio::time::interval(Duration::from_secs((lease_secs as u64 / 2).clamp(1, 30)));
         loop {
             every.tick().await;
-            let before = self.lease_start(lease_secs);
-            match self.with_catalog(move |c| c.requeue_abandoned_jobs(before)).await {
+            let abandoned = self.abandoned_now(lease_secs);
+            match self.with_catalog(move |c| c.requeue_abandoned_jobs(&abandoned)).await {
                 Ok(0) => {}
                 Ok(requeued) => {
                     tracing::info!(requeued, "rendition jobs of a process that stopped are queued again");
@@ -140,7 +155,8 @@ impl Repo {
 
     async fn work(self, settings: JobSettings) {
         loop {
-            match self.with_catalog(|c| c.claim_job(unix_now())).await {
+            let by = self.process.clone();
+            match self.with_catalog(move |c| c.claim_job(unix_now(), &by)).await {
                 Ok(Some(job)) => self.run(job, settings).await,
                 Ok(None) => {
                     // Delayed retries become due without a signal, so look again now and then.

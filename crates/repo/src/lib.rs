@@ -28,7 +28,8 @@ use std::sync::{Arc, RwLock};
 pub use blobs::{BlobHash, BlobReader, BlobStore, DiskStore, LocalBlob, Persisted, S3Settings, S3Store, Spool, StagedBlob, StoreUse, STAGING_MAX_AGE};
 pub use budget::{PixelBudget, Reserved};
 pub use catalog::{
-    AssetRecord, Catalog, Concurrency, ConnectedCatalog, FolderRecord, Job, NewJob, Processing, Reference, RenditionRecord, SessionRecord, TagRecord,
+    Abandoned, AssetRecord, Catalog, Concurrency, ConnectedCatalog, FolderRecord, Job, NewJob, ProcessId, Processing, Reference, RenditionRecord,
+    SessionRecord, TagRecord,
 };
 pub use error::RepoError;
 pub use jobs::{JobSettings, Workers};
@@ -77,6 +78,8 @@ pub struct Repo {
     rules: Arc<RwLock<Vec<PermissionRule>>>,
     /// Pixels that renders may hold at once, across workers and edited images.
     render_budget: PixelBudget,
+    /// This process, as the jobs it claims name it.
+    process: ProcessId,
 }
 
 impl Repo {
@@ -85,6 +88,7 @@ impl Repo {
     pub fn new(catalog: Arc<dyn Catalog>, blobs: Blobs, data_dir: &Path, limits: UploadLimits) -> Result<Self, RepoError> {
         std::fs::create_dir_all(data_dir).map_err(RepoError::io("creating the data directory"))?;
         let (blobs, store_use) = blobs.open(data_dir)?;
+        let process = ProcessId::of_data_dir(data_dir)?;
         let rules = off_the_runtime(|| catalog.permission_rules())?;
         let removed = blobs.spool().remove_abandoned(store_use);
         tracing::info!(removed, store = %blobs.describe(), "spool files left by an earlier stop removed");
@@ -97,6 +101,7 @@ impl Repo {
             job_signal: jobs::JobSignal::default(),
             rules: Arc::new(RwLock::new(rules)),
             render_budget: PixelBudget::new(limits.render_pixels),
+            process,
         })
     }
 

@@ -62,7 +62,7 @@ pub async fn start_background_work(state: &AppState) -> anyhow::Result<usize> {
     let Some(connected) = &state.connected else {
         return Ok(0);
     };
-    let resumed = crate::connected::resume_jobs(connected, &state.repo, lease).await?;
+    let resumed = crate::connected::resume_jobs(connected, &state.repo, state.repo.abandoned_at_start(lease)).await?;
     if state.repo.concurrency() == tessera_repo::Concurrency::ManyProcesses {
         // Jobs of another process of this deployment that stopped: taken over by one.
         let (connected, repo) = (Arc::clone(connected), state.repo.clone());
@@ -71,7 +71,7 @@ pub async fn start_background_work(state: &AppState) -> anyhow::Result<usize> {
             every.tick().await;
             loop {
                 every.tick().await;
-                match crate::connected::resume_jobs(&connected, &repo, lease).await {
+                match crate::connected::resume_jobs(&connected, &repo, repo.abandoned_now(lease)).await {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(resumed = n, "Connected Assets jobs of a process that stopped taken over"),
                     Err(e) => tracing::warn!(error = %e, "cannot look for abandoned Connected Assets jobs"),

@@ -309,10 +309,11 @@ async fn run_reference_job(connected: Arc<Connected>, repo: Repo, id: i64, remot
     }
 }
 
-/// At start: original and reference jobs left active by the previous run start
-/// again; a fetch the author was waiting for cannot, so it is marked failed.
-pub async fn resume_jobs(connected: &Arc<Connected>, repo: &Repo, lease_secs: i64) -> Result<usize, RepoError> {
-    let active = repo.take_over_jobs(lease_secs).await?;
+/// Jobs whose process stopped (at start, the ones the previous run left; with several
+/// processes, also those another process abandoned): original and reference jobs
+/// run again; a fetch an author was waiting for cannot, so it is marked failed.
+pub async fn resume_jobs(connected: &Arc<Connected>, repo: &Repo, abandoned: tessera_repo::Abandoned) -> Result<usize, RepoError> {
+    let active = repo.take_over_jobs(abandoned).await?;
     let count = active.len();
     for (job, detail) in active {
         match job.kind {
