@@ -52,7 +52,9 @@ pub fn all(only: &[Group]) -> anyhow::Result<()> {
         rows.extend(editor_timings(&server, &dir.join("search"))?);
     }
     if wanted(Group::Renditions) {
-        rows.extend(rendition_throughput(&dir.join("renditions"))?);
+        let photos = photos(&dir.join("renditions"))?;
+        rows.extend(rendition_throughput(&photos)?);
+        rows.extend(renditions_across_processes(&server, &dir.join("renditions-processes"), &photos)?);
     }
     if wanted(Group::Upload) {
         rows.extend(upload_throughput(&server, &dir.join("upload"))?);
@@ -154,14 +156,19 @@ const MIMES: &[(&str, u64)] = &[
 
 pub const GENERATED_ASSETS: usize = 100_000;
 
-/// Writes `count` assets in 100 folders straight into a repository's catalog, all
-/// sharing one stored blob, with titles, descriptions and types drawn from fixed lists.
-pub fn generate_assets(data_dir: &Path, count: usize) -> anyhow::Result<()> {
-    let catalog = SqliteCatalog::open(&data_dir.join("tessera.sqlite3"))?;
+/// Stores the one blob generated assets share in the deployment's blob folder.
+fn generated_blob(data_dir: &Path) -> anyhow::Result<tessera_repo::BlobHash> {
     let blobs = tessera_repo::DiskStore::open(data_dir.join("blobs"))?;
     let staged = tessera_repo::BlobStore::spool(&blobs).stage_bytes(b"generated asset")?;
     let blob = staged.hash().clone();
     tokio::runtime::Builder::new_current_thread().build()?.block_on(tessera_repo::BlobStore::commit(&blobs, staged))?;
+    Ok(blob)
+}
+
+/// Writes `count` assets in 100 folders straight into a catalog, all sharing one
+/// stored blob, with titles, descriptions and types drawn from fixed lists, their
+/// renditions done (so no job runs while they are measured), 1,000 per transaction.
+pub fn generate_assets(catalog: &dyn Catalog, blob: &tessera_repo::BlobHash, count: usize) -> anyhow::Result<()> {
     let mut rng = Rng(0x5eed_1234_abcd_ef01);
     let root = DamPath::root().join("generated")?;
     catalog.create_folder(&root, "Generated")?;
@@ -173,6 +180,7 @@ pub fn generate_assets(data_dir: &Path, count: usize) -> anyhow::Result<()> {
         })
         .collect::<anyhow::Result<_>>()?;
     let started = Instant::now();
+    let mut batch = Vec::with_capacity(1000);
     for i in 0..count {
         let mut word = || WORDS[rng.below(WORDS.len() as u64) as usize];
         let title = format!("{} {} {}", word(), word(), i);
@@ -209,7 +217,11 @@ pub fn generate_assets(data_dir: &Path, count: usize) -> anyhow::Result<()> {
             processing: Processing::Done,
             connected: None,
         };
-        catalog.insert_asset(&asset)?;
+        batch.push(asset);
+        if batch.len() == 1000 || i + 1 == count {
+            catalog.import_assets(&batch)?;
+            batch.clear();
+        }
     }
     eprintln!("generated {count} assets in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
@@ -219,15 +231,35 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
+/// Search on SQLite (the generated data kept for later runs and the editor timings)
+/// and on a throwaway PostgreSQL cluster, with the same generated assets.
 fn search_latency(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
     let data = dir.join("data");
     if !data.join(".generated").exists() {
         let _ = fs::remove_dir_all(dir);
         fs::create_dir_all(&data)?;
-        generate_assets(&data, GENERATED_ASSETS)?;
+        let catalog = SqliteCatalog::open(&data.join("tessera.sqlite3"))?;
+        generate_assets(&catalog, &generated_blob(&data)?, GENERATED_ASSETS)?;
         fs::write(data.join(".generated"), "")?;
     }
-    let (server_proc, origin) = start_assets(server, dir, "")?;
+    let mut rows = search_timings(server, dir, "", "SQLite")?;
+
+    let pg = crate::services::PgServer::start(&crate::install::postgres()?)?;
+    let pg_dir = dir.with_file_name("search-postgres");
+    let _ = fs::remove_dir_all(&pg_dir);
+    fs::create_dir_all(pg_dir.join("data"))?;
+    let url = pg.admin_url.clone();
+    let blob = generated_blob(&pg_dir.join("data"))?;
+    let catalog = tessera_repo_postgres::PostgresCatalog::open(&url, 4)?;
+    generate_assets(&catalog, &blob, GENERATED_ASSETS)?;
+    drop(catalog);
+    let storage = format!("[storage]\nbackend = \"postgres\"\nurl = \"{url}\"\n");
+    rows.extend(search_timings(server, &pg_dir, &storage, "PostgreSQL")?);
+    Ok(rows)
+}
+
+fn search_timings(server: &Path, dir: &Path, storage: &str, backend: &str) -> anyhow::Result<Vec<(String, String)>> {
+    let (server_proc, origin) = start_assets(server, dir, storage)?;
     let (user, password, _) = DEMO_USERS[0];
     let session = Session::login(&origin, user, password)?;
     let queries = [
@@ -251,7 +283,7 @@ fn search_latency(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, Stri
         }
         times.sort();
         rows.push((
-            format!("search over {GENERATED_ASSETS} assets, {label} (p50 / p95, {total} hits)"),
+            format!("search over {GENERATED_ASSETS} assets on {backend}, {label} (p50 / p95, {total} hits)"),
             format!("{:.1} ms / {:.1} ms", ms(percentile(&times, 0.5)), ms(percentile(&times, 0.95))),
         ));
     }
@@ -570,11 +602,17 @@ fn start_deployment(server: &Path, dir: &Path, port: u16, roles: &str, extra: &s
     Ok((process, origin))
 }
 
-fn rendition_throughput(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
+const PHOTO_NAMES: [&str; 6] = ["photo-0.jpg", "photo-1.jpg", "photo-2.jpg", "photo-3.jpg", "photo-4.jpg", "photo-5.jpg"];
+
+/// Six 12 MP JPEGs, made once and kept in `dir`.
+fn photos(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     fs::create_dir_all(dir)?;
-    let files: Vec<PathBuf> = (0..6)
-        .map(|i| {
-            let file = dir.join(format!("photo-{i}.jpg"));
+    PHOTO_NAMES
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let i = i as u32;
+            let file = dir.join(name);
             if !file.exists() {
                 let img = image::RgbImage::from_fn(4000, 3000, |x, y| {
                     let v = ((x / 7 + y / 5 + i * 31) % 256) as u8;
@@ -584,17 +622,74 @@ fn rendition_throughput(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
             }
             Ok(file)
         })
-        .collect::<anyhow::Result<_>>()?;
+        .collect()
+}
+
+fn rendition_throughput(files: &[PathBuf]) -> anyhow::Result<Vec<(String, String)>> {
     run(cargo().args(["build", "--release", "--package", "tessera-repo", "--example", "render"]))?;
-    let ours = measure(Command::new(root().join("target/release/examples/render")).args(&files))?;
+    let ours = measure(Command::new(root().join("target/release/examples/render")).args(files))?;
     let peer_dir = root().join("xtask").join("bench");
     run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&peer_dir))?;
-    let sharp = measure(Command::new("node").arg(peer_dir.join("sharp-renditions.mjs")).args(&files))?;
+    let sharp = measure(Command::new("node").arg(peer_dir.join("sharp-renditions.mjs")).args(files))?;
     Ok(vec![
         ("renditions of 12 MP JPEGs, Tessera (images/s, one thread)".into(), format!("{ours:.2}")),
         ("renditions of 12 MP JPEGs, sharp (images/s, one thread)".into(), format!("{sharp:.2}")),
         ("renditions, Tessera / sharp".into(), format!("{:.2}×", ours / sharp)),
     ])
+}
+
+/// Renditions of the same photos uploaded to a deployment on PostgreSQL and S3 served
+/// by one process, then by two (one worker each), from the first upload until the
+/// last asset's renditions are stored.
+fn renditions_across_processes(server: &Path, dir: &Path, photos: &[PathBuf]) -> anyhow::Result<Vec<(String, String)>> {
+    let _ = fs::remove_dir_all(dir);
+    fs::create_dir_all(dir)?;
+    let s3 = crate::services::S3Server::start(&crate::install::seaweedfs()?, dir)?;
+    let pg = crate::services::PgServer::start(&crate::install::postgres()?)?;
+    let mut rows = Vec::new();
+    for processes in [1, 2] {
+        let database = format!("renditions_{processes}");
+        let mut admin = postgres::Client::connect(&pg.admin_url, postgres::NoTls)?;
+        admin.batch_execute(&format!("CREATE DATABASE {database}"))?;
+        let (server_url, _) = pg.admin_url.rsplit_once('/').context("the admin URL names a database")?;
+        let tables = format!(
+            "[storage]\nbackend = \"postgres\"\nurl = \"{server_url}/{database}\"\n\
+             [blobs]\nstore = \"s3\"\nbucket = \"{}\"\nprefix = \"{database}\"\nendpoint = \"{}\"\naccess_key_id = \"{}\"\nsecret_access_key = \"{}\"\n\
+             [jobs]\nworkers = 1\n",
+            crate::services::BUCKET,
+            s3.endpoint,
+            s3.access_key_id,
+            s3.secret_access_key
+        );
+        let servers: Vec<(Server, String)> =
+            (0..processes).map(|i| start_assets(server, &dir.join(format!("{database}-{i}")), &tables)).collect::<anyhow::Result<_>>()?;
+        let (user, password, _) = DEMO_USERS[0];
+        let session = Session::login(&servers[0].1, user, password)?;
+        session.create_folder("/content/dam/photos", "Photos")?;
+        let samples: Vec<crate::samples::Sample> = photos
+            .iter()
+            .zip(PHOTO_NAMES)
+            .map(|(photo, name)| Ok(crate::samples::Sample { name, title: name, mime: "image/jpeg", bytes: fs::read(photo)? }))
+            .collect::<anyhow::Result<_>>()?;
+        let started = Instant::now();
+        for sample in &samples {
+            session.upload("/content/dam/photos", sample)?;
+        }
+        for sample in &samples {
+            session.wait_for_renditions(&format!("/content/dam/photos/{}", sample.name))?;
+        }
+        let rate = photos.len() as f64 / started.elapsed().as_secs_f64();
+        rows.push((
+            format!(
+                "renditions of {} 12 MP JPEGs uploaded to one deployment on PostgreSQL and S3, {processes} process(es) of one worker (images/s)",
+                photos.len()
+            ),
+            format!("{rate:.2}"),
+        ));
+        drop(servers);
+    }
+    drop((pg, s3));
+    Ok(rows)
 }
 
 /// Runs a peer that prints {"images", "seconds"}; returns images per second.
@@ -623,11 +718,32 @@ impl Read for Text {
     }
 }
 
+/// A 1 GB upload to the blob folder on disk, then to an S3-compatible server
+/// (SeaweedFS on loopback), each with the server's peak memory.
 fn upload_throughput(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    let mut rows = upload_once(server, &dir.join("disk"), "", "to the blob folder on disk")?;
+    let s3_dir = dir.join("s3");
+    let _ = fs::remove_dir_all(&s3_dir);
+    fs::create_dir_all(&s3_dir)?;
+    let s3 = crate::services::S3Server::start(&crate::install::seaweedfs()?, &s3_dir)?;
+    let blobs = format!(
+        "[blobs]\nstore = \"s3\"\nbucket = \"{}\"\nendpoint = \"{}\"\naccess_key_id = \"{}\"\nsecret_access_key = \"{}\"\n",
+        crate::services::BUCKET,
+        s3.endpoint,
+        s3.access_key_id,
+        s3.secret_access_key
+    );
+    rows.extend(upload_once(server, &s3_dir.join("deployment"), &blobs, "to an S3-compatible server (SeaweedFS, same machine)")?);
+    drop(s3);
+    let _ = fs::remove_dir_all(&s3_dir);
+    Ok(rows)
+}
+
+fn upload_once(server: &Path, dir: &Path, blobs: &str, target: &str) -> anyhow::Result<Vec<(String, String)>> {
     let _ = fs::remove_dir_all(dir);
     fs::create_dir_all(dir)?;
     const SIZE: u64 = 1 << 30;
-    let (process, origin) = start_assets(server, dir, "[limits]\nmax_upload_bytes = 2147483648")?;
+    let (process, origin) = start_assets(server, dir, &format!("{blobs}[limits]\nmax_upload_bytes = 2147483648"))?;
     let (user, password, _) = DEMO_USERS[0];
     let session = Session::login(&origin, user, password)?;
     let started = Instant::now();
@@ -649,7 +765,7 @@ fn upload_throughput(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, S
     drop(process);
     let _ = fs::remove_dir_all(dir);
     Ok(vec![
-        ("upload of 1 GB over loopback".into(), format!("{:.0} MB/s", SIZE as f64 / 1_048_576.0 / elapsed.as_secs_f64())),
-        ("server peak memory (VmHWM) during it".into(), format!("{:.1} MB", peak_kb as f64 / 1024.0)),
+        (format!("upload of 1 GB over loopback, {target}"), format!("{:.0} MB/s", SIZE as f64 / 1_048_576.0 / elapsed.as_secs_f64())),
+        (format!("server peak memory (VmHWM) during the upload {target}"), format!("{:.1} MB", peak_kb as f64 / 1024.0)),
     ])
 }

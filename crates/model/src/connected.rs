@@ -115,6 +115,19 @@ pub enum JobKind {
 }
 
 impl JobKind {
+    /// The name catalogs store.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobKind::Fetch => "fetch",
+            JobKind::Original => "original",
+            JobKind::Reference => "reference",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<JobKind> {
+        [JobKind::Fetch, JobKind::Original, JobKind::Reference].into_iter().find(|k| k.as_str() == raw)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             JobKind::Fetch => "Fetch",

@@ -10,22 +10,9 @@ use crate::{asset_id, folder_id, insert_asset_row, insert_renditions, is_taken, 
 
 const JOB_COLUMNS: &str = "id, kind, state, remote_path, local_path, page_path, error, started_at, ended_at, bytes_done, bytes_total";
 
-fn kind_name(kind: JobKind) -> &'static str {
-    match kind {
-        JobKind::Fetch => "fetch",
-        JobKind::Original => "original",
-        JobKind::Reference => "reference",
-    }
-}
-
 fn job_from_row(row: &Row) -> Result<(JobDto, Option<String>), RepoError> {
     let bad = |what: &str| RepoError::Internal(format!("bad Connected Assets job in catalog: {what}"));
-    let kind = match row.get::<_, &str>(1) {
-        "fetch" => JobKind::Fetch,
-        "original" => JobKind::Original,
-        "reference" => JobKind::Reference,
-        other => return Err(bad(other)),
-    };
+    let kind = JobKind::parse(row.get::<_, &str>(1)).ok_or_else(|| bad("unknown kind"))?;
     let state = JobState::parse(row.get::<_, &str>(2)).ok_or_else(|| bad("unknown state"))?;
     let job = JobDto {
         id: row.get(0),
@@ -139,7 +126,7 @@ impl ConnectedCatalog for PostgresCatalog {
                 "INSERT INTO connected_jobs (kind, state, remote_path, local_path, page_path, started_at, bytes_total, detail, heartbeat_at, owner)
                  VALUES ($1, 'active', $2, $3, $4, $5, $6, $7, $5, $8) RETURNING id",
                 &[
-                    &kind_name(job.kind),
+                    &job.kind.as_str(),
                     &job.remote_path.as_str(),
                     &job.local_path.as_str(),
                     &job.page_path,

@@ -16,8 +16,8 @@ use tessera_model::access::is_within;
 use tessera_model::connected::ConnectedOrigin;
 use tessera_model::{Access, DamPath, MetadataPatch, PageContent, PageDto, PagePath, PageSummary, PermissionRule, SearchQuery, TagId};
 use tessera_repo::{
-    unix_now, Abandoned, AssetRecord, BlobHash, Catalog, Concurrency, FolderRecord, Job, ProcessId, Processing, ReadScope, Reference, RenditionRecord,
-    RepoError, SearchPage, SessionRecord, TagRecord,
+    refuse_referenced, unix_now, Abandoned, AssetRecord, BlobHash, Catalog, Concurrency, FolderRecord, Job, ProcessId, Processing, ReadScope, Reference,
+    RenditionRecord, RepoError, SearchPage, SessionRecord, TagRecord,
 };
 
 use crate::error::{like_escape, Db, Taken};
@@ -143,14 +143,6 @@ const ASSET_COLUMNS: &str = "a.id, a.path, a.title, a.description, a.mime, a.siz
 /// Assets joined with their latest rendition job.
 const ASSET_FROM: &str = "assets a LEFT JOIN jobs j ON j.id = (SELECT max(id) FROM jobs WHERE asset_id = a.id)";
 
-fn processing(state: Option<&str>, error: Option<String>) -> Processing {
-    match state {
-        Some("queued" | "running") => Processing::Pending,
-        Some("failed") => Processing::Failed(error.unwrap_or_default()),
-        _ => Processing::Done,
-    }
-}
-
 fn blob_hash(sha: &str) -> Result<BlobHash, RepoError> {
     BlobHash::parse(sha).ok_or_else(|| RepoError::Internal(format!("bad blob hash in catalog: {sha}")))
 }
@@ -200,7 +192,7 @@ fn complete_asset(c: &mut impl GenericClient, row: &Row) -> Result<AssetRecord, 
         properties,
         tags: load_tags(c, id)?,
         renditions: load_renditions(c, id)?,
-        processing: processing(row.get(13), row.get(14)),
+        processing: Processing::of_job(row.get(13), row.get(14)),
         connected: remote,
     })
 }
@@ -313,30 +305,6 @@ fn references_within(c: &mut impl GenericClient, path: &DamPath) -> Result<Vec<(
     Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
 }
 
-/// Refuses to move or delete what pages use, listing the counts, unless `force`.
-fn refuse_if_referenced(c: &mut impl GenericClient, path: &DamPath, force: bool, action: &'static str) -> Result<(), RepoError> {
-    if force {
-        return Ok(());
-    }
-    let refs = references_within(c, path)?;
-    if refs.is_empty() {
-        return Ok(());
-    }
-    let mut counts: Vec<(String, u64)> = Vec::new();
-    for (site, _) in &refs {
-        match counts.iter_mut().find(|(s, _)| s == site) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((site.clone(), 1)),
-        }
-    }
-    let details = counts
-        .iter()
-        .map(|(site, n)| if site.is_empty() { format!("{n} on this deployment") } else { format!("{n} on {site}") })
-        .collect::<Vec<_>>()
-        .join(", ");
-    Err(RepoError::Referenced { what: path.to_string(), action, total: refs.len() as u64, details })
-}
-
 /// Of `hashes`, those no rendition and no published page uses: their blobs may go.
 fn unused_blobs(c: &mut impl GenericClient, mut hashes: Vec<String>) -> Result<Vec<BlobHash>, RepoError> {
     hashes.sort();
@@ -429,6 +397,41 @@ impl Catalog for PostgresCatalog {
         let asset_id = insert_asset_row(&mut tx, asset, folder)?;
         insert_renditions(&mut tx, asset_id, &asset.renditions)?;
         tx.execute("INSERT INTO jobs (asset_id, state, run_after, created_at) VALUES ($1, 'queued', 0, $2)", &[&asset_id, &unix_now()]).db()?;
+        tx.commit().db()
+    }
+
+    fn import_assets(&self, assets: &[AssetRecord]) -> Result<(), RepoError> {
+        let mut client = self.client()?;
+        let mut tx = client.transaction().db()?;
+        for asset in assets {
+            let parent = asset.path.parent().ok_or_else(|| RepoError::AlreadyExists(asset.path.clone()))?;
+            let folder = folder_id(&mut tx, &parent)?.ok_or(RepoError::ParentMissing(parent))?;
+            if is_taken(&mut tx, &asset.path)? {
+                return Err(RepoError::AlreadyExists(asset.path.clone()));
+            }
+            let id = insert_asset_row(&mut tx, asset, folder)?;
+            insert_renditions(&mut tx, id, &asset.renditions)?;
+            for tag in &asset.tags {
+                let tag_id: i64 = tx
+                    .query_opt("SELECT id FROM tags WHERE tag = $1", &[&tag.as_str()])
+                    .db()?
+                    .map(|r| r.get(0))
+                    .ok_or_else(|| RepoError::UnknownTag(tag.to_string()))?;
+                tx.execute("INSERT INTO asset_tags (asset_id, tag_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&id, &tag_id]).db()?;
+            }
+            reindex(&mut tx, id)?;
+            match &asset.processing {
+                Processing::Pending => {
+                    tx.execute("INSERT INTO jobs (asset_id, state, run_after, created_at) VALUES ($1, 'queued', 0, $2)", &[&id, &unix_now()])
+                }
+                Processing::Failed(error) => tx.execute(
+                    "INSERT INTO jobs (asset_id, state, error, run_after, created_at, finished_at) VALUES ($1, 'failed', $2, 0, $3, $3)",
+                    &[&id, error, &unix_now()],
+                ),
+                Processing::Done => Ok(0),
+            }
+            .db()?;
+        }
         tx.commit().db()
     }
 
@@ -605,7 +608,9 @@ impl Catalog for PostgresCatalog {
         if is_taken(&mut tx, to)? {
             return Err(RepoError::AlreadyExists(to.clone()));
         }
-        refuse_if_referenced(&mut tx, from, force, "move")?;
+        if !force {
+            refuse_referenced(from, &references_within(&mut tx, from)?, "move")?;
+        }
         let under = below(from.as_str());
         let rebase = "$2 || substr(path, length($1) + 1)";
         if is_folder {
@@ -633,7 +638,9 @@ impl Catalog for PostgresCatalog {
         if !is_folder {
             asset_id(&mut tx, path)?;
         }
-        refuse_if_referenced(&mut tx, path, force, "delete")?;
+        if !force {
+            refuse_referenced(path, &references_within(&mut tx, path)?, "delete")?;
+        }
         let ids = assets_within(&mut tx, path)?;
         let hashes: Vec<String> = tx.query("SELECT DISTINCT sha256 FROM renditions WHERE asset_id = ANY($1)", &[&ids]).db()?.iter().map(|r| r.get(0)).collect();
         tx.execute("DELETE FROM assets WHERE id = ANY($1)", &[&ids]).db()?;

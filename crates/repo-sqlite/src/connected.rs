@@ -11,22 +11,9 @@ use crate::{asset_id, folder_id, insert_asset_row, insert_renditions, is_taken, 
 
 const JOB_COLUMNS: &str = "id, kind, state, remote_path, local_path, page_path, error, started_at, ended_at, bytes_done, bytes_total";
 
-fn kind_name(kind: JobKind) -> &'static str {
-    match kind {
-        JobKind::Fetch => "fetch",
-        JobKind::Original => "original",
-        JobKind::Reference => "reference",
-    }
-}
-
 fn job_from_row(row: &Row<'_>) -> rusqlite::Result<(JobDto, Option<String>)> {
     let bad = |i: usize, what: &str| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, what.to_owned().into());
-    let kind = match row.get::<_, String>(1)?.as_str() {
-        "fetch" => JobKind::Fetch,
-        "original" => JobKind::Original,
-        "reference" => JobKind::Reference,
-        _ => return Err(bad(1, "unknown job kind")),
-    };
+    let kind = JobKind::parse(&row.get::<_, String>(1)?).ok_or_else(|| bad(1, "unknown job kind"))?;
     let state = JobState::parse(&row.get::<_, String>(2)?).ok_or_else(|| bad(2, "unknown job state"))?;
     let path = |i: usize| -> rusqlite::Result<DamPath> { DamPath::parse(&row.get::<_, String>(i)?).map_err(|_| bad(i, "bad path")) };
     let job = JobDto {
@@ -142,7 +129,7 @@ impl ConnectedCatalog for SqliteCatalog {
             "INSERT INTO connected_jobs (kind, state, remote_path, local_path, page_path, started_at, bytes_total, detail, heartbeat_at, owner)
              VALUES (?1, 'active', ?2, ?3, ?4, ?5, ?6, ?7, ?5, ?8)",
             params![
-                kind_name(job.kind),
+                job.kind.as_str(),
                 job.remote_path.as_str(),
                 job.local_path.as_str(),
                 job.page_path,

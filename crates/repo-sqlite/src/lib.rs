@@ -15,8 +15,8 @@ use tessera_model::access::is_within;
 use tessera_model::connected::ConnectedOrigin;
 use tessera_model::{Access, PermissionRule};
 use tessera_repo::{
-    unix_now, Abandoned, AssetRecord, BlobHash, Catalog, Concurrency, FolderRecord, Job, ProcessId, Processing, ReadScope, Reference, RenditionRecord,
-    RepoError, SearchPage, SessionRecord, TagRecord,
+    refuse_referenced, unix_now, Abandoned, AssetRecord, BlobHash, Catalog, Concurrency, FolderRecord, Job, ProcessId, Processing, ReadScope, Reference,
+    RenditionRecord, RepoError, SearchPage, SessionRecord, TagRecord,
 };
 
 use crate::error::{like_escape, Db};
@@ -315,14 +315,6 @@ fn asset_from_row(row: &Row<'_>) -> rusqlite::Result<AssetRow> {
     })
 }
 
-fn processing(state: Option<&str>, error: Option<String>) -> Processing {
-    match state {
-        Some("queued" | "running") => Processing::Pending,
-        Some("failed") => Processing::Failed(error.unwrap_or_default()),
-        _ => Processing::Done,
-    }
-}
-
 fn load_renditions(conn: &Connection, asset_id: i64) -> Result<Vec<RenditionRecord>, RepoError> {
     let mut stmt = conn.prepare_cached("SELECT name, sha256, mime, size, width, height FROM renditions WHERE asset_id = ?1 ORDER BY name").db()?;
     let rows = stmt
@@ -362,7 +354,7 @@ fn complete_asset(conn: &Connection, row: AssetRow) -> Result<AssetRecord, RepoE
         properties,
         tags: load_tags(conn, row.id)?,
         renditions: load_renditions(conn, row.id)?,
-        processing: processing(row.job_state.as_deref(), row.job_error),
+        processing: Processing::of_job(row.job_state.as_deref(), row.job_error),
         connected: row
             .remote
             .map(|(dam_url, path, fetched_at)| Ok::<_, RepoError>(ConnectedOrigin { dam_url, path: DamPath::parse(&path)?, fetched_at }))
@@ -478,30 +470,6 @@ fn references_within(conn: &Connection, path: &DamPath) -> Result<Vec<(String, S
     rows.collect::<Result<_, _>>().db()
 }
 
-/// Refuses to move or delete what pages use, listing the counts, unless `force`.
-fn refuse_if_referenced(conn: &Connection, path: &DamPath, force: bool, action: &'static str) -> Result<(), RepoError> {
-    if force {
-        return Ok(());
-    }
-    let refs = references_within(conn, path)?;
-    if refs.is_empty() {
-        return Ok(());
-    }
-    let mut counts: Vec<(String, u64)> = Vec::new();
-    for (site, _) in &refs {
-        match counts.iter_mut().find(|(s, _)| s == site) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((site.clone(), 1)),
-        }
-    }
-    let details = counts
-        .iter()
-        .map(|(site, n)| if site.is_empty() { format!("{n} on this deployment") } else { format!("{n} on {site}") })
-        .collect::<Vec<_>>()
-        .join(", ");
-    Err(RepoError::Referenced { what: path.to_string(), action, total: refs.len() as u64, details })
-}
-
 /// Of `hashes`, those no rendition and no published page uses: their files may go.
 fn unused_blobs(conn: &Connection, mut hashes: Vec<String>) -> Result<Vec<BlobHash>, RepoError> {
     hashes.sort();
@@ -610,6 +578,41 @@ impl Catalog for SqliteCatalog {
         tx.execute("INSERT INTO jobs (asset_id, state, run_after, created_at) VALUES (?1, 'queued', 0, ?2)", params![asset_id, unix_now()]).db()?;
         tx.commit().db()?;
         Ok(())
+    }
+
+    fn import_assets(&self, assets: &[AssetRecord]) -> Result<(), RepoError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction().db()?;
+        for asset in assets {
+            let parent = asset.path.parent().ok_or_else(|| RepoError::AlreadyExists(asset.path.clone()))?;
+            let folder = folder_id(&tx, &parent)?.ok_or(RepoError::ParentMissing(parent))?;
+            if is_taken(&tx, &asset.path)? {
+                return Err(RepoError::AlreadyExists(asset.path.clone()));
+            }
+            let id = insert_asset_row(&tx, asset, folder)?;
+            insert_renditions(&tx, id, &asset.renditions)?;
+            for tag in &asset.tags {
+                let tag_id: i64 = tx
+                    .query_row("SELECT id FROM tags WHERE tag = ?1", [tag.as_str()], |r| r.get(0))
+                    .optional()
+                    .db()?
+                    .ok_or_else(|| RepoError::UnknownTag(tag.to_string()))?;
+                tx.execute("INSERT OR IGNORE INTO asset_tags (asset_id, tag_id) VALUES (?1, ?2)", params![id, tag_id]).db()?;
+            }
+            reindex(&tx, id)?;
+            match &asset.processing {
+                Processing::Pending => {
+                    tx.execute("INSERT INTO jobs (asset_id, state, run_after, created_at) VALUES (?1, 'queued', 0, ?2)", params![id, unix_now()])
+                }
+                Processing::Failed(error) => tx.execute(
+                    "INSERT INTO jobs (asset_id, state, error, run_after, created_at, finished_at) VALUES (?1, 'failed', ?2, 0, ?3, ?3)",
+                    params![id, error, unix_now()],
+                ),
+                Processing::Done => Ok(0),
+            }
+            .db()?;
+        }
+        tx.commit().db()
     }
 
     fn claim_job(&self, now: i64, by: &ProcessId) -> Result<Option<Job>, RepoError> {
@@ -791,7 +794,9 @@ impl Catalog for SqliteCatalog {
         if is_taken(&tx, to)? {
             return Err(RepoError::AlreadyExists(to.clone()));
         }
-        refuse_if_referenced(&tx, from, force, "move")?;
+        if !force {
+            refuse_referenced(from, &references_within(&tx, from)?, "move")?;
+        }
         let below = format!("{}/%", like_escape(from.as_str()));
         let rebase = "?2 || substr(path, length(?1) + 1)";
         if is_folder {
@@ -824,7 +829,9 @@ impl Catalog for SqliteCatalog {
         if !is_folder {
             asset_id(&tx, path)?;
         }
-        refuse_if_referenced(&tx, path, force, "delete")?;
+        if !force {
+            refuse_referenced(path, &references_within(&tx, path)?, "delete")?;
+        }
         let ids = assets_within(&tx, path)?;
         let mut hashes = Vec::new();
         for id in &ids {

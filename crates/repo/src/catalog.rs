@@ -69,6 +69,41 @@ pub enum Processing {
     Failed(String),
 }
 
+impl Processing {
+    /// What an asset's latest rendition job (`queued`, `running`, `done` or `failed`,
+    /// as catalogs store it; none for a copy fetched whole) says of its renditions.
+    pub fn of_job(state: Option<&str>, error: Option<String>) -> Processing {
+        match state {
+            Some("queued" | "running") => Processing::Pending,
+            Some("failed") => Processing::Failed(error.unwrap_or_default()),
+            _ => Processing::Done,
+        }
+    }
+}
+
+/// The rule that references guard moves and deletes: refuses to `action` `path`
+/// while pages use what it holds, with the counts per Sites deployment.
+/// `references` are (Sites deployment, page), `""` for this deployment, sorted by
+/// deployment; none, nothing to refuse.
+pub fn refuse_referenced(path: &DamPath, references: &[(String, String)], action: &'static str) -> Result<(), RepoError> {
+    if references.is_empty() {
+        return Ok(());
+    }
+    let mut counts: Vec<(&str, u64)> = Vec::new();
+    for (site, _) in references {
+        match counts.iter_mut().find(|(s, _)| s == site) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((site, 1)),
+        }
+    }
+    let details = counts
+        .iter()
+        .map(|(site, n)| if site.is_empty() { format!("{n} on this deployment") } else { format!("{n} on {site}") })
+        .collect::<Vec<_>>()
+        .join(", ");
+    Err(RepoError::Referenced { what: path.to_string(), action, total: references.len() as u64, details })
+}
+
 /// A claimed rendition job.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
@@ -169,6 +204,11 @@ pub trait Catalog: ConnectedCatalog + Send + Sync {
     /// Inserts an asset with its renditions and queues its rendition job, in one
     /// transaction. Its blobs are already stored: rows never point at missing blobs.
     fn insert_asset(&self, asset: &AssetRecord) -> Result<(), RepoError>;
+    /// Writes assets as they were elsewhere (a copy between deployments, generated
+    /// data), all in one transaction: each with its renditions and tags (which must
+    /// exist) in an existing folder; a pending asset gets a queued rendition job, a
+    /// failed one a failed job with its error, one whose renditions are done none.
+    fn import_assets(&self, assets: &[AssetRecord]) -> Result<(), RepoError>;
 
     /// Takes the oldest queued job that may run at `now` and marks it running.
     fn claim_job(&self, now: i64, by: &ProcessId) -> Result<Option<Job>, RepoError>;

@@ -27,7 +27,7 @@ macro_rules! catalog_conformance {
         $crate::catalog_conformance!(@each [$(#[$attr])*] $fresh;
             folders_and_assets_round_trip, jobs_are_claimed_once, references_guard_moves_and_deletes, tags_keep_their_lineage,
             search_finds_prefixes_without_accents, search_sorts_and_pages_alike, search_filters_and_read_scope, pages_version_and_publish,
-            sessions_settings_and_connected_jobs, metadata_patches_say_who_and_when);
+            sessions_settings_and_connected_jobs, metadata_patches_say_who_and_when, imports_keep_what_they_are_given);
     };
     (@each $attrs:tt $fresh:expr; $($check:ident),*) => {
         $( $crate::catalog_conformance!(@one $attrs $fresh; $check); )*
@@ -447,4 +447,28 @@ pub fn metadata_patches_say_who_and_when(c: &dyn Catalog) {
     let empty = MetadataPatch { title: Some(" ".into()), ..Default::default() };
     assert!(matches!(c.update_metadata(&p("/content/dam/m/a.jpg"), &empty, "viewer", 78), Err(RepoError::BadMetadata(_))));
     assert!(matches!(c.update_metadata(&p("/content/dam/m/none.jpg"), &patch, "viewer", 78), Err(RepoError::NotFound(_))));
+}
+
+pub fn imports_keep_what_they_are_given(c: &dyn Catalog) {
+    c.create_folder(&p("/content/dam/i"), "I").unwrap();
+    c.create_tag(&TagId::parse("places:lakes").unwrap(), "Lakes").unwrap();
+    let mut done = asset("/content/dam/i/done.jpg", "Done", "image/jpeg", 1, 10, 1);
+    done.processing = Processing::Done;
+    done.tags = vec![TagId::parse("places:lakes").unwrap()];
+    let pending = asset("/content/dam/i/pending.jpg", "Pending", "image/jpeg", 1, 11, 2);
+    let mut failed = asset("/content/dam/i/failed.jpg", "Failed", "image/jpeg", 1, 12, 3);
+    failed.processing = Processing::Failed("cannot decode".into());
+    c.import_assets(&[done.clone(), pending.clone(), failed.clone()]).unwrap();
+    for a in [&done, &pending, &failed] {
+        assert_eq!(c.asset(&a.path).unwrap().as_ref(), Some(a), "{}", a.path);
+    }
+    assert_eq!(c.unfinished_jobs().unwrap(), 1, "only the pending asset waits for renditions");
+    assert_eq!(search(c, words("lakes")), ["done.jpg"], "imported tags are searchable");
+    // All or nothing: one bad asset, none of the batch.
+    let fine = asset("/content/dam/i/fine.jpg", "Fine", "image/jpeg", 1, 13, 4);
+    let mut unknown = asset("/content/dam/i/unknown.jpg", "Unknown", "image/jpeg", 1, 14, 5);
+    unknown.tags = vec![TagId::parse("places:hills").unwrap()];
+    assert!(matches!(c.import_assets(&[fine.clone(), unknown]), Err(RepoError::UnknownTag(_))));
+    assert_eq!(c.asset(&fine.path).unwrap(), None);
+    assert!(matches!(c.import_assets(&[done]), Err(RepoError::AlreadyExists(_))));
 }

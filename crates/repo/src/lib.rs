@@ -28,8 +28,8 @@ use std::sync::{Arc, RwLock};
 pub use blobs::{BlobHash, BlobReader, BlobStore, DiskStore, LocalBlob, Persisted, S3Settings, S3Store, Spool, StagedBlob, StoreUse, STAGING_MAX_AGE};
 pub use budget::{PixelBudget, Reserved};
 pub use catalog::{
-    Abandoned, AssetRecord, Catalog, Concurrency, ConnectedCatalog, FolderRecord, Job, NewJob, ProcessId, Processing, Reference, RenditionRecord,
-    SessionRecord, TagRecord,
+    refuse_referenced, Abandoned, AssetRecord, Catalog, Concurrency, ConnectedCatalog, FolderRecord, Job, NewJob, ProcessId, Processing, Reference,
+    RenditionRecord, SessionRecord, TagRecord,
 };
 pub use error::RepoError;
 pub use jobs::{JobSettings, Workers};

@@ -182,6 +182,12 @@ impl TestApp {
         panic!("the renditions of {path} were not made within 30 s");
     }
 
+    /// The deployment's PostgreSQL database, when its catalog is there.
+    pub fn database_url(&self) -> Option<String> {
+        let storage = self.config.split("[storage]").nth(1)?;
+        storage.lines().find_map(|l| l.strip_prefix("url = \"")).and_then(|rest| rest.strip_suffix('"')).map(str::to_owned)
+    }
+
     /// Asserts that the data directory holds no trace of an upload: no temporary
     /// files and exactly `blobs` stored blobs.
     pub async fn assert_nothing_left(&self, blobs: usize) {

@@ -13,4 +13,5 @@ mod permissions;
 mod process;
 mod processes;
 mod session;
+mod storage_faults;
 mod upload;

@@ -118,7 +118,7 @@ fn kill_9_mid_upload_and_mid_render_leaves_no_staging_file_and_no_stuck_job() {
 
     let server = Server::start(&config, &origin);
     assert_eq!(staging_files(&data), Vec::<std::path::PathBuf>::new(), "the restart removed it");
-    assert!(server.log_text().contains("staging files left by an earlier stop removed") && server.log_text().contains("removed="), "the log counts them");
+    assert!(server.log_text().contains("spool files left by an earlier stop removed") && server.log_text().contains("removed="), "the log counts them");
     let (cookie, _) = server.login();
     for n in 0..4 {
         assert_eq!(server.processing_state(&format!("/content/dam/photo-{n}.jpg"), &cookie), "done", "photo-{n}: no job stays stuck");
