@@ -190,6 +190,10 @@ impl ConnectedCatalog for PostgresCatalog {
         Ok(self.client()?.query_opt("SELECT value FROM settings WHERE key = $1", &[&key]).db()?.map(|r| r.get(0)))
     }
 
+    fn settings(&self) -> Result<Vec<(String, String)>, RepoError> {
+        Ok(self.client()?.query("SELECT key, value FROM settings ORDER BY key COLLATE \"C\"", &[]).db()?.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
     fn set_setting(&self, key: &str, value: &str) -> Result<(), RepoError> {
         self.client()?
             .execute("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", &[&key, &value])

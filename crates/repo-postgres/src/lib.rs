@@ -16,7 +16,7 @@ use tessera_model::access::is_within;
 use tessera_model::connected::ConnectedOrigin;
 use tessera_model::{Access, DamPath, MetadataPatch, PageContent, PageDto, PagePath, PageSummary, PermissionRule, SearchQuery, TagId};
 use tessera_repo::{
-    refuse_referenced, unix_now, Abandoned, AssetRecord, BlobHash, Catalog, Concurrency, FolderRecord, Job, ProcessId, Processing, ReadScope, Reference,
+    refuse_referenced, unix_now, Abandoned, AssetRecord, BlobHash, Catalog, Concurrency, FolderRecord, Publication, Job, ProcessId, Processing, ReadScope, Reference,
     RenditionRecord, RepoError, SearchPage, SessionRecord, TagRecord,
 };
 
@@ -889,6 +889,62 @@ impl Catalog for PostgresCatalog {
         Ok(row.map(|r| r.get(0)))
     }
 
+    fn publication(&self, path: &PagePath) -> Result<Option<Publication>, RepoError> {
+        let mut c = self.client()?;
+        let row = c
+            .query_opt("SELECT p.id, h.html, h.published_at FROM published_pages h JOIN pages p ON p.id = h.page_id WHERE p.path = $1", &[&path.as_str()])
+            .db()?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let id: i64 = row.get(0);
+        let blobs = c
+            .query("SELECT sha256, mime FROM published_blobs WHERE page_id = $1 ORDER BY sha256 COLLATE \"C\"", &[&id])
+            .db()?
+            .iter()
+            .map(|r| Ok((blob_hash(r.get(0))?, r.get(1))))
+            .collect::<Result<_, RepoError>>()?;
+        Ok(Some(Publication { html: row.get(1), published_at: row.get(2), blobs }))
+    }
+
+    fn import_page(&self, page: &PageDto, publication: Option<&Publication>) -> Result<(), RepoError> {
+        let components = serde_json::to_string(&page.components).map_err(|e| RepoError::Internal(e.to_string()))?;
+        let mut client = self.client()?;
+        let mut tx = client.transaction().db()?;
+        let parent_id = match page.path.parent() {
+            Some(parent) => Some(page_id(&mut tx, &parent)?.ok_or_else(|| RepoError::PageMissing(parent.to_string()))?),
+            None => None,
+        };
+        if page_id(&mut tx, &page.path)?.is_some() {
+            return Err(RepoError::PageExists(page.path.to_string()));
+        }
+        let id: i64 = tx
+            .query_one(
+                "INSERT INTO pages (path, parent_id, title, description, version, components, created_by, created_at, modified_by, modified_at, published_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7, $8, $9) RETURNING id",
+                &[
+                    &page.path.as_str(),
+                    &parent_id,
+                    &page.title,
+                    &page.description,
+                    &(page.version as i64),
+                    &components,
+                    &page.modified_by,
+                    &page.modified_at,
+                    &page.published_at,
+                ],
+            )
+            .or_taken(|| RepoError::PageExists(page.path.to_string()))?
+            .get(0);
+        if let Some(p) = publication {
+            tx.execute("INSERT INTO published_pages (page_id, html, published_at) VALUES ($1, $2, $3)", &[&id, &p.html, &p.published_at]).db()?;
+            for (hash, mime) in &p.blobs {
+                tx.execute("INSERT INTO published_blobs (page_id, sha256, mime) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", &[&id, &hash.as_str(), mime]).db()?;
+            }
+        }
+        tx.commit().db()
+    }
+
     fn sources_of(&self, original: &BlobHash) -> Result<Vec<RenditionRecord>, RepoError> {
         let mut c = self.client()?;
         let asset: Option<i64> =
@@ -902,6 +958,10 @@ impl Catalog for PostgresCatalog {
     fn remember_edit(&self, key: &str, state: &str) -> Result<(), RepoError> {
         self.client()?.execute("INSERT INTO image_edits (key, state) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", &[&key, &state]).db()?;
         Ok(())
+    }
+
+    fn edit_states(&self) -> Result<Vec<(String, String)>, RepoError> {
+        Ok(self.client()?.query("SELECT key, state FROM image_edits ORDER BY key COLLATE \"C\"", &[]).db()?.iter().map(|r| (r.get(0), r.get(1))).collect())
     }
 
     fn edit_state(&self, key: &str) -> Result<Option<String>, RepoError> {

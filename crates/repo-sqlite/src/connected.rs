@@ -187,6 +187,13 @@ impl ConnectedCatalog for SqliteCatalog {
         self.conn().query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional().db()
     }
 
+    fn settings(&self) -> Result<Vec<(String, String)>, RepoError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached("SELECT key, value FROM settings ORDER BY key").db()?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).db()?;
+        rows.collect::<Result<_, _>>().db()
+    }
+
     fn set_setting(&self, key: &str, value: &str) -> Result<(), RepoError> {
         self.conn()
             .execute("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", params![key, value])

@@ -15,7 +15,7 @@ use tessera_model::access::is_within;
 use tessera_model::connected::ConnectedOrigin;
 use tessera_model::{Access, PermissionRule};
 use tessera_repo::{
-    refuse_referenced, unix_now, Abandoned, AssetRecord, BlobHash, Catalog, Concurrency, FolderRecord, Job, ProcessId, Processing, ReadScope, Reference,
+    refuse_referenced, unix_now, Abandoned, AssetRecord, BlobHash, Catalog, Concurrency, FolderRecord, Publication, Job, ProcessId, Processing, ReadScope, Reference,
     RenditionRecord, RepoError, SearchPage, SessionRecord, TagRecord,
 };
 
@@ -1111,6 +1111,58 @@ impl Catalog for SqliteCatalog {
         self.conn().query_row("SELECT mime FROM published_blobs WHERE sha256 = ?1 LIMIT 1", [hash.as_str()], |r| r.get(0)).optional().db()
     }
 
+    fn publication(&self, path: &PagePath) -> Result<Option<Publication>, RepoError> {
+        let conn = self.conn();
+        let row: Option<(i64, String, i64)> = conn
+            .query_row(
+                "SELECT p.id, h.html, h.published_at FROM published_pages h JOIN pages p ON p.id = h.page_id WHERE p.path = ?1",
+                [path.as_str()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .db()?;
+        let Some((id, html, published_at)) = row else {
+            return Ok(None);
+        };
+        let mut stmt = conn.prepare_cached("SELECT sha256, mime FROM published_blobs WHERE page_id = ?1 ORDER BY sha256").db()?;
+        let blobs = stmt
+            .query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .db()?
+            .map(|row| {
+                let (sha, mime) = row.db()?;
+                Ok((BlobHash::parse(&sha).ok_or_else(|| RepoError::Internal(format!("bad blob hash in catalog: {sha}")))?, mime))
+            })
+            .collect::<Result<_, RepoError>>()?;
+        Ok(Some(Publication { html, published_at, blobs }))
+    }
+
+    fn import_page(&self, page: &PageDto, publication: Option<&Publication>) -> Result<(), RepoError> {
+        let components = serde_json::to_string(&page.components).map_err(|e| RepoError::Internal(e.to_string()))?;
+        let mut conn = self.conn();
+        let tx = conn.transaction().db()?;
+        let parent_id = match page.path.parent() {
+            Some(parent) => Some(page_id(&tx, &parent)?.ok_or_else(|| RepoError::PageMissing(parent.to_string()))?),
+            None => None,
+        };
+        if page_id(&tx, &page.path)?.is_some() {
+            return Err(RepoError::PageExists(page.path.to_string()));
+        }
+        tx.execute(
+            "INSERT INTO pages (path, parent_id, title, description, version, components, created_by, created_at, modified_by, modified_at, published_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?8, ?9)",
+            params![page.path.as_str(), parent_id, page.title, page.description, page.version as i64, components, page.modified_by, page.modified_at, page.published_at],
+        )
+        .db()?;
+        let id = tx.last_insert_rowid();
+        if let Some(p) = publication {
+            tx.execute("INSERT INTO published_pages (page_id, html, published_at) VALUES (?1, ?2, ?3)", params![id, p.html, p.published_at]).db()?;
+            for (hash, mime) in &p.blobs {
+                tx.execute("INSERT OR IGNORE INTO published_blobs (page_id, sha256, mime) VALUES (?1, ?2, ?3)", params![id, hash.as_str(), mime]).db()?;
+            }
+        }
+        tx.commit().db()
+    }
+
     fn sources_of(&self, original: &BlobHash) -> Result<Vec<RenditionRecord>, RepoError> {
         let conn = self.conn();
         let asset_id: Option<i64> = conn
@@ -1126,6 +1178,13 @@ impl Catalog for SqliteCatalog {
     fn remember_edit(&self, key: &str, state: &str) -> Result<(), RepoError> {
         self.conn().execute("INSERT OR IGNORE INTO image_edits (key, state) VALUES (?1, ?2)", params![key, state]).db()?;
         Ok(())
+    }
+
+    fn edit_states(&self) -> Result<Vec<(String, String)>, RepoError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached("SELECT key, state FROM image_edits ORDER BY key").db()?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).db()?;
+        rows.collect::<Result<_, _>>().db()
     }
 
     fn edit_state(&self, key: &str) -> Result<Option<String>, RepoError> {

@@ -104,6 +104,14 @@ pub fn refuse_referenced(path: &DamPath, references: &[(String, String)], action
     Err(RepoError::Referenced { what: path.to_string(), action, total: references.len() as u64, details })
 }
 
+/// A page's publication: its HTML, when, and the blobs it shows (with their types).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Publication {
+    pub html: String,
+    pub published_at: i64,
+    pub blobs: Vec<(BlobHash, String)>,
+}
+
 /// A claimed rendition job.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
@@ -270,12 +278,20 @@ pub trait Catalog: ConnectedCatalog + Send + Sync {
     fn published_html(&self, path: &PagePath) -> Result<Option<String>, RepoError>;
     /// The MIME type of a blob some published page shows.
     fn published_blob(&self, hash: &BlobHash) -> Result<Option<String>, RepoError>;
+    /// The page's publication, if it was published; its blobs sorted by hash.
+    fn publication(&self, path: &PagePath) -> Result<Option<Publication>, RepoError>;
+    /// Writes a page as it was elsewhere (its version, who saved it and when, its
+    /// publication), for a copy between deployments. Its parent must exist; a page
+    /// of that path is refused.
+    fn import_page(&self, page: &PageDto, publication: Option<&Publication>) -> Result<(), RepoError>;
 
     /// The renditions of an asset whose original is `original` (any one such asset).
     fn sources_of(&self, original: &BlobHash) -> Result<Vec<RenditionRecord>, RepoError>;
     /// Remembers an edit state (JSON) under its key.
     fn remember_edit(&self, key: &str, state: &str) -> Result<(), RepoError>;
     fn edit_state(&self, key: &str) -> Result<Option<String>, RepoError>;
+    /// Every remembered edit state, by key.
+    fn edit_states(&self) -> Result<Vec<(String, String)>, RepoError>;
     fn cached_image(&self, original: &BlobHash, edit_key: &str, width: u32, format: &str) -> Result<Option<BlobHash>, RepoError>;
     /// Records a rendered image, whose blob is already stored.
     fn cache_image(&self, original: &BlobHash, edit_key: &str, width: u32, format: &str, rendered: &BlobHash) -> Result<(), RepoError>;
@@ -320,4 +336,6 @@ pub trait ConnectedCatalog {
     fn take_over_jobs(&self, abandoned: &Abandoned, by: &ProcessId, now: i64) -> Result<Vec<(JobDto, Option<String>)>, RepoError>;
     fn setting(&self, key: &str) -> Result<Option<String>, RepoError>;
     fn set_setting(&self, key: &str, value: &str) -> Result<(), RepoError>;
+    /// Every run-time setting, sorted by key.
+    fn settings(&self) -> Result<Vec<(String, String)>, RepoError>;
 }

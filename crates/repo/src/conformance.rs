@@ -377,6 +377,17 @@ pub fn pages_version_and_publish(c: &dyn Catalog) {
     assert_eq!(c.published_html(&about).unwrap().as_deref(), Some("<p>v2</p>"));
     assert_eq!(c.published_blob(&hash(8)).unwrap().as_deref(), Some("image/png"));
     assert_eq!(c.publish_page(&about, 2, "<p>again</p>", &[(hash(7), "image/jpeg".into())], 6).unwrap(), [hash(8)], "a blob no page shows any more is free");
+    let publication = c.publication(&about).unwrap().expect("published");
+    assert_eq!(publication, crate::Publication { html: "<p>again</p>".into(), published_at: 6, blobs: vec![(hash(7), "image/jpeg".into())] });
+    assert_eq!(c.publication(&home).unwrap(), None);
+    // A page as another deployment had it: its version, author and publication kept.
+    let mut copied = c.page(&about).unwrap().unwrap();
+    copied.path = PagePath::parse("/content/site/copy").unwrap();
+    c.import_page(&copied, Some(&publication)).unwrap();
+    assert_eq!(c.page(&copied.path).unwrap(), Some(copied.clone()));
+    assert_eq!(c.publication(&copied.path).unwrap(), Some(publication));
+    assert!(matches!(c.import_page(&copied, None), Err(RepoError::PageExists(_))));
+    c.delete_page(&copied.path).unwrap();
     assert_eq!(
         c.pages().unwrap().iter().map(|s| (s.path.as_str(), s.published_at)).collect::<Vec<_>>(),
         [("/content/site", None), ("/content/site/about", Some(6))]
@@ -400,6 +411,12 @@ pub fn sessions_settings_and_connected_jobs(c: &dyn Catalog) {
     c.set_setting("remote_dam_url", "https://a.example").unwrap();
     c.set_setting("remote_dam_url", "https://b.example").unwrap();
     assert_eq!(c.setting("remote_dam_url").unwrap().as_deref(), Some("https://b.example"));
+    c.set_setting("a_first", "1").unwrap();
+    assert_eq!(c.settings().unwrap(), [("a_first".into(), "1".into()), ("remote_dam_url".into(), "https://b.example".into())]);
+    c.remember_edit("k2", "{\"b\":1}").unwrap();
+    c.remember_edit("k1", "{\"a\":1}").unwrap();
+    c.remember_edit("k1", "{\"changed\":1}").unwrap();
+    assert_eq!(c.edit_states().unwrap(), [("k1".into(), "{\"a\":1}".into()), ("k2".into(), "{\"b\":1}".into())], "an edit key names one state for good");
 
     let job = |path: &str| NewJob {
         kind: JobKind::Fetch,

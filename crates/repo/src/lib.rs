@@ -14,6 +14,7 @@ mod catalog;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 mod connected;
+mod copy;
 mod edited;
 mod error;
 mod jobs;
@@ -28,9 +29,10 @@ use std::sync::{Arc, RwLock};
 pub use blobs::{BlobHash, BlobReader, BlobStore, DiskStore, LocalBlob, Persisted, S3Settings, S3Store, Spool, StagedBlob, StoreUse, STAGING_MAX_AGE};
 pub use budget::{PixelBudget, Reserved};
 pub use catalog::{
-    refuse_referenced, Abandoned, AssetRecord, Catalog, Concurrency, ConnectedCatalog, FolderRecord, Job, NewJob, ProcessId, Processing, Reference,
+    refuse_referenced, Abandoned, AssetRecord, Catalog, Concurrency, ConnectedCatalog, FolderRecord, Publication, Job, NewJob, ProcessId, Processing, Reference,
     RenditionRecord, SessionRecord, TagRecord,
 };
+pub use copy::{CopyProgress, MIGRATION_SETTING};
 pub use error::RepoError;
 pub use jobs::{JobSettings, Workers};
 pub use renditions::{document_label, probe_image, render_edited, render_image, OutputFormat, RenditionSpec, THUMBNAILS, THUMBNAIL_319, WEB_1280};

@@ -36,6 +36,10 @@ pub fn open_repo(settings: &Settings) -> anyhow::Result<Repo> {
 /// Opens the deployment's repository and builds its state.
 pub fn state(settings: Settings) -> anyhow::Result<AppState> {
     let repo = open_repo(&settings)?;
+    anyhow::ensure!(
+        !repo.copy_unfinished()?,
+        "a copy into this deployment's storage (tessera-server migrate) has not finished; run it again to finish it before serving"
+    );
     let connected = match &settings.connected {
         Some(file) => Some(crate::connected::Connected::load(file.clone(), settings.dam_network, &repo)?),
         None => None,

@@ -23,6 +23,16 @@ enum Command {
     /// Reads a password (prompted, or one line of standard input) and prints its
     /// argon2id hash for the `password_hash` of a user in the config file.
     HashPassword,
+    /// Copies a deployment's catalog and blobs to the storage another config file
+    /// names (SQLite and disk to PostgreSQL and S3, or back), verifying every blob.
+    /// Stop the deployment first. Run it again to finish a copy that was interrupted;
+    /// the target cannot be served until the copy is complete.
+    Migrate {
+        #[arg(long)]
+        from: PathBuf,
+        #[arg(long)]
+        to: PathBuf,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -33,6 +43,7 @@ fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Serve { config } => serve(config),
         Command::HashPassword => hash_password(),
+        Command::Migrate { from, to } => migrate(from, to),
     }
 }
 
@@ -67,6 +78,42 @@ async fn shutdown_signal() {
         _ = interrupt => {},
         _ = terminate.recv() => {},
     }
+}
+
+fn migrate(from: PathBuf, to: PathBuf) -> anyhow::Result<()> {
+    let (source, target) = (Settings::load(&from)?, Settings::load(&to)?);
+    anyhow::ensure!(
+        source.storage != target.storage || source.blobs != target.blobs || source.data_dir != target.data_dir,
+        "{} and {} name the same storage",
+        from.display(),
+        to.display()
+    );
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async move {
+        let source = tessera_server::app::open_repo(&source).context("opening the deployment to copy")?;
+        anyhow::ensure!(!source.copy_unfinished()?, "{} is itself an unfinished copy; finish that one first", from.display());
+        let target = tessera_server::app::open_repo(&target).context("opening the storage to copy into")?;
+        for (name, repo) in [("source", &source), ("target", &target)] {
+            repo.blobs().check().await.with_context(|| format!("cannot use the {name}'s blob store, {}", repo.blobs().describe()))?;
+        }
+        let started = std::time::Instant::now();
+        let done = source.copy_into(&target, tessera_server::migrate::print_progress).await?;
+        eprintln!();
+        println!(
+            "Copied in {:.1} s: {} blobs ({} already there, {:.1} MB copied, every one verified), {} folders, {} assets, {} tags, {} permissions, {} pages, {} references.",
+            started.elapsed().as_secs_f64(),
+            done.blobs_total,
+            done.blobs_already_there,
+            done.bytes_copied as f64 / 1_048_576.0,
+            done.folders,
+            done.assets,
+            done.tags,
+            done.permissions,
+            done.pages,
+            done.references
+        );
+        Ok(())
+    })
 }
 
 fn hash_password() -> anyhow::Result<()> {

@@ -77,3 +77,49 @@ fn rendition_jobs_survive_a_killed_server() {
         assert_eq!(server.processing_state(name, &cookie), "done", "{name}");
     }
 }
+
+#[test]
+fn migrate_copies_a_deployment_whose_copy_then_serves_it() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let (from, to) = (dir.path().join("from"), dir.path().join("to"));
+    std::fs::create_dir_all(&from).unwrap();
+    std::fs::create_dir_all(&to).unwrap();
+    let (config, origin) = assets_config(&from, "[jobs]\nworkers = 1\n");
+    let thumbnail = |origin: &str, cookie: &str| {
+        let mut reply = ureq::get(&format!("{origin}/api/renditions/thumbnail-319/content/dam/trip/lake.jpg")).header("cookie", cookie).call().unwrap();
+        reply.body_mut().read_to_vec().unwrap()
+    };
+    let before = {
+        let server = Server::start(&config, &origin);
+        let (cookie, csrf) = server.login();
+        ureq::post(&format!("{origin}/api/folders/content/dam/trip")).header("cookie", &cookie).header("x-csrf-token", &csrf).send_json(serde_json::json!({})).unwrap();
+        for name in ["lake.jpg", "hills.jpg"] {
+            ureq::put(&format!("{origin}/api/assets/content/dam/trip/{name}"))
+                .header("cookie", &cookie)
+                .header("x-csrf-token", &csrf)
+                .header("content-type", "image/jpeg")
+                .send(&crate::common::jpeg(900, 600)[..])
+                .unwrap();
+            assert_eq!(server.processing_state(&format!("/content/dam/trip/{name}"), &cookie), "done");
+        }
+        thumbnail(&origin, &cookie)
+    };
+    // To PostgreSQL and S3 when the storage suite runs, else to another folder.
+    let tables = if std::env::var("TESSERA_TEST_POSTGRES_URL").is_ok() { crate::common::shared_storage().0 } else { String::new() };
+    let (copy_config, copy_origin) = assets_config(&to, &tables);
+    let out = Command::new(env!("CARGO_BIN_EXE_tessera-server")).args(["migrate", "--from"]).arg(&config).arg("--to").arg(&copy_config).output().unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{report}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(report.contains("2 assets") && report.contains("every one verified"), "{report}");
+
+    let copy = Server::start(&copy_config, &copy_origin);
+    let (cookie, _) = copy.login();
+    assert_eq!(copy.processing_state("/content/dam/trip/hills.jpg", &cookie), "done", "renditions came along");
+    assert_eq!(thumbnail(&copy_origin, &cookie), before, "the same bytes");
+    let found: serde_json::Value =
+        ureq::get(&format!("{copy_origin}/api/search?q=lake")).header("cookie", &cookie).call().unwrap().body_mut().read_json().unwrap();
+    assert_eq!(found["total"], 1, "{found}");
+    // The same storage twice is refused.
+    let again = Command::new(env!("CARGO_BIN_EXE_tessera-server")).args(["migrate", "--from"]).arg(&config).arg("--to").arg(&config).output().unwrap();
+    assert!(!again.status.success() && String::from_utf8_lossy(&again.stderr).contains("same storage"));
+}
