@@ -16,8 +16,8 @@ use tessera_model::access::is_within;
 use tessera_model::connected::ConnectedOrigin;
 use tessera_model::{Access, DamPath, MetadataPatch, PageContent, PageDto, PagePath, PageSummary, PermissionRule, SearchQuery, TagId};
 use tessera_repo::{
-    refuse_referenced, unix_now, Abandoned, AssetRecord, BlobHash, Catalog, Concurrency, FolderRecord, Publication, Job, ProcessId, Processing, ReadScope, Reference,
-    RenditionRecord, RepoError, SearchPage, SessionRecord, TagRecord,
+    refuse_referenced, unix_now, Abandoned, AssetRecord, BlobHash, Catalog, Concurrency, FolderRecord, Job, ProcessId, Processing, Publication, ReadScope,
+    Reference, RenditionRecord, RepoError, SearchPage, SessionRecord, TagRecord,
 };
 
 use crate::error::{like_escape, Db, Taken};
@@ -939,7 +939,8 @@ impl Catalog for PostgresCatalog {
         if let Some(p) = publication {
             tx.execute("INSERT INTO published_pages (page_id, html, published_at) VALUES ($1, $2, $3)", &[&id, &p.html, &p.published_at]).db()?;
             for (hash, mime) in &p.blobs {
-                tx.execute("INSERT INTO published_blobs (page_id, sha256, mime) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", &[&id, &hash.as_str(), mime]).db()?;
+                tx.execute("INSERT INTO published_blobs (page_id, sha256, mime) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", &[&id, &hash.as_str(), mime])
+                    .db()?;
             }
         }
         tx.commit().db()

@@ -15,8 +15,8 @@ use tessera_model::access::is_within;
 use tessera_model::connected::ConnectedOrigin;
 use tessera_model::{Access, PermissionRule};
 use tessera_repo::{
-    refuse_referenced, unix_now, Abandoned, AssetRecord, BlobHash, Catalog, Concurrency, FolderRecord, Publication, Job, ProcessId, Processing, ReadScope, Reference,
-    RenditionRecord, RepoError, SearchPage, SessionRecord, TagRecord,
+    refuse_referenced, unix_now, Abandoned, AssetRecord, BlobHash, Catalog, Concurrency, FolderRecord, Job, ProcessId, Processing, Publication, ReadScope,
+    Reference, RenditionRecord, RepoError, SearchPage, SessionRecord, TagRecord,
 };
 
 use crate::error::{like_escape, Db};
@@ -1114,11 +1114,9 @@ impl Catalog for SqliteCatalog {
     fn publication(&self, path: &PagePath) -> Result<Option<Publication>, RepoError> {
         let conn = self.conn();
         let row: Option<(i64, String, i64)> = conn
-            .query_row(
-                "SELECT p.id, h.html, h.published_at FROM published_pages h JOIN pages p ON p.id = h.page_id WHERE p.path = ?1",
-                [path.as_str()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
+            .query_row("SELECT p.id, h.html, h.published_at FROM published_pages h JOIN pages p ON p.id = h.page_id WHERE p.path = ?1", [path.as_str()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
             .optional()
             .db()?;
         let Some((id, html, published_at)) = row else {
@@ -1150,7 +1148,17 @@ impl Catalog for SqliteCatalog {
         tx.execute(
             "INSERT INTO pages (path, parent_id, title, description, version, components, created_by, created_at, modified_by, modified_at, published_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?8, ?9)",
-            params![page.path.as_str(), parent_id, page.title, page.description, page.version as i64, components, page.modified_by, page.modified_at, page.published_at],
+            params![
+                page.path.as_str(),
+                parent_id,
+                page.title,
+                page.description,
+                page.version as i64,
+                components,
+                page.modified_by,
+                page.modified_at,
+                page.published_at
+            ],
         )
         .db()?;
         let id = tx.last_insert_rowid();

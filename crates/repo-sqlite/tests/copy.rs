@@ -92,6 +92,7 @@ async fn a_copy_holds_everything_and_finishes_when_run_again() {
     assert_eq!(target.references(&path("/content/dam/photos")).await.unwrap().len(), 1);
     assert_eq!(target.setting("remote_dam_url").await.unwrap().as_deref(), Some("https://dam.example"));
     assert_eq!(target.blobs().count().await.unwrap(), source.blobs().count().await.unwrap());
-    let found = target.search(tessera_model::SearchQuery { q: Some("lakes".into()), ..Default::default() }, tessera_repo::ReadScope::everything()).await.unwrap();
+    let found =
+        target.search(tessera_model::SearchQuery { q: Some("lakes".into()), ..Default::default() }, tessera_repo::ReadScope::everything()).await.unwrap();
     assert_eq!(found.assets.len(), 1, "the copy's search finds what the source's did");
 }

@@ -42,7 +42,11 @@ struct Counted<R> {
 }
 
 impl<R: AsyncRead + Unpin> AsyncRead for Counted<R> {
-    fn poll_read(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>, buf: &mut tokio::io::ReadBuf<'_>) -> std::task::Poll<std::io::Result<()>> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
         let before = buf.filled().len();
         let polled = std::pin::Pin::new(&mut self.inner).poll_read(cx, buf);
         self.bytes += (buf.filled().len() - before) as u64;
@@ -100,12 +104,13 @@ impl Repo {
             let (_, _, assets) = self.list(folder).await?;
             let mut missing: Vec<AssetRecord> = Vec::new();
             for asset in assets {
-                if target.with_catalog({
-                    let path = asset.path.clone();
-                    move |c| c.asset(&path)
-                })
-                .await?
-                .is_none()
+                if target
+                    .with_catalog({
+                        let path = asset.path.clone();
+                        move |c| c.asset(&path)
+                    })
+                    .await?
+                    .is_none()
                 {
                     missing.push(asset);
                 }

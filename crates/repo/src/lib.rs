@@ -29,8 +29,8 @@ use std::sync::{Arc, RwLock};
 pub use blobs::{BlobHash, BlobReader, BlobStore, DiskStore, LocalBlob, Persisted, S3Settings, S3Store, Spool, StagedBlob, StoreUse, STAGING_MAX_AGE};
 pub use budget::{PixelBudget, Reserved};
 pub use catalog::{
-    refuse_referenced, Abandoned, AssetRecord, Catalog, Concurrency, ConnectedCatalog, FolderRecord, Publication, Job, NewJob, ProcessId, Processing, Reference,
-    RenditionRecord, SessionRecord, TagRecord,
+    refuse_referenced, Abandoned, AssetRecord, Catalog, Concurrency, ConnectedCatalog, FolderRecord, Job, NewJob, ProcessId, Processing, Publication,
+    Reference, RenditionRecord, SessionRecord, TagRecord,
 };
 pub use copy::{CopyProgress, MIGRATION_SETTING};
 pub use error::RepoError;

@@ -8,7 +8,7 @@ use tessera_repo::CopyProgress;
 /// catalog's counts.
 pub fn print_progress(p: &CopyProgress) {
     let width = 30;
-    let filled = if p.blobs_total == 0 { width } else { p.blobs_done * width / p.blobs_total };
+    let filled = (p.blobs_done * width).checked_div(p.blobs_total).unwrap_or(width);
     let bar = format!("{}{}", "#".repeat(filled), "-".repeat(width - filled));
     let mut err = std::io::stderr().lock();
     let _ = write!(

@@ -92,7 +92,11 @@ fn migrate_copies_a_deployment_whose_copy_then_serves_it() {
     let before = {
         let server = Server::start(&config, &origin);
         let (cookie, csrf) = server.login();
-        ureq::post(&format!("{origin}/api/folders/content/dam/trip")).header("cookie", &cookie).header("x-csrf-token", &csrf).send_json(serde_json::json!({})).unwrap();
+        ureq::post(&format!("{origin}/api/folders/content/dam/trip"))
+            .header("cookie", &cookie)
+            .header("x-csrf-token", &csrf)
+            .send_json(serde_json::json!({}))
+            .unwrap();
         for name in ["lake.jpg", "hills.jpg"] {
             ureq::put(&format!("{origin}/api/assets/content/dam/trip/{name}"))
                 .header("cookie", &cookie)
@@ -119,6 +123,17 @@ fn migrate_copies_a_deployment_whose_copy_then_serves_it() {
     let found: serde_json::Value =
         ureq::get(&format!("{copy_origin}/api/search?q=lake")).header("cookie", &cookie).call().unwrap().body_mut().read_json().unwrap();
     assert_eq!(found["total"], 1, "{found}");
+    drop(copy);
+
+    // And back, to a blob folder and SQLite.
+    let back_dir = dir.path().join("back");
+    std::fs::create_dir_all(&back_dir).unwrap();
+    let (back_config, back_origin) = assets_config(&back_dir, "");
+    let out = Command::new(env!("CARGO_BIN_EXE_tessera-server")).args(["migrate", "--from"]).arg(&copy_config).arg("--to").arg(&back_config).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let back = Server::start(&back_config, &back_origin);
+    let (cookie, _) = back.login();
+    assert_eq!(thumbnail(&back_origin, &cookie), before, "the same bytes, back again");
     // The same storage twice is refused.
     let again = Command::new(env!("CARGO_BIN_EXE_tessera-server")).args(["migrate", "--from"]).arg(&config).arg("--to").arg(&config).output().unwrap();
     assert!(!again.status.success() && String::from_utf8_lossy(&again.stderr).contains("same storage"));
