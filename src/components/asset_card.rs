@@ -1,5 +1,6 @@
 use leptos::ev::{DragEvent, KeyboardEvent};
 use leptos::prelude::*;
+use tessera_model::RenditionName;
 use tessera_model::{AssetDragPayload, AssetDto, AssetKind, ASSET_DRAG_MIME};
 
 use crate::api::Client;
@@ -13,8 +14,8 @@ pub fn AssetCard(asset: AssetDto, client: Client, source: Source) -> impl IntoVi
     // Hosts get absolute URLs even for the page's own DAM.
     let payload = AssetDragPayload::new(&client.origin(), asset.clone());
     let json = serde_json::to_string(&payload).unwrap_or_default();
-    let thumbnail = asset.rendition("thumbnail-319").map(|href| client.url(href)).filter(|_| asset.kind == AssetKind::Image);
-    let original = asset.rendition("original").map(|href| client.url(href));
+    let thumbnail = asset.rendition(RenditionName::Thumbnail319).map(|href| client.url(href)).filter(|_| asset.kind == AssetKind::Image);
+    let original = asset.rendition(RenditionName::Original).map(|href| client.url(href));
     let badge = document_badge(&asset.mime);
     let title = asset.title.clone();
     let label = format!("{} ({})", asset.title, if asset.kind == AssetKind::Image { "image" } else { "document" });

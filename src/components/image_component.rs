@@ -2,6 +2,7 @@ use leptos::html::{Canvas, Img};
 use leptos::prelude::*;
 use tessera_model::page::ImageBody;
 use tessera_model::ComponentBody;
+use tessera_model::RenditionName;
 
 use crate::components::copy_status::CopyStatus;
 use crate::edit_preview::draw;
@@ -42,7 +43,7 @@ pub fn ImageComponent(id: String) -> impl IntoView {
                     }
                     .into_any(),
                     Some(asset) => {
-                        let src = asset.url(&["web-1280", "thumbnail-319", "original"]).unwrap_or_default();
+                        let src = asset.url(&[RenditionName::Web1280, RenditionName::Thumbnail319, RenditionName::Original]).unwrap_or_default();
                         let edited = !body.edit.is_identity();
                         view! {
                             // Its size is known before it loads, so the page does not shift when it arrives.

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use tessera_model::edit::{Aspect, EditState, Point, Rect, Shape};
 use tessera_model::page::ImageBody;
 use tessera_model::ComponentBody;
+use tessera_model::RenditionName;
 
 use crate::components::icon::{Icon, IconKind};
 use crate::components::modal::Modal;
@@ -84,7 +85,7 @@ fn EditSession(id: String, image: ImageBody) -> impl IntoView {
     let editor = use_editor();
     let asset = image.asset.clone();
     let (pw, ph) = (asset.as_ref().and_then(|a| a.width).unwrap_or(4), asset.as_ref().and_then(|a| a.height).unwrap_or(3));
-    let src = asset.as_ref().and_then(|a| a.url(&["web-1280", "thumbnail-319", "original"])).unwrap_or_default();
+    let src = asset.as_ref().and_then(|a| a.url(&[RenditionName::Web1280, RenditionName::Thumbnail319, RenditionName::Original])).unwrap_or_default();
     let state = RwSignal::new(image.edit.clone());
     let undo = StoredValue::new(Vec::<EditState>::new());
     let redo = StoredValue::new(Vec::<EditState>::new());

@@ -213,7 +213,14 @@ pub fn generate_assets(catalog: &dyn Catalog, blob: &tessera_repo::BlobHash, cou
             modified_at: modified,
             properties: Default::default(),
             tags: Vec::new(),
-            renditions: vec![RenditionRecord { name: "original".into(), blob: blob.clone(), mime: mime.to_owned(), size: 15, width: None, height: None }],
+            renditions: vec![RenditionRecord {
+                name: tessera_model::RenditionName::Original,
+                blob: blob.clone(),
+                mime: mime.to_owned(),
+                size: 15,
+                width: None,
+                height: None,
+            }],
             processing: Processing::Done,
             connected: None,
         };
@@ -661,8 +668,13 @@ fn renditions_across_processes(server: &Path, dir: &Path, photos: &[PathBuf]) ->
             s3.access_key_id,
             s3.secret_access_key
         );
-        let servers: Vec<(Server, String)> =
-            (0..processes).map(|i| start_assets(server, &dir.join(format!("{database}-{i}")), &tables)).collect::<anyhow::Result<_>>()?;
+        let servers: Vec<(Server, String)> = (0..processes)
+            .map(|i| {
+                let own = dir.join(format!("{database}-{i}"));
+                fs::create_dir_all(&own)?;
+                start_assets(server, &own, &tables)
+            })
+            .collect::<anyhow::Result<_>>()?;
         let (user, password, _) = DEMO_USERS[0];
         let session = Session::login(&servers[0].1, user, password)?;
         session.create_folder("/content/dam/photos", "Photos")?;

@@ -152,13 +152,13 @@ pub struct RenditionLink {
 }
 
 impl AssetDto {
-    pub fn rendition(&self, name: &str) -> Option<&str> {
-        self.renditions.iter().find(|r| r.name == name).map(|r| r.href.as_str())
+    pub fn rendition(&self, name: crate::RenditionName) -> Option<&str> {
+        self.renditions.iter().find(|r| r.name == name.as_str()).map(|r| r.href.as_str())
     }
 
     /// The first of `names` the asset has.
-    pub fn first_rendition(&self, names: &[&str]) -> Option<&str> {
-        names.iter().find_map(|n| self.rendition(n))
+    pub fn first_rendition(&self, names: &[crate::RenditionName]) -> Option<&str> {
+        names.iter().find_map(|n| self.rendition(*n))
     }
 }
 

@@ -11,6 +11,7 @@ pub mod mime;
 pub mod page;
 pub mod path;
 pub mod published;
+pub mod rendition;
 pub mod search;
 pub mod tag;
 
@@ -19,5 +20,6 @@ pub use api::*;
 pub use mime::{sniff, AssetKind, Sniffed};
 pub use page::{AssetRef, Component, ComponentBody, CreatePage, MovePage, PageContent, PageDto, PagePath, PageSummary};
 pub use path::{DamPath, PathError, DAM_ROOT};
+pub use rendition::RenditionName;
 pub use search::{DocType, Order, SearchQuery, SearchResults, Sort};
 pub use tag::{TagError, TagId};

@@ -8,6 +8,8 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::rendition::RenditionName;
+
 use crate::api::{AssetDragPayload, RenditionLink};
 use crate::edit::EditState;
 use crate::mime::{kind_of_mime, AssetKind};
@@ -312,15 +314,15 @@ impl AssetRef {
         kind_of_mime(&self.mime)
     }
 
-    pub fn rendition(&self, name: &str) -> Option<&str> {
-        self.renditions.iter().find(|r| r.name == name).map(|r| r.href.as_str())
+    pub fn rendition(&self, name: RenditionName) -> Option<&str> {
+        self.renditions.iter().find(|r| r.name == name.as_str()).map(|r| r.href.as_str())
     }
 
     /// An absolute URL for the first of `names` that the asset has (relative for
     /// local assets). Built from the asset's path and a known rendition name, never
     /// from the `href` a saved page carries, so no page text becomes a URL.
-    pub fn url(&self, names: &[&str]) -> Option<String> {
-        let name = names.iter().copied().filter(|n| RENDITION_NAMES.contains(n)).find(|n| self.rendition(n).is_some())?;
+    pub fn url(&self, names: &[RenditionName]) -> Option<String> {
+        let name = names.iter().copied().find(|n| self.rendition(*n).is_some())?;
         let origin = match &self.repository {
             Some(origin) if is_web_origin(origin) => origin.as_str(),
             Some(_) => return None,
@@ -385,9 +387,6 @@ pub fn is_safe_link(link: &str) -> bool {
         && (l.starts_with("https://") || l.starts_with("http://") || l.starts_with("mailto:") || l.starts_with('/') || l.starts_with('#'))
         && !l.starts_with("//")
 }
-
-/// The renditions a DAM makes; the only names a rendition URL may carry.
-pub const RENDITION_NAMES: [&str; 5] = ["original", "web-1280", "thumbnail-319", "thumbnail-140", "thumbnail-48"];
 
 /// A URL a page may load an image or a file from: `http(s)://` or a path of this
 /// site. Whatever a page holds, the renderer puts nothing else into `src`, `srcset`
@@ -680,9 +679,12 @@ mod tests {
         }
         let mut hostile = image_ref();
         hostile.renditions = serde_json::from_str(r#"[{"name":"web-1280","href":"javascript:alert(1)"}]"#).unwrap();
-        assert!(hostile.url(&["web-1280", "original"]).is_some_and(|u| u.starts_with("/api/renditions/")), "saved hrefs never become URLs");
+        assert!(
+            hostile.url(&[RenditionName::Web1280, RenditionName::Original]).is_some_and(|u| u.starts_with("/api/renditions/")),
+            "saved hrefs never become URLs"
+        );
         hostile.repository = Some("javascript:alert(document.cookie)//".into());
-        assert_eq!(hostile.url(&["original"]), None, "a repository that is not an origin gives no URL");
+        assert_eq!(hostile.url(&[RenditionName::Original]), None, "a repository that is not an origin gives no URL");
     }
 
     #[test]

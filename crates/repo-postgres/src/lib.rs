@@ -14,7 +14,7 @@ use postgres::{GenericClient, NoTls, Row};
 use r2d2_postgres::PostgresConnectionManager;
 use tessera_model::access::is_within;
 use tessera_model::connected::ConnectedOrigin;
-use tessera_model::{Access, DamPath, MetadataPatch, PageContent, PageDto, PagePath, PageSummary, PermissionRule, SearchQuery, TagId};
+use tessera_model::{Access, DamPath, MetadataPatch, PageContent, PageDto, PagePath, PageSummary, PermissionRule, RenditionName, SearchQuery, TagId};
 use tessera_repo::{
     refuse_referenced, unix_now, Abandoned, AssetRecord, BlobHash, Catalog, Concurrency, FolderRecord, Job, ProcessId, Processing, Publication, ReadScope,
     Reference, RenditionRecord, RepoError, SearchPage, SessionRecord, TagRecord,
@@ -151,8 +151,9 @@ fn load_renditions(c: &mut impl GenericClient, asset_id: i64) -> Result<Vec<Rend
     let rows = c.query("SELECT name, sha256, mime, size, width, height FROM renditions WHERE asset_id = $1 ORDER BY name", &[&asset_id]).db()?;
     rows.iter()
         .map(|r| {
+            let name: &str = r.get(0);
             Ok(RenditionRecord {
-                name: r.get(0),
+                name: RenditionName::parse(name).ok_or_else(|| RepoError::Internal(format!("unknown rendition in catalog: {name}")))?,
                 blob: blob_hash(r.get(1))?,
                 mime: r.get(2),
                 size: r.get::<_, i64>(3) as u64,
@@ -219,7 +220,7 @@ pub(crate) fn insert_renditions(c: &mut impl GenericClient, asset_id: i64, rendi
     for r in renditions {
         c.execute(
             "INSERT INTO renditions (asset_id, name, sha256, mime, size, width, height) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &[&asset_id, &r.name, &r.blob.as_str(), &r.mime, &(r.size as i64), &to_i32(r.width), &to_i32(r.height)],
+            &[&asset_id, &r.name.as_str(), &r.blob.as_str(), &r.mime, &(r.size as i64), &to_i32(r.width), &to_i32(r.height)],
         )
         .db()?;
     }

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use tessera_model::{DamPath, MetadataPatch, PageContent, PageDto, PagePath, PageSummary, SearchQuery, TagId};
+use tessera_model::{DamPath, MetadataPatch, PageContent, PageDto, PagePath, PageSummary, RenditionName, SearchQuery, TagId};
 
 use tessera_model::access::is_within;
 use tessera_model::connected::ConnectedOrigin;
@@ -331,6 +331,7 @@ fn load_renditions(conn: &Connection, asset_id: i64) -> Result<Vec<RenditionReco
         .db()?;
     rows.map(|row| {
         let (name, sha, mime, size, width, height) = row.db()?;
+        let name = RenditionName::parse(&name).ok_or_else(|| RepoError::Internal(format!("unknown rendition in catalog: {name}")))?;
         let blob = BlobHash::parse(&sha).ok_or_else(|| RepoError::Internal(format!("bad blob hash in catalog: {sha}")))?;
         Ok(RenditionRecord { name, blob, mime, size: size as u64, width, height })
     })
@@ -389,7 +390,7 @@ fn insert_renditions(conn: &Connection, asset_id: i64, renditions: &[RenditionRe
     let mut stmt =
         conn.prepare_cached("INSERT INTO renditions (asset_id, name, sha256, mime, size, width, height) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)").db()?;
     for r in renditions {
-        stmt.execute(params![asset_id, r.name, r.blob.as_str(), r.mime, r.size as i64, r.width, r.height]).db()?;
+        stmt.execute(params![asset_id, r.name.as_str(), r.blob.as_str(), r.mime, r.size as i64, r.width, r.height]).db()?;
     }
     Ok(())
 }

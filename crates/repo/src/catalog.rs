@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use tessera_model::connected::{ConnectedOrigin, JobDto, JobKind, JobState};
-use tessera_model::{Access, DamPath, MetadataPatch, PageContent, PageDto, PagePath, PageSummary, PermissionRule, SearchQuery, TagId};
+use tessera_model::{Access, DamPath, MetadataPatch, PageContent, PageDto, PagePath, PageSummary, PermissionRule, RenditionName, SearchQuery, TagId};
 
 use crate::blobs::BlobHash;
 use crate::error::RepoError;
@@ -26,8 +26,7 @@ pub struct FolderRecord {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenditionRecord {
-    /// `original`, `thumbnail-319`, ...
-    pub name: String,
+    pub name: RenditionName,
     pub blob: BlobHash,
     pub mime: String,
     pub size: u64,

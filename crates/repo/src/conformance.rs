@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use tessera_model::connected::{JobKind, JobState};
-use tessera_model::{Access, AssetKind, DamPath, MetadataPatch, Order, PageContent, PagePath, PermissionRule, Policy, SearchQuery, Sort, TagId};
+use tessera_model::{Access, AssetKind, DamPath, MetadataPatch, Order, PageContent, PagePath, PermissionRule, Policy, RenditionName, SearchQuery, Sort, TagId};
 
 use crate::{Abandoned, AssetRecord, BlobHash, Catalog, NewJob, ProcessId, Processing, ReadScope, RenditionRecord, RepoError, SessionRecord};
 
@@ -68,7 +68,7 @@ fn asset(path: &str, title: &str, mime: &str, size: u64, modified_at: i64, blob:
         properties: BTreeMap::new(),
         tags: Vec::new(),
         renditions: vec![RenditionRecord {
-            name: "original".into(),
+            name: RenditionName::Original,
             blob: hash(blob),
             mime: mime.into(),
             size,
@@ -129,11 +129,11 @@ pub fn jobs_are_claimed_once(c: &dyn Catalog) {
     let second = c.claim_job(1000, &other()).unwrap().expect("another");
     assert_ne!(first.id, second.id, "a job is claimed once");
     assert_eq!((first.asset.name(), first.attempts, first.pixels, first.original.clone()), ("one.jpg", 1, 120_000, hash(1)));
-    let thumbnail = RenditionRecord { name: "thumbnail-48".into(), blob: hash(9), mime: "image/png".into(), size: 5, width: Some(48), height: Some(36) };
+    let thumbnail = RenditionRecord { name: RenditionName::Thumbnail48, blob: hash(9), mime: "image/png".into(), size: 5, width: Some(48), height: Some(36) };
     c.finish_job(&first, std::slice::from_ref(&thumbnail)).unwrap();
     let done = c.asset(&first.asset).unwrap().unwrap();
     assert_eq!(done.processing, Processing::Done);
-    assert_eq!(done.renditions.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["original", "thumbnail-48"]);
+    assert_eq!(done.renditions.iter().map(|r| r.name).collect::<Vec<_>>(), [RenditionName::Original, RenditionName::Thumbnail48]);
     // A failure with a retry goes back to the queue, due later.
     c.fail_job(&second, "cannot decode", Some(5000)).unwrap();
     assert_eq!(c.asset(&second.asset).unwrap().unwrap().processing, Processing::Pending);

@@ -2,6 +2,7 @@
 //! kept as a content-addressed blob.
 
 use tessera_model::edit::EditState;
+use tessera_model::RenditionName;
 
 use crate::blobs::BlobHash;
 use crate::error::RepoError;
@@ -61,14 +62,14 @@ impl Repo {
 /// output will (`width`, or the original crop's own width when that is smaller), so
 /// a small image is not made from a 24-megapixel original. The original otherwise.
 fn smallest_source(renditions: &[crate::catalog::RenditionRecord], original: &BlobHash, edit: &EditState, width: u32) -> BlobHash {
-    let full = renditions.iter().find(|r| r.name == "original");
+    let full = renditions.iter().find(|r| r.name == RenditionName::Original);
     let Some((ow, oh)) = full.and_then(|r| r.width.zip(r.height)) else {
         return original.clone();
     };
     let needed = width.min(edit.crop_pixels(ow, oh).2);
     renditions
         .iter()
-        .filter(|r| r.name != "original")
+        .filter(|r| r.name != RenditionName::Original)
         .filter_map(|r| Some((r, r.width?, r.height?)))
         // A rendition must keep the original's shape, so fractions mean the same.
         .filter(|(_, w, h)| (f64::from(*w) / f64::from(*h) - f64::from(ow) / f64::from(oh)).abs() < 0.01)
@@ -82,15 +83,16 @@ mod tests {
     use super::*;
     use crate::catalog::RenditionRecord;
 
-    fn rendition(name: &str, w: u32, h: u32, mime: &str) -> RenditionRecord {
+    fn rendition(name: RenditionName, w: u32, h: u32, mime: &str) -> RenditionRecord {
         let hash = BlobHash::parse(&format!("{:0>64}", format!("{:x}", w))).unwrap();
-        RenditionRecord { name: name.into(), blob: hash, mime: mime.into(), size: 1, width: Some(w), height: Some(h) }
+        RenditionRecord { name, blob: hash, mime: mime.into(), size: 1, width: Some(w), height: Some(h) }
     }
 
     #[test]
     fn small_outputs_come_from_the_smallest_rendition_that_is_large_enough() {
-        let original = rendition("original", 6000, 4000, "image/jpeg");
-        let all = vec![original.clone(), rendition("web-1280", 1280, 853, "image/jpeg"), rendition("thumbnail-319", 319, 213, "image/png")];
+        let original = rendition(RenditionName::Original, 6000, 4000, "image/jpeg");
+        let all =
+            vec![original.clone(), rendition(RenditionName::Web1280, 1280, 853, "image/jpeg"), rendition(RenditionName::Thumbnail319, 319, 213, "image/png")];
         let whole = EditState::default();
         assert_eq!(smallest_source(&all, &original.blob, &whole, 320), all[1].blob, "the 319 thumbnail is one pixel short");
         assert_eq!(smallest_source(&all, &original.blob, &whole, 1280), all[1].blob);

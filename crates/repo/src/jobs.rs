@@ -210,7 +210,7 @@ impl Repo {
         for r in encoded {
             let blob = self.blobs().spool().stage_bytes(&r.bytes)?;
             records.push(RenditionRecord {
-                name: r.spec.name.into(),
+                name: r.spec.name,
                 blob: blob.hash().clone(),
                 mime: r.spec.mime().into(),
                 size: blob.size(),

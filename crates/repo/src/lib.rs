@@ -221,9 +221,9 @@ impl Repo {
     }
 
     /// One of an asset's renditions: its blob, type and size.
-    pub async fn rendition(&self, path: &DamPath, name: &str) -> Result<RenditionRecord, RepoError> {
+    pub async fn rendition(&self, path: &DamPath, name: tessera_model::RenditionName) -> Result<RenditionRecord, RepoError> {
         let asset = self.asset(path).await?;
-        asset.renditions.iter().find(|r| r.name == name).cloned().ok_or_else(|| RepoError::NoSuchRendition(name.to_owned()))
+        asset.renditions.iter().find(|r| r.name == name).cloned().ok_or_else(|| RepoError::NoSuchRendition(name.to_string()))
     }
 
     /// Creates the missing folders above `path`, for uploads of folder hierarchies.

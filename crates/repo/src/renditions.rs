@@ -9,6 +9,8 @@ use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Rgba, RgbaImage};
 
+use tessera_model::RenditionName;
+
 use crate::error::RepoError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,7 +23,7 @@ pub enum Encoding {
 /// upscaled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RenditionSpec {
-    pub name: &'static str,
+    pub name: RenditionName,
     pub max_width: u32,
     pub max_height: u32,
     pub encoding: Encoding,
@@ -36,10 +38,10 @@ impl RenditionSpec {
     }
 }
 
-pub const THUMBNAIL_48: RenditionSpec = RenditionSpec { name: "thumbnail-48", max_width: 48, max_height: 48, encoding: Encoding::Png };
-pub const THUMBNAIL_140: RenditionSpec = RenditionSpec { name: "thumbnail-140", max_width: 140, max_height: 100, encoding: Encoding::Png };
-pub const THUMBNAIL_319: RenditionSpec = RenditionSpec { name: "thumbnail-319", max_width: 319, max_height: 319, encoding: Encoding::Png };
-pub const WEB_1280: RenditionSpec = RenditionSpec { name: "web-1280", max_width: 1280, max_height: 1280, encoding: Encoding::Jpeg { quality: 82 } };
+pub const THUMBNAIL_48: RenditionSpec = RenditionSpec { name: RenditionName::Thumbnail48, max_width: 48, max_height: 48, encoding: Encoding::Png };
+pub const THUMBNAIL_140: RenditionSpec = RenditionSpec { name: RenditionName::Thumbnail140, max_width: 140, max_height: 100, encoding: Encoding::Png };
+pub const THUMBNAIL_319: RenditionSpec = RenditionSpec { name: RenditionName::Thumbnail319, max_width: 319, max_height: 319, encoding: Encoding::Png };
+pub const WEB_1280: RenditionSpec = RenditionSpec { name: RenditionName::Web1280, max_width: 1280, max_height: 1280, encoding: Encoding::Jpeg { quality: 82 } };
 
 pub const THUMBNAILS: [RenditionSpec; 3] = [THUMBNAIL_48, THUMBNAIL_140, THUMBNAIL_319];
 
@@ -354,7 +356,7 @@ mod tests {
     fn document_thumbnails_fit_their_boxes() {
         let out = render_document("application/pdf").unwrap();
         let sizes: Vec<_> = out.iter().map(|r| (r.spec.name, r.width, r.height)).collect();
-        assert_eq!(sizes, [("thumbnail-48", 48, 48), ("thumbnail-140", 100, 100), ("thumbnail-319", 319, 319)]);
+        assert_eq!(sizes, [(RenditionName::Thumbnail48, 48, 48), (RenditionName::Thumbnail140, 100, 100), (RenditionName::Thumbnail319, 319, 319)]);
     }
 
     #[test]
@@ -374,7 +376,16 @@ mod tests {
             assert_eq!(probe_image(File::open(&file).unwrap(), 1_000_000).unwrap(), ImageInfo { width: 400, height: 300 }, "{name}");
             let out = render_image(File::open(&file).unwrap(), 1_000_000).unwrap();
             let sizes: Vec<_> = out.iter().map(|r| (r.spec.name, r.width, r.height)).collect();
-            assert_eq!(sizes, [("web-1280", 400, 300), ("thumbnail-319", 319, 239), ("thumbnail-140", 133, 100), ("thumbnail-48", 48, 36)], "{name}");
+            assert_eq!(
+                sizes,
+                [
+                    (RenditionName::Web1280, 400, 300),
+                    (RenditionName::Thumbnail319, 319, 239),
+                    (RenditionName::Thumbnail140, 133, 100),
+                    (RenditionName::Thumbnail48, 48, 36)
+                ],
+                "{name}"
+            );
             assert!(image::load_from_memory(&out[0].bytes).is_ok_and(|i| i.width() == 400), "{name}: the web rendition decodes");
         }
     }

@@ -86,7 +86,7 @@ impl Repo {
                 properties: Default::default(),
                 tags: Vec::new(),
                 renditions: vec![RenditionRecord {
-                    name: "original".into(),
+                    name: tessera_model::RenditionName::Original,
                     blob: pending.hash().clone(),
                     mime: mime.clone(),
                     size: pending.size(),

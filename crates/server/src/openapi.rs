@@ -115,7 +115,7 @@ pub fn document() -> Value {
             "/api/move/{path}": { "post": op("Move or rename an asset or folder", p(), Some(body("MoveRequest")), ok("204", None), &["400", "401", "403", "404", "409", "415", "422"]) },
             "/api/renditions/{name}/{path}": { "get": {
                 "summary": "A rendition's bytes; byte ranges, ETag and If-None-Match supported",
-                "parameters": [{ "name": "name", "in": "path", "required": true, "schema": { "type": "string", "enum": ["original", "web-1280", "thumbnail-319", "thumbnail-140", "thumbnail-48"] } }, p()[0].clone()],
+                "parameters": [{ "name": "name", "in": "path", "required": true, "schema": { "type": "string", "enum": tessera_model::RenditionName::ALL.map(|n| n.as_str()) } }, p()[0].clone()],
                 "responses": merge(json!({ "200": { "description": "The bytes" }, "206": { "description": "Part of the bytes" }, "304": { "description": "Not modified" } }), error_responses(&["400", "401", "404", "416"])),
             } },
             "/api/search": { "get": op("Search assets: words and filters, keyset paging", Value::Array(search_params), None, ok("200", Some("SearchResults")), &["400", "401", "404"]) },

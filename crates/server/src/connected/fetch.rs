@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use tessera_model::connected::{mount_path, ConnectedOrigin, FetchRequest, JobKind, OriginalTransfer};
 
 use tessera_model::access::is_within;
-use tessera_model::{AssetDto, Component, DamPath, PagePath, RenditionLink};
+use tessera_model::{AssetDto, Component, DamPath, PagePath, RenditionLink, RenditionName};
 use tessera_repo::{AssetRecord, BlobHash, NewJob, Processing, RenditionRecord, Repo, RepoError, StagedBlob};
 
 use super::remote::{Progress, RemoteError};
@@ -99,15 +99,8 @@ struct Transferred {
     original: PendingOriginal,
 }
 
-fn record_of(link: &RenditionLink, blob: BlobHash, size: u64, fallback_mime: &str) -> RenditionRecord {
-    RenditionRecord {
-        name: link.name.clone(),
-        blob,
-        mime: link.mime.clone().unwrap_or_else(|| fallback_mime.to_owned()),
-        size,
-        width: link.width,
-        height: link.height,
-    }
+fn record_of(name: RenditionName, link: &RenditionLink, blob: BlobHash, size: u64, fallback_mime: &str) -> RenditionRecord {
+    RenditionRecord { name, blob, mime: link.mime.clone().unwrap_or_else(|| fallback_mime.to_owned()), size, width: link.width, height: link.height }
 }
 
 /// Reads the remote asset and brings every rendition the store lacks.
@@ -116,6 +109,10 @@ async fn transfer(connected: &Connected, repo: &Repo, s: &ConnectedSettings, rem
     let mut t = Transferred { staged: Vec::new(), renditions: Vec::new(), bytes: 0, original: PendingOriginal::None(OriginalTransfer::Copied), remote };
     let mut all_shared = true;
     for link in t.remote.renditions.clone() {
+        // A rendition this deployment does not make is not kept.
+        let Some(name) = RenditionName::parse(&link.name) else {
+            continue;
+        };
         let known = link.sha256.as_deref().and_then(BlobHash::parse);
         let stored = match &known {
             Some(hash) => repo.blobs().contains(hash).await?,
@@ -123,12 +120,12 @@ async fn transfer(connected: &Connected, repo: &Repo, s: &ConnectedSettings, rem
         };
         if let Some(hash) = known.clone().filter(|_| stored) {
             // Already here: a shared datastore, or an earlier fetch of the same bytes.
-            t.renditions.push(record_of(&link, hash, link.size.unwrap_or(0), &t.remote.mime));
+            t.renditions.push(record_of(name, &link, hash, link.size.unwrap_or(0), &t.remote.mime));
             continue;
         }
         all_shared = false;
         let size = link.size.unwrap_or(t.remote.size);
-        if link.name == "original" && size > s.threshold_bytes && !s.shared_datastore {
+        if name == RenditionName::Original && size > s.threshold_bytes && !s.shared_datastore {
             t.original = PendingOriginal::Later(OriginalJob {
                 href: link.href.clone(),
                 sha256: link.sha256.clone(),
@@ -142,7 +139,7 @@ async fn transfer(connected: &Connected, repo: &Repo, s: &ConnectedSettings, rem
         let progress = Arc::new(Progress::default());
         let blob = connected.remote.download(s, remote_path, &link.href, (link.size, link.sha256.as_deref()), repo.blobs(), progress).await?;
         t.bytes += blob.size();
-        t.renditions.push(record_of(&link, blob.hash().clone(), blob.size(), &t.remote.mime));
+        t.renditions.push(record_of(name, &link, blob.hash().clone(), blob.size(), &t.remote.mime));
         t.staged.push(blob);
     }
     if all_shared && matches!(t.original, PendingOriginal::None(_)) {
@@ -221,7 +218,7 @@ async fn run_original_job(connected: Arc<Connected>, repo: Repo, id: i64, remote
     let outcome = match transfer.await {
         Ok(blob) => {
             let original = RenditionRecord {
-                name: "original".into(),
+                name: RenditionName::Original,
                 blob: blob.hash().clone(),
                 mime: detail.mime,
                 size: blob.size(),

@@ -31,7 +31,7 @@ pub fn asset_dto(a: AssetRecord) -> AssetDto {
         .renditions
         .iter()
         .map(|r| RenditionLink {
-            name: r.name.clone(),
+            name: r.name.to_string(),
             href: api_url(&format!("renditions/{}", r.name), &a.path),
             sha256: Some(r.blob.to_string()),
             size: Some(r.size),
@@ -242,7 +242,8 @@ pub async fn rendition(
 ) -> Result<Response, AppError> {
     let path = parse_dam_path(&raw)?;
     authorize(&state, &principal, Action::Read, &path)?;
-    let rendition = state.repo.rendition(&path, &name).await?;
+    let name = tessera_model::RenditionName::parse(&name).ok_or(tessera_repo::RepoError::NoSuchRendition(name))?;
+    let rendition = state.repo.rendition(&path, name).await?;
     let etag = format!("\"{}\"", rendition.blob);
     let mut response = if etag_matches(&headers, &etag) {
         StatusCode::NOT_MODIFIED.into_response()

@@ -80,6 +80,6 @@ pub async fn edited(
 ) -> Result<Response, AppError> {
     authorize(&state, &principal, Action::Read, &path)?;
     let asset = state.repo.asset(&path).await?;
-    let original = asset.renditions.iter().find(|r| r.name == "original").ok_or_else(not_found)?.blob.clone();
+    let original = asset.renditions.iter().find(|r| r.name == tessera_model::RenditionName::Original).ok_or_else(not_found)?.blob.clone();
     render(&state, &original, &q.edit, (q.w, OutputFormat::Jpeg), &headers, "private, max-age=31536000, immutable").await
 }

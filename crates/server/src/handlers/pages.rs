@@ -6,6 +6,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use tessera_model::page::{render_html, AssetState, PublishReport, PublishedAsset, PublishedAssetState};
+use tessera_model::RenditionName;
 use tessera_model::{AssetRef, Component, CreatePage, DamPath, MovePage, PageContent, PageDto, PagePath, PageSummary};
 use tessera_repo::{BlobHash, OutputFormat, RepoError};
 
@@ -233,7 +234,9 @@ async fn resolve_for(state: &AppState, principal: &Principal, page: &PageDto, ur
             None => match readable_asset(state, principal, &asset.path).await {
                 // A copy whose original is still on its way publishes empty, like a
                 // failed fetch: its edited images are made from the original.
-                Ok(record) if record.connected.is_some() && !record.renditions.iter().any(|r| r.name == "original") => (None, Vec::new(), AssetState::Fetching),
+                Ok(record) if record.connected.is_some() && !record.renditions.iter().any(|r| r.name == RenditionName::Original) => {
+                    (None, Vec::new(), AssetState::Fetching)
+                }
                 Ok(record) => {
                     let (mut p, b) = match urls {
                         Urls::Published => publish_local(&record, |r| format!("/published/{}", r.blob)),
@@ -241,7 +244,7 @@ async fn resolve_for(state: &AppState, principal: &Principal, page: &PageDto, ur
                     };
                     if let (Some(edit), Some(w), Some(h)) = (image_edit, record.width, record.height) {
                         let key = state.repo.remember_edit(edit).await?;
-                        let original = record.renditions.iter().find(|r| r.name == "original").map(|r| r.blob.to_string()).unwrap_or_default();
+                        let original = record.renditions.iter().find(|r| r.name == RenditionName::Original).map(|r| r.blob.to_string()).unwrap_or_default();
                         let published_image = |width: u32, format: OutputFormat| format!("/published/image/{original}/{key}/{width}.{}", format.extension());
                         let url = |width: u32| match urls {
                             Urls::Published => published_image(width, OutputFormat::Jpeg),
@@ -334,20 +337,20 @@ fn between_renditions(p: &mut PublishedAsset, original_width: u32, widths: &[u32
 /// A local asset as its current DAM record has it, each rendition at `url`: by
 /// content hash when published, the DAM's own URL in a preview.
 fn publish_local(record: &tessera_repo::AssetRecord, url: impl Fn(&tessera_repo::RenditionRecord) -> String) -> (PublishedAsset, Vec<(BlobHash, String)>) {
-    let find = |name: &str| record.renditions.iter().find(|r| r.name == name);
+    let find = |name: RenditionName| record.renditions.iter().find(|r| r.name == name);
     let mut srcset = Vec::new();
     let mut blobs = Vec::new();
-    for name in ["thumbnail-319", "web-1280"] {
+    for name in [RenditionName::Thumbnail319, RenditionName::Web1280] {
         if let Some(r) = find(name) {
             srcset.push((url(r), r.width.unwrap_or(0)));
             blobs.push((r.blob.clone(), r.mime.clone()));
         }
     }
-    let original = find("original");
+    let original = find(RenditionName::Original);
     if let Some(o) = original {
         blobs.push((o.blob.clone(), o.mime.clone()));
     }
-    let src = find("web-1280").or(original).map(&url).unwrap_or_default();
+    let src = find(RenditionName::Web1280).or(original).map(&url).unwrap_or_default();
     let dam_alt = if record.description.trim().is_empty() { record.title.clone() } else { record.description.clone() };
     let published = PublishedAsset {
         srcset,
@@ -364,18 +367,18 @@ fn publish_local(record: &tessera_repo::AssetRecord, url: impl Fn(&tessera_repo:
 /// A remote asset, shown from the remote DAM until Connected Assets copies it here.
 fn publish_remote(asset: &AssetRef) -> PublishedAsset {
     let mut srcset = Vec::new();
-    for (name, width) in [("thumbnail-319", 319), ("web-1280", 1280)] {
+    for (name, width) in [(RenditionName::Thumbnail319, 319), (RenditionName::Web1280, 1280)] {
         if let Some(url) = asset.url(&[name]) {
             srcset.push((url, asset.width.map_or(width, |w| w.min(width))));
         }
     }
     PublishedAsset {
-        src: asset.url(&["web-1280", "original"]).unwrap_or_default(),
+        src: asset.url(&[RenditionName::Web1280, RenditionName::Original]).unwrap_or_default(),
         srcset,
         width: asset.width,
         height: asset.height,
         dam_alt: asset.dam_alt().to_owned(),
-        download_url: asset.url(&["original"]).unwrap_or_default(),
+        download_url: asset.url(&[RenditionName::Original]).unwrap_or_default(),
         ..PublishedAsset::default()
     }
 }
