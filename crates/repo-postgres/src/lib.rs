@@ -147,31 +147,30 @@ fn blob_hash(sha: &str) -> Result<BlobHash, RepoError> {
     BlobHash::parse(sha).ok_or_else(|| RepoError::Internal(format!("bad blob hash in catalog: {sha}")))
 }
 
+/// A rendition from a row of `name, sha256, mime, size, width, height` starting at `at`.
+fn rendition_at(r: &Row, at: usize) -> Result<RenditionRecord, RepoError> {
+    let name: &str = r.get(at);
+    Ok(RenditionRecord {
+        name: RenditionName::parse(name).ok_or_else(|| RepoError::Internal(format!("unknown rendition in catalog: {name}")))?,
+        blob: blob_hash(r.get(at + 1))?,
+        mime: r.get(at + 2),
+        size: r.get::<_, i64>(at + 3) as u64,
+        width: to_u32(r.get(at + 4)),
+        height: to_u32(r.get(at + 5)),
+    })
+}
+
 fn load_renditions(c: &mut impl GenericClient, asset_id: i64) -> Result<Vec<RenditionRecord>, RepoError> {
     let rows = c.query("SELECT name, sha256, mime, size, width, height FROM renditions WHERE asset_id = $1 ORDER BY name", &[&asset_id]).db()?;
-    rows.iter()
-        .map(|r| {
-            let name: &str = r.get(0);
-            Ok(RenditionRecord {
-                name: RenditionName::parse(name).ok_or_else(|| RepoError::Internal(format!("unknown rendition in catalog: {name}")))?,
-                blob: blob_hash(r.get(1))?,
-                mime: r.get(2),
-                size: r.get::<_, i64>(3) as u64,
-                width: to_u32(r.get(4)),
-                height: to_u32(r.get(5)),
-            })
-        })
-        .collect()
+    rows.iter().map(|r| rendition_at(r, 0)).collect()
 }
 
-fn load_tags(c: &mut impl GenericClient, asset_id: i64) -> Result<Vec<TagId>, RepoError> {
-    let rows = c.query("SELECT t.tag FROM asset_tags x JOIN tags t ON t.id = x.tag_id WHERE x.asset_id = $1 ORDER BY t.tag", &[&asset_id]).db()?;
-    rows.iter().map(|r| TagId::parse(r.get::<_, &str>(0)).map_err(|e| RepoError::Internal(format!("bad tag in catalog: {e}")))).collect()
+fn tag_at(r: &Row, at: usize) -> Result<TagId, RepoError> {
+    TagId::parse(r.get::<_, &str>(at)).map_err(|e| RepoError::Internal(format!("bad tag in catalog: {e}")))
 }
 
-/// A full asset record from a row of [`ASSET_COLUMNS`].
-fn complete_asset(c: &mut impl GenericClient, row: &Row) -> Result<AssetRecord, RepoError> {
-    let id: i64 = row.get(0);
+/// A full asset record from a row of [`ASSET_COLUMNS`], its tags and its renditions.
+fn asset_from_row(row: &Row, tags: Vec<TagId>, renditions: Vec<RenditionRecord>) -> Result<AssetRecord, RepoError> {
     let path: &str = row.get(1);
     let properties = serde_json::from_str(row.get::<_, &str>(12)).map_err(|e| RepoError::Internal(format!("bad properties in catalog for {path}: {e}")))?;
     let remote = match (row.get::<_, Option<String>>(15), row.get::<_, Option<String>>(16), row.get::<_, Option<i64>>(17)) {
@@ -191,16 +190,44 @@ fn complete_asset(c: &mut impl GenericClient, row: &Row) -> Result<AssetRecord, 
         modified_by: row.get(10),
         modified_at: row.get(11),
         properties,
-        tags: load_tags(c, id)?,
-        renditions: load_renditions(c, id)?,
+        tags,
+        renditions,
         processing: Processing::of_job(row.get(13), row.get(14)),
         connected: remote,
     })
 }
 
-pub(crate) fn asset_by_id(c: &mut impl GenericClient, id: i64) -> Result<AssetRecord, RepoError> {
-    let row = c.query_one(&format!("SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE a.id = $1"), &[&id]).db()?;
-    complete_asset(c, &row)
+/// Full records of the assets in `rows` (rows of [`ASSET_COLUMNS`]), in their order,
+/// in two more queries whatever their number: a round trip to the database costs
+/// more than the rows.
+fn complete_assets(c: &mut impl GenericClient, rows: &[Row]) -> Result<Vec<AssetRecord>, RepoError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
+    let mut renditions: std::collections::HashMap<i64, Vec<RenditionRecord>> = std::collections::HashMap::new();
+    for r in
+        c.query("SELECT asset_id, name, sha256, mime, size, width, height FROM renditions WHERE asset_id = ANY($1) ORDER BY asset_id, name", &[&ids]).db()?
+    {
+        renditions.entry(r.get(0)).or_default().push(rendition_at(&r, 1)?);
+    }
+    let mut tags: std::collections::HashMap<i64, Vec<TagId>> = std::collections::HashMap::new();
+    let tag_rows = c
+        .query("SELECT x.asset_id, t.tag FROM asset_tags x JOIN tags t ON t.id = x.tag_id WHERE x.asset_id = ANY($1) ORDER BY x.asset_id, t.tag", &[&ids])
+        .db()?;
+    for r in tag_rows {
+        tags.entry(r.get(0)).or_default().push(tag_at(&r, 1)?);
+    }
+    rows.iter()
+        .map(|row| {
+            let id: i64 = row.get(0);
+            asset_from_row(row, tags.remove(&id).unwrap_or_default(), renditions.remove(&id).unwrap_or_default())
+        })
+        .collect()
+}
+
+/// The assets with these ids, in this order.
+pub(crate) fn assets_by_ids(c: &mut impl GenericClient, ids: &[i64]) -> Result<Vec<AssetRecord>, RepoError> {
+    let rows = c.query(&format!("SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE a.id = ANY($1)"), &[&ids]).db()?;
+    let mut by_id: std::collections::HashMap<i64, AssetRecord> = rows.iter().map(|r| r.get::<_, i64>(0)).zip(complete_assets(c, &rows)?).collect();
+    ids.iter().map(|id| by_id.remove(id).ok_or_else(|| RepoError::Internal(format!("asset {id} went away during the search")))).collect()
 }
 
 /// Rewrites the tag words the asset's search vector is generated from. Called inside
@@ -373,14 +400,14 @@ impl Catalog for PostgresCatalog {
         let folders =
             c.query("SELECT path, title FROM folders WHERE parent_id = $1 ORDER BY path", &[&id]).db()?.iter().map(to_folder).collect::<Result<_, _>>()?;
         let rows = c.query(&format!("SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE a.folder_id = $1 ORDER BY a.path"), &[&id]).db()?;
-        let assets = rows.iter().map(|row| complete_asset(&mut *c, row)).collect::<Result<_, _>>()?;
+        let assets = complete_assets(&mut *c, &rows)?;
         Ok((folders, assets))
     }
 
     fn asset(&self, path: &DamPath) -> Result<Option<AssetRecord>, RepoError> {
         let mut c = self.client()?;
         let row = c.query_opt(&format!("SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE a.path = $1"), &[&path.as_str()]).db()?;
-        row.map(|row| complete_asset(&mut *c, &row)).transpose()
+        Ok(complete_assets(&mut *c, &row.into_iter().collect::<Vec<_>>())?.pop())
     }
 
     fn is_taken(&self, path: &DamPath) -> Result<bool, RepoError> {

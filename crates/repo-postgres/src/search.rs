@@ -92,7 +92,8 @@ pub fn search(c: &mut impl GenericClient, query: &SearchQuery, scope: &ReadScope
         (true, Some((id, key))) => Some(SearchCursor { as_of, key: key.clone(), id: *id }.encode()),
         _ => None,
     };
-    let assets = hits.into_iter().map(|(id, _)| crate::asset_by_id(c, id)).collect::<Result<_, _>>()?;
+    let ids: Vec<i64> = hits.iter().map(|(id, _)| *id).collect();
+    let assets = crate::assets_by_ids(c, &ids)?;
     Ok(SearchPage { assets, next_cursor, total })
 }
 

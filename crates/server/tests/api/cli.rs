@@ -109,7 +109,8 @@ fn migrate_copies_a_deployment_whose_copy_then_serves_it() {
         thumbnail(&origin, &cookie)
     };
     // To PostgreSQL and S3 when the storage suite runs, else to another folder.
-    let tables = if std::env::var("TESSERA_TEST_POSTGRES_URL").is_ok() { crate::common::shared_storage().0 } else { String::new() };
+    let servers = ["TESSERA_TEST_POSTGRES_URL", "TESSERA_TEST_S3_ENDPOINT"].iter().all(|v| std::env::var(v).is_ok());
+    let tables = if servers { crate::common::shared_storage().0 } else { String::new() };
     let (copy_config, copy_origin) = assets_config(&to, &tables);
     let out = Command::new(env!("CARGO_BIN_EXE_tessera-server")).args(["migrate", "--from"]).arg(&config).arg("--to").arg(&copy_config).output().unwrap();
     let report = String::from_utf8_lossy(&out.stdout);
