@@ -75,6 +75,8 @@ test("on a 360 px phone: the login fits, the side panel is a drawer, the toolbar
   await menu.waitFor();
   assert.equal(await more.getAttribute("aria-expanded"), "true");
   const focused = () => page.evaluate(() => document.activeElement.textContent);
+  // The menu shows first and its first item takes focus in the next frame.
+  await page.waitForFunction(() => document.activeElement?.getAttribute("role") === "menuitem").catch(() => {});
   assert.equal(await focused(), "Undo", "the first item takes focus");
   await page.keyboard.press("ArrowDown");
   assert.equal(await focused(), "Redo");
