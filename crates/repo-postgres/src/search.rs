@@ -12,13 +12,6 @@ use crate::error::{like_escape, scope_sql, Db, Params};
 /// Weights of D (path), C (description), B (name, tags), A (title).
 const RANK: &str = "(-ts_rank('{0.1, 0.3, 0.6, 1.0}', a.search, q))::float8";
 
-/// A sort key as the cursor carries it, and back.
-enum Key {
-    Number(f64),
-    Integer(i64),
-    Text(String),
-}
-
 pub fn search(c: &mut impl GenericClient, query: &SearchQuery, scope: &ReadScope) -> Result<SearchPage, RepoError> {
     if scope.is_nothing() {
         return Ok(SearchPage { assets: Vec::new(), next_cursor: None, total: Some(0) });
@@ -64,9 +57,9 @@ pub fn search(c: &mut impl GenericClient, query: &SearchQuery, scope: &ReadScope
     };
     if let Some(cursor) = &cursor {
         let k = match (sort, &cursor.key) {
-            (Sort::Relevance, serde_json::Value::Number(n)) => bind(&mut params, Key::Number(n.as_f64().unwrap_or_default())),
-            (Sort::Name, serde_json::Value::String(s)) => bind(&mut params, Key::Text(s.clone())),
-            (Sort::Modified | Sort::Size, serde_json::Value::Number(n)) if n.is_i64() => bind(&mut params, Key::Integer(n.as_i64().unwrap_or_default())),
+            (Sort::Relevance, serde_json::Value::Number(n)) => params.push(n.as_f64().unwrap_or_default()),
+            (Sort::Name, serde_json::Value::String(s)) => params.push(s.clone()),
+            (Sort::Modified | Sort::Size, serde_json::Value::Number(n)) if n.is_i64() => params.push(n.as_i64().unwrap_or_default()),
             _ => return Err(SearchCursor::foreign()),
         };
         let id = params.push(cursor.id);
@@ -95,14 +88,6 @@ pub fn search(c: &mut impl GenericClient, query: &SearchQuery, scope: &ReadScope
     let ids: Vec<i64> = hits.iter().map(|(id, _)| *id).collect();
     let assets = crate::assets_by_ids(c, &ids)?;
     Ok(SearchPage { assets, next_cursor, total })
-}
-
-fn bind(params: &mut Params, key: Key) -> String {
-    match key {
-        Key::Number(n) => params.push(n),
-        Key::Integer(i) => params.push(i),
-        Key::Text(t) => params.push(t),
-    }
 }
 
 fn add_filters(query: &SearchQuery, scope: &ReadScope, filters: &mut Vec<String>, params: &mut Params) {

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use tessera_model::{DamPath, PagePath};
 use tokio::io::AsyncRead;
 
-use crate::catalog::AssetRecord;
+use crate::catalog::{AssetRecord, FolderRecord};
 use crate::error::RepoError;
 use crate::{BlobHash, Repo};
 
@@ -72,7 +72,7 @@ impl Repo {
 
         let mut blobs = BTreeSet::new();
         for folder in &folders {
-            let (_, _, assets) = self.list(folder).await?;
+            let (_, _, assets) = self.list(&folder.path).await?;
             blobs.extend(assets.iter().flat_map(|a| a.renditions.iter().map(|r| r.blob.clone())));
         }
         for page in &pages {
@@ -87,9 +87,8 @@ impl Repo {
             progress(&done);
         }
 
-        for folder in folders.iter().filter(|f| !f.is_root()) {
-            let title = self.folder(folder).await?.title;
-            match target.create_folder(folder, Some(title)).await {
+        for folder in folders.iter().filter(|f| !f.path.is_root()) {
+            match target.create_folder(&folder.path, Some(folder.title.clone())).await {
                 Ok(_) | Err(RepoError::AlreadyExists(_)) => {}
                 Err(e) => return Err(e),
             }
@@ -101,21 +100,12 @@ impl Repo {
             done.tags += 1;
         }
         for folder in &folders {
-            let (_, _, assets) = self.list(folder).await?;
-            let mut missing: Vec<AssetRecord> = Vec::new();
-            for asset in assets {
-                if target
-                    .with_catalog({
-                        let path = asset.path.clone();
-                        move |c| c.asset(&path)
-                    })
-                    .await?
-                    .is_none()
-                {
-                    missing.push(asset);
-                }
-                done.assets += 1;
-            }
+            let (_, _, assets) = self.list(&folder.path).await?;
+            // One listing of the target's folder tells which assets an earlier run copied.
+            let (_, _, there) = target.list(&folder.path).await?;
+            let there: BTreeSet<DamPath> = there.into_iter().map(|a| a.path).collect();
+            done.assets += assets.len();
+            let missing: Vec<AssetRecord> = assets.into_iter().filter(|a| !there.contains(&a.path)).collect();
             for batch in missing.chunks(500) {
                 let batch = batch.to_vec();
                 target.with_catalog(move |c| c.import_assets(&batch)).await?;
@@ -168,12 +158,12 @@ impl Repo {
     }
 
     /// `path` and every folder below it, parents before children.
-    async fn folders_below(&self, path: &DamPath) -> Result<Vec<DamPath>, RepoError> {
-        let mut out = vec![path.clone()];
+    async fn folders_below(&self, path: &DamPath) -> Result<Vec<FolderRecord>, RepoError> {
+        let mut out = vec![self.folder(path).await?];
         let mut i = 0;
         while i < out.len() {
-            let (_, folders, _) = self.list(&out[i]).await?;
-            out.extend(folders.into_iter().map(|f| f.path));
+            let (_, folders, _) = self.list(&out[i].path).await?;
+            out.extend(folders);
             i += 1;
         }
         Ok(out)
