@@ -7,6 +7,7 @@ use crate::path::DamPath;
 
 /// Ordered: `Write` includes `Read`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Access {
     None,
@@ -17,6 +18,7 @@ pub enum Access {
 /// A group's access to a folder and everything below it, until a deeper rule for the
 /// same group says otherwise.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PermissionRule {
     pub folder: DamPath,
     pub group: String,
@@ -25,6 +27,7 @@ pub struct PermissionRule {
 
 /// `PUT /api/permissions/content/dam/...`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SetPermission {
     pub group: String,

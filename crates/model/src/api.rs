@@ -14,11 +14,13 @@ pub const ASSET_DRAG_MIME: &str = "application/vnd.tessera.asset+json";
 
 /// Every error response body: `{"error": {"code": "...", "message": "..."}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
     /// Stable and machine-readable, e.g. `invalid_credentials`.
     pub code: String,
@@ -27,6 +29,7 @@ pub struct ErrorDetail {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
     pub user: String,
     pub password: String,
@@ -35,12 +38,14 @@ pub struct LoginRequest {
 /// `GET /api/session`: who is logged in, if anyone. Asking is never an error, so a
 /// browser console shows no failed request for "not logged in yet".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionStatus {
     pub user: Option<Me>,
 }
 
 /// The logged-in user, as `/api/login` and `/api/me` return it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     pub user: String,
     pub groups: Vec<String>,
@@ -50,6 +55,7 @@ pub struct Me {
 
 /// What a deployment tells its editor about itself. Never carries secrets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeploymentInfo {
     pub origin: String,
     pub roles: Vec<String>,
@@ -64,6 +70,7 @@ pub struct DeploymentInfo {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FolderDto {
     pub path: DamPath,
     pub name: String,
@@ -71,6 +78,7 @@ pub struct FolderDto {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssetDto {
     pub path: DamPath,
     pub name: String,
@@ -108,6 +116,7 @@ pub struct AssetDto {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Orientation {
     Landscape,
@@ -127,6 +136,7 @@ impl Orientation {
 
 /// Where an asset's renditions stand.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "state", rename_all = "lowercase")]
 pub enum ProcessingDto {
     Pending,
@@ -135,6 +145,7 @@ pub enum ProcessingDto {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RenditionLink {
     pub name: String,
     pub href: String,
@@ -163,6 +174,7 @@ impl AssetDto {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FolderListing {
     pub folder: FolderDto,
     pub folders: Vec<FolderDto>,
@@ -170,7 +182,10 @@ pub struct FolderListing {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateFolder {
+    /// The folder's title; its name when absent or blank.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::metadata::Title>))]
     pub title: Option<String>,
 }
 
@@ -178,6 +193,7 @@ pub struct CreateFolder {
 /// what the embedded finder's events carry. Any drop target can read it: the flat
 /// fields say what most need, `asset` is the whole record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssetDragPayload {
     /// Origin of the deployment whose DAM holds the asset.
     pub repository: String,
@@ -261,55 +277,16 @@ mod tests {
     }
 }
 
-/// `PATCH /api/assets/...`: the metadata fields to change; absent fields stay.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MetadataPatch {
-    /// dc:title; must not be empty.
-    pub title: Option<String>,
-    /// dc:description
-    pub description: Option<String>,
-    /// Replaces all free properties.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
-}
-
-impl MetadataPatch {
-    /// Checks lengths and property names; the message says what to fix.
-    pub fn validate(&self) -> Result<(), String> {
-        if let Some(t) = &self.title {
-            if t.trim().is_empty() || t.len() > 1024 {
-                return Err("The title must have 1 to 1024 bytes.".into());
-            }
-        }
-        if self.description.as_ref().is_some_and(|d| d.len() > 10_000) {
-            return Err("The description is longer than 10000 bytes.".into());
-        }
-        if let Some(props) = &self.properties {
-            if props.len() > 100 {
-                return Err("An asset has at most 100 free properties.".into());
-            }
-            for (k, v) in props {
-                let ok_key = !k.is_empty() && k.len() <= 64 && k.bytes().all(|b| b.is_ascii_alphanumeric() || b":_-.".contains(&b));
-                if !ok_key {
-                    return Err(format!("{k:?} is not a property name (1 to 64 letters, digits, `:`, `_`, `-`, `.`)."));
-                }
-                if v.len() > 4096 {
-                    return Err(format!("The value of {k:?} is longer than 4096 bytes."));
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
 /// `PUT /api/tags/assets/...`: the asset's tags, replacing the ones it had.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AssetTags {
     pub tags: Vec<crate::tag::TagId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TagDto {
     pub tag: crate::tag::TagId,
     pub title: String,
@@ -317,6 +294,7 @@ pub struct TagDto {
 
 /// `POST /api/tags`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateTag {
     pub tag: crate::tag::TagId,
@@ -325,6 +303,7 @@ pub struct CreateTag {
 
 /// A move of an asset or folder to a new path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MoveRequest {
     pub to: DamPath,
@@ -336,6 +315,7 @@ pub struct MoveRequest {
 /// A page that uses an asset: on this deployment (`sites_url` absent) or on a remote
 /// Sites deployment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReferenceDto {
     pub sites_url: Option<String>,
@@ -343,6 +323,7 @@ pub struct ReferenceDto {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReferenceCount {
     /// Absent for this deployment's own pages.
     pub sites_url: Option<String>,
@@ -351,6 +332,7 @@ pub struct ReferenceCount {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReferencesDto {
     pub total: u64,
     pub by_deployment: Vec<ReferenceCount>,
@@ -358,7 +340,9 @@ pub struct ReferencesDto {
 
 /// A folder and its sub-folders, as deep as asked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FolderTree {
     pub folder: FolderDto,
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
     pub children: Vec<FolderTree>,
 }

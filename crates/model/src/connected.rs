@@ -8,6 +8,7 @@ use crate::path::DamPath;
 
 /// Where a fetched asset came from. Present on every asset in the mount point.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConnectedOrigin {
     /// The remote DAM's origin.
     pub dam_url: String,
@@ -20,6 +21,7 @@ pub struct ConnectedOrigin {
 /// The Connected Assets configuration as the administrator page shows it. Passwords
 /// never leave the server: only whether one is set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConnectedConfigDto {
     pub title: String,
     pub remote_dam_url: String,
@@ -39,6 +41,7 @@ pub struct ConnectedConfigDto {
 /// `PUT /api/connected-assets/config`: the whole configuration; an absent password
 /// keeps the stored one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ConnectedConfigUpdate {
     pub title: String,
@@ -54,6 +57,7 @@ pub struct ConnectedConfigUpdate {
 
 /// One line of "Test connection".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CheckResult {
     pub ok: bool,
     pub message: String,
@@ -62,6 +66,7 @@ pub struct CheckResult {
 /// `POST /api/connected-assets/test`: reachability, authentication and CORS, each
 /// checked and reported on its own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConnectionReport {
     pub reachable: CheckResult,
     pub authenticated: CheckResult,
@@ -70,6 +75,7 @@ pub struct ConnectionReport {
 
 /// `POST /api/connected-assets/fetch`: copy a remote asset into the mount point.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FetchRequest {
     /// The asset's path on the remote DAM.
@@ -80,6 +86,7 @@ pub struct FetchRequest {
 
 /// How the original binary of a fetched asset arrived.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OriginalTransfer {
     /// Copied with the renditions, within the fetch.
@@ -91,6 +98,7 @@ pub enum OriginalTransfer {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FetchResult {
     /// The local, read-only copy.
     pub asset: AssetDto,
@@ -104,6 +112,7 @@ pub struct FetchResult {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum JobKind {
     /// Metadata and renditions, while the author waits.
@@ -138,6 +147,7 @@ impl JobKind {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum JobState {
     Active,
@@ -161,6 +171,7 @@ impl JobState {
 
 /// One row of the Async Jobs page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JobDto {
     pub id: i64,
     pub kind: JobKind,

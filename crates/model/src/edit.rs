@@ -18,6 +18,7 @@ pub const EDIT_FORMAT: u32 = 1;
 
 /// A rectangle in fractions of the oriented picture.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Rect {
     pub x: f64,
@@ -49,6 +50,7 @@ impl Rect {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Point {
     pub x: f64,
@@ -75,6 +77,7 @@ impl Point {
 
 /// The crop's shape: free, the picture's own, or a ratio (width : height).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Aspect {
     #[default]
@@ -99,6 +102,7 @@ impl Aspect {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "shape", rename_all = "lowercase")]
 pub enum Shape {
     Rect(Rect),
@@ -115,6 +119,7 @@ pub enum Shape {
 
 /// A clickable region of the image, in fractions of the oriented picture.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Area {
     pub shape: Shape,
@@ -125,6 +130,7 @@ pub struct Area {
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Rotation {
     #[default]
     #[serde(rename = "0")]
@@ -163,6 +169,7 @@ impl Rotation {
 
 /// Everything an author did to an image on one component. The default is no edit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EditState {
     /// The format version; a newer one than [`EDIT_FORMAT`] is refused.

@@ -7,7 +7,10 @@ pub mod access;
 pub mod api;
 pub mod connected;
 pub mod edit;
+pub mod metadata;
 pub mod mime;
+#[cfg(feature = "openapi")]
+mod openapi;
 pub mod page;
 pub mod path;
 pub mod published;
@@ -17,6 +20,7 @@ pub mod tag;
 
 pub use access::{Access, PermissionRule, Policy, SetPermission};
 pub use api::*;
+pub use metadata::{Description, MetadataError, MetadataPatch, Properties, PropertyName, Title};
 pub use mime::{sniff, AssetKind, Sniffed};
 pub use page::{AssetRef, Component, ComponentBody, CreatePage, MovePage, PageContent, PageDto, PagePath, PageSummary};
 pub use path::{DamPath, PathError, DAM_ROOT};

@@ -8,6 +8,7 @@ pub const SNIFF_LEN: usize = 512;
 
 /// Whether an asset goes on an Image component or a Download component.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum AssetKind {
     Image,

@@ -23,9 +23,14 @@ pub struct PagePathError(pub String);
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PagePath(String);
 
+/// Deepest page: a site and the names below it.
+pub const MAX_PAGE_PATH_NAMES: usize = 16;
+/// Longest name of one page, in bytes.
+pub const MAX_PAGE_NAME_BYTES: usize = 64;
+
 fn valid_page_name(s: &str) -> bool {
     !s.is_empty()
-        && s.len() <= 64
+        && s.len() <= MAX_PAGE_NAME_BYTES
         && s.bytes().next().is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
@@ -35,7 +40,7 @@ impl PagePath {
         let bad = || PagePathError(raw.to_owned());
         let rest = raw.strip_prefix("/content/").ok_or_else(bad)?;
         let names: Vec<&str> = rest.split('/').collect();
-        if names.len() > 16 || names[0] == "dam" || !names.iter().all(|n| valid_page_name(n)) {
+        if names.len() > MAX_PAGE_PATH_NAMES || names[0] == "dam" || !names.iter().all(|n| valid_page_name(n)) {
             return Err(bad());
         }
         Ok(PagePath(raw.to_owned()))
@@ -97,6 +102,7 @@ pub const MAX_DESCRIPTION: usize = 1024;
 
 /// What a page holds; the body of a save.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PageContent {
     pub title: String,
@@ -109,6 +115,7 @@ pub struct PageContent {
 
 /// A stored page, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PageDto {
     pub path: PagePath,
     /// Goes up by one with each save; send it back in `If-Match: "v<version>"`.
@@ -131,6 +138,7 @@ impl PageDto {
 
 /// A page in the site tree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PageSummary {
     pub path: PagePath,
     pub title: String,
@@ -140,6 +148,7 @@ pub struct PageSummary {
 
 /// `POST /api/pages/content/<site>/...`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreatePage {
     pub title: String,
@@ -147,12 +156,14 @@ pub struct CreatePage {
 
 /// `POST /api/page-move/content/<site>/...`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MovePage {
     pub to: PagePath,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Component {
     /// Unique within the page; made by the editor.
     pub id: String,
@@ -161,6 +172,7 @@ pub struct Component {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum ComponentBody {
     Title(TitleBody),
@@ -189,6 +201,7 @@ impl ComponentBody {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TitleBody {
     pub text: String,
@@ -197,12 +210,14 @@ pub struct TitleBody {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TextBody {
     pub paragraphs: Vec<Paragraph>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Paragraph {
     pub runs: Vec<Run>,
@@ -210,6 +225,7 @@ pub struct Paragraph {
 
 /// A stretch of text with one set of marks.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Run {
     pub text: String,
@@ -223,6 +239,7 @@ pub struct Run {
 
 /// Where an Image component's alt text comes from.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "mode", rename_all = "lowercase")]
 pub enum Alt {
     /// dc:description, else dc:title, looked up when the page is rendered.
@@ -236,6 +253,7 @@ pub enum Alt {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ImageBody {
     pub asset: Option<AssetRef>,
@@ -251,6 +269,7 @@ pub struct ImageBody {
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Disposition {
     Inline,
@@ -259,6 +278,7 @@ pub enum Disposition {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DownloadBody {
     pub asset: Option<AssetRef>,
@@ -273,6 +293,7 @@ pub struct DownloadBody {
 
 /// An asset a component uses, with what the page needs to show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssetRef {
     /// The remote DAM's origin, or none for this deployment's own DAM.
     pub repository: Option<String>,
@@ -487,6 +508,7 @@ impl PageContent {
 
 /// One asset a page uses, and whether publishing can show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublishedAssetState {
     pub component: String,
     pub title: String,
@@ -497,6 +519,7 @@ pub struct PublishedAssetState {
 
 /// How publishing reaches a component's asset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum AssetState {
     /// Published from this deployment.
@@ -537,6 +560,7 @@ impl AssetState {
 
 /// What publishing a page did, or (before publishing) would do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublishReport {
     /// The public URL, `/content/<site>/<page>.html`.
     pub url: String,

@@ -13,6 +13,7 @@ pub const DEFAULT_PAGE: u32 = 50;
 
 /// Document types the Content Finder filters by, as the seeds list them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum DocType {
     Pdf,
@@ -35,6 +36,7 @@ impl DocType {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Sort {
     /// Best match first; without words, the same as `modified`.
@@ -46,6 +48,7 @@ pub enum Sort {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Order {
     Asc,
@@ -64,9 +67,11 @@ impl Sort {
 
 /// `GET /api/search?...`. Every field is optional; filters combine with AND.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams), into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct SearchQuery {
     /// Words, matched as prefixes in title, description, file name, tags and path.
+    #[cfg_attr(feature = "openapi", param(max_length = 1000))]
     pub q: Option<String>,
     pub kind: Option<AssetKind>,
     pub doctype: Option<DocType>,
@@ -108,6 +113,7 @@ impl SearchQuery {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchResults {
     pub assets: Vec<AssetDto>,
     /// Pass as `cursor` for the next page; absent on the last page.

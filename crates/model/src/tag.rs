@@ -9,18 +9,23 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[error("{0:?} is not a tag such as products:shoes/running (lowercase letters, digits, `-` and `_`; a namespace, `:`, then names separated by `/`)")]
 pub struct TagError(pub String);
 
+/// Longest tag, in bytes.
+pub const MAX_TAG_BYTES: usize = 512;
+/// Longest namespace or name within a tag, in bytes.
+pub const MAX_TAG_NAME_BYTES: usize = 64;
+
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TagId(String);
 
 fn valid_part(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    !s.is_empty() && s.len() <= MAX_TAG_NAME_BYTES && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
 impl TagId {
     pub fn parse(raw: &str) -> Result<TagId, TagError> {
         let bad = || TagError(raw.to_owned());
         let (namespace, path) = raw.split_once(':').ok_or_else(bad)?;
-        if !valid_part(namespace) || raw.len() > 512 {
+        if !valid_part(namespace) || raw.len() > MAX_TAG_BYTES {
             return Err(bad());
         }
         if !path.is_empty() && !path.split('/').all(valid_part) {

@@ -14,7 +14,9 @@ use postgres::{GenericClient, NoTls, Row};
 use r2d2_postgres::PostgresConnectionManager;
 use tessera_model::access::is_within;
 use tessera_model::connected::ConnectedOrigin;
-use tessera_model::{Access, DamPath, MetadataPatch, PageContent, PageDto, PagePath, PageSummary, PermissionRule, RenditionName, SearchQuery, TagId};
+use tessera_model::{
+    Access, DamPath, Description, MetadataPatch, PageContent, PageDto, PagePath, PageSummary, PermissionRule, RenditionName, SearchQuery, TagId, Title,
+};
 use tessera_repo::{
     refuse_referenced, unix_now, Abandoned, AssetRecord, BlobHash, Catalog, Concurrency, FolderRecord, Job, ProcessId, Processing, Publication, ReadScope,
     Reference, RenditionRecord, RepoError, SearchPage, SessionRecord, TagRecord,
@@ -535,8 +537,7 @@ impl Catalog for PostgresCatalog {
     }
 
     fn update_metadata(&self, path: &DamPath, patch: &MetadataPatch, user: &str, now: i64) -> Result<(), RepoError> {
-        patch.validate().map_err(RepoError::BadMetadata)?;
-        let properties = patch.properties.as_ref().map(|p| serde_json::to_string(p).map_err(|e| RepoError::Internal(e.to_string()))).transpose()?;
+        let properties = patch.properties.as_ref().map(|p| serde_json::to_string(&p.to_map()).map_err(|e| RepoError::Internal(e.to_string()))).transpose()?;
         let mut client = self.client()?;
         let mut tx = client.transaction().db()?;
         let id = asset_id(&mut tx, path)?;
@@ -544,7 +545,7 @@ impl Catalog for PostgresCatalog {
             "UPDATE assets SET title = coalesce($2, title), description = coalesce($3, description),
                                properties = coalesce($4, properties), modified_by = $5, modified_at = $6
              WHERE id = $1",
-            &[&id, &patch.title.as_deref().map(str::trim), &patch.description, &properties, &user, &now],
+            &[&id, &patch.title.as_ref().map(Title::as_str), &patch.description.as_ref().map(Description::as_str), &properties, &user, &now],
         )
         .db()?;
         tx.commit().db()

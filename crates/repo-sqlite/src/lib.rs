@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use tessera_model::{DamPath, MetadataPatch, PageContent, PageDto, PagePath, PageSummary, RenditionName, SearchQuery, TagId};
+use tessera_model::{DamPath, Description, MetadataPatch, PageContent, PageDto, PagePath, PageSummary, RenditionName, SearchQuery, TagId, Title};
 
 use tessera_model::access::is_within;
 use tessera_model::connected::ConnectedOrigin;
@@ -681,8 +681,7 @@ impl Catalog for SqliteCatalog {
     }
 
     fn update_metadata(&self, path: &DamPath, patch: &MetadataPatch, user: &str, now: i64) -> Result<(), RepoError> {
-        patch.validate().map_err(RepoError::BadMetadata)?;
-        let properties = patch.properties.as_ref().map(|p| serde_json::to_string(p).map_err(|e| RepoError::Internal(e.to_string()))).transpose()?;
+        let properties = patch.properties.as_ref().map(|p| serde_json::to_string(&p.to_map()).map_err(|e| RepoError::Internal(e.to_string()))).transpose()?;
         let mut conn = self.conn();
         let tx = conn.transaction().db()?;
         let id = asset_id(&tx, path)?;
@@ -690,7 +689,7 @@ impl Catalog for SqliteCatalog {
             "UPDATE assets SET title = coalesce(?2, title), description = coalesce(?3, description),
                                properties = coalesce(?4, properties), modified_by = ?5, modified_at = ?6
              WHERE id = ?1",
-            params![id, patch.title.as_deref().map(str::trim), patch.description, properties, user, now],
+            params![id, patch.title.as_ref().map(Title::as_str), patch.description.as_ref().map(Description::as_str), properties, user, now],
         )
         .db()?;
         reindex(&tx, id)?;

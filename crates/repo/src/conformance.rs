@@ -6,7 +6,10 @@
 use std::collections::BTreeMap;
 
 use tessera_model::connected::{JobKind, JobState};
-use tessera_model::{Access, AssetKind, DamPath, MetadataPatch, Order, PageContent, PagePath, PermissionRule, Policy, RenditionName, SearchQuery, Sort, TagId};
+use tessera_model::{
+    Access, AssetKind, DamPath, Description, MetadataPatch, Order, PageContent, PagePath, PermissionRule, Policy, Properties, RenditionName, SearchQuery, Sort,
+    TagId, Title,
+};
 
 use crate::{Abandoned, AssetRecord, BlobHash, Catalog, NewJob, ProcessId, Processing, ReadScope, RenditionRecord, RepoError, SessionRecord};
 
@@ -454,15 +457,22 @@ pub fn sessions_settings_and_connected_jobs(c: &dyn Catalog) {
 pub fn metadata_patches_say_who_and_when(c: &dyn Catalog) {
     c.create_folder(&p("/content/dam/m"), "M").unwrap();
     c.insert_asset(&asset("/content/dam/m/a.jpg", "Old", "image/jpeg", 1, 1, 1)).unwrap();
-    let patch = MetadataPatch { title: Some("  New title ".into()), description: None, properties: Some(BTreeMap::from([("credit".into(), "Ana".into())])) };
+    let patch = MetadataPatch {
+        title: Some(Title::parse("  New title ").unwrap()),
+        description: None,
+        properties: Some(Properties::parse(BTreeMap::from([("credit".into(), "Ana".into())])).unwrap()),
+    };
     c.update_metadata(&p("/content/dam/m/a.jpg"), &patch, "viewer", 77).unwrap();
     let a = c.asset(&p("/content/dam/m/a.jpg")).unwrap().unwrap();
     assert_eq!((a.title.as_str(), a.modified_by.as_str(), a.modified_at), ("New title", "viewer", 77));
     assert_eq!(a.properties.get("credit").map(String::as_str), Some("Ana"));
     assert_eq!(search(c, words("new title")), ["a.jpg"], "the new title is searchable at once");
     assert!(search(c, words("old")).is_empty());
-    let empty = MetadataPatch { title: Some(" ".into()), ..Default::default() };
-    assert!(matches!(c.update_metadata(&p("/content/dam/m/a.jpg"), &empty, "viewer", 78), Err(RepoError::BadMetadata(_))));
+    let description = MetadataPatch { description: Some(Description::parse("By the lake").unwrap()), ..Default::default() };
+    c.update_metadata(&p("/content/dam/m/a.jpg"), &description, "viewer", 78).unwrap();
+    let a = c.asset(&p("/content/dam/m/a.jpg")).unwrap().unwrap();
+    assert_eq!((a.title.as_str(), a.description.as_str()), ("New title", "By the lake"), "absent fields stay");
+    assert_eq!(a.properties.len(), 1);
     assert!(matches!(c.update_metadata(&p("/content/dam/m/none.jpg"), &patch, "viewer", 78), Err(RepoError::NotFound(_))));
 }
 

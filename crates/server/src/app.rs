@@ -7,11 +7,12 @@ use anyhow::Context;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::{delete, get, post, put};
+use axum::routing::get;
 use axum::Router;
 use tessera_repo::Repo;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
+use utoipa_axum::routes;
 
 use crate::auth::{authenticate, hash_password};
 use crate::config::{Role, Settings, Storage};
@@ -90,34 +91,34 @@ pub fn app(state: AppState) -> Router {
     let settings = Arc::clone(&state.settings);
     let policy = OriginPolicy::new(settings.public_origin.clone(), settings.allowed_origins.clone());
 
-    let api = Router::new()
-        .route("/deployment", get(deployment::info))
-        .route("/openapi.json", get(openapi::serve))
-        .route("/login", post(session::login))
-        .route("/logout", post(session::logout))
-        .route("/me", get(session::me))
-        .route("/session", get(session::status))
-        .route("/folders/{*path}", get(dam::list_folder).post(dam::create_folder).delete(dam::delete))
-        .route("/tree/{*path}", get(dam::tree))
-        .route("/assets/{*path}", get(dam::asset).put(dam::upload).patch(dam::update_metadata).delete(dam::delete))
-        .route("/asset-tags/{*path}", put(dam::set_tags))
-        .route("/move/{*path}", post(dam::move_node))
-        .route("/renditions/{name}/{*path}", get(dam::rendition))
-        .route("/search", get(search::search))
-        .route("/permissions/{*path}", get(permissions::list).put(permissions::set))
-        .route("/pages", get(pages::list))
-        .route("/pages/{*path}", get(pages::get).post(pages::create).put(pages::save).delete(pages::delete))
-        .route("/page-move/{*path}", post(pages::move_page))
-        .route("/publish/{*path}", get(pages::plan).post(pages::publish))
-        .route("/preview/{*path}", get(pages::preview))
-        .route("/image/{*path}", get(images::edited))
-        .route("/tags", get(tags::list).post(tags::create))
-        .route("/tags/{*tag}", delete(tags::delete))
-        .route("/connected-assets/config", get(connected::config).put(connected::update_config))
-        .route("/connected-assets/test", post(connected::test))
-        .route("/connected-assets/fetch", post(connected::fetch))
-        .route("/jobs", get(connected::jobs))
-        .route("/references/{*path}", get(references::list).post(references::add).delete(references::remove))
+    let api = openapi::ApiRouter::default()
+        .routes(routes!(deployment::info))
+        .routes(routes!(session::login))
+        .routes(routes!(session::logout))
+        .routes(routes!(session::me))
+        .routes(routes!(session::status))
+        .routes(routes!(dam::list_folder, dam::create_folder, dam::delete_folder))
+        .routes(routes!(dam::tree))
+        .routes(routes!(dam::asset, dam::upload, dam::update_metadata, dam::delete_asset))
+        .routes(routes!(dam::set_tags))
+        .routes(routes!(dam::move_node))
+        .routes(routes!(dam::rendition))
+        .routes(routes!(search::search))
+        .routes(routes!(permissions::list, permissions::set))
+        .routes(routes!(pages::list))
+        .routes(routes!(pages::get, pages::create, pages::save, pages::delete))
+        .routes(routes!(pages::move_page))
+        .routes(routes!(pages::plan, pages::publish))
+        .routes(routes!(pages::preview))
+        .routes(routes!(images::edited))
+        .routes(routes!(tags::list, tags::create))
+        .routes(routes!(tags::delete))
+        .routes(routes!(connected::config, connected::update_config))
+        .routes(routes!(connected::test))
+        .routes(routes!(connected::fetch))
+        .routes(routes!(connected::jobs))
+        .routes(routes!(references::list, references::add, references::remove))
+        .finish()
         .fallback(|| async { AppError::refused(axum::http::StatusCode::NOT_FOUND, "no_such_endpoint", "There is no such API endpoint.") })
         .route_layer(from_fn_with_state(state.clone(), authenticate))
         // Uploads stream their raw body and enforce the configured limit themselves;

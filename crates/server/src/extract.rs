@@ -3,6 +3,10 @@
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::request::Parts;
 use tessera_model::DamPath;
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+use utoipa::openapi::Required;
+use utoipa::IntoParams;
 
 use crate::error::AppError;
 
@@ -43,3 +47,45 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiPagePath {
 pub fn parse_dam_path(raw: &str) -> Result<DamPath, AppError> {
     DamPath::parse(&format!("/{raw}")).map_err(|e| AppError::bad_request("bad_path", format!("Bad DAM path: {e}.")))
 }
+
+/// A path parameter that spans segments (`{*path}` in the router), as OpenAPI says it.
+fn wildcard_param(name: &str, pattern: &str, description: &str) -> Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Path)
+        .required(Required::True)
+        .description(Some(description))
+        .schema(Some(ObjectBuilder::new().schema_type(Type::String).pattern(Some(pattern))))
+        .build()
+}
+
+impl IntoParams for ApiDamPath {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![wildcard_param("path", "^content/dam(/[^/]+)*$", "A DAM path without its leading slash, e.g. content/dam/photos/lake.jpg")]
+    }
+}
+
+impl IntoParams for ApiPagePath {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![wildcard_param("path", "^content/[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*$", "A page path without its leading slash, e.g. content/site/en")]
+    }
+}
+
+/// `If-Match: "v<version>"` on a page save: the version the change was based on.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IfMatch {
+    #[param(rename = "If-Match", pattern = "^\"v[0-9]+\"$")]
+    _version: String,
+}
+
+/// An upload's body: the file's bytes, as they are.
+pub struct UploadBody;
+
+impl utoipa::PartialSchema for UploadBody {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        ObjectBuilder::new().schema_type(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary))).into()
+    }
+}
+
+impl utoipa::ToSchema for UploadBody {}

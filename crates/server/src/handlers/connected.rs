@@ -8,6 +8,7 @@ use axum::{Extension, Json};
 use serde::Deserialize;
 use tessera_model::connected::{ConnectedConfigDto, ConnectedConfigUpdate, ConnectionReport, FetchRequest, FetchResult, JobDto, JobState};
 use tessera_model::DamPath;
+use tessera_model::ErrorBody;
 
 use crate::auth::{authorize, Action, Principal};
 use crate::config::ConnectedSettings;
@@ -21,11 +22,26 @@ fn connected(state: &AppState) -> Result<&std::sync::Arc<Connected>, AppError> {
     state.connected.as_ref().ok_or_else(|| AppError::refused(StatusCode::NOT_FOUND, "not_a_sites_deployment", "Only a Sites deployment has Connected Assets."))
 }
 
+#[utoipa::path(
+    get,
+    path = "/connected-assets/config",
+    tag = "Connected Assets",
+    summary = "The Connected Assets configuration (administrators; never the password)",
+    responses((status = 200, description = "OK", body = ConnectedConfigDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
 pub async fn config(State(state): State<AppState>, Extension(principal): Extension<Principal>) -> Result<Json<ConnectedConfigDto>, AppError> {
     authorize(&state, &principal, Action::Administer, &DamPath::root())?;
     Ok(Json(connected(&state)?.dto()))
 }
 
+#[utoipa::path(
+    put,
+    path = "/connected-assets/config",
+    tag = "Connected Assets",
+    summary = "Change the Connected Assets configuration (administrators)",
+    request_body = ConnectedConfigUpdate,
+    responses((status = 200, description = "OK", body = ConnectedConfigDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody))
+)]
 pub async fn update_config(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -51,6 +67,13 @@ pub async fn update_config(
     Ok(Json(connected.dto()))
 }
 
+#[utoipa::path(
+    post,
+    path = "/connected-assets/test",
+    tag = "Connected Assets",
+    summary = "Test connection: reachability, authentication and CORS of the remote DAM",
+    responses((status = 200, description = "OK", body = ConnectionReport), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
 pub async fn test(State(state): State<AppState>, Extension(principal): Extension<Principal>) -> Result<Json<ConnectionReport>, AppError> {
     authorize(&state, &principal, Action::Administer, &DamPath::root())?;
     let connected = connected(&state)?;
@@ -77,6 +100,14 @@ fn fetch_failure(e: FetchError) -> AppError {
 
 /// `POST /api/connected-assets/fetch`: copies a remote asset into the mount point as
 /// the DAM distributor, for a page the caller may change.
+#[utoipa::path(
+    post,
+    path = "/connected-assets/fetch",
+    tag = "Connected Assets",
+    summary = "Fetch a remote asset into the mount point for a page, as the DAM distributor, within 5 seconds",
+    request_body = FetchRequest,
+    responses((status = 200, description = "OK", body = FetchResult), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody), (status = 502, body = ErrorBody), (status = 504, body = ErrorBody))
+)]
 pub async fn fetch(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -95,14 +126,24 @@ pub async fn fetch(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct JobsQuery {
+    #[param(value_type = Option<tessera_model::connected::JobState>)]
     state: Option<String>,
 }
 
 /// `GET /api/jobs?state=active|success|failed`: the newest 200 jobs, for whoever may
 /// read the mount point.
+#[utoipa::path(
+    get,
+    path = "/jobs",
+    tag = "Connected Assets",
+    summary = "Async Jobs: fetches, large originals and reference reports, newest first",
+    params(JobsQuery),
+    responses((status = 200, description = "OK", body = Vec<JobDto>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
 pub async fn jobs(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,

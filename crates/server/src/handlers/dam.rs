@@ -13,12 +13,13 @@ use tessera_model::{
     api_url, AssetDto, AssetTags, CreateFolder, DamPath, FolderDto, FolderListing, FolderTree, MetadataPatch, MoveRequest, Orientation, ProcessingDto,
     RenditionLink,
 };
+use tessera_model::{ErrorBody, Title};
 use tessera_repo::{AssetRecord, FolderRecord, Processing, Upload};
 use tokio_util::io::{ReaderStream, StreamReader};
 
 use crate::auth::{authorize, authorize_all, read_scope, Action, Principal};
 use crate::error::AppError;
-use crate::extract::{parse_dam_path, ApiDamPath, ApiJson, ApiQuery};
+use crate::extract::{parse_dam_path, ApiDamPath, ApiJson, ApiQuery, UploadBody};
 use crate::handlers::delivery::{etag_matches, header_value};
 use crate::state::AppState;
 
@@ -67,6 +68,14 @@ pub fn asset_dto(a: AssetRecord) -> AssetDto {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/folders/{path}",
+    tag = "DAM",
+    summary = "List a folder",
+    params(ApiDamPath),
+    responses((status = 200, description = "OK", body = FolderListing), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
 pub async fn list_folder(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -82,6 +91,15 @@ pub async fn list_folder(
     }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/folders/{path}",
+    tag = "DAM",
+    summary = "Create a folder",
+    params(ApiDamPath),
+    request_body = CreateFolder,
+    responses((status = 201, description = "Created", body = FolderDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody))
+)]
 pub async fn create_folder(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -89,14 +107,19 @@ pub async fn create_folder(
     ApiJson(body): ApiJson<CreateFolder>,
 ) -> Result<(StatusCode, Json<FolderDto>), AppError> {
     authorize(&state, &principal, Action::Write, &path)?;
-    let title = body.title.filter(|t| !t.trim().is_empty());
-    if title.as_ref().is_some_and(|t| t.len() > 1024) {
-        return Err(AppError::bad_request("bad_title", "The title is longer than 1024 bytes."));
-    }
-    let folder = state.repo.create_folder(&path, title).await?;
+    let title = optional_title(body.title)?;
+    let folder = state.repo.create_folder(&path, title.map(String::from)).await?;
     Ok((StatusCode::CREATED, Json(folder_dto(folder))))
 }
 
+#[utoipa::path(
+    get,
+    path = "/assets/{path}",
+    tag = "DAM",
+    summary = "An asset's metadata",
+    params(ApiDamPath),
+    responses((status = 200, description = "OK", body = AssetDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
 pub async fn asset(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -106,22 +129,35 @@ pub async fn asset(
     Ok(Json(asset_dto(state.repo.asset(&path).await?)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct UploadQuery {
+    /// The asset's title; its file name when absent.
+    #[param(value_type = Option<Title>)]
     title: Option<String>,
     /// Create missing folders on the way, for uploads of whole folder hierarchies.
     #[serde(default)]
     parents: bool,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ForceQuery {
     #[serde(default)]
     force: bool,
 }
 
+#[utoipa::path(
+    patch,
+    path = "/assets/{path}",
+    tag = "DAM",
+    summary = "Edit title, description, free properties",
+    params(ApiDamPath),
+    request_body = MetadataPatch,
+    responses((status = 200, description = "OK", body = AssetDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody))
+)]
 pub async fn update_metadata(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -132,6 +168,15 @@ pub async fn update_metadata(
     Ok(Json(asset_dto(state.repo.update_metadata(&path, patch, user.name()).await?)))
 }
 
+#[utoipa::path(
+    put,
+    path = "/asset-tags/{path}",
+    tag = "DAM",
+    summary = "Replace an asset's tags",
+    params(ApiDamPath),
+    request_body = AssetTags,
+    responses((status = 200, description = "OK", body = AssetDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody))
+)]
 pub async fn set_tags(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -142,8 +187,49 @@ pub async fn set_tags(
     Ok(Json(asset_dto(state.repo.set_asset_tags(&path, body.tags, user.name()).await?)))
 }
 
-/// Deletes an asset or a folder with everything in it.
-pub async fn delete(
+#[utoipa::path(
+    delete,
+    path = "/folders/{path}",
+    tag = "DAM",
+    summary = "Delete a folder with everything in it",
+    params(ApiDamPath, ForceQuery),
+    responses((status = 204, description = "Done"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody))
+)]
+pub async fn delete_folder(
+    state: State<AppState>,
+    principal: Extension<Principal>,
+    path: ApiDamPath,
+    query: ApiQuery<ForceQuery>,
+) -> Result<StatusCode, AppError> {
+    delete(state, principal, path, query).await
+}
+
+#[utoipa::path(
+    delete,
+    path = "/assets/{path}",
+    tag = "DAM",
+    summary = "Delete an asset",
+    params(ApiDamPath, ForceQuery),
+    responses((status = 204, description = "Done"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody))
+)]
+pub async fn delete_asset(
+    state: State<AppState>,
+    principal: Extension<Principal>,
+    path: ApiDamPath,
+    query: ApiQuery<ForceQuery>,
+) -> Result<StatusCode, AppError> {
+    delete(state, principal, path, query).await
+}
+
+/// A title given on creation: blank means none (the name stands in), anything else
+/// must be a [`Title`].
+fn optional_title(raw: Option<String>) -> Result<Option<Title>, AppError> {
+    raw.filter(|t| !t.trim().is_empty()).map(|t| Title::parse(&t)).transpose().map_err(|e| AppError::bad_request("bad_title", e.to_string()))
+}
+
+/// Deletes an asset or a folder with everything in it; a referenced one only with
+/// `force`. The same for both routes: a path names one or the other.
+async fn delete(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     ApiDamPath(path): ApiDamPath,
@@ -156,6 +242,15 @@ pub async fn delete(
 }
 
 /// `POST /api/move/content/dam/...` `{to, force}`: moves (or renames) an asset or folder.
+#[utoipa::path(
+    post,
+    path = "/move/{path}",
+    tag = "DAM",
+    summary = "Move or rename an asset or folder",
+    params(ApiDamPath),
+    request_body = MoveRequest,
+    responses((status = 204, description = "Done"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody))
+)]
 pub async fn move_node(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -168,13 +263,22 @@ pub async fn move_node(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct TreeQuery {
     depth: Option<u32>,
 }
 
 /// `GET /api/tree/content/dam/...?depth=N`: the folder and its sub-folders, N levels deep.
+#[utoipa::path(
+    get,
+    path = "/tree/{path}",
+    tag = "DAM",
+    summary = "A folder's sub-folders, depth levels deep",
+    params(ApiDamPath, TreeQuery),
+    responses((status = 200, description = "OK", body = FolderTree), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
 pub async fn tree(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -201,6 +305,15 @@ async fn subtree(state: &AppState, folder: FolderDto, depth: u32, scope: &tesser
 
 /// `PUT /api/assets/content/dam/<folder>/<name>?title=...` with the file as the raw
 /// body and its type in `Content-Type`. The body is streamed to disk, never buffered.
+#[utoipa::path(
+    put,
+    path = "/assets/{path}",
+    tag = "DAM",
+    summary = "Upload a file as a new asset: the raw bytes, their type in Content-Type",
+    params(ApiDamPath, UploadQuery),
+    request_body(content((UploadBody = "application/octet-stream"), (UploadBody = "image/jpeg")), description = "The file's bytes"),
+    responses((status = 201, description = "Created", body = AssetDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody))
+)]
 pub async fn upload(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -220,13 +333,11 @@ pub async fn upload(
     if declared_len.is_some_and(|n| n > limit) {
         return Err(tessera_repo::RepoError::TooLarge { limit }.into());
     }
-    if query.title.as_ref().is_some_and(|t| t.len() > 1024) {
-        return Err(AppError::bad_request("bad_title", "The title is longer than 1024 bytes."));
-    }
+    let title = optional_title(query.title)?;
     if query.parents {
         state.repo.create_parents(&path).await?;
     }
-    let upload = Upload { path, title: query.title, declared_mime: declared.to_owned(), user: user.name().to_owned() };
+    let upload = Upload { path, title: title.map(String::from), declared_mime: declared.to_owned(), user: user.name().to_owned() };
     let reader = StreamReader::new(body.into_data_stream().map_err(std::io::Error::other));
     let asset = state.repo.upload(upload, reader).await?;
     tracing::info!(path = %asset.path, size = asset.size, "asset uploaded");
@@ -234,6 +345,14 @@ pub async fn upload(
 }
 
 /// `GET /api/renditions/<name>/content/dam/...`: the bytes of one rendition.
+#[utoipa::path(
+    get,
+    path = "/renditions/{name}/{path}",
+    tag = "DAM",
+    summary = "A rendition's bytes; byte ranges, ETag and If-None-Match supported",
+    params(("name" = tessera_model::RenditionName, Path, description = "Which rendition"), ApiDamPath),
+    responses((status = 200, description = "The bytes"), (status = 206, description = "Part of the bytes"), (status = 304, description = "Not modified"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 416, body = ErrorBody))
+)]
 pub async fn rendition(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,

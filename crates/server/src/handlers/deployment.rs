@@ -6,6 +6,13 @@ use tessera_model::DeploymentInfo;
 
 use crate::state::AppState;
 
+#[utoipa::path(
+    get,
+    path = "/deployment",
+    tag = "Deployment",
+    summary = "This deployment's origin, roles and remote DAM",
+    responses((status = 200, description = "OK", body = DeploymentInfo))
+)]
 pub async fn info(State(state): State<AppState>) -> Json<DeploymentInfo> {
     let s = &state.settings;
     Json(DeploymentInfo {

@@ -6,6 +6,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use serde::Deserialize;
+use tessera_model::ErrorBody;
 use tessera_repo::{BlobHash, OutputFormat};
 
 use crate::auth::{authorize, Action, Principal};
@@ -62,8 +63,9 @@ pub async fn published(
     render(&state, &original, &key, width_and_format(&file)?, &headers, "public, max-age=31536000, immutable").await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct EditedQuery {
     edit: String,
     w: u32,
@@ -71,6 +73,14 @@ pub struct EditedQuery {
 
 /// `GET /api/image/content/dam/...?edit=<key>&w=<width>`: for previews, by whoever
 /// may read the asset.
+#[utoipa::path(
+    get,
+    path = "/image/{path}",
+    tag = "Images",
+    summary = "An image with an edit state applied, at a width from the image policy",
+    params(ApiDamPath, EditedQuery),
+    responses((status = 200, description = "JPEG", content_type = "image/jpeg"), (status = 304, description = "Not modified"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
 pub async fn edited(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,

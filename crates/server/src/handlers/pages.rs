@@ -6,6 +6,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use tessera_model::page::{render_html, AssetState, PublishReport, PublishedAsset, PublishedAssetState};
+use tessera_model::ErrorBody;
 use tessera_model::RenditionName;
 use tessera_model::{AssetRef, Component, CreatePage, DamPath, MovePage, PageContent, PageDto, PagePath, PageSummary};
 use tessera_repo::{BlobHash, OutputFormat, RepoError};
@@ -27,12 +28,28 @@ fn with_etag(status: StatusCode, page: PageDto) -> Response {
     r
 }
 
+#[utoipa::path(
+    get,
+    path = "/pages",
+    tag = "Pages",
+    summary = "Every page of this Sites deployment",
+    responses((status = 200, description = "OK", body = Vec<PageSummary>), (status = 401, body = ErrorBody))
+)]
 pub async fn list(State(state): State<AppState>, Extension(principal): Extension<Principal>) -> Result<Json<Vec<PageSummary>>, AppError> {
     let root = PagePath::parse("/content/site").map_err(|e| AppError::Internal(e.to_string()))?;
     authorize(&state, &principal, Action::Read, &root)?;
     Ok(Json(state.repo.pages().await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/pages/{path}",
+    tag = "Pages",
+    summary = "Create a page below an existing one",
+    params(ApiPagePath),
+    request_body = CreatePage,
+    responses((status = 201, description = "Created", body = PageDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody))
+)]
 pub async fn create(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -47,6 +64,14 @@ pub async fn create(
     Ok(with_etag(StatusCode::CREATED, page))
 }
 
+#[utoipa::path(
+    get,
+    path = "/pages/{path}",
+    tag = "Pages",
+    summary = "A page, with its version in ETag",
+    params(ApiPagePath),
+    responses((status = 200, description = "OK", body = PageDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
 pub async fn get(State(state): State<AppState>, Extension(principal): Extension<Principal>, ApiPagePath(path): ApiPagePath) -> Result<Response, AppError> {
     authorize(&state, &principal, Action::Read, &path)?;
     Ok(with_etag(StatusCode::OK, state.repo.page(&path).await?))
@@ -54,6 +79,15 @@ pub async fn get(State(state): State<AppState>, Extension(principal): Extension<
 
 /// Saves a page. `If-Match: "v<version>"` is required: a save based on an older
 /// version is refused with 412 and nothing is overwritten.
+#[utoipa::path(
+    put,
+    path = "/pages/{path}",
+    tag = "Pages",
+    summary = "Save a page; If-Match must name the version it was based on",
+    params(ApiPagePath, crate::extract::IfMatch),
+    request_body = PageContent,
+    responses((status = 200, description = "OK", body = PageDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 412, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody))
+)]
 pub async fn save(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -79,6 +113,14 @@ pub async fn save(
     Ok(with_etag(StatusCode::OK, page))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/pages/{path}",
+    tag = "Pages",
+    summary = "Delete a page and the pages below it",
+    params(ApiPagePath),
+    responses((status = 204, description = "Done"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
 pub async fn delete(State(state): State<AppState>, Extension(principal): Extension<Principal>, ApiPagePath(path): ApiPagePath) -> Result<StatusCode, AppError> {
     authorize(&state, &principal, Action::Write, &path)?;
     let mut gone = Vec::new();
@@ -92,6 +134,15 @@ pub async fn delete(State(state): State<AppState>, Extension(principal): Extensi
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    post,
+    path = "/page-move/{path}",
+    tag = "Pages",
+    summary = "Move a page and the pages below it",
+    params(ApiPagePath),
+    request_body = MovePage,
+    responses((status = 204, description = "Done"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody))
+)]
 pub async fn move_page(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -152,6 +203,14 @@ async fn report_usage(state: &AppState, page: &PagePath, before: &[tessera_model
 }
 
 /// `GET /api/publish/...`: every asset the page uses, before publishing it.
+#[utoipa::path(
+    get,
+    path = "/publish/{path}",
+    tag = "Pages",
+    summary = "The assets a page uses, before publishing",
+    params(ApiPagePath),
+    responses((status = 200, description = "OK", body = PublishReport), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
 pub async fn plan(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -164,6 +223,14 @@ pub async fn plan(
 }
 
 /// `POST /api/publish/...`: renders the saved page to HTML at its public URL.
+#[utoipa::path(
+    post,
+    path = "/publish/{path}",
+    tag = "Pages",
+    summary = "Publish the saved page at /content/<site>/<page>.html",
+    params(ApiPagePath),
+    responses((status = 200, description = "OK", body = PublishReport), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
 pub async fn publish(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -183,6 +250,14 @@ pub async fn publish(
 
 /// `GET /api/preview/...`: the saved page rendered as publishing would render it,
 /// for its authors only; local images come from the DAM's own (logged-in) URLs.
+#[utoipa::path(
+    get,
+    path = "/preview/{path}",
+    tag = "Pages",
+    summary = "The saved page rendered as publishing would, for its authors",
+    params(ApiPagePath),
+    responses((status = 200, description = "HTML", content_type = "text/html"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
 pub async fn preview(State(state): State<AppState>, Extension(principal): Extension<Principal>, ApiPagePath(path): ApiPagePath) -> Result<Response, AppError> {
     authorize(&state, &principal, Action::Read, &path)?;
     let page = state.repo.page(&path).await?;

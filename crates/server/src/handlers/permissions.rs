@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use tessera_model::access::is_within;
+use tessera_model::ErrorBody;
 use tessera_model::{PermissionRule, SetPermission};
 
 use crate::auth::{authorize, Action, Principal};
@@ -13,6 +14,14 @@ use crate::extract::{ApiDamPath, ApiJson};
 use crate::state::AppState;
 
 /// The rules on this folder and the folders above it, outermost first.
+#[utoipa::path(
+    get,
+    path = "/permissions/{path}",
+    tag = "Permissions",
+    summary = "Permission rules on a folder and above it",
+    params(ApiDamPath),
+    responses((status = 200, description = "OK", body = Vec<PermissionRule>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
 pub async fn list(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -25,6 +34,15 @@ pub async fn list(
     Ok(Json(rules))
 }
 
+#[utoipa::path(
+    put,
+    path = "/permissions/{path}",
+    tag = "Permissions",
+    summary = "Set or remove a group's access to a folder",
+    params(ApiDamPath),
+    request_body = SetPermission,
+    responses((status = 204, description = "Done"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody))
+)]
 pub async fn set(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,

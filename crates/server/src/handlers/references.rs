@@ -4,6 +4,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
+use tessera_model::ErrorBody;
 use tessera_model::{DamPath, ReferenceCount, ReferenceDto, ReferencesDto};
 
 use crate::auth::{authorize, read_scope, Action, Principal};
@@ -12,6 +13,14 @@ use crate::error::AppError;
 use crate::extract::{ApiDamPath, ApiJson};
 use crate::state::AppState;
 
+#[utoipa::path(
+    get,
+    path = "/references/{path}",
+    tag = "References",
+    summary = "Pages that use an asset (or anything in a folder), by deployment",
+    params(ApiDamPath),
+    responses((status = 200, description = "OK", body = ReferencesDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
 pub async fn list(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -64,6 +73,15 @@ async fn change(state: AppState, principal: Principal, path: DamPath, reference:
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    post,
+    path = "/references/{path}",
+    tag = "References",
+    summary = "Record that a page uses an asset",
+    params(ApiDamPath),
+    request_body = ReferenceDto,
+    responses((status = 204, description = "Done"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody))
+)]
 pub async fn add(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -73,6 +91,15 @@ pub async fn add(
     change(state, principal, path, reference, Change::Used).await
 }
 
+#[utoipa::path(
+    delete,
+    path = "/references/{path}",
+    tag = "References",
+    summary = "Forget that a page uses an asset",
+    params(ApiDamPath),
+    request_body = ReferenceDto,
+    responses((status = 204, description = "Done"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody))
+)]
 pub async fn remove(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,

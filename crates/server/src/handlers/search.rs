@@ -2,6 +2,7 @@
 
 use axum::extract::State;
 use axum::{Extension, Json};
+use tessera_model::ErrorBody;
 use tessera_model::{DamPath, SearchQuery, SearchResults};
 
 use crate::auth::{authorize, read_scope, Action, Principal};
@@ -10,6 +11,14 @@ use crate::extract::ApiQuery;
 use crate::handlers::dam::asset_dto;
 use crate::state::AppState;
 
+#[utoipa::path(
+    get,
+    path = "/search",
+    tag = "DAM",
+    summary = "Search assets: words and filters, keyset paging",
+    params(SearchQuery),
+    responses((status = 200, description = "OK", body = SearchResults), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
 pub async fn search(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,

@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::time::Duration;
+use tessera_model::ErrorBody;
 
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -22,6 +23,14 @@ const BAD_CREDENTIALS: &str = "The user name or password is not correct.";
 /// Logs in. A caller who already has a session gets a new one in its place: the old
 /// token and CSRF token stop working. Failed attempts are throttled per account and
 /// per address, and password checks wait in a bounded queue: both refuse with 429.
+#[utoipa::path(
+    post,
+    path = "/login",
+    tag = "Session",
+    summary = "Log in; sets the login-token cookie",
+    request_body = LoginRequest,
+    responses((status = 200, description = "OK", body = Me), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody))
+)]
 pub async fn login(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -72,6 +81,13 @@ fn try_later(code: &'static str, message: &str, wait: Duration) -> Response {
     r
 }
 
+#[utoipa::path(
+    post,
+    path = "/logout",
+    tag = "Session",
+    summary = "End the session",
+    responses((status = 204, description = "Done"), (status = 403, body = ErrorBody))
+)]
 pub async fn logout(State(state): State<AppState>, Extension(principal): Extension<Principal>) -> Result<impl IntoResponse, AppError> {
     if let Principal::User(user) = principal {
         state.repo.delete_session(&user.session.token_hash).await?;
@@ -79,6 +95,13 @@ pub async fn logout(State(state): State<AppState>, Extension(principal): Extensi
     Ok((StatusCode::NO_CONTENT, AppendHeaders([(header::SET_COOKIE, cleared_login_cookie())])))
 }
 
+#[utoipa::path(
+    get,
+    path = "/me",
+    tag = "Session",
+    summary = "The logged-in user",
+    responses((status = 200, description = "OK", body = Me), (status = 401, body = ErrorBody))
+)]
 pub async fn me(Extension(principal): Extension<Principal>) -> Result<Json<Me>, AppError> {
     match principal {
         Principal::User(u) => Ok(Json(Me { user: u.name, groups: u.groups, csrf_token: u.session.csrf_token })),
@@ -87,6 +110,13 @@ pub async fn me(Extension(principal): Extension<Principal>) -> Result<Json<Me>, 
 }
 
 /// `GET /api/session`: the logged-in user, or `null`; always 200.
+#[utoipa::path(
+    get,
+    path = "/session",
+    tag = "Session",
+    summary = "Who is logged in: the user, or null (never 401)",
+    responses((status = 200, description = "OK", body = SessionStatus))
+)]
 pub async fn status(Extension(principal): Extension<Principal>) -> Json<SessionStatus> {
     let user = match principal {
         Principal::User(u) => Some(Me { user: u.name, groups: u.groups, csrf_token: u.session.csrf_token }),

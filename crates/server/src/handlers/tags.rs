@@ -3,6 +3,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
+use tessera_model::ErrorBody;
 use tessera_model::{CreateTag, DamPath, TagDto, TagId};
 
 use crate::auth::{authorize, Action, Principal};
@@ -10,6 +11,13 @@ use crate::error::AppError;
 use crate::extract::ApiJson;
 use crate::state::AppState;
 
+#[utoipa::path(
+    get,
+    path = "/tags",
+    tag = "Tags",
+    summary = "The tag taxonomy",
+    responses((status = 200, description = "OK", body = Vec<TagDto>), (status = 401, body = ErrorBody))
+)]
 pub async fn list(State(state): State<AppState>, Extension(principal): Extension<Principal>) -> Result<Json<Vec<TagDto>>, AppError> {
     authorize(&state, &principal, Action::Read, &DamPath::root())?;
     let tags = state.repo.tags().await?;
@@ -17,6 +25,14 @@ pub async fn list(State(state): State<AppState>, Extension(principal): Extension
 }
 
 /// Creates a tag (and the tags above it that are missing), or retitles one.
+#[utoipa::path(
+    post,
+    path = "/tags",
+    tag = "Tags",
+    summary = "Create or retitle a tag",
+    request_body = CreateTag,
+    responses((status = 201, description = "Created", body = TagDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody))
+)]
 pub async fn create(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -27,6 +43,14 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(TagDto { tag: t.tag, title: t.title })))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/tags/{tag}",
+    tag = "Tags",
+    summary = "Delete a tag and the tags under it",
+    params(("tag" = TagId, Path, description = "The tag, e.g. products:shoes/running")),
+    responses((status = 204, description = "Done"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody))
+)]
 pub async fn delete(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,

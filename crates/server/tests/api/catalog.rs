@@ -54,7 +54,12 @@ async fn metadata_is_editable_and_records_who_changed_it() {
     let unknown = send_json(&app, Method::PATCH, "/api/assets/content/dam/shoes/boot.png", &admin, json!({ "titel": "x" })).await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY, "unknown fields are refused");
     let empty = send_json(&app, Method::PATCH, "/api/assets/content/dam/shoes/boot.png", &admin, json!({ "title": "  " })).await;
-    assert_eq!((empty.status, empty.error_code().as_str()), (StatusCode::BAD_REQUEST, "bad_metadata"));
+    assert_eq!((empty.status, empty.error_code().as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "bad_json"));
+    assert!(empty.error_message().contains("The title must have 1 to 1024 bytes"), "{:?}", empty.body);
+    let long = send_json(&app, Method::PATCH, "/api/assets/content/dam/shoes/boot.png", &admin, json!({ "properties": { "a b": "x" } })).await;
+    assert_eq!(long.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(long.error_message().contains("\"a b\" is not a property name"), "{:?}", long.body);
+    assert_eq!(app.get("/api/assets/content/dam/shoes/boot.png", Some(&admin)).await.json()["title"], "Winter boot", "a refused patch changes nothing");
     let viewer = app.login("viewer").await;
     let denied = send_json(&app, Method::PATCH, "/api/assets/content/dam/shoes/boot.png", &viewer, json!({ "title": "x" })).await;
     assert_eq!(denied.status, StatusCode::FORBIDDEN);

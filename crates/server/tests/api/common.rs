@@ -37,6 +37,10 @@ impl Reply {
         self.json()["error"]["code"].as_str().unwrap_or_default().to_owned()
     }
 
+    pub fn error_message(&self) -> String {
+        self.json()["error"]["message"].as_str().unwrap_or_default().to_owned()
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
