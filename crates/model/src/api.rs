@@ -338,6 +338,24 @@ pub struct ReferencesDto {
     pub by_deployment: Vec<ReferenceCount>,
 }
 
+/// One version of an asset: each binary it has had, the last being its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VersionDto {
+    /// 1 for the upload, one more for each binary that replaced it.
+    pub number: u32,
+    pub mime: String,
+    pub size: u64,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// Why the binary changed; empty when nobody said.
+    pub comment: String,
+    pub created_by: String,
+    pub created_at: i64,
+    /// The version's original, relative to the deployment's origin.
+    pub href: String,
+}
+
 /// A folder and its sub-folders, as deep as asked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

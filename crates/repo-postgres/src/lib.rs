@@ -19,7 +19,7 @@ use tessera_model::{
 };
 use tessera_repo::{
     refuse_referenced, unix_now, Abandoned, AssetRecord, BlobHash, Catalog, Concurrency, FolderRecord, Job, ProcessId, Processing, Publication, ReadScope,
-    Reference, RenditionRecord, RepoError, SearchPage, SessionRecord, TagRecord,
+    Reference, RenditionRecord, RepoError, SearchPage, SessionRecord, TagRecord, VersionRecord,
 };
 
 use crate::error::{like_escape, Db, Taken};
@@ -56,6 +56,24 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE connected_jobs ADD COLUMN heartbeat_at BIGINT NOT NULL DEFAULT 0; UPDATE connected_jobs SET heartbeat_at = started_at;",
     // The process that runs a job (its `ProcessId`).
     "ALTER TABLE jobs ADD COLUMN owner TEXT NOT NULL DEFAULT ''; ALTER TABLE connected_jobs ADD COLUMN owner TEXT NOT NULL DEFAULT '';",
+    // Every binary an asset has had; the highest number is the asset's own original.
+    "CREATE TABLE asset_versions (
+         asset_id   BIGINT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+         number     INTEGER NOT NULL,
+         sha256     TEXT NOT NULL,
+         mime       TEXT NOT NULL,
+         size       BIGINT NOT NULL,
+         width      INTEGER,
+         height     INTEGER,
+         comment    TEXT NOT NULL,
+         created_by TEXT NOT NULL,
+         created_at BIGINT NOT NULL,
+         PRIMARY KEY (asset_id, number)
+     );
+     CREATE INDEX asset_versions_by_blob ON asset_versions(sha256);
+     INSERT INTO asset_versions (asset_id, number, sha256, mime, size, width, height, comment, created_by, created_at)
+         SELECT a.id, 1, r.sha256, r.mime, r.size, r.width, r.height, '', a.created_by, a.created_at
+         FROM assets a JOIN renditions r ON r.asset_id = a.id AND r.name = 'original';",
 ];
 
 pub struct PostgresCatalog {
@@ -256,6 +274,44 @@ pub(crate) fn insert_renditions(c: &mut impl GenericClient, asset_id: i64, rendi
     Ok(())
 }
 
+/// Keeps the asset's current (highest) version holding its original, making it
+/// version 1 when there is none: the last version is always the asset itself.
+/// An asset without an original yet (a copy whose original comes later) has none.
+pub(crate) fn sync_current_version(c: &mut impl GenericClient, asset_id: i64, created_by: &str, created_at: i64) -> Result<(), RepoError> {
+    c.execute(
+        "INSERT INTO asset_versions (asset_id, number, sha256, mime, size, width, height, comment, created_by, created_at)
+         SELECT r.asset_id, coalesce((SELECT max(number) FROM asset_versions WHERE asset_id = $1), 1), r.sha256, r.mime, r.size, r.width, r.height, '', $2, $3
+         FROM renditions r WHERE r.asset_id = $1 AND r.name = 'original'
+         ON CONFLICT (asset_id, number) DO UPDATE SET sha256 = excluded.sha256, mime = excluded.mime, size = excluded.size,
+                                                     width = excluded.width, height = excluded.height",
+        &[&asset_id, &created_by, &created_at],
+    )
+    .db()?;
+    Ok(())
+}
+
+fn insert_version(c: &mut impl GenericClient, asset_id: i64, number: u32, v: &VersionRecord) -> Result<(), RepoError> {
+    let o = &v.original;
+    c.execute(
+        "INSERT INTO asset_versions (asset_id, number, sha256, mime, size, width, height, comment, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        &[
+            &asset_id,
+            &(number as i32),
+            &o.blob.as_str(),
+            &o.mime,
+            &(o.size as i64),
+            &to_i32(o.width),
+            &to_i32(o.height),
+            &v.comment,
+            &v.created_by,
+            &v.created_at,
+        ],
+    )
+    .db()?;
+    Ok(())
+}
+
 /// Writes an asset's row into `folder`, with its Connected Assets origin when it has
 /// one; returns its id. Renditions and tags are the caller's.
 pub(crate) fn insert_asset_row(c: &mut impl GenericClient, asset: &AssetRecord, folder: i64) -> Result<i64, RepoError> {
@@ -335,14 +391,19 @@ fn references_within(c: &mut impl GenericClient, path: &DamPath) -> Result<Vec<(
     Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
 }
 
-/// Of `hashes`, those no rendition and no published page uses: their blobs may go.
+/// Of `hashes`, those no rendition, no version and no published page uses: their
+/// blobs may go.
 fn unused_blobs(c: &mut impl GenericClient, mut hashes: Vec<String>) -> Result<Vec<BlobHash>, RepoError> {
     hashes.sort();
     hashes.dedup();
     let mut unused = Vec::new();
     for h in hashes {
         let used: bool = c
-            .query_one("SELECT EXISTS (SELECT 1 FROM renditions WHERE sha256 = $1) OR EXISTS (SELECT 1 FROM published_blobs WHERE sha256 = $1)", &[&h])
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM renditions WHERE sha256 = $1) OR EXISTS (SELECT 1 FROM asset_versions WHERE sha256 = $1)
+                        OR EXISTS (SELECT 1 FROM published_blobs WHERE sha256 = $1)",
+                &[&h],
+            )
             .db()?
             .get(0);
         if !used {
@@ -426,6 +487,7 @@ impl Catalog for PostgresCatalog {
         }
         let asset_id = insert_asset_row(&mut tx, asset, folder)?;
         insert_renditions(&mut tx, asset_id, &asset.renditions)?;
+        sync_current_version(&mut tx, asset_id, &asset.created_by, asset.created_at)?;
         tx.execute("INSERT INTO jobs (asset_id, state, run_after, created_at) VALUES ($1, 'queued', 0, $2)", &[&asset_id, &unix_now()]).db()?;
         tx.commit().db()
     }
@@ -441,6 +503,7 @@ impl Catalog for PostgresCatalog {
             }
             let id = insert_asset_row(&mut tx, asset, folder)?;
             insert_renditions(&mut tx, id, &asset.renditions)?;
+            sync_current_version(&mut tx, id, &asset.created_by, asset.created_at)?;
             for tag in &asset.tags {
                 let tag_id: i64 = tx
                     .query_opt("SELECT id FROM tags WHERE tag = $1", &[&tag.as_str()])
@@ -534,6 +597,79 @@ impl Catalog for PostgresCatalog {
 
     fn unfinished_jobs(&self) -> Result<usize, RepoError> {
         Ok(self.client()?.query_one("SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')", &[]).db()?.get::<_, i64>(0) as usize)
+    }
+
+    fn add_version(&self, path: &DamPath, version: &VersionRecord) -> Result<(u32, Vec<BlobHash>), RepoError> {
+        let mut client = self.client()?;
+        let mut tx = client.transaction().db()?;
+        let row = tx
+            .query_opt("SELECT id, remote_url FROM assets WHERE path = $1 FOR UPDATE", &[&path.as_str()])
+            .db()?
+            .ok_or_else(|| RepoError::NotFound(path.clone()))?;
+        let (id, remote): (i64, Option<String>) = (row.get(0), row.get(1));
+        if remote.is_some() {
+            return Err(RepoError::ConnectedCopy(path.clone()));
+        }
+        let number: i32 = tx.query_one("SELECT coalesce(max(number), 0) + 1 FROM asset_versions WHERE asset_id = $1", &[&id]).db()?.get(0);
+        let number = number as u32;
+        let replaced: Vec<String> = tx.query("SELECT sha256 FROM renditions WHERE asset_id = $1", &[&id]).db()?.iter().map(|r| r.get(0)).collect();
+        tx.execute("DELETE FROM renditions WHERE asset_id = $1", &[&id]).db()?;
+        insert_renditions(&mut tx, id, std::slice::from_ref(&version.original))?;
+        insert_version(&mut tx, id, number, version)?;
+        let o = &version.original;
+        tx.execute(
+            "UPDATE assets SET mime = $2, size = $3, width = $4, height = $5, modified_by = $6, modified_at = $7 WHERE id = $1",
+            &[&id, &o.mime, &(o.size as i64), &to_i32(o.width), &to_i32(o.height), &version.created_by, &version.created_at],
+        )
+        .db()?;
+        // A job still rendering the binary before finds its job gone and keeps nothing.
+        tx.execute("DELETE FROM jobs WHERE asset_id = $1", &[&id]).db()?;
+        tx.execute("INSERT INTO jobs (asset_id, state, run_after, created_at) VALUES ($1, 'queued', 0, $2)", &[&id, &unix_now()]).db()?;
+        let orphans = unused_blobs(&mut tx, replaced)?;
+        tx.commit().db()?;
+        Ok((number, orphans))
+    }
+
+    fn versions(&self, path: &DamPath) -> Result<Vec<VersionRecord>, RepoError> {
+        let mut c = self.client()?;
+        let id = asset_id(&mut *c, path)?;
+        let rows = c
+            .query(
+                "SELECT number, sha256, mime, size, width, height, comment, created_by, created_at FROM asset_versions WHERE asset_id = $1 ORDER BY number",
+                &[&id],
+            )
+            .db()?;
+        rows.iter()
+            .map(|r| {
+                let sha: &str = r.get(1);
+                let blob = BlobHash::parse(sha).ok_or_else(|| RepoError::Internal(format!("bad blob hash in catalog: {sha}")))?;
+                Ok(VersionRecord {
+                    number: r.get::<_, i32>(0) as u32,
+                    original: RenditionRecord {
+                        name: RenditionName::Original,
+                        blob,
+                        mime: r.get(2),
+                        size: r.get::<_, i64>(3) as u64,
+                        width: to_u32(r.get(4)),
+                        height: to_u32(r.get(5)),
+                    },
+                    comment: r.get(6),
+                    created_by: r.get(7),
+                    created_at: r.get(8),
+                })
+            })
+            .collect()
+    }
+
+    fn import_versions(&self, path: &DamPath, versions: &[VersionRecord]) -> Result<(), RepoError> {
+        let mut client = self.client()?;
+        let mut tx = client.transaction().db()?;
+        let id = asset_id(&mut tx, path)?;
+        tx.execute("DELETE FROM asset_versions WHERE asset_id = $1", &[&id]).db()?;
+        for v in versions {
+            insert_version(&mut tx, id, v.number, v)?;
+        }
+        tx.commit().db()
     }
 
     fn update_metadata(&self, path: &DamPath, patch: &MetadataPatch, user: &str, now: i64) -> Result<(), RepoError> {
@@ -671,7 +807,12 @@ impl Catalog for PostgresCatalog {
             refuse_referenced(path, &references_within(&mut tx, path)?, "delete")?;
         }
         let ids = assets_within(&mut tx, path)?;
-        let hashes: Vec<String> = tx.query("SELECT DISTINCT sha256 FROM renditions WHERE asset_id = ANY($1)", &[&ids]).db()?.iter().map(|r| r.get(0)).collect();
+        let hashes: Vec<String> = tx
+            .query("SELECT sha256 FROM renditions WHERE asset_id = ANY($1) UNION SELECT sha256 FROM asset_versions WHERE asset_id = ANY($1)", &[&ids])
+            .db()?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
         tx.execute("DELETE FROM assets WHERE id = ANY($1)", &[&ids]).db()?;
         if is_folder {
             // Children before parents: folders.parent_id does not cascade.

@@ -7,7 +7,7 @@ use tessera_model::DamPath;
 use tessera_repo::{unix_now, Abandoned, AssetRecord, ConnectedCatalog, NewJob, ProcessId, RenditionRecord, RepoError};
 
 use crate::error::Db;
-use crate::{asset_id, folder_id, insert_asset_row, insert_renditions, is_taken, reindex, SqliteCatalog};
+use crate::{asset_id, folder_id, insert_asset_row, insert_renditions, is_taken, reindex, sync_current_version, SqliteCatalog};
 
 const JOB_COLUMNS: &str = "id, kind, state, remote_path, local_path, page_path, error, started_at, ended_at, bytes_done, bytes_total";
 
@@ -97,6 +97,7 @@ impl ConnectedCatalog for SqliteCatalog {
             }
         };
         insert_renditions(&tx, id, &asset.renditions)?;
+        sync_current_version(&tx, id, &asset.modified_by, asset.modified_at)?;
         let mut dropped = 0;
         for tag in &asset.tags {
             // Kept only when the same tag, with the same hierarchy, exists here.
@@ -119,6 +120,7 @@ impl ConnectedCatalog for SqliteCatalog {
         let id = asset_id(&tx, path)?;
         tx.execute("DELETE FROM renditions WHERE asset_id = ?1 AND name = 'original'", [id]).db()?;
         insert_renditions(&tx, id, std::slice::from_ref(original))?;
+        sync_current_version(&tx, id, "", unix_now())?;
         tx.commit().db()?;
         Ok(())
     }

@@ -16,7 +16,7 @@ use tessera_model::connected::ConnectedOrigin;
 use tessera_model::{Access, PermissionRule};
 use tessera_repo::{
     refuse_referenced, unix_now, Abandoned, AssetRecord, BlobHash, Catalog, Concurrency, FolderRecord, Job, ProcessId, Processing, Publication, ReadScope,
-    Reference, RenditionRecord, RepoError, SearchPage, SessionRecord, TagRecord,
+    Reference, RenditionRecord, RepoError, SearchPage, SessionRecord, TagRecord, VersionRecord,
 };
 
 use crate::error::{like_escape, Db};
@@ -214,6 +214,26 @@ UPDATE connected_jobs SET heartbeat_at = started_at;
 ALTER TABLE jobs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
 ALTER TABLE connected_jobs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
 "#,
+    r#"
+-- Every binary an asset has had; the highest number is the asset's own original.
+CREATE TABLE asset_versions (
+    asset_id   INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    number     INTEGER NOT NULL,
+    sha256     TEXT NOT NULL,
+    mime       TEXT NOT NULL,
+    size       INTEGER NOT NULL,
+    width      INTEGER,
+    height     INTEGER,
+    comment    TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (asset_id, number)
+);
+CREATE INDEX asset_versions_by_blob ON asset_versions(sha256);
+INSERT INTO asset_versions (asset_id, number, sha256, mime, size, width, height, comment, created_by, created_at)
+    SELECT a.id, 1, r.sha256, r.mime, r.size, r.width, r.height, '', a.created_by, a.created_at
+    FROM assets a JOIN renditions r ON r.asset_id = a.id AND r.name = 'original';
+"#,
 ];
 
 pub struct SqliteCatalog {
@@ -395,6 +415,33 @@ fn insert_renditions(conn: &Connection, asset_id: i64, renditions: &[RenditionRe
     Ok(())
 }
 
+/// Keeps the asset's current (highest) version holding its original, making it
+/// version 1 when there is none: the last version is always the asset itself.
+/// An asset without an original yet (a copy whose original comes later) has none.
+pub(crate) fn sync_current_version(conn: &Connection, asset_id: i64, created_by: &str, created_at: i64) -> Result<(), RepoError> {
+    conn.execute(
+        "INSERT INTO asset_versions (asset_id, number, sha256, mime, size, width, height, comment, created_by, created_at)
+         SELECT r.asset_id, coalesce((SELECT max(number) FROM asset_versions WHERE asset_id = ?1), 1), r.sha256, r.mime, r.size, r.width, r.height, '', ?2, ?3
+         FROM renditions r WHERE r.asset_id = ?1 AND r.name = 'original'
+         ON CONFLICT (asset_id, number) DO UPDATE SET sha256 = excluded.sha256, mime = excluded.mime, size = excluded.size,
+                                                     width = excluded.width, height = excluded.height",
+        params![asset_id, created_by, created_at],
+    )
+    .db()?;
+    Ok(())
+}
+
+fn insert_version(conn: &Connection, asset_id: i64, number: u32, v: &VersionRecord) -> Result<(), RepoError> {
+    let o = &v.original;
+    conn.execute(
+        "INSERT INTO asset_versions (asset_id, number, sha256, mime, size, width, height, comment, created_by, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![asset_id, number, o.blob.as_str(), o.mime, o.size as i64, o.width, o.height, v.comment, v.created_by, v.created_at],
+    )
+    .db()?;
+    Ok(())
+}
+
 /// Writes an asset's row into `folder`, with its Connected Assets origin when it has
 /// one; returns its id. Renditions, tags and the full-text row are the caller's.
 fn insert_asset_row(conn: &Connection, asset: &AssetRecord, folder: i64) -> Result<i64, RepoError> {
@@ -471,16 +518,20 @@ fn references_within(conn: &Connection, path: &DamPath) -> Result<Vec<(String, S
     rows.collect::<Result<_, _>>().db()
 }
 
-/// Of `hashes`, those no rendition and no published page uses: their files may go.
+/// Of `hashes`, those no rendition, no version and no published page uses: their
+/// files may go.
 fn unused_blobs(conn: &Connection, mut hashes: Vec<String>) -> Result<Vec<BlobHash>, RepoError> {
     hashes.sort();
     hashes.dedup();
     let mut unused = Vec::new();
     for h in hashes {
         let used: i64 = conn
-            .query_row("SELECT (SELECT count(*) FROM renditions WHERE sha256 = ?1) + (SELECT count(*) FROM published_blobs WHERE sha256 = ?1)", [&h], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM renditions WHERE sha256 = ?1) OR EXISTS (SELECT 1 FROM asset_versions WHERE sha256 = ?1)
+                        OR EXISTS (SELECT 1 FROM published_blobs WHERE sha256 = ?1)",
+                [&h],
+                |r| r.get(0),
+            )
             .db()?;
         if used == 0 {
             unused.extend(BlobHash::parse(&h));
@@ -575,6 +626,7 @@ impl Catalog for SqliteCatalog {
         }
         let asset_id = insert_asset_row(&tx, asset, folder)?;
         insert_renditions(&tx, asset_id, &asset.renditions)?;
+        sync_current_version(&tx, asset_id, &asset.created_by, asset.created_at)?;
         reindex(&tx, asset_id)?;
         tx.execute("INSERT INTO jobs (asset_id, state, run_after, created_at) VALUES (?1, 'queued', 0, ?2)", params![asset_id, unix_now()]).db()?;
         tx.commit().db()?;
@@ -592,6 +644,7 @@ impl Catalog for SqliteCatalog {
             }
             let id = insert_asset_row(&tx, asset, folder)?;
             insert_renditions(&tx, id, &asset.renditions)?;
+            sync_current_version(&tx, id, &asset.created_by, asset.created_at)?;
             for tag in &asset.tags {
                 let tag_id: i64 = tx
                     .query_row("SELECT id FROM tags WHERE tag = ?1", [tag.as_str()], |r| r.get(0))
@@ -678,6 +731,81 @@ impl Catalog for SqliteCatalog {
 
     fn unfinished_jobs(&self) -> Result<usize, RepoError> {
         self.conn().query_row("SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')", [], |r| r.get(0)).db()
+    }
+
+    fn add_version(&self, path: &DamPath, version: &VersionRecord) -> Result<(u32, Vec<BlobHash>), RepoError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction().db()?;
+        let (id, remote): (i64, Option<String>) = tx
+            .query_row("SELECT id, remote_url FROM assets WHERE path = ?1", [path.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .db()?
+            .ok_or_else(|| RepoError::NotFound(path.clone()))?;
+        if remote.is_some() {
+            return Err(RepoError::ConnectedCopy(path.clone()));
+        }
+        let number: u32 = tx.query_row("SELECT coalesce(max(number), 0) + 1 FROM asset_versions WHERE asset_id = ?1", [id], |r| r.get(0)).db()?;
+        let mut replaced = Vec::new();
+        {
+            let mut stmt = tx.prepare_cached("SELECT sha256 FROM renditions WHERE asset_id = ?1").db()?;
+            for h in stmt.query_map([id], |r| r.get::<_, String>(0)).db()? {
+                replaced.push(h.db()?);
+            }
+        }
+        tx.execute("DELETE FROM renditions WHERE asset_id = ?1", [id]).db()?;
+        insert_renditions(&tx, id, std::slice::from_ref(&version.original))?;
+        insert_version(&tx, id, number, version)?;
+        let o = &version.original;
+        tx.execute(
+            "UPDATE assets SET mime = ?2, size = ?3, width = ?4, height = ?5, modified_by = ?6, modified_at = ?7 WHERE id = ?1",
+            params![id, o.mime, o.size as i64, o.width, o.height, version.created_by, version.created_at],
+        )
+        .db()?;
+        // A job still rendering the binary before finds its job gone and keeps nothing.
+        tx.execute("DELETE FROM jobs WHERE asset_id = ?1", [id]).db()?;
+        tx.execute("INSERT INTO jobs (asset_id, state, run_after, created_at) VALUES (?1, 'queued', 0, ?2)", params![id, unix_now()]).db()?;
+        reindex(&tx, id)?;
+        let orphans = unused_blobs(&tx, replaced)?;
+        tx.commit().db()?;
+        Ok((number, orphans))
+    }
+
+    fn versions(&self, path: &DamPath) -> Result<Vec<VersionRecord>, RepoError> {
+        let conn = self.conn();
+        let id = asset_id(&conn, path)?;
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT number, sha256, mime, size, width, height, comment, created_by, created_at FROM asset_versions WHERE asset_id = ?1 ORDER BY number",
+            )
+            .db()?;
+        let rows = stmt
+            .query_map([id], |r| {
+                Ok((r.get::<_, u32>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get::<_, i64>(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?))
+            })
+            .db()?;
+        rows.map(|r| {
+            let (number, sha, mime, size, width, height, comment, created_by, created_at) = r.db()?;
+            let blob = BlobHash::parse(&sha).ok_or_else(|| RepoError::Internal(format!("bad blob hash in catalog: {sha}")))?;
+            Ok(VersionRecord {
+                number,
+                original: RenditionRecord { name: RenditionName::Original, blob, mime, size: size as u64, width, height },
+                comment,
+                created_by,
+                created_at,
+            })
+        })
+        .collect()
+    }
+
+    fn import_versions(&self, path: &DamPath, versions: &[VersionRecord]) -> Result<(), RepoError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction().db()?;
+        let id = asset_id(&tx, path)?;
+        tx.execute("DELETE FROM asset_versions WHERE asset_id = ?1", [id]).db()?;
+        for v in versions {
+            insert_version(&tx, id, v.number, v)?;
+        }
+        tx.commit().db()
     }
 
     fn update_metadata(&self, path: &DamPath, patch: &MetadataPatch, user: &str, now: i64) -> Result<(), RepoError> {
@@ -835,7 +963,8 @@ impl Catalog for SqliteCatalog {
         let ids = assets_within(&tx, path)?;
         let mut hashes = Vec::new();
         for id in &ids {
-            let mut stmt = tx.prepare_cached("SELECT DISTINCT sha256 FROM renditions WHERE asset_id = ?1").db()?;
+            let mut stmt =
+                tx.prepare_cached("SELECT sha256 FROM renditions WHERE asset_id = ?1 UNION SELECT sha256 FROM asset_versions WHERE asset_id = ?1").db()?;
             for h in stmt.query_map([id], |r| r.get::<_, String>(0)).db()? {
                 hashes.push(h.db()?);
             }

@@ -58,6 +58,19 @@ pub struct AssetRecord {
     pub connected: Option<ConnectedOrigin>,
 }
 
+/// One version of an asset: the binary it had, and who made it and why. Every
+/// change of an asset's binary is a new version; the highest is the asset itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionRecord {
+    /// 1 for the upload, then one more for each binary that replaced it.
+    pub number: u32,
+    /// The version's original: the blob and what it is.
+    pub original: RenditionRecord,
+    pub comment: String,
+    pub created_by: String,
+    pub created_at: i64,
+}
+
 /// Where an asset's renditions stand.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Processing {
@@ -210,6 +223,7 @@ pub trait Catalog: ConnectedCatalog + Send + Sync {
     fn is_taken(&self, path: &DamPath) -> Result<bool, RepoError>;
     /// Inserts an asset with its renditions and queues its rendition job, in one
     /// transaction. Its blobs are already stored: rows never point at missing blobs.
+    /// Its version 1 is the original it arrives with.
     fn insert_asset(&self, asset: &AssetRecord) -> Result<(), RepoError>;
     /// Writes assets as they were elsewhere (a copy between deployments, generated
     /// data), all in one transaction: each with its renditions and tags (which must
@@ -231,6 +245,16 @@ pub trait Catalog: ConnectedCatalog + Send + Sync {
     /// Jobs queued or running.
     fn unfinished_jobs(&self) -> Result<usize, RepoError>;
 
+    /// Makes `version.original` the asset's binary as a new version, numbered one
+    /// above the last (`version.number` is ignored), in one transaction: the
+    /// versions before it stay, its other renditions go, a rendition job is queued.
+    /// Returns the new number and the blobs nothing uses any more.
+    fn add_version(&self, path: &DamPath, version: &VersionRecord) -> Result<(u32, Vec<BlobHash>), RepoError>;
+    /// An asset's versions, oldest first.
+    fn versions(&self, path: &DamPath) -> Result<Vec<VersionRecord>, RepoError>;
+    /// Replaces an asset's versions with `versions` (a copy between deployments);
+    /// the last must hold the asset's original.
+    fn import_versions(&self, path: &DamPath, versions: &[VersionRecord]) -> Result<(), RepoError>;
     /// Changes title, description or free properties; records who and when.
     fn update_metadata(&self, path: &DamPath, patch: &MetadataPatch, user: &str, now: i64) -> Result<(), RepoError>;
     fn tags(&self) -> Result<Vec<TagRecord>, RepoError>;
@@ -246,8 +270,9 @@ pub trait Catalog: ConnectedCatalog + Send + Sync {
     /// exist. Refused when pages use what moves, unless `force`.
     fn move_node(&self, from: &DamPath, to: &DamPath, force: bool) -> Result<(), RepoError>;
     /// Deletes an asset or a folder with everything in it. Refused when pages use what
-    /// goes, unless `force`. Returns the blobs nothing uses any more: a blob that a
-    /// published page shows stays until that page is published again or deleted.
+    /// goes, unless `force`. Returns the blobs nothing uses any more (no rendition, no
+    /// version, no publication): a blob that a published page shows stays until that
+    /// page is published again or deleted.
     fn delete_node(&self, path: &DamPath, force: bool) -> Result<Vec<BlobHash>, RepoError>;
     fn add_reference(&self, asset: &DamPath, sites_url: &str, page_path: &str) -> Result<(), RepoError>;
     fn remove_reference(&self, asset: &DamPath, sites_url: &str, page_path: &str) -> Result<(), RepoError>;

@@ -11,7 +11,7 @@ use tessera_model::{
     TagId, Title,
 };
 
-use crate::{Abandoned, AssetRecord, BlobHash, Catalog, NewJob, ProcessId, Processing, ReadScope, RenditionRecord, RepoError, SessionRecord};
+use crate::{Abandoned, AssetRecord, BlobHash, Catalog, NewJob, ProcessId, Processing, ReadScope, RenditionRecord, RepoError, SessionRecord, VersionRecord};
 
 fn me() -> ProcessId {
     ProcessId::parse("aaaaaaaaaaaaaaaaaaaaaaaa").expect("24 hex digits")
@@ -30,7 +30,8 @@ macro_rules! catalog_conformance {
         $crate::catalog_conformance!(@each [$(#[$attr])*] $fresh;
             folders_and_assets_round_trip, jobs_are_claimed_once, references_guard_moves_and_deletes, tags_keep_their_lineage,
             search_finds_prefixes_without_accents, search_sorts_and_pages_alike, search_filters_and_read_scope, pages_version_and_publish,
-            sessions_settings_and_connected_jobs, metadata_patches_say_who_and_when, imports_keep_what_they_are_given);
+            sessions_settings_and_connected_jobs, metadata_patches_say_who_and_when, imports_keep_what_they_are_given,
+            versions_keep_every_binary_until_the_asset_goes);
     };
     (@each $attrs:tt $fresh:expr; $($check:ident),*) => {
         $( $crate::catalog_conformance!(@one $attrs $fresh; $check); )*
@@ -498,4 +499,69 @@ pub fn imports_keep_what_they_are_given(c: &dyn Catalog) {
     assert!(matches!(c.import_assets(&[fine.clone(), unknown]), Err(RepoError::UnknownTag(_))));
     assert_eq!(c.asset(&fine.path).unwrap(), None);
     assert!(matches!(c.import_assets(&[done]), Err(RepoError::AlreadyExists(_))));
+}
+
+/// A rendition record of `name` with the blob numbered `blob`.
+fn rendition(name: RenditionName, blob: u8, mime: &str, size: u64) -> RenditionRecord {
+    RenditionRecord { name, blob: hash(blob), mime: mime.into(), size, width: Some(40), height: Some(30) }
+}
+
+fn version(original: RenditionRecord, comment: &str, by: &str, at: i64) -> VersionRecord {
+    VersionRecord { number: 0, original, comment: comment.into(), created_by: by.into(), created_at: at }
+}
+
+pub fn versions_keep_every_binary_until_the_asset_goes(c: &dyn Catalog) {
+    c.create_folder(&p("/content/dam/v"), "V").unwrap();
+    c.insert_asset(&asset("/content/dam/v/a.jpg", "A", "image/jpeg", 10, 5, 1)).unwrap();
+    let first = c.versions(&p("/content/dam/v/a.jpg")).unwrap();
+    assert_eq!(first.len(), 1, "an upload is version 1");
+    assert_eq!((first[0].number, &first[0].original.blob, first[0].created_by.as_str(), first[0].created_at), (1, &hash(1), "ksaner", 5));
+
+    // The first binary's renditions are made, and a job starts on it before it is replaced.
+    let job = c.claim_job(1000, &me()).unwrap().expect("the upload's job");
+    c.finish_job(&job, &[rendition(RenditionName::Thumbnail140, 2, "image/png", 3)]).unwrap();
+    c.insert_asset(&asset("/content/dam/v/b.jpg", "B", "image/jpeg", 10, 6, 1)).unwrap();
+    let stale = c.claim_job(1000, &me()).unwrap().expect("b's job");
+    assert_eq!(stale.asset, p("/content/dam/v/b.jpg"));
+
+    let (number, unused) =
+        c.add_version(&p("/content/dam/v/a.jpg"), &version(rendition(RenditionName::Original, 3, "image/png", 20), "Brighter", "editor", 50)).unwrap();
+    assert_eq!(number, 2);
+    assert_eq!(unused, vec![hash(2)], "the old thumbnail goes; the old original stays with version 1");
+    let a = c.asset(&p("/content/dam/v/a.jpg")).unwrap().unwrap();
+    assert_eq!((a.mime.as_str(), a.size, a.modified_by.as_str(), a.modified_at), ("image/png", 20, "editor", 50));
+    assert_eq!(a.renditions.iter().map(|r| (r.name, r.blob.clone())).collect::<Vec<_>>(), [(RenditionName::Original, hash(3))]);
+    assert_eq!(a.processing, Processing::Pending, "the new binary's renditions are to be made");
+    let versions = c.versions(&p("/content/dam/v/a.jpg")).unwrap();
+    let summary: Vec<_> = versions.iter().map(|v| (v.number, v.original.blob.clone(), v.comment.as_str(), v.created_by.as_str())).collect();
+    assert_eq!(summary, [(1, hash(1), "", "ksaner"), (2, hash(3), "Brighter", "editor")]);
+
+    let (number, unused) =
+        c.add_version(&p("/content/dam/v/b.jpg"), &version(rendition(RenditionName::Original, 4, "image/jpeg", 9), "", "editor", 60)).unwrap();
+    assert_eq!((number, unused), (2, vec![]), "blob 1 is still a version of both");
+    assert!(
+        matches!(c.finish_job(&stale, &[rendition(RenditionName::Thumbnail48, 5, "image/png", 1)]), Err(RepoError::NotFound(_))),
+        "a job on the replaced binary keeps nothing"
+    );
+    let b = c.asset(&p("/content/dam/v/b.jpg")).unwrap().unwrap();
+    assert_eq!(b.renditions.len(), 1);
+
+    assert!(matches!(c.add_version(&p("/content/dam/v/none.jpg"), &versions[1]), Err(RepoError::NotFound(_))));
+    let mut copy = asset("/content/dam/v/copy.jpg", "Copy", "image/jpeg", 10, 7, 6);
+    copy.connected = Some(tessera_model::connected::ConnectedOrigin { dam_url: "http://dam.example".into(), path: p("/content/dam/x.jpg"), fetched_at: 7 });
+    c.store_connected(&copy).unwrap();
+    assert_eq!(c.versions(&p("/content/dam/v/copy.jpg")).unwrap().len(), 1);
+    assert!(matches!(c.add_version(&p("/content/dam/v/copy.jpg"), &versions[1]), Err(RepoError::ConnectedCopy(_))), "a copy changes on its DAM only");
+
+    let mut imported = versions.clone();
+    imported[0].comment = "Imported".into();
+    c.import_versions(&p("/content/dam/v/a.jpg"), &imported).unwrap();
+    assert_eq!(c.versions(&p("/content/dam/v/a.jpg")).unwrap(), imported);
+
+    let mut unused = c.delete_node(&p("/content/dam/v/a.jpg"), false).unwrap();
+    unused.sort();
+    assert_eq!(unused, vec![hash(3)], "blob 1 is still b's version 1");
+    let mut unused = c.delete_node(&p("/content/dam/v"), false).unwrap();
+    unused.sort();
+    assert_eq!(unused, vec![hash(1), hash(4), hash(6)], "every version's blob goes with the last asset that had it");
 }

@@ -61,7 +61,7 @@ impl Repo {
     }
 
     /// Copies everything this repository holds into `target`: blobs (verified), folders,
-    /// assets with their renditions, tags, permissions, pages with their publications,
+    /// assets with their renditions and versions, tags, permissions, pages with their publications,
     /// references, edit states and settings. Sessions are not copied (users log in
     /// again), nor Connected Assets job history. `progress` hears of each step.
     pub async fn copy_into(&self, target: &Repo, mut progress: impl FnMut(&CopyProgress)) -> Result<CopyProgress, RepoError> {
@@ -71,9 +71,19 @@ impl Repo {
         let pages = self.pages().await?;
 
         let mut blobs = BTreeSet::new();
+        // Assets whose binary was replaced: their earlier versions go across too. An
+        // asset with one version gets it from its import.
+        let mut histories = Vec::new();
         for folder in &folders {
             let (_, _, assets) = self.list(&folder.path).await?;
             blobs.extend(assets.iter().flat_map(|a| a.renditions.iter().map(|r| r.blob.clone())));
+            for asset in &assets {
+                let versions = self.versions(&asset.path).await?;
+                if versions.len() > 1 {
+                    blobs.extend(versions.iter().map(|v| v.original.blob.clone()));
+                    histories.push((asset.path.clone(), versions));
+                }
+            }
         }
         for page in &pages {
             if let Some(p) = self.publication(&page.path).await? {
@@ -111,6 +121,9 @@ impl Repo {
                 target.with_catalog(move |c| c.import_assets(&batch)).await?;
             }
             progress(&done);
+        }
+        for (path, versions) in histories {
+            target.with_catalog(move |c| c.import_versions(&path, &versions)).await?;
         }
         for rule in self.permission_rules() {
             target.set_permission(&rule.folder, &rule.group, Some(rule.access)).await?;

@@ -12,6 +12,8 @@ pub enum RepoError {
     AlreadyExists(DamPath),
     #[error("the asset has no rendition called {0:?}")]
     NoSuchRendition(String),
+    #[error("the asset has no version {0}")]
+    NoSuchVersion(u32),
     #[error("{0}")]
     BadQuery(String),
     #[error("{0}")]
@@ -26,6 +28,8 @@ pub enum RepoError {
     PageExists(String),
     #[error("the page was saved by {modified_by} after you opened it (it is now at version {current}); reload to see their changes")]
     VersionConflict { current: u64, modified_by: String, modified_at: i64 },
+    #[error("{0} is a read-only copy from the remote DAM; change it there")]
+    ConnectedCopy(DamPath),
     #[error("a folder cannot be moved into itself")]
     MoveIntoSelf,
     #[error("the DAM root cannot be moved or deleted")]

@@ -30,7 +30,7 @@ pub use blobs::{BlobHash, BlobReader, BlobStore, DiskStore, LocalBlob, Persisted
 pub use budget::{PixelBudget, Reserved};
 pub use catalog::{
     refuse_referenced, Abandoned, AssetRecord, Catalog, Concurrency, ConnectedCatalog, FolderRecord, Job, NewJob, ProcessId, Processing, Publication,
-    Reference, RenditionRecord, SessionRecord, TagRecord,
+    Reference, RenditionRecord, SessionRecord, TagRecord, VersionRecord,
 };
 pub use copy::{CopyProgress, MIGRATION_SETTING};
 pub use error::RepoError;
@@ -38,7 +38,7 @@ pub use jobs::{JobSettings, Workers};
 pub use renditions::{document_label, probe_image, render_edited, render_image, OutputFormat, RenditionSpec, THUMBNAILS, THUMBNAIL_319, WEB_1280};
 pub use scope::ReadScope;
 pub use search::{SearchCursor, SearchPage};
-pub use upload::{Upload, UploadLimits};
+pub use upload::{NewVersion, Upload, UploadLimits, MAX_VERSION_COMMENT_BYTES};
 
 use tessera_model::{Access, DamPath, MetadataPatch, PageContent, PageDto, PagePath, PageSummary, PermissionRule, SearchQuery, TagId};
 
@@ -319,7 +319,7 @@ impl Repo {
     /// Deletes blobs the catalog no longer uses, unless another deployment shares the
     /// store and may still use them. A blob that cannot be deleted now stays, unused,
     /// and is logged; nothing refers to it.
-    async fn delete_blobs(&self, unused: Vec<BlobHash>) {
+    pub(crate) async fn delete_blobs(&self, unused: Vec<BlobHash>) {
         if self.store_use == StoreUse::Shared || unused.is_empty() {
             return;
         }

@@ -4,7 +4,8 @@ use tessera_model::mime::SNIFF_LEN;
 use tessera_model::{sniff, DamPath};
 use tokio::io::AsyncRead;
 
-use crate::catalog::{AssetRecord, Processing, RenditionRecord};
+use crate::blobs::StagedBlob;
+use crate::catalog::{AssetRecord, Processing, RenditionRecord, VersionRecord};
 use crate::error::RepoError;
 use crate::renditions::probe_image;
 use crate::{unix_now, Repo};
@@ -35,23 +36,105 @@ pub struct Upload {
     pub user: String,
 }
 
+/// A request to replace an asset's binary, which makes a new version of it.
+#[derive(Debug, Clone)]
+pub struct NewVersion {
+    pub path: DamPath,
+    /// The MIME type the client declared; the bytes must agree with it.
+    pub declared_mime: String,
+    /// Why, for the asset's timeline; may be empty.
+    pub comment: String,
+    pub user: String,
+}
+
+/// Longest version comment, in bytes.
+pub const MAX_VERSION_COMMENT_BYTES: usize = 1024;
+
+/// A file received and checked: staged, not yet stored, with the original it will be.
+struct Received {
+    staged: StagedBlob,
+    original: RenditionRecord,
+}
+
 impl Repo {
     /// Stores `body` as a new asset. On any refusal or failure, including a body that
     /// ends early, nothing is left in the blob store or the catalog.
     pub async fn upload<R: AsyncRead + Unpin>(&self, upload: Upload, body: R) -> Result<AssetRecord, RepoError> {
         self.check_target_is_free(&upload.path).await?;
+        let Received { staged, original } = self.receive(&upload.declared_mime, body).await?;
+        let now = unix_now();
+        let asset = AssetRecord {
+            title: upload.title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| upload.path.name().to_owned()),
+            description: String::new(),
+            path: upload.path,
+            size: original.size,
+            width: original.width,
+            height: original.height,
+            created_by: upload.user.clone(),
+            created_at: now,
+            modified_by: upload.user,
+            modified_at: now,
+            properties: Default::default(),
+            tags: Vec::new(),
+            mime: original.mime.clone(),
+            renditions: vec![original],
+            processing: Processing::Pending,
+            connected: None,
+        };
+        let record = asset.clone();
+        self.commit_then(vec![staged], move |c| c.insert_asset(&record)).await?;
+        self.job_signal.job_queued();
+        Ok(asset)
+    }
+
+    /// Makes `body` the asset's binary as a new version; the versions before it stay,
+    /// its renditions are made again. The same refusals as an upload, and nothing is
+    /// kept when one applies.
+    pub async fn new_version<R: AsyncRead + Unpin>(&self, request: NewVersion, body: R) -> Result<VersionRecord, RepoError> {
+        if request.comment.len() > MAX_VERSION_COMMENT_BYTES {
+            return Err(RepoError::BadMetadata(format!("A version comment has at most {MAX_VERSION_COMMENT_BYTES} bytes.")));
+        }
+        // Refused before the body is read: an unknown asset or a Connected Assets copy.
+        let asset = self.asset(&request.path).await?;
+        if asset.connected.is_some() {
+            return Err(RepoError::ConnectedCopy(request.path));
+        }
+        let Received { staged, original } = self.receive(&request.declared_mime, body).await?;
+        let mut version = VersionRecord { number: 0, original, comment: request.comment, created_by: request.user, created_at: unix_now() };
+        let (record, path) = (version.clone(), request.path);
+        let (number, unused) = self.commit_then(vec![staged], move |c| c.add_version(&path, &record)).await?;
+        self.delete_blobs(unused).await;
+        self.job_signal.job_queued();
+        version.number = number;
+        Ok(version)
+    }
+
+    pub async fn versions(&self, path: &DamPath) -> Result<Vec<VersionRecord>, RepoError> {
+        let path = path.clone();
+        self.with_catalog(move |c| c.versions(&path)).await
+    }
+
+    /// One version of an asset.
+    pub async fn version(&self, path: &DamPath, number: u32) -> Result<VersionRecord, RepoError> {
+        let versions = self.versions(path).await?;
+        versions.into_iter().find(|v| v.number == number).ok_or_else(|| RepoError::NoSuchVersion(number))
+    }
+
+    /// Streams `body` into the spool and checks it: not empty, of the declared type,
+    /// an image small enough to render.
+    async fn receive<R: AsyncRead + Unpin>(&self, declared_mime: &str, body: R) -> Result<Received, RepoError> {
         let pending = self.blobs().spool().receive(body, self.limits().max_bytes, SNIFF_LEN).await?;
         if pending.size() == 0 {
             return Err(RepoError::EmptyUpload);
         }
         let sniffed = sniff(pending.head());
-        if !sniffed.matches_declared(&upload.declared_mime) {
+        if !sniffed.matches_declared(declared_mime) {
             return Err(match sniffed {
                 tessera_model::Sniffed::Unknown => RepoError::UnsupportedType,
-                _ => RepoError::TypeMismatch { declared: upload.declared_mime },
+                _ => RepoError::TypeMismatch { declared: declared_mime.to_owned() },
             });
         }
-        let mime = upload.declared_mime.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let mime = declared_mime.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
 
         // Only the header is read here; decoding is the rendition job's work. An image
         // too large to decode is refused now, while a corrupt one is stored and its job
@@ -70,39 +153,15 @@ impl Repo {
         } else {
             None
         };
-        let asset = {
-            let now = unix_now();
-            let asset = AssetRecord {
-                title: upload.title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| upload.path.name().to_owned()),
-                description: String::new(),
-                path: upload.path,
-                size: pending.size(),
-                width: size.map(|s| s.width),
-                height: size.map(|s| s.height),
-                created_by: upload.user.clone(),
-                created_at: now,
-                modified_by: upload.user,
-                modified_at: now,
-                properties: Default::default(),
-                tags: Vec::new(),
-                renditions: vec![RenditionRecord {
-                    name: tessera_model::RenditionName::Original,
-                    blob: pending.hash().clone(),
-                    mime: mime.clone(),
-                    size: pending.size(),
-                    width: size.map(|s| s.width),
-                    height: size.map(|s| s.height),
-                }],
-                mime,
-                processing: Processing::Pending,
-                connected: None,
-            };
-            asset
+        let original = RenditionRecord {
+            name: tessera_model::RenditionName::Original,
+            blob: pending.hash().clone(),
+            mime,
+            size: pending.size(),
+            width: size.map(|s| s.width),
+            height: size.map(|s| s.height),
         };
-        let record = asset.clone();
-        self.commit_then(vec![pending], move |c| c.insert_asset(&record)).await?;
-        self.job_signal.job_queued();
-        Ok(asset)
+        Ok(Received { staged: pending, original })
     }
 
     async fn check_target_is_free(&self, path: &DamPath) -> Result<(), RepoError> {

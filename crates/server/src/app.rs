@@ -18,7 +18,7 @@ use crate::auth::{authenticate, hash_password};
 use crate::config::{Role, Settings, Storage};
 use crate::cors::{guard_origins, OriginPolicy};
 use crate::error::{log_errors, AppError};
-use crate::handlers::{connected, dam, deployment, editor, images, pages, permissions, public, references, search, session, tags};
+use crate::handlers::{connected, dam, deployment, editor, images, pages, permissions, public, references, search, session, tags, versions};
 use crate::openapi;
 use crate::state::AppState;
 
@@ -103,6 +103,7 @@ pub fn app(state: AppState) -> Router {
         .routes(routes!(dam::set_tags))
         .routes(routes!(dam::move_node))
         .routes(routes!(dam::rendition))
+        .routes(routes!(versions::list, versions::create))
         .routes(routes!(search::search))
         .routes(routes!(permissions::list, permissions::set))
         .routes(routes!(pages::list))

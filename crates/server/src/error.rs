@@ -47,11 +47,12 @@ impl AppError {
             AppError::Refused { status, code, .. } => (*status, code),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
             AppError::Repo(e) => match e {
-                R::NotFound(_) | R::NoSuchRendition(_) => (StatusCode::NOT_FOUND, "not_found"),
+                R::NotFound(_) | R::NoSuchRendition(_) | R::NoSuchVersion(_) => (StatusCode::NOT_FOUND, "not_found"),
                 R::BadQuery(_) => (StatusCode::BAD_REQUEST, "bad_query"),
                 R::BadMetadata(_) => (StatusCode::BAD_REQUEST, "bad_metadata"),
                 R::UnknownTag(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unknown_tag"),
                 R::Referenced { .. } => (StatusCode::CONFLICT, "referenced"),
+                R::ConnectedCopy(_) => (StatusCode::CONFLICT, "connected_copy"),
                 R::MoveIntoSelf => (StatusCode::BAD_REQUEST, "move_into_self"),
                 R::PageMissing(_) => (StatusCode::NOT_FOUND, "page_not_found"),
                 R::PageExists(_) => (StatusCode::CONFLICT, "page_exists"),

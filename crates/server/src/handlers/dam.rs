@@ -221,6 +221,27 @@ pub async fn delete_asset(
     delete(state, principal, path, query).await
 }
 
+/// The type a file's request declares in `Content-Type`, refused before its body is
+/// read when its `Content-Length` is over the limit.
+pub(crate) fn declared_file(state: &AppState, headers: &HeaderMap) -> Result<String, AppError> {
+    let declared = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| AppError::refused(StatusCode::UNSUPPORTED_MEDIA_TYPE, "missing_content_type", "Declare the file's type in Content-Type."))?;
+    let limit = state.settings.limits.max_bytes;
+    let declared_len = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared_len.is_some_and(|n| n > limit) {
+        return Err(tessera_repo::RepoError::TooLarge { limit }.into());
+    }
+    Ok(declared.to_owned())
+}
+
+/// A request body as the repository reads files: streamed, never buffered whole.
+pub(crate) fn body_reader(body: Body) -> impl tokio::io::AsyncRead + Unpin {
+    StreamReader::new(body.into_data_stream().map_err(std::io::Error::other))
+}
+
 /// A title given on creation: blank means none (the name stands in), anything else
 /// must be a [`Title`].
 fn optional_title(raw: Option<String>) -> Result<Option<Title>, AppError> {
@@ -323,25 +344,24 @@ pub async fn upload(
     body: Body,
 ) -> Result<(StatusCode, Json<AssetDto>), AppError> {
     let user = authorize(&state, &principal, Action::Write, &path)?;
-    let declared = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| AppError::refused(StatusCode::UNSUPPORTED_MEDIA_TYPE, "missing_content_type", "Declare the file's type in Content-Type."))?;
-    let limit = state.settings.limits.max_bytes;
-    let declared_len = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    if declared_len.is_some_and(|n| n > limit) {
-        return Err(tessera_repo::RepoError::TooLarge { limit }.into());
-    }
+    let declared = declared_file(&state, &headers)?;
     let title = optional_title(query.title)?;
     if query.parents {
         state.repo.create_parents(&path).await?;
     }
-    let upload = Upload { path, title: title.map(String::from), declared_mime: declared.to_owned(), user: user.name().to_owned() };
-    let reader = StreamReader::new(body.into_data_stream().map_err(std::io::Error::other));
-    let asset = state.repo.upload(upload, reader).await?;
+    let upload = Upload { path, title: title.map(String::from), declared_mime: declared, user: user.name().to_owned() };
+    let asset = state.repo.upload(upload, body_reader(body)).await?;
     tracing::info!(path = %asset.path, size = asset.size, "asset uploaded");
     Ok((StatusCode::CREATED, Json(asset_dto(asset))))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RenditionQuery {
+    /// The original of this version of the asset instead of its current one.
+    #[param(minimum = 1)]
+    version: Option<u32>,
 }
 
 /// `GET /api/renditions/<name>/content/dam/...`: the bytes of one rendition.
@@ -350,19 +370,24 @@ pub async fn upload(
     path = "/renditions/{name}/{path}",
     tag = "DAM",
     summary = "A rendition's bytes; byte ranges, ETag and If-None-Match supported",
-    params(("name" = tessera_model::RenditionName, Path, description = "Which rendition"), ApiDamPath),
+    params(("name" = tessera_model::RenditionName, Path, description = "Which rendition"), ApiDamPath, RenditionQuery),
     responses((status = 200, description = "The bytes"), (status = 206, description = "Part of the bytes"), (status = 304, description = "Not modified"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 416, body = ErrorBody))
 )]
 pub async fn rendition(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     axum::extract::Path((name, raw)): axum::extract::Path<(String, String)>,
+    ApiQuery(query): ApiQuery<RenditionQuery>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let path = parse_dam_path(&raw)?;
     authorize(&state, &principal, Action::Read, &path)?;
     let name = tessera_model::RenditionName::parse(&name).ok_or(tessera_repo::RepoError::NoSuchRendition(name))?;
-    let rendition = state.repo.rendition(&path, name).await?;
+    let rendition = match query.version {
+        None => state.repo.rendition(&path, name).await?,
+        Some(number) if name == tessera_model::RenditionName::Original => state.repo.version(&path, number).await?.original,
+        Some(_) => return Err(AppError::bad_request("bad_query", "Earlier versions keep their original only: ask for original with version.")),
+    };
     let etag = format!("\"{}\"", rendition.blob);
     let mut response = if etag_matches(&headers, &etag) {
         StatusCode::NOT_MODIFIED.into_response()

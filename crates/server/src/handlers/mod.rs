@@ -13,3 +13,4 @@ pub mod references;
 pub mod search;
 pub mod session;
 pub mod tags;
+pub mod versions;

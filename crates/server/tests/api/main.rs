@@ -15,3 +15,4 @@ mod processes;
 mod session;
 mod storage_faults;
 mod upload;
+mod versions;
