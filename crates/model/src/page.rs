@@ -444,6 +444,16 @@ pub fn is_web_origin(origin: &str) -> bool {
 pub const MAX_COMPONENTS: usize = 500;
 
 impl PageContent {
+    /// The assets of this deployment's own DAM the page uses, each once, sorted: its
+    /// local references are exactly these after every save. Remote assets are the
+    /// remote DAM's references.
+    pub fn local_assets(&self) -> Vec<&DamPath> {
+        let mut out: Vec<&DamPath> = self.components.iter().filter_map(|c| c.body.asset()).filter(|a| a.repository.is_none()).map(|a| &a.path).collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// Checks sizes, heading levels, links and ids; the message says what to fix.
     pub fn validate(&self) -> Result<(), String> {
         if self.title.trim().is_empty() || self.title.len() > 256 {
@@ -879,6 +889,24 @@ mod tests {
         doc.mime = "application/pdf".into();
         page.components.push(Component { id: "b".into(), body: ComponentBody::Image(ImageBody { asset: Some(doc), ..Default::default() }) });
         assert!(page.validate().unwrap_err().contains("images only"));
+    }
+
+    #[test]
+    fn local_references_are_the_own_assets_used_each_once() {
+        let remote = AssetRef { repository: Some("http://dam.example".into()), path: DamPath::parse("/content/dam/r.jpg").unwrap(), ..image_ref() };
+        let image = |id: &str, asset: AssetRef| Component { id: id.into(), body: ComponentBody::Image(ImageBody { asset: Some(asset), ..Default::default() }) };
+        let page = PageContent {
+            title: "T".into(),
+            description: String::new(),
+            components: vec![
+                image("a", image_ref()),
+                image("b", remote),
+                image("c", image_ref()),
+                image("d", AssetRef { path: DamPath::parse("/content/dam/0.jpg").unwrap(), ..image_ref() }),
+            ],
+        };
+        let uses: Vec<&str> = page.local_assets().into_iter().map(DamPath::as_str).collect();
+        assert_eq!(uses, ["/content/dam/0.jpg", "/content/dam/a/lake.jpg"]);
     }
 
     #[test]

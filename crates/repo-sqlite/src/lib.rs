@@ -1135,11 +1135,11 @@ impl Catalog for SqliteCatalog {
         .db()?;
         // The page's local references are exactly the local assets it now uses.
         tx.execute("DELETE FROM asset_references WHERE sites_url = '' AND page_path = ?1", [path.as_str()]).db()?;
-        for asset in content.components.iter().filter_map(|c| c.body.asset()).filter(|a| a.repository.is_none()) {
+        for asset in content.local_assets() {
             tx.execute(
                 "INSERT OR IGNORE INTO asset_references (asset_id, sites_url, page_path, created_at)
                  SELECT id, '', ?2, ?3 FROM assets WHERE path = ?1",
-                params![asset.path.as_str(), path.as_str(), now],
+                params![asset.as_str(), path.as_str(), now],
             )
             .db()?;
         }
