@@ -104,3 +104,66 @@ fn a_job_whose_process_died_is_taken_over_when_its_lease_runs_out() {
     .unwrap();
     assert_eq!(stuck, 0, "no job is left stuck");
 }
+
+#[test]
+#[ignore = "needs PostgreSQL and S3: cargo xtask test --suite storage"]
+fn killing_one_process_during_uploads_loses_nothing_committed() {
+    let (storage, url) = shared_storage();
+    let (_dir, [(config_a, origin_a), (config_b, origin_b)]) = two_configs(&storage, "[jobs]\nworkers = 1\nlease_secs = 2\nretry_delay_secs = 0\n");
+    let mut a = Server::start(&config_a, &origin_a);
+    let b = Server::start(&config_b, &origin_b);
+    let login = a.login();
+    create_folder(&b, &login, "/content/dam/busy");
+
+    // Uploads through one process, one after another, until it dies under them.
+    let (sent, committed) = (std::sync::mpsc::channel::<String>(), std::sync::Arc::new(std::sync::Mutex::new(Vec::new())));
+    let uploader = {
+        let (origin, login, committed) = (origin_a.clone(), login.clone(), std::sync::Arc::clone(&committed));
+        let sent = sent.0;
+        std::thread::spawn(move || {
+            let photo = jpeg(2400, 1800);
+            for i in 0..200 {
+                let path = format!("/content/dam/busy/photo-{i:03}.jpg");
+                let reply = ureq::put(&format!("{origin}/api/assets{path}"))
+                    .header("cookie", &login.0)
+                    .header("x-csrf-token", &login.1)
+                    .header("content-type", "image/jpeg")
+                    .send(&photo[..]);
+                match reply {
+                    Ok(r) if r.status() == 201 => {
+                        committed.lock().unwrap().push(path.clone());
+                        let _ = sent.send(path);
+                    }
+                    _ => return,
+                }
+            }
+        })
+    };
+    for _ in 0..4 {
+        sent.1.recv_timeout(std::time::Duration::from_secs(60)).expect("uploads go through");
+    }
+    a.kill_9();
+    uploader.join().unwrap();
+    let committed = committed.lock().unwrap().clone();
+    assert!(committed.len() >= 4, "{} uploads committed", committed.len());
+
+    // Every upload that was answered 201 is there, whole, and rendered by the process
+    // still alive; nothing the dead one was writing left a row without its bytes.
+    let (_, listing) = get_json(&b, &login.0, "/api/folders/content/dam/busy");
+    let listed: Vec<String> = listing["assets"].as_array().unwrap().iter().map(|a| a["path"].as_str().unwrap().to_owned()).collect();
+    for path in &committed {
+        assert!(listed.contains(path), "{path} was committed and is gone");
+    }
+    for path in &listed {
+        assert_eq!(b.processing_state(path, &login.0), "done", "{path}");
+        let original = ureq::get(&format!("{origin_b}/api/renditions/original{path}")).header("cookie", &login.0).call().unwrap();
+        assert_eq!(original.headers().get("content-length").unwrap().to_str().unwrap(), jpeg(2400, 1800).len().to_string(), "{path}'s bytes are whole");
+    }
+    let stuck: i64 = std::thread::spawn(move || {
+        let mut db = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        db.query_one("SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')", &[]).unwrap().get(0)
+    })
+    .join()
+    .unwrap();
+    assert_eq!(stuck, 0, "no job is left stuck");
+}
