@@ -155,6 +155,8 @@ const MIMES: &[(&str, u64)] = &[
 ];
 
 pub const GENERATED_ASSETS: usize = 100_000;
+/// The larger DAM search is measured over as well.
+pub const GENERATED_ASSETS_LARGE: usize = 1_000_000;
 
 /// Stores the one blob generated assets share in the deployment's blob folder.
 fn generated_blob(data_dir: &Path) -> anyhow::Result<tessera_repo::BlobHash> {
@@ -165,23 +167,33 @@ fn generated_blob(data_dir: &Path) -> anyhow::Result<tessera_repo::BlobHash> {
     Ok(blob)
 }
 
-/// Writes `count` assets in 100 folders straight into a catalog, all sharing one
-/// stored blob, with titles, descriptions and types drawn from fixed lists, their
-/// renditions done (so no job runs while they are measured), 1,000 per transaction.
-pub fn generate_assets(catalog: &dyn Catalog, blob: &tessera_repo::BlobHash, count: usize) -> anyhow::Result<()> {
-    let mut rng = Rng(0x5eed_1234_abcd_ef01);
+/// Writes the assets numbered `numbers` in 100 folders straight into a catalog
+/// through its import, all sharing one stored blob, with titles, descriptions and
+/// types drawn from fixed lists, their renditions done (so no job runs while they
+/// are measured), 1,000 per transaction. Asset `i` is the same whatever the range.
+pub fn generate_assets(catalog: &dyn Catalog, blob: &tessera_repo::BlobHash, numbers: std::ops::Range<usize>) -> anyhow::Result<()> {
     let root = DamPath::root().join("generated")?;
-    catalog.create_folder(&root, "Generated")?;
+    if catalog.folder(&root)?.is_none() {
+        catalog.create_folder(&root, "Generated")?;
+    }
     let folders: Vec<DamPath> = (0..100)
         .map(|i| {
             let f = root.join(&format!("{}-{i:02}", WORDS[i % WORDS.len()]))?;
-            catalog.create_folder(&f, f.name())?;
+            if catalog.folder(&f)?.is_none() {
+                catalog.create_folder(&f, f.name())?;
+            }
             Ok(f)
         })
         .collect::<anyhow::Result<_>>()?;
     let started = Instant::now();
+    let (count, last) = (numbers.len(), numbers.end);
     let mut batch = Vec::with_capacity(1000);
-    for i in 0..count {
+    for i in numbers {
+        let mut rng = Rng(0x5eed_1234_abcd_ef01 ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        // Neighbouring seeds start alike; a few rounds set them apart.
+        (0..4).for_each(|_| {
+            rng.next();
+        });
         let mut word = || WORDS[rng.below(WORDS.len() as u64) as usize];
         let title = format!("{} {} {}", word(), word(), i);
         let description = format!("A {} {} near the {}", word(), word(), word());
@@ -225,7 +237,7 @@ pub fn generate_assets(catalog: &dyn Catalog, blob: &tessera_repo::BlobHash, cou
             connected: None,
         };
         batch.push(asset);
-        if batch.len() == 1000 || i + 1 == count {
+        if batch.len() == 1000 || i + 1 == last {
             catalog.import_assets(&batch)?;
             batch.clear();
         }
@@ -238,18 +250,22 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
-/// Search on SQLite (the generated data kept for later runs and the editor timings)
-/// and on a throwaway PostgreSQL cluster, with the same generated assets.
+/// Search over 100,000 and over 1,000,000 generated assets, on SQLite (the data
+/// kept for later runs, the smaller set for the editor timings too) and on a
+/// throwaway PostgreSQL cluster, which gets the same assets.
 fn search_latency(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
-    let data = dir.join("data");
-    if !data.join(".generated").exists() {
-        let _ = fs::remove_dir_all(dir);
-        fs::create_dir_all(&data)?;
-        let catalog = SqliteCatalog::open(&data.join("tessera.sqlite3"))?;
-        generate_assets(&catalog, &generated_blob(&data)?, GENERATED_ASSETS)?;
-        fs::write(data.join(".generated"), "")?;
+    let mut rows = Vec::new();
+    for (count, dir) in [(GENERATED_ASSETS, dir.to_owned()), (GENERATED_ASSETS_LARGE, dir.with_file_name("search-large"))] {
+        let data = dir.join("data");
+        if !data.join(".generated").exists() {
+            let _ = fs::remove_dir_all(&dir);
+            fs::create_dir_all(&data)?;
+            let catalog = SqliteCatalog::open(&data.join("tessera.sqlite3"))?;
+            generate_assets(&catalog, &generated_blob(&data)?, 0..count)?;
+            fs::write(data.join(".generated"), "")?;
+        }
+        rows.extend(search_timings(server, &dir, "", "SQLite", count)?);
     }
-    let mut rows = search_timings(server, dir, "", "SQLite")?;
 
     let pg = crate::services::PgServer::start(&crate::install::postgres()?)?;
     let pg_dir = dir.with_file_name("search-postgres");
@@ -257,15 +273,20 @@ fn search_latency(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, Stri
     fs::create_dir_all(pg_dir.join("data"))?;
     let url = pg.admin_url.clone();
     let blob = generated_blob(&pg_dir.join("data"))?;
-    let catalog = tessera_repo_postgres::PostgresCatalog::open(&url, 4)?;
-    generate_assets(&catalog, &blob, GENERATED_ASSETS)?;
-    drop(catalog);
     let storage = format!("[storage]\nbackend = \"postgres\"\nurl = \"{url}\"\n");
-    rows.extend(search_timings(server, &pg_dir, &storage, "PostgreSQL")?);
+    // The larger set is the smaller one and the assets after it.
+    let mut generated = 0;
+    for count in [GENERATED_ASSETS, GENERATED_ASSETS_LARGE] {
+        let catalog = tessera_repo_postgres::PostgresCatalog::open(&url, 4)?;
+        generate_assets(&catalog, &blob, generated..count)?;
+        drop(catalog);
+        generated = count;
+        rows.extend(search_timings(server, &pg_dir, &storage, "PostgreSQL", count)?);
+    }
     Ok(rows)
 }
 
-fn search_timings(server: &Path, dir: &Path, storage: &str, backend: &str) -> anyhow::Result<Vec<(String, String)>> {
+fn search_timings(server: &Path, dir: &Path, storage: &str, backend: &str, count: usize) -> anyhow::Result<Vec<(String, String)>> {
     let (server_proc, origin) = start_assets(server, dir, storage)?;
     let (user, password, _) = DEMO_USERS[0];
     let session = Session::login(&origin, user, password)?;
@@ -290,7 +311,7 @@ fn search_timings(server: &Path, dir: &Path, storage: &str, backend: &str) -> an
         }
         times.sort();
         rows.push((
-            format!("search over {GENERATED_ASSETS} assets on {backend}, {label} (p50 / p95, {total} hits)"),
+            format!("search over {count} assets on {backend}, {label} (p50 / p95, {total} hits)"),
             format!("{:.1} ms / {:.1} ms", ms(percentile(&times, 0.5)), ms(percentile(&times, 0.95))),
         ));
     }

@@ -8,6 +8,7 @@
 
 mod connected;
 mod error;
+mod import;
 mod search;
 
 use postgres::{GenericClient, NoTls, Row};
@@ -495,36 +496,7 @@ impl Catalog for PostgresCatalog {
     fn import_assets(&self, assets: &[AssetRecord]) -> Result<(), RepoError> {
         let mut client = self.client()?;
         let mut tx = client.transaction().db()?;
-        for asset in assets {
-            let parent = asset.path.parent().ok_or_else(|| RepoError::AlreadyExists(asset.path.clone()))?;
-            let folder = folder_id(&mut tx, &parent)?.ok_or(RepoError::ParentMissing(parent))?;
-            if is_taken(&mut tx, &asset.path)? {
-                return Err(RepoError::AlreadyExists(asset.path.clone()));
-            }
-            let id = insert_asset_row(&mut tx, asset, folder)?;
-            insert_renditions(&mut tx, id, &asset.renditions)?;
-            sync_current_version(&mut tx, id, &asset.created_by, asset.created_at)?;
-            for tag in &asset.tags {
-                let tag_id: i64 = tx
-                    .query_opt("SELECT id FROM tags WHERE tag = $1", &[&tag.as_str()])
-                    .db()?
-                    .map(|r| r.get(0))
-                    .ok_or_else(|| RepoError::UnknownTag(tag.to_string()))?;
-                tx.execute("INSERT INTO asset_tags (asset_id, tag_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&id, &tag_id]).db()?;
-            }
-            reindex(&mut tx, id)?;
-            match &asset.processing {
-                Processing::Pending => {
-                    tx.execute("INSERT INTO jobs (asset_id, state, run_after, created_at) VALUES ($1, 'queued', 0, $2)", &[&id, &unix_now()])
-                }
-                Processing::Failed(error) => tx.execute(
-                    "INSERT INTO jobs (asset_id, state, error, run_after, created_at, finished_at) VALUES ($1, 'failed', $2, 0, $3, $3)",
-                    &[&id, error, &unix_now()],
-                ),
-                Processing::Done => Ok(0),
-            }
-            .db()?;
-        }
+        import::import_assets(&mut tx, assets)?;
         tx.commit().db()
     }
 
