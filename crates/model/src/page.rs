@@ -97,6 +97,17 @@ impl<'de> Deserialize<'de> for PagePath {
     }
 }
 
+/// Longest page title, in bytes.
+pub const MAX_PAGE_TITLE_BYTES: usize = 256;
+
+/// Whether `title` can be a page's title: not blank, at most [`MAX_PAGE_TITLE_BYTES`].
+pub fn check_page_title(title: &str) -> Result<(), String> {
+    if title.trim().is_empty() || title.len() > MAX_PAGE_TITLE_BYTES {
+        return Err(format!("The page title must have 1 to {MAX_PAGE_TITLE_BYTES} bytes."));
+    }
+    Ok(())
+}
+
 /// A page description's limit, in characters; search engines show about 160.
 pub const MAX_DESCRIPTION: usize = 1024;
 
@@ -456,9 +467,7 @@ impl PageContent {
 
     /// Checks sizes, heading levels, links and ids; the message says what to fix.
     pub fn validate(&self) -> Result<(), String> {
-        if self.title.trim().is_empty() || self.title.len() > 256 {
-            return Err("The page title must have 1 to 256 bytes.".into());
-        }
+        check_page_title(&self.title)?;
         if self.description.chars().count() > MAX_DESCRIPTION {
             return Err(format!("The page description has at most {MAX_DESCRIPTION} characters."));
         }

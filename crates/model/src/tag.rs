@@ -11,6 +11,8 @@ pub struct TagError(pub String);
 
 /// Longest tag, in bytes.
 pub const MAX_TAG_BYTES: usize = 512;
+/// Longest title of a tag, in bytes.
+pub const MAX_TAG_TITLE_BYTES: usize = 256;
 /// Longest namespace or name within a tag, in bytes.
 pub const MAX_TAG_NAME_BYTES: usize = 64;
 

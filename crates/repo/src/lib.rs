@@ -256,8 +256,8 @@ impl Repo {
     pub async fn create_tag(&self, tag: &TagId, title: Option<String>) -> Result<TagRecord, RepoError> {
         let tag = tag.clone();
         let title = title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| tag.name().to_owned());
-        if title.len() > 256 {
-            return Err(RepoError::BadMetadata("A tag's title has at most 256 bytes.".into()));
+        if title.len() > tessera_model::tag::MAX_TAG_TITLE_BYTES {
+            return Err(RepoError::BadMetadata(format!("A tag's title has at most {} bytes.", tessera_model::tag::MAX_TAG_TITLE_BYTES)));
         }
         self.with_catalog(move |c| {
             c.create_tag(&tag, &title)?;

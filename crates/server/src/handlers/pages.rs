@@ -57,9 +57,7 @@ pub async fn create(
     ApiJson(req): ApiJson<CreatePage>,
 ) -> Result<Response, AppError> {
     let caller = authorize(&state, &principal, Action::Write, &path)?;
-    if req.title.trim().is_empty() || req.title.len() > 256 {
-        return Err(AppError::bad_request("bad_title", "The page title must have 1 to 256 bytes."));
-    }
+    tessera_model::page::check_page_title(&req.title).map_err(|e| AppError::bad_request("bad_title", e))?;
     let page = state.repo.create_page(&path, req.title.trim(), caller.name()).await?;
     Ok(with_etag(StatusCode::CREATED, page))
 }
