@@ -6,7 +6,7 @@ use tessera_model::DamPath;
 use tessera_repo::{unix_now, Abandoned, AssetRecord, ConnectedCatalog, NewJob, ProcessId, RenditionRecord, RepoError};
 
 use crate::error::{Db, Taken};
-use crate::{asset_id, folder_id, insert_asset_row, insert_renditions, is_taken, reindex, sync_current_version, to_i32, PostgresCatalog};
+use crate::{folder_id, insert_asset_row, insert_renditions, is_taken, lock_asset, reindex, sync_current_version, to_i32, PostgresCatalog};
 
 const JOB_COLUMNS: &str = "id, kind, state, remote_path, local_path, page_path, error, started_at, ended_at, bytes_done, bytes_total";
 
@@ -114,7 +114,7 @@ impl ConnectedCatalog for PostgresCatalog {
     fn add_original(&self, path: &DamPath, original: &RenditionRecord) -> Result<(), RepoError> {
         let mut client = self.client()?;
         let mut tx = client.transaction().db()?;
-        let id = asset_id(&mut tx, path)?;
+        let id = lock_asset(&mut tx, path)?;
         tx.execute("DELETE FROM renditions WHERE asset_id = $1 AND name = 'original'", &[&id]).db()?;
         insert_renditions(&mut tx, id, std::slice::from_ref(original))?;
         sync_current_version(&mut tx, id, "", unix_now())?;

@@ -5,8 +5,9 @@ use postgres::types::ToSql;
 use tessera_repo::{ReadScope, RepoError};
 
 /// `.db()?` turns a driver error into the repository's: a connection that is gone
-/// or cannot be made is [`RepoError::DatabaseUnavailable`] (503, try again), any
-/// other failure [`RepoError::Database`].
+/// or cannot be made, or a transaction the server gave up to break a deadlock, is
+/// [`RepoError::DatabaseUnavailable`] (503, try again), any other failure
+/// [`RepoError::Database`].
 pub(crate) trait Db<T> {
     fn db(self) -> Result<T, RepoError>;
 }
@@ -14,7 +15,7 @@ pub(crate) trait Db<T> {
 impl<T> Db<T> for Result<T, postgres::Error> {
     fn db(self) -> Result<T, RepoError> {
         self.map_err(|e| {
-            if e.as_db_error().is_none() && (e.is_closed() || is_connection_error(&e)) {
+            if (e.as_db_error().is_none() && (e.is_closed() || is_connection_error(&e))) || is_transient(&e) {
                 RepoError::DatabaseUnavailable(e.to_string())
             } else {
                 RepoError::Database(Box::new(e))
@@ -42,6 +43,14 @@ impl<T> Db<T> for Result<T, r2d2::Error> {
     fn db(self) -> Result<T, RepoError> {
         self.map_err(|e| RepoError::DatabaseUnavailable(e.to_string()))
     }
+}
+
+/// A deadlock or serialization failure: the server rolled the transaction back and
+/// the same request, tried again, can succeed. The lock order (`lock_asset`) keeps
+/// the known ones away; this keeps any other from being a 500.
+fn is_transient(e: &postgres::Error) -> bool {
+    use postgres::error::SqlState;
+    matches!(e.code(), Some(c) if *c == SqlState::T_R_DEADLOCK_DETECTED || *c == SqlState::T_R_SERIALIZATION_FAILURE)
 }
 
 /// An I/O failure under the driver: the server went away or never answered.

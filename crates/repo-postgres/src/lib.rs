@@ -363,13 +363,28 @@ pub(crate) fn asset_id(c: &mut impl GenericClient, path: &DamPath) -> Result<i64
     c.query_opt("SELECT id FROM assets WHERE path = $1", &[&path.as_str()]).db()?.map(|r| r.get(0)).ok_or_else(|| RepoError::NotFound(path.clone()))
 }
 
+/// The id of the asset at `path`, its row locked until the transaction ends.
+///
+/// Lock order: a transaction that writes rows under an asset (renditions, tags,
+/// versions, jobs) locks the asset's row first, as a delete does, so the two wait
+/// for each other instead of deadlocking on the rows the delete cascades to.
+/// `NO KEY UPDATE` still lets other transactions insert rows that refer to it.
+pub(crate) fn lock_asset(tx: &mut impl GenericClient, path: &DamPath) -> Result<i64, RepoError> {
+    tx.query_opt("SELECT id FROM assets WHERE path = $1 FOR NO KEY UPDATE", &[&path.as_str()])
+        .db()?
+        .map(|r| r.get(0))
+        .ok_or_else(|| RepoError::NotFound(path.clone()))
+}
+
 fn below(path: &str) -> String {
     format!("{}/%", like_escape(path))
 }
 
-/// Ids of the asset at `path`, or of every asset below the folder at `path`.
-fn assets_within(c: &mut impl GenericClient, path: &DamPath) -> Result<Vec<i64>, RepoError> {
-    let rows = c.query("SELECT id FROM assets WHERE path = $1 OR path LIKE $2", &[&path.as_str(), &below(path.as_str())]).db()?;
+/// Ids of the asset at `path`, or of every asset below the folder at `path`, every
+/// row locked in id order, so two deletes over the same assets queue up instead of
+/// deadlocking (see [`lock_asset`]).
+fn lock_assets_within(tx: &mut impl GenericClient, path: &DamPath) -> Result<Vec<i64>, RepoError> {
+    let rows = tx.query("SELECT id FROM assets WHERE path = $1 OR path LIKE $2 ORDER BY id FOR UPDATE", &[&path.as_str(), &below(path.as_str())]).db()?;
     Ok(rows.iter().map(|r| r.get(0)).collect())
 }
 
@@ -536,9 +551,11 @@ impl Catalog for PostgresCatalog {
     fn finish_job(&self, job: &Job, renditions: &[RenditionRecord]) -> Result<(), RepoError> {
         let mut client = self.client()?;
         let mut tx = client.transaction().db()?;
+        // The asset's row first, then the job's (see `lock_asset`).
         let asset_id: Option<i64> =
-            tx.query_opt("SELECT asset_id FROM jobs WHERE id = $1 AND state = 'running' FOR UPDATE", &[&job.id]).db()?.map(|r| r.get(0));
-        let Some(asset_id) = asset_id else {
+            tx.query_opt("SELECT id FROM assets WHERE id = (SELECT asset_id FROM jobs WHERE id = $1) FOR NO KEY UPDATE", &[&job.id]).db()?.map(|r| r.get(0));
+        let running = tx.query_opt("SELECT 1 FROM jobs WHERE id = $1 AND state = 'running' FOR UPDATE", &[&job.id]).db()?.is_some();
+        let (Some(asset_id), true) = (asset_id, running) else {
             return Err(RepoError::NotFound(job.asset.clone()));
         };
         tx.execute("DELETE FROM renditions WHERE asset_id = $1 AND name <> 'original'", &[&asset_id]).db()?;
@@ -636,7 +653,7 @@ impl Catalog for PostgresCatalog {
     fn import_versions(&self, path: &DamPath, versions: &[VersionRecord]) -> Result<(), RepoError> {
         let mut client = self.client()?;
         let mut tx = client.transaction().db()?;
-        let id = asset_id(&mut tx, path)?;
+        let id = lock_asset(&mut tx, path)?;
         tx.execute("DELETE FROM asset_versions WHERE asset_id = $1", &[&id]).db()?;
         for v in versions {
             insert_version(&mut tx, id, v.number, v)?;
@@ -648,7 +665,7 @@ impl Catalog for PostgresCatalog {
         let properties = patch.properties.as_ref().map(|p| serde_json::to_string(&p.to_map()).map_err(|e| RepoError::Internal(e.to_string()))).transpose()?;
         let mut client = self.client()?;
         let mut tx = client.transaction().db()?;
-        let id = asset_id(&mut tx, path)?;
+        let id = lock_asset(&mut tx, path)?;
         tx.execute(
             "UPDATE assets SET title = coalesce($2, title), description = coalesce($3, description),
                                properties = coalesce($4, properties), modified_by = $5, modified_at = $6
@@ -708,7 +725,7 @@ impl Catalog for PostgresCatalog {
     fn set_asset_tags(&self, path: &DamPath, tags: &[TagId], user: &str, now: i64) -> Result<(), RepoError> {
         let mut client = self.client()?;
         let mut tx = client.transaction().db()?;
-        let id = asset_id(&mut tx, path)?;
+        let id = lock_asset(&mut tx, path)?;
         let mut tag_ids = Vec::new();
         for t in tags {
             let tag_id: Option<i64> = tx.query_opt("SELECT id FROM tags WHERE tag = $1", &[&t.as_str()]).db()?.map(|r| r.get(0));
@@ -778,7 +795,7 @@ impl Catalog for PostgresCatalog {
         if !force {
             refuse_referenced(path, &references_within(&mut tx, path)?, "delete")?;
         }
-        let ids = assets_within(&mut tx, path)?;
+        let ids = lock_assets_within(&mut tx, path)?;
         let hashes: Vec<String> = tx
             .query("SELECT sha256 FROM renditions WHERE asset_id = ANY($1) UNION SELECT sha256 FROM asset_versions WHERE asset_id = ANY($1)", &[&ids])
             .db()?

@@ -31,7 +31,7 @@ macro_rules! catalog_conformance {
             folders_and_assets_round_trip, jobs_are_claimed_once, references_guard_moves_and_deletes, tags_keep_their_lineage,
             search_finds_prefixes_without_accents, search_sorts_and_pages_alike, search_filters_and_read_scope, pages_version_and_publish,
             sessions_settings_and_connected_jobs, metadata_patches_say_who_and_when, imports_keep_what_they_are_given,
-            versions_keep_every_binary_until_the_asset_goes);
+            versions_keep_every_binary_until_the_asset_goes, a_job_finishing_while_its_asset_goes_never_fails_the_delete);
     };
     (@each $attrs:tt $fresh:expr; $($check:ident),*) => {
         $( $crate::catalog_conformance!(@one $attrs $fresh; $check); )*
@@ -564,4 +564,34 @@ pub fn versions_keep_every_binary_until_the_asset_goes(c: &dyn Catalog) {
     let mut unused = c.delete_node(&p("/content/dam/v"), false).unwrap();
     unused.sort();
     assert_eq!(unused, vec![hash(1), hash(4), hash(6)], "every version's blob goes with the last asset that had it");
+}
+
+/// A rendition job that finishes while its asset is deleted: whichever comes first
+/// wins, the delete never fails, and nothing of the asset is left behind.
+pub fn a_job_finishing_while_its_asset_goes_never_fails_the_delete(c: &dyn Catalog) {
+    c.create_folder(&p("/content/dam/race"), "Race").unwrap();
+    for round in 0..60u8 {
+        let path = format!("/content/dam/race/a{round}.jpg");
+        c.insert_asset(&asset(&path, "A", "image/jpeg", 10, 5, 1)).unwrap();
+        let job = c.claim_job(1000, &me()).unwrap().expect("the upload's job");
+        let thumbnails = [rendition(RenditionName::Thumbnail48, 2, "image/png", 3), rendition(RenditionName::Thumbnail140, 3, "image/png", 4)];
+        let start = std::sync::Barrier::new(2);
+        let (finished, deleted) = std::thread::scope(|s| {
+            let finishing = s.spawn(|| {
+                start.wait();
+                // Sweeps the finish across the delete's statements, round by round.
+                std::thread::sleep(std::time::Duration::from_micros(u64::from(round % 20) * 150));
+                c.finish_job(&job, &thumbnails)
+            });
+            let deleting = s.spawn(|| {
+                start.wait();
+                c.delete_node(&p(&path), false)
+            });
+            (finishing.join().expect("no panic"), deleting.join().expect("no panic"))
+        });
+        assert!(matches!(finished, Ok(()) | Err(RepoError::NotFound(_))), "round {round}: {finished:?}");
+        assert!(deleted.is_ok(), "round {round}: {deleted:?}");
+        assert_eq!(c.asset(&p(&path)).unwrap(), None);
+    }
+    assert_eq!(c.unfinished_jobs().unwrap(), 0);
 }
