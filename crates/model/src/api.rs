@@ -26,6 +26,9 @@ pub struct ErrorDetail {
     pub code: String,
     /// Safe to show to a person.
     pub message: String,
+    /// Who holds the asset checked out, when that is why (`423 locked`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,6 +116,17 @@ pub struct AssetDto {
     /// Set on a read-only copy fetched from the remote DAM by Connected Assets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connected: Option<crate::connected::ConnectedOrigin>,
+    /// Set while someone holds the asset checked out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked_out: Option<CheckOutDto>,
+}
+
+/// Who holds an asset checked out, since when (Unix seconds).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CheckOutDto {
+    pub by: String,
+    pub at: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -344,6 +358,13 @@ pub struct ReferencesDto {
 pub struct VersionDto {
     /// 1 for the upload, one more for each binary that replaced it.
     pub number: u32,
+    pub kind: VersionKindDto,
+    /// The version it brought back, for a restore.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restored_from: Option<u32>,
+    /// A short name; empty when nobody gave one.
+    #[serde(default)]
+    pub label: String,
     pub mime: String,
     pub size: u64,
     pub width: Option<u32>,
@@ -354,6 +375,79 @@ pub struct VersionDto {
     pub created_at: i64,
     /// The version's original, relative to the deployment's origin.
     pub href: String,
+    /// Its 140 px thumbnail, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<String>,
+    /// Its metadata: as it was when a later version replaced it, or the asset's own
+    /// for the newest; none for versions replaced before versions kept metadata.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<VersionMetadataDto>,
+    /// Its renditions besides the original, as it kept them.
+    #[serde(default)]
+    pub renditions: Vec<RenditionLink>,
+}
+
+/// How a version came to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum VersionKindDto {
+    Upload,
+    Replaced,
+    CheckedIn,
+    Restored,
+}
+
+/// An asset's metadata as a version keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VersionMetadataDto {
+    pub title: String,
+    pub description: String,
+    pub properties: std::collections::BTreeMap<String, String>,
+    pub tags: Vec<crate::tag::TagId>,
+}
+
+/// `POST /api/restore/{path}`: bring an earlier version back as a new one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RestoreRequest {
+    pub version: u32,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 1024))]
+    pub comment: String,
+}
+
+/// One entry of an asset's timeline: a version, or another event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TimelineEntry {
+    pub kind: TimelineKind,
+    pub by: String,
+    pub at: i64,
+    /// The version it made, for the kinds that make one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<u32>,
+    /// A version's label and comment; the fields of a metadata change; the path an
+    /// asset was moved from; whose lock an administrator released.
+    #[serde(default)]
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TimelineKind {
+    Created,
+    VersionCreated,
+    CheckedIn,
+    Restored,
+    CheckedOut,
+    CheckOutCancelled,
+    LockReleased,
+    MetadataChanged,
+    Moved,
 }
 
 /// A folder and its sub-folders, as deep as asked.

@@ -23,8 +23,8 @@ pub(crate) fn import_assets(tx: &mut impl GenericClient, assets: &[AssetRecord])
     let ids = insert_rows(tx, assets, &folders)?;
     insert_renditions(tx, assets, &ids)?;
     tx.execute(
-        "INSERT INTO asset_versions (asset_id, number, sha256, mime, size, width, height, comment, created_by, created_at)
-         SELECT r.asset_id, 1, r.sha256, r.mime, r.size, r.width, r.height, '', a.created_by, a.created_at
+        "INSERT INTO asset_versions (asset_id, number, sha256, mime, size, width, height, comment, created_by, created_at, kind)
+         SELECT r.asset_id, 1, r.sha256, r.mime, r.size, r.width, r.height, '', a.created_by, a.created_at, 'upload'
          FROM renditions r JOIN assets a ON a.id = r.asset_id
          WHERE r.name = 'original' AND r.asset_id = ANY($1)",
         &[&ids],
@@ -75,12 +75,15 @@ fn insert_rows(tx: &mut impl GenericClient, assets: &[AssetRecord], folders: &BT
     let remote_url: Vec<Option<String>> = assets.iter().map(|a| a.connected.as_ref().map(|o| o.dam_url.clone())).collect();
     let remote_path: Vec<Option<String>> = assets.iter().map(|a| a.connected.as_ref().map(|o| o.path.to_string())).collect();
     let fetched_at: Vec<Option<i64>> = assets.iter().map(|a| a.connected.as_ref().map(|o| o.fetched_at)).collect();
+    let checked_out_by: Vec<Option<String>> = assets.iter().map(|a| a.checked_out.as_ref().map(|c| c.by.clone())).collect();
+    let checked_out_at: Vec<Option<i64>> = assets.iter().map(|a| a.checked_out.as_ref().map(|c| c.at)).collect();
     let rows = tx
         .query(
             "INSERT INTO assets (path, folder_id, title, description, mime, size, width, height, created_by, created_at,
-                                 modified_by, modified_at, properties, name, remote_url, remote_path, fetched_at)
+                                 modified_by, modified_at, properties, name, remote_url, remote_path, fetched_at, checked_out_by, checked_out_at)
              SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::int[], $8::int[], $9::text[],
-                                  $10::bigint[], $11::text[], $12::bigint[], $13::text[], $14::text[], $15::text[], $16::text[], $17::bigint[])
+                                  $10::bigint[], $11::text[], $12::bigint[], $13::text[], $14::text[], $15::text[], $16::text[], $17::bigint[],
+                                  $18::text[], $19::bigint[])
              RETURNING id, path",
             &[
                 &column(|a| a.path.to_string()),
@@ -100,6 +103,8 @@ fn insert_rows(tx: &mut impl GenericClient, assets: &[AssetRecord], folders: &BT
                 &remote_url,
                 &remote_path,
                 &fetched_at,
+                &checked_out_by,
+                &checked_out_at,
             ],
         )
         .or_taken(|| RepoError::AlreadyExists(assets[0].path.clone()))?;

@@ -8,6 +8,7 @@
 
 mod connected;
 mod error;
+mod history;
 mod import;
 mod search;
 
@@ -18,9 +19,10 @@ use tessera_model::connected::ConnectedOrigin;
 use tessera_model::{
     Access, DamPath, Description, MetadataPatch, PageContent, PageDto, PagePath, PageSummary, PermissionRule, RenditionName, SearchQuery, TagId, Title,
 };
+use tessera_repo::history::{patch_fields, refuse_locked, AssetEvent, CheckOut, EventKind, VersionKind};
 use tessera_repo::{
     refuse_referenced, unix_now, Abandoned, AssetRecord, BlobHash, Catalog, Concurrency, FolderRecord, Job, ProcessId, Processing, Publication, ReadScope,
-    Reference, RenditionRecord, RepoError, SearchPage, SessionRecord, TagRecord, VersionRecord,
+    Reference, RenditionRecord, RepoError, SearchPage, SessionRecord, TagRecord,
 };
 
 use crate::error::{like_escape, Db, Taken};
@@ -75,6 +77,35 @@ const MIGRATIONS: &[&str] = &[
      INSERT INTO asset_versions (asset_id, number, sha256, mime, size, width, height, comment, created_by, created_at)
          SELECT a.id, 1, r.sha256, r.mime, r.size, r.width, r.height, '', a.created_by, a.created_at
          FROM assets a JOIN renditions r ON r.asset_id = a.id AND r.name = 'original';",
+    // Check-out; how a version came to be and what it kept; the timeline's events.
+    "ALTER TABLE assets ADD COLUMN checked_out_by TEXT, ADD COLUMN checked_out_at BIGINT;
+     CREATE INDEX assets_checked_out ON assets(checked_out_by) WHERE checked_out_by IS NOT NULL;
+     ALTER TABLE asset_versions ADD COLUMN label TEXT NOT NULL DEFAULT '', ADD COLUMN kind TEXT NOT NULL DEFAULT 'replaced',
+                                ADD COLUMN restored_from INTEGER, ADD COLUMN metadata TEXT;
+     UPDATE asset_versions SET kind = 'upload' WHERE number = 1;
+     CREATE TABLE version_renditions (
+         asset_id BIGINT NOT NULL,
+         number   INTEGER NOT NULL,
+         name     TEXT NOT NULL,
+         sha256   TEXT NOT NULL,
+         mime     TEXT NOT NULL,
+         size     BIGINT NOT NULL,
+         width    INTEGER,
+         height   INTEGER,
+         PRIMARY KEY (asset_id, number, name),
+         FOREIGN KEY (asset_id, number) REFERENCES asset_versions(asset_id, number) ON DELETE CASCADE
+     );
+     CREATE INDEX version_renditions_by_blob ON version_renditions(sha256);
+     CREATE TABLE asset_events (
+         id       BIGSERIAL PRIMARY KEY,
+         asset_id BIGINT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+         kind     TEXT NOT NULL,
+         actor    TEXT NOT NULL,
+         at       BIGINT NOT NULL,
+         detail   TEXT NOT NULL,
+         version  INTEGER
+     );
+     CREATE INDEX asset_events_by_asset ON asset_events(asset_id, at);",
 ];
 
 pub struct PostgresCatalog {
@@ -159,7 +190,7 @@ fn to_folder(row: &Row) -> Result<FolderRecord, RepoError> {
 
 const ASSET_COLUMNS: &str = "a.id, a.path, a.title, a.description, a.mime, a.size, a.width, a.height, \
      a.created_by, a.created_at, a.modified_by, a.modified_at, a.properties, j.state, j.error, \
-     a.remote_url, a.remote_path, a.fetched_at";
+     a.remote_url, a.remote_path, a.fetched_at, a.checked_out_by, a.checked_out_at";
 
 /// Assets joined with their latest rendition job.
 const ASSET_FROM: &str = "assets a LEFT JOIN jobs j ON j.id = (SELECT max(id) FROM jobs WHERE asset_id = a.id)";
@@ -215,6 +246,10 @@ fn asset_from_row(row: &Row, tags: Vec<TagId>, renditions: Vec<RenditionRecord>)
         renditions,
         processing: Processing::of_job(row.get(13), row.get(14)),
         connected: remote,
+        checked_out: match (row.get::<_, Option<String>>(18), row.get::<_, Option<i64>>(19)) {
+            (Some(by), Some(at)) => Some(CheckOut { by, at }),
+            _ => None,
+        },
     })
 }
 
@@ -280,34 +315,12 @@ pub(crate) fn insert_renditions(c: &mut impl GenericClient, asset_id: i64, rendi
 /// An asset without an original yet (a copy whose original comes later) has none.
 pub(crate) fn sync_current_version(c: &mut impl GenericClient, asset_id: i64, created_by: &str, created_at: i64) -> Result<(), RepoError> {
     c.execute(
-        "INSERT INTO asset_versions (asset_id, number, sha256, mime, size, width, height, comment, created_by, created_at)
-         SELECT r.asset_id, coalesce((SELECT max(number) FROM asset_versions WHERE asset_id = $1), 1), r.sha256, r.mime, r.size, r.width, r.height, '', $2, $3
+        "INSERT INTO asset_versions (asset_id, number, sha256, mime, size, width, height, comment, created_by, created_at, kind)
+         SELECT r.asset_id, coalesce((SELECT max(number) FROM asset_versions WHERE asset_id = $1), 1), r.sha256, r.mime, r.size, r.width, r.height, '', $2, $3, 'upload'
          FROM renditions r WHERE r.asset_id = $1 AND r.name = 'original'
          ON CONFLICT (asset_id, number) DO UPDATE SET sha256 = excluded.sha256, mime = excluded.mime, size = excluded.size,
                                                      width = excluded.width, height = excluded.height",
         &[&asset_id, &created_by, &created_at],
-    )
-    .db()?;
-    Ok(())
-}
-
-fn insert_version(c: &mut impl GenericClient, asset_id: i64, number: u32, v: &VersionRecord) -> Result<(), RepoError> {
-    let o = &v.original;
-    c.execute(
-        "INSERT INTO asset_versions (asset_id, number, sha256, mime, size, width, height, comment, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        &[
-            &asset_id,
-            &(number as i32),
-            &o.blob.as_str(),
-            &o.mime,
-            &(o.size as i64),
-            &to_i32(o.width),
-            &to_i32(o.height),
-            &v.comment,
-            &v.created_by,
-            &v.created_at,
-        ],
     )
     .db()?;
     Ok(())
@@ -321,8 +334,8 @@ pub(crate) fn insert_asset_row(c: &mut impl GenericClient, asset: &AssetRecord, 
     let row = c
         .query_one(
             "INSERT INTO assets (path, folder_id, title, description, mime, size, width, height, created_by, created_at,
-                                 modified_by, modified_at, properties, name, remote_url, remote_path, fetched_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
+                                 modified_by, modified_at, properties, name, remote_url, remote_path, fetched_at, checked_out_by, checked_out_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id",
             &[
                 &asset.path.as_str(),
                 &folder,
@@ -341,6 +354,8 @@ pub(crate) fn insert_asset_row(c: &mut impl GenericClient, asset: &AssetRecord, 
                 &origin.map(|o| o.dam_url.as_str()),
                 &origin.map(|o| o.path.as_str()),
                 &origin.map(|o| o.fetched_at),
+                &asset.checked_out.as_ref().map(|c| c.by.as_str()),
+                &asset.checked_out.as_ref().map(|c| c.at),
             ],
         )
         .or_taken(|| RepoError::AlreadyExists(asset.path.clone()))?;
@@ -417,7 +432,7 @@ fn unused_blobs(c: &mut impl GenericClient, mut hashes: Vec<String>) -> Result<V
         let used: bool = c
             .query_one(
                 "SELECT EXISTS (SELECT 1 FROM renditions WHERE sha256 = $1) OR EXISTS (SELECT 1 FROM asset_versions WHERE sha256 = $1)
-                        OR EXISTS (SELECT 1 FROM published_blobs WHERE sha256 = $1)",
+                        OR EXISTS (SELECT 1 FROM version_renditions WHERE sha256 = $1) OR EXISTS (SELECT 1 FROM published_blobs WHERE sha256 = $1)",
                 &[&h],
             )
             .db()?
@@ -504,6 +519,14 @@ impl Catalog for PostgresCatalog {
         let asset_id = insert_asset_row(&mut tx, asset, folder)?;
         insert_renditions(&mut tx, asset_id, &asset.renditions)?;
         sync_current_version(&mut tx, asset_id, &asset.created_by, asset.created_at)?;
+        let uploaded = AssetEvent {
+            kind: EventKind::Version(VersionKind::Upload),
+            version: Some(1),
+            by: asset.created_by.clone(),
+            at: asset.created_at,
+            detail: String::new(),
+        };
+        history::record_event(&mut tx, asset_id, &uploaded)?;
         tx.execute("INSERT INTO jobs (asset_id, state, run_after, created_at) VALUES ($1, 'queued', 0, $2)", &[&asset_id, &unix_now()]).db()?;
         tx.commit().db()
     }
@@ -588,79 +611,6 @@ impl Catalog for PostgresCatalog {
         Ok(self.client()?.query_one("SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')", &[]).db()?.get::<_, i64>(0) as usize)
     }
 
-    fn add_version(&self, path: &DamPath, version: &VersionRecord) -> Result<(u32, Vec<BlobHash>), RepoError> {
-        let mut client = self.client()?;
-        let mut tx = client.transaction().db()?;
-        let row = tx
-            .query_opt("SELECT id, remote_url FROM assets WHERE path = $1 FOR UPDATE", &[&path.as_str()])
-            .db()?
-            .ok_or_else(|| RepoError::NotFound(path.clone()))?;
-        let (id, remote): (i64, Option<String>) = (row.get(0), row.get(1));
-        if remote.is_some() {
-            return Err(RepoError::ConnectedCopy(path.clone()));
-        }
-        let number: i32 = tx.query_one("SELECT coalesce(max(number), 0) + 1 FROM asset_versions WHERE asset_id = $1", &[&id]).db()?.get(0);
-        let number = number as u32;
-        let replaced: Vec<String> = tx.query("SELECT sha256 FROM renditions WHERE asset_id = $1", &[&id]).db()?.iter().map(|r| r.get(0)).collect();
-        tx.execute("DELETE FROM renditions WHERE asset_id = $1", &[&id]).db()?;
-        insert_renditions(&mut tx, id, std::slice::from_ref(&version.original))?;
-        insert_version(&mut tx, id, number, version)?;
-        let o = &version.original;
-        tx.execute(
-            "UPDATE assets SET mime = $2, size = $3, width = $4, height = $5, modified_by = $6, modified_at = $7 WHERE id = $1",
-            &[&id, &o.mime, &(o.size as i64), &to_i32(o.width), &to_i32(o.height), &version.created_by, &version.created_at],
-        )
-        .db()?;
-        // A job still rendering the binary before finds its job gone and keeps nothing.
-        tx.execute("DELETE FROM jobs WHERE asset_id = $1", &[&id]).db()?;
-        tx.execute("INSERT INTO jobs (asset_id, state, run_after, created_at) VALUES ($1, 'queued', 0, $2)", &[&id, &unix_now()]).db()?;
-        let orphans = unused_blobs(&mut tx, replaced)?;
-        tx.commit().db()?;
-        Ok((number, orphans))
-    }
-
-    fn versions(&self, path: &DamPath) -> Result<Vec<VersionRecord>, RepoError> {
-        let mut c = self.client()?;
-        let id = asset_id(&mut *c, path)?;
-        let rows = c
-            .query(
-                "SELECT number, sha256, mime, size, width, height, comment, created_by, created_at FROM asset_versions WHERE asset_id = $1 ORDER BY number",
-                &[&id],
-            )
-            .db()?;
-        rows.iter()
-            .map(|r| {
-                let sha: &str = r.get(1);
-                let blob = BlobHash::parse(sha).ok_or_else(|| RepoError::Internal(format!("bad blob hash in catalog: {sha}")))?;
-                Ok(VersionRecord {
-                    number: r.get::<_, i32>(0) as u32,
-                    original: RenditionRecord {
-                        name: RenditionName::Original,
-                        blob,
-                        mime: r.get(2),
-                        size: r.get::<_, i64>(3) as u64,
-                        width: to_u32(r.get(4)),
-                        height: to_u32(r.get(5)),
-                    },
-                    comment: r.get(6),
-                    created_by: r.get(7),
-                    created_at: r.get(8),
-                })
-            })
-            .collect()
-    }
-
-    fn import_versions(&self, path: &DamPath, versions: &[VersionRecord]) -> Result<(), RepoError> {
-        let mut client = self.client()?;
-        let mut tx = client.transaction().db()?;
-        let id = lock_asset(&mut tx, path)?;
-        tx.execute("DELETE FROM asset_versions WHERE asset_id = $1", &[&id]).db()?;
-        for v in versions {
-            insert_version(&mut tx, id, v.number, v)?;
-        }
-        tx.commit().db()
-    }
-
     fn update_metadata(&self, path: &DamPath, patch: &MetadataPatch, user: &str, now: i64) -> Result<(), RepoError> {
         let properties = patch.properties.as_ref().map(|p| serde_json::to_string(&p.to_map()).map_err(|e| RepoError::Internal(e.to_string()))).transpose()?;
         let mut client = self.client()?;
@@ -673,6 +623,7 @@ impl Catalog for PostgresCatalog {
             &[&id, &patch.title.as_ref().map(Title::as_str), &patch.description.as_ref().map(Description::as_str), &properties, &user, &now],
         )
         .db()?;
+        history::record_event(&mut tx, id, &AssetEvent::new(EventKind::MetadataChanged, user, now, &patch_fields(patch)))?;
         tx.commit().db()
     }
 
@@ -736,6 +687,7 @@ impl Catalog for PostgresCatalog {
             tx.execute("INSERT INTO asset_tags (asset_id, tag_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&id, &tag_id]).db()?;
         }
         tx.execute("UPDATE assets SET modified_by = $2, modified_at = $3 WHERE id = $1", &[&id, &user, &now]).db()?;
+        history::record_event(&mut tx, id, &AssetEvent::new(EventKind::MetadataChanged, user, now, "tags"))?;
         reindex(&mut tx, id)?;
         tx.commit().db()
     }
@@ -744,7 +696,7 @@ impl Catalog for PostgresCatalog {
         search::search(&mut *self.client()?, query, scope)
     }
 
-    fn move_node(&self, from: &DamPath, to: &DamPath, force: bool) -> Result<(), RepoError> {
+    fn move_node(&self, from: &DamPath, to: &DamPath, by: &str, force: bool) -> Result<(), RepoError> {
         if from.is_root() || to.is_root() {
             return Err(RepoError::RootIsFixed);
         }
@@ -762,6 +714,8 @@ impl Catalog for PostgresCatalog {
         if is_taken(&mut tx, to)? {
             return Err(RepoError::AlreadyExists(to.clone()));
         }
+        let moved = history::lock_paths_within(&mut tx, from)?;
+        refuse_locked(&history::locks_within(&mut tx, from)?, by)?;
         if !force {
             refuse_referenced(from, &references_within(&mut tx, from)?, "move")?;
         }
@@ -779,10 +733,11 @@ impl Catalog for PostgresCatalog {
             tx.execute("UPDATE assets SET path = $2, name = $3, folder_id = $4 WHERE path = $1", &[&from.as_str(), &to.as_str(), &to.name(), &parent_id])
                 .db()?;
         }
+        history::record_moves(&mut tx, &moved, by, unix_now())?;
         tx.commit().db()
     }
 
-    fn delete_node(&self, path: &DamPath, force: bool) -> Result<Vec<BlobHash>, RepoError> {
+    fn delete_node(&self, path: &DamPath, by: &str, force: bool) -> Result<Vec<BlobHash>, RepoError> {
         if path.is_root() {
             return Err(RepoError::RootIsFixed);
         }
@@ -792,12 +747,17 @@ impl Catalog for PostgresCatalog {
         if !is_folder {
             asset_id(&mut tx, path)?;
         }
+        let ids = lock_assets_within(&mut tx, path)?;
+        refuse_locked(&history::locks_within(&mut tx, path)?, by)?;
         if !force {
             refuse_referenced(path, &references_within(&mut tx, path)?, "delete")?;
         }
-        let ids = lock_assets_within(&mut tx, path)?;
         let hashes: Vec<String> = tx
-            .query("SELECT sha256 FROM renditions WHERE asset_id = ANY($1) UNION SELECT sha256 FROM asset_versions WHERE asset_id = ANY($1)", &[&ids])
+            .query(
+                "SELECT sha256 FROM renditions WHERE asset_id = ANY($1) UNION SELECT sha256 FROM asset_versions WHERE asset_id = ANY($1)
+                 UNION SELECT sha256 FROM version_renditions WHERE asset_id = ANY($1)",
+                &[&ids],
+            )
             .db()?
             .iter()
             .map(|r| r.get(0))

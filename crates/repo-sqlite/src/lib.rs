@@ -3,6 +3,7 @@
 
 mod connected;
 mod error;
+mod history;
 mod search;
 
 use std::path::Path;
@@ -14,9 +15,10 @@ use tessera_model::{DamPath, Description, MetadataPatch, PageContent, PageDto, P
 use tessera_model::access::is_within;
 use tessera_model::connected::ConnectedOrigin;
 use tessera_model::{Access, PermissionRule};
+use tessera_repo::history::{patch_fields, refuse_locked, AssetEvent, CheckOut, EventKind, VersionKind};
 use tessera_repo::{
     refuse_referenced, unix_now, Abandoned, AssetRecord, BlobHash, Catalog, Concurrency, FolderRecord, Job, ProcessId, Processing, Publication, ReadScope,
-    Reference, RenditionRecord, RepoError, SearchPage, SessionRecord, TagRecord, VersionRecord,
+    Reference, RenditionRecord, RepoError, SearchPage, SessionRecord, TagRecord,
 };
 
 use crate::error::{like_escape, Db};
@@ -234,6 +236,42 @@ INSERT INTO asset_versions (asset_id, number, sha256, mime, size, width, height,
     SELECT a.id, 1, r.sha256, r.mime, r.size, r.width, r.height, '', a.created_by, a.created_at
     FROM assets a JOIN renditions r ON r.asset_id = a.id AND r.name = 'original';
 "#,
+    r#"
+-- Check-out: who holds an asset, since when.
+ALTER TABLE assets ADD COLUMN checked_out_by TEXT;
+ALTER TABLE assets ADD COLUMN checked_out_at INTEGER;
+CREATE INDEX assets_checked_out ON assets(checked_out_by) WHERE checked_out_by IS NOT NULL;
+-- How a version came to be, and what it kept when a later one replaced it.
+ALTER TABLE asset_versions ADD COLUMN label TEXT NOT NULL DEFAULT '';
+ALTER TABLE asset_versions ADD COLUMN kind TEXT NOT NULL DEFAULT 'replaced';
+ALTER TABLE asset_versions ADD COLUMN restored_from INTEGER;
+ALTER TABLE asset_versions ADD COLUMN metadata TEXT;
+UPDATE asset_versions SET kind = 'upload' WHERE number = 1;
+CREATE TABLE version_renditions (
+    asset_id INTEGER NOT NULL,
+    number   INTEGER NOT NULL,
+    name     TEXT NOT NULL,
+    sha256   TEXT NOT NULL,
+    mime     TEXT NOT NULL,
+    size     INTEGER NOT NULL,
+    width    INTEGER,
+    height   INTEGER,
+    PRIMARY KEY (asset_id, number, name),
+    FOREIGN KEY (asset_id, number) REFERENCES asset_versions(asset_id, number) ON DELETE CASCADE
+);
+CREATE INDEX version_renditions_by_blob ON version_renditions(sha256);
+-- The timeline's events besides versions.
+CREATE TABLE asset_events (
+    id       INTEGER PRIMARY KEY,
+    asset_id INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    kind     TEXT NOT NULL,
+    actor    TEXT NOT NULL,
+    at       INTEGER NOT NULL,
+    detail   TEXT NOT NULL,
+    version  INTEGER
+);
+CREATE INDEX asset_events_by_asset ON asset_events(asset_id, at);
+"#,
 ];
 
 pub struct SqliteCatalog {
@@ -302,11 +340,12 @@ struct AssetRow {
     job_state: Option<String>,
     job_error: Option<String>,
     remote: Option<(String, String, i64)>,
+    checked_out: Option<(String, i64)>,
 }
 
 const ASSET_COLUMNS: &str = "a.id, a.path, a.title, a.description, a.mime, a.size, a.width, a.height, \
      a.created_by, a.created_at, a.modified_by, a.modified_at, a.properties, j.state, j.error, \
-     a.remote_url, a.remote_path, a.fetched_at";
+     a.remote_url, a.remote_path, a.fetched_at, a.checked_out_by, a.checked_out_at";
 
 /// Assets joined with their latest rendition job.
 const ASSET_FROM: &str = "assets a LEFT JOIN jobs j ON j.id = (SELECT max(id) FROM jobs WHERE asset_id = a.id)";
@@ -330,6 +369,10 @@ fn asset_from_row(row: &Row<'_>) -> rusqlite::Result<AssetRow> {
         job_error: row.get(14)?,
         remote: match (row.get::<_, Option<String>>(15)?, row.get::<_, Option<String>>(16)?, row.get::<_, Option<i64>>(17)?) {
             (Some(url), Some(path), Some(at)) => Some((url, path, at)),
+            _ => None,
+        },
+        checked_out: match (row.get::<_, Option<String>>(18)?, row.get::<_, Option<i64>>(19)?) {
+            (Some(by), Some(at)) => Some((by, at)),
             _ => None,
         },
     })
@@ -380,6 +423,7 @@ fn complete_asset(conn: &Connection, row: AssetRow) -> Result<AssetRecord, RepoE
             .remote
             .map(|(dam_url, path, fetched_at)| Ok::<_, RepoError>(ConnectedOrigin { dam_url, path: DamPath::parse(&path)?, fetched_at }))
             .transpose()?,
+        checked_out: row.checked_out.map(|(by, at)| CheckOut { by, at }),
     })
 }
 
@@ -420,23 +464,12 @@ fn insert_renditions(conn: &Connection, asset_id: i64, renditions: &[RenditionRe
 /// An asset without an original yet (a copy whose original comes later) has none.
 pub(crate) fn sync_current_version(conn: &Connection, asset_id: i64, created_by: &str, created_at: i64) -> Result<(), RepoError> {
     conn.execute(
-        "INSERT INTO asset_versions (asset_id, number, sha256, mime, size, width, height, comment, created_by, created_at)
-         SELECT r.asset_id, coalesce((SELECT max(number) FROM asset_versions WHERE asset_id = ?1), 1), r.sha256, r.mime, r.size, r.width, r.height, '', ?2, ?3
+        "INSERT INTO asset_versions (asset_id, number, sha256, mime, size, width, height, comment, created_by, created_at, kind)
+         SELECT r.asset_id, coalesce((SELECT max(number) FROM asset_versions WHERE asset_id = ?1), 1), r.sha256, r.mime, r.size, r.width, r.height, '', ?2, ?3, 'upload'
          FROM renditions r WHERE r.asset_id = ?1 AND r.name = 'original'
          ON CONFLICT (asset_id, number) DO UPDATE SET sha256 = excluded.sha256, mime = excluded.mime, size = excluded.size,
                                                      width = excluded.width, height = excluded.height",
         params![asset_id, created_by, created_at],
-    )
-    .db()?;
-    Ok(())
-}
-
-fn insert_version(conn: &Connection, asset_id: i64, number: u32, v: &VersionRecord) -> Result<(), RepoError> {
-    let o = &v.original;
-    conn.execute(
-        "INSERT INTO asset_versions (asset_id, number, sha256, mime, size, width, height, comment, created_by, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![asset_id, number, o.blob.as_str(), o.mime, o.size as i64, o.width, o.height, v.comment, v.created_by, v.created_at],
     )
     .db()?;
     Ok(())
@@ -449,8 +482,8 @@ fn insert_asset_row(conn: &Connection, asset: &AssetRecord, folder: i64) -> Resu
     let origin = asset.connected.as_ref();
     conn.execute(
         "INSERT INTO assets (path, folder_id, title, description, mime, size, width, height, created_by, created_at,
-                             modified_by, modified_at, properties, name, remote_url, remote_path, fetched_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                             modified_by, modified_at, properties, name, remote_url, remote_path, fetched_at, checked_out_by, checked_out_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
         params![
             asset.path.as_str(),
             folder,
@@ -468,7 +501,9 @@ fn insert_asset_row(conn: &Connection, asset: &AssetRecord, folder: i64) -> Resu
             asset.path.name(),
             origin.map(|o| o.dam_url.as_str()),
             origin.map(|o| o.path.as_str()),
-            origin.map(|o| o.fetched_at)
+            origin.map(|o| o.fetched_at),
+            asset.checked_out.as_ref().map(|c| c.by.as_str()),
+            asset.checked_out.as_ref().map(|c| c.at)
         ],
     )
     .db()?;
@@ -518,7 +553,7 @@ fn references_within(conn: &Connection, path: &DamPath) -> Result<Vec<(String, S
     rows.collect::<Result<_, _>>().db()
 }
 
-/// Of `hashes`, those no rendition, no version and no published page uses: their
+/// Of `hashes`, those no rendition, no version (nor what it kept) and no published page uses: their
 /// files may go.
 fn unused_blobs(conn: &Connection, mut hashes: Vec<String>) -> Result<Vec<BlobHash>, RepoError> {
     hashes.sort();
@@ -528,7 +563,7 @@ fn unused_blobs(conn: &Connection, mut hashes: Vec<String>) -> Result<Vec<BlobHa
         let used: i64 = conn
             .query_row(
                 "SELECT EXISTS (SELECT 1 FROM renditions WHERE sha256 = ?1) OR EXISTS (SELECT 1 FROM asset_versions WHERE sha256 = ?1)
-                        OR EXISTS (SELECT 1 FROM published_blobs WHERE sha256 = ?1)",
+                        OR EXISTS (SELECT 1 FROM version_renditions WHERE sha256 = ?1) OR EXISTS (SELECT 1 FROM published_blobs WHERE sha256 = ?1)",
                 [&h],
                 |r| r.get(0),
             )
@@ -627,6 +662,14 @@ impl Catalog for SqliteCatalog {
         let asset_id = insert_asset_row(&tx, asset, folder)?;
         insert_renditions(&tx, asset_id, &asset.renditions)?;
         sync_current_version(&tx, asset_id, &asset.created_by, asset.created_at)?;
+        let uploaded = AssetEvent {
+            kind: EventKind::Version(VersionKind::Upload),
+            version: Some(1),
+            by: asset.created_by.clone(),
+            at: asset.created_at,
+            detail: String::new(),
+        };
+        history::record_event(&tx, asset_id, &uploaded)?;
         reindex(&tx, asset_id)?;
         tx.execute("INSERT INTO jobs (asset_id, state, run_after, created_at) VALUES (?1, 'queued', 0, ?2)", params![asset_id, unix_now()]).db()?;
         tx.commit().db()?;
@@ -733,81 +776,6 @@ impl Catalog for SqliteCatalog {
         self.conn().query_row("SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')", [], |r| r.get(0)).db()
     }
 
-    fn add_version(&self, path: &DamPath, version: &VersionRecord) -> Result<(u32, Vec<BlobHash>), RepoError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction().db()?;
-        let (id, remote): (i64, Option<String>) = tx
-            .query_row("SELECT id, remote_url FROM assets WHERE path = ?1", [path.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()
-            .db()?
-            .ok_or_else(|| RepoError::NotFound(path.clone()))?;
-        if remote.is_some() {
-            return Err(RepoError::ConnectedCopy(path.clone()));
-        }
-        let number: u32 = tx.query_row("SELECT coalesce(max(number), 0) + 1 FROM asset_versions WHERE asset_id = ?1", [id], |r| r.get(0)).db()?;
-        let mut replaced = Vec::new();
-        {
-            let mut stmt = tx.prepare_cached("SELECT sha256 FROM renditions WHERE asset_id = ?1").db()?;
-            for h in stmt.query_map([id], |r| r.get::<_, String>(0)).db()? {
-                replaced.push(h.db()?);
-            }
-        }
-        tx.execute("DELETE FROM renditions WHERE asset_id = ?1", [id]).db()?;
-        insert_renditions(&tx, id, std::slice::from_ref(&version.original))?;
-        insert_version(&tx, id, number, version)?;
-        let o = &version.original;
-        tx.execute(
-            "UPDATE assets SET mime = ?2, size = ?3, width = ?4, height = ?5, modified_by = ?6, modified_at = ?7 WHERE id = ?1",
-            params![id, o.mime, o.size as i64, o.width, o.height, version.created_by, version.created_at],
-        )
-        .db()?;
-        // A job still rendering the binary before finds its job gone and keeps nothing.
-        tx.execute("DELETE FROM jobs WHERE asset_id = ?1", [id]).db()?;
-        tx.execute("INSERT INTO jobs (asset_id, state, run_after, created_at) VALUES (?1, 'queued', 0, ?2)", params![id, unix_now()]).db()?;
-        reindex(&tx, id)?;
-        let orphans = unused_blobs(&tx, replaced)?;
-        tx.commit().db()?;
-        Ok((number, orphans))
-    }
-
-    fn versions(&self, path: &DamPath) -> Result<Vec<VersionRecord>, RepoError> {
-        let conn = self.conn();
-        let id = asset_id(&conn, path)?;
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT number, sha256, mime, size, width, height, comment, created_by, created_at FROM asset_versions WHERE asset_id = ?1 ORDER BY number",
-            )
-            .db()?;
-        let rows = stmt
-            .query_map([id], |r| {
-                Ok((r.get::<_, u32>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get::<_, i64>(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?))
-            })
-            .db()?;
-        rows.map(|r| {
-            let (number, sha, mime, size, width, height, comment, created_by, created_at) = r.db()?;
-            let blob = BlobHash::parse(&sha).ok_or_else(|| RepoError::Internal(format!("bad blob hash in catalog: {sha}")))?;
-            Ok(VersionRecord {
-                number,
-                original: RenditionRecord { name: RenditionName::Original, blob, mime, size: size as u64, width, height },
-                comment,
-                created_by,
-                created_at,
-            })
-        })
-        .collect()
-    }
-
-    fn import_versions(&self, path: &DamPath, versions: &[VersionRecord]) -> Result<(), RepoError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction().db()?;
-        let id = asset_id(&tx, path)?;
-        tx.execute("DELETE FROM asset_versions WHERE asset_id = ?1", [id]).db()?;
-        for v in versions {
-            insert_version(&tx, id, v.number, v)?;
-        }
-        tx.commit().db()
-    }
-
     fn update_metadata(&self, path: &DamPath, patch: &MetadataPatch, user: &str, now: i64) -> Result<(), RepoError> {
         let properties = patch.properties.as_ref().map(|p| serde_json::to_string(&p.to_map()).map_err(|e| RepoError::Internal(e.to_string()))).transpose()?;
         let mut conn = self.conn();
@@ -820,6 +788,7 @@ impl Catalog for SqliteCatalog {
             params![id, patch.title.as_ref().map(Title::as_str), patch.description.as_ref().map(Description::as_str), properties, user, now],
         )
         .db()?;
+        history::record_event(&tx, id, &AssetEvent::new(EventKind::MetadataChanged, user, now, &patch_fields(patch)))?;
         reindex(&tx, id)?;
         tx.commit().db()?;
         Ok(())
@@ -891,6 +860,7 @@ impl Catalog for SqliteCatalog {
             tx.execute("INSERT OR IGNORE INTO asset_tags (asset_id, tag_id) VALUES (?1, ?2)", params![id, tag_id]).db()?;
         }
         tx.execute("UPDATE assets SET modified_by = ?2, modified_at = ?3 WHERE id = ?1", params![id, user, now]).db()?;
+        history::record_event(&tx, id, &AssetEvent::new(EventKind::MetadataChanged, user, now, "tags"))?;
         reindex(&tx, id)?;
         tx.commit().db()?;
         Ok(())
@@ -904,7 +874,7 @@ impl Catalog for SqliteCatalog {
         })
     }
 
-    fn move_node(&self, from: &DamPath, to: &DamPath, force: bool) -> Result<(), RepoError> {
+    fn move_node(&self, from: &DamPath, to: &DamPath, by: &str, force: bool) -> Result<(), RepoError> {
         if from.is_root() || to.is_root() {
             return Err(RepoError::RootIsFixed);
         }
@@ -922,9 +892,11 @@ impl Catalog for SqliteCatalog {
         if is_taken(&tx, to)? {
             return Err(RepoError::AlreadyExists(to.clone()));
         }
+        refuse_locked(&history::locks_within(&tx, from)?, by)?;
         if !force {
             refuse_referenced(from, &references_within(&tx, from)?, "move")?;
         }
+        let moved = history::paths_within(&tx, from)?;
         let below = format!("{}/%", like_escape(from.as_str()));
         let rebase = "?2 || substr(path, length(?1) + 1)";
         if is_folder {
@@ -943,11 +915,15 @@ impl Catalog for SqliteCatalog {
         for id in assets_within(&tx, to)? {
             reindex(&tx, id)?;
         }
+        let now = unix_now();
+        for (id, old_path) in moved {
+            history::record_event(&tx, id, &AssetEvent::new(EventKind::Moved, by, now, &old_path))?;
+        }
         tx.commit().db()?;
         Ok(())
     }
 
-    fn delete_node(&self, path: &DamPath, force: bool) -> Result<Vec<BlobHash>, RepoError> {
+    fn delete_node(&self, path: &DamPath, by: &str, force: bool) -> Result<Vec<BlobHash>, RepoError> {
         if path.is_root() {
             return Err(RepoError::RootIsFixed);
         }
@@ -957,14 +933,19 @@ impl Catalog for SqliteCatalog {
         if !is_folder {
             asset_id(&tx, path)?;
         }
+        refuse_locked(&history::locks_within(&tx, path)?, by)?;
         if !force {
             refuse_referenced(path, &references_within(&tx, path)?, "delete")?;
         }
         let ids = assets_within(&tx, path)?;
         let mut hashes = Vec::new();
         for id in &ids {
-            let mut stmt =
-                tx.prepare_cached("SELECT sha256 FROM renditions WHERE asset_id = ?1 UNION SELECT sha256 FROM asset_versions WHERE asset_id = ?1").db()?;
+            let mut stmt = tx
+                .prepare_cached(
+                    "SELECT sha256 FROM renditions WHERE asset_id = ?1 UNION SELECT sha256 FROM asset_versions WHERE asset_id = ?1
+                     UNION SELECT sha256 FROM version_renditions WHERE asset_id = ?1",
+                )
+                .db()?;
             for h in stmt.query_map([id], |r| r.get::<_, String>(0)).db()? {
                 hashes.push(h.db()?);
             }

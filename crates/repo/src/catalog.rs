@@ -9,6 +9,7 @@ use tessera_model::{Access, DamPath, MetadataPatch, PageContent, PageDto, PagePa
 
 use crate::blobs::BlobHash;
 use crate::error::RepoError;
+use crate::history::{AssetEvent, BinaryChange, CheckOut, Kept, Release, VersionKind};
 use crate::scope::ReadScope;
 use crate::search::SearchPage;
 
@@ -56,6 +57,8 @@ pub struct AssetRecord {
     pub processing: Processing,
     /// Where a read-only copy fetched by Connected Assets came from.
     pub connected: Option<ConnectedOrigin>,
+    /// Who holds it checked out: only they change its binary, move or delete it.
+    pub checked_out: Option<CheckOut>,
 }
 
 /// One version of an asset: the binary it had, and who made it and why. Every
@@ -66,9 +69,16 @@ pub struct VersionRecord {
     pub number: u32,
     /// The version's original: the blob and what it is.
     pub original: RenditionRecord,
+    /// A short name for it ("Approved", "Print"); may be empty.
+    pub label: String,
     pub comment: String,
     pub created_by: String,
     pub created_at: i64,
+    pub kind: VersionKind,
+    /// What it kept of the asset when a later version replaced it; `None` for the
+    /// asset's own (newest) version, and for versions replaced before versions kept
+    /// more than their original.
+    pub kept: Option<Kept>,
 }
 
 /// Where an asset's renditions stand.
@@ -211,7 +221,30 @@ pub struct Abandoned {
     pub left_by: Option<ProcessId>,
 }
 
-pub trait Catalog: ConnectedCatalog + Send + Sync {
+/// An asset's history: its versions, its check-out, its events.
+pub trait HistoryCatalog {
+    /// Makes `change` the asset's binary as a new version, numbered one above the last,
+    /// in one transaction, after [`crate::history::binary_change_allowed`]: the
+    /// version it replaces keeps the asset's metadata and renditions of the moment;
+    /// the asset takes the change's renditions (a rendition job is queued when there
+    /// are none) and its metadata (when it brings some); a check-in releases the lock.
+    /// Returns the new number and the blobs nothing uses any more.
+    fn add_version(&self, path: &DamPath, change: &BinaryChange) -> Result<(u32, Vec<BlobHash>), RepoError>;
+    /// An asset's versions, oldest first.
+    fn versions(&self, path: &DamPath) -> Result<Vec<VersionRecord>, RepoError>;
+    /// Replaces an asset's versions with `versions` (a copy between deployments);
+    /// the last must hold the asset's original.
+    fn import_versions(&self, path: &DamPath, versions: &[VersionRecord]) -> Result<(), RepoError>;
+    /// Checks the asset out to `by`; already theirs, it stays as it was. Held by
+    /// someone else: [`RepoError::Locked`]. Of two at once, exactly one wins.
+    fn check_out(&self, path: &DamPath, by: &str, now: i64) -> Result<CheckOut, RepoError>;
+    /// Gives a check-out up without a new version (see [`crate::history::release_allowed`]).
+    fn release_check_out(&self, path: &DamPath, release: &Release, now: i64) -> Result<(), RepoError>;
+    /// What happened to the asset, in the order it happened.
+    fn events(&self, path: &DamPath) -> Result<Vec<AssetEvent>, RepoError>;
+}
+
+pub trait Catalog: ConnectedCatalog + HistoryCatalog + Send + Sync {
     fn concurrency(&self) -> Concurrency;
 
     fn folder(&self, path: &DamPath) -> Result<Option<FolderRecord>, RepoError>;
@@ -245,17 +278,8 @@ pub trait Catalog: ConnectedCatalog + Send + Sync {
     /// Jobs queued or running.
     fn unfinished_jobs(&self) -> Result<usize, RepoError>;
 
-    /// Makes `version.original` the asset's binary as a new version, numbered one
-    /// above the last (`version.number` is ignored), in one transaction: the
-    /// versions before it stay, its other renditions go, a rendition job is queued.
-    /// Returns the new number and the blobs nothing uses any more.
-    fn add_version(&self, path: &DamPath, version: &VersionRecord) -> Result<(u32, Vec<BlobHash>), RepoError>;
-    /// An asset's versions, oldest first.
-    fn versions(&self, path: &DamPath) -> Result<Vec<VersionRecord>, RepoError>;
-    /// Replaces an asset's versions with `versions` (a copy between deployments);
-    /// the last must hold the asset's original.
-    fn import_versions(&self, path: &DamPath, versions: &[VersionRecord]) -> Result<(), RepoError>;
-    /// Changes title, description or free properties; records who and when.
+    /// Changes title, description or free properties; records who and when, and the
+    /// fields in the asset's events.
     fn update_metadata(&self, path: &DamPath, patch: &MetadataPatch, user: &str, now: i64) -> Result<(), RepoError>;
     fn tags(&self) -> Result<Vec<TagRecord>, RepoError>;
     /// Creates a tag and any missing tags above it. Creating an existing tag changes
@@ -263,17 +287,19 @@ pub trait Catalog: ConnectedCatalog + Send + Sync {
     fn create_tag(&self, tag: &TagId, title: &str) -> Result<(), RepoError>;
     /// Deletes a tag and the tags under it; assets lose them.
     fn delete_tag(&self, tag: &TagId) -> Result<(), RepoError>;
-    /// Replaces an asset's tags; every tag must exist.
+    /// Replaces an asset's tags; every tag must exist. An event records it.
     fn set_asset_tags(&self, path: &DamPath, tags: &[TagId], user: &str, now: i64) -> Result<(), RepoError>;
     fn search(&self, query: &SearchQuery, scope: &ReadScope) -> Result<SearchPage, RepoError>;
     /// Moves an asset or a folder (with everything in it) to `to`, whose parent must
-    /// exist. Refused when pages use what moves, unless `force`.
-    fn move_node(&self, from: &DamPath, to: &DamPath, force: bool) -> Result<(), RepoError>;
+    /// exist. Refused when pages use what moves, unless `force`, and while someone
+    /// other than `by` holds any of it checked out. Each asset moved records an event.
+    fn move_node(&self, from: &DamPath, to: &DamPath, by: &str, force: bool) -> Result<(), RepoError>;
     /// Deletes an asset or a folder with everything in it. Refused when pages use what
-    /// goes, unless `force`. Returns the blobs nothing uses any more (no rendition, no
+    /// goes, unless `force`, and while someone other than `by` holds any of it
+    /// checked out. Returns the blobs nothing uses any more (no rendition, no
     /// version, no publication): a blob that a published page shows stays until that
     /// page is published again or deleted.
-    fn delete_node(&self, path: &DamPath, force: bool) -> Result<Vec<BlobHash>, RepoError>;
+    fn delete_node(&self, path: &DamPath, by: &str, force: bool) -> Result<Vec<BlobHash>, RepoError>;
     fn add_reference(&self, asset: &DamPath, sites_url: &str, page_path: &str) -> Result<(), RepoError>;
     fn remove_reference(&self, asset: &DamPath, sites_url: &str, page_path: &str) -> Result<(), RepoError>;
     /// References to the asset, or to every asset in the folder.

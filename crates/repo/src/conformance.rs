@@ -11,6 +11,7 @@ use tessera_model::{
     TagId, Title,
 };
 
+use crate::history::{BinaryChange, EventKind, Release, VersionKind};
 use crate::{Abandoned, AssetRecord, BlobHash, Catalog, NewJob, ProcessId, Processing, ReadScope, RenditionRecord, RepoError, SessionRecord, VersionRecord};
 
 fn me() -> ProcessId {
@@ -31,7 +32,8 @@ macro_rules! catalog_conformance {
             folders_and_assets_round_trip, jobs_are_claimed_once, references_guard_moves_and_deletes, tags_keep_their_lineage,
             search_finds_prefixes_without_accents, search_sorts_and_pages_alike, search_filters_and_read_scope, pages_version_and_publish,
             sessions_settings_and_connected_jobs, metadata_patches_say_who_and_when, imports_keep_what_they_are_given,
-            versions_keep_every_binary_until_the_asset_goes, a_job_finishing_while_its_asset_goes_never_fails_the_delete);
+            versions_keep_every_binary_until_the_asset_goes, a_job_finishing_while_its_asset_goes_never_fails_the_delete,
+            check_out_guards_the_binary_and_history_keeps_everything);
     };
     (@each $attrs:tt $fresh:expr; $($check:ident),*) => {
         $( $crate::catalog_conformance!(@one $attrs $fresh; $check); )*
@@ -81,6 +83,7 @@ fn asset(path: &str, title: &str, mime: &str, size: u64, modified_at: i64, blob:
         }],
         processing: Processing::Pending,
         connected: None,
+        checked_out: None,
     }
 }
 
@@ -157,7 +160,7 @@ pub fn jobs_are_claimed_once(c: &dyn Catalog) {
     assert_eq!(c.requeue_abandoned_jobs(&lease(1000, None)).unwrap(), 1, "claimed at 1000: the lease ran out");
     assert_eq!(c.claim_job(1000, &me()).unwrap().map(|j| j.id), Some(third.id));
     // A job whose asset went away cannot finish.
-    c.delete_node(&third.asset, false).unwrap();
+    c.delete_node(&third.asset, "ksaner", false).unwrap();
     assert!(matches!(c.finish_job(&third, &[]), Err(RepoError::NotFound(_))));
     assert_eq!(c.unfinished_jobs().unwrap(), 0);
 }
@@ -170,7 +173,7 @@ pub fn references_guard_moves_and_deletes(c: &dyn Catalog) {
     c.add_reference(&p("/content/dam/kit/logo.png"), "", "/content/site/home").unwrap();
     c.add_reference(&p("/content/dam/kit/logo.png"), "", "/content/site/home").unwrap();
     c.add_reference(&p("/content/dam/kit/logo.png"), "https://sites.example", "/content/other").unwrap();
-    let refusal = c.delete_node(&p("/content/dam/kit"), false).unwrap_err();
+    let refusal = c.delete_node(&p("/content/dam/kit"), "ksaner", false).unwrap_err();
     match refusal {
         RepoError::Referenced { total, details, action, .. } => {
             assert_eq!((total, action), (2, "delete"));
@@ -178,9 +181,9 @@ pub fn references_guard_moves_and_deletes(c: &dyn Catalog) {
         }
         other => panic!("expected a refusal, got {other:?}"),
     }
-    assert!(matches!(c.move_node(&p("/content/dam/kit"), &p("/content/dam/brand"), false), Err(RepoError::Referenced { .. })));
-    assert!(matches!(c.move_node(&p("/content/dam/kit"), &p("/content/dam/kit/inner"), true), Err(RepoError::MoveIntoSelf)));
-    c.move_node(&p("/content/dam/kit"), &p("/content/dam/brand"), true).unwrap();
+    assert!(matches!(c.move_node(&p("/content/dam/kit"), &p("/content/dam/brand"), "ksaner", false), Err(RepoError::Referenced { .. })));
+    assert!(matches!(c.move_node(&p("/content/dam/kit"), &p("/content/dam/kit/inner"), "ksaner", true), Err(RepoError::MoveIntoSelf)));
+    c.move_node(&p("/content/dam/kit"), &p("/content/dam/brand"), "ksaner", true).unwrap();
     assert!(c.folder(&p("/content/dam/kit")).unwrap().is_none());
     let refs = c.references(&p("/content/dam/brand")).unwrap();
     assert_eq!(
@@ -195,13 +198,13 @@ pub fn references_guard_moves_and_deletes(c: &dyn Catalog) {
     c.remove_reference(&p("/content/dam/brand/logo.png"), "https://sites.example", "/content/other").unwrap();
     assert_eq!(c.references(&p("/content/dam/brand/logo.png")).unwrap().len(), 1);
     // Deleting frees only the blobs nothing else uses.
-    let freed = c.delete_node(&p("/content/dam/brand/own.pdf"), false).unwrap();
+    let freed = c.delete_node(&p("/content/dam/brand/own.pdf"), "ksaner", false).unwrap();
     assert_eq!(freed, [hash(2)]);
-    assert!(c.delete_node(&p("/content/dam/brand/copy.png"), false).unwrap().is_empty(), "logo.png still uses the blob");
-    let freed = c.delete_node(&p("/content/dam/brand"), true).unwrap();
+    assert!(c.delete_node(&p("/content/dam/brand/copy.png"), "ksaner", false).unwrap().is_empty(), "logo.png still uses the blob");
+    let freed = c.delete_node(&p("/content/dam/brand"), "ksaner", true).unwrap();
     assert_eq!(freed, [hash(1)]);
     assert!(c.folder(&p("/content/dam/brand")).unwrap().is_none());
-    assert!(matches!(c.delete_node(&DamPath::root(), true), Err(RepoError::RootIsFixed)));
+    assert!(matches!(c.delete_node(&DamPath::root(), "ksaner", true), Err(RepoError::RootIsFixed)));
 }
 
 pub fn tags_keep_their_lineage(c: &dyn Catalog) {
@@ -507,7 +510,21 @@ fn rendition(name: RenditionName, blob: u8, mime: &str, size: u64) -> RenditionR
 }
 
 fn version(original: RenditionRecord, comment: &str, by: &str, at: i64) -> VersionRecord {
-    VersionRecord { number: 0, original, comment: comment.into(), created_by: by.into(), created_at: at }
+    VersionRecord {
+        number: 0,
+        original,
+        label: String::new(),
+        comment: comment.into(),
+        created_by: by.into(),
+        created_at: at,
+        kind: VersionKind::Replaced,
+        kept: None,
+    }
+}
+
+/// `version` as the asset's new binary, its renditions to be made.
+fn change(version: VersionRecord) -> BinaryChange {
+    BinaryChange { version, renditions: Vec::new(), metadata: None }
 }
 
 pub fn versions_keep_every_binary_until_the_asset_goes(c: &dyn Catalog) {
@@ -525,19 +542,25 @@ pub fn versions_keep_every_binary_until_the_asset_goes(c: &dyn Catalog) {
     assert_eq!(stale.asset, p("/content/dam/v/b.jpg"));
 
     let (number, unused) =
-        c.add_version(&p("/content/dam/v/a.jpg"), &version(rendition(RenditionName::Original, 3, "image/png", 20), "Brighter", "editor", 50)).unwrap();
+        c.add_version(&p("/content/dam/v/a.jpg"), &change(version(rendition(RenditionName::Original, 3, "image/png", 20), "Brighter", "editor", 50))).unwrap();
     assert_eq!(number, 2);
-    assert_eq!(unused, vec![hash(2)], "the old thumbnail goes; the old original stays with version 1");
+    assert_eq!(unused, vec![], "the old original and thumbnail stay with version 1");
     let a = c.asset(&p("/content/dam/v/a.jpg")).unwrap().unwrap();
     assert_eq!((a.mime.as_str(), a.size, a.modified_by.as_str(), a.modified_at), ("image/png", 20, "editor", 50));
     assert_eq!(a.renditions.iter().map(|r| (r.name, r.blob.clone())).collect::<Vec<_>>(), [(RenditionName::Original, hash(3))]);
     assert_eq!(a.processing, Processing::Pending, "the new binary's renditions are to be made");
     let versions = c.versions(&p("/content/dam/v/a.jpg")).unwrap();
-    let summary: Vec<_> = versions.iter().map(|v| (v.number, v.original.blob.clone(), v.comment.as_str(), v.created_by.as_str())).collect();
-    assert_eq!(summary, [(1, hash(1), "", "ksaner"), (2, hash(3), "Brighter", "editor")]);
+    let summary: Vec<_> = versions.iter().map(|v| (v.number, v.original.blob.clone(), v.comment.as_str(), v.created_by.as_str(), v.kind)).collect();
+    assert_eq!(summary, [(1, hash(1), "", "ksaner", VersionKind::Upload), (2, hash(3), "Brighter", "editor", VersionKind::Replaced)]);
+    let kept = versions[0].kept.as_ref().expect("a replaced version keeps what the asset had");
+    assert_eq!(
+        (kept.metadata.title.as_str(), kept.renditions.iter().map(|r| (r.name, r.blob.clone())).collect::<Vec<_>>()),
+        ("A", vec![(RenditionName::Thumbnail140, hash(2))])
+    );
+    assert_eq!(versions[1].kept, None, "the newest is the asset itself");
 
     let (number, unused) =
-        c.add_version(&p("/content/dam/v/b.jpg"), &version(rendition(RenditionName::Original, 4, "image/jpeg", 9), "", "editor", 60)).unwrap();
+        c.add_version(&p("/content/dam/v/b.jpg"), &change(version(rendition(RenditionName::Original, 4, "image/jpeg", 9), "", "editor", 60))).unwrap();
     assert_eq!((number, unused), (2, vec![]), "blob 1 is still a version of both");
     assert!(
         matches!(c.finish_job(&stale, &[rendition(RenditionName::Thumbnail48, 5, "image/png", 1)]), Err(RepoError::NotFound(_))),
@@ -546,22 +569,25 @@ pub fn versions_keep_every_binary_until_the_asset_goes(c: &dyn Catalog) {
     let b = c.asset(&p("/content/dam/v/b.jpg")).unwrap().unwrap();
     assert_eq!(b.renditions.len(), 1);
 
-    assert!(matches!(c.add_version(&p("/content/dam/v/none.jpg"), &versions[1]), Err(RepoError::NotFound(_))));
+    assert!(matches!(c.add_version(&p("/content/dam/v/none.jpg"), &change(versions[1].clone())), Err(RepoError::NotFound(_))));
     let mut copy = asset("/content/dam/v/copy.jpg", "Copy", "image/jpeg", 10, 7, 6);
     copy.connected = Some(tessera_model::connected::ConnectedOrigin { dam_url: "http://dam.example".into(), path: p("/content/dam/x.jpg"), fetched_at: 7 });
     c.store_connected(&copy).unwrap();
     assert_eq!(c.versions(&p("/content/dam/v/copy.jpg")).unwrap().len(), 1);
-    assert!(matches!(c.add_version(&p("/content/dam/v/copy.jpg"), &versions[1]), Err(RepoError::ConnectedCopy(_))), "a copy changes on its DAM only");
+    assert!(
+        matches!(c.add_version(&p("/content/dam/v/copy.jpg"), &change(versions[1].clone())), Err(RepoError::ConnectedCopy(_))),
+        "a copy changes on its DAM only"
+    );
 
     let mut imported = versions.clone();
     imported[0].comment = "Imported".into();
     c.import_versions(&p("/content/dam/v/a.jpg"), &imported).unwrap();
     assert_eq!(c.versions(&p("/content/dam/v/a.jpg")).unwrap(), imported);
 
-    let mut unused = c.delete_node(&p("/content/dam/v/a.jpg"), false).unwrap();
+    let mut unused = c.delete_node(&p("/content/dam/v/a.jpg"), "ksaner", false).unwrap();
     unused.sort();
-    assert_eq!(unused, vec![hash(3)], "blob 1 is still b's version 1");
-    let mut unused = c.delete_node(&p("/content/dam/v"), false).unwrap();
+    assert_eq!(unused, vec![hash(2), hash(3)], "blob 1 is still b's version 1; the kept thumbnail goes with a");
+    let mut unused = c.delete_node(&p("/content/dam/v"), "ksaner", false).unwrap();
     unused.sort();
     assert_eq!(unused, vec![hash(1), hash(4), hash(6)], "every version's blob goes with the last asset that had it");
 }
@@ -585,7 +611,7 @@ pub fn a_job_finishing_while_its_asset_goes_never_fails_the_delete(c: &dyn Catal
             });
             let deleting = s.spawn(|| {
                 start.wait();
-                c.delete_node(&p(&path), false)
+                c.delete_node(&p(&path), "ksaner", false)
             });
             (finishing.join().expect("no panic"), deleting.join().expect("no panic"))
         });
@@ -594,4 +620,103 @@ pub fn a_job_finishing_while_its_asset_goes_never_fails_the_delete(c: &dyn Catal
         assert_eq!(c.asset(&p(&path)).unwrap(), None);
     }
     assert_eq!(c.unfinished_jobs().unwrap(), 0);
+}
+
+/// Check-out, check-in, restore and the events of an asset's timeline.
+pub fn check_out_guards_the_binary_and_history_keeps_everything(c: &dyn Catalog) {
+    c.create_folder(&p("/content/dam/co"), "CO").unwrap();
+    c.insert_asset(&asset("/content/dam/co/a.jpg", "A", "image/jpeg", 10, 5, 1)).unwrap();
+    let a = p("/content/dam/co/a.jpg");
+    let job = c.claim_job(1000, &me()).unwrap().expect("the upload's job");
+    c.finish_job(&job, &[rendition(RenditionName::Thumbnail140, 2, "image/png", 3)]).unwrap();
+
+    // Two check-outs at the same moment: exactly one wins.
+    let start = std::sync::Barrier::new(2);
+    let (ana, bo) = std::thread::scope(|s| {
+        let ana = s.spawn(|| {
+            start.wait();
+            c.check_out(&a, "ana", 10)
+        });
+        let bo = s.spawn(|| {
+            start.wait();
+            c.check_out(&a, "bo", 10)
+        });
+        (ana.join().expect("no panic"), bo.join().expect("no panic"))
+    });
+    let (holder, other, refused) = match (ana, bo) {
+        (Ok(_), Err(e)) => ("ana", "bo", e),
+        (Err(e), Ok(_)) => ("bo", "ana", e),
+        both => panic!("exactly one check-out wins: {both:?}"),
+    };
+    assert!(matches!(&refused, RepoError::Locked { holder: h, .. } if h == holder), "{refused:?}");
+    assert_eq!(c.asset(&a).unwrap().unwrap().checked_out.map(|x| x.by), Some(holder.to_owned()));
+    assert_eq!(c.check_out(&a, holder, 11).unwrap().at, 10, "checking out again changes nothing");
+
+    // Someone else may not change the binary, move or delete it, or the folder it is in.
+    let locked = |r: Result<_, RepoError>| matches!(r, Err(RepoError::Locked { holder: h, .. }) if h == holder);
+    assert!(locked(c.move_node(&a, &p("/content/dam/co/b.jpg"), other, false)));
+    assert!(locked(c.delete_node(&p("/content/dam/co"), other, true).map(|_| ())));
+    let new_binary = |by: &str, kind: VersionKind| {
+        let mut v = version(rendition(RenditionName::Original, 3, "image/jpeg", 12), "New", by, 40);
+        v.kind = kind;
+        change(v)
+    };
+    assert!(locked(c.add_version(&a, &new_binary(other, VersionKind::Replaced)).map(|_| ())));
+    assert!(locked(c.add_version(&a, &new_binary(other, VersionKind::CheckedIn)).map(|_| ())));
+    assert!(locked(c.release_check_out(&a, &Release::ByHolder(other.into()), 12)));
+    // ... but may edit its metadata.
+    let patch = MetadataPatch { title: Some(Title::parse("Retitled").unwrap()), ..Default::default() };
+    c.update_metadata(&a, &patch, other, 20).unwrap();
+
+    // An administrator releases the lock; the holder checks out again and checks in.
+    c.release_check_out(&a, &Release::ByAdministrator("admin".into()), 21).unwrap();
+    assert!(matches!(c.release_check_out(&a, &Release::ByAdministrator("admin".into()), 22), Err(RepoError::NotCheckedOut(_))));
+    c.check_out(&a, holder, 30).unwrap();
+    let (number, unused) = c.add_version(&a, &new_binary(holder, VersionKind::CheckedIn)).unwrap();
+    assert_eq!((number, unused), (2, vec![]), "version 1 keeps its original and thumbnail");
+    let checked_in = c.asset(&a).unwrap().unwrap();
+    assert_eq!((checked_in.checked_out, checked_in.size), (None, 12), "a check-in releases the lock");
+    assert!(matches!(c.add_version(&a, &new_binary(holder, VersionKind::CheckedIn)), Err(RepoError::NotCheckedOut(_))));
+    c.update_metadata(&a, &MetadataPatch { title: Some(Title::parse("Later").unwrap()), ..Default::default() }, holder, 50).unwrap();
+
+    // Restoring version 1 brings back its binary, renditions and metadata, as version 3.
+    let versions = c.versions(&a).unwrap();
+    let first = versions[0].clone();
+    let kept = first.kept.clone().expect("version 1 kept what the asset had");
+    assert_eq!((kept.metadata.title.as_str(), kept.renditions.len()), ("Retitled", 1));
+    let restore = BinaryChange {
+        version: VersionRecord { kind: VersionKind::Restored { from: 1 }, created_by: holder.into(), created_at: 60, kept: None, ..first.clone() },
+        renditions: kept.renditions.clone(),
+        metadata: Some(kept.metadata.clone()),
+    };
+    assert_eq!(c.add_version(&a, &restore).unwrap(), (3, vec![]));
+    let restored = c.asset(&a).unwrap().unwrap();
+    assert_eq!(restored.title, "Retitled");
+    assert_eq!(restored.renditions.iter().map(|r| r.blob.clone()).collect::<Vec<_>>(), [hash(1), hash(2)]);
+    assert_eq!(restored.processing, Processing::Done, "the kept renditions came back; no job");
+    assert_eq!(c.unfinished_jobs().unwrap(), 0);
+    let versions = c.versions(&a).unwrap();
+    assert_eq!(versions.iter().map(|v| v.kind).collect::<Vec<_>>(), [VersionKind::Upload, VersionKind::CheckedIn, VersionKind::Restored { from: 1 }]);
+    assert_eq!(versions[1].kept.as_ref().map(|k| k.metadata.title.as_str()), Some("Later"), "nothing is lost by a restore");
+
+    // The holder may move it; every step is in the timeline.
+    c.check_out(&a, holder, 70).unwrap();
+    c.move_node(&a, &p("/content/dam/co/b.jpg"), holder, false).unwrap();
+    let events: Vec<_> = c.events(&p("/content/dam/co/b.jpg")).unwrap().into_iter().map(|e| (e.kind, e.version, e.by, e.detail)).collect();
+    let (h, o, none) = (holder.to_owned(), other.to_owned(), String::new());
+    assert_eq!(
+        events,
+        [
+            (EventKind::Version(VersionKind::Upload), Some(1), "ksaner".to_owned(), none.clone()),
+            (EventKind::CheckedOut, None, h.clone(), none.clone()),
+            (EventKind::MetadataChanged, None, o.clone(), "title".to_owned()),
+            (EventKind::LockReleased, None, "admin".to_owned(), h.clone()),
+            (EventKind::CheckedOut, None, h.clone(), none.clone()),
+            (EventKind::Version(VersionKind::CheckedIn), Some(2), h.clone(), none.clone()),
+            (EventKind::MetadataChanged, None, h.clone(), "title".to_owned()),
+            (EventKind::Version(VersionKind::Restored { from: 1 }), Some(3), h.clone(), none.clone()),
+            (EventKind::CheckedOut, None, h.clone(), none),
+            (EventKind::Moved, None, h, "/content/dam/co/a.jpg".to_owned()),
+        ]
+    );
 }

@@ -81,6 +81,7 @@ impl Repo {
                 let versions = self.versions(&asset.path).await?;
                 if versions.len() > 1 {
                     blobs.extend(versions.iter().map(|v| v.original.blob.clone()));
+                    blobs.extend(versions.iter().flat_map(|v| v.kept.iter().flat_map(|k| k.renditions.iter().map(|r| r.blob.clone()))));
                     histories.push((asset.path.clone(), versions));
                 }
             }

@@ -30,6 +30,12 @@ pub enum RepoError {
     VersionConflict { current: u64, modified_by: String, modified_at: i64 },
     #[error("{0} is a read-only copy from the remote DAM; change it there")]
     ConnectedCopy(DamPath),
+    #[error("{path} is checked out by {holder}")]
+    Locked { path: DamPath, holder: String },
+    #[error("{0} is not checked out")]
+    NotCheckedOut(DamPath),
+    #[error("the asset is {asset}, the file {file}: a check-in keeps the asset's type")]
+    TypeChanged { asset: String, file: String },
     #[error("a folder cannot be moved into itself")]
     MoveIntoSelf,
     #[error("the DAM root cannot be moved or deleted")]

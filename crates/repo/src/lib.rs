@@ -17,11 +17,13 @@ mod connected;
 mod copy;
 mod edited;
 mod error;
+pub mod history;
 mod jobs;
 mod renditions;
 mod scope;
 mod search;
 mod upload;
+mod versions;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -29,8 +31,8 @@ use std::sync::{Arc, RwLock};
 pub use blobs::{BlobHash, BlobReader, BlobStore, DiskStore, LocalBlob, Persisted, S3Settings, S3Store, Spool, StagedBlob, StoreUse, STAGING_MAX_AGE};
 pub use budget::{PixelBudget, Reserved};
 pub use catalog::{
-    refuse_referenced, Abandoned, AssetRecord, Catalog, Concurrency, ConnectedCatalog, FolderRecord, Job, NewJob, ProcessId, Processing, Publication,
-    Reference, RenditionRecord, SessionRecord, TagRecord, VersionRecord,
+    refuse_referenced, Abandoned, AssetRecord, Catalog, Concurrency, ConnectedCatalog, FolderRecord, HistoryCatalog, Job, NewJob, ProcessId, Processing,
+    Publication, Reference, RenditionRecord, SessionRecord, TagRecord, VersionRecord,
 };
 pub use copy::{CopyProgress, MIGRATION_SETTING};
 pub use error::RepoError;
@@ -38,7 +40,8 @@ pub use jobs::{JobSettings, Workers};
 pub use renditions::{document_label, probe_image, render_edited, render_image, OutputFormat, RenditionSpec, THUMBNAILS, THUMBNAIL_319, WEB_1280};
 pub use scope::ReadScope;
 pub use search::{SearchCursor, SearchPage};
-pub use upload::{NewVersion, Upload, UploadLimits, MAX_VERSION_COMMENT_BYTES};
+pub use upload::{NewVersion, Replacement, Upload, UploadLimits, MAX_VERSION_COMMENT_BYTES, MAX_VERSION_LABEL_BYTES};
+pub use versions::Restore;
 
 use tessera_model::{Access, DamPath, MetadataPatch, PageContent, PageDto, PagePath, PageSummary, PermissionRule, SearchQuery, TagId};
 
@@ -284,9 +287,10 @@ impl Repo {
         self.with_catalog(move |c| c.search(&query, &scope)).await
     }
 
-    pub async fn move_node(&self, from: &DamPath, to: &DamPath, force: bool) -> Result<(), RepoError> {
-        let (from, to) = (from.clone(), to.clone());
-        self.with_catalog(move |c| c.move_node(&from, &to, force)).await?;
+    /// Moves an asset or folder for `by` (see [`Catalog::move_node`]).
+    pub async fn move_node(&self, from: &DamPath, to: &DamPath, by: &str, force: bool) -> Result<(), RepoError> {
+        let (from, to, by) = (from.clone(), to.clone(), by.to_owned());
+        self.with_catalog(move |c| c.move_node(&from, &to, &by, force)).await?;
         // Rules on moved folders moved with them.
         self.reload_rules().await
     }
@@ -309,9 +313,9 @@ impl Repo {
     }
 
     /// Deletes an asset or folder, then the blobs nothing uses any more.
-    pub async fn delete_node(&self, path: &DamPath, force: bool) -> Result<(), RepoError> {
-        let p = path.clone();
-        let orphans = self.with_catalog(move |c| c.delete_node(&p, force)).await?;
+    pub async fn delete_node(&self, path: &DamPath, by: &str, force: bool) -> Result<(), RepoError> {
+        let (p, by) = (path.clone(), by.to_owned());
+        let orphans = self.with_catalog(move |c| c.delete_node(&p, &by, force)).await?;
         self.delete_blobs(orphans).await;
         self.reload_rules().await
     }

@@ -7,6 +7,7 @@ use tokio::io::AsyncRead;
 use crate::blobs::StagedBlob;
 use crate::catalog::{AssetRecord, Processing, RenditionRecord, VersionRecord};
 use crate::error::RepoError;
+use crate::history::{binary_change_allowed, BinaryChange, VersionKind};
 use crate::renditions::probe_image;
 use crate::{unix_now, Repo};
 
@@ -42,13 +43,28 @@ pub struct NewVersion {
     pub path: DamPath,
     /// The MIME type the client declared; the bytes must agree with it.
     pub declared_mime: String,
+    /// A short name for the version; may be empty.
+    pub label: String,
     /// Why, for the asset's timeline; may be empty.
     pub comment: String,
     pub user: String,
+    pub how: Replacement,
+}
+
+/// How a new binary arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replacement {
+    /// Create Version, or an upload that replaces: refused while someone else holds
+    /// the asset checked out.
+    Replace,
+    /// Check In: only by the lock's holder, of the asset's own type; releases the lock.
+    CheckIn,
 }
 
 /// Longest version comment, in bytes.
 pub const MAX_VERSION_COMMENT_BYTES: usize = 1024;
+/// Longest version label, in bytes.
+pub const MAX_VERSION_LABEL_BYTES: usize = 64;
 
 /// A file received and checked: staged, not yet stored, with the original it will be.
 struct Received {
@@ -80,6 +96,7 @@ impl Repo {
             renditions: vec![original],
             processing: Processing::Pending,
             connected: None,
+            checked_out: None,
         };
         let record = asset.clone();
         self.commit_then(vec![staged], move |c| c.insert_asset(&record)).await?;
@@ -88,36 +105,31 @@ impl Repo {
     }
 
     /// Makes `body` the asset's binary as a new version; the versions before it stay,
-    /// its renditions are made again. The same refusals as an upload, and nothing is
-    /// kept when one applies.
+    /// with their renditions and metadata, and its renditions are made again. The
+    /// same refusals as an upload, and nothing is kept when one applies.
     pub async fn new_version<R: AsyncRead + Unpin>(&self, request: NewVersion, body: R) -> Result<VersionRecord, RepoError> {
-        if request.comment.len() > MAX_VERSION_COMMENT_BYTES {
-            return Err(RepoError::BadMetadata(format!("A version comment has at most {MAX_VERSION_COMMENT_BYTES} bytes.")));
-        }
-        // Refused before the body is read: an unknown asset or a Connected Assets copy.
+        check_version_text(&request.label, &request.comment)?;
+        // Refused before the body is read: an unknown asset, a Connected Assets copy,
+        // someone else's lock.
         let asset = self.asset(&request.path).await?;
         if asset.connected.is_some() {
             return Err(RepoError::ConnectedCopy(request.path));
         }
+        let kind = match request.how {
+            Replacement::Replace => VersionKind::Replaced,
+            Replacement::CheckIn => VersionKind::CheckedIn,
+        };
+        binary_change_allowed(&request.path, asset.checked_out.as_ref().map(|c| c.by.as_str()), kind, &request.user)?;
         let Received { staged, original } = self.receive(&request.declared_mime, body).await?;
-        let mut version = VersionRecord { number: 0, original, comment: request.comment, created_by: request.user, created_at: unix_now() };
-        let (record, path) = (version.clone(), request.path);
+        if request.how == Replacement::CheckIn && original.mime != asset.mime {
+            return Err(RepoError::TypeChanged { asset: asset.mime, file: original.mime });
+        }
+        let change = BinaryChange { version: version_record(original, &request, kind), renditions: Vec::new(), metadata: None };
+        let (record, path) = (change.clone(), request.path);
         let (number, unused) = self.commit_then(vec![staged], move |c| c.add_version(&path, &record)).await?;
         self.delete_blobs(unused).await;
         self.job_signal.job_queued();
-        version.number = number;
-        Ok(version)
-    }
-
-    pub async fn versions(&self, path: &DamPath) -> Result<Vec<VersionRecord>, RepoError> {
-        let path = path.clone();
-        self.with_catalog(move |c| c.versions(&path)).await
-    }
-
-    /// One version of an asset.
-    pub async fn version(&self, path: &DamPath, number: u32) -> Result<VersionRecord, RepoError> {
-        let versions = self.versions(path).await?;
-        versions.into_iter().find(|v| v.number == number).ok_or_else(|| RepoError::NoSuchVersion(number))
+        Ok(VersionRecord { number, ..change.version })
     }
 
     /// Streams `body` into the spool and checks it: not empty, of the declared type,
@@ -178,4 +190,28 @@ impl Repo {
         })
         .await
     }
+}
+
+fn version_record(original: RenditionRecord, request: &NewVersion, kind: VersionKind) -> VersionRecord {
+    VersionRecord {
+        number: 0,
+        original,
+        label: request.label.clone(),
+        comment: request.comment.clone(),
+        created_by: request.user.clone(),
+        created_at: unix_now(),
+        kind,
+        kept: None,
+    }
+}
+
+/// A version's label and comment within their limits.
+pub(crate) fn check_version_text(label: &str, comment: &str) -> Result<(), RepoError> {
+    if label.len() > MAX_VERSION_LABEL_BYTES {
+        return Err(RepoError::BadMetadata(format!("A version label has at most {MAX_VERSION_LABEL_BYTES} bytes.")));
+    }
+    if comment.len() > MAX_VERSION_COMMENT_BYTES {
+        return Err(RepoError::BadMetadata(format!("A version comment has at most {MAX_VERSION_COMMENT_BYTES} bytes.")));
+    }
+    Ok(())
 }

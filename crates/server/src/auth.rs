@@ -45,6 +45,11 @@ pub enum Caller<'p> {
 }
 
 impl Caller<'_> {
+    /// Whether the caller is in the administrators group.
+    pub fn is_administrator(&self) -> bool {
+        matches!(self, Caller::User(u) if u.groups.iter().any(|g| g == "administrators"))
+    }
+
     /// The name recorded as creator or modifier.
     pub fn name(&self) -> &str {
         match self {

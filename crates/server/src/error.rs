@@ -53,6 +53,9 @@ impl AppError {
                 R::UnknownTag(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unknown_tag"),
                 R::Referenced { .. } => (StatusCode::CONFLICT, "referenced"),
                 R::ConnectedCopy(_) => (StatusCode::CONFLICT, "connected_copy"),
+                R::Locked { .. } => (StatusCode::LOCKED, "locked"),
+                R::NotCheckedOut(_) => (StatusCode::CONFLICT, "not_checked_out"),
+                R::TypeChanged { .. } => (StatusCode::CONFLICT, "type_changed"),
                 R::MoveIntoSelf => (StatusCode::BAD_REQUEST, "move_into_self"),
                 R::PageMissing(_) => (StatusCode::NOT_FOUND, "page_not_found"),
                 R::PageExists(_) => (StatusCode::CONFLICT, "page_exists"),
@@ -97,7 +100,11 @@ impl IntoResponse for AppError {
             // The catalog and the store disagree: the operator must hear of it.
             tracing::error!(blob = %hash, "a blob the catalog names is missing from the blob store");
         }
-        let body = ErrorBody { error: ErrorDetail { code: code.to_owned(), message } };
+        let holder = match &self {
+            AppError::Repo(RepoError::Locked { holder, .. }) => Some(holder.clone()),
+            _ => None,
+        };
+        let body = ErrorBody { error: ErrorDetail { code: code.to_owned(), message, holder } };
         let mut response = (status, Json(body)).into_response();
         if matches!(self, AppError::Repo(RepoError::StoreUnavailable { .. } | RepoError::DatabaseUnavailable(_))) {
             response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("5"));

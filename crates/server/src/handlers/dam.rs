@@ -65,6 +65,7 @@ pub fn asset_dto(a: AssetRecord) -> AssetDto {
             Processing::Failed(error) => ProcessingDto::Failed { error },
         },
         connected: a.connected,
+        checked_out: a.checked_out.map(|c| tessera_model::CheckOutDto { by: c.by, at: c.at }),
     }
 }
 
@@ -193,7 +194,7 @@ pub async fn set_tags(
     tag = "DAM",
     summary = "Delete a folder with everything in it",
     params(ApiDamPath, ForceQuery),
-    responses((status = 204, description = "Done"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody))
+    responses((status = 204, description = "Done"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 423, body = ErrorBody))
 )]
 pub async fn delete_folder(
     state: State<AppState>,
@@ -210,7 +211,7 @@ pub async fn delete_folder(
     tag = "DAM",
     summary = "Delete an asset",
     params(ApiDamPath, ForceQuery),
-    responses((status = 204, description = "Done"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody))
+    responses((status = 204, description = "Done"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 423, body = ErrorBody))
 )]
 pub async fn delete_asset(
     state: State<AppState>,
@@ -256,8 +257,8 @@ async fn delete(
     ApiDamPath(path): ApiDamPath,
     ApiQuery(q): ApiQuery<ForceQuery>,
 ) -> Result<StatusCode, AppError> {
-    authorize(&state, &principal, Action::Write, &path)?;
-    state.repo.delete_node(&path, q.force).await?;
+    let caller = authorize(&state, &principal, Action::Write, &path)?;
+    state.repo.delete_node(&path, caller.name(), q.force).await?;
     tracing::info!(%path, force = q.force, "deleted");
     Ok(StatusCode::NO_CONTENT)
 }
@@ -270,7 +271,7 @@ async fn delete(
     summary = "Move or rename an asset or folder",
     params(ApiDamPath),
     request_body = MoveRequest,
-    responses((status = 204, description = "Done"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody))
+    responses((status = 204, description = "Done"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 423, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody))
 )]
 pub async fn move_node(
     State(state): State<AppState>,
@@ -278,8 +279,8 @@ pub async fn move_node(
     ApiDamPath(from): ApiDamPath,
     ApiJson(req): ApiJson<MoveRequest>,
 ) -> Result<StatusCode, AppError> {
-    authorize_all(&state, &principal, Action::Write, &[(&from).into(), (&req.to).into()])?;
-    state.repo.move_node(&from, &req.to, req.force).await?;
+    let caller = authorize_all(&state, &principal, Action::Write, &[(&from).into(), (&req.to).into()])?;
+    state.repo.move_node(&from, &req.to, caller.name(), req.force).await?;
     tracing::info!(%from, to = %req.to, "moved");
     Ok(StatusCode::NO_CONTENT)
 }
@@ -359,7 +360,7 @@ pub async fn upload(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct RenditionQuery {
-    /// The original of this version of the asset instead of its current one.
+    /// This rendition of that version of the asset instead of its current one.
     #[param(minimum = 1)]
     version: Option<u32>,
 }
@@ -385,8 +386,7 @@ pub async fn rendition(
     let name = tessera_model::RenditionName::parse(&name).ok_or(tessera_repo::RepoError::NoSuchRendition(name))?;
     let rendition = match query.version {
         None => state.repo.rendition(&path, name).await?,
-        Some(number) if name == tessera_model::RenditionName::Original => state.repo.version(&path, number).await?.original,
-        Some(_) => return Err(AppError::bad_request("bad_query", "Earlier versions keep their original only: ask for original with version.")),
+        Some(number) => state.repo.version_rendition(&path, number, name).await?,
     };
     let etag = format!("\"{}\"", rendition.blob);
     let mut response = if etag_matches(&headers, &etag) {

@@ -106,7 +106,7 @@ impl TestApp {
     fn with_roles_and(role: &str, top: &str, limits: &str) -> TestApp {
         let dir = TempDir::new().unwrap();
         let hash = auth::hash_password(PASSWORD).unwrap();
-        let users: String = [("ksaner", "authors"), ("viewer", "dam-users"), ("admin", "administrators")]
+        let users: String = [("ksaner", "authors"), ("ana", "authors"), ("viewer", "dam-users"), ("admin", "administrators")]
             .iter()
             .map(|(n, g)| format!("[[users]]\nname = \"{n}\"\npassword_hash = \"{hash}\"\ngroups = [\"{g}\"]\n"))
             .collect();
