@@ -81,6 +81,9 @@ pub struct SearchQuery {
     /// Only assets with this tag or a tag under it.
     pub tag: Option<TagId>,
     pub orientation: Option<Orientation>,
+    /// Only assets this user holds checked out.
+    #[cfg_attr(feature = "openapi", param(max_length = 256))]
+    pub checked_out_by: Option<String>,
     /// Unix seconds, inclusive.
     pub modified_after: Option<i64>,
     /// Unix seconds, exclusive.

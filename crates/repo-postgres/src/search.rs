@@ -128,6 +128,9 @@ fn add_filters(query: &SearchQuery, scope: &ReadScope, filters: &mut Vec<String>
             .into(),
         );
     }
+    if let Some(holder) = &query.checked_out_by {
+        filters.push(format!("a.checked_out_by = {}", params.push(holder.clone())));
+    }
     if let Some(after) = query.modified_after {
         filters.push(format!("a.modified_at >= {}", params.push(after)));
     }

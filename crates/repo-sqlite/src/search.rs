@@ -133,6 +133,10 @@ fn add_filters(query: &SearchQuery, scope: &ReadScope, filters: &mut Vec<String>
             .into(),
         );
     }
+    if let Some(holder) = &query.checked_out_by {
+        filters.push("a.checked_out_by = ?".into());
+        params.push(Value::Text(holder.clone()));
+    }
     if let Some(after) = query.modified_after {
         filters.push("a.modified_at >= ?".into());
         params.push(Value::Integer(after));

@@ -701,6 +701,9 @@ pub fn check_out_guards_the_binary_and_history_keeps_everything(c: &dyn Catalog)
 
     // The holder may move it; every step is in the timeline.
     c.check_out(&a, holder, 70).unwrap();
+    let held_by = |user: &str| SearchQuery { checked_out_by: Some(user.to_owned()), ..Default::default() };
+    assert_eq!(search(c, held_by(holder)), ["a.jpg"], "\"Checked out by\" finds it");
+    assert!(search(c, held_by(other)).is_empty());
     c.move_node(&a, &p("/content/dam/co/b.jpg"), holder, false).unwrap();
     let events: Vec<_> = c.events(&p("/content/dam/co/b.jpg")).unwrap().into_iter().map(|e| (e.kind, e.version, e.by, e.detail)).collect();
     let (h, o, none) = (holder.to_owned(), other.to_owned(), String::new());

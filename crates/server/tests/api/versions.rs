@@ -99,6 +99,9 @@ async fn a_checked_out_asset_changes_only_by_its_holder_who_checks_it_in_as_a_ne
     let out = call(&app, Method::POST, "/api/checkout/content/dam/photos/lake.jpg", &ksaner).await;
     assert_eq!((out.status, out.json()["by"].as_str()), (StatusCode::OK, Some("ksaner")));
     assert_eq!(app.get("/api/assets/content/dam/photos/lake.jpg", Some(&ana)).await.json()["checked_out"]["by"], "ksaner", "others see the holder");
+    let held = app.get("/api/search?checked_out_by=ksaner", Some(&ana)).await.json();
+    assert_eq!(held["assets"].as_array().map(|a| a.len()), Some(1), "\"Checked out by\" finds it");
+    assert_eq!(app.get("/api/search?checked_out_by=ana", Some(&ana)).await.json()["total"], 0);
 
     // Everyone else is refused with 423 and the holder's name, and nothing changes.
     let blobs = app.repo.blobs().count().await.unwrap();
