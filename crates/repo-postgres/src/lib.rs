@@ -6,6 +6,7 @@
 //! synchronous client and an r2d2 pool; [`PostgresCatalog::open`] connects on a
 //! thread of its own, so it may be called from async code.
 
+mod collections;
 mod connected;
 mod error;
 mod history;
@@ -106,6 +107,45 @@ const MIGRATIONS: &[&str] = &[
          version  INTEGER
      );
      CREATE INDEX asset_events_by_asset ON asset_events(asset_id, at);",
+    // Collections (sets of assets or saved searches, shared with groups) and share links.
+    "CREATE TABLE collections (
+         id          BIGSERIAL PRIMARY KEY,
+         title       TEXT NOT NULL,
+         owner       TEXT NOT NULL,
+         query       TEXT,
+         created_at  BIGINT NOT NULL,
+         modified_at BIGINT NOT NULL
+     );
+     CREATE TABLE collection_assets (
+         collection_id BIGINT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+         asset_id      BIGINT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+         added_at      BIGINT NOT NULL,
+         position      BIGINT NOT NULL,
+         PRIMARY KEY (collection_id, asset_id)
+     );
+     CREATE INDEX collection_assets_by_asset ON collection_assets(asset_id);
+     CREATE TABLE collection_shares (
+         collection_id BIGINT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+         grp           TEXT NOT NULL,
+         access        TEXT NOT NULL,
+         PRIMARY KEY (collection_id, grp)
+     );
+     CREATE TABLE share_links (
+         id         BIGSERIAL PRIMARY KEY,
+         token_hash TEXT NOT NULL UNIQUE,
+         created_by TEXT NOT NULL,
+         created_at BIGINT NOT NULL,
+         expires_at BIGINT NOT NULL,
+         revoked_at BIGINT
+     );
+     CREATE INDEX share_links_by_creator ON share_links(created_by, created_at);
+     CREATE TABLE share_link_assets (
+         link_id  BIGINT NOT NULL REFERENCES share_links(id) ON DELETE CASCADE,
+         asset_id BIGINT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+         position BIGINT NOT NULL,
+         PRIMARY KEY (link_id, asset_id)
+     );
+     CREATE INDEX share_link_assets_by_asset ON share_link_assets(asset_id);",
 ];
 
 pub struct PostgresCatalog {

@@ -1,6 +1,7 @@
 //! The catalog on SQLite (bundled, WAL mode): the embedded default, one file in the
 //! data directory. Full-text search is FTS5 with prefix terms.
 
+mod collections;
 mod connected;
 mod error;
 mod history;
@@ -271,6 +272,48 @@ CREATE TABLE asset_events (
     version  INTEGER
 );
 CREATE INDEX asset_events_by_asset ON asset_events(asset_id, at);
+"#,
+    r#"
+-- Collections: sets of assets, or saved searches, shared with groups.
+CREATE TABLE collections (
+    id          INTEGER PRIMARY KEY,
+    title       TEXT NOT NULL,
+    owner       TEXT NOT NULL,
+    query       TEXT,
+    created_at  INTEGER NOT NULL,
+    modified_at INTEGER NOT NULL
+);
+CREATE TABLE collection_assets (
+    collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    asset_id      INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    added_at      INTEGER NOT NULL,
+    position      INTEGER NOT NULL,
+    PRIMARY KEY (collection_id, asset_id)
+);
+CREATE INDEX collection_assets_by_asset ON collection_assets(asset_id);
+CREATE TABLE collection_shares (
+    collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    grp           TEXT NOT NULL,
+    access        TEXT NOT NULL,
+    PRIMARY KEY (collection_id, grp)
+);
+-- Share links: only a hash of each token.
+CREATE TABLE share_links (
+    id         INTEGER PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    revoked_at INTEGER
+);
+CREATE INDEX share_links_by_creator ON share_links(created_by, created_at);
+CREATE TABLE share_link_assets (
+    link_id  INTEGER NOT NULL REFERENCES share_links(id) ON DELETE CASCADE,
+    asset_id INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (link_id, asset_id)
+);
+CREATE INDEX share_link_assets_by_asset ON share_link_assets(asset_id);
 "#,
 ];
 

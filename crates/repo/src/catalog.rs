@@ -8,10 +8,12 @@ use tessera_model::connected::{ConnectedOrigin, JobDto, JobKind, JobState};
 use tessera_model::{Access, DamPath, MetadataPatch, PageContent, PageDto, PagePath, PageSummary, PermissionRule, RenditionName, SearchQuery, TagId};
 
 use crate::blobs::BlobHash;
+use crate::collections::CollectionCatalog;
 use crate::error::RepoError;
 use crate::history::{AssetEvent, BinaryChange, CheckOut, Kept, Release, VersionKind};
 use crate::scope::ReadScope;
 use crate::search::SearchPage;
+use crate::shares::ShareCatalog;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TagRecord {
@@ -244,7 +246,7 @@ pub trait HistoryCatalog {
     fn events(&self, path: &DamPath) -> Result<Vec<AssetEvent>, RepoError>;
 }
 
-pub trait Catalog: ConnectedCatalog + HistoryCatalog + Send + Sync {
+pub trait Catalog: ConnectedCatalog + HistoryCatalog + CollectionCatalog + ShareCatalog + Send + Sync {
     fn concurrency(&self) -> Concurrency;
 
     fn folder(&self, path: &DamPath) -> Result<Option<FolderRecord>, RepoError>;

@@ -33,7 +33,7 @@ macro_rules! catalog_conformance {
             search_finds_prefixes_without_accents, search_sorts_and_pages_alike, search_filters_and_read_scope, pages_version_and_publish,
             sessions_settings_and_connected_jobs, metadata_patches_say_who_and_when, imports_keep_what_they_are_given,
             versions_keep_every_binary_until_the_asset_goes, a_job_finishing_while_its_asset_goes_never_fails_the_delete,
-            check_out_guards_the_binary_and_history_keeps_everything);
+            check_out_guards_the_binary_and_history_keeps_everything, collections_and_share_links_keep_what_they_are_given);
     };
     (@each $attrs:tt $fresh:expr; $($check:ident),*) => {
         $( $crate::catalog_conformance!(@one $attrs $fresh; $check); )*
@@ -722,4 +722,66 @@ pub fn check_out_guards_the_binary_and_history_keeps_everything(c: &dyn Catalog)
             (EventKind::Moved, None, h, "/content/dam/co/a.jpg".to_owned()),
         ]
     );
+}
+
+pub fn collections_and_share_links_keep_what_they_are_given(c: &dyn Catalog) {
+    use crate::collections::CollectionAccess;
+    use crate::shares::NewShareLink;
+    c.create_folder(&p("/content/dam/c"), "C").unwrap();
+    c.insert_asset(&asset("/content/dam/c/a.jpg", "A", "image/jpeg", 10, 5, 1)).unwrap();
+    c.insert_asset(&asset("/content/dam/c/b.pdf", "B", "application/pdf", 10, 5, 2)).unwrap();
+    let (a, b) = (p("/content/dam/c/a.jpg"), p("/content/dam/c/b.pdf"));
+
+    let spring = c.create_collection("Spring", "ana", None, 10).unwrap();
+    assert_eq!(
+        (spring.title.as_str(), spring.owner.as_str(), spring.query.clone(), spring.shares.clone(), spring.created_at),
+        ("Spring", "ana", None, vec![], 10)
+    );
+    c.add_to_collection(spring.id, &[b.clone(), a.clone(), b.clone()], 11).unwrap();
+    assert!(matches!(c.add_to_collection(spring.id, &[a.clone(), p("/content/dam/c/none.jpg")], 12), Err(RepoError::NotFound(_))));
+    assert_eq!(paths(&c.collection_assets(spring.id).unwrap()), ["/content/dam/c/b.pdf", "/content/dam/c/a.jpg"], "in the order added, once each");
+    c.remove_from_collection(spring.id, std::slice::from_ref(&b), 13).unwrap();
+    assert_eq!(paths(&c.collection_assets(spring.id).unwrap()), ["/content/dam/c/a.jpg"]);
+    assert_eq!(c.collection(spring.id).unwrap().unwrap().modified_at, 13);
+
+    c.share_collection(spring.id, "dam-users", Some(CollectionAccess::Edit)).unwrap();
+    c.share_collection(spring.id, "authors", Some(CollectionAccess::Read)).unwrap();
+    c.share_collection(spring.id, "authors", Some(CollectionAccess::Edit)).unwrap();
+    c.share_collection(spring.id, "dam-users", None).unwrap();
+    assert_eq!(c.collection(spring.id).unwrap().unwrap().shares, [("authors".to_owned(), CollectionAccess::Edit)]);
+
+    let search = SearchQuery { q: Some("lake".into()), kind: Some(AssetKind::Image), ..Default::default() };
+    let saved = c.create_collection("Lakes", "bo", Some(&search), 14).unwrap();
+    assert_eq!(saved.query, Some(search));
+    c.rename_collection(spring.id, "Autumn", 15).unwrap();
+    let titles: Vec<String> = c.collections().unwrap().into_iter().map(|x| x.title).collect();
+    assert_eq!(titles, ["Autumn", "Lakes"]);
+
+    // Share links name assets that exist, and lose those deleted.
+    let link = |hash: &str, at: i64, assets: Vec<DamPath>| NewShareLink {
+        token_hash: hash.into(),
+        created_by: "ana".into(),
+        created_at: at,
+        expires_at: at + 100,
+        assets,
+    };
+    let first = c.create_share_link(&link("h1", 20, vec![b.clone(), a.clone()])).unwrap();
+    let second = c.create_share_link(&link("h2", 21, vec![a.clone()])).unwrap();
+    assert!(matches!(c.create_share_link(&link("h3", 22, vec![p("/content/dam/c/none.jpg")])), Err(RepoError::NotFound(_))));
+    let found = c.share_link_by_token("h1").unwrap().expect("stored by its hash");
+    assert_eq!((found.id, found.assets.clone(), found.expires_at, found.revoked_at), (first, vec![b.clone(), a.clone()], 120, None));
+    assert_eq!(c.share_link_by_token("h3").unwrap(), None, "a refused link leaves nothing");
+    assert_eq!(c.share_links_of("ana").unwrap().iter().map(|l| l.id).collect::<Vec<_>>(), [second, first], "newest first");
+    c.revoke_share_link(first, 30).unwrap();
+    c.revoke_share_link(first, 31).unwrap();
+    assert_eq!(c.share_link(first).unwrap().unwrap().revoked_at, Some(30), "revoked once, when first revoked");
+    assert!(matches!(c.revoke_share_link(999_999, 30), Err(RepoError::NoSuchShareLink)));
+
+    c.delete_node(&a, "ksaner", false).unwrap();
+    assert!(c.collection_assets(spring.id).unwrap().is_empty(), "a deleted asset leaves its collections");
+    assert_eq!(c.share_link(first).unwrap().unwrap().assets, [b], "and its links");
+    c.delete_collection(spring.id).unwrap();
+    assert_eq!(c.collection(spring.id).unwrap(), None);
+    assert!(matches!(c.collection_assets(spring.id), Err(RepoError::NoSuchCollection(_))));
+    assert!(matches!(c.delete_collection(spring.id), Err(RepoError::NoSuchCollection(_))));
 }

@@ -36,6 +36,12 @@ pub enum RepoError {
     NotCheckedOut(DamPath),
     #[error("the asset is {asset}, the file {file}: a check-in keeps the asset's type")]
     TypeChanged { asset: String, file: String },
+    #[error("collection {0} does not exist")]
+    NoSuchCollection(i64),
+    #[error("you may see collection {0} but not change it")]
+    CollectionReadOnly(i64),
+    #[error("this link is not valid: it may have expired or been revoked")]
+    NoSuchShareLink,
     #[error("a folder cannot be moved into itself")]
     MoveIntoSelf,
     #[error("the DAM root cannot be moved or deleted")]

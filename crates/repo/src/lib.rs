@@ -11,6 +11,7 @@
 mod blobs;
 mod budget;
 mod catalog;
+pub mod collections;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 mod connected;
@@ -22,6 +23,7 @@ mod jobs;
 mod renditions;
 mod scope;
 mod search;
+pub mod shares;
 mod upload;
 mod versions;
 
