@@ -458,3 +458,146 @@ pub struct FolderTree {
     #[cfg_attr(feature = "openapi", schema(no_recursion))]
     pub children: Vec<FolderTree>,
 }
+
+/// What a group, or the viewer, may do with a collection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum CollectionAccessDto {
+    Read,
+    Edit,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CollectionShareDto {
+    pub group: String,
+    pub access: CollectionAccessDto,
+}
+
+/// A collection: assets someone gathered, or a saved search that stays current.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CollectionDto {
+    pub id: i64,
+    pub title: String,
+    pub owner: String,
+    /// Set for a saved search.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<crate::search::SearchQuery>,
+    pub shares: Vec<CollectionShareDto>,
+    /// What the viewer may do with it.
+    pub access: CollectionAccessDto,
+    /// Whether the viewer may delete it and change its shares (its owner, administrators).
+    pub owned: bool,
+    pub created_at: i64,
+    pub modified_at: i64,
+}
+
+/// `POST /api/collections`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewCollection {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 256))]
+    pub title: String,
+    /// Makes it a saved search.
+    #[serde(default)]
+    pub query: Option<crate::search::SearchQuery>,
+}
+
+/// `PATCH /api/collections/{id}`: rename.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RenameCollection {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 256))]
+    pub title: String,
+}
+
+/// Assets to add to or remove from a collection, or to share by a link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AssetPaths {
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 1000))]
+    pub paths: Vec<DamPath>,
+}
+
+/// `PUT /api/collections/{id}/shares`: a group's access; none stops sharing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ShareCollection {
+    pub group: String,
+    pub access: Option<CollectionAccessDto>,
+}
+
+/// A collection with what of it the viewer may read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CollectionContents {
+    pub collection: CollectionDto,
+    pub assets: Vec<AssetDto>,
+}
+
+/// `POST /api/shares`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewShareLinkRequest {
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 1000))]
+    pub paths: Vec<DamPath>,
+    /// How long the link works; 7 days when absent, at most 365.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 365))]
+    pub days: Option<u32>,
+}
+
+/// A share link: anyone with its URL downloads its assets until it expires or is revoked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ShareLinkDto {
+    pub id: i64,
+    /// The link, on the answer that creates it only: it is never readable again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    pub created_at: i64,
+    pub expires_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<i64>,
+    pub state: ShareLinkState,
+    pub assets: Vec<DamPath>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum ShareLinkState {
+    Active,
+    Expired,
+    Revoked,
+}
+
+/// What a share link opens, for anyone who has it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SharedAssets {
+    pub expires_at: i64,
+    pub assets: Vec<SharedAsset>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SharedAsset {
+    pub name: String,
+    pub title: String,
+    pub mime: String,
+    pub size: u64,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// The original, to download.
+    pub download: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<String>,
+}

@@ -116,6 +116,12 @@ impl Repo {
         self.blobs.as_ref()
     }
 
+    /// The catalog itself, bypassing the repository's rules: for tools and tests
+    /// that set up states the API cannot make (a link that expired yesterday).
+    pub fn catalog(&self) -> &dyn Catalog {
+        self.catalog.as_ref()
+    }
+
     /// Whether other processes write to this repository's catalog too.
     pub fn concurrency(&self) -> Concurrency {
         self.catalog.concurrency()

@@ -18,7 +18,9 @@ use crate::auth::{authenticate, hash_password};
 use crate::config::{Role, Settings, Storage};
 use crate::cors::{guard_origins, OriginPolicy};
 use crate::error::{log_errors, AppError};
-use crate::handlers::{connected, dam, deployment, editor, images, pages, permissions, public, references, search, session, tags, versions};
+use crate::handlers::{
+    collections, connected, dam, deployment, editor, images, pages, permissions, public, references, search, session, shares, tags, versions,
+};
 use crate::openapi;
 use crate::state::AppState;
 
@@ -108,6 +110,15 @@ pub fn app(state: AppState) -> Router {
         .routes(routes!(versions::check_out, versions::release))
         .routes(routes!(versions::restore))
         .routes(routes!(versions::timeline))
+        .routes(routes!(collections::list, collections::create))
+        .routes(routes!(collections::get, collections::rename, collections::delete))
+        .routes(routes!(collections::add))
+        .routes(routes!(collections::remove))
+        .routes(routes!(collections::share))
+        .routes(routes!(shares::list, shares::create))
+        .routes(routes!(shares::revoke))
+        .routes(routes!(shares::open))
+        .routes(routes!(shares::download))
         .routes(routes!(search::search))
         .routes(routes!(permissions::list, permissions::set))
         .routes(routes!(pages::list))
@@ -132,7 +143,7 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(4 * 1024 * 1024))
         .with_state(state.clone());
 
-    let mut router = Router::new().nest("/api", api).merge(public::site_files());
+    let mut router = Router::new().nest("/api", api).merge(public::site_files()).route("/share/{token}", get(shares::page).with_state(state.clone()));
     if settings.has_role(Role::Sites) {
         if let Some(files) = &settings.editor {
             router = router.merge(editor::routes(files, state.clone()));
@@ -151,5 +162,7 @@ pub fn app(state: AppState) -> Router {
         .layer(from_fn_with_state(policy, guard_origins))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+            tracing::debug_span!("request", method = %request.method(), path = %crate::error::loggable_path(request.uri().path()))
+        }))
 }

@@ -54,6 +54,9 @@ impl AppError {
                 R::Referenced { .. } => (StatusCode::CONFLICT, "referenced"),
                 R::ConnectedCopy(_) => (StatusCode::CONFLICT, "connected_copy"),
                 R::Locked { .. } => (StatusCode::LOCKED, "locked"),
+                R::NoSuchCollection(_) => (StatusCode::NOT_FOUND, "not_found"),
+                R::CollectionReadOnly(_) => (StatusCode::FORBIDDEN, "forbidden"),
+                R::NoSuchShareLink => (StatusCode::NOT_FOUND, "not_found"),
                 R::NotCheckedOut(_) => (StatusCode::CONFLICT, "not_checked_out"),
                 R::TypeChanged { .. } => (StatusCode::CONFLICT, "type_changed"),
                 R::MoveIntoSelf => (StatusCode::BAD_REQUEST, "move_into_self"),
@@ -125,10 +128,22 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     out
 }
 
+/// A request path as logs may show it: a share link's token is a secret, and is
+/// left out.
+pub fn loggable_path(path: &str) -> String {
+    for prefix in ["/api/shared/", "/share/"] {
+        if let Some(rest) = path.strip_prefix(prefix) {
+            let after = rest.find('/').map_or("", |i| &rest[i..]);
+            return format!("{prefix}<token>{after}");
+        }
+    }
+    path.to_owned()
+}
+
 /// Logs each error response once, with its full cause.
 pub async fn log_errors(request: Request, next: Next) -> Response {
     let method = request.method().clone();
-    let path = request.uri().path().to_owned();
+    let path = loggable_path(request.uri().path());
     let response = next.run(request).await;
     if let Some(LoggedError(full)) = response.extensions().get::<LoggedError>() {
         let status = response.status();
@@ -157,5 +172,17 @@ impl From<PathRejection> for AppError {
 impl From<QueryRejection> for AppError {
     fn from(r: QueryRejection) -> Self {
         AppError::bad_request("bad_query", r.body_text())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable_path;
+
+    #[test]
+    fn share_tokens_never_reach_the_log() {
+        assert_eq!(loggable_path("/share/abcdef"), "/share/<token>");
+        assert_eq!(loggable_path("/api/shared/abcdef/original/content/dam/a.jpg"), "/api/shared/<token>/original/content/dam/a.jpg");
+        assert_eq!(loggable_path("/api/assets/content/dam/a.jpg"), "/api/assets/content/dam/a.jpg");
     }
 }

@@ -388,12 +388,23 @@ pub async fn rendition(
         None => state.repo.rendition(&path, name).await?,
         Some(number) => state.repo.version_rendition(&path, number, name).await?,
     };
+    serve_rendition(&state, &path, rendition, &headers).await
+}
+
+/// A rendition's bytes, streamed from the blob store: ETag and 304, byte ranges,
+/// and documents sandboxed so none runs as a page of this origin.
+pub(crate) async fn serve_rendition(
+    state: &AppState,
+    path: &DamPath,
+    rendition: tessera_repo::RenditionRecord,
+    headers: &HeaderMap,
+) -> Result<Response, AppError> {
     let etag = format!("\"{}\"", rendition.blob);
-    let mut response = if etag_matches(&headers, &etag) {
+    let mut response = if etag_matches(headers, &etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         let size = rendition.size;
-        let (status, start, len) = match requested_range(&headers, &etag, size) {
+        let (status, start, len) = match requested_range(headers, &etag, size) {
             RangeRequest::Whole => (StatusCode::OK, 0, size),
             RangeRequest::Part { start, end } => (StatusCode::PARTIAL_CONTENT, start, end - start + 1),
             RangeRequest::Unsatisfiable => {
@@ -412,7 +423,7 @@ pub async fn rendition(
         if status == StatusCode::PARTIAL_CONTENT {
             h.insert(header::CONTENT_RANGE, header_value(&format!("bytes {start}-{}/{size}", start + len - 1)));
         }
-        h.insert(header::CONTENT_DISPOSITION, header_value(&content_disposition(&path, &rendition.mime)));
+        h.insert(header::CONTENT_DISPOSITION, header_value(&content_disposition(path, &rendition.mime)));
         if kind_of_mime(&rendition.mime) == tessera_model::AssetKind::Document {
             // Documents (SVG among them) must never run as a page of this origin.
             h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));

@@ -1,5 +1,6 @@
 //! Request handlers, one module per resource.
 
+pub mod collections;
 pub mod connected;
 pub mod dam;
 pub mod delivery;
@@ -12,5 +13,6 @@ pub mod public;
 pub mod references;
 pub mod search;
 pub mod session;
+pub mod shares;
 pub mod tags;
 pub mod versions;

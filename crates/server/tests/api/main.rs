@@ -2,6 +2,7 @@
 
 mod catalog;
 mod cli;
+mod collections;
 mod common;
 mod connected;
 mod cors;
