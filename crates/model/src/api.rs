@@ -326,6 +326,14 @@ pub struct MoveRequest {
     pub force: bool,
 }
 
+/// A copy of an asset or folder to a new path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CopyRequest {
+    pub to: DamPath,
+}
+
 /// A page that uses an asset: on this deployment (`sites_url` absent) or on a remote
 /// Sites deployment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

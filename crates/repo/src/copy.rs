@@ -172,7 +172,7 @@ impl Repo {
     }
 
     /// `path` and every folder below it, parents before children.
-    async fn folders_below(&self, path: &DamPath) -> Result<Vec<FolderRecord>, RepoError> {
+    pub(crate) async fn folders_below(&self, path: &DamPath) -> Result<Vec<FolderRecord>, RepoError> {
         let mut out = vec![self.folder(path).await?];
         let mut i = 0;
         while i < out.len() {

@@ -42,6 +42,8 @@ pub enum RepoError {
     CollectionReadOnly(i64),
     #[error("this link is not valid: it may have expired or been revoked")]
     NoSuchShareLink,
+    #[error("a folder cannot be copied into itself")]
+    CopyIntoSelf,
     #[error("a folder cannot be moved into itself")]
     MoveIntoSelf,
     #[error("the DAM root cannot be moved or deleted")]

@@ -16,6 +16,7 @@ pub mod collections;
 pub mod conformance;
 mod connected;
 mod copy;
+mod duplicate;
 mod edited;
 mod error;
 pub mod history;

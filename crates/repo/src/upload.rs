@@ -176,7 +176,7 @@ impl Repo {
         Ok(Received { staged: pending, original })
     }
 
-    async fn check_target_is_free(&self, path: &DamPath) -> Result<(), RepoError> {
+    pub(crate) async fn check_target_is_free(&self, path: &DamPath) -> Result<(), RepoError> {
         let path = path.clone();
         self.with_catalog(move |c| {
             let parent = path.parent().ok_or_else(|| RepoError::AlreadyExists(path.clone()))?;

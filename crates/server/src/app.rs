@@ -104,6 +104,7 @@ pub fn app(state: AppState) -> Router {
         .routes(routes!(dam::asset, dam::upload, dam::update_metadata, dam::delete_asset))
         .routes(routes!(dam::set_tags))
         .routes(routes!(dam::move_node))
+        .routes(routes!(dam::copy_node))
         .routes(routes!(dam::rendition))
         .routes(routes!(versions::list, versions::create))
         .routes(routes!(versions::check_in))

@@ -60,6 +60,7 @@ impl AppError {
                 R::NotCheckedOut(_) => (StatusCode::CONFLICT, "not_checked_out"),
                 R::TypeChanged { .. } => (StatusCode::CONFLICT, "type_changed"),
                 R::MoveIntoSelf => (StatusCode::BAD_REQUEST, "move_into_self"),
+                R::CopyIntoSelf => (StatusCode::BAD_REQUEST, "copy_into_self"),
                 R::PageMissing(_) => (StatusCode::NOT_FOUND, "page_not_found"),
                 R::PageExists(_) => (StatusCode::CONFLICT, "page_exists"),
                 R::VersionConflict { .. } => (StatusCode::PRECONDITION_FAILED, "version_conflict"),

@@ -285,6 +285,29 @@ pub async fn move_node(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// `POST /api/copy/content/dam/...` `{to}`: copies an asset or a folder with everything in it.
+#[utoipa::path(
+    post,
+    path = "/copy/{path}",
+    tag = "DAM",
+    summary = "Copy an asset, or a folder with everything in it; the copies share the originals' renditions (the same blobs, no bytes copied)",
+    params(ApiDamPath),
+    request_body = tessera_model::CopyRequest,
+    responses((status = 204, description = "Done"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody))
+)]
+pub async fn copy_node(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiDamPath(from): ApiDamPath,
+    ApiJson(req): ApiJson<tessera_model::CopyRequest>,
+) -> Result<StatusCode, AppError> {
+    authorize(&state, &principal, Action::Read, &from)?;
+    let caller = authorize(&state, &principal, Action::Write, &req.to)?;
+    state.repo.copy_node(&from, &req.to, caller.name()).await?;
+    tracing::info!(%from, to = %req.to, "copied");
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]

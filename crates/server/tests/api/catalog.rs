@@ -254,3 +254,52 @@ async fn two_uploads_to_the_same_path_at_once_one_wins() {
     assert_eq!(stored["width"], winner["width"], "the stored asset is the winner's");
     assert_eq!(app.repo.blobs().spool().files(), 0);
 }
+
+async fn copy(app: &TestApp, login: &Login, from: &str, to: &str) -> Reply {
+    app.send_json(Method::POST, &format!("/api/copy{from}"), login, json!({ "to": to })).await
+}
+
+#[tokio::test]
+async fn copies_share_the_originals_blobs_and_outlive_them() {
+    let (app, login) = seeded().await;
+    for path in ["/content/dam/shoes/running/trail-runner.jpg", "/content/dam/shoes/running/road-racer.jpg", "/content/dam/shoes/boot.png"] {
+        app.processed(path, &login).await;
+    }
+    let blobs = app.repo.blobs().count().await.unwrap();
+    assert_eq!(copy(&app, &login, "/content/dam/shoes", "/content/dam/shoes-2024").await.status, StatusCode::NO_CONTENT);
+    assert_eq!(copy(&app, &login, "/content/dam/docs/notes.txt", "/content/dam/shoes-2024/notes.txt").await.status, StatusCode::NO_CONTENT);
+    assert_eq!(app.repo.blobs().count().await.unwrap(), blobs, "no byte was copied");
+
+    let original = app.get("/api/assets/content/dam/shoes/running/trail-runner.jpg", Some(&login)).await.json();
+    let copied = app.get("/api/assets/content/dam/shoes-2024/running/trail-runner.jpg", Some(&login)).await.json();
+    let blobs_of = |a: &serde_json::Value| a["renditions"].as_array().unwrap().iter().map(|r| r["sha256"].clone()).collect::<Vec<_>>();
+    assert_eq!(blobs_of(&copied), blobs_of(&original), "the same renditions");
+    assert_eq!((copied["title"].as_str(), copied["processing"]["state"].as_str()), (Some("Trail runner"), Some("done")));
+    let folder = app.get("/api/folders/content/dam/shoes-2024", Some(&login)).await.json();
+    assert_eq!(folder["folder"]["title"], "shoes-2024", "a folder titled by its name takes the new name");
+    assert_eq!(
+        app.get("/api/versions/content/dam/shoes-2024/boot.png", Some(&login)).await.json().as_array().unwrap().len(),
+        1,
+        "a copy's history starts anew"
+    );
+
+    let refusals = [
+        (copy(&app, &login, "/content/dam/shoes", "/content/dam/shoes-2024").await, StatusCode::CONFLICT),
+        (copy(&app, &login, "/content/dam/shoes", "/content/dam/shoes/inner").await, StatusCode::BAD_REQUEST),
+        (copy(&app, &login, "/content/dam/none", "/content/dam/x").await, StatusCode::NOT_FOUND),
+        (copy(&app, &login, "/content/dam/shoes/boot.png", "/content/dam/nowhere/boot.png").await, StatusCode::NOT_FOUND),
+        (copy(&app, &login, "/content/dam/shoes/boot.png", "/content/dam").await, StatusCode::BAD_REQUEST),
+    ];
+    for (reply, status) in refusals {
+        assert_eq!(reply.status, status, "{:?}", reply.body);
+    }
+    let viewer = app.login("viewer").await;
+    let refused = app.send_json(Method::POST, "/api/copy/content/dam/shoes/boot.png", &viewer, json!({ "to": "/content/dam/boot.png" })).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "copying writes");
+
+    // The originals go; the copies keep the blobs alive.
+    let deleted = app.send(authed(Method::DELETE, "/api/folders/content/dam/shoes", &login).body(Body::empty()).unwrap()).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    let bytes = app.get("/api/renditions/thumbnail-140/content/dam/shoes-2024/running/trail-runner.jpg", Some(&login)).await;
+    assert_eq!(bytes.status, StatusCode::OK);
+}
