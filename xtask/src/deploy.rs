@@ -65,6 +65,7 @@ pub fn write_configs(server: &Path, dir: &Path, ports: &Ports) -> anyhow::Result
     let distributor_password = random_hex(16)?;
     let distributor =
         format!("\n[[users]]\nname = \"distributor\"\npassword_hash = \"{}\"\ngroups = [\"authors\"]\n", hash_password(server, &distributor_password)?);
+    let (www, pkg) = (root().join("www"), root().join("pkg"));
     let assets = dir.join("assets");
     fs::create_dir_all(&assets)?;
     let assets_config = assets.join("tessera.toml");
@@ -73,17 +74,17 @@ pub fn write_configs(server: &Path, dir: &Path, ports: &Ports) -> anyhow::Result
         format!(
             "# Assets deployment (site B): the remote DAM of Connected Assets.\n\
              listen = \"127.0.0.1:{}\"\npublic_origin = \"{}\"\nroles = [\"assets\"]\ndata_dir = \"data\"\n\n\
-             [cors]\nallowed_origins = [\"{}\"]\n{users}{distributor}",
+             [cors]\nallowed_origins = [\"{}\"]\n\n[editor]\nwww_dir = {:?}\npkg_dir = {:?}\n{users}{distributor}",
             ports.assets,
             ports.assets_origin(),
-            ports.sites_origin()
+            ports.sites_origin(),
+            www.display().to_string(),
+            pkg.display().to_string()
         ),
     )?;
     let sites = dir.join("sites");
     fs::create_dir_all(&sites)?;
     let sites_config = sites.join("tessera.toml");
-    let www = root().join("www");
-    let pkg = root().join("pkg");
     fs::write(
         &sites_config,
         format!(

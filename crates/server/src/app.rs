@@ -145,10 +145,11 @@ pub fn app(state: AppState) -> Router {
         .with_state(state.clone());
 
     let mut router = Router::new().nest("/api", api).merge(public::site_files()).route("/share/{token}", get(shares::page).with_state(state.clone()));
+    if let Some(files) = &settings.editor {
+        let ui = if settings.has_role(Role::Sites) { editor::Ui::EditorAndConsole } else { editor::Ui::ConsoleOnly };
+        router = router.merge(editor::routes(files, state.clone(), ui));
+    }
     if settings.has_role(Role::Sites) {
-        if let Some(files) = &settings.editor {
-            router = router.merge(editor::routes(files, state.clone()));
-        }
         router = router.merge(
             Router::new()
                 .route("/content/{*rest}", get(public::page))

@@ -504,7 +504,8 @@ impl Settings {
         let editor = match (raw.editor, is_sites) {
             (Some(e), true) => Some(EditorFiles { www_dir: base.join(e.www_dir), pkg_dir: base.join(e.pkg_dir) }),
             (None, true) => return Err(Problem::key("editor", "is required for a deployment with the \"sites\" role (www_dir, pkg_dir)")),
-            (Some(_), false) => return Err(Problem::key("editor", "only a deployment with the \"sites\" role serves the editor")),
+            // An Assets deployment serves the Assets console from the same files.
+            (Some(e), false) => Some(EditorFiles { www_dir: base.join(e.www_dir), pkg_dir: base.join(e.pkg_dir) }),
             (None, false) => None,
         };
         let defaults = tessera_repo::JobSettings::default();

@@ -79,6 +79,15 @@ pub struct IfMatch {
     _version: String,
 }
 
+/// `If-Match: "a<16 hex digits>"` on a metadata change: the asset's `ETag` when the
+/// change was begun; without it the change applies to whatever is current.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct AssetIfMatch {
+    #[param(rename = "If-Match", pattern = "^\"a[0-9a-f]{16}\"$", required = false)]
+    _tag: Option<String>,
+}
+
 /// An upload's body: the file's bytes, as they are.
 pub struct UploadBody;
 

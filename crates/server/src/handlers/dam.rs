@@ -19,7 +19,7 @@ use tokio_util::io::{ReaderStream, StreamReader};
 
 use crate::auth::{authorize, authorize_all, read_scope, Action, Principal};
 use crate::error::AppError;
-use crate::extract::{parse_dam_path, ApiDamPath, ApiJson, ApiQuery, UploadBody};
+use crate::extract::{parse_dam_path, ApiDamPath, ApiJson, ApiQuery, AssetIfMatch, UploadBody};
 use crate::handlers::delivery::{etag_matches, header_value};
 use crate::state::AppState;
 
@@ -121,13 +121,41 @@ pub async fn create_folder(
     params(ApiDamPath),
     responses((status = 200, description = "OK", body = AssetDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody))
 )]
-pub async fn asset(
-    State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
-    ApiDamPath(path): ApiDamPath,
-) -> Result<Json<AssetDto>, AppError> {
+pub async fn asset(State(state): State<AppState>, Extension(principal): Extension<Principal>, ApiDamPath(path): ApiDamPath) -> Result<Response, AppError> {
     authorize(&state, &principal, Action::Read, &path)?;
-    Ok(Json(asset_dto(state.repo.asset(&path).await?)))
+    Ok(with_asset_etag(asset_dto(state.repo.asset(&path).await?)))
+}
+
+/// An asset's entity tag: a digest of everything its answer says, so any change of
+/// it (by anyone, in any second) gives another tag.
+fn asset_etag(dto: &AssetDto) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(serde_json::to_vec(dto).unwrap_or_default());
+    format!("\"a{}\"", hex::encode(&digest[..8]))
+}
+
+fn with_asset_etag(dto: AssetDto) -> Response {
+    let tag = asset_etag(&dto);
+    let mut r = Json(dto).into_response();
+    r.headers_mut().insert(header::ETAG, header_value(&tag));
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// Refuses a change begun on another state of the asset than the current one.
+async fn check_asset_unchanged(state: &AppState, path: &DamPath, headers: &HeaderMap) -> Result<(), AppError> {
+    let Some(expected) = headers.get(header::IF_MATCH).map(|v| v.to_str().unwrap_or_default().trim().to_owned()) else {
+        return Ok(());
+    };
+    let current = asset_dto(state.repo.asset(path).await?);
+    if asset_etag(&current) != expected {
+        return Err(AppError::refused(
+            StatusCode::PRECONDITION_FAILED,
+            "stale_asset",
+            format!("{} changed after you opened it (last by {}); reload to see the changes, then make yours again.", current.title, current.modified_by),
+        ));
+    }
+    Ok(())
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -155,18 +183,20 @@ pub struct ForceQuery {
     path = "/assets/{path}",
     tag = "DAM",
     summary = "Edit title, description, free properties",
-    params(ApiDamPath),
+    params(ApiDamPath, AssetIfMatch),
     request_body = MetadataPatch,
-    responses((status = 200, description = "OK", body = AssetDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody))
+    responses((status = 200, description = "OK", body = AssetDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 412, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody))
 )]
 pub async fn update_metadata(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     ApiDamPath(path): ApiDamPath,
+    headers: HeaderMap,
     ApiJson(patch): ApiJson<MetadataPatch>,
-) -> Result<Json<AssetDto>, AppError> {
+) -> Result<Response, AppError> {
     let user = authorize(&state, &principal, Action::Write, &path)?;
-    Ok(Json(asset_dto(state.repo.update_metadata(&path, patch, user.name()).await?)))
+    check_asset_unchanged(&state, &path, &headers).await?;
+    Ok(with_asset_etag(asset_dto(state.repo.update_metadata(&path, patch, user.name()).await?)))
 }
 
 #[utoipa::path(
@@ -174,18 +204,20 @@ pub async fn update_metadata(
     path = "/asset-tags/{path}",
     tag = "DAM",
     summary = "Replace an asset's tags",
-    params(ApiDamPath),
+    params(ApiDamPath, AssetIfMatch),
     request_body = AssetTags,
-    responses((status = 200, description = "OK", body = AssetDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody))
+    responses((status = 200, description = "OK", body = AssetDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 412, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody))
 )]
 pub async fn set_tags(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     ApiDamPath(path): ApiDamPath,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<AssetTags>,
-) -> Result<Json<AssetDto>, AppError> {
+) -> Result<Response, AppError> {
     let user = authorize(&state, &principal, Action::Write, &path)?;
-    Ok(Json(asset_dto(state.repo.set_asset_tags(&path, body.tags, user.name()).await?)))
+    check_asset_unchanged(&state, &path, &headers).await?;
+    Ok(with_asset_etag(asset_dto(state.repo.set_asset_tags(&path, body.tags, user.name()).await?)))
 }
 
 #[utoipa::path(

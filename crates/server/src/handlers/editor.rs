@@ -21,18 +21,32 @@ use crate::state::AppState;
 /// pages may load scripts only from this origin and talk only to this origin and the
 /// remote DAM, and `www/embed.html`, the embedding example, lives by the same rule.
 /// The editor's HTML has one address, `/editor`: `/www/index.html` leads there.
-pub fn routes(files: &EditorFiles, state: AppState) -> Router {
-    let page = {
+/// The browser UI a deployment serves from its files: the Assets console on every
+/// deployment, the page editor on a Sites deployment, and the bundles and files
+/// both load.
+pub fn routes(files: &EditorFiles, state: AppState, ui: Ui) -> Router {
+    let console = {
         let files = files.clone();
-        get(move || editor_page(files.clone()))
+        get(move || html_page(files.clone(), "assets.html"))
     };
-    Router::new()
-        .route("/", get(|| async { Redirect::to("/editor") }))
-        .route("/www/index.html", get(|| async { Redirect::permanent("/editor") }))
-        .route("/editor", page.clone())
-        .route("/editor/", page.clone())
-        .route("/editor/jobs", page.clone())
-        .route("/editor/connected-assets", page)
+    let mut router = Router::new().route("/assets", console.clone()).route("/assets/", console);
+    router = match ui {
+        Ui::EditorAndConsole => {
+            let page = {
+                let files = files.clone();
+                get(move || html_page(files.clone(), "index.html"))
+            };
+            router
+                .route("/", get(|| async { Redirect::to("/editor") }))
+                .route("/www/index.html", get(|| async { Redirect::permanent("/editor") }))
+                .route("/editor", page.clone())
+                .route("/editor/", page.clone())
+                .route("/editor/jobs", page.clone())
+                .route("/editor/connected-assets", page)
+        }
+        Ui::ConsoleOnly => router.route("/", get(|| async { Redirect::to("/assets") })),
+    };
+    router
         // The files under /www are edited in place and small: compressed as they go.
         .nest_service(
             "/www",
@@ -46,11 +60,20 @@ pub fn routes(files: &EditorFiles, state: AppState) -> Router {
         .layer(from_fn_with_state(state, content_security_policy))
 }
 
-/// The editor's HTML, naming this build of the bundle: `{{build}}` in `index.html`
+/// Which pages a deployment's UI has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ui {
+    /// A Sites deployment: the page editor, and the console of its own DAM.
+    EditorAndConsole,
+    /// An Assets deployment: the console.
+    ConsoleOnly,
+}
+
+/// The editor's or the console's HTML, naming this build of the bundles: `{{build}}` in it
 /// becomes the content hash `cargo xtask build` wrote to `pkg/build-id`, read on each
 /// request so a rebuild is served at once.
-async fn editor_page(files: EditorFiles) -> Result<Response, AppError> {
-    let html = tokio::fs::read_to_string(files.www_dir.join("index.html"))
+async fn html_page(files: EditorFiles, file: &'static str) -> Result<Response, AppError> {
+    let html = tokio::fs::read_to_string(files.www_dir.join(file))
         .await
         .map_err(|_| AppError::refused(StatusCode::NOT_FOUND, "not_found", "This deployment serves no editor files."))?;
     let build = tokio::fs::read_to_string(files.pkg_dir.join("build-id")).await.ok().map(|id| id.trim().to_owned()).filter(|id| is_build_id(id));

@@ -303,3 +303,25 @@ async fn copies_share_the_originals_blobs_and_outlive_them() {
     let bytes = app.get("/api/renditions/thumbnail-140/content/dam/shoes-2024/running/trail-runner.jpg", Some(&login)).await;
     assert_eq!(bytes.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_metadata_change_begun_on_an_older_state_is_a_conflict_not_an_overwrite() {
+    let (app, login) = seeded().await;
+    let opened = app.get("/api/assets/content/dam/shoes/boot.png", Some(&login)).await;
+    let tag = opened.header("etag").expect("an ETag").to_owned();
+    let patch = |tag: &str, title: &str| {
+        authed(Method::PATCH, "/api/assets/content/dam/shoes/boot.png", &login)
+            .header("content-type", "application/json")
+            .header("if-match", tag)
+            .body(Body::from(json!({ "title": title }).to_string()))
+            .unwrap()
+    };
+    let first = app.send(patch(&tag, "Mine")).await;
+    assert_eq!(first.status, StatusCode::OK, "{:?}", first.body);
+    let newer = first.header("etag").unwrap().to_owned();
+    assert_ne!(newer, tag);
+    let stale = app.send(patch(&tag, "Theirs")).await;
+    assert_eq!((stale.status, stale.error_code()), (StatusCode::PRECONDITION_FAILED, "stale_asset".to_owned()));
+    assert_eq!(app.get("/api/assets/content/dam/shoes/boot.png", Some(&login)).await.json()["title"], "Mine", "nothing overwritten");
+    assert_eq!(app.send(patch(&newer, "Ours")).await.status, StatusCode::OK);
+}
