@@ -9,8 +9,9 @@ use tessera_model::api::percent_encode;
 use tessera_model::connected::{ConnectedConfigDto, ConnectedConfigUpdate, ConnectionReport, FetchRequest, FetchResult, JobDto};
 use tessera_model::page::PublishReport;
 use tessera_model::{
-    api_url, CreatePage, DamPath, DeploymentInfo, ErrorBody, FolderListing, LoginRequest, Me, MovePage, PageContent, PageDto, PagePath, PageSummary,
-    ReferencesDto, SearchQuery, SearchResults, CSRF_HEADER,
+    api_url, AssetDto, AssetPaths, CheckOutDto, CollectionContents, CollectionDto, CopyRequest, CreateFolder, CreatePage, DamPath, DeploymentInfo, ErrorBody,
+    FolderDto, FolderListing, LoginRequest, Me, MetadataPatch, MovePage, MoveRequest, NewCollection, NewShareLinkRequest, PageContent, PageDto, PagePath,
+    PageSummary, ReferencesDto, RestoreRequest, SearchQuery, SearchResults, ShareLinkDto, TimelineEntry, VersionDto, CSRF_HEADER,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -194,6 +195,96 @@ impl Client {
         self.call("GET", &api_url("references", path), None::<&()>, None).await
     }
 
+    /// The folder and its sub-folders, `depth` levels deep (at most 8).
+    pub async fn tree(&self, path: &DamPath, depth: u32) -> Result<tessera_model::FolderTree, ApiError> {
+        self.call("GET", &format!("{}?depth={depth}", api_url("tree", path)), None::<&()>, None).await
+    }
+
+    pub async fn create_folder(&self, path: &DamPath, title: Option<String>, me: &Me) -> Result<FolderDto, ApiError> {
+        self.call("POST", &api_url("folders", path), Some(&CreateFolder { title }), Some(&me.csrf_token)).await
+    }
+
+    /// An asset and its entity tag, for a change that must not overwrite another.
+    pub async fn asset(&self, path: &DamPath) -> Result<(AssetDto, Option<String>), ApiError> {
+        let (text, etag) = self.exchange("GET", &api_url("assets", path), None::<&()>, None, None).await?;
+        Ok((serde_json::from_str(&text).map_err(|e| ApiError::Unexpected(e.to_string()))?, etag))
+    }
+
+    /// Changes metadata if the asset still has `etag`; 412 when someone changed it since.
+    pub async fn update_metadata(&self, path: &DamPath, patch: &MetadataPatch, etag: Option<&str>, me: &Me) -> Result<(AssetDto, Option<String>), ApiError> {
+        let (text, etag) = self.exchange("PATCH", &api_url("assets", path), Some(patch), Some(&me.csrf_token), etag).await?;
+        Ok((serde_json::from_str(&text).map_err(|e| ApiError::Unexpected(e.to_string()))?, etag))
+    }
+
+    /// Deletes an asset (or a folder, `kind` = "folders"); `force` overrides references.
+    pub async fn delete_node(&self, kind: &str, path: &DamPath, force: bool, me: &Me) -> Result<(), ApiError> {
+        let url = format!("{}{}", api_url(kind, path), if force { "?force=true" } else { "" });
+        self.call_raw("DELETE", &url, None::<&()>, Some(&me.csrf_token)).await.map(drop)
+    }
+
+    pub async fn move_node(&self, from: &DamPath, to: &DamPath, force: bool, me: &Me) -> Result<(), ApiError> {
+        self.call_raw("POST", &api_url("move", from), Some(&MoveRequest { to: to.clone(), force }), Some(&me.csrf_token)).await.map(drop)
+    }
+
+    pub async fn copy_node(&self, from: &DamPath, to: &DamPath, me: &Me) -> Result<(), ApiError> {
+        self.call_raw("POST", &api_url("copy", from), Some(&CopyRequest { to: to.clone() }), Some(&me.csrf_token)).await.map(drop)
+    }
+
+    pub async fn check_out(&self, path: &DamPath, me: &Me) -> Result<CheckOutDto, ApiError> {
+        self.call("POST", &api_url("checkout", path), None::<&()>, Some(&me.csrf_token)).await
+    }
+
+    /// Cancels one's own check-out, or (administrators) releases anyone's lock.
+    pub async fn release_check_out(&self, path: &DamPath, me: &Me) -> Result<(), ApiError> {
+        self.call_raw("DELETE", &api_url("checkout", path), None::<&()>, Some(&me.csrf_token)).await.map(drop)
+    }
+
+    pub async fn versions(&self, path: &DamPath) -> Result<Vec<VersionDto>, ApiError> {
+        self.call("GET", &api_url("versions", path), None::<&()>, None).await
+    }
+
+    pub async fn timeline(&self, path: &DamPath) -> Result<Vec<TimelineEntry>, ApiError> {
+        self.call("GET", &api_url("timeline", path), None::<&()>, None).await
+    }
+
+    pub async fn restore(&self, path: &DamPath, version: u32, comment: &str, me: &Me) -> Result<VersionDto, ApiError> {
+        self.call("POST", &api_url("restore", path), Some(&RestoreRequest { version, comment: comment.to_owned() }), Some(&me.csrf_token)).await
+    }
+
+    /// Sends a file as the raw body of `path` (Check In, Create Version).
+    pub async fn send_file(&self, path: &str, file: &web_sys::File, me: &Me) -> Result<VersionDto, ApiError> {
+        let text = self.request_body("POST", path, Some(file.as_ref()), &file.type_(), Some(&me.csrf_token)).await?;
+        serde_json::from_str(&text).map_err(|e| ApiError::Unexpected(e.to_string()))
+    }
+
+    pub async fn collections(&self) -> Result<Vec<CollectionDto>, ApiError> {
+        self.call("GET", "/api/collections", None::<&()>, None).await
+    }
+
+    pub async fn create_collection(&self, title: &str, me: &Me) -> Result<CollectionDto, ApiError> {
+        self.call("POST", "/api/collections", Some(&NewCollection { title: title.to_owned(), query: None }), Some(&me.csrf_token)).await
+    }
+
+    pub async fn collection(&self, id: i64) -> Result<CollectionContents, ApiError> {
+        self.call("GET", &format!("/api/collections/{id}"), None::<&()>, None).await
+    }
+
+    pub async fn add_to_collection(&self, id: i64, paths: Vec<DamPath>, me: &Me) -> Result<(), ApiError> {
+        self.call_raw("POST", &format!("/api/collections/{id}/assets"), Some(&AssetPaths { paths }), Some(&me.csrf_token)).await.map(drop)
+    }
+
+    pub async fn share_link(&self, paths: Vec<DamPath>, days: u32, me: &Me) -> Result<ShareLinkDto, ApiError> {
+        self.call("POST", "/api/shares", Some(&NewShareLinkRequest { paths, days: Some(days) }), Some(&me.csrf_token)).await
+    }
+
+    pub async fn share_links(&self) -> Result<Vec<ShareLinkDto>, ApiError> {
+        self.call("GET", "/api/shares", None::<&()>, None).await
+    }
+
+    pub async fn revoke_share_link(&self, id: i64, me: &Me) -> Result<(), ApiError> {
+        self.call_raw("DELETE", &format!("/api/shares/{id}"), None::<&()>, Some(&me.csrf_token)).await.map(drop)
+    }
+
     async fn call<T: DeserializeOwned, B: Serialize>(&self, method: &str, path: &str, body: Option<&B>, csrf: Option<&str>) -> Result<T, ApiError> {
         let text = self.call_raw(method, path, body, csrf).await?;
         serde_json::from_str(&text).map_err(|e| ApiError::Unexpected(e.to_string()))
@@ -204,6 +295,37 @@ impl Client {
     }
 
     async fn request<B: Serialize>(&self, method: &str, path: &str, body: Option<&B>, csrf: Option<&str>, if_match: Option<&str>) -> Result<String, ApiError> {
+        self.exchange(method, path, body, csrf, if_match).await.map(|(text, _)| text)
+    }
+
+    /// A JSON request; the answer's text and its `ETag`.
+    async fn exchange<B: Serialize>(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&B>,
+        csrf: Option<&str>,
+        if_match: Option<&str>,
+    ) -> Result<(String, Option<String>), ApiError> {
+        let json = body.map(|b| serde_json::to_string(b).map_err(|e| ApiError::Unexpected(e.to_string()))).transpose()?;
+        self.fetch(method, path, json.map(|j| JsValue::from_str(&j)).as_ref(), "application/json", csrf, if_match).await
+    }
+
+    /// A request whose body is a file's bytes, of type `mime`.
+    async fn request_body(&self, method: &str, path: &str, body: Option<&JsValue>, mime: &str, csrf: Option<&str>) -> Result<String, ApiError> {
+        let mime = if mime.is_empty() { "application/octet-stream" } else { mime };
+        self.fetch(method, path, body, mime, csrf, None).await.map(|(text, _)| text)
+    }
+
+    async fn fetch(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&JsValue>,
+        content_type: &str,
+        csrf: Option<&str>,
+        if_match: Option<&str>,
+    ) -> Result<(String, Option<String>), ApiError> {
         let unreachable = |_: JsValue| ApiError::Unreachable { base: self.base.clone() };
         let init = RequestInit::new();
         init.set_method(method);
@@ -212,9 +334,8 @@ impl Client {
         let headers = Headers::new().map_err(unreachable)?;
         headers.set("accept", "application/json").map_err(unreachable)?;
         if let Some(body) = body {
-            let json = serde_json::to_string(body).map_err(|e| ApiError::Unexpected(e.to_string()))?;
-            headers.set("content-type", "application/json").map_err(unreachable)?;
-            init.set_body(&JsValue::from_str(&json));
+            headers.set("content-type", content_type).map_err(unreachable)?;
+            init.set_body(body);
         }
         if let Some(token) = csrf {
             headers.set(CSRF_HEADER, token).map_err(unreachable)?;
@@ -233,7 +354,8 @@ impl Client {
         .map_err(|_| ApiError::Unexpected("not a response".into()))?;
         let text = JsFuture::from(response.text().map_err(unreachable)?).await.map_err(unreachable)?.as_string().unwrap_or_default();
         if response.ok() {
-            return Ok(text);
+            let etag = response.headers().get("etag").ok().flatten();
+            return Ok((text, etag));
         }
         Err(match serde_json::from_str::<ErrorBody>(&text) {
             Ok(b) => ApiError::Refused { status: response.status(), code: b.error.code, message: b.error.message },

@@ -9,6 +9,8 @@ pub mod api;
 pub mod components;
 #[cfg(feature = "editor")]
 pub mod connected;
+#[cfg(feature = "console")]
+pub mod console;
 #[cfg(feature = "editor")]
 pub mod edit_preview;
 #[cfg(feature = "embed")]

@@ -43,6 +43,10 @@ pub fn all(only: &[Group]) -> anyhow::Result<()> {
             "what a host page loads for the embedded Content Finder (wasm, js, finder.js, finder.css), gzipped".to_owned(),
             format!("{:.1} KB", bundle.finder_gzipped_bytes as f64 / 1024.0),
         ),
+        (
+            "what /assets loads for the Assets console (its wasm and js, console.js, console.css), gzipped".to_owned(),
+            format!("{:.1} KB", bundle.console_gzipped_bytes as f64 / 1024.0),
+        ),
     ];
     if wanted(Group::Search) {
         rows.extend(search_latency(&server, &dir.join("search"))?);

@@ -20,6 +20,9 @@ pub struct Bundle {
     /// What a host page embedding the Content Finder loads, gzipped: the finder's
     /// own bundle, `finder.js` and `finder.css`.
     pub finder_gzipped_bytes: u64,
+    /// What `/assets` loads, gzipped: the console's own bundle, `console.js` and
+    /// `console.css`.
+    pub console_gzipped_bytes: u64,
 }
 
 /// The embeddable finder's own files, copied from `www/` next to the bundle.
@@ -37,6 +40,7 @@ pub fn editor() -> anyhow::Result<Bundle> {
     fs::create_dir_all(&out)?;
     bundle(&[], "tessera", &out)?;
     bundle(&["--no-default-features", "--features", "embed"], "tessera_finder", &out)?;
+    bundle(&["--no-default-features", "--features", "console"], "tessera_console", &out)?;
     stamp_package_json(&out)?;
     for file in FINDER_FILES {
         fs::copy(root().join("www").join(file), out.join(file)).with_context(|| format!("copying www/{file} into pkg/"))?;
@@ -49,25 +53,37 @@ pub fn editor() -> anyhow::Result<Bundle> {
     for file in ["tessera_finder_bg.wasm", "tessera_finder.js", "finder.js", "finder.css"] {
         finder_gzipped_bytes += gzip_next_to(&out.join(file))?;
     }
-    let bundle = Bundle { dir: out, wasm_bytes: fs::metadata(&wasm)?.len(), js_bytes: fs::metadata(&js)?.len(), gzipped_bytes, finder_gzipped_bytes };
+    let mut console_gzipped_bytes = gzip_next_to(&out.join("tessera_console_bg.wasm"))? + gzip_next_to(&out.join("tessera_console.js"))?;
+    for file in ["console.js", "console.css"] {
+        console_gzipped_bytes += gzipped_size(&root().join("www").join(file))?;
+    }
+    let bundle = Bundle {
+        dir: out,
+        wasm_bytes: fs::metadata(&wasm)?.len(),
+        js_bytes: fs::metadata(&js)?.len(),
+        gzipped_bytes,
+        finder_gzipped_bytes,
+        console_gzipped_bytes,
+    };
     eprintln!(
-        "editor bundle in {}: wasm {} KB + js {} KB, {} KB gzipped; the Content Finder alone {} KB gzipped",
+        "editor bundle in {}: wasm {} KB + js {} KB, {} KB gzipped; the Content Finder alone {} KB gzipped; the Assets console {} KB gzipped",
         bundle.dir.display(),
         bundle.wasm_bytes / 1024,
         bundle.js_bytes / 1024,
         bundle.gzipped_bytes / 1024,
-        bundle.finder_gzipped_bytes / 1024
+        bundle.finder_gzipped_bytes / 1024,
+        bundle.console_gzipped_bytes / 1024
     );
     Ok(bundle)
 }
 
-/// The editor bundle's content hash, in `pkg/build-id`. The editor's HTML names the
+/// The editor's and the console's bundles' content hash, in `pkg/build-id`. Their HTML names the
 /// bundle's files with it (`?v=<id>`), so browsers keep them for good and still never
 /// run a build other than the one the HTML was made for.
 fn write_build_id(out: &Path) -> anyhow::Result<()> {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
-    for file in ["tessera_bg.wasm", "tessera.js"] {
+    for file in ["tessera_bg.wasm", "tessera.js", "tessera_console_bg.wasm", "tessera_console.js"] {
         hasher.update(fs::read(out.join(file)).with_context(|| format!("reading pkg/{file}"))?);
     }
     let id: String = hasher.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect();
@@ -117,6 +133,13 @@ fn stamp_package_json(out: &Path) -> anyhow::Result<()> {
     manifest["version"] = env!("CARGO_PKG_VERSION").into();
     fs::write(out.join("package.json"), serde_json::to_string_pretty(&manifest)? + "\n")?;
     Ok(())
+}
+
+/// How large `file` is gzipped (files under `/www` are compressed as they are served).
+fn gzipped_size(file: &Path) -> anyhow::Result<u64> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&fs::read(file).with_context(|| format!("reading {}", file.display()))?)?;
+    Ok(gz.finish()?.len() as u64)
 }
 
 /// Writes `<file>.gz` (served precompressed) and returns its size.

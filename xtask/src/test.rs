@@ -43,7 +43,7 @@ pub fn run_suites(only: &[Suite]) -> anyhow::Result<()> {
 
     let mut tally = Vec::new();
     if wanted(Suite::Lint) {
-        section("lint: cargo fmt --check, clippy -D warnings (native crates, the editor, the embeddable finder)");
+        section("lint: cargo fmt --check, clippy -D warnings (native crates, the editor, the embeddable finder, the Assets console)");
         tally.push(("lint", lint()?));
     }
     if wanted(Suite::Native) {
@@ -96,6 +96,7 @@ fn lint() -> anyhow::Result<Count> {
         [&["clippy", "--all-targets"][..], &native, &["--", "-D", "warnings"]].concat(),
         [&["clippy"][..], &wasm, &["--", "-D", "warnings"]].concat(),
         [&["clippy"][..], &wasm, &["--no-default-features", "--features", "embed", "--", "-D", "warnings"]].concat(),
+        [&["clippy"][..], &wasm, &["--no-default-features", "--features", "console", "--", "-D", "warnings"]].concat(),
     ];
     for args in &checks {
         crate::run(cargo().args(args))?;

@@ -1,0 +1,294 @@
+//! The folder shown: breadcrumbs, then its sub-folders and assets as cards or a list
+//! (one listbox either way), with selection by click, Ctrl/Cmd, Shift and keys;
+//! files dropped on it are uploaded into it.
+
+use leptos::ev::{DragEvent, KeyboardEvent, MouseEvent};
+use leptos::prelude::*;
+use tessera_model::{AssetDto, AssetKind, DamPath, RenditionName};
+
+use crate::console::state::{use_console, Console, Dialog, Item, Rail, ViewMode};
+use crate::console::upload::{files_of, use_uploads};
+
+/// Items drawn at first; more on request, so a folder of thousands opens at once.
+const FIRST: usize = 200;
+
+#[component]
+pub fn Browse() -> impl IntoView {
+    let console = use_console();
+    let uploads = use_uploads();
+    let shown = RwSignal::new(FIRST);
+    let active = RwSignal::new(0usize);
+    Effect::new(move |_| {
+        console.folder.track();
+        shown.set(FIRST);
+        active.set(0);
+    });
+    let items = Memo::new(move |_| console.sorted_items());
+    let on_drop = move |e: DragEvent| {
+        e.prevent_default();
+        if let Some(files) = e.data_transfer().and_then(|dt| dt.files()) {
+            uploads.add(console, files_of(&files));
+        }
+    };
+    let on_keydown = move |e: KeyboardEvent| listbox_key(console, items, active, e);
+    let active_id = move || items.with(|i| (!i.is_empty()).then(|| format!("item-{}", active.get().min(i.len() - 1))));
+    view! {
+        <main class="browse" aria-labelledby="folder-title" on:dragover=|e: DragEvent| e.prevent_default() on:drop=on_drop>
+            <Breadcrumbs />
+            <h1 id="folder-title">{move || console.listing.with(|l| l.folder.as_ref().map(|f| f.title.clone())).unwrap_or_else(|| "Assets".into())}</h1>
+            <Show when=move || console.listing.with(|l| l.loading && l.items.is_empty())>
+                <p>"Loading…"</p>
+            </Show>
+            <Show when=move || console.listing.with(|l| !l.loading && l.error.is_none() && l.items.is_empty())>
+                <p class="empty">"This folder is empty. Drop files here, or use Upload Files."</p>
+            </Show>
+            <div
+                class=move || if console.view.get() == ViewMode::Cards { "items cards" } else { "items list" }
+                role="listbox"
+                aria-label="Assets and folders"
+                aria-multiselectable="true"
+                tabindex="0"
+                aria-activedescendant=active_id
+                on:keydown=on_keydown
+            >
+                <Show when=move || console.view.get() == ViewMode::List>
+                    <div class="list-head" aria-hidden="true">
+                        <span>"Name"</span><span>"Title"</span><span>"Type"</span><span>"Size"</span><span>"Dimensions"</span><span>"Modified"</span><span>"Modified by"</span><span>"Status"</span>
+                    </div>
+                </Show>
+                <For
+                    each={move || items.get().into_iter().take(shown.get()).enumerate().collect::<Vec<_>>()}
+                    key={|(i, item): &(usize, Item)| (*i, item.path().clone(), item.asset().map(|a| (a.modified_at, a.checked_out.as_ref().map(|c| c.by.clone()))))}
+                    children={move |(index, item): (usize, Item)| view! { <ItemView item=item index=index active=active /> }}
+                />
+            </div>
+            <Show when=move || items.with(|i| i.len() > shown.get())>
+                <button type="button" class="more" on:click=move |_| shown.update(|n| *n += FIRST)>
+                    {move || format!("Show more ({} of {})", shown.get().min(items.with(Vec::len)), items.with(Vec::len))}
+                </button>
+            </Show>
+        </main>
+    }
+}
+
+#[component]
+fn Breadcrumbs() -> impl IntoView {
+    let console = use_console();
+    let crumbs = move || {
+        let folder = console.folder.get();
+        let mut out = Vec::new();
+        let mut at = Some(folder);
+        while let Some(p) = at {
+            at = p.parent();
+            out.push(p);
+        }
+        out.reverse();
+        out
+    };
+    view! {
+        <nav class="breadcrumbs" aria-label="Breadcrumbs">
+            <ol>
+                <For each=crumbs key=|p| p.clone() let:p>
+                    {
+                        let label = if p.is_root() { "Assets".to_owned() } else { p.name().to_owned() };
+                        let target = p.clone();
+                        let current = move || console.folder.with(|f| *f == p);
+                        view! {
+                            <li>
+                                <a href="#" aria-current=move || current().then_some("page") on:click=move |e| {
+                                    e.prevent_default();
+                                    console.open(target.clone());
+                                }>{label}</a>
+                            </li>
+                        }
+                    }
+                </For>
+            </ol>
+        </nav>
+    }
+}
+
+#[component]
+fn ItemView(item: Item, index: usize, active: RwSignal<usize>) -> impl IntoView {
+    let console = use_console();
+    let path = item.path().clone();
+    let selected = {
+        let path = path.clone();
+        move || console.is_selected(&path)
+    };
+    let on_click = {
+        let path = path.clone();
+        move |e: MouseEvent| {
+            active.set(index);
+            console.click(&path, e.ctrl_key() || e.meta_key(), e.shift_key());
+        }
+    };
+    let on_dblclick = {
+        let item = item.clone();
+        move |_| open_item(console, &item)
+    };
+    let list = move || console.view.get() == ViewMode::List;
+    let body = match &item {
+        Item::Folder(f) => {
+            let title = f.title.clone();
+            let name = f.path.name().to_owned();
+            view! {
+                <span class="thumb folder-thumb" aria-hidden="true">"▤"</span>
+                <span class="name">{name}</span>
+                <span class="title">{title}</span>
+                <span class="type">"Folder"</span>
+            }
+            .into_any()
+        }
+        Item::Asset(a) => asset_body(console, a).into_any(),
+    };
+    view! {
+        <div
+            id=format!("item-{index}")
+            role="option"
+            class="item"
+            class:active=move || active.get() == index
+            class:row=list
+            aria-selected=move || selected().to_string()
+            on:click=on_click
+            on:dblclick=on_dblclick
+        >
+            {body}
+        </div>
+    }
+}
+
+fn asset_body(console: Console, a: &AssetDto) -> impl IntoView {
+    let client = console.client();
+    let thumbnail = (a.kind == AssetKind::Image).then(|| a.rendition(RenditionName::Thumbnail319).map(|h| client.url(h))).flatten();
+    let kind = a.mime.split('/').next_back().unwrap_or_default().to_uppercase();
+    let size = human_size(a.size);
+    let dims = a.width.zip(a.height).map(|(w, h)| format!("{w} × {h}")).unwrap_or_default();
+    let modified = crate::console::time::date_time(a.modified_at);
+    let badges = badges(a);
+    view! {
+        {match thumbnail {
+            Some(src) => view! { <img class="thumb" src=src alt="" loading="lazy" /> }.into_any(),
+            None => view! { <span class="thumb doc-thumb" aria-hidden="true">{kind.clone()}</span> }.into_any(),
+        }}
+        <span class="name">{a.path.name().to_owned()}</span>
+        <span class="title">{a.title.clone()}</span>
+        <span class="type">{kind}</span>
+        <span class="size">{size}</span>
+        <span class="dims">{dims}</span>
+        <span class="modified">{modified}</span>
+        <span class="modified-by">{a.modified_by.clone()}</span>
+        <span class="badges">
+            {badges.into_iter().map(|(class, text)| view! { <span class=format!("badge {class}")>{text}</span> }).collect_view()}
+        </span>
+    }
+}
+
+/// Status badges: who holds it checked out, renditions still being made or failed,
+/// a Connected Assets copy.
+fn badges(a: &AssetDto) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    if let Some(c) = &a.checked_out {
+        out.push(("locked", format!("Checked out by {}", c.by)));
+    }
+    match &a.processing {
+        tessera_model::ProcessingDto::Pending => out.push(("pending", "Processing".to_owned())),
+        tessera_model::ProcessingDto::Failed { .. } => out.push(("failed", "Renditions failed".to_owned())),
+        tessera_model::ProcessingDto::Done => {}
+    }
+    if a.connected.is_some() {
+        out.push(("connected", "Connected".to_owned()));
+    }
+    out
+}
+
+pub fn human_size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 30 => format!("{:.1} GB", b as f64 / (1u64 << 30) as f64),
+        b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / (1u64 << 20) as f64),
+        b if b >= 1 << 10 => format!("{:.0} KB", b as f64 / 1024.0),
+        b => format!("{b} B"),
+    }
+}
+
+/// Enter or a double click: a folder opens, an asset shows its properties.
+fn open_item(console: Console, item: &Item) {
+    match item {
+        Item::Folder(f) => console.open(f.path.clone()),
+        Item::Asset(a) => {
+            console.selection.set(vec![a.path.clone()]);
+            console.rail.set(Rail::Properties);
+        }
+    }
+}
+
+/// The listbox's keys: arrows move (Shift extends), Space toggles, Enter opens,
+/// Home and End, Delete asks.
+fn listbox_key(console: Console, items: Memo<Vec<Item>>, active: RwSignal<usize>, e: KeyboardEvent) {
+    let len = items.with_untracked(Vec::len);
+    if len == 0 {
+        return;
+    }
+    let current = active.get_untracked().min(len - 1);
+    let columns = if console.view.get_untracked() == ViewMode::Cards { cards_per_row() } else { 1 };
+    let target = match e.key().as_str() {
+        "ArrowRight" if columns > 1 => Some((current + 1).min(len - 1)),
+        "ArrowLeft" if columns > 1 => Some(current.saturating_sub(1)),
+        "ArrowDown" => Some((current + columns).min(len - 1)),
+        "ArrowUp" => Some(current.saturating_sub(columns)),
+        "Home" => Some(0),
+        "End" => Some(len - 1),
+        " " => {
+            e.prevent_default();
+            let path = items.with_untracked(|i| i[current].path().clone());
+            console.click(&path, true, false);
+            return;
+        }
+        "Enter" => {
+            e.prevent_default();
+            let item = items.with_untracked(|i| i[current].clone());
+            open_item(console, &item);
+            return;
+        }
+        "Delete" => {
+            e.prevent_default();
+            e.stop_propagation();
+            if console.selection.with_untracked(Vec::is_empty) {
+                let path = items.with_untracked(|i| i[current].path().clone());
+                console.selection.set(vec![path]);
+            }
+            console.dialog.set(Some(Dialog::Delete { paths: console.selection.get_untracked(), refusal: None }));
+            return;
+        }
+        _ => None,
+    };
+    let Some(target) = target else {
+        return;
+    };
+    e.prevent_default();
+    active.set(target);
+    let path: DamPath = items.with_untracked(|i| i[target].path().clone());
+    console.click(&path, e.ctrl_key() || e.meta_key(), e.shift_key());
+    scroll_into_view(target);
+}
+
+fn cards_per_row() -> usize {
+    use wasm_bindgen::JsCast;
+    let document = web_sys::window().and_then(|w| w.document());
+    let first = document.as_ref().and_then(|d| d.get_element_by_id("item-0"));
+    let list = first.as_ref().and_then(|f| f.parent_element());
+    match (first, list) {
+        (Some(f), Some(l)) => {
+            let card = f.dyn_ref::<web_sys::HtmlElement>().map(|e| e.offset_width()).unwrap_or(1).max(1);
+            let width = l.dyn_ref::<web_sys::HtmlElement>().map(|e| e.client_width()).unwrap_or(card);
+            (width / card).max(1) as usize
+        }
+        _ => 1,
+    }
+}
+
+fn scroll_into_view(index: usize) {
+    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&format!("item-{index}"))) {
+        el.scroll_into_view_with_bool(false);
+    }
+}

@@ -1,0 +1,23 @@
+//! The Assets console at `/assets`: browse, upload, properties, check-out and
+//! check-in, versions and timeline, collections and share links. Its own bundle
+//! (the crate's `console` feature), so neither the editor nor a host page of the
+//! finder loads it; every request goes through [`crate::api`].
+
+mod app;
+mod browse;
+mod dialogs;
+mod rail;
+mod state;
+mod time;
+mod toolbar;
+mod tree;
+mod upload;
+
+use wasm_bindgen::prelude::*;
+
+/// Mounts the console into `root`. Called by `www/console.js`.
+#[wasm_bindgen(js_name = mountConsole)]
+pub fn mount_console(root: web_sys::HtmlElement) {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to(root, app::ConsoleApp).forget();
+}

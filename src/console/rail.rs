@@ -1,0 +1,237 @@
+//! The rail beside the folder, for the one selected asset: its Properties (saved
+//! with If-Match, so a concurrent change is a conflict), its References, and its
+//! Timeline of versions and events, where an earlier version can be restored.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tessera_model::{AssetDto, Description, MetadataPatch, ReferencesDto, TimelineEntry, TimelineKind, Title, VersionDto};
+
+use crate::console::browse::human_size;
+use crate::console::state::{use_console, Rail};
+use crate::console::time::date_time;
+
+#[component]
+pub fn RailPanel() -> impl IntoView {
+    let console = use_console();
+    let asset = Memo::new(move |_| console.single_asset());
+    view! {
+        <Show when=move || console.rail.get() != Rail::Closed>
+            <aside class="rail" aria-labelledby="rail-title">
+                <div class="rail-head">
+                    <h2 id="rail-title">{move || match console.rail.get() {
+                        Rail::Properties => "Properties",
+                        Rail::References => "References",
+                        Rail::Timeline => "Timeline",
+                        Rail::Closed => "",
+                    }}</h2>
+                    <button type="button" aria-label="Close the rail" on:click=move |_| console.rail.set(Rail::Closed)>"×"</button>
+                </div>
+                {move || match (asset.get(), console.rail.get()) {
+                    (None, _) => view! { <p>"Select one asset to see this."</p> }.into_any(),
+                    (Some(a), Rail::Properties) => view! { <Properties asset=a /> }.into_any(),
+                    (Some(a), Rail::References) => view! { <References asset=a /> }.into_any(),
+                    (Some(a), Rail::Timeline) => view! { <Timeline asset=a /> }.into_any(),
+                    (Some(_), Rail::Closed) => ().into_any(),
+                }}
+            </aside>
+        </Show>
+    }
+}
+
+#[component]
+fn Properties(asset: AssetDto) -> impl IntoView {
+    let console = use_console();
+    let title = RwSignal::new(asset.title.clone());
+    let description = RwSignal::new(asset.description.clone());
+    // The state the form began from: a save against another state is refused.
+    let etag = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let path = asset.path.clone();
+    {
+        let (client, path) = (console.client(), path.clone());
+        spawn_local(async move {
+            if let Ok((fresh, tag)) = client.asset(&path).await {
+                title.set(fresh.title);
+                description.set(fresh.description);
+                etag.set(tag);
+            }
+        });
+    }
+    let submit = {
+        let path = path.clone();
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            let patch = match (Title::parse(&title.get_untracked()), Description::parse(&description.get_untracked())) {
+                (Ok(t), Ok(d)) => MetadataPatch { title: Some(t), description: Some(d), properties: None },
+                (Err(e), _) | (_, Err(e)) => {
+                    error.set(Some(e.to_string()));
+                    return;
+                }
+            };
+            let (client, me, path, tag) = (console.client(), console.me.get_untracked(), path.clone(), etag.get_untracked());
+            busy.set(true);
+            spawn_local(async move {
+                let Some(me) = me else { return };
+                match client.update_metadata(&path, &patch, tag.as_deref(), &me).await {
+                    Ok((_, tag)) => {
+                        etag.set(tag);
+                        error.set(None);
+                        console.say("The properties are saved.");
+                        console.refresh();
+                    }
+                    Err(e) => error.set(Some(e.to_string())),
+                }
+                busy.set(false);
+            });
+        }
+    };
+    let client = console.client();
+    let renditions = asset.renditions.clone();
+    view! {
+        <form class="properties" on:submit=submit>
+            <label>"Title" <input type="text" required prop:value=move || title.get() on:input=move |e| title.set(event_target_value(&e)) /></label>
+            <label>"Description" <textarea rows="4" prop:value=move || description.get() on:input=move |e| description.set(event_target_value(&e))></textarea></label>
+            <p class="error" role="alert">{move || error.get()}</p>
+            <button type="submit" class="primary" disabled=move || busy.get()>"Save"</button>
+        </form>
+        <dl class="facts">
+            <dt>"Name"</dt><dd>{asset.path.name().to_owned()}</dd>
+            <dt>"Type"</dt><dd>{asset.mime.clone()}</dd>
+            <dt>"Size"</dt><dd>{human_size(asset.size)}</dd>
+            <dt>"Modified"</dt><dd>{format!("{} by {}", date_time(asset.modified_at), asset.modified_by)}</dd>
+            {asset.checked_out.clone().map(|c| view! { <dt>"Checked out"</dt><dd>{format!("by {} since {}", c.by, date_time(c.at))}</dd> })}
+            {asset.connected.clone().map(|c| view! { <dt>"Connected Assets origin"</dt><dd>{format!("{}{}", c.dam_url, c.path)}</dd> })}
+        </dl>
+        <h3>"Renditions"</h3>
+        <ul class="renditions">
+            {renditions.into_iter().map(|r| {
+                let size = r.size.map(human_size).unwrap_or_default();
+                let dims = r.width.zip(r.height).map(|(w, h)| format!(", {w} × {h}")).unwrap_or_default();
+                let label = format!("Download {}", r.name);
+                view! { <li><a href=client.url(&r.href) download aria-label=label>{r.name.clone()}</a>{format!(" ({size}{dims})")}</li> }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+fn References(asset: AssetDto) -> impl IntoView {
+    let console = use_console();
+    let refs = RwSignal::new(None::<Result<ReferencesDto, String>>);
+    let (client, path) = (console.client(), asset.path.clone());
+    spawn_local(async move { refs.set(Some(client.references(&path).await.map_err(|e| e.to_string()))) });
+    view! {
+        {move || match refs.get() {
+            None => view! { <p>"Loading…"</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="error">{e}</p> }.into_any(),
+            Some(Ok(r)) if r.total == 0 => view! { <p>"No page uses this asset."</p> }.into_any(),
+            Some(Ok(r)) => view! {
+                <p>{format!("{} page(s) use this asset.", r.total)}</p>
+                {r.by_deployment.into_iter().map(|d| {
+                    let base = d.sites_url.clone().unwrap_or_default();
+                    let heading = match &d.sites_url { None => format!("Local references ({})", d.count), Some(url) => format!("Remote references on {url} ({})", d.count) };
+                    view! {
+                        <h3>{heading}</h3>
+                        <ul>{d.pages.into_iter().map(|p| view! { <li><a href=format!("{base}/editor?page={p}")>{p.clone()}</a></li> }).collect_view()}</ul>
+                    }
+                }).collect_view()}
+            }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn Timeline(asset: AssetDto) -> impl IntoView {
+    let console = use_console();
+    let entries = RwSignal::new(Vec::<TimelineEntry>::new());
+    let versions = RwSignal::new(Vec::<VersionDto>::new());
+    let path = asset.path.clone();
+    let load = {
+        let path = path.clone();
+        move || {
+            let (client, path) = (console.client(), path.clone());
+            spawn_local(async move {
+                match (client.timeline(&path).await, client.versions(&path).await) {
+                    (Ok(t), Ok(v)) => {
+                        entries.set(t);
+                        versions.set(v);
+                    }
+                    (Err(e), _) | (_, Err(e)) => console.fail(&e),
+                }
+            });
+        }
+    };
+    load();
+    let newest = move || versions.with(|v| v.last().map(|v| v.number));
+    let restore = move |number: u32| {
+        let (client, me, path) = (console.client(), console.me.get_untracked(), path.clone());
+        let load = load.clone();
+        spawn_local(async move {
+            let Some(me) = me else { return };
+            match client.restore(&path, number, "", &me).await {
+                Ok(v) => {
+                    console.say(format!("Version {number} is restored as version {}.", v.number));
+                    console.refresh();
+                    load();
+                }
+                Err(e) => console.fail(&e),
+            }
+        });
+    };
+    let client = console.client();
+    view! {
+        <ol class="timeline">
+            <For each=move || entries.get() key=|e| (e.at, e.kind as u8, e.version, e.detail.clone(), e.by.clone()) let:entry>
+                {
+                    let version = entry.version.and_then(|n| versions.with_untracked(|v| v.iter().find(|x| x.number == n).cloned()));
+                    let what = describe(&entry);
+                    let when = date_time(entry.at);
+                    let client = client.clone();
+                    let restore = restore.clone();
+                    view! {
+                        <li class="timeline-entry">
+                            <p><strong>{what}</strong>" · "{entry.by.clone()}" · "{when}</p>
+                            {(!entry.detail.is_empty()).then(|| view! { <p class="detail">{entry.detail.clone()}</p> })}
+                            {version.map(|v| {
+                                let number = v.number;
+                                let is_current = move || newest() == Some(number);
+                                let thumb = v.thumbnail.clone().map(|t| client.url(&t));
+                                let restore = restore.clone();
+                                view! {
+                                    <div class="version">
+                                        {thumb.map(|src| view! { <img src=src alt="" width="70" height="50" /> })}
+                                        <span>{format!("Version {number} · {} · {}", human_size(v.size), v.width.zip(v.height).map(|(w, h)| format!("{w} × {h}")).unwrap_or_default())}</span>
+                                        <a href=client.url(&v.href) download aria-label=format!("Download version {number}")>"Download"</a>
+                                        <Show when=move || !is_current()>
+                                            {
+                                                let restore = restore.clone();
+                                                view! { <button type="button" aria-label=format!("Restore version {number}") on:click=move |_| restore(number)>"Restore"</button> }
+                                            }
+                                        </Show>
+                                    </div>
+                                }
+                            })}
+                        </li>
+                    }
+                }
+            </For>
+        </ol>
+    }
+}
+
+fn describe(e: &TimelineEntry) -> String {
+    let version = e.version.map(|n| format!(" (version {n})")).unwrap_or_default();
+    match e.kind {
+        TimelineKind::Created => format!("Created{version}"),
+        TimelineKind::VersionCreated => format!("New version{version}"),
+        TimelineKind::CheckedIn => format!("Checked in{version}"),
+        TimelineKind::Restored => format!("Restored{version}"),
+        TimelineKind::CheckedOut => "Checked out".into(),
+        TimelineKind::CheckOutCancelled => "Check-out cancelled".into(),
+        TimelineKind::LockReleased => "Lock released".into(),
+        TimelineKind::MetadataChanged => "Properties changed".into(),
+        TimelineKind::Moved => "Moved".into(),
+    }
+}

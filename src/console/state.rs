@@ -1,0 +1,272 @@
+//! The console's state, one value provided as context to its components.
+
+use leptos::prelude::*;
+use tessera_model::{AssetDto, DamPath, FolderDto, Me};
+
+use crate::api::{ApiError, Client};
+
+/// One thing in the folder shown: a sub-folder or an asset.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    Folder(FolderDto),
+    Asset(Box<AssetDto>),
+}
+
+impl Item {
+    pub fn path(&self) -> &DamPath {
+        match self {
+            Item::Folder(f) => &f.path,
+            Item::Asset(a) => &a.path,
+        }
+    }
+
+    pub fn asset(&self) -> Option<&AssetDto> {
+        match self {
+            Item::Asset(a) => Some(a),
+            Item::Folder(_) => None,
+        }
+    }
+}
+
+/// What the folder shown holds, as last loaded.
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    pub folder: Option<FolderDto>,
+    pub items: Vec<Item>,
+    pub loading: bool,
+    pub error: Option<ApiError>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewMode {
+    Cards,
+    List,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Name,
+    Modified,
+    Size,
+}
+
+impl SortKey {
+    pub fn parse(s: &str) -> SortKey {
+        match s {
+            "modified" => SortKey::Modified,
+            "size" => SortKey::Size,
+            _ => SortKey::Name,
+        }
+    }
+}
+
+/// What the rail beside the folder shows for the selected asset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rail {
+    Closed,
+    Properties,
+    References,
+    Timeline,
+}
+
+/// The dialog open, if any.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Dialog {
+    CreateFolder,
+    CheckIn(DamPath),
+    Delete { paths: Vec<DamPath>, refusal: Option<String> },
+    MoveOrCopy { paths: Vec<DamPath>, copy: MoveOrCopy },
+    Share(Vec<DamPath>),
+    AddToCollection(Vec<DamPath>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoveOrCopy {
+    Move,
+    Copy,
+}
+
+/// A message for everyone, screen readers included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+#[derive(Clone, Copy)]
+pub struct Console {
+    pub client: StoredValue<Client>,
+    pub me: RwSignal<Option<Me>>,
+    /// Whether the deployment has said who is logged in.
+    pub checked: RwSignal<bool>,
+    /// Whether this deployment also serves the page editor.
+    pub has_editor: RwSignal<bool>,
+    pub folder: RwSignal<DamPath>,
+    pub listing: RwSignal<Listing>,
+    pub view: RwSignal<ViewMode>,
+    pub sort: RwSignal<SortKey>,
+    pub selection: RwSignal<Vec<DamPath>>,
+    /// Where a Shift range starts.
+    pub anchor: RwSignal<Option<DamPath>>,
+    pub rail: RwSignal<Rail>,
+    pub dialog: RwSignal<Option<Dialog>>,
+    pub status: RwSignal<Option<Status>>,
+    /// Bumped to load the folder again.
+    pub reload: RwSignal<u64>,
+}
+
+impl Console {
+    pub fn new() -> Self {
+        Console {
+            client: StoredValue::new(Client::new("")),
+            me: RwSignal::new(None),
+            checked: RwSignal::new(false),
+            has_editor: RwSignal::new(false),
+            folder: RwSignal::new(DamPath::root()),
+            listing: RwSignal::new(Listing::default()),
+            view: RwSignal::new(ViewMode::Cards),
+            sort: RwSignal::new(SortKey::Name),
+            selection: RwSignal::new(Vec::new()),
+            anchor: RwSignal::new(None),
+            rail: RwSignal::new(Rail::Closed),
+            dialog: RwSignal::new(None),
+            status: RwSignal::new(None),
+            reload: RwSignal::new(0),
+        }
+    }
+
+    pub fn client(&self) -> Client {
+        self.client.get_value()
+    }
+
+    pub fn say(&self, text: impl Into<String>) {
+        self.status.set(Some(Status { text: text.into(), error: false }));
+    }
+
+    pub fn fail(&self, error: &ApiError) {
+        if error.is_unauthenticated() {
+            self.me.set(None);
+        }
+        self.status.set(Some(Status { text: error.to_string(), error: true }));
+    }
+
+    pub fn refresh(&self) {
+        self.reload.update(|n| *n += 1);
+    }
+
+    pub fn open(&self, folder: DamPath) {
+        self.selection.set(Vec::new());
+        self.anchor.set(None);
+        self.folder.set(folder);
+    }
+
+    /// The items in the order shown.
+    pub fn sorted_items(&self) -> Vec<Item> {
+        let mut items = self.listing.with(|l| l.items.clone());
+        let key = self.sort.get();
+        items.sort_by(|a, b| {
+            let folders_first = matches!(b, Item::Folder(_)).cmp(&matches!(a, Item::Folder(_)));
+            folders_first.then_with(|| match (key, a.asset(), b.asset()) {
+                (SortKey::Modified, Some(x), Some(y)) => y.modified_at.cmp(&x.modified_at),
+                (SortKey::Size, Some(x), Some(y)) => y.size.cmp(&x.size),
+                _ => a.path().name().to_lowercase().cmp(&b.path().name().to_lowercase()),
+            })
+        });
+        items
+    }
+
+    pub fn is_selected(&self, path: &DamPath) -> bool {
+        self.selection.with(|s| s.contains(path))
+    }
+
+    /// The selected assets (not folders), in the order shown.
+    pub fn selected_assets(&self) -> Vec<AssetDto> {
+        let selection = self.selection.get();
+        self.sorted_items().into_iter().filter(|i| selection.contains(i.path())).filter_map(|i| i.asset().cloned()).collect()
+    }
+
+    /// The one asset selected, when exactly one is.
+    pub fn single_asset(&self) -> Option<AssetDto> {
+        let assets = self.selected_assets();
+        (assets.len() == 1 && self.selection.with(Vec::len) == 1).then(|| assets.into_iter().next()).flatten()
+    }
+
+    /// A click: alone, with Ctrl/Cmd (toggle), with Shift (range from the anchor).
+    pub fn click(&self, path: &DamPath, toggle: bool, range: bool) {
+        let items = self.sorted_items();
+        let position = |p: &DamPath| items.iter().position(|i| i.path() == p);
+        match (range, self.anchor.get_untracked().and_then(|a| position(&a)), position(path)) {
+            (true, Some(from), Some(to)) => {
+                let (lo, hi) = (from.min(to), from.max(to));
+                let span: Vec<DamPath> = items[lo..=hi].iter().map(|i| i.path().clone()).collect();
+                if toggle {
+                    self.selection.update(|s| s.extend(span.into_iter().filter(|p| !s.contains(p)).collect::<Vec<_>>()));
+                } else {
+                    self.selection.set(span);
+                }
+            }
+            _ if toggle => {
+                self.selection.update(|s| match s.iter().position(|p| p == path) {
+                    Some(i) => {
+                        s.remove(i);
+                    }
+                    None => s.push(path.clone()),
+                });
+                self.anchor.set(Some(path.clone()));
+            }
+            _ => {
+                self.selection.set(vec![path.clone()]);
+                self.anchor.set(Some(path.clone()));
+            }
+        }
+    }
+
+    pub fn select_all(&self) {
+        self.selection.set(self.sorted_items().iter().map(|i| i.path().clone()).collect());
+    }
+
+    pub fn is_administrator(&self) -> bool {
+        self.me.with(|m| m.as_ref().is_some_and(|m| m.groups.iter().any(|g| g == "administrators")))
+    }
+}
+
+impl Default for Console {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+pub fn use_console() -> Console {
+    expect_context::<Console>()
+}
+
+/// Loads the folder shown whenever it, the session or a reload asks.
+pub fn load_listing(console: Console) {
+    Effect::new(move |_| {
+        let folder = console.folder.get();
+        console.reload.track();
+        if console.me.with(Option::is_none) {
+            return;
+        }
+        console.listing.update(|l| l.loading = true);
+        let client = console.client();
+        leptos::task::spawn_local(async move {
+            match client.list_folder(&folder).await {
+                Ok(listing) => {
+                    if console.folder.get_untracked() != folder {
+                        return;
+                    }
+                    let items = listing.folders.into_iter().map(Item::Folder).chain(listing.assets.into_iter().map(|a| Item::Asset(Box::new(a)))).collect();
+                    console.listing.set(Listing { folder: Some(listing.folder), items, loading: false, error: None });
+                    // What is gone leaves the selection.
+                    let shown: Vec<DamPath> = console.listing.with_untracked(|l| l.items.iter().map(|i| i.path().clone()).collect());
+                    console.selection.update(|s| s.retain(|p| shown.contains(p)));
+                }
+                Err(e) => {
+                    console.fail(&e);
+                    console.listing.set(Listing { error: Some(e), ..Default::default() });
+                }
+            }
+        });
+    });
+}
