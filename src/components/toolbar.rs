@@ -77,8 +77,8 @@ pub fn Toolbar(panel_open: RwSignal<bool>) -> impl IntoView {
 }
 
 /// Undo, Redo and Preview in the page editor; the links between the editor and the
-/// Connected Assets pages (the configuration for administrators only); the keyboard
-/// shortcuts.
+/// Connected Assets pages (the configuration for administrators only) and the Assets
+/// console; the keyboard shortcuts.
 fn secondary_actions(editor: Editor, view_now: View) -> Vec<MenuItem> {
     let mut items = Vec::new();
     if view_now == View::Editor {
@@ -102,6 +102,8 @@ fn secondary_actions(editor: Editor, view_now: View) -> Vec<MenuItem> {
             items.push(MenuItem::go("Connected Assets Configuration", Signal::stored("/editor/connected-assets".to_owned()), NewTab::No));
         }
     }
+    // The DAM of this deployment, in its own console.
+    items.push(MenuItem::go("Assets console", Signal::stored("/assets".to_owned()), NewTab::No));
     items.push(MenuItem::run("Keyboard shortcuts", Signal::stored(true), Callback::new(move |()| editor.shortcuts_open.set(true))).with_glyph("?"));
     items
 }

@@ -1,0 +1,225 @@
+// The Assets console at /assets, as DAM users work in it: upload a folder hierarchy,
+// replace a file as a new version, check out and in, restore from the Timeline,
+// collections and share links; everything found by its accessible name.
+import assert from "node:assert/strict";
+import { mkdtemp, mkdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { deflateSync, crc32 } from "node:zlib";
+
+import { ADMIN_PASSWORD, ADMIN_USER, ASSETS, DAM_PASSWORD, DAM_USER, assertNoErrors, launch, screenshot, seriousViolations, watchErrors } from "./harness.mjs";
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/// A PNG of one colour: real pixels the DAM can render.
+function png(width, height, [r, g, b]) {
+  const chunk = (type, data) => {
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    out.write(type, 4, "ascii");
+    data.copy(out, 8);
+    out.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type, "ascii"), data])), 8 + data.length);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => [r, g, b]).flat())]);
+  const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", header), chunk("IDAT", pixels), chunk("IEND", Buffer.alloc(0))]);
+}
+
+/// A folder hierarchy on disk: campaign/hero.png, campaign/2024/spring.png, campaign/2024/notes/readme.txt.
+async function hierarchy() {
+  const dir = await mkdtemp(join(tmpdir(), "tessera-console-"));
+  await mkdir(join(dir, "campaign", "2024", "notes"), { recursive: true });
+  await writeFile(join(dir, "campaign", "hero.png"), png(64, 40, [200, 40, 40]));
+  await writeFile(join(dir, "campaign", "2024", "spring.png"), png(40, 64, [40, 160, 60]));
+  await writeFile(join(dir, "campaign", "2024", "notes", "readme.txt"), "Spring campaign notes\n");
+  return dir;
+}
+
+async function openConsole(user, password) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${ASSETS}/assets`);
+  await page.locator('html[data-console-ready="true"]').waitFor();
+  const form = page.getByRole("main", { name: "Log in to Assets" });
+  await form.getByLabel("User name").fill(user);
+  await form.getByLabel("Password").fill(password);
+  await form.getByRole("button", { name: "Log in" }).click();
+  await page.getByRole("listbox", { name: "Assets and folders" }).waitFor();
+  return { context, page, errors };
+}
+
+const items = (page) => page.getByRole("listbox", { name: "Assets and folders" });
+const option = (page, name) => items(page).getByRole("option").filter({ hasText: name });
+const status = (page) => page.getByRole("status");
+
+/// Opens a folder by its path of names from the DAM root, through the tree.
+async function openFolder(page, names) {
+  const tree = page.getByRole("navigation", { name: "Folders" });
+  for (const name of names) {
+    const link = tree.getByRole("link", { name, exact: true });
+    await link.click();
+    await page.getByRole("heading", { level: 1, name, exact: true }).waitFor();
+  }
+}
+
+async function createFolder(page, name) {
+  await page.getByRole("button", { name: "Create Folder" }).click();
+  const dialog = page.getByRole("dialog", { name: "Create Folder" });
+  await dialog.getByLabel("Name").fill(name);
+  await dialog.getByRole("button", { name: "Create" }).click();
+  await dialog.waitFor({ state: "detached" });
+  await option(page, name).waitFor();
+}
+
+test("the Assets console: a folder hierarchy uploads with progress, a replaced file is a new version, and the Timeline restores an older one", async () => {
+  const { context, page, errors } = await openConsole(DAM_USER, DAM_PASSWORD);
+  const top = `console-${Date.now()}`;
+  await createFolder(page, top);
+  await openFolder(page, [top]);
+
+  const dir = await hierarchy();
+  await page.locator("input[webkitdirectory]").setInputFiles(join(dir, "campaign"));
+  const uploads = page.getByRole("region", { name: "Uploads" });
+  await uploads.getByText("3 of 3 files").waitFor();
+  for (const name of ["campaign/hero.png", "campaign/2024/spring.png", "campaign/2024/notes/readme.txt"]) {
+    await uploads.getByRole("progressbar", { name: `Upload of ${name}` }).waitFor();
+  }
+  assert.equal(await uploads.getByText("Done", { exact: true }).count(), 3, "each file has its own progress and ends done");
+
+  // The hierarchy arrived as folders.
+  await openFolder(page, ["campaign"]);
+  await option(page, "hero.png").waitFor();
+  await option(page, "2024").waitFor();
+
+  // The same name again: Replace makes a new version.
+  await page.locator('input[type=file]:not([webkitdirectory])').setInputFiles({ name: "hero.png", mimeType: "image/png", buffer: png(80, 50, [20, 20, 200]) });
+  const row = uploads.getByRole("listitem").filter({ hasText: "hero.png exists already" });
+  await row.getByRole("button", { name: "Replace" }).click();
+  await uploads.getByText("Done: a new version").waitFor();
+
+  await option(page, "hero.png").click();
+  await page.getByRole("button", { name: "Timeline" }).click();
+  const rail = page.getByRole("complementary", { name: "Timeline" });
+  await rail.getByText("New version (version 2)").waitFor();
+  await rail.getByRole("button", { name: "Restore version 1" }).click();
+  await status(page).getByText("Version 1 is restored as version 3.").waitFor();
+  await rail.getByText("Restored (version 3)").waitFor();
+  await screenshot(page, "console");
+  assertNoErrors(errors);
+  await context.close();
+});
+
+test("a checked-out asset shows its holder to others, who are refused; the holder checks it in with a comment", async () => {
+  const author = await openConsole(DAM_USER, DAM_PASSWORD);
+  const top = `lock-${Date.now()}`;
+  await createFolder(author.page, top);
+  await openFolder(author.page, [top]);
+  await author.page.locator('input[type=file]:not([webkitdirectory])').setInputFiles({ name: "poster.png", mimeType: "image/png", buffer: png(50, 50, [0, 120, 120]) });
+  await option(author.page, "poster.png").waitFor();
+  await option(author.page, "poster.png").click();
+  await author.page.getByRole("button", { name: "Check Out" }).click();
+  await option(author.page, "poster.png").getByText(`Checked out by ${DAM_USER}`).waitFor();
+  await author.page.getByRole("button", { name: "Check In" }).waitFor();
+
+  const other = await openConsole(ADMIN_USER, ADMIN_PASSWORD);
+  await openFolder(other.page, [top]);
+  await option(other.page, "poster.png").getByText(`Checked out by ${DAM_USER}`).waitFor();
+  await option(other.page, "poster.png").click();
+  assert.equal(await other.page.getByRole("button", { name: "Check Out" }).isDisabled(), true, "nobody else checks it out");
+  await other.page.getByRole("button", { name: "Delete" }).click();
+  const confirm = other.page.getByRole("dialog", { name: "Delete 1 item(s)?" });
+  await confirm.getByRole("button", { name: "Delete" }).click();
+  await confirm.getByRole("alert").getByText(`is checked out by ${DAM_USER}`).waitFor();
+  await confirm.getByRole("button", { name: "Cancel" }).click();
+  assertNoErrors(other.errors);
+  await other.context.close();
+
+  await author.page.getByRole("button", { name: "Check In" }).click();
+  const dialog = author.page.getByRole("dialog", { name: "Check In poster.png" });
+  await dialog.getByLabel("File").setInputFiles({ name: "poster.png", mimeType: "image/png", buffer: png(60, 60, [0, 90, 200]) });
+  await dialog.getByLabel("Comment (optional)").fill("Retouched colours");
+  await dialog.getByRole("button", { name: "Check In" }).click();
+  await status(author.page).getByText("Checked in as version 2.").waitFor();
+  await option(author.page, "poster.png").click();
+  await author.page.getByRole("button", { name: "Timeline" }).click();
+  const rail = author.page.getByRole("complementary", { name: "Timeline" });
+  await rail.getByText("Checked in (version 2)").waitFor();
+  await rail.getByText("Retouched colours").waitFor();
+  assert.equal(await option(author.page, "poster.png").getByText("Checked out by").count(), 0, "the check-in released the lock");
+  assertNoErrors(author.errors);
+  await author.context.close();
+});
+
+test("a collection gathers assets, and a share link lets someone without an account download one", async () => {
+  const { context, page, errors } = await openConsole(DAM_USER, DAM_PASSWORD);
+  await openFolder(page, ["Samples"]);
+  await option(page, "lighthouse.jpg").click();
+  await page.getByRole("button", { name: "Add to Collection" }).click();
+  const add = page.getByRole("dialog", { name: "Add to Collection" });
+  const title = `Picks ${Date.now()}`;
+  await add.getByLabel("Or a new collection").fill(title);
+  await add.getByRole("button", { name: "Add" }).click();
+  await status(page).getByText(`1 asset(s) added to the collection ${title}.`).waitFor();
+
+  await page.getByRole("button", { name: "Share Link" }).click();
+  const share = page.getByRole("dialog", { name: "Share Link" });
+  await share.getByRole("button", { name: "Create link" }).click();
+  const link = await share.getByLabel("Link").inputValue();
+  assert.match(link, /\/share\/[0-9a-f]{64}$/);
+  await share.getByRole("button", { name: "Done" }).click();
+
+  const stranger = await browser.newContext();
+  const visitor = await stranger.newPage();
+  await visitor.goto(link);
+  await visitor.getByRole("heading", { name: "Shared assets" }).waitFor();
+  const download = visitor.getByRole("link", { name: "Download lighthouse.jpg" });
+  const href = await download.getAttribute("href");
+  const bytes = await stranger.request.get(new URL(href, link).toString());
+  assert.equal(bytes.status(), 200);
+  assert.equal(bytes.headers()["content-type"], "image/jpeg");
+  assert.deepEqual(await seriousViolations(visitor), [], "the share page");
+  await stranger.close();
+  assertNoErrors(errors);
+  await context.close();
+});
+
+test("axe-core finds nothing serious on the console's screens", async () => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${ASSETS}/assets`);
+  await page.getByRole("main", { name: "Log in to Assets" }).waitFor();
+  assert.deepEqual(await seriousViolations(page), [], "the login");
+  await context.close();
+
+  const { context: c, page: p, errors } = await openConsole(DAM_USER, DAM_PASSWORD);
+  await openFolder(p, ["Samples"]);
+  assert.deepEqual(await seriousViolations(p), [], "cards");
+  await p.getByRole("button", { name: "List view" }).click();
+  await option(p, "lighthouse.jpg").click();
+  await p.getByRole("button", { name: "Properties" }).click();
+  await p.getByRole("complementary", { name: "Properties" }).getByLabel("Title").waitFor();
+  assert.deepEqual(await seriousViolations(p), [], "list and properties");
+  await p.getByRole("button", { name: "Timeline" }).click();
+  await p.getByRole("complementary", { name: "Timeline" }).getByText("Created (version 1)").waitFor();
+  assert.deepEqual(await seriousViolations(p), [], "timeline");
+  await p.getByRole("button", { name: "Create Folder" }).click();
+  await p.getByRole("dialog", { name: "Create Folder" }).waitFor();
+  assert.deepEqual(await seriousViolations(p), [], "a dialog");
+  await p.keyboard.press("Escape");
+  await p.getByRole("dialog", { name: "Create Folder" }).waitFor({ state: "detached" });
+  assertNoErrors(errors);
+  await c.close();
+});
