@@ -121,6 +121,9 @@ impl Client {
         if let Some(f) = &query.folder {
             add("folder", f.to_string());
         }
+        if let Some(holder) = &query.checked_out_by {
+            add("checked_out_by", holder.clone());
+        }
         if let Some(s) = query.sort {
             add("sort", serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default());
         }
@@ -267,6 +270,23 @@ impl Client {
 
     pub async fn collection(&self, id: i64) -> Result<CollectionContents, ApiError> {
         self.call("GET", &format!("/api/collections/{id}"), None::<&()>, None).await
+    }
+
+    pub async fn rename_collection(&self, id: i64, title: &str, me: &Me) -> Result<CollectionDto, ApiError> {
+        self.call("PATCH", &format!("/api/collections/{id}"), Some(&tessera_model::RenameCollection { title: title.to_owned() }), Some(&me.csrf_token)).await
+    }
+
+    pub async fn delete_collection(&self, id: i64, me: &Me) -> Result<(), ApiError> {
+        self.call_raw("DELETE", &format!("/api/collections/{id}"), None::<&()>, Some(&me.csrf_token)).await.map(drop)
+    }
+
+    pub async fn remove_from_collection(&self, id: i64, paths: Vec<DamPath>, me: &Me) -> Result<(), ApiError> {
+        self.call_raw("POST", &format!("/api/collections/{id}/remove"), Some(&AssetPaths { paths }), Some(&me.csrf_token)).await.map(drop)
+    }
+
+    pub async fn share_collection(&self, id: i64, group: &str, access: Option<tessera_model::CollectionAccessDto>, me: &Me) -> Result<CollectionDto, ApiError> {
+        let body = tessera_model::ShareCollection { group: group.to_owned(), access };
+        self.call("PUT", &format!("/api/collections/{id}/shares"), Some(&body), Some(&me.csrf_token)).await
     }
 
     pub async fn add_to_collection(&self, id: i64, paths: Vec<DamPath>, me: &Me) -> Result<(), ApiError> {

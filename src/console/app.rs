@@ -7,8 +7,9 @@ use leptos::task::spawn_local;
 
 use crate::console::browse::Browse;
 use crate::console::dialogs::Dialogs;
+use crate::console::places::{PlacesNav, ShareLinksView};
 use crate::console::rail::RailPanel;
-use crate::console::state::{load_listing, use_console, Console, Dialog, Rail};
+use crate::console::state::{load_listing, use_console, Console, Dialog, Place, Rail};
 use crate::console::toolbar::ConsoleToolbar;
 use crate::console::tree::FolderTree;
 use crate::console::upload::{UploadQueue, Uploads};
@@ -40,8 +41,13 @@ pub fn ConsoleApp() -> impl IntoView {
                 fallback=move || view! { <LoginForm /> }
             >
                 <div class="console-body">
-                    <FolderTree />
-                    <Browse />
+                    <div class="console-nav">
+                        <FolderTree />
+                        <PlacesNav />
+                    </div>
+                    <Show when=move || console.place.with(|p| *p != Place::ShareLinks) fallback=|| view! { <ShareLinksView /> }>
+                        <Browse />
+                    </Show>
                     <RailPanel />
                 </div>
                 <UploadQueue />

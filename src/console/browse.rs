@@ -6,7 +6,8 @@ use leptos::ev::{DragEvent, KeyboardEvent, MouseEvent};
 use leptos::prelude::*;
 use tessera_model::{AssetDto, AssetKind, DamPath, RenditionName};
 
-use crate::console::state::{use_console, Console, Dialog, Item, Rail, ViewMode};
+use crate::console::places::{CollectionBar, SearchForm};
+use crate::console::state::{use_console, Console, Dialog, Item, Place, Rail, ViewMode};
 use crate::console::upload::{files_of, use_uploads};
 
 /// Items drawn at first; more on request, so a folder of thousands opens at once.
@@ -34,13 +35,21 @@ pub fn Browse() -> impl IntoView {
     let active_id = move || items.with(|i| (!i.is_empty()).then(|| format!("item-{}", active.get().min(i.len() - 1))));
     view! {
         <main class="browse" aria-labelledby="folder-title" on:dragover=|e: DragEvent| e.prevent_default() on:drop=on_drop>
-            <Breadcrumbs />
-            <h1 id="folder-title">{move || console.listing.with(|l| l.folder.as_ref().map(|f| f.title.clone())).unwrap_or_else(|| "Assets".into())}</h1>
+            <SearchForm />
+            <Show when=move || console.place.with(|p| *p == Place::Folder)>
+                <Breadcrumbs />
+            </Show>
+            <h1 id="folder-title">{move || console.listing.with(|l| l.title.clone())}</h1>
+            {move || console.listing.with(|l| l.collection.clone()).map(|c| view! { <CollectionBar collection=c /> })}
             <Show when=move || console.listing.with(|l| l.loading && l.items.is_empty())>
                 <p>"Loading…"</p>
             </Show>
             <Show when=move || console.listing.with(|l| !l.loading && l.error.is_none() && l.items.is_empty())>
-                <p class="empty">"This folder is empty. Drop files here, or use Upload Files."</p>
+                <p class="empty">{move || match console.place.get() {
+                    Place::Folder => "This folder is empty. Drop files here, or use Upload Files.",
+                    Place::Search(_) => "Nothing found.",
+                    _ => "Nothing here yet.",
+                }}</p>
             </Show>
             <div
                 class=move || if console.view.get() == ViewMode::Cards { "items cards" } else { "items list" }
@@ -62,6 +71,9 @@ pub fn Browse() -> impl IntoView {
                     children={move |(index, item): (usize, Item)| view! { <ItemView item=item index=index active=active /> }}
                 />
             </div>
+            <Show when=move || console.listing.with(|l| l.next_cursor.is_some())>
+                <button type="button" class="more" on:click=move |_| more_results(console)>"Load more results"</button>
+            </Show>
             <Show when=move || items.with(|i| i.len() > shown.get())>
                 <button type="button" class="more" on:click=move |_| shown.update(|n| *n += FIRST)>
                     {move || format!("Show more ({} of {})", shown.get().min(items.with(Vec::len)), items.with(Vec::len))}
@@ -291,4 +303,21 @@ fn scroll_into_view(index: usize) {
     if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&format!("item-{index}"))) {
         el.scroll_into_view_with_bool(false);
     }
+}
+
+/// The next page of a search's results, added below the ones shown.
+fn more_results(console: Console) {
+    let (Place::Search(query), Some(cursor)) = (console.place.get_untracked(), console.listing.with_untracked(|l| l.next_cursor.clone())) else {
+        return;
+    };
+    let client = console.client();
+    leptos::task::spawn_local(async move {
+        match client.search(&tessera_model::SearchQuery { cursor: Some(cursor), ..query }).await {
+            Ok(found) => console.listing.update(|l| {
+                l.items.extend(found.assets.into_iter().map(|a| Item::Asset(Box::new(a))));
+                l.next_cursor = found.next_cursor;
+            }),
+            Err(e) => console.fail(&e),
+        }
+    });
 }

@@ -6,6 +6,7 @@
 mod app;
 mod browse;
 mod dialogs;
+mod places;
 mod rail;
 mod state;
 mod time;

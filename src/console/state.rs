@@ -1,7 +1,7 @@
 //! The console's state, one value provided as context to its components.
 
 use leptos::prelude::*;
-use tessera_model::{AssetDto, DamPath, FolderDto, Me};
+use tessera_model::{AssetDto, CollectionDto, DamPath, FolderDto, Me, SearchQuery};
 
 use crate::api::{ApiError, Client};
 
@@ -28,10 +28,26 @@ impl Item {
     }
 }
 
-/// What the folder shown holds, as last loaded.
+/// What the console shows beside the tree.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Place {
+    /// The folder in [`Console::folder`].
+    Folder,
+    /// What a search finds.
+    Search(SearchQuery),
+    Collection(i64),
+    ShareLinks,
+}
+
+/// What the place shown holds, as last loaded.
 #[derive(Debug, Clone, Default)]
 pub struct Listing {
-    pub folder: Option<FolderDto>,
+    /// The heading: the folder's or collection's title, or "Search results".
+    pub title: String,
+    /// The collection shown, with what the viewer may do with it.
+    pub collection: Option<CollectionDto>,
+    /// More results to load, for a search.
+    pub next_cursor: Option<String>,
     pub items: Vec<Item>,
     pub loading: bool,
     pub error: Option<ApiError>,
@@ -102,6 +118,7 @@ pub struct Console {
     /// Whether this deployment also serves the page editor.
     pub has_editor: RwSignal<bool>,
     pub folder: RwSignal<DamPath>,
+    pub place: RwSignal<Place>,
     pub listing: RwSignal<Listing>,
     pub view: RwSignal<ViewMode>,
     pub sort: RwSignal<SortKey>,
@@ -123,6 +140,7 @@ impl Console {
             checked: RwSignal::new(false),
             has_editor: RwSignal::new(false),
             folder: RwSignal::new(DamPath::root()),
+            place: RwSignal::new(Place::Folder),
             listing: RwSignal::new(Listing::default()),
             view: RwSignal::new(ViewMode::Cards),
             sort: RwSignal::new(SortKey::Name),
@@ -155,9 +173,15 @@ impl Console {
     }
 
     pub fn open(&self, folder: DamPath) {
+        self.go(Place::Folder);
+        self.folder.set(folder);
+    }
+
+    /// Shows a search, a collection or the share links, starting with no selection.
+    pub fn go(&self, place: Place) {
         self.selection.set(Vec::new());
         self.anchor.set(None);
-        self.folder.set(folder);
+        self.place.set(place);
     }
 
     /// The items in the order shown.
@@ -240,24 +264,25 @@ pub fn use_console() -> Console {
     expect_context::<Console>()
 }
 
-/// Loads the folder shown whenever it, the session or a reload asks.
+/// Loads the place shown whenever it, the session or a reload asks.
 pub fn load_listing(console: Console) {
     Effect::new(move |_| {
+        let place = console.place.get();
         let folder = console.folder.get();
         console.reload.track();
-        if console.me.with(Option::is_none) {
+        if console.me.with(Option::is_none) || place == Place::ShareLinks {
             return;
         }
         console.listing.update(|l| l.loading = true);
         let client = console.client();
         leptos::task::spawn_local(async move {
-            match client.list_folder(&folder).await {
+            let loaded = load(&client, &place, &folder).await;
+            if console.place.get_untracked() != place || console.folder.get_untracked() != folder {
+                return;
+            }
+            match loaded {
                 Ok(listing) => {
-                    if console.folder.get_untracked() != folder {
-                        return;
-                    }
-                    let items = listing.folders.into_iter().map(Item::Folder).chain(listing.assets.into_iter().map(|a| Item::Asset(Box::new(a)))).collect();
-                    console.listing.set(Listing { folder: Some(listing.folder), items, loading: false, error: None });
+                    console.listing.set(listing);
                     // What is gone leaves the selection.
                     let shown: Vec<DamPath> = console.listing.with_untracked(|l| l.items.iter().map(|i| i.path().clone()).collect());
                     console.selection.update(|s| s.retain(|p| shown.contains(p)));
@@ -269,4 +294,38 @@ pub fn load_listing(console: Console) {
             }
         });
     });
+}
+
+fn assets(list: Vec<AssetDto>) -> impl Iterator<Item = Item> {
+    list.into_iter().map(|a| Item::Asset(Box::new(a)))
+}
+
+async fn load(client: &Client, place: &Place, folder: &DamPath) -> Result<Listing, ApiError> {
+    Ok(match place {
+        Place::Folder | Place::ShareLinks => {
+            let listing = client.list_folder(folder).await?;
+            Listing {
+                title: listing.folder.title.clone(),
+                items: listing.folders.into_iter().map(Item::Folder).chain(assets(listing.assets)).collect(),
+                ..Default::default()
+            }
+        }
+        Place::Search(query) => {
+            let found = client.search(query).await?;
+            let title = match found.total {
+                Some(n) => format!("Search results ({n})"),
+                None => "Search results".to_owned(),
+            };
+            Listing { title, items: assets(found.assets).collect(), next_cursor: found.next_cursor, ..Default::default() }
+        }
+        Place::Collection(id) => {
+            let contents = client.collection(*id).await?;
+            Listing {
+                title: contents.collection.title.clone(),
+                items: assets(contents.assets).collect(),
+                collection: Some(contents.collection),
+                ..Default::default()
+            }
+        }
+    })
 }

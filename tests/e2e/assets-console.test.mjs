@@ -159,6 +159,17 @@ test("a checked-out asset shows its holder to others, who are refused; the holde
   await rail.getByText("Checked in (version 2)").waitFor();
   await rail.getByText("Retouched colours").waitFor();
   assert.equal(await option(author.page, "poster.png").getByText("Checked out by").count(), 0, "the check-in released the lock");
+
+  // "Checked out by" finds what someone holds.
+  await option(author.page, "poster.png").click();
+  await author.page.getByRole("button", { name: "Check Out" }).click();
+  await option(author.page, "poster.png").getByText(`Checked out by ${DAM_USER}`).waitFor();
+  const search = author.page.getByRole("search", { name: "Search assets" });
+  await search.getByLabel("Checked out by").fill(DAM_USER);
+  await search.getByRole("button", { name: "Search" }).click();
+  await author.page.getByRole("heading", { level: 1, name: /^Search results/ }).waitFor();
+  await option(author.page, "poster.png").waitFor();
+  await search.getByRole("button", { name: "Clear search" }).click();
   assertNoErrors(author.errors);
   await author.context.close();
 });
@@ -191,6 +202,27 @@ test("a collection gathers assets, and a share link lets someone without an acco
   assert.equal(bytes.status(), 200);
   assert.equal(bytes.headers()["content-type"], "image/jpeg");
   assert.deepEqual(await seriousViolations(visitor), [], "the share page");
+
+  // The collection, opened from the nav: shared with a group, then emptied.
+  const places = page.getByRole("navigation", { name: "Collections and links" });
+  await places.getByRole("link", { name: title }).click();
+  await page.getByRole("heading", { level: 1, name: title }).waitFor();
+  await option(page, "lighthouse.jpg").waitFor();
+  const bar = page.getByRole("group", { name: "Collection" });
+  await bar.getByLabel("Group").selectOption("dam-users");
+  await bar.getByRole("button", { name: "Share Collection" }).click();
+  await bar.getByText("shared with dam-users (read)").waitFor();
+  await option(page, "lighthouse.jpg").click();
+  await bar.getByRole("button", { name: "Remove from Collection" }).click();
+  await page.getByText("Nothing here yet.").waitFor();
+
+  // Revoked from My share links: the visitor's link stops working.
+  await places.getByRole("link", { name: "My share links" }).click();
+  const links = page.getByRole("main", { name: "My share links" });
+  await links.getByRole("button", { name: "Revoke the link to lighthouse.jpg" }).first().click();
+  await status(page).getByText("The link is revoked.").waitFor();
+  const gone = await stranger.request.get(link);
+  assert.equal(gone.status(), 404, "a revoked link opens nothing");
   await stranger.close();
   assertNoErrors(errors);
   await context.close();

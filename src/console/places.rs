@@ -1,0 +1,255 @@
+//! The console's other places beside folders: search (with the Content Finder's
+//! filters and "Checked out by"), collections, and the user's share links.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tessera_model::{AssetKind, CollectionAccessDto, CollectionDto, SearchQuery, ShareLinkDto, ShareLinkState};
+
+use crate::console::state::{use_console, Console, Place};
+use crate::console::time::date_time;
+
+/// Collections and share links, under the folder tree.
+#[component]
+pub fn PlacesNav() -> impl IntoView {
+    let console = use_console();
+    let collections = RwSignal::new(Vec::<CollectionDto>::new());
+    Effect::new(move |_| {
+        console.reload.track();
+        if console.me.with(Option::is_none) {
+            return;
+        }
+        let client = console.client();
+        spawn_local(async move {
+            if let Ok(all) = client.collections().await {
+                collections.set(all);
+            }
+        });
+    });
+    view! {
+        <nav class="places" aria-label="Collections and links">
+            <h2>"Collections"</h2>
+            <Show when=move || collections.with(Vec::is_empty)>
+                <p class="muted">"None yet: select assets and use Add to Collection."</p>
+            </Show>
+            <ul>
+                <For each=move || collections.get() key=|c| (c.id, c.title.clone()) let:c>
+                    {
+                        let id = c.id;
+                        let current = move || console.place.with(|p| *p == Place::Collection(id));
+                        view! {
+                            <li><a href="#" aria-current=move || current().then_some("page") on:click=move |e| {
+                                e.prevent_default();
+                                console.go(Place::Collection(id));
+                            }>{c.title.clone()}</a></li>
+                        }
+                    }
+                </For>
+            </ul>
+            <a href="#" class="share-links-link" aria-current=move || console.place.with(|p| *p == Place::ShareLinks).then_some("page") on:click=move |e| {
+                e.prevent_default();
+                console.go(Place::ShareLinks);
+            }>"My share links"</a>
+        </nav>
+    }
+}
+
+/// Words, type and "Checked out by": the Content Finder's filters, and the lock's.
+#[component]
+pub fn SearchForm() -> impl IntoView {
+    let console = use_console();
+    let words = RwSignal::new(String::new());
+    let kind = RwSignal::new(String::new());
+    let holder = RwSignal::new(String::new());
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let text = |s: RwSignal<String>| Some(s.get_untracked().trim().to_owned()).filter(|s| !s.is_empty());
+        let query = SearchQuery {
+            q: text(words),
+            kind: match kind.get_untracked().as_str() {
+                "image" => Some(AssetKind::Image),
+                "document" => Some(AssetKind::Document),
+                _ => None,
+            },
+            checked_out_by: text(holder),
+            limit: Some(100),
+            ..Default::default()
+        };
+        console.go(Place::Search(query));
+    };
+    let clear = move |_| {
+        words.set(String::new());
+        kind.set(String::new());
+        holder.set(String::new());
+        console.go(Place::Folder);
+    };
+    view! {
+        <form class="search-form" role="search" aria-label="Search assets" on:submit=submit>
+            <label>"Search" <input type="search" prop:value=move || words.get() on:input=move |e| words.set(event_target_value(&e)) /></label>
+            <label>
+                "Type"
+                <select on:change=move |e| kind.set(event_target_value(&e))>
+                    <option value="" selected=move || kind.with(String::is_empty)>"Any"</option>
+                    <option value="image">"Images"</option>
+                    <option value="document">"Documents"</option>
+                </select>
+            </label>
+            <label>"Checked out by" <input type="text" list="checked-out-by" prop:value=move || holder.get() on:input=move |e| holder.set(event_target_value(&e)) /></label>
+            <datalist id="checked-out-by">
+                <option value=move || console.me.get().map(|m| m.user).unwrap_or_default()></option>
+            </datalist>
+            <button type="submit">"Search"</button>
+            <Show when=move || matches!(console.place.get(), Place::Search(_))>
+                <button type="button" on:click=clear>"Clear search"</button>
+            </Show>
+        </form>
+    }
+}
+
+/// A collection's own actions: rename, share with a group, remove the selection, delete.
+#[component]
+pub fn CollectionBar(collection: CollectionDto) -> impl IntoView {
+    let console = use_console();
+    let id = collection.id;
+    let title = RwSignal::new(collection.title.clone());
+    let group = RwSignal::new("authors".to_owned());
+    let access = RwSignal::new("read".to_owned());
+    let editable = collection.access == CollectionAccessDto::Edit;
+    let owned = collection.owned;
+    let shares = collection
+        .shares
+        .iter()
+        .map(|s| format!("{} ({})", s.group, if s.access == CollectionAccessDto::Edit { "edit" } else { "read" }))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let rename = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let title = title.get_untracked();
+        run(console, move |client, me| async move { client.rename_collection(id, &title, &me).await.map(|c| format!("The collection is now {}.", c.title)) });
+    };
+    let share = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let (group, access) = (group.get_untracked(), access.get_untracked());
+        let level = match access.as_str() {
+            "edit" => Some(CollectionAccessDto::Edit),
+            "read" => Some(CollectionAccessDto::Read),
+            _ => None,
+        };
+        run(
+            console,
+            move |client, me| async move { client.share_collection(id, &group, level, &me).await.map(|_| format!("Sharing with {group} is {access}.")) },
+        );
+    };
+    let remove = move |_| {
+        let paths = console.selection.get_untracked();
+        run(console, move |client, me| async move {
+            let n = paths.len();
+            client.remove_from_collection(id, paths, &me).await.map(|()| format!("{n} asset(s) taken out of the collection."))
+        });
+    };
+    let delete = move |_| {
+        run(console, move |client, me| async move {
+            client.delete_collection(id, &me).await?;
+            console.go(Place::Folder);
+            Ok("The collection is deleted; its assets stay.".to_owned())
+        });
+    };
+    view! {
+        <div class="collection-bar" role="group" aria-label="Collection">
+            <p class="muted">{format!("Owned by {}{}", collection.owner, if shares.is_empty() { String::new() } else { format!(" · shared with {shares}") })}</p>
+            <Show when=move || editable>
+                <form on:submit=rename>
+                    <label>"Collection title" <input type="text" required maxlength="256" prop:value=move || title.get() on:input=move |e| title.set(event_target_value(&e)) /></label>
+                    <button type="submit">"Rename"</button>
+                </form>
+                <button type="button" disabled=move || console.selection.with(Vec::is_empty) on:click=remove>"Remove from Collection"</button>
+            </Show>
+            <Show when=move || owned>
+                <form on:submit=share>
+                    <label>"Group" <select on:change=move |e| group.set(event_target_value(&e))>
+                        <option value="authors">"authors"</option>
+                        <option value="dam-users">"dam-users"</option>
+                        <option value="administrators">"administrators"</option>
+                    </select></label>
+                    <label>"Access" <select on:change=move |e| access.set(event_target_value(&e))>
+                        <option value="read">"Read"</option>
+                        <option value="edit">"Edit"</option>
+                        <option value="none">"Not shared"</option>
+                    </select></label>
+                    <button type="submit">"Share Collection"</button>
+                </form>
+                <button type="button" class="danger" on:click=delete>"Delete Collection"</button>
+            </Show>
+        </div>
+    }
+}
+
+/// The user's share links: what each shares, until when, and Revoke.
+#[component]
+pub fn ShareLinksView() -> impl IntoView {
+    let console = use_console();
+    let links = RwSignal::new(Vec::<ShareLinkDto>::new());
+    Effect::new(move |_| {
+        console.reload.track();
+        let client = console.client();
+        spawn_local(async move {
+            match client.share_links().await {
+                Ok(all) => links.set(all),
+                Err(e) => console.fail(&e),
+            }
+        });
+    });
+    view! {
+        <main class="browse" aria-labelledby="links-title">
+            <h1 id="links-title">"My share links"</h1>
+            <Show when=move || links.with(Vec::is_empty)>
+                <p class="empty">"You have not shared any link yet: select assets and use Share Link."</p>
+            </Show>
+            <table class="links">
+                <thead><tr><th scope="col">"Assets"</th><th scope="col">"Created"</th><th scope="col">"Expires"</th><th scope="col">"State"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                <tbody>
+                    <For each=move || links.get() key=|l| (l.id, l.state as u8) let:link>
+                        {
+                            let id = link.id;
+                            let names = link.assets.iter().map(|p| p.name().to_owned()).collect::<Vec<_>>().join(", ");
+                            let state = match link.state { ShareLinkState::Active => "Active", ShareLinkState::Expired => "Expired", ShareLinkState::Revoked => "Revoked" };
+                            let active = link.state == ShareLinkState::Active;
+                            let label = format!("Revoke the link to {names}");
+                            view! {
+                                <tr>
+                                    <td>{names}</td>
+                                    <td>{date_time(link.created_at)}</td>
+                                    <td>{date_time(link.expires_at)}</td>
+                                    <td>{state}</td>
+                                    <td>{active.then(|| view! {
+                                        <button type="button" aria-label=label on:click=move |_| run(console, move |client, me| async move {
+                                            client.revoke_share_link(id, &me).await.map(|()| "The link is revoked.".to_owned())
+                                        })>"Revoke"</button>
+                                    })}</td>
+                                </tr>
+                            }
+                        }
+                    </For>
+                </tbody>
+            </table>
+        </main>
+    }
+}
+
+/// Runs `work` with the session, then says what it did (or why not) and reloads.
+fn run<F>(console: Console, work: impl FnOnce(crate::api::Client, tessera_model::Me) -> F + 'static)
+where
+    F: std::future::Future<Output = Result<String, crate::api::ApiError>> + 'static,
+{
+    let Some(me) = console.me.get_untracked() else {
+        return;
+    };
+    let client = console.client();
+    spawn_local(async move {
+        match work(client, me).await {
+            Ok(done) => console.say(done),
+            Err(e) => console.fail(&e),
+        }
+        console.refresh();
+    });
+}
