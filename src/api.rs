@@ -121,6 +121,9 @@ impl Client {
         if let Some(f) = &query.folder {
             add("folder", f.to_string());
         }
+        if let Some(f) = &query.in_folder {
+            add("in_folder", f.to_string());
+        }
         if let Some(holder) = &query.checked_out_by {
             add("checked_out_by", holder.clone());
         }

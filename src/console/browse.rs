@@ -7,23 +7,27 @@ use leptos::prelude::*;
 use tessera_model::{AssetDto, AssetKind, DamPath, RenditionName};
 
 use crate::console::places::{CollectionBar, SearchForm};
-use crate::console::state::{use_console, Console, Dialog, Item, Place, Rail, ViewMode};
+use crate::console::state::{next_page, use_console, Console, Dialog, Item, Place, Rail, ViewMode};
 use crate::console::upload::{files_of, use_uploads};
-
-/// Items drawn at first; more on request, so a folder of thousands opens at once.
-const FIRST: usize = 200;
 
 #[component]
 pub fn Browse() -> impl IntoView {
     let console = use_console();
     let uploads = use_uploads();
-    let shown = RwSignal::new(FIRST);
     let active = RwSignal::new(0usize);
     Effect::new(move |_| {
         console.folder.track();
-        shown.set(FIRST);
         active.set(0);
     });
+    // The next page comes when the reader nears the end, so scrolling walks a folder of
+    // any size while only what was scrolled past is loaded.
+    let fetching = RwSignal::new(false);
+    let on_scroll = move |e: leptos::ev::Event| {
+        let Some(el) = e.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) else { return };
+        if el.scroll_top() + el.client_height() + 600 >= el.scroll_height() {
+            more(console, fetching);
+        }
+    };
     let items = Memo::new(move |_| console.sorted_items());
     let on_drop = move |e: DragEvent| {
         e.prevent_default();
@@ -34,7 +38,7 @@ pub fn Browse() -> impl IntoView {
     let on_keydown = move |e: KeyboardEvent| listbox_key(console, items, active, e);
     let active_id = move || items.with(|i| (!i.is_empty()).then(|| format!("item-{}", active.get().min(i.len() - 1))));
     view! {
-        <main class="browse" aria-labelledby="folder-title" on:dragover=|e: DragEvent| e.prevent_default() on:drop=on_drop>
+        <main class="browse" aria-labelledby="folder-title" on:dragover=|e: DragEvent| e.prevent_default() on:drop=on_drop on:scroll=on_scroll>
             <SearchForm />
             <Show when=move || console.place.with(|p| *p == Place::Folder)>
                 <Breadcrumbs />
@@ -66,18 +70,17 @@ pub fn Browse() -> impl IntoView {
                     </div>
                 </Show>
                 <For
-                    each={move || items.get().into_iter().take(shown.get()).enumerate().collect::<Vec<_>>()}
+                    each={move || items.get().into_iter().enumerate().collect::<Vec<_>>()}
                     key={|(i, item): &(usize, Item)| (*i, item.path().clone(), item.asset().map(|a| (a.modified_at, a.checked_out.as_ref().map(|c| c.by.clone()))))}
                     children={move |(index, item): (usize, Item)| view! { <ItemView item=item index=index active=active /> }}
                 />
             </div>
-            <Show when=move || console.listing.with(|l| l.next_cursor.is_some())>
-                <button type="button" class="more" on:click=move |_| more_results(console)>"Load more results"</button>
-            </Show>
-            <Show when=move || items.with(|i| i.len() > shown.get())>
-                <button type="button" class="more" on:click=move |_| shown.update(|n| *n += FIRST)>
-                    {move || format!("Show more ({} of {})", shown.get().min(items.with(Vec::len)), items.with(Vec::len))}
-                </button>
+            <Show when=move || console.listing.with(|l| l.next.is_some())>
+                <p class="more">
+                    <span>{move || console.listing.with(|l| shown_of_total(l.items.iter().filter(|i| i.asset().is_some()).count(), l.total))}</span>
+                    " "
+                    <button type="button" disabled=move || fetching.get() on:click=move |_| more(console, fetching)>"Load more results"</button>
+                </p>
             </Show>
         </main>
     }
@@ -305,17 +308,35 @@ fn scroll_into_view(index: usize) {
     }
 }
 
-/// The next page of a search's results, added below the ones shown.
-fn more_results(console: Console) {
-    let (Place::Search(query), Some(cursor)) = (console.place.get_untracked(), console.listing.with_untracked(|l| l.next_cursor.clone())) else {
+/// "100 of 10,000 assets": what has been loaded of all there are.
+fn shown_of_total(loaded: usize, total: Option<u64>) -> String {
+    match total {
+        Some(total) => format!("{loaded} of {total} assets"),
+        None => format!("{loaded} assets"),
+    }
+}
+
+/// The next page of the folder's assets or the search's results, added below the
+/// ones shown; one request at a time.
+fn more(console: Console, fetching: RwSignal<bool>) {
+    let Some(query) = console.listing.with_untracked(|l| l.next.clone()) else { return };
+    if fetching.get_untracked() {
         return;
-    };
+    }
+    fetching.set(true);
+    let place = console.place.get_untracked();
     let client = console.client();
     leptos::task::spawn_local(async move {
-        match client.search(&tessera_model::SearchQuery { cursor: Some(cursor), ..query }).await {
+        let found = client.search(&query).await;
+        fetching.set(false);
+        // A page for a place no longer shown is dropped.
+        if console.place.get_untracked() != place || console.listing.with_untracked(|l| l.next.as_ref() != Some(&query)) {
+            return;
+        }
+        match found {
             Ok(found) => console.listing.update(|l| {
+                l.next = next_page(&query, &found);
                 l.items.extend(found.assets.into_iter().map(|a| Item::Asset(Box::new(a))));
-                l.next_cursor = found.next_cursor;
             }),
             Err(e) => console.fail(&e),
         }

@@ -1,7 +1,7 @@
 //! The console's state, one value provided as context to its components.
 
 use leptos::prelude::*;
-use tessera_model::{AssetDto, CollectionDto, DamPath, FolderDto, Me, SearchQuery};
+use tessera_model::{AssetDto, CollectionDto, DamPath, FolderDto, Me, SearchQuery, SearchResults, Sort};
 
 use crate::api::{ApiError, Client};
 
@@ -46,8 +46,10 @@ pub struct Listing {
     pub title: String,
     /// The collection shown, with what the viewer may do with it.
     pub collection: Option<CollectionDto>,
-    /// More results to load, for a search.
-    pub next_cursor: Option<String>,
+    /// The query for the next page of assets, when there is one (a folder or a search).
+    pub next: Option<SearchQuery>,
+    /// How many assets there are in all, when the server counted them.
+    pub total: Option<u64>,
     pub items: Vec<Item>,
     pub loading: bool,
     pub error: Option<ApiError>,
@@ -74,7 +76,19 @@ impl SortKey {
             _ => SortKey::Name,
         }
     }
+
+    /// The same order asked of the server, so pages arrive already in it.
+    pub fn search_sort(self) -> Sort {
+        match self {
+            SortKey::Name => Sort::Name,
+            SortKey::Modified => Sort::Modified,
+            SortKey::Size => Sort::Size,
+        }
+    }
 }
+
+/// How many assets a page of a folder or a search brings.
+pub const PAGE: u32 = 100;
 
 /// What the rail beside the folder shows for the selected asset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -269,6 +283,7 @@ pub fn load_listing(console: Console) {
     Effect::new(move |_| {
         let place = console.place.get();
         let folder = console.folder.get();
+        let sort = console.sort.get();
         console.reload.track();
         if console.me.with(Option::is_none) || place == Place::ShareLinks {
             return;
@@ -276,8 +291,8 @@ pub fn load_listing(console: Console) {
         console.listing.update(|l| l.loading = true);
         let client = console.client();
         leptos::task::spawn_local(async move {
-            let loaded = load(&client, &place, &folder).await;
-            if console.place.get_untracked() != place || console.folder.get_untracked() != folder {
+            let loaded = load(&client, &place, &folder, sort).await;
+            if console.place.get_untracked() != place || console.folder.get_untracked() != folder || console.sort.get_untracked() != sort {
                 return;
             }
             match loaded {
@@ -300,13 +315,21 @@ fn assets(list: Vec<AssetDto>) -> impl Iterator<Item = Item> {
     list.into_iter().map(|a| Item::Asset(Box::new(a)))
 }
 
-async fn load(client: &Client, place: &Place, folder: &DamPath) -> Result<Listing, ApiError> {
+async fn load(client: &Client, place: &Place, folder: &DamPath, sort: SortKey) -> Result<Listing, ApiError> {
     Ok(match place {
         Place::Folder | Place::ShareLinks => {
-            let listing = client.list_folder(folder).await?;
+            // Sub-folders all at once, assets a page at a time: a folder may hold 10,000.
+            let query = SearchQuery { in_folder: Some(folder.clone()), sort: Some(sort.search_sort()), limit: Some(PAGE), ..Default::default() };
+            // Both requests in flight at once: the first screen waits for the slower only.
+            let (tree, found) = futures_util::future::join(client.tree(folder, 1), client.search(&query)).await;
+            let tree = tree?;
+            let found = found?;
+            let next = next_page(&query, &found);
             Listing {
-                title: listing.folder.title.clone(),
-                items: listing.folders.into_iter().map(Item::Folder).chain(assets(listing.assets)).collect(),
+                title: tree.folder.title.clone(),
+                total: found.total,
+                items: tree.children.into_iter().map(|c| Item::Folder(c.folder)).chain(assets(found.assets)).collect(),
+                next,
                 ..Default::default()
             }
         }
@@ -316,7 +339,7 @@ async fn load(client: &Client, place: &Place, folder: &DamPath) -> Result<Listin
                 Some(n) => format!("Search results ({n})"),
                 None => "Search results".to_owned(),
             };
-            Listing { title, items: assets(found.assets).collect(), next_cursor: found.next_cursor, ..Default::default() }
+            Listing { title, total: found.total, next: next_page(query, &found), items: assets(found.assets).collect(), ..Default::default() }
         }
         Place::Collection(id) => {
             let contents = client.collection(*id).await?;
@@ -328,4 +351,9 @@ async fn load(client: &Client, place: &Place, folder: &DamPath) -> Result<Listin
             }
         }
     })
+}
+
+/// The query for the page after `found`, when there is one.
+pub fn next_page(query: &SearchQuery, found: &SearchResults) -> Option<SearchQuery> {
+    found.next_cursor.clone().map(|cursor| SearchQuery { cursor: Some(cursor), ..query.clone() })
 }

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { deflateSync, crc32 } from "node:zlib";
+import { request } from "playwright-core";
 
 import { ADMIN_PASSWORD, ADMIN_USER, ASSETS, DAM_PASSWORD, DAM_USER, assertNoErrors, launch, screenshot, seriousViolations, watchErrors } from "./harness.mjs";
 
@@ -224,6 +225,57 @@ test("a collection gathers assets, and a share link lets someone without an acco
   const gone = await stranger.request.get(link);
   assert.equal(gone.status(), 404, "a revoked link opens nothing");
   await stranger.close();
+  assertNoErrors(errors);
+  await context.close();
+});
+
+/// The Assets deployment's API as `user`, outside any browser page.
+async function damApi(user, password) {
+  const api = await request.newContext({ baseURL: ASSETS });
+  const login = await api.post("/api/login", { data: { user, password } });
+  assert.equal(login.status(), 200, `${user} logs in`);
+  const { csrf_token: csrf } = await login.json();
+  const headers = { "x-csrf-token": csrf };
+  return {
+    createFolder: (path) => api.post(`/api/folders${path}`, { data: {}, headers }),
+    upload: (path, type, body) => api.put(`/api/assets${path}`, { data: body, headers: { ...headers, "content-type": type } }),
+    dispose: () => api.dispose(),
+  };
+}
+
+test("a folder of many assets opens with its first page and scrolls through the rest a page at a time", async () => {
+  const name = `many-${Date.now()}`;
+  const dam = await damApi(DAM_USER, DAM_PASSWORD);
+  assert.equal((await dam.createFolder(`/content/dam/${name}`)).status(), 201);
+  const count = 230;
+  for (let i = 0; i < count; i++) {
+    const file = `note-${String(i).padStart(3, "0")}.txt`;
+    const put = await dam.upload(`/content/dam/${name}/${file}`, "text/plain", `note ${i}\n`);
+    assert.equal(put.status(), 201, await put.text());
+  }
+  await dam.dispose();
+
+  const { context, page, errors } = await openConsole(DAM_USER, DAM_PASSWORD);
+  await openFolder(page, [name]);
+  const options = items(page).getByRole("option");
+  await page.getByText(`100 of ${count} assets`).waitFor();
+  assert.equal(await options.count(), 100, "only the first page is loaded");
+  assert.equal(await options.first().textContent().then((t) => t.includes("note-000.txt")), true, "sorted by name");
+
+  // Scrolling near the end brings the next page.
+  await page.getByRole("main", { name }).evaluate((main) => main.scrollTo(0, main.scrollHeight));
+  await page.getByText(`200 of ${count} assets`).waitFor();
+  assert.equal(await options.count(), 200);
+  // And the button does the same, by keyboard as well as by mouse.
+  await page.getByRole("button", { name: "Load more results" }).focus();
+  await page.keyboard.press("Enter");
+  await page.getByRole("button", { name: "Load more results" }).waitFor({ state: "detached" });
+  assert.equal(await options.count(), count, "every asset once");
+  assert.equal(await option(page, "note-229.txt").count(), 1);
+
+  // Another order asks the server again, from the first page.
+  await page.getByLabel("Sort by").selectOption("size");
+  await page.getByText(`100 of ${count} assets`).waitFor();
   assertNoErrors(errors);
   await context.close();
 });

@@ -78,6 +78,9 @@ pub struct SearchQuery {
     pub mime: Option<String>,
     /// Only assets in this folder and its sub-folders.
     pub folder: Option<DamPath>,
+    /// Only assets directly in this folder, none of its sub-folders': a folder's
+    /// contents a page at a time, however many it holds.
+    pub in_folder: Option<DamPath>,
     /// Only assets with this tag or a tag under it.
     pub tag: Option<TagId>,
     pub orientation: Option<Orientation>,

@@ -112,6 +112,9 @@ fn add_filters(query: &SearchQuery, scope: &ReadScope, filters: &mut Vec<String>
             filters.push(format!("a.path LIKE {}", params.push(format!("{}/%", like_escape(folder.as_str())))));
         }
     }
+    if let Some(folder) = &query.in_folder {
+        filters.push(format!("a.folder_id = (SELECT id FROM folders WHERE path = {})", params.push(folder.as_str().to_owned())));
+    }
     if let Some(tag) = &query.tag {
         let exact = params.push(tag.as_str().to_owned());
         let below = if tag.as_str().ends_with(':') { format!("{}%", like_escape(tag.as_str())) } else { format!("{}/%", like_escape(tag.as_str())) };

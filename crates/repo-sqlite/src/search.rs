@@ -113,6 +113,10 @@ fn add_filters(query: &SearchQuery, scope: &ReadScope, filters: &mut Vec<String>
             params.push(Value::Text(format!("{}/%", like_escape(folder.as_str()))));
         }
     }
+    if let Some(folder) = &query.in_folder {
+        filters.push("a.folder_id = (SELECT id FROM folders WHERE path = ?)".into());
+        params.push(Value::Text(folder.as_str().to_owned()));
+    }
     if let Some(tag) = &query.tag {
         filters.push(
             "a.id IN (SELECT x.asset_id FROM asset_tags x JOIN tags t ON t.id = x.tag_id

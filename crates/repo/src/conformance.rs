@@ -30,7 +30,7 @@ macro_rules! catalog_conformance {
     ($fresh:expr $(, #[$attr:meta])*) => {
         $crate::catalog_conformance!(@each [$(#[$attr])*] $fresh;
             folders_and_assets_round_trip, jobs_are_claimed_once, references_guard_moves_and_deletes, tags_keep_their_lineage,
-            search_finds_prefixes_without_accents, search_sorts_and_pages_alike, search_filters_and_read_scope, pages_version_and_publish,
+            search_finds_prefixes_without_accents, search_sorts_and_pages_alike, a_folder_is_listed_a_page_at_a_time, search_filters_and_read_scope, pages_version_and_publish,
             sessions_settings_and_connected_jobs, metadata_patches_say_who_and_when, imports_keep_what_they_are_given,
             versions_keep_every_binary_until_the_asset_goes, a_job_finishing_while_its_asset_goes_never_fails_the_delete,
             check_out_guards_the_binary_and_history_keeps_everything, collections_and_share_links_keep_what_they_are_given);
@@ -330,6 +330,32 @@ pub fn search_sorts_and_pages_alike(c: &dyn Catalog) {
     assert_eq!(relevance_pages, (2, 2, false), "relevance pages do not repeat");
     let foreign = SearchQuery { cursor: Some("7b7d".into()), ..Default::default() };
     assert!(matches!(c.search(&foreign, &ReadScope::everything()), Err(RepoError::BadQuery(_))));
+}
+
+pub fn a_folder_is_listed_a_page_at_a_time(c: &dyn Catalog) {
+    search_fixture(c);
+    let in_folder =
+        |folder: &str, cursor: Option<String>| SearchQuery { in_folder: Some(p(folder)), sort: Some(Sort::Name), limit: Some(3), cursor, ..Default::default() };
+    let mut walked = Vec::new();
+    let mut cursor = None;
+    loop {
+        let found = c.search(&in_folder("/content/dam/s", cursor), &ReadScope::everything()).unwrap();
+        if walked.is_empty() {
+            assert_eq!(found.total, Some(8), "the folder's own assets, none of docs'");
+        }
+        walked.extend(found.assets.iter().map(|a| a.path.name().to_owned()));
+        match found.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(walked, ["alpha.jpg", "Bravo.png", "charlie.jpg", "delta.gif", "echo.svg", "foxtrot.jpg", "golf.jpg", "hotel.webp"]);
+    let docs = c.search(&SearchQuery { in_folder: Some(p("/content/dam/s/docs")), ..Default::default() }, &ReadScope::everything()).unwrap();
+    assert_eq!(docs.total, Some(4));
+    let words_in_docs = SearchQuery { q: Some("shoes".into()), in_folder: Some(p("/content/dam/s/docs")), ..Default::default() };
+    assert_eq!(search(c, words_in_docs), ["india.pdf"], "it combines with the other filters");
+    assert!(search(c, SearchQuery { in_folder: Some(p("/content/dam/none")), ..Default::default() }).is_empty(), "no folder, nothing");
+    assert!(search(c, SearchQuery { in_folder: Some(DamPath::root()), ..Default::default() }).is_empty(), "the root holds folders only here");
 }
 
 pub fn search_filters_and_read_scope(c: &dyn Catalog) {

@@ -5,7 +5,7 @@ use axum::{Extension, Json};
 use tessera_model::ErrorBody;
 use tessera_model::{DamPath, SearchQuery, SearchResults};
 
-use crate::auth::{authorize, read_scope, Action, Principal};
+use crate::auth::{authorize_all, read_scope, Action, Principal, Target};
 use crate::error::AppError;
 use crate::extract::ApiQuery;
 use crate::handlers::dam::asset_dto;
@@ -27,7 +27,9 @@ pub async fn search(
     if query.q.as_ref().is_some_and(|q| q.len() > 1000) {
         return Err(AppError::bad_request("bad_query", "The search words are longer than 1000 bytes."));
     }
-    authorize(&state, &principal, Action::Read, query.folder.as_ref().unwrap_or(&DamPath::root()))?;
+    let root = DamPath::root();
+    let folders = [query.folder.as_ref().unwrap_or(&root)].into_iter().chain(query.in_folder.as_ref());
+    authorize_all(&state, &principal, Action::Read, &folders.map(Target::from).collect::<Vec<_>>())?;
     let page = state.repo.search(query, read_scope(&state, &principal)).await?;
     Ok(Json(SearchResults { assets: page.assets.into_iter().map(asset_dto).collect(), next_cursor: page.next_cursor, total: page.total }))
 }

@@ -38,6 +38,9 @@ async fn folder_permissions_are_inherited_and_hide_what_cannot_be_read() {
     let names: Vec<&str> = found["assets"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["handbook.pdf"], "search shows only what may be read");
     assert_eq!(found["total"], 1);
+    assert_eq!(app.get("/api/search?in_folder=/content/dam/hr", Some(&author)).await.status, StatusCode::NOT_FOUND, "a hidden folder's page");
+    let open = app.get("/api/search?in_folder=/content/dam/hr/open", Some(&author)).await.json();
+    assert_eq!(open["assets"][0]["name"], "handbook.pdf", "a readable folder inside a hidden one");
 
     // A deeper rule opens a sub-folder for reading only.
     assert_eq!(app.get("/api/assets/content/dam/hr/open/handbook.pdf", Some(&author)).await.status, StatusCode::OK);
