@@ -5,6 +5,7 @@ use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::console::address::follow_address;
 use crate::console::browse::Browse;
 use crate::console::dialogs::Dialogs;
 use crate::console::places::{PlacesNav, ShareLinksView};
@@ -20,6 +21,7 @@ pub fn ConsoleApp() -> impl IntoView {
     provide_context(console);
     provide_context(Uploads::new());
     load_listing(console);
+    follow_address(console);
     spawn_local(async move {
         let client = console.client();
         if let Ok(info) = client.deployment().await {

@@ -3,6 +3,7 @@
 //! (the crate's `console` feature), so neither the editor nor a host page of the
 //! finder loads it; every request goes through [`crate::api`].
 
+mod address;
 mod app;
 mod browse;
 mod dialogs;

@@ -298,6 +298,8 @@ pub fn load_listing(console: Console) {
             match loaded {
                 Ok(listing) => {
                     console.listing.set(listing);
+                    // The first screen is painted: for whoever measures how soon.
+                    crate::finder::mark_after_paint("tessera-console-ready");
                     // What is gone leaves the selection.
                     let shown: Vec<DamPath> = console.listing.with_untracked(|l| l.items.iter().map(|i| i.path().clone()).collect());
                     console.selection.update(|s| s.retain(|p| shown.contains(p)));

@@ -126,19 +126,21 @@ test("the Assets console: a folder hierarchy uploads with progress, a replaced f
 test("a checked-out asset shows its holder to others, who are refused; the holder checks it in with a comment", async () => {
   const author = await openConsole(DAM_USER, DAM_PASSWORD);
   const top = `lock-${Date.now()}`;
+  // Named for this run: a long-lived deployment may hold earlier runs' checked-out posters.
+  const poster = `poster-${Date.now()}.png`;
   await createFolder(author.page, top);
   await openFolder(author.page, [top]);
-  await author.page.locator('input[type=file]:not([webkitdirectory])').setInputFiles({ name: "poster.png", mimeType: "image/png", buffer: png(50, 50, [0, 120, 120]) });
-  await option(author.page, "poster.png").waitFor();
-  await option(author.page, "poster.png").click();
+  await author.page.locator('input[type=file]:not([webkitdirectory])').setInputFiles({ name: poster, mimeType: "image/png", buffer: png(50, 50, [0, 120, 120]) });
+  await option(author.page, poster).waitFor();
+  await option(author.page, poster).click();
   await author.page.getByRole("button", { name: "Check Out" }).click();
-  await option(author.page, "poster.png").getByText(`Checked out by ${DAM_USER}`).waitFor();
+  await option(author.page, poster).getByText(`Checked out by ${DAM_USER}`).waitFor();
   await author.page.getByRole("button", { name: "Check In" }).waitFor();
 
   const other = await openConsole(ADMIN_USER, ADMIN_PASSWORD);
   await openFolder(other.page, [top]);
-  await option(other.page, "poster.png").getByText(`Checked out by ${DAM_USER}`).waitFor();
-  await option(other.page, "poster.png").click();
+  await option(other.page, poster).getByText(`Checked out by ${DAM_USER}`).waitFor();
+  await option(other.page, poster).click();
   assert.equal(await other.page.getByRole("button", { name: "Check Out" }).isDisabled(), true, "nobody else checks it out");
   await other.page.getByRole("button", { name: "Delete" }).click();
   const confirm = other.page.getByRole("dialog", { name: "Delete 1 item(s)?" });
@@ -149,27 +151,27 @@ test("a checked-out asset shows its holder to others, who are refused; the holde
   await other.context.close();
 
   await author.page.getByRole("button", { name: "Check In" }).click();
-  const dialog = author.page.getByRole("dialog", { name: "Check In poster.png" });
-  await dialog.getByLabel("File").setInputFiles({ name: "poster.png", mimeType: "image/png", buffer: png(60, 60, [0, 90, 200]) });
+  const dialog = author.page.getByRole("dialog", { name: `Check In ${poster}` });
+  await dialog.getByLabel("File").setInputFiles({ name: poster, mimeType: "image/png", buffer: png(60, 60, [0, 90, 200]) });
   await dialog.getByLabel("Comment (optional)").fill("Retouched colours");
   await dialog.getByRole("button", { name: "Check In" }).click();
   await status(author.page).getByText("Checked in as version 2.").waitFor();
-  await option(author.page, "poster.png").click();
+  await option(author.page, poster).click();
   await author.page.getByRole("button", { name: "Timeline" }).click();
   const rail = author.page.getByRole("complementary", { name: "Timeline" });
   await rail.getByText("Checked in (version 2)").waitFor();
   await rail.getByText("Retouched colours").waitFor();
-  assert.equal(await option(author.page, "poster.png").getByText("Checked out by").count(), 0, "the check-in released the lock");
+  assert.equal(await option(author.page, poster).getByText("Checked out by").count(), 0, "the check-in released the lock");
 
   // "Checked out by" finds what someone holds.
-  await option(author.page, "poster.png").click();
+  await option(author.page, poster).click();
   await author.page.getByRole("button", { name: "Check Out" }).click();
-  await option(author.page, "poster.png").getByText(`Checked out by ${DAM_USER}`).waitFor();
+  await option(author.page, poster).getByText(`Checked out by ${DAM_USER}`).waitFor();
   const search = author.page.getByRole("search", { name: "Search assets" });
   await search.getByLabel("Checked out by").fill(DAM_USER);
   await search.getByRole("button", { name: "Search" }).click();
   await author.page.getByRole("heading", { level: 1, name: /^Search results/ }).waitFor();
-  await option(author.page, "poster.png").waitFor();
+  await option(author.page, poster).waitFor();
   await search.getByRole("button", { name: "Clear search" }).click();
   assertNoErrors(author.errors);
   await author.context.close();
@@ -276,6 +278,15 @@ test("a folder of many assets opens with its first page and scrolls through the 
   // Another order asks the server again, from the first page.
   await page.getByLabel("Sort by").selectOption("size");
   await page.getByText(`100 of ${count} assets`).waitFor();
+
+  // The folder is in the address: a reload keeps it, Back goes to the folder before.
+  assert.match(page.url(), new RegExp(`\\?folder=%2Fcontent%2Fdam%2F${name}$`));
+  await page.reload();
+  await page.getByRole("heading", { level: 1, name, exact: true }).waitFor();
+  await page.getByText(`100 of ${count} assets`).waitFor();
+  await page.goBack();
+  await page.waitForURL(/\?folder=%2Fcontent%2Fdam$/);
+  await option(page, name).waitFor();
   assertNoErrors(errors);
   await context.close();
 });
