@@ -16,6 +16,8 @@ use crate::console::state::Console;
 
 /// Files sent at once.
 const PARALLEL: usize = 3;
+/// How often the folder shown loads again while files arrive.
+const REFRESH_EVERY_MS: u64 = 1000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UploadState {
@@ -66,6 +68,9 @@ pub struct Uploads {
     next: StoredValue<u64>,
     /// When the batch began (ms), for its speed and time left.
     started: RwSignal<f64>,
+    /// Whether the folder shown is due to load again: once a second at most while
+    /// files arrive, however many finish meanwhile.
+    refresh_due: StoredValue<bool>,
 }
 
 impl Uploads {
@@ -77,6 +82,7 @@ impl Uploads {
             live: StoredValue::new_local(HashMap::new()),
             next: StoredValue::new(1),
             started: RwSignal::new(0.0),
+            refresh_due: StoredValue::new(false),
         }
     }
 
@@ -171,6 +177,22 @@ impl Uploads {
         });
     }
 
+    /// Shows what arrived without reloading the folder for every one of a thousand files.
+    fn refresh_soon(&self, console: Console) {
+        if self.refresh_due.get_value() {
+            return;
+        }
+        self.refresh_due.set_value(true);
+        let this = *self;
+        set_timeout(
+            move || {
+                this.refresh_due.set_value(false);
+                console.refresh();
+            },
+            std::time::Duration::from_millis(REFRESH_EVERY_MS),
+        );
+    }
+
     fn finished(&self, console: Console, id: u64, xhr: &web_sys::XmlHttpRequest) {
         self.live.update_value(|l| {
             l.remove(&id);
@@ -189,7 +211,7 @@ impl Uploads {
                 self.files.update_value(|f| {
                     f.remove(&id);
                 });
-                console.refresh();
+                self.refresh_soon(console);
             }
             (409, Some((code, _))) if code == "already_exists" => match self.policy.get_untracked() {
                 Some(choice) => self.resolve(console, id, choice),

@@ -26,6 +26,7 @@ pub enum Group {
     Upload,
     Edited,
     Connected,
+    Console,
 }
 
 pub fn all(only: &[Group]) -> anyhow::Result<()> {
@@ -68,6 +69,9 @@ pub fn all(only: &[Group]) -> anyhow::Result<()> {
     }
     if wanted(Group::Connected) {
         rows.extend(connected_fetch(&server, &dir.join("connected"))?);
+    }
+    if wanted(Group::Console) {
+        rows.extend(console_timings(&server, &dir.join("console"))?);
     }
 
     let mut table = String::from("| measure | value |\n|---|---|\n");
@@ -159,6 +163,12 @@ const MIMES: &[(&str, u64)] = &[
 ];
 
 pub const GENERATED_ASSETS: usize = 100_000;
+/// How many folders the generated assets are spread over.
+const GENERATED_FOLDERS: usize = 100;
+/// The one folder the console's timings open.
+const CONSOLE_FOLDER_ASSETS: usize = 10_000;
+/// The folder hierarchy the console's upload timing sends: 10 × 10 folders of 10 files.
+const CONSOLE_UPLOAD_FILES: usize = 1_000;
 /// The larger DAM search is measured over as well.
 pub const GENERATED_ASSETS_LARGE: usize = 1_000_000;
 
@@ -175,12 +185,12 @@ fn generated_blob(data_dir: &Path) -> anyhow::Result<tessera_repo::BlobHash> {
 /// through its import, all sharing one stored blob, with titles, descriptions and
 /// types drawn from fixed lists, their renditions done (so no job runs while they
 /// are measured), 1,000 per transaction. Asset `i` is the same whatever the range.
-pub fn generate_assets(catalog: &dyn Catalog, blob: &tessera_repo::BlobHash, numbers: std::ops::Range<usize>) -> anyhow::Result<()> {
+pub fn generate_assets(catalog: &dyn Catalog, blob: &tessera_repo::BlobHash, numbers: std::ops::Range<usize>, folders: usize) -> anyhow::Result<()> {
     let root = DamPath::root().join("generated")?;
     if catalog.folder(&root)?.is_none() {
         catalog.create_folder(&root, "Generated")?;
     }
-    let folders: Vec<DamPath> = (0..100)
+    let folders: Vec<DamPath> = (0..folders)
         .map(|i| {
             let f = root.join(&format!("{}-{i:02}", WORDS[i % WORDS.len()]))?;
             if catalog.folder(&f)?.is_none() {
@@ -266,7 +276,7 @@ fn search_latency(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, Stri
             let _ = fs::remove_dir_all(&dir);
             fs::create_dir_all(&data)?;
             let catalog = SqliteCatalog::open(&data.join("tessera.sqlite3"))?;
-            generate_assets(&catalog, &generated_blob(&data)?, 0..count)?;
+            generate_assets(&catalog, &generated_blob(&data)?, 0..count, GENERATED_FOLDERS)?;
             fs::write(data.join(".generated"), "")?;
         }
         rows.extend(search_timings(server, &dir, "", "SQLite", count)?);
@@ -283,7 +293,7 @@ fn search_latency(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, Stri
     let mut generated = 0;
     for count in [GENERATED_ASSETS, GENERATED_ASSETS_LARGE] {
         let catalog = tessera_repo_postgres::PostgresCatalog::open(&url, 4)?;
-        generate_assets(&catalog, &blob, generated..count)?;
+        generate_assets(&catalog, &blob, generated..count, GENERATED_FOLDERS)?;
         drop(catalog);
         generated = count;
         rows.extend(search_timings(server, &pg_dir, &storage, "PostgreSQL", count)?);
@@ -395,6 +405,67 @@ fn editor_timings(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, Stri
     ];
     rows.extend(scores?);
     Ok(rows)
+}
+
+/// In headless Chromium, on the Assets console: a folder of 10,000 assets opened to
+/// a painted first screen, and 1,000 files in a 3-level folder hierarchy uploaded
+/// through the console's own upload path (the directory picker).
+fn console_timings(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    let _ = fs::remove_dir_all(dir);
+    let data = dir.join("data");
+    fs::create_dir_all(&data)?;
+    {
+        let catalog = SqliteCatalog::open(&data.join("tessera.sqlite3"))?;
+        generate_assets(&catalog, &generated_blob(&data)?, 0..CONSOLE_FOLDER_ASSETS, 1)?;
+    }
+    let big_folder = format!("/content/dam/generated/{}-00", WORDS[0]);
+    let upload = dir.join("upload").join("campaign");
+    write_upload_hierarchy(&upload)?;
+
+    let www = root().join("www").display().to_string();
+    let pkg = root().join("pkg").display().to_string();
+    let editor = format!("[editor]\nwww_dir = {www:?}\npkg_dir = {pkg:?}\n");
+    let (process, origin) = start_assets(server, dir, &editor)?;
+    let (user, password, _) = DEMO_USERS[0];
+    let peer_dir = root().join("xtask").join("bench");
+    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&peer_dir))?;
+    let out = Command::new("node")
+        .arg(peer_dir.join("console.mjs"))
+        .args([origin.as_str(), user, password, big_folder.as_str(), &upload.display().to_string()])
+        .output()
+        .context("running the console timings")?;
+    drop(process);
+    if !out.status.success() {
+        bail!("the console timings failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let timings: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    let mut open: Vec<f64> = timings["open_ms"].as_array().map(|a| a.iter().filter_map(|x| x.as_f64()).collect()).unwrap_or_default();
+    open.sort_by(f64::total_cmp);
+    let seconds = timings["upload_ms"].as_f64().unwrap_or(f64::NAN) / 1000.0;
+    let (files, bytes) = (timings["files"].as_f64().unwrap_or(f64::NAN), timings["bytes"].as_f64().unwrap_or(f64::NAN));
+    Ok(vec![
+        (
+            format!("a folder of {CONSOLE_FOLDER_ASSETS} assets opened in the Assets console to a painted first screen (median of 8)"),
+            format!("{:.0} ms", open.get(open.len() / 2).copied().unwrap_or(f64::NAN)),
+        ),
+        (
+            format!("{files:.0} PNG files ({:.1} MB) in a 3-level folder hierarchy uploaded through the console", bytes / 1e6),
+            format!("{:.1} files/s, {:.2} MB/s ({seconds:.1} s)", files / seconds, bytes / 1e6 / seconds),
+        ),
+    ])
+}
+
+/// `campaign/region-N/market-M/photo-K.png`: 10 × 10 folders of 10 small PNGs, each
+/// its own picture.
+fn write_upload_hierarchy(top: &Path) -> anyhow::Result<()> {
+    for n in 0..CONSOLE_UPLOAD_FILES {
+        let folder = top.join(format!("region-{}", n / 100)).join(format!("market-{}", n / 10 % 10));
+        fs::create_dir_all(&folder)?;
+        let shade = (n % 256) as u8;
+        let img = image::RgbImage::from_fn(320, 240, |x, y| image::Rgb([shade, (x % 256) as u8, ((x + y + n as u32) % 256) as u8]));
+        img.save(folder.join(format!("photo-{}.png", n % 10)))?;
+    }
+    Ok(())
 }
 
 /// Lighthouse's scores, as a phone and as a desktop, for the editor (as a visitor
