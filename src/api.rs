@@ -55,6 +55,29 @@ impl fmt::Display for ApiError {
     }
 }
 
+/// An answer's JSON as `T`, parsed by the browser's own `JSON.parse`: the bundle then
+/// carries no JSON parser of its own.
+pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    let value = js_sys::JSON::parse(text).map_err(|_| ApiError::Unexpected("not JSON".into()))?;
+    serde_wasm_bindgen::from_value(value).map_err(|e| ApiError::Unexpected(e.to_string()))
+}
+
+/// `value` as the JavaScript value its JSON would parse to (maps as plain objects,
+/// `None` as `null`), made without a JSON writer in the bundle.
+pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, ApiError> {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| ApiError::Unexpected(e.to_string()))
+}
+
+/// `value` as JSON text, by the browser's own `JSON.stringify`.
+pub fn encode_text<T: Serialize + ?Sized>(value: &T) -> Result<String, ApiError> {
+    js_sys::JSON::stringify(&encode(value)?).map(String::from).map_err(|_| ApiError::Unexpected("not JSON".into()))
+}
+
+/// How a unit enum value is spelled on the wire (`"pdf"`, `"modified"`).
+fn wire_name<T: Serialize>(value: &T) -> String {
+    encode(value).ok().and_then(|v| v.as_string()).unwrap_or_default()
+}
+
 /// One deployment's API, at `base` (empty for this page's own origin).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Client {
@@ -116,7 +139,7 @@ impl Client {
             add("kind", if k == tessera_model::AssetKind::Image { "image".into() } else { "document".into() });
         }
         if let Some(d) = query.doctype {
-            add("doctype", serde_json::to_value(d).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default());
+            add("doctype", wire_name(&d));
         }
         if let Some(f) = &query.folder {
             add("folder", f.to_string());
@@ -128,7 +151,7 @@ impl Client {
             add("checked_out_by", holder.clone());
         }
         if let Some(s) = query.sort {
-            add("sort", serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default());
+            add("sort", wire_name(&s));
         }
         if let Some(l) = query.limit {
             add("limit", l.to_string());
@@ -155,7 +178,7 @@ impl Client {
     /// Saves the page as based on `version`; a 412 means someone saved in between.
     pub async fn save_page(&self, path: &PagePath, version: u64, content: &PageContent, me: &Me) -> Result<PageDto, ApiError> {
         let text = self.request("PUT", &page_url("pages", path), Some(content), Some(&me.csrf_token), Some(&format!("\"v{version}\""))).await?;
-        serde_json::from_str(&text).map_err(|e| ApiError::Unexpected(e.to_string()))
+        decode(&text)
     }
 
     pub async fn delete_page(&self, path: &PagePath, me: &Me) -> Result<(), ApiError> {
@@ -213,13 +236,13 @@ impl Client {
     /// An asset and its entity tag, for a change that must not overwrite another.
     pub async fn asset(&self, path: &DamPath) -> Result<(AssetDto, Option<String>), ApiError> {
         let (text, etag) = self.exchange("GET", &api_url("assets", path), None::<&()>, None, None).await?;
-        Ok((serde_json::from_str(&text).map_err(|e| ApiError::Unexpected(e.to_string()))?, etag))
+        Ok((decode(&text)?, etag))
     }
 
     /// Changes metadata if the asset still has `etag`; 412 when someone changed it since.
     pub async fn update_metadata(&self, path: &DamPath, patch: &MetadataPatch, etag: Option<&str>, me: &Me) -> Result<(AssetDto, Option<String>), ApiError> {
         let (text, etag) = self.exchange("PATCH", &api_url("assets", path), Some(patch), Some(&me.csrf_token), etag).await?;
-        Ok((serde_json::from_str(&text).map_err(|e| ApiError::Unexpected(e.to_string()))?, etag))
+        Ok((decode(&text)?, etag))
     }
 
     /// Deletes an asset (or a folder, `kind` = "folders"); `force` overrides references.
@@ -260,7 +283,7 @@ impl Client {
     /// Sends a file as the raw body of `path` (Check In, Create Version).
     pub async fn send_file(&self, path: &str, file: &web_sys::File, me: &Me) -> Result<VersionDto, ApiError> {
         let text = self.request_body("POST", path, Some(file.as_ref()), &file.type_(), Some(&me.csrf_token)).await?;
-        serde_json::from_str(&text).map_err(|e| ApiError::Unexpected(e.to_string()))
+        decode(&text)
     }
 
     pub async fn collections(&self) -> Result<Vec<CollectionDto>, ApiError> {
@@ -310,7 +333,7 @@ impl Client {
 
     async fn call<T: DeserializeOwned, B: Serialize>(&self, method: &str, path: &str, body: Option<&B>, csrf: Option<&str>) -> Result<T, ApiError> {
         let text = self.call_raw(method, path, body, csrf).await?;
-        serde_json::from_str(&text).map_err(|e| ApiError::Unexpected(e.to_string()))
+        decode(&text)
     }
 
     async fn call_raw<B: Serialize>(&self, method: &str, path: &str, body: Option<&B>, csrf: Option<&str>) -> Result<String, ApiError> {
@@ -330,7 +353,7 @@ impl Client {
         csrf: Option<&str>,
         if_match: Option<&str>,
     ) -> Result<(String, Option<String>), ApiError> {
-        let json = body.map(|b| serde_json::to_string(b).map_err(|e| ApiError::Unexpected(e.to_string()))).transpose()?;
+        let json = body.map(encode_text).transpose()?;
         self.fetch(method, path, json.map(|j| JsValue::from_str(&j)).as_ref(), "application/json", csrf, if_match).await
     }
 
@@ -380,7 +403,7 @@ impl Client {
             let etag = response.headers().get("etag").ok().flatten();
             return Ok((text, etag));
         }
-        Err(match serde_json::from_str::<ErrorBody>(&text) {
+        Err(match decode::<ErrorBody>(&text) {
             Ok(b) => ApiError::Refused { status: response.status(), code: b.error.code, message: b.error.message },
             Err(_) => ApiError::Refused {
                 status: response.status(),

@@ -70,14 +70,16 @@ fn options_from(value: &JsValue) -> Result<FinderOptions, JsValue> {
     if value.is_undefined() || value.is_null() {
         return Ok(FinderOptions::default());
     }
-    let json: String = js_sys::JSON::stringify(value).map_err(|_| JsError::new("The finder's options must be a plain object."))?.into();
-    let options: FinderOptions = serde_json::from_str(&json).map_err(|e| JsError::new(&format!("The finder's options: {e}")))?;
+    if !value.is_object() || js_sys::Array::is_array(value) {
+        return Err(JsError::new("The finder's options must be a plain object.").into());
+    }
+    let options: FinderOptions = serde_wasm_bindgen::from_value(value.clone()).map_err(|e| JsError::new(&format!("The finder's options: {e}")))?;
     options.check().map_err(|e| JsError::new(&e))?;
     Ok(options)
 }
 
 fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
-    serde_json::to_string(value).ok().and_then(|json| js_sys::JSON::parse(&json).ok()).unwrap_or(JsValue::NULL)
+    crate::api::encode(value).unwrap_or(JsValue::NULL)
 }
 
 /// The JavaScript value an event hands its listeners.
@@ -85,8 +87,8 @@ fn detail(event: &FinderEvent) -> JsValue {
     match event {
         FinderEvent::SelectionChanged(chosen) | FinderEvent::SelectionConfirmed(chosen) => to_js(chosen),
         FinderEvent::DragStarted(payload) => to_js(payload),
-        FinderEvent::LoginRequired(repository) => to_js(&serde_json::json!({ "repository": repository })),
-        FinderEvent::Error(message) => to_js(&serde_json::json!({ "message": message })),
+        FinderEvent::LoginRequired(repository) => to_js(&std::collections::BTreeMap::from([("repository", repository)])),
+        FinderEvent::Error(message) => to_js(&std::collections::BTreeMap::from([("message", message)])),
     }
 }
 

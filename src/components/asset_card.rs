@@ -13,7 +13,7 @@ pub fn AssetCard(asset: AssetDto, client: Client, source: Source) -> impl IntoVi
     let finder = use_finder();
     // Hosts get absolute URLs even for the page's own DAM.
     let payload = AssetDragPayload::new(&client.origin(), asset.clone());
-    let json = serde_json::to_string(&payload).unwrap_or_default();
+    let json = crate::api::encode_text(&payload).unwrap_or_default();
     let thumbnail = asset.rendition(RenditionName::Thumbnail319).map(|href| client.url(href)).filter(|_| asset.kind == AssetKind::Image);
     let original = asset.rendition(RenditionName::Original).map(|href| client.url(href));
     let badge = document_badge(&asset.mime);

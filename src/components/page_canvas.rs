@@ -87,7 +87,7 @@ fn ComponentFrame(id: String) -> impl IntoView {
             }
         }
         let data = dt.get_data(ASSET_DRAG_MIME).unwrap_or_default();
-        match serde_json::from_str::<AssetDragPayload>(&data) {
+        match crate::api::decode::<AssetDragPayload>(&data) {
             Ok(payload) => editor.drop_asset(&id.get_value(), &payload),
             Err(_) => editor.notify(format!("Only assets dragged from the Content Finder can be dropped on the {} component.", label())),
         }

@@ -199,7 +199,7 @@ impl Uploads {
         });
         let status = xhr.status().unwrap_or(0);
         let body = xhr.response_text().ok().flatten().unwrap_or_default();
-        let refusal = serde_json::from_str::<ErrorBody>(&body).ok().map(|b| (b.error.code, b.error.message));
+        let refusal = crate::api::decode::<ErrorBody>(&body).ok().map(|b| (b.error.code, b.error.message));
         let cancelled = self.items.with_untracked(|i| i.iter().any(|i| i.id == id && i.state == UploadState::Cancelled));
         match (status, refusal) {
             _ if cancelled => {}
