@@ -66,26 +66,38 @@ fn Actions() -> impl IntoView {
     let assets = move || !console.selected_assets().is_empty();
     let me = move || console.me.get().map(|m| m.user).unwrap_or_default();
     let holder = move || single().and_then(|a| a.checked_out.map(|c| c.by));
-    let check_label = move || if holder().is_some_and(|h| h == me()) { "Check In" } else { "Check Out" };
-    let check_disabled = move || single().is_none_or(|a| a.connected.is_some() || holder().is_some_and(|h| h != me()));
+    // One asset the viewer holds is checked in; any number of free ones are checked out.
+    let checks_in = move || holder().is_some_and(|h| h == me());
+    let check_label = move || if checks_in() { "Check In" } else { "Check Out" };
+    let check_disabled = move || {
+        !checks_in() && {
+            let assets = console.selected_assets();
+            assets.is_empty() || assets.iter().any(|a| a.connected.is_some() || a.checked_out.is_some())
+        }
+    };
     let on_check = move |_| {
-        let Some(asset) = console.single_asset() else {
-            return;
-        };
-        if asset.checked_out.as_ref().is_some_and(|c| Some(&c.by) == console.me.get_untracked().map(|m| m.user).as_ref()) {
+        if let Some(asset) = console.single_asset().filter(|_| checks_in()) {
             console.dialog.set(Some(Dialog::CheckIn(asset.path)));
             return;
         }
-        let (client, me) = (console.client(), console.me.get_untracked());
+        let (client, me, assets) = (console.client(), console.me.get_untracked(), console.selected_assets());
         spawn_local(async move {
             let Some(me) = me else { return };
-            match client.check_out(&asset.path, &me).await {
-                Ok(_) => {
-                    console.say(format!("{} is checked out to you.", asset.title));
-                    console.refresh();
+            let mut refused = Vec::new();
+            for asset in &assets {
+                if let Err(e) = client.check_out(&asset.path, &me).await {
+                    refused.push(format!("{}: {e}", asset.path.name()));
                 }
-                Err(e) => console.fail(&e),
             }
+            match (assets.as_slice(), refused.is_empty()) {
+                ([one], true) => console.say(format!("{} is checked out to you.", one.title)),
+                (_, true) => console.say(format!("{} assets are checked out to you.", assets.len())),
+                (_, false) => console.status.set(Some(crate::console::state::Status {
+                    text: format!("{} of {} checked out. Not checked out: {}", assets.len() - refused.len(), assets.len(), refused.join("; ")),
+                    error: true,
+                })),
+            }
+            console.refresh();
         });
     };
     let on_release = move |_| {

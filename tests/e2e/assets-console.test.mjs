@@ -119,6 +119,23 @@ test("the Assets console: a folder hierarchy uploads with progress, a replaced f
   await status(page).getByText("Version 1 is restored as version 3.").waitFor();
   await rail.getByText("Restored (version 3)").waitFor();
   await screenshot(page, "console");
+
+  // Several assets are checked out at once.
+  await openFolder(page, ["2024"]);
+  await openFolder(page, ["notes"]);
+  await page.locator('input[type=file]:not([webkitdirectory])').setInputFiles([
+    { name: "a.txt", mimeType: "text/plain", buffer: Buffer.from("a") },
+    { name: "b.txt", mimeType: "text/plain", buffer: Buffer.from("b") },
+  ]);
+  await option(page, "b.txt").waitFor();
+  await option(page, "a.txt").click();
+  await option(page, "b.txt").click({ modifiers: ["Shift"] });
+  await page.getByRole("button", { name: "Check Out" }).click();
+  await status(page).getByText("2 assets are checked out to you.").waitFor();
+  for (const name of ["a.txt", "b.txt"]) {
+    await option(page, name).getByText(`Checked out by ${DAM_USER}`).waitFor();
+  }
+  assert.equal(await option(page, "readme.txt").getByText("Checked out by").count(), 0, "only the selection");
   assertNoErrors(errors);
   await context.close();
 });
