@@ -240,6 +240,24 @@ impl Client {
     }
 
     /// Changes metadata if the asset still has `etag`; 412 when someone changed it since.
+    /// The tag taxonomy.
+    pub async fn tags(&self) -> Result<Vec<tessera_model::TagDto>, ApiError> {
+        self.call("GET", "/api/tags", None::<&()>, None).await
+    }
+
+    /// Replaces an asset's tags if it still has `etag`; 412 when someone changed it since.
+    pub async fn set_asset_tags(
+        &self,
+        path: &DamPath,
+        tags: Vec<tessera_model::TagId>,
+        etag: Option<&str>,
+        me: &Me,
+    ) -> Result<(AssetDto, Option<String>), ApiError> {
+        let body = tessera_model::AssetTags { tags };
+        let (text, etag) = self.exchange("PUT", &api_url("asset-tags", path), Some(&body), Some(&me.csrf_token), etag).await?;
+        Ok((decode(&text)?, etag))
+    }
+
     pub async fn update_metadata(&self, path: &DamPath, patch: &MetadataPatch, etag: Option<&str>, me: &Me) -> Result<(AssetDto, Option<String>), ApiError> {
         let (text, etag) = self.exchange("PATCH", &api_url("assets", path), Some(patch), Some(&me.csrf_token), etag).await?;
         Ok((decode(&text)?, etag))

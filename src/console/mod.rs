@@ -8,6 +8,7 @@ mod app;
 mod browse;
 mod dialogs;
 mod places;
+mod properties;
 mod rail;
 mod state;
 mod time;

@@ -1,13 +1,13 @@
-//! The rail beside the folder, for the one selected asset: its Properties (saved
-//! with If-Match, so a concurrent change is a conflict), its References, and its
+//! The rail beside the folder, for the one selected asset: its Properties (in
+//! `properties.rs`), its References, and its
 //! Timeline of versions and events, where an earlier version can be restored.
 
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tessera_model::{AssetDto, Description, MetadataPatch, ReferencesDto, TimelineEntry, TimelineKind, Title, VersionDto};
+use tessera_model::{AssetDto, ReferencesDto, TimelineEntry, TimelineKind, VersionDto};
 
 use crate::console::browse::human_size;
+use crate::console::properties::Properties;
 use crate::console::state::{use_console, Rail};
 use crate::console::time::date_time;
 
@@ -15,6 +15,9 @@ use crate::console::time::date_time;
 pub fn RailPanel() -> impl IntoView {
     let console = use_console();
     let asset = Memo::new(move |_| console.single_asset());
+    // Properties follows the selected path only: the folder loading again (an upload
+    // finishing, say) must not throw away what is being typed.
+    let properties_of = Memo::new(move |_| console.single_asset().map(|a| a.path));
     view! {
         <Show when=move || console.rail.get() != Rail::Closed>
             <aside class="rail" aria-labelledby="rail-title">
@@ -27,92 +30,22 @@ pub fn RailPanel() -> impl IntoView {
                     }}</h2>
                     <button type="button" aria-label="Close the rail" on:click=move |_| console.rail.set(Rail::Closed)>"×"</button>
                 </div>
-                {move || match (asset.get(), console.rail.get()) {
-                    (None, _) => view! { <p>"Select one asset to see this."</p> }.into_any(),
-                    (Some(a), Rail::Properties) => view! { <Properties asset=a /> }.into_any(),
-                    (Some(a), Rail::References) => view! { <References asset=a /> }.into_any(),
-                    (Some(a), Rail::Timeline) => view! { <Timeline asset=a /> }.into_any(),
-                    (Some(_), Rail::Closed) => ().into_any(),
+                {move || {
+                    let rail = console.rail.get();
+                    let shown = match rail {
+                        Rail::Properties => properties_of.get().and_then(|_| asset.get_untracked()),
+                        _ => asset.get(),
+                    };
+                    match (shown, rail) {
+                        (None, _) => view! { <p>"Select one asset to see this."</p> }.into_any(),
+                        (Some(a), Rail::Properties) => view! { <Properties asset=a /> }.into_any(),
+                        (Some(a), Rail::References) => view! { <References asset=a /> }.into_any(),
+                        (Some(a), Rail::Timeline) => view! { <Timeline asset=a /> }.into_any(),
+                        (Some(_), Rail::Closed) => ().into_any(),
+                    }
                 }}
             </aside>
         </Show>
-    }
-}
-
-#[component]
-fn Properties(asset: AssetDto) -> impl IntoView {
-    let console = use_console();
-    let title = RwSignal::new(asset.title.clone());
-    let description = RwSignal::new(asset.description.clone());
-    // The state the form began from: a save against another state is refused.
-    let etag = RwSignal::new(None::<String>);
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-    let path = asset.path.clone();
-    {
-        let (client, path) = (console.client(), path.clone());
-        spawn_local(async move {
-            if let Ok((fresh, tag)) = client.asset(&path).await {
-                title.set(fresh.title);
-                description.set(fresh.description);
-                etag.set(tag);
-            }
-        });
-    }
-    let submit = {
-        let path = path.clone();
-        move |ev: SubmitEvent| {
-            ev.prevent_default();
-            let patch = match (Title::parse(&title.get_untracked()), Description::parse(&description.get_untracked())) {
-                (Ok(t), Ok(d)) => MetadataPatch { title: Some(t), description: Some(d), properties: None },
-                (Err(e), _) | (_, Err(e)) => {
-                    error.set(Some(e.to_string()));
-                    return;
-                }
-            };
-            let (client, me, path, tag) = (console.client(), console.me.get_untracked(), path.clone(), etag.get_untracked());
-            busy.set(true);
-            spawn_local(async move {
-                let Some(me) = me else { return };
-                match client.update_metadata(&path, &patch, tag.as_deref(), &me).await {
-                    Ok((_, tag)) => {
-                        etag.set(tag);
-                        error.set(None);
-                        console.say("The properties are saved.");
-                        console.refresh();
-                    }
-                    Err(e) => error.set(Some(e.to_string())),
-                }
-                busy.set(false);
-            });
-        }
-    };
-    let client = console.client();
-    let renditions = asset.renditions.clone();
-    view! {
-        <form class="properties" on:submit=submit>
-            <label>"Title" <input type="text" required prop:value=move || title.get() on:input=move |e| title.set(event_target_value(&e)) /></label>
-            <label>"Description" <textarea rows="4" prop:value=move || description.get() on:input=move |e| description.set(event_target_value(&e))></textarea></label>
-            <p class="error" role="alert">{move || error.get()}</p>
-            <button type="submit" class="primary" disabled=move || busy.get()>"Save"</button>
-        </form>
-        <dl class="facts">
-            <dt>"Name"</dt><dd>{asset.path.name().to_owned()}</dd>
-            <dt>"Type"</dt><dd>{asset.mime.clone()}</dd>
-            <dt>"Size"</dt><dd>{human_size(asset.size)}</dd>
-            <dt>"Modified"</dt><dd>{format!("{} by {}", date_time(asset.modified_at), asset.modified_by)}</dd>
-            {asset.checked_out.clone().map(|c| view! { <dt>"Checked out"</dt><dd>{format!("by {} since {}", c.by, date_time(c.at))}</dd> })}
-            {asset.connected.clone().map(|c| view! { <dt>"Connected Assets origin"</dt><dd>{format!("{}{}", c.dam_url, c.path)}</dd> })}
-        </dl>
-        <h3>"Renditions"</h3>
-        <ul class="renditions">
-            {renditions.into_iter().map(|r| {
-                let size = r.size.map(human_size).unwrap_or_default();
-                let dims = r.width.zip(r.height).map(|(w, h)| format!(", {w} × {h}")).unwrap_or_default();
-                let label = format!("Download {}", r.name);
-                view! { <li><a href=client.url(&r.href) download aria-label=label>{r.name.clone()}</a>{format!(" ({size}{dims})")}</li> }
-            }).collect_view()}
-        </ul>
     }
 }
 

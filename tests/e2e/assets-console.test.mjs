@@ -258,6 +258,9 @@ async function damApi(user, password) {
   return {
     createFolder: (path) => api.post(`/api/folders${path}`, { data: {}, headers }),
     upload: (path, type, body) => api.put(`/api/assets${path}`, { data: body, headers: { ...headers, "content-type": type } }),
+    createTag: (tag, title) => api.post("/api/tags", { data: { tag, title }, headers }),
+    asset: async (path) => (await api.get(`/api/assets${path}`)).json(),
+    retitle: (path, title) => api.patch(`/api/assets${path}`, { data: { title }, headers }),
     dispose: () => api.dispose(),
   };
 }
@@ -304,6 +307,54 @@ test("a folder of many assets opens with its first page and scrolls through the 
   await page.goBack();
   await page.waitForURL(/\?folder=%2Fcontent%2Fdam$/);
   await option(page, name).waitFor();
+  assertNoErrors(errors);
+  await context.close();
+});
+
+test("Properties edits free properties and tags from the taxonomy, and a change made meanwhile is a conflict", async () => {
+  const stamp = Date.now();
+  const folder = `/content/dam/props-${stamp}`;
+  const dam = await damApi(DAM_USER, DAM_PASSWORD);
+  assert.equal((await dam.createFolder(folder)).status(), 201);
+  assert.equal((await dam.upload(`${folder}/shoe.png`, "image/png", png(30, 20, [90, 90, 90]))).status(), 201);
+  const tag = `campaign:season-${stamp}/spring`;
+  assert.equal((await dam.createTag(tag, `Spring ${stamp}`)).status(), 201);
+
+  const { context, page, errors } = await openConsole(DAM_USER, DAM_PASSWORD);
+  await openFolder(page, [`props-${stamp}`]);
+  await option(page, "shoe.png").click();
+  await page.keyboard.press("p");
+  const rail = page.getByRole("complementary", { name: "Properties" });
+  await rail.getByRole("button", { name: "Add property" }).click();
+  await rail.getByLabel("Name of property 1").fill("sku");
+  await rail.getByLabel("Value of sku").fill("B-1");
+  await rail.getByLabel("Add tag").selectOption({ label: `Spring ${stamp} (${tag})` });
+  await rail.getByRole("button", { name: `Remove tag Spring ${stamp}` }).waitFor();
+  await rail.getByRole("button", { name: "Save" }).click();
+  await status(page).getByText("The properties are saved.").waitFor();
+  const saved = await dam.asset(`${folder}/shoe.png`);
+  assert.deepEqual(saved.properties, { sku: "B-1" });
+  assert.deepEqual(saved.tags, [tag]);
+
+  // Someone else changes the asset; this form's save is refused, nothing is overwritten.
+  assert.equal((await dam.retitle(`${folder}/shoe.png`, "Changed elsewhere")).status(), 200);
+  await rail.getByLabel("Title").fill("Mine");
+  await rail.getByRole("button", { name: "Save" }).click();
+  await rail.getByRole("alert").getByText("changed after you opened it").waitFor();
+  assert.equal((await dam.asset(`${folder}/shoe.png`)).title, "Changed elsewhere");
+
+  // A property removed and a tag removed are saved as gone.
+  await page.reload();
+  await option(page, "shoe.png").click();
+  await page.keyboard.press("p");
+  await rail.getByLabel("Value of sku").waitFor();
+  await rail.getByRole("button", { name: "Remove sku" }).click();
+  await rail.getByRole("button", { name: `Remove tag Spring ${stamp}` }).click();
+  await rail.getByRole("button", { name: "Save" }).click();
+  await status(page).getByText("The properties are saved.").waitFor();
+  const cleared = await dam.asset(`${folder}/shoe.png`);
+  assert.deepEqual([cleared.properties, cleared.tags], [{}, []]);
+  await dam.dispose();
   assertNoErrors(errors);
   await context.close();
 });

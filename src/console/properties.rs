@@ -1,0 +1,251 @@
+//! An asset's Properties in the rail: title, description, free properties and tags
+//! (picked from the taxonomy), saved with `If-Match` so a change someone else made
+//! meanwhile is a conflict, never overwritten; then what cannot be edited: name,
+//! type, size, lock, Connected Assets origin and the renditions to download.
+
+use std::collections::BTreeMap;
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tessera_model::{AssetDto, Description, MetadataPatch, Properties as FreeProperties, TagDto, TagId, Title};
+
+use crate::api::ApiError;
+use crate::console::browse::human_size;
+use crate::console::state::use_console;
+use crate::console::time::date_time;
+
+/// One free property as edited: its row keeps its identity while its name changes.
+#[derive(Debug, Clone, PartialEq)]
+struct Row {
+    id: u32,
+    name: RwSignal<String>,
+    value: RwSignal<String>,
+}
+
+/// What the form edits, as last loaded or saved.
+#[derive(Clone, Copy)]
+struct Form {
+    title: RwSignal<String>,
+    description: RwSignal<String>,
+    rows: RwSignal<Vec<Row>>,
+    next_row: StoredValue<u32>,
+    tags: RwSignal<Vec<TagId>>,
+    /// The tags the asset had when loaded: they are sent only when changed.
+    saved_tags: StoredValue<Vec<TagId>>,
+    /// The state the form began from: a save against another state is refused.
+    etag: RwSignal<Option<String>>,
+}
+
+impl Form {
+    fn new(asset: &AssetDto) -> Form {
+        let form = Form {
+            title: RwSignal::new(String::new()),
+            description: RwSignal::new(String::new()),
+            rows: RwSignal::new(Vec::new()),
+            next_row: StoredValue::new(0),
+            tags: RwSignal::new(Vec::new()),
+            saved_tags: StoredValue::new(Vec::new()),
+            etag: RwSignal::new(None),
+        };
+        form.fill(asset, None);
+        form
+    }
+
+    fn fill(&self, asset: &AssetDto, etag: Option<String>) {
+        self.title.set(asset.title.clone());
+        self.description.set(asset.description.clone());
+        self.rows.set(Vec::new());
+        for (name, value) in &asset.properties {
+            self.add_row(name, value);
+        }
+        self.tags.set(asset.tags.clone());
+        self.saved_tags.set_value(asset.tags.clone());
+        self.etag.set(etag);
+    }
+
+    fn add_row(&self, name: &str, value: &str) {
+        let id = self.next_row.get_value();
+        self.next_row.set_value(id + 1);
+        self.rows.update(|r| r.push(Row { id, name: RwSignal::new(name.to_owned()), value: RwSignal::new(value.to_owned()) }));
+    }
+
+    /// The metadata change the form asks for, or what is wrong with it.
+    fn patch(&self) -> Result<MetadataPatch, String> {
+        let title = Title::parse(&self.title.get_untracked()).map_err(|e| e.to_string())?;
+        let description = Description::parse(&self.description.get_untracked()).map_err(|e| e.to_string())?;
+        let mut raw = BTreeMap::new();
+        for row in self.rows.get_untracked() {
+            let (name, value) = (row.name.get_untracked().trim().to_owned(), row.value.get_untracked());
+            if name.is_empty() && value.is_empty() {
+                continue;
+            }
+            if raw.insert(name.clone(), value).is_some() {
+                return Err(format!("The property {name} is there twice."));
+            }
+        }
+        let properties = FreeProperties::parse(raw).map_err(|e| e.to_string())?;
+        Ok(MetadataPatch { title: Some(title), description: Some(description), properties: Some(properties) })
+    }
+}
+
+#[component]
+pub fn Properties(asset: AssetDto) -> impl IntoView {
+    let console = use_console();
+    let form = Form::new(&asset);
+    let taxonomy = RwSignal::new(Vec::<TagDto>::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let path = asset.path.clone();
+    {
+        let (client, path) = (console.client(), path.clone());
+        spawn_local(async move {
+            if let Ok((fresh, tag)) = client.asset(&path).await {
+                form.fill(&fresh, tag);
+            }
+            if let Ok(tags) = client.tags().await {
+                taxonomy.set(tags);
+            }
+        });
+    }
+    let submit = {
+        let path = path.clone();
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            let patch = match form.patch() {
+                Ok(p) => p,
+                Err(e) => {
+                    error.set(Some(e));
+                    return;
+                }
+            };
+            let (client, me, path) = (console.client(), console.me.get_untracked(), path.clone());
+            let tags = form.tags.get_untracked();
+            let tags_changed = tags != form.saved_tags.get_value();
+            busy.set(true);
+            spawn_local(async move {
+                let Some(me) = me else { return };
+                let saved: Result<_, ApiError> = async {
+                    let (mut asset, mut etag) = client.update_metadata(&path, &patch, form.etag.get_untracked().as_deref(), &me).await?;
+                    // Each step names the state the one before left, so nothing in between is lost.
+                    if tags_changed {
+                        (asset, etag) = client.set_asset_tags(&path, tags, etag.as_deref(), &me).await?;
+                    }
+                    Ok((asset, etag))
+                }
+                .await;
+                match saved {
+                    Ok((asset, etag)) => {
+                        form.fill(&asset, etag);
+                        error.set(None);
+                        console.say("The properties are saved.");
+                        console.refresh();
+                    }
+                    Err(e) => error.set(Some(e.to_string())),
+                }
+                busy.set(false);
+            });
+        }
+    };
+    let client = console.client();
+    let renditions = asset.renditions.clone();
+    view! {
+        <form class="properties" on:submit=submit>
+            <label>"Title" <input type="text" required prop:value=move || form.title.get() on:input=move |e| form.title.set(event_target_value(&e)) /></label>
+            <label>"Description" <textarea rows="4" prop:value=move || form.description.get() on:input=move |e| form.description.set(event_target_value(&e))></textarea></label>
+            <TagPicker tags=form.tags taxonomy=taxonomy />
+            <FreePropertiesEditor form=form />
+            <p class="error" role="alert">{move || error.get()}</p>
+            <button type="submit" class="primary" disabled=move || busy.get()>"Save"</button>
+        </form>
+        <dl class="facts">
+            <dt>"Name"</dt><dd>{asset.path.name().to_owned()}</dd>
+            <dt>"Type"</dt><dd>{asset.mime.clone()}</dd>
+            <dt>"Size"</dt><dd>{human_size(asset.size)}</dd>
+            <dt>"Modified"</dt><dd>{format!("{} by {}", date_time(asset.modified_at), asset.modified_by)}</dd>
+            {asset.checked_out.clone().map(|c| view! { <dt>"Checked out"</dt><dd>{format!("by {} since {}", c.by, date_time(c.at))}</dd> })}
+            {asset.connected.clone().map(|c| view! { <dt>"Connected Assets origin"</dt><dd>{format!("{}{}", c.dam_url, c.path)}</dd> })}
+        </dl>
+        <h3>"Renditions"</h3>
+        <ul class="renditions">
+            {renditions.into_iter().map(|r| {
+                let size = r.size.map(human_size).unwrap_or_default();
+                let dims = r.width.zip(r.height).map(|(w, h)| format!(", {w} × {h}")).unwrap_or_default();
+                let label = format!("Download {}", r.name);
+                view! { <li><a href=client.url(&r.href) download aria-label=label>{r.name.clone()}</a>{format!(" ({size}{dims})")}</li> }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// The asset's tags, each removable, and a choice of the taxonomy's other tags.
+#[component]
+fn TagPicker(tags: RwSignal<Vec<TagId>>, taxonomy: RwSignal<Vec<TagDto>>) -> impl IntoView {
+    let title_of = move |tag: &TagId| taxonomy.with(|t| t.iter().find(|d| &d.tag == tag).map(|d| d.title.clone())).unwrap_or_else(|| tag.to_string());
+    let offered = move || taxonomy.with(|all| tags.with(|mine| all.iter().filter(|d| !mine.contains(&d.tag)).cloned().collect::<Vec<_>>()));
+    let add = move |e: leptos::ev::Event| {
+        let value = event_target_value(&e);
+        if let Ok(tag) = TagId::parse(&value) {
+            tags.update(|t| t.push(tag));
+        }
+        if let Some(select) = e.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlSelectElement>(t).ok()) {
+            select.set_value("");
+        }
+    };
+    view! {
+        <fieldset class="tags">
+            <legend>"Tags"</legend>
+            <ul>
+                <For each=move || tags.get() key=|t| t.clone() let:tag>
+                    {
+                        // The taxonomy may arrive after the asset: titles follow it.
+                        let (shown, named, gone) = (tag.clone(), tag.clone(), tag.clone());
+                        view! {
+                            <li class="tag">
+                                <span>{move || title_of(&shown)}</span>
+                                <button type="button" aria-label=move || format!("Remove tag {}", title_of(&named)) on:click=move |_| tags.update(|t| t.retain(|x| x != &gone))>"×"</button>
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+            <label>"Add tag"
+                <select on:change=add>
+                    <option value="">"Choose a tag…"</option>
+                    <For each=offered key=|d| d.tag.clone() let:d>
+                        <option value=d.tag.to_string()>{format!("{} ({})", d.title, d.tag)}</option>
+                    </For>
+                </select>
+            </label>
+        </fieldset>
+    }
+}
+
+/// Free properties: a name and a value per row, added and removed at will.
+#[component]
+fn FreePropertiesEditor(form: Form) -> impl IntoView {
+    view! {
+        <fieldset class="free-properties">
+            <legend>"Properties"</legend>
+            <For each=move || form.rows.get() key=|r| r.id let:row>
+                {
+                    let id = row.id;
+                    // Named by position until the row has a name of its own.
+                    let position = move || form.rows.with(|r| r.iter().position(|x| x.id == id).unwrap_or(0) + 1);
+                    let called = move || {
+                        let name = row.name.get();
+                        if name.trim().is_empty() { format!("property {}", position()) } else { name }
+                    };
+                    view! {
+                        <div class="property-row">
+                            <input type="text" aria-label=move || format!("Name of property {}", position()) placeholder="name" prop:value=move || row.name.get() on:input=move |e| row.name.set(event_target_value(&e)) />
+                            <input type="text" aria-label=move || format!("Value of {}", called()) placeholder="value" prop:value=move || row.value.get() on:input=move |e| row.value.set(event_target_value(&e)) />
+                            <button type="button" aria-label=move || format!("Remove {}", called()) on:click=move |_| form.rows.update(|r| r.retain(|x| x.id != id))>"×"</button>
+                        </div>
+                    }
+                }
+            </For>
+            <button type="button" on:click=move |_| form.add_row("", "")>"Add property"</button>
+        </fieldset>
+    }
+}
