@@ -96,12 +96,19 @@ pub fn Properties(asset: AssetDto) -> impl IntoView {
     let taxonomy = RwSignal::new(Vec::<TagDto>::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    // Nothing is typed before the fresh state and its entity tag are in: a late
+    // answer would overwrite what was typed, or leave an old tag to save against.
+    let loaded = RwSignal::new(false);
     let path = asset.path.clone();
     {
         let (client, path) = (console.client(), path.clone());
         spawn_local(async move {
-            if let Ok((fresh, tag)) = client.asset(&path).await {
-                form.fill(&fresh, tag);
+            match client.asset(&path).await {
+                Ok((fresh, tag)) => {
+                    form.fill(&fresh, tag);
+                    loaded.set(true);
+                }
+                Err(e) => error.set(Some(e.to_string())),
             }
             if let Ok(tags) = client.tags().await {
                 taxonomy.set(tags);
@@ -150,13 +157,15 @@ pub fn Properties(asset: AssetDto) -> impl IntoView {
     let client = console.client();
     let renditions = asset.renditions.clone();
     view! {
-        <form class="properties" on:submit=submit>
+        <form class="properties" on:submit=submit aria-busy=move || (!loaded.get()).to_string()>
+            <fieldset class="plain" disabled=move || !loaded.get()>
             <label>"Title" <input type="text" required prop:value=move || form.title.get() on:input=move |e| form.title.set(event_target_value(&e)) /></label>
             <label>"Description" <textarea rows="4" prop:value=move || form.description.get() on:input=move |e| form.description.set(event_target_value(&e))></textarea></label>
             <TagPicker tags=form.tags taxonomy=taxonomy />
             <FreePropertiesEditor form=form />
+            </fieldset>
             <p class="error" role="alert">{move || error.get()}</p>
-            <button type="submit" class="primary" disabled=move || busy.get()>"Save"</button>
+            <button type="submit" class="primary" disabled=move || busy.get() || !loaded.get()>"Save"</button>
         </form>
         <dl class="facts">
             <dt>"Name"</dt><dd>{asset.path.name().to_owned()}</dd>
