@@ -18,7 +18,8 @@ pub fn Dialogs() -> impl IntoView {
     move || match console.dialog.get() {
         None => ().into_any(),
         Some(Dialog::CreateFolder) => view! { <CreateFolderDialog /> }.into_any(),
-        Some(Dialog::CheckIn(path)) => view! { <CheckInDialog path=path /> }.into_any(),
+        Some(Dialog::CheckIn(path)) => view! { <NewVersionDialog path=path way=NewVersion::CheckIn /> }.into_any(),
+        Some(Dialog::CreateVersion(path)) => view! { <NewVersionDialog path=path way=NewVersion::CreateVersion /> }.into_any(),
         Some(Dialog::Delete { paths, refusal }) => view! { <DeleteDialog paths=paths refusal=refusal /> }.into_any(),
         Some(Dialog::MoveOrCopy { paths, copy }) => view! { <MoveDialog paths=paths copy=copy /> }.into_any(),
         Some(Dialog::Share(paths)) => view! { <ShareDialog paths=paths /> }.into_any(),
@@ -96,8 +97,40 @@ fn CreateFolderDialog() -> impl IntoView {
     }
 }
 
+/// The two ways a DAM user sends a new binary of an asset with a label and comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewVersion {
+    /// By the holder of the check-out, which it ends.
+    CheckIn,
+    /// By anyone who may write the asset while nobody else holds it.
+    CreateVersion,
+}
+
+impl NewVersion {
+    fn action(self) -> &'static str {
+        match self {
+            NewVersion::CheckIn => "Check In",
+            NewVersion::CreateVersion => "Create Version",
+        }
+    }
+
+    fn endpoint(self) -> &'static str {
+        match self {
+            NewVersion::CheckIn => "checkin",
+            NewVersion::CreateVersion => "versions",
+        }
+    }
+
+    fn done(self, number: u32) -> String {
+        match self {
+            NewVersion::CheckIn => format!("Checked in as version {number}."),
+            NewVersion::CreateVersion => format!("Version {number} is created."),
+        }
+    }
+}
+
 #[component]
-fn CheckInDialog(path: DamPath) -> impl IntoView {
+fn NewVersionDialog(path: DamPath, way: NewVersion) -> impl IntoView {
     let console = use_console();
     let file = NodeRef::<Input>::new();
     let label = RwSignal::new(String::new());
@@ -108,7 +141,7 @@ fn CheckInDialog(path: DamPath) -> impl IntoView {
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let Some(picked) = file.get_untracked().and_then(|f| f.files()).and_then(|l| l.get(0)) else {
-            error.set(Some("Choose the file to check in.".into()));
+            error.set(Some(format!("Choose the file to {}.", way.action().to_lowercase())));
             return;
         };
         let query = format!(
@@ -116,23 +149,23 @@ fn CheckInDialog(path: DamPath) -> impl IntoView {
             tessera_model::api::percent_encode(label.get_untracked().trim()),
             tessera_model::api::percent_encode(comment.get_untracked().trim())
         );
-        let url = format!("{}{query}", api_url("checkin", &path));
+        let url = format!("{}{query}", api_url(way.endpoint(), &path));
         act(console, error, busy, move |client, me| async move {
             let v = client.send_file(&url, &picked, &me).await?;
-            Ok(format!("Checked in as version {}.", v.number))
+            Ok(way.done(v.number))
         });
     };
     view! {
-        <Modal labelled_by="check-in-title" on_close=close(console)>
+        <Modal labelled_by="new-version-title" on_close=close(console)>
             <form on:submit=submit>
-                <h2 id="check-in-title">{format!("Check In {name}")}</h2>
+                <h2 id="new-version-title">{format!("{} {name}", way.action())}</h2>
                 <label>"File" <input node_ref=file type="file" required autofocus /></label>
                 <label>"Label (optional)" <input type="text" maxlength="64" prop:value=move || label.get() on:input=move |e| label.set(event_target_value(&e)) /></label>
                 <label>"Comment (optional)" <textarea rows="3" maxlength="1024" prop:value=move || comment.get() on:input=move |e| comment.set(event_target_value(&e))></textarea></label>
                 <p class="error" role="alert">{move || error.get()}</p>
                 <div class="buttons">
                     <button type="button" on:click=move |_| console.dialog.set(None)>"Cancel"</button>
-                    <button type="submit" class="primary" disabled=move || busy.get()>"Check In"</button>
+                    <button type="submit" class="primary" disabled=move || busy.get()>{way.action()}</button>
                 </div>
             </form>
         </Modal>

@@ -6,6 +6,7 @@
 mod address;
 mod app;
 mod browse;
+mod compare;
 mod dialogs;
 mod places;
 mod properties;

@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 use tessera_model::{AssetDto, ReferencesDto, TimelineEntry, TimelineKind, VersionDto};
 
 use crate::console::browse::human_size;
+use crate::console::compare::CompareVersions;
 use crate::console::properties::Properties;
 use crate::console::state::{use_console, Rail};
 use crate::console::time::date_time;
@@ -115,6 +116,7 @@ fn Timeline(asset: AssetDto) -> impl IntoView {
     };
     let client = console.client();
     view! {
+        <CompareVersions versions=versions />
         <ol class="timeline">
             <For each=move || entries.get() key=|e| (e.at, e.kind as u8, e.version, e.detail.clone(), e.by.clone()) let:entry>
                 {

@@ -104,6 +104,7 @@ pub enum Rail {
 pub enum Dialog {
     CreateFolder,
     CheckIn(DamPath),
+    CreateVersion(DamPath),
     Delete { paths: Vec<DamPath>, refusal: Option<String> },
     MoveOrCopy { paths: Vec<DamPath>, copy: MoveOrCopy },
     Share(Vec<DamPath>),

@@ -130,6 +130,17 @@ fn Actions() -> impl IntoView {
             <Show when=can_release>
                 <button type="button" on:click=on_release>{move || if holder().is_some_and(|h| h == me()) { "Cancel Check Out" } else { "Release Lock" }}</button>
             </Show>
+            <button
+                type="button"
+                disabled=move || single().is_none_or(|a| a.connected.is_some() || holder().is_some_and(|h| h != me()))
+                on:click=move |_| {
+                    if let Some(asset) = console.single_asset() {
+                        console.dialog.set(Some(Dialog::CreateVersion(asset.path)));
+                    }
+                }
+            >
+                "Create Version"
+            </button>
             <button type="button" disabled=move || single().is_none() aria-pressed=move || (console.rail.get() == Rail::Properties).to_string() on:click=rail(Rail::Properties)>"Properties"</button>
             <button type="button" disabled=move || single().is_none() aria-pressed=move || (console.rail.get() == Rail::References).to_string() aria-keyshortcuts="Alt+4" on:click=rail(Rail::References)>"References"</button>
             <button type="button" disabled=move || single().is_none() aria-pressed=move || (console.rail.get() == Rail::Timeline).to_string() on:click=rail(Rail::Timeline)>"Timeline"</button>

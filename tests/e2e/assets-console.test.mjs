@@ -120,6 +120,23 @@ test("the Assets console: a folder hierarchy uploads with progress, a replaced f
   await rail.getByText("Restored (version 3)").waitFor();
   await screenshot(page, "console");
 
+  // Create Version, with a label and a comment; then compare it with the one before.
+  await page.getByRole("button", { name: "Create Version" }).click();
+  const create = page.getByRole("dialog", { name: "Create Version hero.png" });
+  await create.getByLabel("File").setInputFiles({ name: "hero-wide.png", mimeType: "image/png", buffer: png(120, 60, [200, 120, 20]) });
+  await create.getByLabel("Label (optional)").fill("Final");
+  await create.getByLabel("Comment (optional)").fill("Wider crop");
+  await create.getByRole("button", { name: "Create Version" }).click();
+  await status(page).getByText("Version 4 is created.").waitFor();
+  await rail.getByText("Final: Wider crop").waitFor();
+  await rail.getByRole("button", { name: "Compare versions" }).click();
+  const compare = rail.getByRole("region", { name: "Compare versions" });
+  const dimensions = compare.getByRole("row", { name: /^Dimensions/ });
+  assert.deepEqual(await dimensions.getByRole("cell").allTextContents(), ["64 × 40", "120 × 60"], "version 3 (the restored first) against version 4");
+  await compare.getByLabel("Compare").selectOption("1");
+  await compare.getByLabel("with").selectOption("3");
+  await compare.getByText("These versions do not differ.").waitFor();
+
   // Several assets are checked out at once.
   await openFolder(page, ["2024"]);
   await openFolder(page, ["notes"]);

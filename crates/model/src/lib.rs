@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod api;
+pub mod compare;
 pub mod connected;
 pub mod edit;
 pub mod metadata;
