@@ -1,11 +1,12 @@
 //! The folder shown: breadcrumbs, then its sub-folders and assets as cards or a list
 //! (one listbox either way), with selection by click, Ctrl/Cmd, Shift and keys;
-//! files dropped on it are uploaded into it.
+//! files and whole folders dropped on it are uploaded into it.
 
 use leptos::ev::{DragEvent, KeyboardEvent, MouseEvent};
 use leptos::prelude::*;
 use tessera_model::{AssetDto, AssetKind, DamPath, RenditionName};
 
+use crate::console::dropped::{entries_of, files_under};
 use crate::console::places::{CollectionBar, SearchForm};
 use crate::console::state::{next_page, use_console, Console, Dialog, Item, Place, Rail, ViewMode};
 use crate::console::upload::{files_of, use_uploads};
@@ -31,9 +32,19 @@ pub fn Browse() -> impl IntoView {
     let items = Memo::new(move |_| console.sorted_items());
     let on_drop = move |e: DragEvent| {
         e.prevent_default();
-        if let Some(files) = e.data_transfer().and_then(|dt| dt.files()) {
-            uploads.add(console, files_of(&files));
+        let Some(transfer) = e.data_transfer() else { return };
+        let entries = entries_of(&transfer);
+        if entries.is_empty() {
+            // A browser without directory entries still hands over the files.
+            if let Some(files) = transfer.files() {
+                uploads.add(console, files_of(&files));
+            }
+            return;
         }
+        leptos::task::spawn_local(async move {
+            let files = files_under(entries).await;
+            uploads.add(console, files);
+        });
     };
     let on_keydown = move |e: KeyboardEvent| listbox_key(console, items, active, e);
     let active_id = move || items.with(|i| (!i.is_empty()).then(|| format!("item-{}", active.get().min(i.len() - 1))));

@@ -8,6 +8,7 @@ mod app;
 mod browse;
 mod compare;
 mod dialogs;
+mod dropped;
 mod places;
 mod properties;
 mod rail;

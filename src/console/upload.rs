@@ -87,13 +87,12 @@ impl Uploads {
     }
 
     /// Queues `files` for the folder shown, keeping the folders they came in.
-    pub fn add(&self, console: Console, files: Vec<web_sys::File>) {
+    pub fn add(&self, console: Console, files: Vec<Picked>) {
         let folder = console.folder.get_untracked();
         if self.items.with_untracked(|i| i.iter().all(|i| !matches!(i.state, UploadState::Waiting | UploadState::Sending))) {
             self.started.set(js_sys::Date::now());
         }
-        for file in files {
-            let relative = relative_path(&file);
+        for Picked { file, relative } in files {
             let id = self.next.get_value();
             self.next.set_value(id + 1);
             let (target, state) = match target_of(&folder, &relative) {
@@ -281,12 +280,18 @@ pub fn use_uploads() -> Uploads {
     expect_context::<Uploads>()
 }
 
-/// The files of a file list.
-pub fn files_of(list: &web_sys::FileList) -> Vec<web_sys::File> {
-    (0..list.length()).filter_map(|i| list.get(i)).collect()
+/// A file to upload and where it goes below the folder shown (`2024/spring.png`).
+pub struct Picked {
+    pub file: web_sys::File,
+    pub relative: String,
 }
 
-/// Where in the picked or dropped folder a file was (`photos/2024/a.jpg`), or its name.
+/// The files of a file list, from a picker (a folder picker's keep their folders).
+pub fn files_of(list: &web_sys::FileList) -> Vec<Picked> {
+    (0..list.length()).filter_map(|i| list.get(i)).map(|file| Picked { relative: relative_path(&file), file }).collect()
+}
+
+/// Where in the picked folder a file was (`photos/2024/a.jpg`), or its name.
 fn relative_path(file: &web_sys::File) -> String {
     let relative = js_sys::Reflect::get(file, &JsValue::from_str("webkitRelativePath")).ok().and_then(|v| v.as_string()).unwrap_or_default();
     if relative.is_empty() {

@@ -157,6 +157,32 @@ test("the Assets console: a folder hierarchy uploads with progress, a replaced f
   await context.close();
 });
 
+test("a whole folder dropped from the desktop arrives as folders and files", async () => {
+  const { context, page, errors } = await openConsole(DAM_USER, DAM_PASSWORD);
+  const top = `dropped-${Date.now()}`;
+  await createFolder(page, top);
+  await openFolder(page, [top]);
+  const dir = await hierarchy();
+  // Chromium's own drag and drop, as from the file manager: a directory, not files.
+  const box = await items(page).boundingBox();
+  const cdp = await context.newCDPSession(page);
+  const data = { items: [], files: [join(dir, "campaign")], dragOperationsMask: 1 };
+  for (const type of ["dragEnter", "dragOver", "drop"]) {
+    await cdp.send("Input.dispatchDragEvent", { type, x: box.x + 40, y: box.y + 40, data });
+  }
+  const uploads = page.getByRole("region", { name: "Uploads" });
+  await uploads.getByText("3 of 3 files").waitFor();
+  for (const name of ["campaign/hero.png", "campaign/2024/spring.png", "campaign/2024/notes/readme.txt"]) {
+    await uploads.getByRole("progressbar", { name: `Upload of ${name}` }).waitFor();
+  }
+  await openFolder(page, ["campaign"]);
+  await openFolder(page, ["2024"]);
+  await option(page, "spring.png").waitFor();
+  await option(page, "notes").waitFor();
+  assertNoErrors(errors);
+  await context.close();
+});
+
 test("a checked-out asset shows its holder to others, who are refused; the holder checks it in with a comment", async () => {
   const author = await openConsole(DAM_USER, DAM_PASSWORD);
   const top = `lock-${Date.now()}`;
