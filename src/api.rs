@@ -312,6 +312,13 @@ impl Client {
         self.call("POST", "/api/collections", Some(&NewCollection { title: title.to_owned(), query: None }), Some(&me.csrf_token)).await
     }
 
+    /// A collection that is a saved search: it lists what `query` finds whenever opened.
+    pub async fn save_search(&self, title: &str, query: &SearchQuery, me: &Me) -> Result<CollectionDto, ApiError> {
+        // Paging belongs to one reading of the results, not to the saved search.
+        let query = SearchQuery { cursor: None, limit: None, ..query.clone() };
+        self.call("POST", "/api/collections", Some(&NewCollection { title: title.to_owned(), query: Some(query) }), Some(&me.csrf_token)).await
+    }
+
     pub async fn collection(&self, id: i64) -> Result<CollectionContents, ApiError> {
         self.call("GET", &format!("/api/collections/{id}"), None::<&()>, None).await
     }

@@ -24,6 +24,7 @@ pub fn Dialogs() -> impl IntoView {
         Some(Dialog::MoveOrCopy { paths, copy }) => view! { <MoveDialog paths=paths copy=copy /> }.into_any(),
         Some(Dialog::Share(paths)) => view! { <ShareDialog paths=paths /> }.into_any(),
         Some(Dialog::AddToCollection(paths)) => view! { <CollectionDialog paths=paths /> }.into_any(),
+        Some(Dialog::SaveSearch(query)) => view! { <SaveSearchDialog query=query /> }.into_any(),
     }
 }
 
@@ -404,6 +405,39 @@ fn CollectionDialog(paths: Vec<DamPath>) -> impl IntoView {
                 <div class="buttons">
                     <button type="button" on:click=move |_| console.dialog.set(None)>"Cancel"</button>
                     <button type="submit" class="primary" disabled=move || busy.get()>"Add"</button>
+                </div>
+            </form>
+        </Modal>
+    }
+}
+
+/// A search kept as a collection that stays current: it lists what the search finds
+/// whenever it is opened.
+#[component]
+fn SaveSearchDialog(query: tessera_model::SearchQuery) -> impl IntoView {
+    let console = use_console();
+    let title = RwSignal::new(query.q.clone().unwrap_or_default());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let (query, title) = (query.clone(), title.get_untracked().trim().to_owned());
+        act(console, error, busy, move |client, me| async move {
+            let saved = client.save_search(&title, &query, &me).await?;
+            console.go(crate::console::state::Place::Collection(saved.id));
+            Ok(format!("The search is saved as the collection {}.", saved.title))
+        });
+    };
+    view! {
+        <Modal labelled_by="save-search-title" on_close=close(console)>
+            <form on:submit=submit>
+                <h2 id="save-search-title">"Save as Collection"</h2>
+                <p>"The collection lists what this search finds, whenever it is opened."</p>
+                <label>"Title" <input type="text" required maxlength="256" autofocus prop:value=move || title.get() on:input=move |e| title.set(event_target_value(&e)) /></label>
+                <p class="error" role="alert">{move || error.get()}</p>
+                <div class="buttons">
+                    <button type="button" on:click=move |_| console.dialog.set(None)>"Cancel"</button>
+                    <button type="submit" class="primary" disabled=move || busy.get()>"Save"</button>
                 </div>
             </form>
         </Modal>

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tessera_model::{AssetKind, CollectionAccessDto, CollectionDto, SearchQuery, ShareLinkDto, ShareLinkState};
 
-use crate::console::state::{use_console, Console, Place};
+use crate::console::state::{use_console, Console, Dialog, Place};
 use crate::console::time::date_time;
 
 /// Collections and share links, under the folder tree.
@@ -101,6 +101,11 @@ pub fn SearchForm() -> impl IntoView {
             <button type="submit">"Search"</button>
             <Show when=move || matches!(console.place.get(), Place::Search(_))>
                 <button type="button" on:click=clear>"Clear search"</button>
+                <button type="button" on:click=move |_| {
+                    if let Place::Search(query) = console.place.get_untracked() {
+                        console.dialog.set(Some(Dialog::SaveSearch(query)));
+                    }
+                }>"Save as Collection"</button>
             </Show>
         </form>
     }

@@ -109,6 +109,7 @@ pub enum Dialog {
     MoveOrCopy { paths: Vec<DamPath>, copy: MoveOrCopy },
     Share(Vec<DamPath>),
     AddToCollection(Vec<DamPath>),
+    SaveSearch(SearchQuery),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

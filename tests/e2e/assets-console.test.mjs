@@ -308,6 +308,37 @@ async function damApi(user, password) {
   };
 }
 
+test("a search saved as a collection stays current", async () => {
+  const word = `beacon${Date.now()}`;
+  const folder = `/content/dam/${word}`;
+  const dam = await damApi(DAM_USER, DAM_PASSWORD);
+  assert.equal((await dam.createFolder(folder)).status(), 201);
+  assert.equal((await dam.upload(`${folder}/${word}-a.txt`, "text/plain", "a")).status(), 201);
+
+  const { context, page, errors } = await openConsole(DAM_USER, DAM_PASSWORD);
+  const search = page.getByRole("search", { name: "Search assets" });
+  await search.getByLabel("Search").fill(word);
+  await search.getByRole("button", { name: "Search" }).click();
+  await option(page, `${word}-a.txt`).waitFor();
+  await search.getByRole("button", { name: "Save as Collection" }).click();
+  const save = page.getByRole("dialog", { name: "Save as Collection" });
+  await save.getByLabel("Title").fill(`Beacons ${word}`);
+  await save.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("heading", { level: 1, name: `Beacons ${word}` }).waitFor();
+  await option(page, `${word}-a.txt`).waitFor();
+
+  // What is added later is in it the next time it is opened.
+  assert.equal((await dam.upload(`${folder}/${word}-b.txt`, "text/plain", "b")).status(), 201);
+  await dam.dispose();
+  await openFolder(page, [word]);
+  const places = page.getByRole("navigation", { name: "Collections and links" });
+  await places.getByRole("link", { name: `Beacons ${word}` }).click();
+  await option(page, `${word}-b.txt`).waitFor();
+  assert.equal(await items(page).getByRole("option").count(), 2);
+  assertNoErrors(errors);
+  await context.close();
+});
+
 test("a folder of many assets opens with its first page and scrolls through the rest a page at a time", async () => {
   const name = `many-${Date.now()}`;
   const dam = await damApi(DAM_USER, DAM_PASSWORD);
