@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
 import {
-  DAM_PASSWORD, DAM_USER, SITES, addComponent, assertNoErrors, imageLoaded, launch, logInToConnectedAssets, newPage, openEditor, seriousViolations,
+  ASSETS, DAM_PASSWORD, DAM_USER, SITES, addComponent, assertNoErrors, imageLoaded, launch, logInToConnectedAssets, newPage, openEditor, seriousViolations,
 } from "./harness.mjs";
 
 let browser;
@@ -296,5 +296,85 @@ test("the Connected Assets walk-through by keyboard alone: an empty page to a pu
   assert.match(html, /<img [^>]*alt="[^"]*"/, "the published page shows the image");
   assert.match(html, /<a href="\/published\/[0-9a-f]{64}" download="product-sheet\.pdf">Product sheet<\/a>/, "and offers the PDF");
   assertNoErrors(errors);
+  await context.close();
+});
+
+test("the Assets console walk-through by keyboard alone: log in, create a folder, upload, select, check out, properties, references, delete", async () => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${ASSETS}/assets`);
+  const login = page.getByRole("main", { name: "Log in to Assets" });
+  await tabTo(page, login.getByLabel("User name"));
+  await page.keyboard.type(DAM_USER);
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(DAM_PASSWORD);
+  await page.keyboard.press("Enter");
+  const listbox = page.getByRole("listbox", { name: "Assets and folders" });
+  await listbox.waitFor();
+
+  // Create Folder: the dialog takes focus, Enter creates, focus comes back.
+  const name = `keys-${Date.now()}`;
+  const create = page.getByRole("button", { name: "Create Folder" });
+  await tabTo(page, create);
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog", { name: "Create Folder" });
+  await dialog.waitFor();
+  assert.ok(await isFocused(dialog.getByLabel("Name")), "the dialog's first field has focus");
+  await page.keyboard.type(name);
+  await page.keyboard.press("Enter");
+  await dialog.waitFor({ state: "detached" });
+  assert.ok(await isFocused(create), "focus is back on Create Folder");
+
+  // Into it through the tree, then Upload Files from the button (the system's file dialog).
+  await tabTo(page, page.getByRole("navigation", { name: "Folders" }).getByRole("link", { name, exact: true }));
+  await page.keyboard.press("Enter");
+  await page.getByRole("heading", { level: 1, name, exact: true }).waitFor();
+  await page.getByText("This folder is empty.").waitFor();
+  await tabTo(page, page.getByRole("button", { name: "Upload Files" }));
+  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.keyboard.press("Enter")]);
+  await chooser.setFiles([
+    { name: "one.txt", mimeType: "text/plain", buffer: Buffer.from("one") },
+    { name: "two.txt", mimeType: "text/plain", buffer: Buffer.from("two") },
+  ]);
+  await page.getByRole("region", { name: "Uploads" }).getByText("2 of 2 files").waitFor();
+  await listbox.getByRole("option").nth(1).waitFor();
+
+  // The listbox: arrows select, Ctrl+A selects all, and Check Out takes both.
+  await tabTo(page, listbox);
+  await page.keyboard.press("Home");
+  assert.equal(await listbox.getByRole("option", { selected: true }).count(), 1);
+  await page.keyboard.press("Control+a");
+  assert.equal(await listbox.getByRole("option", { selected: true }).count(), 2, "Ctrl+A selects all");
+  await tabTo(page, page.getByRole("button", { name: "Check Out" }));
+  await page.keyboard.press("Enter");
+  await page.getByRole("status").getByText("2 assets are checked out to you.").waitFor();
+
+  // One asset: p opens Properties, Enter in the form saves.
+  await tabTo(page, listbox);
+  await page.keyboard.press("End");
+  await page.keyboard.press("p");
+  const properties = page.getByRole("complementary", { name: "Properties" });
+  const title = properties.getByLabel("Title");
+  await tabTo(page, title);
+  await page.keyboard.press("Control+a");
+  await page.keyboard.type("Second note");
+  await page.keyboard.press("Enter");
+  await page.getByRole("status").getByText("The properties are saved.").waitFor();
+  await listbox.getByRole("option").filter({ hasText: "Second note" }).waitFor();
+
+  // Alt+4 shows the References rail.
+  await tabTo(page, listbox);
+  await page.keyboard.press("Alt+4");
+  await page.getByRole("complementary", { name: "References" }).getByText("No page uses this asset.").waitFor();
+
+  // Delete asks, and deletes.
+  await tabTo(page, listbox);
+  await page.keyboard.press("Delete");
+  const confirm = page.getByRole("dialog", { name: "Delete 1 item(s)?" });
+  await tabTo(page, confirm.getByRole("button", { name: "Delete" }));
+  await page.keyboard.press("Enter");
+  await page.getByRole("status").getByText("1 item(s) deleted.").waitFor();
+  await listbox.getByRole("option").filter({ hasText: "Second note" }).waitFor({ state: "detached" });
+  assert.equal(await listbox.getByRole("option").count(), 1);
   await context.close();
 });
