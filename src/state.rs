@@ -122,6 +122,8 @@ pub struct Editor {
     pub mount_point: RwSignal<Option<DamPath>>,
     /// The asset whose References dialog is open: its DAM, path and title.
     pub references_for: RwSignal<Option<(Source, DamPath, String)>>,
+    /// The asset whose Add to Collection dialog is open: its DAM, path and title.
+    pub collect_for: RwSignal<Option<(Source, DamPath, String)>>,
     /// Fetches of remote assets into the mount point, by the copy's path.
     pub fetches: RwSignal<std::collections::HashMap<DamPath, crate::connected::FetchState>>,
 }
@@ -151,6 +153,7 @@ impl Editor {
             aspect_presets: RwSignal::new(Vec::new()),
             mount_point: RwSignal::new(None),
             references_for: RwSignal::new(None),
+            collect_for: RwSignal::new(None),
             fetches: RwSignal::new(Default::default()),
         }
     }

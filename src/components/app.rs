@@ -4,6 +4,7 @@ use leptos::task::spawn_local;
 use tessera_model::PagePath;
 
 use crate::api::Client;
+use crate::components::collect_dialog::CollectDialog;
 use crate::components::connected_config_page::ConnectedConfigPage;
 use crate::components::image_editor::ImageEditor;
 use crate::components::jobs_page::JobsPage;
@@ -71,6 +72,7 @@ pub fn App() -> impl IntoView {
             <ImageEditor />
             <PublishDialog />
             <ReferencesDialog />
+            <CollectDialog />
             <ShortcutsDialog />
             <Notifications />
         </div>

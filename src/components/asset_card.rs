@@ -83,30 +83,37 @@ pub fn AssetCard(asset: AssetDto, client: Client, source: Source) -> impl IntoVi
                 <span class="asset-title">{title}</span>
                 {connected.map(|why| view! { <span class="connected-badge" title=why aria-hidden="true">"Connected"</span> })}
             </div>
-            {references_button(references, references_label)}
+            {editor_actions(references, references_label)}
         </li>
     }
 }
 
-/// Only the page editor has a References dialog.
+/// Only the page editor has the References and Add to Collection dialogs.
 #[cfg(feature = "editor")]
-fn references_button(references: (Source, tessera_model::DamPath, String), label: String) -> impl IntoView {
+fn editor_actions(asset: (Source, tessera_model::DamPath, String), references_label: String) -> impl IntoView {
     use_context::<crate::state::Editor>().map(|editor| {
+        let collect_label = format!("Add {} to a Collection", asset.2);
+        let collect = asset.clone();
         view! {
-            <button
-                type="button"
-                class="link-button asset-references"
-                aria-label=label
-                on:click=move |_| editor.references_for.set(Some(references.clone()))
-            >
-                "References"
-            </button>
+            <span class="asset-actions">
+                <button
+                    type="button"
+                    class="link-button asset-references"
+                    aria-label=references_label
+                    on:click=move |_| editor.references_for.set(Some(asset.clone()))
+                >
+                    "References"
+                </button>
+                <button type="button" class="link-button" aria-label=collect_label on:click=move |_| editor.collect_for.set(Some(collect.clone()))>
+                    "Add to Collection"
+                </button>
+            </span>
         }
     })
 }
 
 #[cfg(not(feature = "editor"))]
-fn references_button(_: (Source, tessera_model::DamPath, String), _: String) -> impl IntoView {}
+fn editor_actions(_: (Source, tessera_model::DamPath, String), _: String) -> impl IntoView {}
 
 fn document_badge(mime: &str) -> &'static str {
     match mime {

@@ -6,6 +6,8 @@
 pub mod app;
 pub mod asset_card;
 #[cfg(feature = "editor")]
+pub mod collect_dialog;
+#[cfg(feature = "editor")]
 pub mod component_browser;
 #[cfg(feature = "editor")]
 pub mod connected_config_page;

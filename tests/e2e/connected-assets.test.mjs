@@ -2,8 +2,10 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
+import { request } from "playwright-core";
+
 import {
-  ASSETS, DAM_USER, SITES, addComponent, assertNoErrors, imageLoaded, launch, logInToConnectedAssets, logInToEditor, openEditor, screenshot, watchErrors,
+  ASSETS, DAM_PASSWORD, DAM_USER, SITES, addComponent, assertNoErrors, imageLoaded, launch, logInToConnectedAssets, logInToEditor, openEditor, screenshot, watchErrors,
 } from "./harness.mjs";
 
 let browser;
@@ -44,6 +46,20 @@ test("an author logs in to Connected Assets and drags a remote image onto the Im
   await page.getByRole("button", { name: "Lighthouse (image)" }).focus();
   await page.keyboard.press("Enter");
   assert.equal(await imageLoaded(component.getByRole("img", { name: "Lighthouse" })), true);
+
+  // A remote asset goes into a collection of the remote DAM, from its card.
+  const collection = `Lakes ${Date.now()}`;
+  await page.getByRole("button", { name: "Add Mountain lake to a Collection" }).click();
+  const collect = page.getByRole("dialog", { name: "Add Mountain lake to a Collection" });
+  await collect.getByLabel("Or a new collection").fill(collection);
+  await collect.getByRole("button", { name: "Add" }).click();
+  await page.getByText(`Mountain lake is in the collection ${collection}.`).waitFor();
+  const dam = await request.newContext({ baseURL: ASSETS });
+  assert.equal((await dam.post("/api/login", { data: { user: DAM_USER, password: DAM_PASSWORD } })).status(), 200);
+  const made = (await (await dam.get("/api/collections")).json()).find((c) => c.title === collection);
+  const contents = await (await dam.get(`/api/collections/${made.id}`)).json();
+  assert.deepEqual(contents.assets.map((a) => a.path), ["/content/dam/samples/mountain-lake.jpg"], "the remote DAM holds it in the new collection");
+  await dam.dispose();
 
   assertNoErrors(errors);
   await context.close();
