@@ -8,6 +8,7 @@ use crate::api::{ApiError, Client};
 use crate::components::asset_card::AssetCard;
 use crate::components::icon::{Icon, IconKind};
 use crate::components::segmented::Segmented;
+use crate::components::type_filters::TypeFilters;
 use crate::finder::Source;
 use crate::finder::{use_finder, Filter, Finder, FinderEvent, Strings, Theme};
 
@@ -151,40 +152,7 @@ pub fn ContentFinder() -> impl IntoView {
                 />
             </Show>
             <div class="finder-filters">
-                <Show when=move || shows(Filter::Type)>
-                <label>
-                    "Type"
-                    <select on:change=move |ev| {
-                        let v = event_target_value(&ev);
-                        kind.set(match v.as_str() { "image" => Some(AssetKind::Image), "document" => Some(AssetKind::Document), _ => None });
-                        if v != "document" { doctype.set(None); }
-                    }>
-                        <option value="all">"All"</option>
-                        <option value="image">"Images"</option>
-                        <option value="document">"Documents"</option>
-                    </select>
-                </label>
-                </Show>
-                <Show when=move || kind.get() == Some(AssetKind::Document) && shows(Filter::Doctype)>
-                    <label>
-                        "Document type"
-                        <select on:change=move |ev| doctype.set(match event_target_value(&ev).as_str() {
-                            "pdf" => Some(DocType::Pdf),
-                            "word" => Some(DocType::Word),
-                            "excel" => Some(DocType::Excel),
-                            "powerpoint" => Some(DocType::Powerpoint),
-                            "text" => Some(DocType::Text),
-                            _ => None,
-                        })>
-                            <option value="any">"Any"</option>
-                            <option value="pdf">"PDF"</option>
-                            <option value="word">"Word"</option>
-                            <option value="excel">"Excel"</option>
-                            <option value="powerpoint">"PowerPoint"</option>
-                            <option value="text">"Text"</option>
-                        </select>
-                    </label>
-                </Show>
+                <TypeFilters kind=kind doctype=doctype offers_type=Signal::derive(move || shows(Filter::Type)) offers_doctype=Signal::derive(move || shows(Filter::Doctype)) />
             </div>
             <Breadcrumb />
             <div

@@ -54,3 +54,4 @@ pub mod text_component;
 pub mod title_component;
 #[cfg(feature = "editor")]
 pub mod toolbar;
+pub mod type_filters;

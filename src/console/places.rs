@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tessera_model::{AssetKind, CollectionAccessDto, CollectionDto, SearchQuery, ShareLinkDto, ShareLinkState};
 
+use crate::components::type_filters::TypeFilters;
 use crate::console::state::{use_console, Console, Dialog, Place};
 use crate::console::time::date_time;
 
@@ -54,23 +55,22 @@ pub fn PlacesNav() -> impl IntoView {
     }
 }
 
-/// Words, type and "Checked out by": the Content Finder's filters, and the lock's.
+/// Words, type, document type and "Checked out by": the Content Finder's filters (its
+/// own component), and the lock's.
 #[component]
 pub fn SearchForm() -> impl IntoView {
     let console = use_console();
     let words = RwSignal::new(String::new());
-    let kind = RwSignal::new(String::new());
+    let kind = RwSignal::new(None::<AssetKind>);
+    let doctype = RwSignal::new(None::<tessera_model::DocType>);
     let holder = RwSignal::new(String::new());
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let text = |s: RwSignal<String>| Some(s.get_untracked().trim().to_owned()).filter(|s| !s.is_empty());
         let query = SearchQuery {
             q: text(words),
-            kind: match kind.get_untracked().as_str() {
-                "image" => Some(AssetKind::Image),
-                "document" => Some(AssetKind::Document),
-                _ => None,
-            },
+            kind: kind.get_untracked(),
+            doctype: doctype.get_untracked(),
             checked_out_by: text(holder),
             limit: Some(100),
             ..Default::default()
@@ -79,21 +79,15 @@ pub fn SearchForm() -> impl IntoView {
     };
     let clear = move |_| {
         words.set(String::new());
-        kind.set(String::new());
+        kind.set(None);
+        doctype.set(None);
         holder.set(String::new());
         console.go(Place::Folder);
     };
     view! {
         <form class="search-form" role="search" aria-label="Search assets" on:submit=submit>
             <label>"Search" <input type="search" prop:value=move || words.get() on:input=move |e| words.set(event_target_value(&e)) /></label>
-            <label>
-                "Type"
-                <select on:change=move |e| kind.set(event_target_value(&e))>
-                    <option value="" selected=move || kind.with(String::is_empty)>"Any"</option>
-                    <option value="image">"Images"</option>
-                    <option value="document">"Documents"</option>
-                </select>
-            </label>
+            <TypeFilters kind=kind doctype=doctype offers_type=true offers_doctype=true />
             <label>"Checked out by" <input type="text" list="checked-out-by" prop:value=move || holder.get() on:input=move |e| holder.set(event_target_value(&e)) /></label>
             <datalist id="checked-out-by">
                 <option value=move || console.me.get().map(|m| m.user).unwrap_or_default()></option>
