@@ -213,6 +213,17 @@ impl HistoryCatalog for PostgresCatalog {
         tx.commit().db()
     }
 
+    fn import_events(&self, path: &DamPath, events: &[AssetEvent]) -> Result<(), RepoError> {
+        let mut client = self.client()?;
+        let mut tx = client.transaction().db()?;
+        let id = lock_asset(&mut tx, path)?;
+        tx.execute("DELETE FROM asset_events WHERE asset_id = $1", &[&id]).db()?;
+        for e in events {
+            record_event(&mut tx, id, e)?;
+        }
+        tx.commit().db()
+    }
+
     fn check_out(&self, path: &DamPath, by: &str, now: i64) -> Result<CheckOut, RepoError> {
         let mut client = self.client()?;
         let mut tx = client.transaction().db()?;

@@ -273,6 +273,17 @@ impl HistoryCatalog for SqliteCatalog {
         tx.commit().db()
     }
 
+    fn import_events(&self, path: &DamPath, events: &[AssetEvent]) -> Result<(), RepoError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction().db()?;
+        let id = asset_id(&tx, path)?;
+        tx.execute("DELETE FROM asset_events WHERE asset_id = ?1", [id]).db()?;
+        for e in events {
+            record_event(&tx, id, e)?;
+        }
+        tx.commit().db()
+    }
+
     fn events(&self, path: &DamPath) -> Result<Vec<AssetEvent>, RepoError> {
         let conn = self.conn();
         let id = asset_id(&conn, path)?;

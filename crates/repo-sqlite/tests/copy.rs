@@ -48,6 +48,8 @@ async fn a_copy_holds_everything_and_finishes_when_run_again() {
     source.publish_page(&site, 2, "<h1>Home</h1>".into(), vec![(shown.clone(), "image/png".into())]).await.unwrap();
     source.add_reference(&path("/content/dam/photos/a.png"), "https://sites.example", "/content/other").await.unwrap();
     source.set_setting("remote_dam_url", "https://dam.example").await.unwrap();
+    // A timeline with more than the upload in it: a check-out.
+    source.check_out(&path("/content/dam/photos/2026/b.png"), "ksaner").await.unwrap();
 
     // A blob the source's catalog names but its store lost: the copy stops there, and
     // the target says it is unfinished. (Blobs are copied in hash order; the later of
@@ -82,7 +84,11 @@ async fn a_copy_holds_everything_and_finishes_when_run_again() {
     for p in ["/content/dam/photos/a.png", "/content/dam/photos/2026/b.png", "/content/dam/photos/2026/same-as-b.png"] {
         let (was, is) = (source.asset(&path(p)).await.unwrap(), target.asset(&path(p)).await.unwrap());
         assert_eq!(was, is, "{p} arrives as it was");
+        let (was, is) = (source.timeline(&path(p)).await.unwrap(), target.timeline(&path(p)).await.unwrap());
+        assert_eq!(was, is, "{p}'s versions and events arrive as they were");
     }
+    let (_, events) = target.timeline(&path("/content/dam/photos/2026/b.png")).await.unwrap();
+    assert_eq!(events.last().map(|e| e.kind), Some(tessera_repo::history::EventKind::CheckedOut), "the check-out is in the copied timeline");
     assert_eq!(target.folder(&path("/content/dam/photos")).await.unwrap().title, "Photos");
     assert_eq!(target.tags().await.unwrap(), source.tags().await.unwrap());
     assert_eq!(target.permission_rules(), source.permission_rules());

@@ -244,6 +244,9 @@ pub trait HistoryCatalog {
     fn release_check_out(&self, path: &DamPath, release: &Release, now: i64) -> Result<(), RepoError>;
     /// What happened to the asset, in the order it happened.
     fn events(&self, path: &DamPath) -> Result<Vec<AssetEvent>, RepoError>;
+    /// Replaces an asset's events with `events`, in their order (a copy between
+    /// deployments): its timeline reads as it did where it came from.
+    fn import_events(&self, path: &DamPath, events: &[AssetEvent]) -> Result<(), RepoError>;
 }
 
 pub trait Catalog: ConnectedCatalog + HistoryCatalog + CollectionCatalog + ShareCatalog + Send + Sync {

@@ -527,7 +527,17 @@ pub fn imports_keep_what_they_are_given(c: &dyn Catalog) {
     unknown.tags = vec![TagId::parse("places:hills").unwrap()];
     assert!(matches!(c.import_assets(&[fine.clone(), unknown]), Err(RepoError::UnknownTag(_))));
     assert_eq!(c.asset(&fine.path).unwrap(), None);
-    assert!(matches!(c.import_assets(&[done]), Err(RepoError::AlreadyExists(_))));
+    assert!(matches!(c.import_assets(&[done.clone()]), Err(RepoError::AlreadyExists(_))));
+    // A timeline imported replaces the one the import began, in the order given.
+    use crate::history::{AssetEvent, EventKind, VersionKind};
+    let timeline = vec![
+        AssetEvent { version: Some(1), ..AssetEvent::new(EventKind::Version(VersionKind::Upload), "ana", 5, "") },
+        AssetEvent::new(EventKind::MetadataChanged, "ksaner", 7, "title"),
+        AssetEvent::new(EventKind::CheckedOut, "ksaner", 6, ""),
+    ];
+    c.import_events(&done.path, &timeline).unwrap();
+    assert_eq!(c.events(&done.path).unwrap(), timeline);
+    assert!(matches!(c.import_events(&p("/content/dam/i/none.jpg"), &timeline), Err(RepoError::NotFound(_))));
 }
 
 /// A rendition record of `name` with the blob numbered `blob`.

@@ -74,10 +74,17 @@ impl Repo {
         // Assets whose binary was replaced: their earlier versions go across too. An
         // asset with one version gets it from its import.
         let mut histories = Vec::new();
+        // And every asset's timeline of events, as it reads here.
+        let mut timelines = Vec::new();
         for folder in &folders {
             let (_, _, assets) = self.list(&folder.path).await?;
             blobs.extend(assets.iter().flat_map(|a| a.renditions.iter().map(|r| r.blob.clone())));
             for asset in &assets {
+                let path = asset.path.clone();
+                let events = self.with_catalog(move |c| c.events(&path)).await?;
+                if !events.is_empty() {
+                    timelines.push((asset.path.clone(), events));
+                }
                 let versions = self.versions(&asset.path).await?;
                 if versions.len() > 1 {
                     blobs.extend(versions.iter().map(|v| v.original.blob.clone()));
@@ -125,6 +132,9 @@ impl Repo {
         }
         for (path, versions) in histories {
             target.with_catalog(move |c| c.import_versions(&path, &versions)).await?;
+        }
+        for (path, events) in timelines {
+            target.with_catalog(move |c| c.import_events(&path, &events)).await?;
         }
         for rule in self.permission_rules() {
             target.set_permission(&rule.folder, &rule.group, Some(rule.access)).await?;
