@@ -338,6 +338,8 @@ async fn load(client: &Client, place: &Place, folder: &DamPath, sort: SortKey) -
             }
         }
         Place::Search(query) => {
+            // In the console's order, so that later pages continue the ones shown.
+            let query = &SearchQuery { sort: Some(sort.search_sort()), ..query.clone() };
             let found = client.search(query).await?;
             let title = match found.total {
                 Some(n) => format!("Search results ({n})"),

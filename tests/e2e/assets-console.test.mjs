@@ -379,6 +379,21 @@ test("a folder of many assets opens with its first page and scrolls through the 
   await page.getByLabel("Sort by").selectOption("size");
   await page.getByText(`100 of ${count} assets`).waitFor();
 
+  // A search pages the same way, in the console's order.
+  await page.getByLabel("Sort by").selectOption("name");
+  const search = page.getByRole("search", { name: "Search assets" });
+  await search.getByLabel("Search").fill(name.split("-")[1]);
+  await search.getByRole("button", { name: "Search", exact: true }).click();
+  await page.getByRole("heading", { level: 1, name: `Search results (${count})` }).waitFor();
+  await page.getByText(`100 of ${count} assets`).waitFor();
+  await page.getByRole("button", { name: "Load more results" }).click();
+  await page.getByText(`200 of ${count} assets`).waitFor();
+  const names = await options.evaluateAll((all) => all.map((o) => o.textContent.match(/note-\d{3}\.txt/)?.[0]));
+  assert.deepEqual(names.slice(98, 102), ["note-098.txt", "note-099.txt", "note-100.txt", "note-101.txt"], "the second page continues the first");
+  await search.getByRole("button", { name: "Clear search" }).click();
+  await page.getByLabel("Sort by").selectOption("size");
+  await page.getByText(`100 of ${count} assets`).waitFor();
+
   // The folder is in the address: a reload keeps it, Back goes to the folder before.
   assert.match(page.url(), new RegExp(`\\?folder=%2Fcontent%2Fdam%2F${name}$`));
   await page.reload();
