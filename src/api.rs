@@ -78,6 +78,25 @@ fn wire_name<T: Serialize>(value: &T) -> String {
     encode(value).ok().and_then(|v| v.as_string()).unwrap_or_default()
 }
 
+/// Where Add to Collection puts assets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CollectInto {
+    Existing { id: i64, title: String },
+    New(String),
+}
+
+impl CollectInto {
+    /// A new collection when a title was typed, else the one chosen from `collections`.
+    pub fn from_choice(chosen: Option<i64>, new_title: &str, collections: &[CollectionDto]) -> Option<CollectInto> {
+        let new_title = new_title.trim();
+        if !new_title.is_empty() {
+            return Some(CollectInto::New(new_title.to_owned()));
+        }
+        let chosen = collections.iter().find(|c| Some(c.id) == chosen)?;
+        Some(CollectInto::Existing { id: chosen.id, title: chosen.title.clone() })
+    }
+}
+
 /// One deployment's API, at `base` (empty for this page's own origin).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Client {
@@ -338,6 +357,25 @@ impl Client {
     pub async fn share_collection(&self, id: i64, group: &str, access: Option<tessera_model::CollectionAccessDto>, me: &Me) -> Result<CollectionDto, ApiError> {
         let body = tessera_model::ShareCollection { group: group.to_owned(), access };
         self.call("PUT", &format!("/api/collections/{id}/shares"), Some(&body), Some(&me.csrf_token)).await
+    }
+
+    /// The plain collections the viewer may add assets to (not saved searches).
+    pub async fn editable_collections(&self) -> Result<Vec<CollectionDto>, ApiError> {
+        let all = self.collections().await?;
+        Ok(all.into_iter().filter(|c| c.access == tessera_model::CollectionAccessDto::Edit && c.query.is_none()).collect())
+    }
+
+    /// Adds `paths` to a collection, a new one when `into` says so; the collection's title.
+    pub async fn collect(&self, into: CollectInto, paths: Vec<DamPath>, me: &Me) -> Result<String, ApiError> {
+        let (id, title) = match into {
+            CollectInto::Existing { id, title } => (id, title),
+            CollectInto::New(title) => {
+                let created = self.create_collection(&title, me).await?;
+                (created.id, created.title)
+            }
+        };
+        self.add_to_collection(id, paths, me).await?;
+        Ok(title)
     }
 
     pub async fn add_to_collection(&self, id: i64, paths: Vec<DamPath>, me: &Me) -> Result<(), ApiError> {

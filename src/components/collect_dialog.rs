@@ -1,9 +1,9 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tessera_model::{CollectionAccessDto, CollectionDto};
+use tessera_model::CollectionDto;
 
-use crate::api::ApiError;
+use crate::api::CollectInto;
 use crate::components::modal::Modal;
 use crate::state::use_editor;
 
@@ -25,11 +25,7 @@ pub fn CollectDialog() -> impl IntoView {
         let Some((source, _, _)) = editor.collect_for.get() else { return };
         let Some(client) = editor.repository(source).client_untracked() else { return };
         spawn_local(async move {
-            // Only plain collections the viewer may change take assets.
-            let editable = client
-                .collections()
-                .await
-                .map(|all| all.into_iter().filter(|c| c.access == CollectionAccessDto::Edit && c.query.is_none()).collect::<Vec<_>>());
+            let editable = client.editable_collections().await;
             chosen.set(editable.as_ref().ok().and_then(|c| c.first()).map(|c| c.id));
             collections.set(Some(editable.map_err(|e| e.to_string())));
         });
@@ -42,25 +38,17 @@ pub fn CollectDialog() -> impl IntoView {
             error.set(Some("Log in to the DAM that holds this asset first.".into()));
             return;
         };
-        let (chosen, new_title) = (chosen.get_untracked(), new_title.get_untracked().trim().to_owned());
+        let into = collections.with_untracked(|c| {
+            let known = c.as_ref().and_then(|c| c.as_ref().ok()).map(Vec::as_slice).unwrap_or_default();
+            CollectInto::from_choice(chosen.get_untracked(), &new_title.get_untracked(), known)
+        });
+        let Some(into) = into else {
+            error.set(Some("Choose a collection, or name a new one.".into()));
+            return;
+        };
         busy.set(true);
         spawn_local(async move {
-            let added: Result<String, ApiError> = async {
-                let (id, name) = match chosen {
-                    Some(id) if new_title.is_empty() => {
-                        let name = collections
-                            .with_untracked(|c| c.as_ref().and_then(|c| c.as_ref().ok()).and_then(|c| c.iter().find(|c| c.id == id)).map(|c| c.title.clone()));
-                        (id, name.unwrap_or_default())
-                    }
-                    _ => {
-                        let created = client.create_collection(&new_title, &me).await?;
-                        (created.id, created.title)
-                    }
-                };
-                client.add_to_collection(id, vec![path], &me).await?;
-                Ok(name)
-            }
-            .await;
+            let added = client.collect(into, vec![path], &me).await;
             busy.set(false);
             match added {
                 Ok(name) => {

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tessera_model::{api_url, CollectionDto, DamPath, FolderTree};
 
-use crate::api::ApiError;
+use crate::api::{ApiError, CollectInto};
 use crate::components::modal::Modal;
 use crate::console::state::{use_console, Console, Dialog, MoveOrCopy};
 
@@ -365,9 +365,7 @@ fn CollectionDialog(paths: Vec<DamPath>) -> impl IntoView {
     {
         let client = console.client();
         spawn_local(async move {
-            if let Ok(all) = client.collections().await {
-                let editable: Vec<CollectionDto> =
-                    all.into_iter().filter(|c| c.access == tessera_model::CollectionAccessDto::Edit && c.query.is_none()).collect();
+            if let Ok(editable) = client.editable_collections().await {
                 chosen.set(editable.first().map(|c| c.id));
                 collections.set(editable);
             }
@@ -375,17 +373,15 @@ fn CollectionDialog(paths: Vec<DamPath>) -> impl IntoView {
     }
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let (paths, chosen, title) = (paths.clone(), chosen.get_untracked(), new_title.get_untracked().trim().to_owned());
+        let Some(into) = collections.with_untracked(|all| CollectInto::from_choice(chosen.get_untracked(), &new_title.get_untracked(), all)) else {
+            error.set(Some("Choose a collection, or name a new one.".into()));
+            return;
+        };
+        let paths = paths.clone();
         act(console, error, busy, move |client, me| async move {
-            let (id, name) = match chosen {
-                Some(id) if title.is_empty() => (id, String::new()),
-                _ => {
-                    let c = client.create_collection(&title, &me).await?;
-                    (c.id, c.title)
-                }
-            };
-            client.add_to_collection(id, paths.clone(), &me).await?;
-            Ok(format!("{} asset(s) added to the collection{}.", paths.len(), if name.is_empty() { String::new() } else { format!(" {name}") }))
+            let count = paths.len();
+            let title = client.collect(into, paths, &me).await?;
+            Ok(format!("{count} asset(s) added to the collection {title}."))
         });
     };
     view! {
