@@ -261,8 +261,17 @@ impl Console {
         }
     }
 
+    /// Selects everything shown. Of a folder read a page at a time that is what has
+    /// been loaded so far, and the status says so.
     pub fn select_all(&self) {
-        self.selection.set(self.sorted_items().iter().map(|i| i.path().clone()).collect());
+        let items = self.sorted_items();
+        self.selection.set(items.iter().map(|i| i.path().clone()).collect());
+        let (more, total) = self.listing.with_untracked(|l| (l.next.is_some(), l.total));
+        if more {
+            let loaded = items.iter().filter(|i| i.asset().is_some()).count();
+            let of = total.map(|t| format!(" of {t}")).unwrap_or_default();
+            self.say(format!("Selected the {loaded} assets loaded{of}; load more results to select more."));
+        }
     }
 
     pub fn is_administrator(&self) -> bool {

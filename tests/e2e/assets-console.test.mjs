@@ -368,6 +368,11 @@ test("a folder of many assets opens with its first page and scrolls through the 
   await page.getByRole("main", { name }).evaluate((main) => main.scrollTo(0, main.scrollHeight));
   await page.getByText(`200 of ${count} assets`).waitFor();
   assert.equal(await options.count(), 200);
+  // Select all takes what is loaded, and says so.
+  await items(page).focus();
+  await page.keyboard.press("Control+a");
+  await status(page).getByText(`Selected the 200 assets loaded of ${count}; load more results to select more.`).waitFor();
+  assert.equal(await items(page).getByRole("option", { selected: true }).count(), 200);
   // And the button does the same, by keyboard as well as by mouse.
   await page.getByRole("button", { name: "Load more results" }).focus();
   await page.keyboard.press("Enter");
