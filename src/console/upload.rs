@@ -47,7 +47,9 @@ pub struct UploadItem {
     pub label: String,
     pub target: DamPath,
     pub size: u64,
-    pub sent: u64,
+    /// Bytes sent so far: a signal of its own, so a progress event redraws one bar,
+    /// not the list.
+    pub sent: RwSignal<u64>,
     pub state: UploadState,
     /// A name that existed is replaced: the file becomes a new version.
     pub replace: bool,
@@ -99,7 +101,7 @@ impl Uploads {
                 Ok(t) => (t, UploadState::Waiting),
                 Err(why) => (folder.clone(), UploadState::Failed(why)),
             };
-            self.items.update(|i| i.push(UploadItem { id, label: relative, target, size: file.size() as u64, sent: 0, state, replace: false }));
+            self.items.update(|i| i.push(UploadItem { id, label: relative, target, size: file.size() as u64, sent: RwSignal::new(0), state, replace: false }));
             self.files.update_value(|f| {
                 f.insert(id, file);
             });
@@ -153,7 +155,9 @@ impl Uploads {
         }
         let this = *self;
         let progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
-            this.set(id, |i| i.sent = e.loaded() as u64);
+            if let Some(sent) = this.items.with_untracked(|i| i.iter().find(|i| i.id == id).map(|i| i.sent)) {
+                sent.set(e.loaded() as u64);
+            }
         });
         if let Ok(upload) = xhr.upload() {
             upload.set_onprogress(Some(progress.as_ref().unchecked_ref()));
@@ -165,7 +169,7 @@ impl Uploads {
         xhr.set_onloadend(Some(done.unchecked_ref()));
         self.set(id, |i| {
             i.state = UploadState::Sending;
-            i.sent = 0;
+            i.sent.set(0);
         });
         if xhr.send_with_opt_blob(Some(&file)).is_err() {
             self.set(id, |i| i.state = UploadState::Failed("The upload could not start.".into()));
@@ -205,7 +209,7 @@ impl Uploads {
             (200..=299, _) => {
                 self.set(id, |i| {
                     i.state = UploadState::Done;
-                    i.sent = i.size;
+                    i.sent.set(i.size);
                 });
                 self.files.update_value(|f| {
                     f.remove(&id);
@@ -265,7 +269,15 @@ impl Uploads {
     pub fn clear(&self) {
         let ended: Vec<u64> =
             self.items.with_untracked(|i| i.iter().filter(|i| !matches!(i.state, UploadState::Waiting | UploadState::Sending)).map(|i| i.id).collect());
-        self.items.update(|i| i.retain(|i| !ended.contains(&i.id)));
+        self.items.update(|i| {
+            i.retain(|i| {
+                let keep = !ended.contains(&i.id);
+                if !keep {
+                    i.sent.dispose();
+                }
+                keep
+            })
+        });
         self.files.update_value(|f| f.retain(|id, _| !ended.contains(id)));
     }
 }
@@ -333,7 +345,7 @@ pub fn UploadQueue() -> impl IntoView {
         uploads.items.with(|items| {
             let counted: Vec<&UploadItem> = items.iter().filter(|i| !matches!(i.state, UploadState::Cancelled | UploadState::Skipped)).collect();
             let size: u64 = counted.iter().map(|i| i.size).sum();
-            let sent: u64 = counted.iter().map(|i| if i.state == UploadState::Done { i.size } else { i.sent }).sum();
+            let sent: u64 = counted.iter().map(|i| if i.state == UploadState::Done { i.size } else { i.sent.get() }).sum();
             let done = counted.iter().filter(|i| i.state == UploadState::Done).count();
             (size, sent, done, counted.len())
         })
@@ -370,7 +382,7 @@ pub fn UploadQueue() -> impl IntoView {
                     </Show>
                 </div>
                 <ul>
-                    <For each=move || uploads.items.get() key=|i| (i.id, i.state.clone(), i.sent, i.target.clone()) let:item>
+                    <For each=move || uploads.items.get() key=|i| (i.id, i.state.clone(), i.target.clone()) let:item>
                         <UploadRow item=item />
                     </For>
                 </ul>
@@ -394,7 +406,7 @@ fn UploadRow(item: UploadItem) -> impl IntoView {
     let label = item.label.clone();
     let state = match &item.state {
         UploadState::Waiting => "Waiting".to_owned(),
-        UploadState::Sending => format!("{} of {}", human_size(item.sent), human_size(item.size)),
+        UploadState::Sending => String::new(),
         UploadState::Done => {
             if item.replace {
                 "Done: a new version".to_owned()
@@ -408,11 +420,12 @@ fn UploadRow(item: UploadItem) -> impl IntoView {
         UploadState::Skipped => "Skipped".to_owned(),
     };
     let progress_label = format!("Upload of {label}");
+    let (sending, sent, size) = (item.state == UploadState::Sending, item.sent, item.size);
     view! {
         <li class="upload" class:failed=matches!(item.state, UploadState::Failed(_))>
             <span class="upload-name">{label.clone()}</span>
-            <progress max=item.size.max(1).to_string() value=item.sent.to_string() aria-label=progress_label></progress>
-            <span class="upload-state">{state}</span>
+            <progress max=item.size.max(1).to_string() value=move || item.sent.get().to_string() aria-label=progress_label></progress>
+            <span class="upload-state">{move || if sending { format!("{} of {}", human_size(sent.get()), human_size(size)) } else { state.clone() }}</span>
             {match item.state {
                 UploadState::Waiting | UploadState::Sending => view! {
                     <button type="button" aria-label=format!("Cancel {label}") on:click=move |_| uploads.cancel(id)>"Cancel"</button>
