@@ -22,6 +22,7 @@ pub fn Dialogs() -> impl IntoView {
         Some(Dialog::CreateVersion(path)) => view! { <NewVersionDialog path=path way=NewVersion::CreateVersion /> }.into_any(),
         Some(Dialog::Delete { paths, refusal }) => view! { <DeleteDialog paths=paths refusal=refusal /> }.into_any(),
         Some(Dialog::MoveOrCopy { paths, copy }) => view! { <MoveDialog paths=paths copy=copy /> }.into_any(),
+        Some(Dialog::Rename(path)) => view! { <RenameDialog path=path /> }.into_any(),
         Some(Dialog::Share(paths)) => view! { <ShareDialog paths=paths /> }.into_any(),
         Some(Dialog::AddToCollection(paths)) => view! { <CollectionDialog paths=paths /> }.into_any(),
         Some(Dialog::SaveSearch(query)) => view! { <SaveSearchDialog query=query /> }.into_any(),
@@ -236,6 +237,54 @@ fn flatten(tree: &FolderTree, depth: usize, out: &mut Vec<(DamPath, String)>) {
     out.push((tree.folder.path.clone(), format!("{}{}", "— ".repeat(depth), tree.folder.title)));
     for child in &tree.children {
         flatten(child, depth + 1, out);
+    }
+}
+
+/// A new name in the same folder: a move that the references guard as any move.
+#[component]
+fn RenameDialog(path: DamPath) -> impl IntoView {
+    let console = use_console();
+    let old_name = path.name().to_owned();
+    let name = RwSignal::new(old_name.clone());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let force = RwSignal::new(false);
+    let submit = {
+        let old_name = old_name.clone();
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            let new_name = name.get_untracked().trim().to_owned();
+            let to = match path.parent().map(|parent| parent.join(&new_name)) {
+                Some(Ok(to)) => to,
+                Some(Err(e)) => {
+                    error.set(Some(e.to_string()));
+                    return;
+                }
+                None => {
+                    error.set(Some("The DAM's root cannot be renamed.".into()));
+                    return;
+                }
+            };
+            let (from, forced, old_name) = (path.clone(), force.get_untracked(), old_name.clone());
+            act(console, error, busy, move |client, me| async move {
+                client.move_node(&from, &to, forced, &me).await?;
+                Ok(format!("{old_name} is renamed {new_name}."))
+            });
+        }
+    };
+    view! {
+        <Modal labelled_by="rename-title" on_close=close(console)>
+            <form on:submit=submit>
+                <h2 id="rename-title">{format!("Rename {old_name}")}</h2>
+                <label>"Name" <input type="text" required autofocus prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e)) /></label>
+                <label class="check"><input type="checkbox" prop:checked=move || force.get() on:change=move |e| force.set(event_target_checked(&e)) />"Rename even if pages use it"</label>
+                <p class="error" role="alert">{move || error.get()}</p>
+                <div class="buttons">
+                    <button type="button" on:click=move |_| console.dialog.set(None)>"Cancel"</button>
+                    <button type="submit" class="primary" disabled=move || busy.get()>"Rename"</button>
+                </div>
+            </form>
+        </Modal>
     }
 }
 

@@ -107,6 +107,7 @@ pub enum Dialog {
     CreateVersion(DamPath),
     Delete { paths: Vec<DamPath>, refusal: Option<String> },
     MoveOrCopy { paths: Vec<DamPath>, copy: MoveOrCopy },
+    Rename(DamPath),
     Share(Vec<DamPath>),
     AddToCollection(Vec<DamPath>),
     SaveSearch(SearchQuery),

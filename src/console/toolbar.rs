@@ -144,6 +144,17 @@ fn Actions() -> impl IntoView {
             <button type="button" disabled=move || single().is_none() aria-pressed=move || (console.rail.get() == Rail::Properties).to_string() on:click=rail(Rail::Properties)>"Properties"</button>
             <button type="button" disabled=move || single().is_none() aria-pressed=move || (console.rail.get() == Rail::References).to_string() aria-keyshortcuts="Alt+4" on:click=rail(Rail::References)>"References"</button>
             <button type="button" disabled=move || single().is_none() aria-pressed=move || (console.rail.get() == Rail::Timeline).to_string() on:click=rail(Rail::Timeline)>"Timeline"</button>
+            <button
+                type="button"
+                disabled=move || console.selection.with(|s| s.len() != 1)
+                on:click=move |_| {
+                    if let [one] = selected().as_slice() {
+                        console.dialog.set(Some(Dialog::Rename(one.clone())));
+                    }
+                }
+            >
+                "Rename"
+            </button>
             <button type="button" disabled=move || !any() on:click=move |_| console.dialog.set(Some(Dialog::MoveOrCopy { paths: selected(), copy: MoveOrCopy::Move }))>"Move"</button>
             <button type="button" disabled=move || !any() on:click=move |_| console.dialog.set(Some(Dialog::MoveOrCopy { paths: selected(), copy: MoveOrCopy::Copy }))>"Copy"</button>
             <button type="button" disabled=move || !any() on:click=move |_| console.dialog.set(Some(Dialog::Delete { paths: selected(), refusal: None }))>"Delete"</button>

@@ -179,6 +179,17 @@ test("a whole folder dropped from the desktop arrives as folders and files", asy
   await openFolder(page, ["2024"]);
   await option(page, "spring.png").waitFor();
   await option(page, "notes").waitFor();
+
+  // Rename: a new name in the same folder.
+  await page.getByRole("button", { name: "List view" }).click();
+  await option(page, "spring.png").click();
+  await page.getByRole("button", { name: "Rename", exact: true }).click();
+  const rename = page.getByRole("dialog", { name: "Rename spring.png" });
+  await rename.getByLabel("Name", { exact: true }).fill("spring-2024.png");
+  await rename.getByRole("button", { name: "Rename", exact: true }).click();
+  await status(page).getByText("spring.png is renamed spring-2024.png.").waitFor();
+  await option(page, "spring-2024.png").waitFor();
+  assert.equal(await option(page, /^spring\.png/).count(), 0);
   assertNoErrors(errors);
   await context.close();
 });
