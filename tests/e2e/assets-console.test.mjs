@@ -494,6 +494,18 @@ test("axe-core finds nothing serious on the console's screens", async () => {
   assert.deepEqual(await seriousViolations(p), [], "a dialog");
   await p.keyboard.press("Escape");
   await p.getByRole("dialog", { name: "Create Folder" }).waitFor({ state: "detached" });
+  await option(p, "lighthouse.jpg").click();
+  await p.getByRole("button", { name: "Rename", exact: true }).click();
+  await p.getByRole("dialog", { name: "Rename lighthouse.jpg" }).waitFor();
+  assert.deepEqual(await seriousViolations(p), [], "the Rename dialog");
+  await p.keyboard.press("Escape");
+  const search = p.getByRole("search", { name: "Search assets" });
+  await search.getByLabel("Search").fill("lighthouse");
+  await search.getByRole("button", { name: "Search", exact: true }).click();
+  await search.getByRole("button", { name: "Save as Collection" }).click();
+  await p.getByRole("dialog", { name: "Save as Collection" }).waitFor();
+  assert.deepEqual(await seriousViolations(p), [], "search results and the Save as Collection dialog");
+  await p.keyboard.press("Escape");
   assertNoErrors(errors);
   await c.close();
 });
