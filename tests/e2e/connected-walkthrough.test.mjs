@@ -53,6 +53,11 @@ test("the walk-through: search, filter, drag an image and a document, crop, publ
   await finder.getByLabel(/^Type/).selectOption({ label: "Images" });
   const dunes = finder.getByRole("button", { name: "Dunes panorama (image)" });
   await dunes.waitFor();
+  // The words and the filter each bring results; the drag waits for both, so the card
+  // it holds is not redrawn under it.
+  const cards = finder.getByRole("button", { name: /\((image|document)\)$/ });
+  for (let i = 0; i < 50 && (await cards.count()) !== 1; i++) await page.waitForTimeout(100);
+  assert.equal(await cards.count(), 1, "only the dunes image is left");
   assert.equal(await finder.getByRole("button", { name: /\(document\)$/ }).count(), 0, "the Images filter leaves documents out");
   await dunes.dragTo(image);
   const placed = image.getByRole("img", { name: "Dunes panorama" });
