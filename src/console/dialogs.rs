@@ -15,18 +15,24 @@ use crate::console::state::{use_console, Console, Dialog, MoveOrCopy};
 #[component]
 pub fn Dialogs() -> impl IntoView {
     let console = use_console();
-    move || match console.dialog.get() {
-        None => ().into_any(),
-        Some(Dialog::CreateFolder) => view! { <CreateFolderDialog /> }.into_any(),
-        Some(Dialog::CheckIn(path)) => view! { <NewVersionDialog path=path way=NewVersion::CheckIn /> }.into_any(),
-        Some(Dialog::CreateVersion(path)) => view! { <NewVersionDialog path=path way=NewVersion::CreateVersion /> }.into_any(),
-        Some(Dialog::Delete { paths, refusal }) => view! { <DeleteDialog paths=paths refusal=refusal /> }.into_any(),
-        Some(Dialog::MoveOrCopy { paths, copy }) => view! { <MoveDialog paths=paths copy=copy /> }.into_any(),
-        Some(Dialog::Rename(path)) => view! { <RenameDialog path=path /> }.into_any(),
-        Some(Dialog::Share(paths)) => view! { <ShareDialog paths=paths /> }.into_any(),
-        Some(Dialog::AddToCollection(paths)) => view! { <CollectionDialog paths=paths /> }.into_any(),
-        Some(Dialog::SaveSearch(query)) => view! { <SaveSearchDialog query=query /> }.into_any(),
-    }
+    move || console.dialog.get().map(|d| Suspend::new(async move { dialog_view(d).await }))
+}
+
+/// The open dialog, its code loaded the first time one opens; built untracked, like
+/// the rail's content, so the `Suspend` awaiting it does not build it again.
+#[leptos::lazy]
+fn dialog_view(dialog: Dialog) -> AnyView {
+    untrack(|| match dialog {
+        Dialog::CreateFolder => view! { <CreateFolderDialog /> }.into_any(),
+        Dialog::CheckIn(path) => view! { <NewVersionDialog path=path way=NewVersion::CheckIn /> }.into_any(),
+        Dialog::CreateVersion(path) => view! { <NewVersionDialog path=path way=NewVersion::CreateVersion /> }.into_any(),
+        Dialog::Delete { paths, refusal } => view! { <DeleteDialog paths=paths refusal=refusal /> }.into_any(),
+        Dialog::MoveOrCopy { paths, copy } => view! { <MoveDialog paths=paths copy=copy /> }.into_any(),
+        Dialog::Rename(path) => view! { <RenameDialog path=path /> }.into_any(),
+        Dialog::Share(paths) => view! { <ShareDialog paths=paths /> }.into_any(),
+        Dialog::AddToCollection(paths) => view! { <CollectionDialog paths=paths /> }.into_any(),
+        Dialog::SaveSearch(query) => view! { <SaveSearchDialog query=query /> }.into_any(),
+    })
 }
 
 fn close(console: Console) -> Callback<()> {

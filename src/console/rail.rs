@@ -37,17 +37,25 @@ pub fn RailPanel() -> impl IntoView {
                         Rail::Properties => properties_of.get().and_then(|_| asset.get_untracked()),
                         _ => asset.get(),
                     };
-                    match (shown, rail) {
-                        (None, _) => view! { <p>"Select one asset to see this."</p> }.into_any(),
-                        (Some(a), Rail::Properties) => view! { <Properties asset=a /> }.into_any(),
-                        (Some(a), Rail::References) => view! { <References asset=a /> }.into_any(),
-                        (Some(a), Rail::Timeline) => view! { <Timeline asset=a /> }.into_any(),
-                        (Some(_), Rail::Closed) => ().into_any(),
-                    }
+                    Suspend::new(async move { rail_view(shown, rail).await })
                 }}
             </aside>
         </Show>
     }
+}
+
+/// The rail's content, loaded the first time the rail opens. Built untracked: the
+/// `Suspend` awaiting it would otherwise follow every signal the content reads as it
+/// is built and build it again, form and all, when one changes.
+#[leptos::lazy]
+fn rail_view(shown: Option<AssetDto>, rail: Rail) -> AnyView {
+    untrack(|| match (shown, rail) {
+        (None, _) => view! { <p>"Select one asset to see this."</p> }.into_any(),
+        (Some(a), Rail::Properties) => view! { <Properties asset=a /> }.into_any(),
+        (Some(a), Rail::References) => view! { <References asset=a /> }.into_any(),
+        (Some(a), Rail::Timeline) => view! { <Timeline asset=a /> }.into_any(),
+        (Some(_), Rail::Closed) => ().into_any(),
+    })
 }
 
 #[component]

@@ -20,9 +20,12 @@ pub struct Bundle {
     /// What a host page embedding the Content Finder loads, gzipped: the finder's
     /// own bundle, `finder.js` and `finder.css`.
     pub finder_gzipped_bytes: u64,
-    /// What `/assets` loads, gzipped: the console's own bundle, `console.js` and
-    /// `console.css`.
+    /// What `/assets` loads, gzipped: the console's own bundle, its loader of lazily
+    /// loaded modules, `console.js` and `console.css`.
     pub console_gzipped_bytes: u64,
+    /// The console's lazily loaded modules (dialogs, the rail, uploads…) together,
+    /// gzipped: each loads the first time it is needed.
+    pub console_lazy_gzipped_bytes: u64,
 }
 
 /// The embeddable finder's own files, copied from `www/` next to the bundle.
@@ -40,22 +43,27 @@ pub fn editor() -> anyhow::Result<Bundle> {
     fs::create_dir_all(&out)?;
     bundle(&[], "tessera", &out)?;
     bundle(&["--no-default-features", "--features", "embed"], "tessera_finder", &out)?;
-    bundle(&["--no-default-features", "--features", "console"], "tessera_console", &out)?;
+    let console_modules = split_bundle(&["--no-default-features", "--features", "console"], "tessera_console", &out)?;
     stamp_package_json(&out)?;
     for file in FINDER_FILES {
         fs::copy(root().join("www").join(file), out.join(file)).with_context(|| format!("copying www/{file} into pkg/"))?;
     }
     let wasm = out.join("tessera_bg.wasm");
     let js = out.join("tessera.js");
-    write_build_id(&out)?;
+    write_build_id(&out, &console_modules)?;
     let gzipped_bytes = gzip_next_to(&wasm)? + gzip_next_to(&js)?;
     let mut finder_gzipped_bytes = 0;
     for file in ["tessera_finder_bg.wasm", "tessera_finder.js", "finder.js", "finder.css"] {
         finder_gzipped_bytes += gzip_next_to(&out.join(file))?;
     }
     let mut console_gzipped_bytes = gzip_next_to(&out.join("tessera_console_bg.wasm"))? + gzip_next_to(&out.join("tessera_console.js"))?;
+    console_gzipped_bytes += gzip_next_to(&out.join(SPLIT_LOADER))?;
     for file in ["console.js", "console.css"] {
         console_gzipped_bytes += gzipped_size(&root().join("www").join(file))?;
+    }
+    let mut console_lazy_gzipped_bytes = 0;
+    for module in &console_modules {
+        console_lazy_gzipped_bytes += gzip_next_to(module)?;
     }
     let bundle = Bundle {
         dir: out,
@@ -64,27 +72,30 @@ pub fn editor() -> anyhow::Result<Bundle> {
         gzipped_bytes,
         finder_gzipped_bytes,
         console_gzipped_bytes,
+        console_lazy_gzipped_bytes,
     };
     eprintln!(
-        "editor bundle in {}: wasm {} KB + js {} KB, {} KB gzipped; the Content Finder alone {} KB gzipped; the Assets console {} KB gzipped",
+        "editor bundle in {}: wasm {} KB + js {} KB, {} KB gzipped; the Content Finder alone {} KB gzipped; the Assets console {} KB gzipped (and {} KB loaded when first needed)",
         bundle.dir.display(),
         bundle.wasm_bytes / 1024,
         bundle.js_bytes / 1024,
         bundle.gzipped_bytes / 1024,
         bundle.finder_gzipped_bytes / 1024,
-        bundle.console_gzipped_bytes / 1024
+        bundle.console_gzipped_bytes / 1024,
+        bundle.console_lazy_gzipped_bytes / 1024
     );
     Ok(bundle)
 }
 
 /// The editor's and the console's bundles' content hash, in `pkg/build-id`. Their HTML names the
-/// bundle's files with it (`?v=<id>`), so browsers keep them for good and still never
+/// bundle's files with it (`/pkg/<id>/tessera.js`), so browsers keep them for good and still never
 /// run a build other than the one the HTML was made for.
-fn write_build_id(out: &Path) -> anyhow::Result<()> {
+fn write_build_id(out: &Path, console_modules: &[PathBuf]) -> anyhow::Result<()> {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
-    for file in ["tessera_bg.wasm", "tessera.js", "tessera_console_bg.wasm", "tessera_console.js"] {
-        hasher.update(fs::read(out.join(file)).with_context(|| format!("reading pkg/{file}"))?);
+    let bundles = ["tessera_bg.wasm", "tessera.js", "tessera_console_bg.wasm", "tessera_console.js", SPLIT_LOADER].map(|file| out.join(file));
+    for file in bundles.iter().chain(console_modules) {
+        hasher.update(fs::read(file).with_context(|| format!("reading {}", file.display()))?);
     }
     let id: String = hasher.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect();
     fs::write(out.join("build-id"), id)?;
@@ -107,6 +118,99 @@ fn bundle(features: &[&str], name: &str, out: &Path) -> anyhow::Result<()> {
         .remove_producers_section(true)
         .generate(out)
         .with_context(|| format!("wasm-bindgen failed for {name}"))
+}
+
+/// Like [`bundle`], for a bundle whose `#[lazy]` functions load on first use: the
+/// linker keeps its relocations (only for the crate itself, so its dependencies'
+/// builds are shared with the other bundles), wasm-split moves each lazy function
+/// and the code only it reaches into a module of its own next to a loader
+/// (`__wasm_split.js`), and wasm-bindgen then generates the main module's glue.
+/// Returns the lazily loaded modules it wrote.
+fn split_bundle(features: &[&str], name: &str, out: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    run(cargo().args(["rustc", "--package", "tessera", "--lib", "--target", WASM_TARGET, "--profile", PROFILE]).args(features).args([
+        "--",
+        "-C",
+        "link-args=--emit-relocs",
+    ]))?;
+    let dir = root().join("target").join(WASM_TARGET).join(PROFILE);
+    let input = fs::read(dir.join("tessera.wasm")).context("reading the linked wasm")?;
+    let main = dir.join(format!("{name}_split.wasm"));
+    let main_module = format!("./{name}.js");
+    remove_lazy_modules(out)?;
+    let mut options = wasm_split_cli_support::Options::new(&input);
+    options.output_dir = out;
+    options.main_out_path = &main;
+    options.main_module = &main_module;
+    options.link_name = SPLIT_LOADER_IMPORT;
+    let split = wasm_split_cli_support::transform(options).map_err(|e| anyhow::anyhow!("wasm-split failed for {name}: {e:?}"))?;
+    for module in &split.split_modules {
+        let bytes = fs::read(module)?;
+        fs::write(module, without_custom_sections(&bytes).with_context(|| format!("reading {}", module.display()))?)?;
+    }
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&main)
+        .out_name(name)
+        .web(true)?
+        .typescript(true)
+        .debug(false)
+        .keep_lld_exports(true)
+        .demangle(false)
+        .remove_name_section(true)
+        .remove_producers_section(true)
+        .generate(out)
+        .with_context(|| format!("wasm-bindgen failed for {name}"))?;
+    Ok(split.split_modules)
+}
+
+/// Removes the lazily loaded modules an earlier build wrote (`split_*.wasm`,
+/// `chunk_*.wasm`, and their gzipped copies): their names come from the split points, so a module no longer
+/// split off would otherwise stay behind.
+fn remove_lazy_modules(out: &Path) -> anyhow::Result<()> {
+    for entry in fs::read_dir(out)? {
+        let path = entry?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if (name.starts_with("split_") || name.starts_with("chunk_")) && (name.ends_with(".wasm") || name.ends_with(".wasm.gz")) {
+            fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
+}
+
+/// The loader wasm-split writes for the lazily loaded modules, next to the bundle's own JS.
+const SPLIT_LOADER: &str = "__wasm_split.js";
+const SPLIT_LOADER_IMPORT: &str = "./__wasm_split.js";
+
+/// `wasm` without its custom sections: the names, producers and relocations that
+/// wasm-split leaves in the modules it writes, which no browser needs (wasm-bindgen
+/// drops them from the main module the same way).
+fn without_custom_sections(wasm: &[u8]) -> anyhow::Result<Vec<u8>> {
+    const HEADER: usize = 8;
+    let truncated = || anyhow::anyhow!("truncated wasm module");
+    let mut out = wasm.get(..HEADER).ok_or_else(truncated)?.to_vec();
+    let mut at = HEADER;
+    while at < wasm.len() {
+        let id = wasm[at];
+        let (size, size_len) = leb128_u32(wasm.get(at + 1..).ok_or_else(truncated)?).ok_or_else(truncated)?;
+        let end = at + 1 + size_len + size as usize;
+        let section = wasm.get(at..end).ok_or_else(truncated)?;
+        if id != 0 {
+            out.extend_from_slice(section);
+        }
+        at = end;
+    }
+    Ok(out)
+}
+
+/// An unsigned LEB128 number at the start of `bytes`, and how many bytes it took.
+fn leb128_u32(bytes: &[u8]) -> Option<(u32, usize)> {
+    let mut value = 0u32;
+    for (i, byte) in bytes.iter().take(5).enumerate() {
+        value |= u32::from(byte & 0x7f) << (7 * i);
+        if byte & 0x80 == 0 {
+            return Some((value, i + 1));
+        }
+    }
+    None
 }
 
 /// The JS glue that wasm-bindgen writes only works with the wasm of the same version:

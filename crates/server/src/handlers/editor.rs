@@ -3,7 +3,7 @@
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::http::{header, HeaderValue};
-use axum::middleware::{from_fn, from_fn_with_state, Next};
+use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
@@ -53,7 +53,10 @@ pub fn routes(files: &EditorFiles, state: AppState, ui: Ui) -> Router {
             ServiceBuilder::new().layer(CompressionLayer::new()).service(ServeDir::new(&files.www_dir).append_index_html_on_directories(false)),
         )
         // The bundle under /pkg is built with gzipped copies beside it.
-        .nest_service("/pkg", ServiceBuilder::new().layer(from_fn(kept_when_versioned)).service(ServeDir::new(&files.pkg_dir).precompressed_gzip()))
+        .nest_service(
+            "/pkg",
+            ServiceBuilder::new().layer(from_fn_with_state(files.clone(), kept_when_versioned)).service(ServeDir::new(&files.pkg_dir).precompressed_gzip()),
+        )
         // Everything not asked for by its build keeps its name from build to build:
         // browsers keep it but ask whether it changed (Last-Modified) before each use.
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
@@ -70,32 +73,54 @@ pub enum Ui {
 }
 
 /// The editor's or the console's HTML, naming this build of the bundles: `{{build}}` in it
-/// becomes the content hash `cargo xtask build` wrote to `pkg/build-id`, read on each
-/// request so a rebuild is served at once.
+/// becomes the content hash `cargo xtask build` wrote to `pkg/build-id` ([`current_build`]).
 async fn html_page(files: EditorFiles, file: &'static str) -> Result<Response, AppError> {
     let html = tokio::fs::read_to_string(files.www_dir.join(file))
         .await
         .map_err(|_| AppError::refused(StatusCode::NOT_FOUND, "not_found", "This deployment serves no editor files."))?;
-    let build = tokio::fs::read_to_string(files.pkg_dir.join("build-id")).await.ok().map(|id| id.trim().to_owned()).filter(|id| is_build_id(id));
-    let mut response = Html(html.replace("{{build}}", build.as_deref().unwrap_or("unversioned"))).into_response();
+    let build = current_build(&files).await;
+    let mut response = Html(html.replace("{{build}}", build.as_deref().unwrap_or(UNVERSIONED))).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     Ok(response)
 }
+
+/// What the HTML names as its build when `pkg/build-id` is missing: its files are
+/// then revalidated like any other.
+const UNVERSIONED: &str = "unversioned";
 
 /// 16 hexadecimal digits, as the build writes them.
 fn is_build_id(id: &str) -> bool {
     id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// A bundle file asked for by its build (`?v=<build id>`) never changes at that
-/// address: browsers keep it for good. Asked for without, it is revalidated.
-async fn kept_when_versioned(request: Request, next: Next) -> Response {
-    let versioned = request.uri().query().is_some_and(|q| q.split('&').any(|p| p.strip_prefix("v=").is_some_and(is_build_id)));
+/// A bundle file asked for under its build (`/pkg/<build id>/tessera.js`) never
+/// changes at that address while that build is served: browsers keep it for good.
+/// The build is a path segment, not a query, because the console's lazily loaded
+/// modules and its loader find each other by relative URLs (`./__wasm_split.js`),
+/// which keep the segment and would drop a query. Asked for without the current
+/// build, a file is revalidated.
+async fn kept_when_versioned(State(files): State<EditorFiles>, mut request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let Some((build, rest)) = path.strip_prefix('/').and_then(|p| p.split_once('/')).filter(|(build, _)| is_build_id(build) || *build == UNVERSIONED) else {
+        return next.run(request).await;
+    };
+    let current = current_build(&files).await.is_some_and(|id| id == build);
+    let unversioned = format!("/{rest}");
+    let Ok(uri) = axum::http::Uri::builder().path_and_query(unversioned).build() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    *request.uri_mut() = uri;
     let mut response = next.run(request).await;
-    if versioned && response.status().is_success() {
+    if current && response.status().is_success() {
         response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
     }
     response
+}
+
+/// The build `cargo xtask build` wrote to `pkg/build-id`, read on each request so a
+/// rebuild is served at once.
+async fn current_build(files: &EditorFiles) -> Option<String> {
+    tokio::fs::read_to_string(files.pkg_dir.join("build-id")).await.ok().map(|id| id.trim().to_owned()).filter(|id| is_build_id(id))
 }
 
 /// The policy names the remote DAM as it is configured now: the administrator page

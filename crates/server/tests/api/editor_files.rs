@@ -49,13 +49,14 @@ async fn static_files_are_served_compressed_and_revalidated() {
 #[tokio::test]
 async fn the_editor_names_its_bundle_by_build_and_browsers_keep_those_files() {
     let app = TestApp::sites();
-    let (_, pkg) = editor_files(&app, "<html data-build=\"{{build}}\"><script src=\"/pkg/tessera.js?v={{build}}\"></script>");
+    let (_, pkg) = editor_files(&app, "<html data-build=\"{{build}}\"><script src=\"/pkg/{{build}}/tessera.js\"></script>");
     std::fs::write(pkg.join("tessera.js"), "export default 1;").unwrap();
 
     let unbuilt = app.get("/editor", None).await;
     assert_eq!(unbuilt.status, StatusCode::OK);
-    assert!(String::from_utf8_lossy(&unbuilt.body).contains("?v=unversioned"), "no build id, no version to keep files by");
-    assert_eq!(app.get("/pkg/tessera.js?v=unversioned", None).await.header("cache-control"), Some("no-cache"));
+    assert!(String::from_utf8_lossy(&unbuilt.body).contains("/pkg/unversioned/tessera.js"), "no build id, no version to keep files by");
+    let unversioned = app.get("/pkg/unversioned/tessera.js", None).await;
+    assert_eq!((unversioned.status, unversioned.header("cache-control")), (StatusCode::OK, Some("no-cache")));
 
     std::fs::write(pkg.join("build-id"), "0123456789abcdef\n").unwrap();
     for view in ["/editor", "/editor/jobs"] {
@@ -63,10 +64,15 @@ async fn the_editor_names_its_bundle_by_build_and_browsers_keep_those_files() {
         assert_eq!(page.header("cache-control"), Some("no-cache"), "{view}: the page itself is always asked about");
         assert!(page.header("content-security-policy").is_some());
         let html = String::from_utf8(page.body.to_vec()).unwrap();
-        assert!(html.contains("data-build=\"0123456789abcdef\"") && html.contains("/pkg/tessera.js?v=0123456789abcdef"), "{html}");
+        assert!(html.contains("data-build=\"0123456789abcdef\"") && html.contains("/pkg/0123456789abcdef/tessera.js"), "{html}");
     }
-    let kept = app.get("/pkg/tessera.js?v=0123456789abcdef", None).await;
+    let kept = app.get("/pkg/0123456789abcdef/tessera.js", None).await;
     assert_eq!((kept.status, kept.header("cache-control")), (StatusCode::OK, Some("public, max-age=31536000, immutable")));
+    assert_eq!(&kept.body[..], b"export default 1;");
     assert_eq!(app.get("/pkg/tessera.js", None).await.header("cache-control"), Some("no-cache"), "unversioned: revalidated");
-    assert_eq!(app.get("/pkg/tessera.js?v=%3Cscript%3E", None).await.header("cache-control"), Some("no-cache"));
+    let old = app.get("/pkg/fedcba9876543210/tessera.js", None).await;
+    assert_eq!((old.status, old.header("cache-control")), (StatusCode::OK, Some("no-cache")), "another build's address is not kept for good");
+    assert_eq!(app.get("/pkg/0123456789abcdef/missing.js", None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/pkg/0123456789abcdef/../build-id", None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/pkg/%3Cscript%3E/tessera.js", None).await.status, StatusCode::NOT_FOUND);
 }
