@@ -40,14 +40,14 @@ pub fn ConsoleApp() -> impl IntoView {
             <ConsoleToolbar />
             <Show
                 when=move || console.me.with(Option::is_some)
-                fallback=move || view! { <LoginForm /> }
+                fallback=move || Suspend::new(async { login_view().await })
             >
                 <div class="console-body">
                     <div class="console-nav">
                         <FolderTree />
                         <PlacesNav />
                     </div>
-                    <Show when=move || console.place.with(|p| *p != Place::ShareLinks) fallback=|| view! { <ShareLinksView /> }>
+                    <Show when=move || console.place.with(|p| *p != Place::ShareLinks) fallback=|| Suspend::new(async { share_links_view().await })>
                         <Browse />
                     </Show>
                     <RailPanel />
@@ -60,6 +60,19 @@ pub fn ConsoleApp() -> impl IntoView {
             </p>
         </div>
     }
+}
+
+/// The login form, loaded only when no one is logged in; built untracked so the
+/// `Suspend` awaiting it does not build it again (see the rail).
+#[leptos::lazy]
+fn login_view() -> AnyView {
+    untrack(|| view! { <LoginForm /> }.into_any())
+}
+
+/// The share links page, loaded when first shown.
+#[leptos::lazy]
+fn share_links_view() -> AnyView {
+    untrack(|| view! { <ShareLinksView /> }.into_any())
 }
 
 /// The deployment's own login, before anything else.

@@ -6,10 +6,17 @@ use leptos::ev::{DragEvent, KeyboardEvent, MouseEvent};
 use leptos::prelude::*;
 use tessera_model::{AssetDto, AssetKind, DamPath, RenditionName};
 
-use crate::console::dropped::{entries_of, files_under};
+use crate::console::dropped::entries_of;
 use crate::console::places::{CollectionBar, SearchForm};
 use crate::console::state::{next_page, use_console, Console, Dialog, Item, Place, Rail, ViewMode};
 use crate::console::upload::{files_of, use_uploads};
+
+/// A collection's bar, loaded when a collection is first shown; built untracked so
+/// the `Suspend` awaiting it does not build it again (see the rail).
+#[leptos::lazy]
+fn collection_bar_view(collection: tessera_model::CollectionDto) -> AnyView {
+    untrack(|| view! { <CollectionBar collection=collection /> }.into_any())
+}
 
 #[component]
 pub fn Browse() -> impl IntoView {
@@ -41,10 +48,7 @@ pub fn Browse() -> impl IntoView {
             }
             return;
         }
-        leptos::task::spawn_local(async move {
-            let files = files_under(entries).await;
-            uploads.add(console, files);
-        });
+        uploads.add_dropped(console, entries);
     };
     let on_keydown = move |e: KeyboardEvent| listbox_key(console, items, active, e);
     let active_id = move || items.with(|i| (!i.is_empty()).then(|| format!("item-{}", active.get().min(i.len() - 1))));
@@ -55,7 +59,7 @@ pub fn Browse() -> impl IntoView {
                 <Breadcrumbs />
             </Show>
             <h1 id="folder-title">{move || console.listing.with(|l| l.title.clone())}</h1>
-            {move || console.listing.with(|l| l.collection.clone()).map(|c| view! { <CollectionBar collection=c /> })}
+            {move || console.listing.with(|l| l.collection.clone()).map(|c| Suspend::new(async move { collection_bar_view(c).await }))}
             <Show when=move || console.listing.with(|l| l.loading && l.items.is_empty())>
                 <p>"Loading…"</p>
             </Show>
@@ -187,15 +191,15 @@ fn ItemView(item: Item, index: usize, active: RwSignal<usize>) -> impl IntoView 
 fn asset_body(console: Console, a: &AssetDto) -> impl IntoView {
     let client = console.client();
     let thumbnail = (a.kind == AssetKind::Image).then(|| a.rendition(RenditionName::Thumbnail319).map(|h| client.url(h))).flatten();
-    let kind = a.mime.split('/').next_back().unwrap_or_default().to_uppercase();
-    let size = human_size(a.size);
+    let kind = tessera_model::page::format_name(&a.mime);
+    let size = tessera_model::page::format_size(a.size);
     let dims = a.width.zip(a.height).map(|(w, h)| format!("{w} × {h}")).unwrap_or_default();
     let modified = crate::console::time::date_time(a.modified_at);
     let badges = badges(a);
     view! {
         {match thumbnail {
             Some(src) => view! { <img class="thumb" src=src alt="" loading="lazy" /> }.into_any(),
-            None => view! { <span class="thumb doc-thumb" aria-hidden="true">{kind.clone()}</span> }.into_any(),
+            None => view! { <span class="thumb doc-thumb" aria-hidden="true">{kind}</span> }.into_any(),
         }}
         <span class="name">{a.path.name().to_owned()}</span>
         <span class="title">{a.title.clone()}</span>
@@ -226,15 +230,6 @@ fn badges(a: &AssetDto) -> Vec<(&'static str, String)> {
         out.push(("connected", "Connected".to_owned()));
     }
     out
-}
-
-pub fn human_size(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1 << 30 => format!("{:.1} GB", b as f64 / (1u64 << 30) as f64),
-        b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / (1u64 << 20) as f64),
-        b if b >= 1 << 10 => format!("{:.0} KB", b as f64 / 1024.0),
-        b => format!("{b} B"),
-    }
 }
 
 /// Enter or a double click: a folder opens, an asset shows its properties.

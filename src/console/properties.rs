@@ -11,9 +11,9 @@ use leptos::task::spawn_local;
 use tessera_model::{AssetDto, Description, MetadataPatch, Properties as FreeProperties, TagDto, TagId, Title};
 
 use crate::api::ApiError;
-use crate::console::browse::human_size;
 use crate::console::state::use_console;
 use crate::console::time::date_time;
+use tessera_model::page::format_size;
 
 /// One free property as edited: its row keeps its identity while its name changes.
 #[derive(Debug, Clone, PartialEq)]
@@ -170,7 +170,7 @@ pub fn Properties(asset: AssetDto) -> impl IntoView {
         <dl class="facts">
             <dt>"Name"</dt><dd>{asset.path.name().to_owned()}</dd>
             <dt>"Type"</dt><dd>{asset.mime.clone()}</dd>
-            <dt>"Size"</dt><dd>{human_size(asset.size)}</dd>
+            <dt>"Size"</dt><dd>{format_size(asset.size)}</dd>
             <dt>"Modified"</dt><dd>{format!("{} by {}", date_time(asset.modified_at), asset.modified_by)}</dd>
             {asset.checked_out.clone().map(|c| view! { <dt>"Checked out"</dt><dd>{format!("by {} since {}", c.by, date_time(c.at))}</dd> })}
             {asset.connected.clone().map(|c| view! { <dt>"Connected Assets origin"</dt><dd>{format!("{}{}", c.dam_url, c.path)}</dd> })}
@@ -178,7 +178,7 @@ pub fn Properties(asset: AssetDto) -> impl IntoView {
         <h3>"Renditions"</h3>
         <ul class="renditions">
             {renditions.into_iter().map(|r| {
-                let size = r.size.map(human_size).unwrap_or_default();
+                let size = r.size.map(format_size).unwrap_or_default();
                 let dims = r.width.zip(r.height).map(|(w, h)| format!(", {w} × {h}")).unwrap_or_default();
                 let label = format!("Download {}", r.name);
                 view! { <li><a href=client.url(&r.href) download aria-label=label>{r.name.clone()}</a>{format!(" ({size}{dims})")}</li> }

@@ -6,11 +6,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tessera_model::{AssetDto, ReferencesDto, TimelineEntry, TimelineKind, VersionDto};
 
-use crate::console::browse::human_size;
 use crate::console::compare::CompareVersions;
 use crate::console::properties::Properties;
 use crate::console::state::{use_console, Rail};
 use crate::console::time::date_time;
+use tessera_model::page::format_size;
 
 #[component]
 pub fn RailPanel() -> impl IntoView {
@@ -145,7 +145,7 @@ fn Timeline(asset: AssetDto) -> impl IntoView {
                                 view! {
                                     <div class="version">
                                         {thumb.map(|src| view! { <img src=src alt="" width="70" height="50" /> })}
-                                        <span>{format!("Version {number} · {} · {}", human_size(v.size), v.width.zip(v.height).map(|(w, h)| format!("{w} × {h}")).unwrap_or_default())}</span>
+                                        <span>{format!("Version {number} · {} · {}", format_size(v.size), v.width.zip(v.height).map(|(w, h)| format!("{w} × {h}")).unwrap_or_default())}</span>
                                         <a href=client.url(&v.href) download aria-label=format!("Download version {number}")>"Download"</a>
                                         <Show when=move || !is_current()>
                                             {

@@ -210,7 +210,7 @@ impl Console {
             folders_first.then_with(|| match (key, a.asset(), b.asset()) {
                 (SortKey::Modified, Some(x), Some(y)) => y.modified_at.cmp(&x.modified_at),
                 (SortKey::Size, Some(x), Some(y)) => y.size.cmp(&x.size),
-                _ => a.path().name().to_lowercase().cmp(&b.path().name().to_lowercase()),
+                _ => caseless(a.path().name()).cmp(caseless(b.path().name())),
             })
         });
         items
@@ -372,4 +372,10 @@ async fn load(client: &Client, place: &Place, folder: &DamPath, sort: SortKey) -
 /// The query for the page after `found`, when there is one.
 pub fn next_page(query: &SearchQuery, found: &SearchResults) -> Option<SearchQuery> {
     found.next_cursor.clone().map(|cursor| SearchQuery { cursor: Some(cursor), ..query.clone() })
+}
+
+/// A name's bytes with ASCII letters folded to lower case: the order the catalog
+/// sorts names in (SQLite's `NOCASE`), so pages loaded later fall into place.
+fn caseless(name: &str) -> impl Iterator<Item = u8> + '_ {
+    name.bytes().map(|b| b.to_ascii_lowercase())
 }

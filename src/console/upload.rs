@@ -11,8 +11,8 @@ use tessera_model::{api_url, DamPath, ErrorBody, CSRF_HEADER};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::console::browse::human_size;
 use crate::console::state::Console;
+use tessera_model::page::format_size;
 
 /// Files sent at once.
 const PARALLEL: usize = 3;
@@ -88,8 +88,20 @@ impl Uploads {
         }
     }
 
-    /// Queues `files` for the folder shown, keeping the folders they came in.
+    /// Queues `files` for the folder shown, keeping the folders they came in. The
+    /// upload code loads with the first file.
     pub fn add(&self, console: Console, files: Vec<Picked>) {
+        let this = *self;
+        leptos::task::spawn_local(async move { queue(this, console, files).await });
+    }
+
+    /// Queues everything under folders and files dropped from the desktop.
+    pub fn add_dropped(&self, console: Console, entries: Vec<web_sys::FileSystemEntry>) {
+        let this = *self;
+        leptos::task::spawn_local(async move { queue_dropped(this, console, entries).await });
+    }
+
+    fn add_now(&self, console: Console, files: Vec<Picked>) {
         let folder = console.folder.get_untracked();
         if self.items.with_untracked(|i| i.iter().all(|i| !matches!(i.state, UploadState::Waiting | UploadState::Sending))) {
             self.started.set(js_sys::Date::now());
@@ -288,6 +300,17 @@ impl Default for Uploads {
     }
 }
 
+#[leptos::lazy]
+fn queue(uploads: Uploads, console: Console, files: Vec<Picked>) {
+    uploads.add_now(console, files);
+}
+
+#[leptos::lazy]
+async fn queue_dropped(uploads: Uploads, console: Console, entries: Vec<web_sys::FileSystemEntry>) {
+    let files = crate::console::dropped::files_under(entries).await;
+    uploads.add_now(console, files);
+}
+
 pub fn use_uploads() -> Uploads {
     expect_context::<Uploads>()
 }
@@ -336,9 +359,23 @@ fn numbered(path: &DamPath) -> DamPath {
     path.parent().and_then(|p| p.join(&format!("{base}-{n}{ext}")).ok()).unwrap_or_else(|| path.clone())
 }
 
-/// The uploads of this session: overall progress, then each file.
+/// The uploads of this session, once there are any: loaded with the upload code.
 #[component]
 pub fn UploadQueue() -> impl IntoView {
+    let uploads = use_uploads();
+    let any = Memo::new(move |_| uploads.items.with(|i| !i.is_empty()));
+    move || any.get().then(|| Suspend::new(async { upload_queue_view().await }))
+}
+
+/// Built untracked, so the `Suspend` awaiting it does not build it again (see the rail).
+#[leptos::lazy]
+fn upload_queue_view() -> AnyView {
+    untrack(|| view! { <Queue /> }.into_any())
+}
+
+/// Overall progress, then each file.
+#[component]
+fn Queue() -> impl IntoView {
     let uploads = use_uploads();
     let console = crate::console::state::use_console();
     let totals = move || {
@@ -354,40 +391,38 @@ pub fn UploadQueue() -> impl IntoView {
         let (size, sent, done, total) = totals();
         let seconds = ((js_sys::Date::now() - uploads.started.get()) / 1000.0).max(0.001);
         let speed = sent as f64 / seconds;
-        let left = if speed > 0.0 && sent < size { format!(", about {:.0} s left", (size - sent) as f64 / speed) } else { String::new() };
-        format!("{done} of {total} files, {} of {}, {}/s{left}", human_size(sent), human_size(size), human_size(speed as u64))
+        let left = if speed > 0.0 && sent < size { format!(", about {} s left", ((size - sent) as f64 / speed).round() as u64) } else { String::new() };
+        format!("{done} of {total} files, {} of {}, {}/s{left}", format_size(sent), format_size(size), format_size(speed as u64))
     };
     let exists = move || uploads.items.with(|i| i.iter().any(|i| i.state == UploadState::Exists));
     let active = move || uploads.items.with(|i| i.iter().any(|i| matches!(i.state, UploadState::Waiting | UploadState::Sending)));
     view! {
-        <Show when=move || uploads.items.with(|i| !i.is_empty())>
-            <section class="uploads" aria-labelledby="uploads-title">
-                <h2 id="uploads-title">"Uploads"</h2>
-                <label class="overall">
-                    <span>{summary}</span>
-                    <progress max=move || totals().0.max(1).to_string() value=move || totals().1.to_string() aria-label="All uploads"></progress>
-                </label>
-                <div class="upload-actions">
-                    <Show when=active>
-                        <button type="button" on:click=move |_| uploads.cancel_all()>"Cancel all"</button>
-                    </Show>
-                    <Show when=move || !active()>
-                        <button type="button" on:click=move |_| uploads.clear()>"Clear"</button>
-                    </Show>
-                    <Show when=exists>
-                        <span>"For every name that exists: "</span>
-                        <button type="button" on:click=move |_| apply_to_all(uploads, console, Conflict::KeepBoth)>"Keep Both for all"</button>
-                        <button type="button" on:click=move |_| apply_to_all(uploads, console, Conflict::Replace)>"Replace for all"</button>
-                        <button type="button" on:click=move |_| apply_to_all(uploads, console, Conflict::Skip)>"Skip for all"</button>
-                    </Show>
-                </div>
-                <ul>
-                    <For each=move || uploads.items.get() key=|i| (i.id, i.state.clone(), i.target.clone()) let:item>
-                        <UploadRow item=item />
-                    </For>
-                </ul>
-            </section>
-        </Show>
+        <section class="uploads" aria-labelledby="uploads-title">
+            <h2 id="uploads-title">"Uploads"</h2>
+            <label class="overall">
+                <span>{summary}</span>
+                <progress max=move || totals().0.max(1).to_string() value=move || totals().1.to_string() aria-label="All uploads"></progress>
+            </label>
+            <div class="upload-actions">
+                <Show when=active>
+                    <button type="button" on:click=move |_| uploads.cancel_all()>"Cancel all"</button>
+                </Show>
+                <Show when=move || !active()>
+                    <button type="button" on:click=move |_| uploads.clear()>"Clear"</button>
+                </Show>
+                <Show when=exists>
+                    <span>"For every name that exists: "</span>
+                    <button type="button" on:click=move |_| apply_to_all(uploads, console, Conflict::KeepBoth)>"Keep Both for all"</button>
+                    <button type="button" on:click=move |_| apply_to_all(uploads, console, Conflict::Replace)>"Replace for all"</button>
+                    <button type="button" on:click=move |_| apply_to_all(uploads, console, Conflict::Skip)>"Skip for all"</button>
+                </Show>
+            </div>
+            <ul>
+                <For each=move || uploads.items.get() key=|i| (i.id, i.state.clone(), i.target.clone()) let:item>
+                    <UploadRow item=item />
+                </For>
+            </ul>
+        </section>
     }
 }
 
@@ -425,7 +460,7 @@ fn UploadRow(item: UploadItem) -> impl IntoView {
         <li class="upload" class:failed=matches!(item.state, UploadState::Failed(_))>
             <span class="upload-name">{label.clone()}</span>
             <progress max=item.size.max(1).to_string() value=move || item.sent.get().to_string() aria-label=progress_label></progress>
-            <span class="upload-state">{move || if sending { format!("{} of {}", human_size(sent.get()), human_size(size)) } else { state.clone() }}</span>
+            <span class="upload-state">{move || if sending { format!("{} of {}", format_size(sent.get()), format_size(size)) } else { state.clone() }}</span>
             {match item.state {
                 UploadState::Waiting | UploadState::Sending => view! {
                     <button type="button" aria-label=format!("Cancel {label}") on:click=move |_| uploads.cancel(id)>"Cancel"</button>

@@ -373,19 +373,21 @@ impl AssetRef {
     }
 }
 
-/// "2.4 MB": one decimal, binary units.
+/// "2.4 MB": one decimal, binary units. In whole numbers, so the browser bundles
+/// that show sizes carry no floating-point formatting.
 pub fn format_size(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
     if bytes < 1024 {
         return format!("{bytes} B");
     }
-    let mut value = bytes as f64 / 1024.0;
     let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
+    let mut scale: u128 = 1024;
+    while u128::from(bytes) >= scale * 1024 && unit < UNITS.len() - 1 {
+        scale *= 1024;
         unit += 1;
     }
-    format!("{value:.1} {}", UNITS[unit])
+    let tenths = (u128::from(bytes) * 10 + scale / 2) / scale;
+    format!("{}.{} {}", tenths / 10, tenths % 10, UNITS[unit])
 }
 
 /// The short name of a file format for people: "PDF", "JPEG", "Word".
@@ -660,6 +662,11 @@ mod tests {
         assert_eq!(format_size(2_516_582), "2.4 MB");
         assert_eq!(format_size(1536), "1.5 KB");
         assert_eq!(format_size(3 * 1024 * 1024 * 1024), "3.0 GB");
+        assert_eq!(format_size(1024), "1.0 KB");
+        assert_eq!(format_size(1_048_524), "1023.9 KB");
+        assert_eq!(format_size(1_048_570), "1024.0 KB", "rounds like one decimal would, below the next unit");
+        assert_eq!(format_size(5 * (1 << 40)), "5.0 TB");
+        assert_eq!(format_size(u64::MAX), "16777216.0 TB");
     }
 
     #[test]
