@@ -10,6 +10,7 @@ pub mod connected;
 pub mod edit;
 pub mod metadata;
 pub mod mime;
+pub mod msm;
 #[cfg(feature = "openapi")]
 mod openapi;
 pub mod page;
