@@ -12,6 +12,7 @@ mod dropped;
 mod places;
 mod properties;
 mod rail;
+mod selection_actions;
 mod state;
 mod time;
 mod toolbar;

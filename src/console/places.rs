@@ -77,32 +77,71 @@ pub fn SearchForm() -> impl IntoView {
         };
         console.go(Place::Search(query));
     };
-    let clear = move |_| {
+    let clear = Callback::new(move |_| {
         words.set(String::new());
         kind.set(None);
         doctype.set(None);
         holder.set(String::new());
         console.go(Place::Folder);
+    });
+    let open = RwSignal::new(false);
+    let filters_set =
+        move || [kind.with(Option::is_some), doctype.with(Option::is_some), holder.with(|h| !h.trim().is_empty())].into_iter().filter(|set| *set).count();
+    let toggle_label = move || match filters_set() {
+        0 => "Filters".to_owned(),
+        n => format!("Filters ({n})"),
     };
+    let searching = Memo::new(move |_| matches!(console.place.get(), Place::Search(_)));
     view! {
         <form class="search-form" role="search" aria-label="Search assets" on:submit=submit>
             <label>"Search" <input type="search" prop:value=move || words.get() on:input=move |e| words.set(event_target_value(&e)) /></label>
-            <TypeFilters kind=kind doctype=doctype offers_type=true offers_doctype=true />
-            <label>"Checked out by" <input type="text" list="checked-out-by" prop:value=move || holder.get() on:input=move |e| holder.set(event_target_value(&e)) /></label>
-            <datalist id="checked-out-by">
-                <option value=move || console.me.get().map(|m| m.user).unwrap_or_default()></option>
-            </datalist>
+            <button type="button" aria-expanded=move || open.get().to_string() aria-controls="search-filters" on:click=move |_| open.update(|o| *o = !*o)>
+                {toggle_label}
+            </button>
             <button type="submit">"Search"</button>
-            <Show when=move || matches!(console.place.get(), Place::Search(_))>
-                <button type="button" on:click=clear>"Clear search"</button>
-                <button type="button" on:click=move |_| {
-                    if let Place::Search(query) = console.place.get_untracked() {
-                        console.dialog.set(Some(Dialog::SaveSearch(query)));
-                    }
-                }>"Save as Collection"</button>
-            </Show>
+            {move || searching.get().then(|| Suspend::new(async move { search_actions_view(clear).await }))}
+            <div id="search-filters" class="search-filters" hidden=move || !open.get()>
+                {move || open.get().then(|| Suspend::new(async move { search_filters_view(kind, doctype, holder).await }))}
+            </div>
         </form>
     }
+}
+
+/// The filters, loaded the first time they are opened; built untracked so the
+/// `Suspend` awaiting them does not build them again (see the rail).
+#[leptos::lazy]
+fn search_filters_view(kind: RwSignal<Option<AssetKind>>, doctype: RwSignal<Option<tessera_model::DocType>>, holder: RwSignal<String>) -> AnyView {
+    untrack(|| view! { <SearchFilters kind=kind doctype=doctype holder=holder /> }.into_any())
+}
+
+/// Type, Document type (the Content Finder's own component) and "Checked out by".
+#[component]
+fn SearchFilters(kind: RwSignal<Option<AssetKind>>, doctype: RwSignal<Option<tessera_model::DocType>>, holder: RwSignal<String>) -> impl IntoView {
+    let console = use_console();
+    view! {
+        <TypeFilters kind=kind doctype=doctype offers_type=true offers_doctype=true />
+        <label>"Checked out by" <input type="text" list="checked-out-by" prop:value=move || holder.get() on:input=move |e| holder.set(event_target_value(&e)) /></label>
+        <datalist id="checked-out-by">
+            <option value=move || console.me.get().map(|m| m.user).unwrap_or_default()></option>
+        </datalist>
+    }
+}
+
+/// Clear search and Save as Collection, shown with search results.
+#[leptos::lazy]
+fn search_actions_view(clear: Callback<()>) -> AnyView {
+    untrack(|| {
+        let console = use_console();
+        view! {
+            <button type="button" on:click=move |_| clear.run(())>"Clear search"</button>
+            <button type="button" on:click=move |_| {
+                if let Place::Search(query) = console.place.get_untracked() {
+                    console.dialog.set(Some(Dialog::SaveSearch(query)));
+                }
+            }>"Save as Collection"</button>
+        }
+        .into_any()
+    })
 }
 
 /// A collection's own actions: rename, share with a group, remove the selection, delete.

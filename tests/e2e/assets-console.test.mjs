@@ -145,7 +145,11 @@ test("the Assets console: a folder hierarchy uploads with progress, a replaced f
     { name: "b.txt", mimeType: "text/plain", buffer: Buffer.from("b") },
   ]);
   await option(page, "b.txt").waitFor();
+  // What works on a selection shows once there is one.
+  const selectionActions = page.getByRole("group", { name: "Selection" });
+  assert.equal(await selectionActions.count(), 0, "nothing selected, no selection actions");
   await option(page, "a.txt").click();
+  await selectionActions.getByRole("button", { name: "Delete" }).waitFor();
   await option(page, "b.txt").click({ modifiers: ["Shift"] });
   await page.getByRole("button", { name: "Check Out" }).click();
   await status(page).getByText("2 assets are checked out to you.").waitFor();
@@ -153,6 +157,14 @@ test("the Assets console: a folder hierarchy uploads with progress, a replaced f
     await option(page, name).getByText(`Checked out by ${DAM_USER}`).waitFor();
   }
   assert.equal(await option(page, "readme.txt").getByText("Checked out by").count(), 0, "only the selection");
+
+  // Deleting from the selection's buttons: they go with the selection, focus goes to the items.
+  await option(page, "readme.txt").click();
+  await selectionActions.getByRole("button", { name: "Delete" }).click();
+  await page.getByRole("dialog", { name: "Delete 1 item(s)?" }).getByRole("button", { name: "Delete" }).click();
+  await status(page).getByText("1 item(s) deleted.").waitFor();
+  await selectionActions.waitFor({ state: "detached" });
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("aria-label")), "Assets and folders", "focus is on the items");
   assertNoErrors(errors);
   await context.close();
 });
@@ -239,6 +251,7 @@ test("a checked-out asset shows its holder to others, who are refused; the holde
   await author.page.getByRole("button", { name: "Check Out" }).click();
   await option(author.page, poster).getByText(`Checked out by ${DAM_USER}`).waitFor();
   const search = author.page.getByRole("search", { name: "Search assets" });
+  await search.getByRole("button", { name: "Filters" }).click();
   await search.getByLabel("Checked out by").fill(DAM_USER);
   await search.getByRole("button", { name: "Search", exact: true }).click();
   await author.page.getByRole("heading", { level: 1, name: /^Search results/ }).waitFor();
@@ -329,9 +342,16 @@ test("a search saved as a collection stays current", async () => {
   const { context, page, errors } = await openConsole(DAM_USER, DAM_PASSWORD);
   const search = page.getByRole("search", { name: "Search assets" });
   await search.getByLabel("Search").fill(word);
+  // The filters open under a toggle that says how many are set.
+  const filters = search.getByRole("button", { name: /^Filters/ });
+  assert.equal(await filters.getAttribute("aria-expanded"), "false");
+  assert.equal(await search.getByLabel(/^Type/).count(), 0, "closed filters are not on the page");
+  await filters.click();
+  assert.equal(await filters.getAttribute("aria-expanded"), "true");
   // The Content Finder's type filters: PDFs only finds nothing, text files find it.
   await search.getByLabel(/^Type/).selectOption("document");
   await search.getByLabel("Document type").selectOption("pdf");
+  await search.getByRole("button", { name: "Filters (2)" }).waitFor();
   await search.getByRole("button", { name: "Search", exact: true }).click();
   await page.getByText("Nothing found.").waitFor();
   await search.getByLabel("Document type").selectOption("text");

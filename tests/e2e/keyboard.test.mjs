@@ -330,8 +330,11 @@ test("the Assets console walk-through by keyboard alone: log in, create a folder
   await page.keyboard.press("Enter");
   await page.getByRole("heading", { level: 1, name, exact: true }).waitFor();
   await page.getByText("This folder is empty.").waitFor();
+  // Listening before the key, so the browser already hands file dialogs to the test.
+  const choosing = page.waitForEvent("filechooser");
   await tabTo(page, page.getByRole("button", { name: "Upload Files" }));
-  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.keyboard.press("Enter")]);
+  await page.keyboard.press("Enter");
+  const chooser = await choosing;
   await chooser.setFiles([
     { name: "one.txt", mimeType: "text/plain", buffer: Buffer.from("one") },
     { name: "two.txt", mimeType: "text/plain", buffer: Buffer.from("two") },
