@@ -27,6 +27,20 @@ pub enum RolloutConfig {
 }
 
 impl RolloutConfig {
+    /// How the API and the catalog name it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RolloutConfig::Standard => "standard",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<RolloutConfig> {
+        match raw {
+            "standard" => Some(RolloutConfig::Standard),
+            _ => None,
+        }
+    }
+
     /// Its name in the UI.
     pub fn label(self) -> &'static str {
         match self {

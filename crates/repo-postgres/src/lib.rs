@@ -11,6 +11,7 @@ mod connected;
 mod error;
 mod history;
 mod import;
+mod live_copies;
 mod search;
 
 use postgres::{GenericClient, NoTls, Row};
@@ -146,6 +147,23 @@ const MIGRATIONS: &[&str] = &[
          PRIMARY KEY (link_id, asset_id)
      );
      CREATE INDEX share_link_assets_by_asset ON share_link_assets(asset_id);",
+    // Live relationships (MSM): each live copy, asset or folder, tied by id to its
+    // source; a deleted source leaves its last path.
+    "CREATE TABLE live_relationships (
+         copy_asset_id    BIGINT UNIQUE REFERENCES assets(id) ON DELETE CASCADE,
+         copy_folder_id   BIGINT UNIQUE REFERENCES folders(id) ON DELETE CASCADE,
+         source_asset_id  BIGINT REFERENCES assets(id) ON DELETE SET NULL,
+         source_folder_id BIGINT REFERENCES folders(id) ON DELETE SET NULL,
+         source_path      TEXT NOT NULL,
+         config           TEXT NOT NULL,
+         suspended        BOOLEAN NOT NULL DEFAULT FALSE,
+         cancelled        TEXT NOT NULL DEFAULT '[]',
+         last_rollout_at  BIGINT,
+         last_rollout_by  TEXT,
+         CHECK ((copy_asset_id IS NULL) <> (copy_folder_id IS NULL))
+     );
+     CREATE INDEX live_relationships_by_source_asset ON live_relationships(source_asset_id);
+     CREATE INDEX live_relationships_by_source_folder ON live_relationships(source_folder_id);",
 ];
 
 pub struct PostgresCatalog {

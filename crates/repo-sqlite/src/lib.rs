@@ -5,6 +5,7 @@ mod collections;
 mod connected;
 mod error;
 mod history;
+mod live_copies;
 mod search;
 
 use std::path::Path;
@@ -314,6 +315,25 @@ CREATE TABLE share_link_assets (
     PRIMARY KEY (link_id, asset_id)
 );
 CREATE INDEX share_link_assets_by_asset ON share_link_assets(asset_id);
+"#,
+    // Live relationships (MSM): each live copy, asset or folder, tied by id to its
+    // source; a deleted source leaves its last path.
+    r#"
+CREATE TABLE live_relationships (
+    copy_asset_id    INTEGER UNIQUE REFERENCES assets(id) ON DELETE CASCADE,
+    copy_folder_id   INTEGER UNIQUE REFERENCES folders(id) ON DELETE CASCADE,
+    source_asset_id  INTEGER REFERENCES assets(id) ON DELETE SET NULL,
+    source_folder_id INTEGER REFERENCES folders(id) ON DELETE SET NULL,
+    source_path      TEXT NOT NULL,
+    config           TEXT NOT NULL,
+    suspended        INTEGER NOT NULL DEFAULT 0,
+    cancelled        TEXT NOT NULL DEFAULT '[]',
+    last_rollout_at  INTEGER,
+    last_rollout_by  TEXT,
+    CHECK ((copy_asset_id IS NULL) <> (copy_folder_id IS NULL))
+);
+CREATE INDEX live_relationships_by_source_asset ON live_relationships(source_asset_id);
+CREATE INDEX live_relationships_by_source_folder ON live_relationships(source_folder_id);
 "#,
 ];
 

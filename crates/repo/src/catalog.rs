@@ -11,6 +11,7 @@ use crate::blobs::BlobHash;
 use crate::collections::CollectionCatalog;
 use crate::error::RepoError;
 use crate::history::{AssetEvent, BinaryChange, CheckOut, Kept, Release, VersionKind};
+use crate::live_copies::LiveCopyCatalog;
 use crate::scope::ReadScope;
 use crate::search::SearchPage;
 use crate::shares::ShareCatalog;
@@ -249,7 +250,7 @@ pub trait HistoryCatalog {
     fn import_events(&self, path: &DamPath, events: &[AssetEvent]) -> Result<(), RepoError>;
 }
 
-pub trait Catalog: ConnectedCatalog + HistoryCatalog + CollectionCatalog + ShareCatalog + Send + Sync {
+pub trait Catalog: ConnectedCatalog + HistoryCatalog + CollectionCatalog + ShareCatalog + LiveCopyCatalog + Send + Sync {
     fn concurrency(&self) -> Concurrency;
 
     fn folder(&self, path: &DamPath) -> Result<Option<FolderRecord>, RepoError>;

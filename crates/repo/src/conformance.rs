@@ -33,7 +33,8 @@ macro_rules! catalog_conformance {
             search_finds_prefixes_without_accents, search_sorts_and_pages_alike, a_folder_is_listed_a_page_at_a_time, search_filters_and_read_scope, pages_version_and_publish,
             sessions_settings_and_connected_jobs, metadata_patches_say_who_and_when, imports_keep_what_they_are_given,
             versions_keep_every_binary_until_the_asset_goes, a_job_finishing_while_its_asset_goes_never_fails_the_delete,
-            check_out_guards_the_binary_and_history_keeps_everything, collections_and_share_links_keep_what_they_are_given);
+            check_out_guards_the_binary_and_history_keeps_everything, collections_and_share_links_keep_what_they_are_given,
+            live_relationships_follow_both_ends);
     };
     (@each $attrs:tt $fresh:expr; $($check:ident),*) => {
         $( $crate::catalog_conformance!(@one $attrs $fresh; $check); )*
@@ -820,4 +821,70 @@ pub fn collections_and_share_links_keep_what_they_are_given(c: &dyn Catalog) {
     assert_eq!(c.collection(spring.id).unwrap(), None);
     assert!(matches!(c.collection_assets(spring.id), Err(RepoError::NoSuchCollection(_))));
     assert!(matches!(c.delete_collection(spring.id), Err(RepoError::NoSuchCollection(_))));
+}
+
+/// Live copies (MSM) are tied to both ends by identity: moves keep the tie, deleting
+/// the live copy removes it, deleting the source leaves it standing with its source
+/// missing; only assets follow assets and folders folders.
+pub fn live_relationships_follow_both_ends(c: &dyn Catalog) {
+    use tessera_model::msm::{InheritedField, LiveRelationship, RolloutStamp};
+    for folder in ["/content/dam/src", "/content/dam/en", "/content/dam/fr", "/content/dam/moved"] {
+        c.create_folder(&p(folder), "F").unwrap();
+    }
+    c.insert_asset(&asset("/content/dam/src/a.png", "A", "image/png", 10, 5, 1)).unwrap();
+    c.insert_asset(&asset("/content/dam/en/a.png", "A", "image/png", 10, 5, 1)).unwrap();
+    c.insert_asset(&asset("/content/dam/fr/a.png", "A", "image/png", 10, 5, 1)).unwrap();
+    let (source, en, fr) = (p("/content/dam/src/a.png"), p("/content/dam/en/a.png"), p("/content/dam/fr/a.png"));
+
+    assert_eq!(c.live_relationship(&en).unwrap(), None);
+    let mut tie = LiveRelationship::new(source.clone());
+    tie.cancelled.insert(InheritedField::Title);
+    tie.cancelled.insert(InheritedField::Property("sku".into()));
+    tie.last_rollout = Some(RolloutStamp { at: 42, by: "ana".into() });
+    c.set_live_relationship(&en, &tie).unwrap();
+    c.set_live_relationship(&fr, &LiveRelationship::new(source.clone())).unwrap();
+    let stored = c.live_relationship(&en).unwrap().unwrap();
+    assert_eq!((&stored.relationship, stored.source_missing), (&tie, false), "kept as given");
+    let copies: Vec<DamPath> = c.live_copies_of(&source).unwrap().into_iter().map(|(path, _)| path).collect();
+    assert_eq!(copies, [en.clone(), fr.clone()], "by path");
+
+    // Set again: replaced, not doubled.
+    tie.suspended = true;
+    c.set_live_relationship(&en, &tie).unwrap();
+    assert!(c.live_relationship(&en).unwrap().unwrap().relationship.suspended);
+    assert_eq!(c.live_copies_of(&source).unwrap().len(), 2);
+
+    // A live copy of a live copy is its own source's copy, not the first source's.
+    c.create_folder(&p("/content/dam/fr-ca"), "F").unwrap();
+    c.insert_asset(&asset("/content/dam/fr-ca/a.png", "A", "image/png", 10, 5, 1)).unwrap();
+    c.set_live_relationship(&p("/content/dam/fr-ca/a.png"), &LiveRelationship::new(fr.clone())).unwrap();
+    assert_eq!(c.live_copies_of(&source).unwrap().len(), 2, "only direct live copies");
+    assert_eq!(c.live_copies_of(&fr).unwrap().len(), 1);
+
+    // Kinds and ends.
+    let folder_of_asset = c.set_live_relationship(&p("/content/dam/moved"), &LiveRelationship::new(source.clone()));
+    assert!(matches!(folder_of_asset, Err(RepoError::BadQuery(_))), "{folder_of_asset:?}");
+    assert!(matches!(c.set_live_relationship(&source, &LiveRelationship::new(source.clone())), Err(RepoError::BadQuery(_))));
+    assert!(matches!(c.set_live_relationship(&p("/content/dam/none.png"), &LiveRelationship::new(source.clone())), Err(RepoError::NotFound(_))));
+    assert!(matches!(c.set_live_relationship(&en, &LiveRelationship::new(p("/content/dam/none.png"))), Err(RepoError::NotFound(_))));
+    c.set_live_relationship(&p("/content/dam/en"), &LiveRelationship::new(p("/content/dam/src"))).unwrap();
+    assert_eq!(c.live_copies_of(&p("/content/dam/src")).unwrap().len(), 1, "folders follow folders");
+
+    // Moving the source or a live copy keeps the tie, under the new paths.
+    c.move_node(&source, &p("/content/dam/moved/a.png"), "ana", false).unwrap();
+    c.move_node(&en, &p("/content/dam/en/b.png"), "ana", false).unwrap();
+    let moved = c.live_relationship(&p("/content/dam/en/b.png")).unwrap().unwrap();
+    assert_eq!(moved.relationship.source, p("/content/dam/moved/a.png"));
+    let copies: Vec<DamPath> = c.live_copies_of(&p("/content/dam/moved/a.png")).unwrap().into_iter().map(|(path, _)| path).collect();
+    assert_eq!(copies, [p("/content/dam/en/b.png"), fr.clone()]);
+
+    // Deleting a live copy removes its tie; deleting the source leaves the others standing.
+    c.delete_node(&fr, "ana", false).unwrap();
+    assert_eq!(c.live_copies_of(&p("/content/dam/moved/a.png")).unwrap().len(), 1);
+    let orphan = c.live_relationship(&p("/content/dam/fr-ca/a.png")).unwrap().unwrap();
+    assert!(orphan.source_missing, "its source, itself a live copy, is gone");
+    assert_eq!(orphan.relationship.source, fr, "the last path it had");
+    assert!(c.remove_live_relationship(&p("/content/dam/fr-ca/a.png")).unwrap(), "Detach");
+    assert!(!c.remove_live_relationship(&p("/content/dam/fr-ca/a.png")).unwrap());
+    assert_eq!(c.live_relationship(&p("/content/dam/fr-ca/a.png")).unwrap(), None);
 }

@@ -21,6 +21,7 @@ mod edited;
 mod error;
 pub mod history;
 mod jobs;
+pub mod live_copies;
 mod renditions;
 mod scope;
 mod search;

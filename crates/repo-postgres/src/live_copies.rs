@@ -1,0 +1,118 @@
+//! Live relationships on PostgreSQL: one row per live copy, tied to both ends by id.
+
+use postgres::GenericClient;
+use tessera_model::msm::{InheritedField, LiveRelationship, RolloutConfig, RolloutStamp};
+use tessera_model::DamPath;
+use tessera_repo::live_copies::{refused_tie, LiveCopyCatalog, StoredRelationship};
+use tessera_repo::RepoError;
+
+use crate::error::Db;
+use crate::{folder_id, PostgresCatalog};
+
+/// One end of a relationship: an asset or a folder, by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    Asset(i64),
+    Folder(i64),
+}
+
+impl End {
+    fn of(c: &mut impl GenericClient, path: &DamPath) -> Result<End, RepoError> {
+        if let Some(id) = folder_id(c, path)? {
+            return Ok(End::Folder(id));
+        }
+        let id = c.query_opt("SELECT id FROM assets WHERE path = $1", &[&path.as_str()]).db()?.map(|r| r.get(0));
+        id.map(End::Asset).ok_or_else(|| RepoError::NotFound(path.clone()))
+    }
+
+    /// `(asset id, folder id)`, one of them set.
+    fn ids(self) -> (Option<i64>, Option<i64>) {
+        match self {
+            End::Asset(id) => (Some(id), None),
+            End::Folder(id) => (None, Some(id)),
+        }
+    }
+}
+
+const SELECT: &str =
+    "SELECT coalesce(ca.path, cf.path), coalesce(sa.path, sf.path, lr.source_path), lr.source_asset_id IS NULL AND lr.source_folder_id IS NULL,
+            lr.config, lr.suspended, lr.cancelled, lr.last_rollout_at, lr.last_rollout_by
+     FROM live_relationships lr
+     LEFT JOIN assets ca ON ca.id = lr.copy_asset_id LEFT JOIN folders cf ON cf.id = lr.copy_folder_id
+     LEFT JOIN assets sa ON sa.id = lr.source_asset_id LEFT JOIN folders sf ON sf.id = lr.source_folder_id";
+
+/// Where the copy is `(asset id, folder id)`; `IS NOT DISTINCT FROM` matches the unset one.
+const BY_COPY: &str = "lr.copy_asset_id IS NOT DISTINCT FROM $1 AND lr.copy_folder_id IS NOT DISTINCT FROM $2";
+
+fn stored(row: &postgres::Row) -> Result<(DamPath, StoredRelationship), RepoError> {
+    let copy: String = row.get(0);
+    let corrupt = |what: &str| RepoError::Internal(format!("a live relationship of {copy} has a bad {what}"));
+    let config = RolloutConfig::parse(row.get(3)).ok_or_else(|| corrupt("rollout config"))?;
+    let cancelled: Vec<InheritedField> = serde_json::from_str(row.get(5)).map_err(|_| corrupt("list of cancelled fields"))?;
+    let last_rollout = row.get::<_, Option<i64>>(6).zip(row.get::<_, Option<String>>(7)).map(|(at, by)| RolloutStamp { at, by });
+    let relationship =
+        LiveRelationship { source: DamPath::parse(row.get(1))?, config, suspended: row.get(4), cancelled: cancelled.into_iter().collect(), last_rollout };
+    Ok((DamPath::parse(&copy)?, StoredRelationship { relationship, source_missing: row.get(2) }))
+}
+
+impl LiveCopyCatalog for PostgresCatalog {
+    fn set_live_relationship(&self, copy: &DamPath, relationship: &LiveRelationship) -> Result<(), RepoError> {
+        let mut client = self.client()?;
+        let mut tx = client.transaction().db()?;
+        let (copy_end, source_end) = (End::of(&mut tx, copy)?, End::of(&mut tx, &relationship.source)?);
+        let same_kind = matches!((copy_end, source_end), (End::Asset(_), End::Asset(_)) | (End::Folder(_), End::Folder(_)));
+        if !same_kind || copy_end == source_end {
+            return Err(refused_tie(copy, &relationship.source));
+        }
+        let ((copy_asset, copy_folder), (source_asset, source_folder)) = (copy_end.ids(), source_end.ids());
+        let cancelled = serde_json::to_string(&relationship.cancelled).map_err(|e| RepoError::Internal(e.to_string()))?;
+        let stamp = relationship.last_rollout.as_ref();
+        let (at, by) = (stamp.map(|s| s.at), stamp.map(|s| s.by.as_str()));
+        tx.execute(&format!("DELETE FROM live_relationships lr WHERE {BY_COPY}"), &[&copy_asset, &copy_folder]).db()?;
+        tx.execute(
+            "INSERT INTO live_relationships (copy_asset_id, copy_folder_id, source_asset_id, source_folder_id, source_path, config, suspended, cancelled,
+                                             last_rollout_at, last_rollout_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            &[
+                &copy_asset,
+                &copy_folder,
+                &source_asset,
+                &source_folder,
+                &relationship.source.as_str(),
+                &relationship.config.as_str(),
+                &relationship.suspended,
+                &cancelled,
+                &at,
+                &by,
+            ],
+        )
+        .db()?;
+        tx.commit().db()
+    }
+
+    fn live_relationship(&self, copy: &DamPath) -> Result<Option<StoredRelationship>, RepoError> {
+        let mut client = self.client()?;
+        let (asset, folder) = End::of(&mut *client, copy)?.ids();
+        let row = client.query_opt(&format!("{SELECT} WHERE {BY_COPY}"), &[&asset, &folder]).db()?;
+        row.as_ref().map(stored).transpose().map(|found| found.map(|(_, r)| r))
+    }
+
+    fn live_copies_of(&self, source: &DamPath) -> Result<Vec<(DamPath, StoredRelationship)>, RepoError> {
+        let mut client = self.client()?;
+        let (asset, folder) = End::of(&mut *client, source)?.ids();
+        let rows = client
+            .query(
+                &format!("{SELECT} WHERE lr.source_asset_id = $1 OR lr.source_folder_id = $2 ORDER BY coalesce(ca.path, cf.path) COLLATE \"C\""),
+                &[&asset, &folder],
+            )
+            .db()?;
+        rows.iter().map(stored).collect()
+    }
+
+    fn remove_live_relationship(&self, copy: &DamPath) -> Result<bool, RepoError> {
+        let mut client = self.client()?;
+        let (asset, folder) = End::of(&mut *client, copy)?.ids();
+        let n = client.execute(&format!("DELETE FROM live_relationships lr WHERE {BY_COPY}"), &[&asset, &folder]).db()?;
+        Ok(n > 0)
+    }
+}

@@ -1,0 +1,119 @@
+//! Live relationships on SQLite: one row per live copy, tied to both ends by id.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use tessera_model::msm::{InheritedField, LiveRelationship, RolloutConfig, RolloutStamp};
+use tessera_model::DamPath;
+use tessera_repo::live_copies::{refused_tie, LiveCopyCatalog, StoredRelationship};
+use tessera_repo::RepoError;
+
+use crate::error::Db;
+use crate::{folder_id, SqliteCatalog};
+
+/// One end of a relationship: an asset or a folder, by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    Asset(i64),
+    Folder(i64),
+}
+
+impl End {
+    fn of(conn: &Connection, path: &DamPath) -> Result<End, RepoError> {
+        if let Some(id) = folder_id(conn, path)? {
+            return Ok(End::Folder(id));
+        }
+        let id = conn.query_row("SELECT id FROM assets WHERE path = ?1", [path.as_str()], |r| r.get(0)).optional().db()?;
+        id.map(End::Asset).ok_or_else(|| RepoError::NotFound(path.clone()))
+    }
+
+    /// `(asset id, folder id)`, one of them set.
+    fn ids(self) -> (Option<i64>, Option<i64>) {
+        match self {
+            End::Asset(id) => (Some(id), None),
+            End::Folder(id) => (None, Some(id)),
+        }
+    }
+}
+
+const SELECT: &str =
+    "SELECT coalesce(ca.path, cf.path), coalesce(sa.path, sf.path, lr.source_path), lr.source_asset_id IS NULL AND lr.source_folder_id IS NULL,
+            lr.config, lr.suspended, lr.cancelled, lr.last_rollout_at, lr.last_rollout_by
+     FROM live_relationships lr
+     LEFT JOIN assets ca ON ca.id = lr.copy_asset_id LEFT JOIN folders cf ON cf.id = lr.copy_folder_id
+     LEFT JOIN assets sa ON sa.id = lr.source_asset_id LEFT JOIN folders sf ON sf.id = lr.source_folder_id";
+
+type Row = (String, String, bool, String, bool, String, Option<i64>, Option<String>);
+
+fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+}
+
+fn stored((copy, source, source_missing, config, suspended, cancelled, at, by): Row) -> Result<(DamPath, StoredRelationship), RepoError> {
+    let corrupt = |what: &str| RepoError::Internal(format!("a live relationship of {copy} has a bad {what}"));
+    let config = RolloutConfig::parse(&config).ok_or_else(|| corrupt("rollout config"))?;
+    let cancelled: Vec<InheritedField> = serde_json::from_str(&cancelled).map_err(|_| corrupt("list of cancelled fields"))?;
+    let last_rollout = at.zip(by).map(|(at, by)| RolloutStamp { at, by });
+    let relationship = LiveRelationship { source: DamPath::parse(&source)?, config, suspended, cancelled: cancelled.into_iter().collect(), last_rollout };
+    Ok((DamPath::parse(&copy)?, StoredRelationship { relationship, source_missing }))
+}
+
+impl LiveCopyCatalog for SqliteCatalog {
+    fn set_live_relationship(&self, copy: &DamPath, relationship: &LiveRelationship) -> Result<(), RepoError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction().db()?;
+        let (copy_end, source_end) = (End::of(&tx, copy)?, End::of(&tx, &relationship.source)?);
+        let same_kind = matches!((copy_end, source_end), (End::Asset(_), End::Asset(_)) | (End::Folder(_), End::Folder(_)));
+        if !same_kind || copy_end == source_end {
+            return Err(refused_tie(copy, &relationship.source));
+        }
+        let ((copy_asset, copy_folder), (source_asset, source_folder)) = (copy_end.ids(), source_end.ids());
+        let cancelled = serde_json::to_string(&relationship.cancelled).map_err(|e| RepoError::Internal(e.to_string()))?;
+        let stamp = relationship.last_rollout.as_ref();
+        tx.execute("DELETE FROM live_relationships WHERE copy_asset_id IS ?1 AND copy_folder_id IS ?2", params![copy_asset, copy_folder]).db()?;
+        tx.execute(
+            "INSERT INTO live_relationships (copy_asset_id, copy_folder_id, source_asset_id, source_folder_id, source_path, config, suspended, cancelled,
+                                             last_rollout_at, last_rollout_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                copy_asset,
+                copy_folder,
+                source_asset,
+                source_folder,
+                relationship.source.as_str(),
+                relationship.config.as_str(),
+                relationship.suspended,
+                cancelled,
+                stamp.map(|s| s.at),
+                stamp.map(|s| s.by.as_str())
+            ],
+        )
+        .db()?;
+        tx.commit().db()
+    }
+
+    fn live_relationship(&self, copy: &DamPath) -> Result<Option<StoredRelationship>, RepoError> {
+        let conn = self.conn();
+        let (asset, folder) = End::of(&conn, copy)?.ids();
+        let row =
+            conn.query_row(&format!("{SELECT} WHERE lr.copy_asset_id IS ?1 AND lr.copy_folder_id IS ?2"), params![asset, folder], read_row).optional().db()?;
+        row.map(stored).transpose().map(|found| found.map(|(_, r)| r))
+    }
+
+    fn live_copies_of(&self, source: &DamPath) -> Result<Vec<(DamPath, StoredRelationship)>, RepoError> {
+        let conn = self.conn();
+        let (asset, folder) = End::of(&conn, source)?.ids();
+        let mut stmt = conn
+            .prepare_cached(&format!(
+                "{SELECT} WHERE (?1 IS NOT NULL AND lr.source_asset_id = ?1) OR (?2 IS NOT NULL AND lr.source_folder_id = ?2) ORDER BY coalesce(ca.path, cf.path)"
+            ))
+            .db()?;
+        let rows = stmt.query_map(params![asset, folder], read_row).db()?.collect::<Result<Vec<Row>, _>>().db()?;
+        rows.into_iter().map(stored).collect()
+    }
+
+    fn remove_live_relationship(&self, copy: &DamPath) -> Result<bool, RepoError> {
+        let conn = self.conn();
+        let (asset, folder) = End::of(&conn, copy)?.ids();
+        let n = conn.execute("DELETE FROM live_relationships WHERE copy_asset_id IS ?1 AND copy_folder_id IS ?2", params![asset, folder]).db()?;
+        Ok(n > 0)
+    }
+}
