@@ -49,7 +49,7 @@ pub fn all(only: &[Group]) -> anyhow::Result<()> {
             format!("{:.1} KB", bundle.console_gzipped_bytes as f64 / 1024.0),
         ),
         (
-            "the Assets console's modules loaded when first needed (dialogs, the rail, uploads, login, share links, a collection's bar), together, gzipped"
+            "the Assets console's modules loaded when first needed (dialogs, the rail, uploads, the selection's actions, search filters, login, share links, a collection's bar), together, gzipped"
                 .to_owned(),
             format!("{:.1} KB", bundle.console_lazy_gzipped_bytes as f64 / 1024.0),
         ),
