@@ -42,6 +42,12 @@ pub enum RepoError {
     CollectionReadOnly(i64),
     #[error("this link is not valid: it may have expired or been revoked")]
     NoSuchShareLink,
+    #[error("{0} is not a Live Copy")]
+    NotALiveCopy(DamPath),
+    #[error("the Live Copy relationship of {0} is suspended: Resume it first")]
+    Suspended(DamPath),
+    #[error("the source of the Live Copy {0} no longer exists")]
+    SourceMissing(DamPath),
     #[error("a folder cannot be copied into itself")]
     CopyIntoSelf,
     #[error("a folder cannot be moved into itself")]

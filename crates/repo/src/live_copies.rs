@@ -38,3 +38,220 @@ pub fn refused_tie(copy: &DamPath, source: &DamPath) -> RepoError {
         RepoError::BadQuery(format!("{copy} and {source} are not both assets or both folders."))
     }
 }
+
+/// Whether a relationship receives updates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Suspension {
+    Suspend,
+    Resume,
+}
+
+/// What a rollout did: the live copies it updated, and those it left as they were
+/// with the reason.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RolloutOutcome {
+    pub updated: Vec<DamPath>,
+    pub skipped: Vec<(DamPath, tessera_model::msm::Skipped)>,
+}
+
+/// The inherited fields of an asset, its binary named by its original's blob.
+fn inherited(asset: &crate::AssetRecord) -> tessera_model::msm::Inherited<Option<crate::BlobHash>> {
+    use tessera_model::RenditionName;
+    let binary = asset.renditions.iter().find(|r| r.name == RenditionName::Original).map(|r| r.blob.clone());
+    tessera_model::msm::Inherited {
+        binary,
+        title: asset.title.clone(),
+        description: asset.description.clone(),
+        tags: asset.tags.clone(),
+        properties: asset.properties.clone(),
+    }
+}
+
+impl crate::Repo {
+    /// Create Live Copy of an asset: a copy at `to` (same blobs, no bytes copied),
+    /// titled `title` or as its source, tied to `source` by the Standard rollout config.
+    pub async fn create_live_copy(&self, source: &DamPath, to: &DamPath, title: Option<tessera_model::Title>, by: &str) -> Result<(), RepoError> {
+        let (from, at) = (source.clone(), to.clone());
+        if self.with_catalog(move |c| c.folder(&from)).await?.is_some() {
+            return Err(RepoError::BadQuery("Live copies of folders are not available yet; choose an asset.".into()));
+        }
+        self.copy_node(source, to, by).await?;
+        let tie = LiveRelationship::new(source.clone());
+        let tied = self.with_catalog(move |c| c.set_live_relationship(&at, &tie)).await;
+        let titled = match (tied, title) {
+            (Ok(()), Some(title)) => {
+                let patch = tessera_model::MetadataPatch { title: Some(title), ..Default::default() };
+                let (at, by) = (to.clone(), by.to_owned());
+                self.with_catalog(move |c| c.update_metadata(&at, &patch, &by, crate::unix_now())).await
+            }
+            (done, _) => done,
+        };
+        if titled.is_err() {
+            let (at, by) = (to.clone(), by.to_owned());
+            // Nothing references or locks a fresh copy: this cannot be refused.
+            let _ = self.with_catalog(move |c| c.delete_node(&at, &by, true)).await;
+        }
+        titled
+    }
+
+    /// The relationship of a live copy, refused for anything else.
+    pub async fn live_relationship(&self, copy: &DamPath) -> Result<StoredRelationship, RepoError> {
+        let at = copy.clone();
+        self.with_catalog(move |c| c.live_relationship(&at)).await?.ok_or_else(|| RepoError::NotALiveCopy(copy.clone()))
+    }
+
+    /// Synchronize: the live copy takes its source's changes, except in the fields
+    /// whose inheritance is cancelled. Refused while suspended or without a source.
+    /// Returns the fields it changed.
+    pub async fn synchronize(&self, copy: &DamPath, by: &str) -> Result<Vec<tessera_model::msm::InheritedField>, RepoError> {
+        let stored = self.live_relationship(copy).await?;
+        if stored.source_missing {
+            return Err(RepoError::SourceMissing(copy.clone()));
+        }
+        if stored.relationship.suspended {
+            return Err(RepoError::Suspended(copy.clone()));
+        }
+        let source = self.asset(&stored.relationship.source).await?;
+        let current = self.asset(copy).await?;
+        let changes = tessera_model::msm::updates(&inherited(&source), &inherited(&current), &stored.relationship.cancelled);
+        let fields = changes.iter().map(tessera_model::msm::FieldUpdate::field).collect();
+        self.apply_updates(copy, &source, &current, changes, by).await?;
+        let mut relationship = stored.relationship;
+        relationship.last_rollout = Some(tessera_model::msm::RolloutStamp { at: crate::unix_now(), by: by.to_owned() });
+        let at = copy.clone();
+        self.with_catalog(move |c| c.set_live_relationship(&at, &relationship)).await?;
+        Ok(fields)
+    }
+
+    /// Rollout from a source to the `chosen` of its direct live copies (all when
+    /// `None`); suspended ones are skipped and said so.
+    pub async fn rollout(&self, source: &DamPath, chosen: Option<Vec<DamPath>>, by: &str) -> Result<RolloutOutcome, RepoError> {
+        let from = source.clone();
+        let copies: Vec<(DamPath, LiveRelationship)> =
+            self.with_catalog(move |c| c.live_copies_of(&from)).await?.into_iter().map(|(path, stored)| (path, stored.relationship)).collect();
+        let (targets, skipped) = tessera_model::msm::rollout_targets(source, &copies, chosen.as_deref());
+        let mut outcome = RolloutOutcome { updated: Vec::new(), skipped };
+        for target in targets {
+            self.synchronize(target, by).await?;
+            outcome.updated.push(target.clone());
+        }
+        Ok(outcome)
+    }
+
+    pub async fn set_suspension(&self, copy: &DamPath, suspension: Suspension) -> Result<(), RepoError> {
+        let mut relationship = self.live_relationship(copy).await?.relationship;
+        relationship.suspended = suspension == Suspension::Suspend;
+        let at = copy.clone();
+        self.with_catalog(move |c| c.set_live_relationship(&at, &relationship)).await
+    }
+
+    /// Cancel inheritance of one field: it becomes a local modification.
+    pub async fn cancel_inheritance(&self, copy: &DamPath, field: tessera_model::msm::InheritedField) -> Result<(), RepoError> {
+        let mut relationship = self.live_relationship(copy).await?.relationship;
+        relationship.cancelled.insert(field);
+        let at = copy.clone();
+        self.with_catalog(move |c| c.set_live_relationship(&at, &relationship)).await
+    }
+
+    /// Inheritance of one field again: it takes the source's value at once.
+    pub async fn reenable_inheritance(&self, copy: &DamPath, field: tessera_model::msm::InheritedField, by: &str) -> Result<(), RepoError> {
+        let stored = self.live_relationship(copy).await?;
+        if stored.source_missing {
+            return Err(RepoError::SourceMissing(copy.clone()));
+        }
+        let source = self.asset(&stored.relationship.source).await?;
+        let current = self.asset(copy).await?;
+        let changes = tessera_model::msm::reenable(&field, &inherited(&source), &inherited(&current));
+        self.apply_updates(copy, &source, &current, changes, by).await?;
+        let mut relationship = stored.relationship;
+        relationship.cancelled.remove(&field);
+        let at = copy.clone();
+        self.with_catalog(move |c| c.set_live_relationship(&at, &relationship)).await
+    }
+
+    /// Reset: every local modification overwritten and every field inheriting again.
+    pub async fn reset_live_copy(&self, copy: &DamPath, by: &str) -> Result<(), RepoError> {
+        let stored = self.live_relationship(copy).await?;
+        if stored.source_missing {
+            return Err(RepoError::SourceMissing(copy.clone()));
+        }
+        let source = self.asset(&stored.relationship.source).await?;
+        let current = self.asset(copy).await?;
+        let changes = tessera_model::msm::reset(&inherited(&source), &inherited(&current));
+        self.apply_updates(copy, &source, &current, changes, by).await?;
+        let mut relationship = stored.relationship;
+        relationship.cancelled.clear();
+        let at = copy.clone();
+        self.with_catalog(move |c| c.set_live_relationship(&at, &relationship)).await
+    }
+
+    /// Detach: the live copy becomes a standalone asset for good.
+    pub async fn detach(&self, copy: &DamPath) -> Result<(), RepoError> {
+        let at = copy.clone();
+        if self.with_catalog(move |c| c.remove_live_relationship(&at)).await? {
+            Ok(())
+        } else {
+            Err(RepoError::NotALiveCopy(copy.clone()))
+        }
+    }
+
+    /// Writes `changes` to the live copy: a new binary as a version with the source's
+    /// renditions (its blobs: no bytes copied), then metadata, then tags.
+    async fn apply_updates(
+        &self,
+        copy: &DamPath,
+        source: &crate::AssetRecord,
+        current: &crate::AssetRecord,
+        changes: Vec<tessera_model::msm::FieldUpdate<Option<crate::BlobHash>>>,
+        by: &str,
+    ) -> Result<(), RepoError> {
+        use tessera_model::msm::FieldUpdate;
+        use tessera_model::RenditionName;
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let now = crate::unix_now();
+        if changes.iter().any(|c| matches!(c, FieldUpdate::Binary(_))) {
+            let original =
+                source.renditions.iter().find(|r| r.name == RenditionName::Original).cloned().ok_or_else(|| RepoError::NotFound(source.path.clone()))?;
+            let change = crate::history::BinaryChange {
+                version: crate::VersionRecord {
+                    number: 0,
+                    original,
+                    label: String::new(),
+                    comment: format!("Rolled out from {}", source.path),
+                    created_by: by.to_owned(),
+                    created_at: now,
+                    kind: crate::history::VersionKind::Replaced,
+                    kept: None,
+                },
+                renditions: source.renditions.iter().filter(|r| r.name != RenditionName::Original).cloned().collect(),
+                metadata: None,
+            };
+            let at = copy.clone();
+            let (_, unused) = self.with_catalog(move |c| c.add_version(&at, &change)).await?;
+            self.delete_blobs(unused).await;
+            self.job_signal.job_queued();
+        }
+        let mut after = inherited(current);
+        let metadata_changed = changes.iter().any(|c| matches!(c, FieldUpdate::Title(_) | FieldUpdate::Description(_) | FieldUpdate::Property { .. }));
+        let tags_changed = changes.iter().any(|c| matches!(c, FieldUpdate::Tags(_)));
+        tessera_model::msm::apply(&mut after, changes);
+        if metadata_changed {
+            // The source's values passed these checks when they were written there.
+            let bad = |e: tessera_model::metadata::MetadataError| RepoError::BadMetadata(e.to_string());
+            let patch = tessera_model::MetadataPatch {
+                title: Some(tessera_model::Title::parse(&after.title).map_err(bad)?),
+                description: Some(tessera_model::Description::parse(&after.description).map_err(bad)?),
+                properties: Some(tessera_model::Properties::parse(after.properties).map_err(bad)?),
+            };
+            let (at, by) = (copy.clone(), by.to_owned());
+            self.with_catalog(move |c| c.update_metadata(&at, &patch, &by, now)).await?;
+        }
+        if tags_changed {
+            let (at, by, tags) = (copy.clone(), by.to_owned(), after.tags);
+            self.with_catalog(move |c| c.set_asset_tags(&at, &tags, &by, now)).await?;
+        }
+        Ok(())
+    }
+}

@@ -8,6 +8,7 @@ mod connected;
 mod cors;
 mod editor_files;
 mod images;
+mod live_copies;
 mod openapi;
 mod pages;
 mod permissions;
