@@ -42,6 +42,8 @@ pub enum RepoError {
     CollectionReadOnly(i64),
     #[error("this link is not valid: it may have expired or been revoked")]
     NoSuchShareLink,
+    #[error("{path} is a Live Copy of {of}: its binary follows the source. Change the source and roll it out, or Detach the live copy first")]
+    LiveCopyBinary { path: DamPath, of: DamPath },
     #[error("{0} is not a Live Copy")]
     NotALiveCopy(DamPath),
     #[error("the Live Copy relationship of {0} is suspended: Resume it first")]

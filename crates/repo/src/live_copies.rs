@@ -185,6 +185,16 @@ impl crate::Repo {
         self.with_catalog(move |c| c.set_live_relationship(&at, &relationship)).await
     }
 
+    /// Refuses what would change a live copy's binary (a new version, a check-out, a
+    /// restore): it follows its source's.
+    pub async fn refuse_live_copy_binary(&self, path: &DamPath) -> Result<(), RepoError> {
+        let at = path.clone();
+        match self.with_catalog(move |c| c.live_relationship(&at)).await? {
+            Some(stored) => Err(RepoError::LiveCopyBinary { path: path.clone(), of: stored.relationship.source }),
+            None => Ok(()),
+        }
+    }
+
     /// Detach: the live copy becomes a standalone asset for good.
     pub async fn detach(&self, copy: &DamPath) -> Result<(), RepoError> {
         let at = copy.clone();

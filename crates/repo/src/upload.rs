@@ -110,11 +110,12 @@ impl Repo {
     pub async fn new_version<R: AsyncRead + Unpin>(&self, request: NewVersion, body: R) -> Result<VersionRecord, RepoError> {
         check_version_text(&request.label, &request.comment)?;
         // Refused before the body is read: an unknown asset, a Connected Assets copy,
-        // someone else's lock.
+        // a live copy, someone else's lock.
         let asset = self.asset(&request.path).await?;
         if asset.connected.is_some() {
             return Err(RepoError::ConnectedCopy(request.path));
         }
+        self.refuse_live_copy_binary(&request.path).await?;
         let kind = match request.how {
             Replacement::Replace => VersionKind::Replaced,
             Replacement::CheckIn => VersionKind::CheckedIn,

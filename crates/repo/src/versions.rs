@@ -49,6 +49,7 @@ impl Repo {
     /// Nothing is lost: the version it replaces keeps what it had.
     pub async fn restore_version(&self, request: Restore) -> Result<VersionRecord, RepoError> {
         check_version_text("", &request.comment)?;
+        self.refuse_live_copy_binary(&request.path).await?;
         let versions = self.versions(&request.path).await?;
         let newest = versions.last().map_or(0, |v| v.number);
         let source = versions.into_iter().find(|v| v.number == request.number).ok_or(RepoError::NoSuchVersion(request.number))?;
@@ -79,6 +80,7 @@ impl Repo {
     }
 
     pub async fn check_out(&self, path: &DamPath, by: &str) -> Result<CheckOut, RepoError> {
+        self.refuse_live_copy_binary(path).await?;
         let (path, by) = (path.clone(), by.to_owned());
         self.with_catalog(move |c| c.check_out(&path, &by, unix_now())).await
     }

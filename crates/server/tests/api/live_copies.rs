@@ -88,6 +88,24 @@ async fn live_copies_follow_their_source_field_by_field() {
     assert!(matches!(app.repo.synchronize(&fr, "ksaner").await, Err(RepoError::NotALiveCopy(_))));
     assert_eq!(app.repo.rollout(&source, None, "ana").await.unwrap().updated, std::slice::from_ref(&en));
 
+    // A live copy's binary follows its source: no new version, check-out or restore,
+    // each refused with the reason, and nothing changes.
+    let versions_before = app.repo.versions(&en).await.unwrap().len();
+    let body = || axum::body::Body::from(png(8, 8));
+    let replaced =
+        app.send(authed(Method::POST, "/api/versions/content/dam/en/hero.png", &login).header("content-type", "image/png").body(body()).unwrap()).await;
+    let checked_out = app.send(authed(Method::POST, "/api/checkout/content/dam/en/hero.png", &login).body(axum::body::Body::empty()).unwrap()).await;
+    let restored = app.send_json(Method::POST, "/api/restore/content/dam/en/hero.png", &login, json!({ "version": 1, "comment": "" })).await;
+    for reply in [replaced, checked_out, restored] {
+        assert_eq!((reply.status, reply.error_code().as_str()), (StatusCode::CONFLICT, "live_copy"), "{:?}", reply.body);
+        assert!(reply.error_message().contains("Live Copy of /content/dam/master/hero.png"), "{}", reply.error_message());
+    }
+    assert_eq!(app.repo.versions(&en).await.unwrap().len(), versions_before);
+    assert!(app.repo.asset(&en).await.unwrap().checked_out.is_none());
+    // Detached, it is an asset like any other again.
+    let reply = app.send(authed(Method::POST, "/api/versions/content/dam/fr/hero.png", &login).header("content-type", "image/png").body(body()).unwrap()).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+
     // A deleted source leaves its live copies standing, their source missing.
     let reply = app.send(authed(Method::DELETE, "/api/assets/content/dam/master/hero.png", &login).body(axum::body::Body::empty()).unwrap()).await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT, "{:?}", reply.body);
