@@ -19,6 +19,7 @@ use crate::tag::TagId;
 /// The rules deciding what a rollout synchronizes. Only the Standard rollout config
 /// exists for assets; the type leaves room for more.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RolloutConfig {
     /// Every inherited field, on demand (Rollout, Synchronize).
@@ -231,6 +232,7 @@ fn all_fields<B>(source: &Inherited<B>, copy: &Inherited<B>) -> BTreeSet<Inherit
 
 /// When and by whom a live copy was last rolled out to (or synchronized).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RolloutStamp {
     pub at: i64,
     pub by: String,
@@ -254,6 +256,7 @@ impl LiveRelationship {
 
 /// How a live copy stands with its source, as the Live Copy Overview shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RelationshipStatus {
     /// Every inheriting field agrees with the source.
@@ -289,6 +292,7 @@ pub fn status<B: Clone + PartialEq>(relationship: &LiveRelationship, source: Opt
 
 /// Why a rollout or a synchronize leaves a live copy as it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Skipped {
     Suspended,
@@ -354,6 +358,67 @@ pub fn folder_rollout(source_folder: &DamPath, source_children: &BTreeSet<String
         }
     }
     plan
+}
+
+/// The most live copies one rollout request may name.
+pub const MAX_ROLLOUT_TARGETS: usize = 1000;
+
+/// A live copy and its tie to its source, as the API and the console show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LiveCopyDto {
+    pub path: DamPath,
+    /// Its source now (after any move), or the last path it had when deleted.
+    pub source: DamPath,
+    pub config: RolloutConfig,
+    pub suspended: bool,
+    /// The fields whose inheritance is cancelled: `title`, `property:sku`, ...
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub cancelled: Vec<InheritedField>,
+    pub last_rollout: Option<RolloutStamp>,
+    pub status: RelationshipStatus,
+}
+
+/// `POST /api/live-copies`: Create Live Copy of an asset into a folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateLiveCopyRequest {
+    pub source: DamPath,
+    /// Where the live copy goes: a path that is free, in a folder that exists.
+    pub destination: DamPath,
+    /// Its title; the source's when absent.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 512))]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub config: RolloutConfig,
+}
+
+/// `POST /api/rollout/{source}`: the live copies to update, all when absent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RolloutRequest {
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 1000))]
+    pub live_copies: Option<Vec<DamPath>>,
+}
+
+/// A live copy a rollout left as it was, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SkippedDto {
+    pub path: DamPath,
+    pub reason: Skipped,
+}
+
+/// What a rollout did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RolloutDto {
+    pub updated: Vec<DamPath>,
+    pub skipped: Vec<SkippedDto>,
 }
 
 /// Why an action that would change a live copy's binary is refused, when `asset` is

@@ -69,14 +69,19 @@ fn inherited(asset: &crate::AssetRecord) -> tessera_model::msm::Inherited<Option
 
 impl crate::Repo {
     /// Create Live Copy of an asset: a copy at `to` (same blobs, no bytes copied),
-    /// titled `title` or as its source, tied to `source` by the Standard rollout config.
+    /// titled `title` (its inheritance then cancelled) or as its source, tied to
+    /// `source` by the Standard rollout config.
     pub async fn create_live_copy(&self, source: &DamPath, to: &DamPath, title: Option<tessera_model::Title>, by: &str) -> Result<(), RepoError> {
         let (from, at) = (source.clone(), to.clone());
         if self.with_catalog(move |c| c.folder(&from)).await?.is_some() {
             return Err(RepoError::BadQuery("Live copies of folders are not available yet; choose an asset.".into()));
         }
         self.copy_node(source, to, by).await?;
-        let tie = LiveRelationship::new(source.clone());
+        let mut tie = LiveRelationship::new(source.clone());
+        // A title of its own is a local modification from the start.
+        if title.is_some() {
+            tie.cancelled.insert(tessera_model::msm::InheritedField::Title);
+        }
         let tied = self.with_catalog(move |c| c.set_live_relationship(&at, &tie)).await;
         let titled = match (tied, title) {
             (Ok(()), Some(title)) => {
@@ -98,6 +103,24 @@ impl crate::Repo {
     pub async fn live_relationship(&self, copy: &DamPath) -> Result<StoredRelationship, RepoError> {
         let at = copy.clone();
         self.with_catalog(move |c| c.live_relationship(&at)).await?.ok_or_else(|| RepoError::NotALiveCopy(copy.clone()))
+    }
+
+    /// The direct live copies of `source`.
+    pub async fn live_copies_of(&self, source: &DamPath) -> Result<Vec<(DamPath, StoredRelationship)>, RepoError> {
+        let from = source.clone();
+        self.with_catalog(move |c| c.live_copies_of(&from)).await
+    }
+
+    /// A live copy's tie and how it stands with its source now.
+    pub async fn live_copy_status(&self, copy: &DamPath) -> Result<(StoredRelationship, tessera_model::msm::RelationshipStatus), RepoError> {
+        let stored = self.live_relationship(copy).await?;
+        let current = inherited(&self.asset(copy).await?);
+        let source = match stored.source_missing {
+            true => None,
+            false => Some(inherited(&self.asset(&stored.relationship.source).await?)),
+        };
+        let status = tessera_model::msm::status(&stored.relationship, source.as_ref(), &current);
+        Ok((stored, status))
     }
 
     /// Synchronize: the live copy takes its source's changes, except in the fields

@@ -19,7 +19,7 @@ use crate::config::{Role, Settings, Storage};
 use crate::cors::{guard_origins, OriginPolicy};
 use crate::error::{log_errors, AppError};
 use crate::handlers::{
-    collections, connected, dam, deployment, editor, images, pages, permissions, public, references, search, session, shares, tags, versions,
+    collections, connected, dam, deployment, editor, images, live_copies, pages, permissions, public, references, search, session, shares, tags, versions,
 };
 use crate::openapi;
 use crate::state::AppState;
@@ -111,6 +111,15 @@ pub fn app(state: AppState) -> Router {
         .routes(routes!(versions::check_out, versions::release))
         .routes(routes!(versions::restore))
         .routes(routes!(versions::timeline))
+        .routes(routes!(live_copies::create))
+        .routes(routes!(live_copies::get, live_copies::detach))
+        .routes(routes!(live_copies::of_source))
+        .routes(routes!(live_copies::rollout))
+        .routes(routes!(live_copies::synchronize))
+        .routes(routes!(live_copies::suspend))
+        .routes(routes!(live_copies::resume))
+        .routes(routes!(live_copies::reset))
+        .routes(routes!(live_copies::cancel_inheritance, live_copies::reenable_inheritance))
         .routes(routes!(collections::list, collections::create))
         .routes(routes!(collections::get, collections::rename, collections::delete))
         .routes(routes!(collections::add))

@@ -7,6 +7,7 @@ pub mod delivery;
 pub mod deployment;
 pub mod editor;
 pub mod images;
+pub mod live_copies;
 pub mod pages;
 pub mod permissions;
 pub mod public;

@@ -50,7 +50,8 @@ async fn live_copies_follow_their_source_field_by_field() {
     app.processed("/content/dam/master/hero.png", &login).await;
 
     // fr keeps its own title (inheritance cancelled); en is suspended.
-    app.repo.cancel_inheritance(&fr, InheritedField::Title).await.unwrap();
+    let cancelled = app.repo.live_relationship(&fr).await.unwrap().relationship.cancelled;
+    assert!(cancelled.contains(&InheritedField::Title), "a title given at creation is a local modification");
     app.repo.set_suspension(&en, Suspension::Suspend).await.unwrap();
     assert!(matches!(app.repo.synchronize(&en, "ksaner").await, Err(RepoError::Suspended(_))));
     let outcome = app.repo.rollout(&source, None, "ana").await.unwrap();
@@ -112,4 +113,93 @@ async fn live_copies_follow_their_source_field_by_field() {
     assert!(app.repo.live_relationship(&en).await.unwrap().source_missing);
     assert!(matches!(app.repo.synchronize(&en, "ksaner").await, Err(RepoError::SourceMissing(_))));
     assert_eq!(app.repo.asset(&en).await.unwrap().title, "Hero v3", "as the last rollout left it");
+}
+
+async fn post(app: &TestApp, uri: &str, login: &Login, body: serde_json::Value) -> Reply {
+    app.send_json(Method::POST, uri, login, body).await
+}
+
+#[tokio::test]
+async fn the_msm_operations_over_http_check_every_end_they_read_or_write() {
+    let app = TestApp::assets();
+    let admin = app.login("admin").await;
+    for folder in ["/content/dam/master", "/content/dam/en", "/content/dam/secret"] {
+        assert_eq!(app.create_folder(folder, &admin).await.status, StatusCode::CREATED);
+    }
+    assert_eq!(app.upload("/content/dam/master/hero.png", "image/png", png(40, 20), &admin).await.status, StatusCode::CREATED);
+    assert_eq!(app.upload("/content/dam/secret/plan.png", "image/png", png(10, 10), &admin).await.status, StatusCode::CREATED);
+    let body = json!({ "group": "authors", "access": "none" }).to_string();
+    let denied = app
+        .send(
+            authed(Method::PUT, "/api/permissions/content/dam/secret", &admin)
+                .header("content-type", "application/json")
+                .body(axum::body::Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(denied.status, StatusCode::NO_CONTENT);
+    let body = json!({ "group": "dam-users", "access": "read" }).to_string();
+    let read_only = app
+        .send(
+            authed(Method::PUT, "/api/permissions/content/dam/en", &admin)
+                .header("content-type", "application/json")
+                .body(axum::body::Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(read_only.status, StatusCode::NO_CONTENT);
+    let (author, viewer) = (app.login("ksaner").await, app.login("viewer").await);
+
+    // Create Live Copy: the source must be readable, the destination writable.
+    let hidden = post(&app, "/api/live-copies", &author, json!({ "source": "/content/dam/secret/plan.png", "destination": "/content/dam/en/plan.png" })).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND, "a source the caller cannot read is not there");
+    let create = json!({ "source": "/content/dam/master/hero.png", "destination": "/content/dam/en/hero.png", "title": "Hero (EN)" });
+    assert_eq!(post(&app, "/api/live-copies", &viewer, create.clone()).await.status, StatusCode::FORBIDDEN);
+    let blank = json!({ "source": "/content/dam/master/hero.png", "destination": "/content/dam/en/hero.png", "title": "  " });
+    assert_eq!(post(&app, "/api/live-copies", &author, blank).await.status, StatusCode::BAD_REQUEST);
+    let made = post(&app, "/api/live-copies", &author, create.clone()).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.body);
+    let dto = made.json();
+    assert_eq!(
+        (dto["source"].as_str(), dto["config"].as_str(), dto["status"].as_str()),
+        (Some("/content/dam/master/hero.png"), Some("standard"), Some("in_sync"))
+    );
+    assert_eq!(post(&app, "/api/live-copies", &author, create).await.status, StatusCode::CONFLICT, "the destination is taken");
+
+    // Status follows the source; Rollout by a caller who may write every live copy.
+    let patch = json!({ "title": "Hero v2", "properties": { "sku": "H-2" } });
+    assert_eq!(app.send_json(Method::PATCH, "/api/assets/content/dam/master/hero.png", &author, patch).await.status, StatusCode::OK);
+    assert_eq!(app.get("/api/live-copies/content/dam/en/hero.png", Some(&viewer)).await.json()["status"], "out_of_sync");
+    let listed = app.get("/api/live-copies-of/content/dam/master/hero.png", Some(&viewer)).await.json();
+    assert_eq!(listed.as_array().map(Vec::len), Some(1));
+    assert_eq!(post(&app, "/api/rollout/content/dam/master/hero.png", &viewer, json!({})).await.status, StatusCode::FORBIDDEN);
+    let rolled = post(&app, "/api/rollout/content/dam/master/hero.png", &author, json!({})).await;
+    assert_eq!(rolled.status, StatusCode::OK, "{:?}", rolled.body);
+    assert_eq!(rolled.json()["updated"], json!(["/content/dam/en/hero.png"]));
+    let en = app.get("/api/assets/content/dam/en/hero.png", Some(&author)).await.json();
+    assert_eq!((en["title"].as_str(), en["properties"]["sku"].as_str()), (Some("Hero (EN)"), Some("H-2")), "its own title from the start, the rest inherited");
+    let too_many: Vec<String> = (0..1001).map(|i| format!("/content/dam/en/{i}.png")).collect();
+    assert_eq!(post(&app, "/api/rollout/content/dam/master/hero.png", &author, json!({ "live_copies": too_many })).await.status, StatusCode::BAD_REQUEST);
+
+    // Suspend, Synchronize refused; Resume; inheritance by field; Reset; Detach.
+    assert_eq!(post(&app, "/api/suspend/content/dam/en/hero.png", &author, json!(null)).await.json()["status"], "suspended");
+    let refused = post(&app, "/api/synchronize/content/dam/en/hero.png", &author, json!(null)).await;
+    assert_eq!((refused.status, refused.error_code().as_str()), (StatusCode::CONFLICT, "suspended"));
+    assert_eq!(post(&app, "/api/resume/content/dam/en/hero.png", &author, json!(null)).await.status, StatusCode::OK);
+    let cancel =
+        app.send(authed(Method::DELETE, "/api/inheritance/content/dam/en/hero.png?field=description", &author).body(axum::body::Body::empty()).unwrap()).await;
+    assert_eq!((cancel.status, cancel.json()["cancelled"].clone()), (StatusCode::OK, json!(["title", "description"])));
+    let unknown =
+        app.send(authed(Method::DELETE, "/api/inheritance/content/dam/en/hero.png?field=colour", &author).body(axum::body::Body::empty()).unwrap()).await;
+    assert_eq!((unknown.status, unknown.error_code().as_str()), (StatusCode::BAD_REQUEST, "bad_field"));
+    let reenable =
+        app.send(authed(Method::PUT, "/api/inheritance/content/dam/en/hero.png?field=title", &author).body(axum::body::Body::empty()).unwrap()).await;
+    assert_eq!((reenable.status, reenable.json()["cancelled"].clone()), (StatusCode::OK, json!(["description"])));
+    assert_eq!(post(&app, "/api/reset/content/dam/en/hero.png", &author, json!(null)).await.status, StatusCode::OK);
+    let not_live = post(&app, "/api/synchronize/content/dam/master/hero.png", &author, json!(null)).await;
+    assert_eq!((not_live.status, not_live.error_code().as_str()), (StatusCode::CONFLICT, "not_a_live_copy"));
+    let detach = |login: &Login| authed(Method::DELETE, "/api/live-copies/content/dam/en/hero.png", login).body(axum::body::Body::empty()).unwrap();
+    assert_eq!(app.send(detach(&viewer)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.send(detach(&author)).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(app.get("/api/live-copies/content/dam/en/hero.png", Some(&author)).await.status, StatusCode::CONFLICT);
 }

@@ -1,0 +1,280 @@
+//! MSM for Assets over HTTP: Create Live Copy, a live copy's relationship and
+//! status, a source's live copies, Rollout, Synchronize, Suspend and Resume, cancel
+//! and re-enable inheritance, Reset and Detach. The rules are `model::msm`'s; every
+//! end a request reads or writes passes the one authorization check.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use serde::Deserialize;
+use tessera_model::msm::{CreateLiveCopyRequest, InheritedField, LiveCopyDto, RolloutDto, RolloutRequest, SkippedDto, MAX_ROLLOUT_TARGETS};
+use tessera_model::{DamPath, ErrorBody, Title};
+use tessera_repo::live_copies::Suspension;
+
+use crate::auth::{authorize, Action, Principal};
+use crate::error::AppError;
+use crate::extract::{ApiDamPath, ApiJson, ApiQuery};
+use crate::state::AppState;
+
+/// The live copy at `path` as the API shows it, after the caller may read its source.
+async fn live_copy_dto(state: &AppState, principal: &Principal, path: &DamPath) -> Result<LiveCopyDto, AppError> {
+    let (stored, status) = state.repo.live_copy_status(path).await?;
+    authorize(state, principal, Action::Read, &stored.relationship.source)?;
+    let r = stored.relationship;
+    Ok(LiveCopyDto {
+        path: path.clone(),
+        source: r.source,
+        config: r.config,
+        suspended: r.suspended,
+        cancelled: r.cancelled.into_iter().collect(),
+        last_rollout: r.last_rollout,
+        status,
+    })
+}
+
+/// The source of the live copy at `path`, which the caller must be able to read.
+async fn readable_source(state: &AppState, principal: &Principal, path: &DamPath) -> Result<(), AppError> {
+    let source = state.repo.live_relationship(path).await?.relationship.source;
+    authorize(state, principal, Action::Read, &source)?;
+    Ok(())
+}
+
+#[utoipa::path(
+    post,
+    path = "/live-copies",
+    tag = "MSM",
+    summary = "Create Live Copy of an asset (Standard rollout config): a copy sharing the source's stored bytes, kept in step with it",
+    request_body = CreateLiveCopyRequest,
+    responses((status = 201, description = "Created", body = LiveCopyDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody))
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiJson(req): ApiJson<CreateLiveCopyRequest>,
+) -> Result<(StatusCode, Json<LiveCopyDto>), AppError> {
+    authorize(&state, &principal, Action::Read, &req.source)?;
+    let user = authorize(&state, &principal, Action::Write, &req.destination)?;
+    let title = req.title.as_deref().map(Title::parse).transpose().map_err(|e| AppError::bad_request("bad_metadata", e.to_string()))?;
+    state.repo.create_live_copy(&req.source, &req.destination, title, user.name()).await?;
+    tracing::info!(source = %req.source, copy = %req.destination, by = %user.name(), "live copy created");
+    Ok((StatusCode::CREATED, Json(live_copy_dto(&state, &principal, &req.destination).await?)))
+}
+
+#[utoipa::path(
+    get,
+    path = "/live-copies/{path}",
+    tag = "MSM",
+    summary = "A live copy's relationship: its source, rollout config, suspension, cancelled inheritance, last rollout and status",
+    params(ApiDamPath),
+    responses((status = 200, description = "The relationship", body = LiveCopyDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody))
+)]
+pub async fn get(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiDamPath(path): ApiDamPath,
+) -> Result<Json<LiveCopyDto>, AppError> {
+    authorize(&state, &principal, Action::Read, &path)?;
+    Ok(Json(live_copy_dto(&state, &principal, &path).await?))
+}
+
+#[utoipa::path(
+    delete,
+    path = "/live-copies/{path}",
+    tag = "MSM",
+    summary = "Detach: remove the relationship for good; the live copy becomes a standalone asset",
+    params(ApiDamPath),
+    responses((status = 204, description = "Detached"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody))
+)]
+pub async fn detach(State(state): State<AppState>, Extension(principal): Extension<Principal>, ApiDamPath(path): ApiDamPath) -> Result<StatusCode, AppError> {
+    let user = authorize(&state, &principal, Action::Write, &path)?;
+    state.repo.detach(&path).await?;
+    tracing::info!(%path, by = %user.name(), "live copy detached");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(
+    get,
+    path = "/live-copies-of/{path}",
+    tag = "MSM",
+    summary = "A source's direct live copies that the caller may read, each with its status",
+    params(ApiDamPath),
+    responses((status = 200, description = "The live copies", body = [LiveCopyDto]), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+pub async fn of_source(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiDamPath(path): ApiDamPath,
+) -> Result<Json<Vec<LiveCopyDto>>, AppError> {
+    authorize(&state, &principal, Action::Read, &path)?;
+    let mut out = Vec::new();
+    for (copy, _) in state.repo.live_copies_of(&path).await? {
+        if authorize(&state, &principal, Action::Read, &copy).is_ok() {
+            out.push(live_copy_dto(&state, &principal, &copy).await?);
+        }
+    }
+    Ok(Json(out))
+}
+
+#[utoipa::path(
+    post,
+    path = "/rollout/{path}",
+    tag = "MSM",
+    summary = "Rollout: the source's changes to some or all of its direct live copies; suspended ones are skipped and named",
+    params(ApiDamPath),
+    request_body = RolloutRequest,
+    responses((status = 200, description = "What was updated and skipped", body = RolloutDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody))
+)]
+pub async fn rollout(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiDamPath(path): ApiDamPath,
+    ApiJson(req): ApiJson<RolloutRequest>,
+) -> Result<Json<RolloutDto>, AppError> {
+    let user = authorize(&state, &principal, Action::Read, &path)?;
+    if req.live_copies.as_ref().is_some_and(|l| l.is_empty() || l.len() > MAX_ROLLOUT_TARGETS) {
+        return Err(AppError::bad_request("bad_query", format!("Name 1 to {MAX_ROLLOUT_TARGETS} live copies, or none for all.")));
+    }
+    let targets = match &req.live_copies {
+        Some(chosen) => chosen.clone(),
+        None => state.repo.live_copies_of(&path).await?.into_iter().map(|(copy, _)| copy).collect(),
+    };
+    for target in &targets {
+        authorize(&state, &principal, Action::Write, target)?;
+    }
+    let outcome = state.repo.rollout(&path, req.live_copies, user.name()).await?;
+    tracing::info!(%path, updated = outcome.updated.len(), skipped = outcome.skipped.len(), by = %user.name(), "rolled out");
+    let skipped = outcome.skipped.into_iter().map(|(path, reason)| SkippedDto { path, reason }).collect();
+    Ok(Json(RolloutDto { updated: outcome.updated, skipped }))
+}
+
+#[utoipa::path(
+    post,
+    path = "/synchronize/{path}",
+    tag = "MSM",
+    summary = "Synchronize one live copy: it pulls its source's changes, keeping its local modifications; not while suspended",
+    params(ApiDamPath),
+    responses((status = 200, description = "Synchronized", body = LiveCopyDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody))
+)]
+pub async fn synchronize(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiDamPath(path): ApiDamPath,
+) -> Result<Json<LiveCopyDto>, AppError> {
+    let user = authorize(&state, &principal, Action::Write, &path)?;
+    readable_source(&state, &principal, &path).await?;
+    state.repo.synchronize(&path, user.name()).await?;
+    Ok(Json(live_copy_dto(&state, &principal, &path).await?))
+}
+
+async fn suspension(state: AppState, principal: Principal, path: DamPath, suspension: Suspension) -> Result<Json<LiveCopyDto>, AppError> {
+    let user = authorize(&state, &principal, Action::Write, &path)?;
+    state.repo.set_suspension(&path, suspension).await?;
+    tracing::info!(%path, ?suspension, by = %user.name(), "live relationship");
+    Ok(Json(live_copy_dto(&state, &principal, &path).await?))
+}
+
+#[utoipa::path(
+    post,
+    path = "/suspend/{path}",
+    tag = "MSM",
+    summary = "Suspend a live relationship: the live copy receives nothing until resumed",
+    params(ApiDamPath),
+    responses((status = 200, description = "Suspended", body = LiveCopyDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody))
+)]
+pub async fn suspend(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiDamPath(path): ApiDamPath,
+) -> Result<Json<LiveCopyDto>, AppError> {
+    suspension(state, principal, path, Suspension::Suspend).await
+}
+
+#[utoipa::path(
+    post,
+    path = "/resume/{path}",
+    tag = "MSM",
+    summary = "Resume a suspended live relationship",
+    params(ApiDamPath),
+    responses((status = 200, description = "Resumed", body = LiveCopyDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody))
+)]
+pub async fn resume(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiDamPath(path): ApiDamPath,
+) -> Result<Json<LiveCopyDto>, AppError> {
+    suspension(state, principal, path, Suspension::Resume).await
+}
+
+#[utoipa::path(
+    post,
+    path = "/reset/{path}",
+    tag = "MSM",
+    summary = "Reset: overwrite every local modification with the source's values and re-enable inheritance on every field; cannot be undone",
+    params(ApiDamPath),
+    responses((status = 200, description = "Reset", body = LiveCopyDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody))
+)]
+pub async fn reset(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiDamPath(path): ApiDamPath,
+) -> Result<Json<LiveCopyDto>, AppError> {
+    let user = authorize(&state, &principal, Action::Write, &path)?;
+    readable_source(&state, &principal, &path).await?;
+    state.repo.reset_live_copy(&path, user.name()).await?;
+    tracing::info!(%path, by = %user.name(), "live copy reset");
+    Ok(Json(live_copy_dto(&state, &principal, &path).await?))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct FieldQuery {
+    /// `binary`, `title`, `description`, `tags` or `property:<name>`.
+    #[param(max_length = 200)]
+    field: String,
+}
+
+fn field_of(query: &FieldQuery) -> Result<InheritedField, AppError> {
+    InheritedField::parse(&query.field).map_err(|e| AppError::bad_request("bad_field", e.to_string()))
+}
+
+#[utoipa::path(
+    delete,
+    path = "/inheritance/{path}",
+    tag = "MSM",
+    summary = "Cancel inheritance of one field: it becomes a local modification that rollouts never overwrite",
+    params(ApiDamPath, FieldQuery),
+    responses((status = 200, description = "Cancelled", body = LiveCopyDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody))
+)]
+pub async fn cancel_inheritance(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiDamPath(path): ApiDamPath,
+    ApiQuery(query): ApiQuery<FieldQuery>,
+) -> Result<Json<LiveCopyDto>, AppError> {
+    let field = field_of(&query)?;
+    authorize(&state, &principal, Action::Write, &path)?;
+    state.repo.cancel_inheritance(&path, field).await?;
+    Ok(Json(live_copy_dto(&state, &principal, &path).await?))
+}
+
+#[utoipa::path(
+    put,
+    path = "/inheritance/{path}",
+    tag = "MSM",
+    summary = "Re-enable inheritance of one field: it takes the source's value at once",
+    params(ApiDamPath, FieldQuery),
+    responses((status = 200, description = "Inheriting", body = LiveCopyDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody))
+)]
+pub async fn reenable_inheritance(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiDamPath(path): ApiDamPath,
+    ApiQuery(query): ApiQuery<FieldQuery>,
+) -> Result<Json<LiveCopyDto>, AppError> {
+    let field = field_of(&query)?;
+    let user = authorize(&state, &principal, Action::Write, &path)?;
+    readable_source(&state, &principal, &path).await?;
+    state.repo.reenable_inheritance(&path, field, user.name()).await?;
+    Ok(Json(live_copy_dto(&state, &principal, &path).await?))
+}
