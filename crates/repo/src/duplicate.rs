@@ -42,6 +42,7 @@ impl Repo {
                 let asset = self.asset(from).await?;
                 let copy = copied(asset, to.clone(), by, now);
                 self.with_catalog(move |c| c.import_assets(&[copy])).await?;
+                self.carry_live_relationship(from, to).await?;
                 self.job_signal.job_queued();
                 Ok(())
             }
@@ -60,6 +61,7 @@ impl Repo {
     async fn copy_folder(&self, from: &DamPath, to: &DamPath, by: &str, now: i64) -> Result<(), RepoError> {
         let folders: Vec<FolderRecord> = self.folders_below(from).await?;
         let mut pending = Vec::new();
+        let mut copied_assets = Vec::new();
         for folder in &folders {
             let target = rebase(&folder.path, from, to)?;
             // The top folder takes the new name as its title when it had its name as one.
@@ -68,6 +70,7 @@ impl Repo {
             let (_, _, assets) = self.list(&folder.path).await?;
             for a in assets {
                 let path = rebase(&a.path, from, to)?;
+                copied_assets.push((a.path.clone(), path.clone()));
                 pending.push(copied(a, path, by, now));
             }
             while pending.len() >= BATCH {
@@ -78,7 +81,22 @@ impl Repo {
         if !pending.is_empty() {
             self.with_catalog(move |c| c.import_assets(&pending)).await?;
         }
+        for (original, copy) in &copied_assets {
+            self.carry_live_relationship(original, copy).await?;
+        }
         self.job_signal.job_queued();
         Ok(())
+    }
+
+    /// A copy of a live copy is another live copy of the same source, with the same
+    /// local modifications kept from rollouts. When that source is gone, the copy
+    /// stands on its own.
+    async fn carry_live_relationship(&self, original: &DamPath, copy: &DamPath) -> Result<(), RepoError> {
+        let (original, copy) = (original.clone(), copy.clone());
+        self.with_catalog(move |c| match c.live_relationship(&original)? {
+            Some(stored) if !stored.source_missing => c.set_live_relationship(&copy, &stored.relationship),
+            _ => Ok(()),
+        })
+        .await
     }
 }

@@ -181,6 +181,27 @@ async fn the_msm_operations_over_http_check_every_end_they_read_or_write() {
     let too_many: Vec<String> = (0..1001).map(|i| format!("/content/dam/en/{i}.png")).collect();
     assert_eq!(post(&app, "/api/rollout/content/dam/master/hero.png", &author, json!({ "live_copies": too_many })).await.status, StatusCode::BAD_REQUEST);
 
+    // A copy of a live copy is another live copy of the same source, alone or in a folder.
+    let copied = post(&app, "/api/copy/content/dam/en/hero.png", &author, json!({ "to": "/content/dam/en/hero-2.png" })).await;
+    assert!(copied.status.is_success(), "{:?}", copied.body);
+    let copy = app.get("/api/live-copies/content/dam/en/hero-2.png", Some(&author)).await;
+    assert_eq!((copy.status, copy.json()["source"].as_str()), (StatusCode::OK, Some("/content/dam/master/hero.png")));
+    assert_eq!(copy.json()["cancelled"], json!(["title"]), "its local modifications stay its own");
+    let copied = post(&app, "/api/copy/content/dam/en", &admin, json!({ "to": "/content/dam/en-gb" })).await;
+    assert!(copied.status.is_success(), "{:?}", copied.body);
+    assert_eq!(app.get("/api/live-copies/content/dam/en-gb/hero.png", Some(&author)).await.json()["source"], "/content/dam/master/hero.png");
+    let listed = app.get("/api/live-copies-of/content/dam/master/hero.png", Some(&admin)).await.json();
+    assert_eq!(listed.as_array().map(Vec::len), Some(4), "en, en/hero-2, en-gb, en-gb/hero-2");
+    for extra in ["/content/dam/en/hero-2.png", "/content/dam/en-gb"] {
+        let gone = app.send(authed(Method::DELETE, &format!("/api/assets{extra}"), &admin).body(axum::body::Body::empty()).unwrap()).await;
+        let gone = if gone.status == StatusCode::NO_CONTENT {
+            gone
+        } else {
+            app.send(authed(Method::DELETE, &format!("/api/folders{extra}"), &admin).body(axum::body::Body::empty()).unwrap()).await
+        };
+        assert_eq!(gone.status, StatusCode::NO_CONTENT, "{extra}: {:?}", gone.body);
+    }
+
     // Suspend, Synchronize refused; Resume; inheritance by field; Reset; Detach.
     assert_eq!(post(&app, "/api/suspend/content/dam/en/hero.png", &author, json!(null)).await.json()["status"], "suspended");
     let refused = post(&app, "/api/synchronize/content/dam/en/hero.png", &author, json!(null)).await;
