@@ -55,6 +55,34 @@ fn stored(row: &postgres::Row) -> Result<(DamPath, StoredRelationship), RepoErro
     Ok((DamPath::parse(&copy)?, StoredRelationship { relationship, source_missing: row.get(2) }))
 }
 
+/// Replaces the tie of `copy` (its source `None` when missing).
+fn write(tx: &mut impl GenericClient, copy: End, source: Option<End>, relationship: &LiveRelationship) -> Result<(), RepoError> {
+    let ((copy_asset, copy_folder), (source_asset, source_folder)) = (copy.ids(), source.map_or((None, None), End::ids));
+    let cancelled = serde_json::to_string(&relationship.cancelled).map_err(|e| RepoError::Internal(e.to_string()))?;
+    let stamp = relationship.last_rollout.as_ref();
+    let (at, by) = (stamp.map(|s| s.at), stamp.map(|s| s.by.as_str()));
+    tx.execute(&format!("DELETE FROM live_relationships lr WHERE {BY_COPY}"), &[&copy_asset, &copy_folder]).db()?;
+    tx.execute(
+        "INSERT INTO live_relationships (copy_asset_id, copy_folder_id, source_asset_id, source_folder_id, source_path, config, suspended, cancelled,
+                                         last_rollout_at, last_rollout_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        &[
+            &copy_asset,
+            &copy_folder,
+            &source_asset,
+            &source_folder,
+            &relationship.source.as_str(),
+            &relationship.config.as_str(),
+            &relationship.suspended,
+            &cancelled,
+            &at,
+            &by,
+        ],
+    )
+    .db()?;
+    Ok(())
+}
+
 impl LiveCopyCatalog for PostgresCatalog {
     fn set_live_relationship(&self, copy: &DamPath, relationship: &LiveRelationship) -> Result<(), RepoError> {
         let mut client = self.client()?;
@@ -64,29 +92,18 @@ impl LiveCopyCatalog for PostgresCatalog {
         if !same_kind || copy_end == source_end {
             return Err(refused_tie(copy, &relationship.source));
         }
-        let ((copy_asset, copy_folder), (source_asset, source_folder)) = (copy_end.ids(), source_end.ids());
-        let cancelled = serde_json::to_string(&relationship.cancelled).map_err(|e| RepoError::Internal(e.to_string()))?;
-        let stamp = relationship.last_rollout.as_ref();
-        let (at, by) = (stamp.map(|s| s.at), stamp.map(|s| s.by.as_str()));
-        tx.execute(&format!("DELETE FROM live_relationships lr WHERE {BY_COPY}"), &[&copy_asset, &copy_folder]).db()?;
-        tx.execute(
-            "INSERT INTO live_relationships (copy_asset_id, copy_folder_id, source_asset_id, source_folder_id, source_path, config, suspended, cancelled,
-                                             last_rollout_at, last_rollout_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            &[
-                &copy_asset,
-                &copy_folder,
-                &source_asset,
-                &source_folder,
-                &relationship.source.as_str(),
-                &relationship.config.as_str(),
-                &relationship.suspended,
-                &cancelled,
-                &at,
-                &by,
-            ],
-        )
-        .db()?;
+        write(&mut tx, copy_end, Some(source_end), relationship)?;
+        tx.commit().db()
+    }
+
+    fn import_live_relationship(&self, copy: &DamPath, stored: &StoredRelationship) -> Result<(), RepoError> {
+        if !stored.source_missing {
+            return self.set_live_relationship(copy, &stored.relationship);
+        }
+        let mut client = self.client()?;
+        let mut tx = client.transaction().db()?;
+        let copy_end = End::of(&mut tx, copy)?;
+        write(&mut tx, copy_end, None, &stored.relationship)?;
         tx.commit().db()
     }
 

@@ -48,6 +48,20 @@ async fn a_copy_holds_everything_and_finishes_when_run_again() {
     source.publish_page(&site, 2, "<h1>Home</h1>".into(), vec![(shown.clone(), "image/png".into())]).await.unwrap();
     source.add_reference(&path("/content/dam/photos/a.png"), "https://sites.example", "/content/other").await.unwrap();
     source.set_setting("remote_dam_url", "https://dam.example").await.unwrap();
+    // Live copies: one following its source with a local title, one whose source is gone.
+    source
+        .create_live_copy(
+            &path("/content/dam/photos/a.png"),
+            &path("/content/dam/photos/a-live.png"),
+            Some(tessera_model::Title::parse("Mine").unwrap()),
+            "ksaner",
+        )
+        .await
+        .unwrap();
+    source.create_live_copy(&path("/content/dam/photos/a.png"), &path("/content/dam/photos/gone.png"), None, "ksaner").await.unwrap();
+    source.create_live_copy(&path("/content/dam/photos/gone.png"), &path("/content/dam/photos/orphan.png"), None, "ksaner").await.unwrap();
+    source.set_suspension(&path("/content/dam/photos/a-live.png"), tessera_repo::live_copies::Suspension::Suspend).await.unwrap();
+    source.delete_node(&path("/content/dam/photos/gone.png"), "ksaner", false).await.unwrap();
     // A timeline with more than the upload in it: a check-out.
     source.check_out(&path("/content/dam/photos/2026/b.png"), "ksaner").await.unwrap();
 
@@ -79,7 +93,7 @@ async fn a_copy_holds_everything_and_finishes_when_run_again() {
     assert!(!target.copy_unfinished().unwrap());
     assert_eq!(done.blobs_total, done.blobs_done);
     assert!(done.blobs_already_there > 0, "blobs copied by the first run are not copied again");
-    assert_eq!((done.assets, done.pages, done.references, done.permissions), (3, 1, 1, 1));
+    assert_eq!((done.assets, done.pages, done.references, done.permissions), (5, 1, 1, 1));
 
     for p in ["/content/dam/photos/a.png", "/content/dam/photos/2026/b.png", "/content/dam/photos/2026/same-as-b.png"] {
         let (was, is) = (source.asset(&path(p)).await.unwrap(), target.asset(&path(p)).await.unwrap());
@@ -89,6 +103,11 @@ async fn a_copy_holds_everything_and_finishes_when_run_again() {
     }
     let (_, events) = target.timeline(&path("/content/dam/photos/2026/b.png")).await.unwrap();
     assert_eq!(events.last().map(|e| e.kind), Some(tessera_repo::history::EventKind::CheckedOut), "the check-out is in the copied timeline");
+    for live in ["/content/dam/photos/a-live.png", "/content/dam/photos/orphan.png"] {
+        let (was, is) = (source.live_relationship(&path(live)).await.unwrap(), target.live_relationship(&path(live)).await.unwrap());
+        assert_eq!(was, is, "{live}'s tie to its source arrives as it was");
+    }
+    assert!(target.live_relationship(&path("/content/dam/photos/orphan.png")).await.unwrap().source_missing);
     assert_eq!(target.folder(&path("/content/dam/photos")).await.unwrap().title, "Photos");
     assert_eq!(target.tags().await.unwrap(), source.tags().await.unwrap());
     assert_eq!(target.permission_rules(), source.permission_rules());
@@ -98,7 +117,9 @@ async fn a_copy_holds_everything_and_finishes_when_run_again() {
     assert_eq!(target.references(&path("/content/dam/photos")).await.unwrap().len(), 1);
     assert_eq!(target.setting("remote_dam_url").await.unwrap().as_deref(), Some("https://dam.example"));
     assert_eq!(target.blobs().count().await.unwrap(), source.blobs().count().await.unwrap());
-    let found =
-        target.search(tessera_model::SearchQuery { q: Some("lakes".into()), ..Default::default() }, tessera_repo::ReadScope::everything()).await.unwrap();
-    assert_eq!(found.assets.len(), 1, "the copy's search finds what the source's did");
+    let lakes = || tessera_model::SearchQuery { q: Some("lakes".into()), ..Default::default() };
+    let found = target.search(lakes(), tessera_repo::ReadScope::everything()).await.unwrap();
+    let there = source.search(lakes(), tessera_repo::ReadScope::everything()).await.unwrap();
+    assert_eq!(found.assets.len(), 3, "a.png and its two live copies, which share its tags");
+    assert_eq!(found.assets.len(), there.assets.len(), "the copy's search finds what the source's did");
 }

@@ -884,6 +884,10 @@ pub fn live_relationships_follow_both_ends(c: &dyn Catalog) {
     let orphan = c.live_relationship(&p("/content/dam/fr-ca/a.png")).unwrap().unwrap();
     assert!(orphan.source_missing, "its source, itself a live copy, is gone");
     assert_eq!(orphan.relationship.source, fr, "the last path it had");
+    // A copy between deployments brings such a tie as it is.
+    c.insert_asset(&asset("/content/dam/fr-ca/b.png", "B", "image/png", 10, 5, 1)).unwrap();
+    c.import_live_relationship(&p("/content/dam/fr-ca/b.png"), &orphan).unwrap();
+    assert_eq!(c.live_relationship(&p("/content/dam/fr-ca/b.png")).unwrap(), Some(orphan.clone()));
     assert!(c.remove_live_relationship(&p("/content/dam/fr-ca/a.png")).unwrap(), "Detach");
     assert!(!c.remove_live_relationship(&p("/content/dam/fr-ca/a.png")).unwrap());
     assert_eq!(c.live_relationship(&p("/content/dam/fr-ca/a.png")).unwrap(), None);

@@ -74,14 +74,19 @@ impl Repo {
         // Assets whose binary was replaced: their earlier versions go across too. An
         // asset with one version gets it from its import.
         let mut histories = Vec::new();
-        // And every asset's timeline of events, as it reads here.
+        // And every asset's timeline of events, as it reads here, and its tie to a
+        // source when it is a live copy.
         let mut timelines = Vec::new();
+        let mut live_ties = Vec::new();
         for folder in &folders {
             let (_, _, assets) = self.list(&folder.path).await?;
             blobs.extend(assets.iter().flat_map(|a| a.renditions.iter().map(|r| r.blob.clone())));
             for asset in &assets {
                 let path = asset.path.clone();
-                let events = self.with_catalog(move |c| c.events(&path)).await?;
+                let (events, tie) = self.with_catalog(move |c| Ok((c.events(&path)?, c.live_relationship(&path)?))).await?;
+                if let Some(tie) = tie {
+                    live_ties.push((asset.path.clone(), tie));
+                }
                 if !events.is_empty() {
                     timelines.push((asset.path.clone(), events));
                 }
@@ -135,6 +140,10 @@ impl Repo {
         }
         for (path, events) in timelines {
             target.with_catalog(move |c| c.import_events(&path, &events)).await?;
+        }
+        // After every asset, so each tie finds its source there.
+        for (path, tie) in live_ties {
+            target.with_catalog(move |c| c.import_live_relationship(&path, &tie)).await?;
         }
         for rule in self.permission_rules() {
             target.set_permission(&rule.folder, &rule.group, Some(rule.access)).await?;

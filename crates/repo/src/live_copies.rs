@@ -26,6 +26,9 @@ pub trait LiveCopyCatalog {
     fn live_relationship(&self, copy: &DamPath) -> Result<Option<StoredRelationship>, RepoError>;
     /// The direct live copies of `source`, by path.
     fn live_copies_of(&self, source: &DamPath) -> Result<Vec<(DamPath, StoredRelationship)>, RepoError>;
+    /// The tie as a copy between deployments brings it: as [`Self::set_live_relationship`],
+    /// except that a tie whose source is missing keeps only the source's last path.
+    fn import_live_relationship(&self, copy: &DamPath, stored: &StoredRelationship) -> Result<(), RepoError>;
     /// Detach: the tie goes for good. Whether there was one.
     fn remove_live_relationship(&self, copy: &DamPath) -> Result<bool, RepoError>;
 }
