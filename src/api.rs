@@ -17,6 +17,26 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestCredentials, RequestInit, RequestMode, Response};
 
+/// What can be done to a live copy's relationship by a plain `POST`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiveCopyAction {
+    Synchronize,
+    Suspend,
+    Resume,
+    Reset,
+}
+
+impl LiveCopyAction {
+    fn route(self) -> &'static str {
+        match self {
+            LiveCopyAction::Synchronize => "synchronize",
+            LiveCopyAction::Suspend => "suspend",
+            LiveCopyAction::Resume => "resume",
+            LiveCopyAction::Reset => "reset",
+        }
+    }
+}
+
 /// Why a call failed, phrased for the person using the editor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiError {
@@ -303,6 +323,25 @@ impl Client {
     /// Cancels one's own check-out, or (administrators) releases anyone's lock.
     pub async fn release_check_out(&self, path: &DamPath, me: &Me) -> Result<(), ApiError> {
         self.call_raw("DELETE", &api_url("checkout", path), None::<&()>, Some(&me.csrf_token)).await.map(drop)
+    }
+
+    /// The asset's tie to its source when it is a live copy; `None` when it is not.
+    pub async fn live_copy(&self, path: &DamPath) -> Result<Option<tessera_model::msm::LiveCopyDto>, ApiError> {
+        match self.call("GET", &api_url("live-copies", path), None::<&()>, None).await {
+            Ok(dto) => Ok(Some(dto)),
+            Err(ApiError::Refused { code, .. }) if code == "not_a_live_copy" => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Synchronize, Suspend, Resume or Reset a live copy; its relationship afterwards.
+    pub async fn live_copy_action(&self, action: LiveCopyAction, path: &DamPath, me: &Me) -> Result<tessera_model::msm::LiveCopyDto, ApiError> {
+        self.call("POST", &api_url(action.route(), path), None::<&()>, Some(&me.csrf_token)).await
+    }
+
+    /// Detach: the live copy becomes a standalone asset for good.
+    pub async fn detach(&self, path: &DamPath, me: &Me) -> Result<(), ApiError> {
+        self.call_raw("DELETE", &api_url("live-copies", path), None::<&()>, Some(&me.csrf_token)).await.map(drop)
     }
 
     pub async fn versions(&self, path: &DamPath) -> Result<Vec<VersionDto>, ApiError> {

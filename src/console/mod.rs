@@ -9,6 +9,7 @@ mod browse;
 mod compare;
 mod dialogs;
 mod dropped;
+mod live_copy;
 mod places;
 mod properties;
 mod rail;

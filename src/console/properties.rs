@@ -11,6 +11,7 @@ use leptos::task::spawn_local;
 use tessera_model::{AssetDto, Description, MetadataPatch, Properties as FreeProperties, TagDto, TagId, Title};
 
 use crate::api::ApiError;
+use crate::console::live_copy::LiveCopySection;
 use crate::console::state::use_console;
 use crate::console::time::date_time;
 use tessera_model::page::format_size;
@@ -100,21 +101,25 @@ pub fn Properties(asset: AssetDto) -> impl IntoView {
     // answer would overwrite what was typed, or leave an old tag to save against.
     let loaded = RwSignal::new(false);
     let path = asset.path.clone();
-    {
-        let (client, path) = (console.client(), path.clone());
-        spawn_local(async move {
-            match client.asset(&path).await {
-                Ok((fresh, tag)) => {
-                    form.fill(&fresh, tag);
-                    loaded.set(true);
+    let reload = {
+        let path = path.clone();
+        move || {
+            let (client, path) = (console.client(), path.clone());
+            spawn_local(async move {
+                match client.asset(&path).await {
+                    Ok((fresh, tag)) => {
+                        form.fill(&fresh, tag);
+                        loaded.set(true);
+                    }
+                    Err(e) => error.set(Some(e.to_string())),
                 }
-                Err(e) => error.set(Some(e.to_string())),
-            }
-            if let Ok(tags) = client.tags().await {
-                taxonomy.set(tags);
-            }
-        });
-    }
+                if let Ok(tags) = client.tags().await {
+                    taxonomy.set(tags);
+                }
+            });
+        }
+    };
+    reload();
     let submit = {
         let path = path.clone();
         move |ev: SubmitEvent| {
@@ -175,6 +180,7 @@ pub fn Properties(asset: AssetDto) -> impl IntoView {
             {asset.checked_out.clone().map(|c| view! { <dt>"Checked out"</dt><dd>{format!("by {} since {}", c.by, date_time(c.at))}</dd> })}
             {asset.connected.clone().map(|c| view! { <dt>"Connected Assets origin"</dt><dd>{format!("{}{}", c.dam_url, c.path)}</dd> })}
         </dl>
+        <LiveCopySection path=asset.path.clone() on_changed=Callback::new(move |_| reload()) />
         <h3>"Renditions"</h3>
         <ul class="renditions">
             {renditions.into_iter().map(|r| {

@@ -328,6 +328,8 @@ async function damApi(user, password) {
     createTag: (tag, title) => api.post("/api/tags", { data: { tag, title }, headers }),
     asset: async (path) => (await api.get(`/api/assets${path}`)).json(),
     retitle: (path, title) => api.patch(`/api/assets${path}`, { data: { title }, headers }),
+    createLiveCopy: (source, destination) => api.post("/api/live-copies", { data: { source, destination }, headers }),
+    liveCopy: (path) => api.get(`/api/live-copies${path}`),
     dispose: () => api.dispose(),
   };
 }
@@ -528,4 +530,48 @@ test("axe-core finds nothing serious on the console's screens", async () => {
   await p.keyboard.press("Escape");
   assertNoErrors(errors);
   await c.close();
+});
+
+test("a live copy's Properties show its source and status, and Synchronize, Suspend, Resume and Detach work from there", async () => {
+  const stamp = Date.now();
+  const [master, local] = [`/content/dam/master-${stamp}`, `/content/dam/local-${stamp}`];
+  const dam = await damApi(DAM_USER, DAM_PASSWORD);
+  assert.equal((await dam.createFolder(master)).status(), 201);
+  assert.equal((await dam.createFolder(local)).status(), 201);
+  assert.equal((await dam.upload(`${master}/hero.png`, "image/png", png(30, 20, [200, 40, 40]))).status(), 201);
+  assert.equal((await dam.createLiveCopy(`${master}/hero.png`, `${local}/hero.png`)).status(), 201);
+
+  const { context, page, errors } = await openConsole(DAM_USER, DAM_PASSWORD);
+  await openFolder(page, [`local-${stamp}`]);
+  await option(page, "hero.png").click();
+  await page.keyboard.press("p");
+  const rail = page.getByRole("complementary", { name: "Properties" });
+  const section = rail.getByRole("region", { name: "Live Copy" });
+  await section.getByText(`${master}/hero.png`).waitFor();
+  await section.getByText("In sync").waitFor();
+
+  // The source changes; Synchronize brings it, and the form shows it.
+  assert.equal((await dam.retitle(`${master}/hero.png`, "Hero from the source")).status(), 200);
+  await section.getByRole("button", { name: "Synchronize" }).click();
+  await status(page).getByText("The live copy is synchronized with its source.").waitFor();
+  await page.waitForFunction(() => [...document.querySelectorAll(".rail input[type=text]")].some((i) => i.value === "Hero from the source"));
+
+  // Suspended, it offers no Synchronize; resumed, it does again.
+  await section.getByRole("button", { name: "Suspend" }).click();
+  await section.getByText("Suspended").waitFor();
+  assert.equal(await section.getByRole("button", { name: "Synchronize" }).count(), 0, "not offered while suspended");
+  await section.getByRole("button", { name: "Resume" }).click();
+  await section.getByRole("button", { name: "Synchronize" }).waitFor();
+
+  // Detach asks first, says it cannot be undone, and then the asset stands alone.
+  await section.getByRole("button", { name: "Detach" }).click();
+  const confirm = page.getByRole("dialog", { name: "Detach the live copy?" });
+  await confirm.getByText("cannot be undone").waitFor();
+  await confirm.getByRole("button", { name: "Detach" }).click();
+  await status(page).getByText("The live copy is detached").waitFor();
+  await section.waitFor({ state: "detached" });
+  assert.equal((await dam.liveCopy(`${local}/hero.png`)).status(), 409, "no relationship any more");
+  await dam.dispose();
+  assertNoErrors(errors);
+  await context.close();
 });

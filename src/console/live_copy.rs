@@ -1,0 +1,153 @@
+//! The Live Copy section of a live copy's Properties: its source, its relationship's
+//! status and last rollout, and Synchronize, Suspend or Resume, Reset and Detach
+//! (Reset and Detach after a confirmation that says they cannot be undone).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tessera_model::msm::{LiveCopyDto, RelationshipStatus, RolloutConfig};
+use tessera_model::DamPath;
+
+use crate::api::{ApiError, LiveCopyAction};
+use crate::components::modal::Modal;
+use crate::console::state::use_console;
+use crate::console::time::date_time;
+
+/// An action that cannot be undone, waiting for its confirmation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Irreversible {
+    Reset,
+    Detach,
+}
+
+/// Nothing when the asset is not a live copy. `on_changed` runs after an action that
+/// changed the asset's fields (Synchronize, Reset), so the form shows them.
+#[component]
+pub fn LiveCopySection(path: DamPath, on_changed: Callback<()>) -> impl IntoView {
+    let console = use_console();
+    let tie = RwSignal::new(None::<LiveCopyDto>);
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let confirming = RwSignal::new(None::<Irreversible>);
+    {
+        let (client, path) = (console.client(), path.clone());
+        spawn_local(async move {
+            match client.live_copy(&path).await {
+                Ok(found) => tie.set(found),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    }
+    let act = {
+        let path = path.clone();
+        move |action: LiveCopyAction, done: &'static str| {
+            let (client, me, path) = (console.client(), console.me.get_untracked(), path.clone());
+            busy.set(true);
+            spawn_local(async move {
+                let Some(me) = me else { return };
+                match client.live_copy_action(action, &path, &me).await {
+                    Ok(dto) => {
+                        tie.set(Some(dto));
+                        error.set(None);
+                        console.say(done);
+                        if matches!(action, LiveCopyAction::Synchronize | LiveCopyAction::Reset) {
+                            on_changed.run(());
+                            console.refresh();
+                        }
+                    }
+                    Err(e) => error.set(Some(e.to_string())),
+                }
+                busy.set(false);
+            });
+        }
+    };
+    let detach = {
+        let path = path.clone();
+        move || {
+            let (client, me, path) = (console.client(), console.me.get_untracked(), path.clone());
+            busy.set(true);
+            spawn_local(async move {
+                let Some(me) = me else { return };
+                let done: Result<(), ApiError> = client.detach(&path, &me).await;
+                match done {
+                    Ok(()) => {
+                        tie.set(None);
+                        console.say("The live copy is detached: it is a standalone asset now.");
+                        console.refresh();
+                    }
+                    Err(e) => error.set(Some(e.to_string())),
+                }
+                busy.set(false);
+            });
+        }
+    };
+    let confirm = {
+        let act = act.clone();
+        let detach = detach.clone();
+        move || match confirming.get_untracked() {
+            Some(Irreversible::Reset) => act(LiveCopyAction::Reset, "The live copy is reset to its source."),
+            Some(Irreversible::Detach) => detach(),
+            None => {}
+        }
+    };
+    view! {
+        {move || tie.get().map(|t| {
+            let act = act.clone();
+            let suspended = t.suspended;
+            let (act_sync, act_suspend) = (act.clone(), act.clone());
+            view! {
+                <section class="live-copy" aria-labelledby="live-copy-title">
+                    <h3 id="live-copy-title">"Live Copy"</h3>
+                    <dl class="facts">
+                        <dt>"Source"</dt><dd>{t.source.to_string()}</dd>
+                        <dt>"Relationship Status"</dt><dd>{status_label(t.status)}</dd>
+                        <dt>"Rollout config"</dt><dd>{config_label(t.config)}</dd>
+                        <dt>"Last rollout"</dt>
+                        <dd>{t.last_rollout.map(|r| format!("{} by {}", date_time(r.at), r.by)).unwrap_or_else(|| "Never".to_owned())}</dd>
+                    </dl>
+                    <div class="live-copy-actions" role="group" aria-label="Live Copy actions">
+                        <Show when=move || !suspended>
+                            {
+                                let act = act_sync.clone();
+                                view! { <button type="button" disabled=move || busy.get() on:click=move |_| act(LiveCopyAction::Synchronize, "The live copy is synchronized with its source.")>"Synchronize"</button> }
+                            }
+                        </Show>
+                        <button type="button" disabled=move || busy.get() on:click=move |_| {
+                            if suspended { act_suspend(LiveCopyAction::Resume, "The relationship is resumed.") } else { act_suspend(LiveCopyAction::Suspend, "The relationship is suspended.") }
+                        }>{if suspended { "Resume" } else { "Suspend" }}</button>
+                        <button type="button" disabled=move || busy.get() on:click=move |_| confirming.set(Some(Irreversible::Reset))>"Reset"</button>
+                        <button type="button" class="danger" disabled=move || busy.get() on:click=move |_| confirming.set(Some(Irreversible::Detach))>"Detach"</button>
+                    </div>
+                </section>
+            }
+        })}
+        <p class="error" role="alert">{move || error.get()}</p>
+        {move || confirming.get().map(|which| {
+            let confirm = confirm.clone();
+            let (title, text, button) = match which {
+                Irreversible::Reset => ("Reset the live copy?", "Every local modification is overwritten with the source's values and every field inherits again. This cannot be undone.", "Reset"),
+                Irreversible::Detach => ("Detach the live copy?", "The relationship with its source is removed for good: it will never receive updates again. This cannot be undone.", "Detach"),
+            };
+            view! {
+                <Modal labelled_by="live-copy-confirm-title" on_close=Callback::new(move |_| confirming.set(None))>
+                    <h2 id="live-copy-confirm-title">{title}</h2>
+                    <p>{text}</p>
+                    <div class="buttons">
+                        <button type="button" on:click=move |_| confirming.set(None)>"Cancel"</button>
+                        <button type="button" class="danger" on:click=move |_| {
+                            confirm();
+                            confirming.set(None);
+                        }>{button}</button>
+                    </div>
+                </Modal>
+            }
+        })}
+    }
+}
+
+fn status_label(status: RelationshipStatus) -> &'static str {
+    status.label()
+}
+
+fn config_label(config: RolloutConfig) -> &'static str {
+    config.label()
+}
