@@ -37,6 +37,13 @@ impl LiveCopyAction {
     }
 }
 
+/// Whether a live copy's field follows its source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inheritance {
+    Cancel,
+    Reenable,
+}
+
 /// Why a call failed, phrased for the person using the editor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiError {
@@ -337,6 +344,23 @@ impl Client {
     /// Synchronize, Suspend, Resume or Reset a live copy; its relationship afterwards.
     pub async fn live_copy_action(&self, action: LiveCopyAction, path: &DamPath, me: &Me) -> Result<tessera_model::msm::LiveCopyDto, ApiError> {
         self.call("POST", &api_url(action.route(), path), None::<&()>, Some(&me.csrf_token)).await
+    }
+
+    /// Cancels a field's inheritance (a local modification from now on), or enables it
+    /// again (the field takes the source's value at once).
+    pub async fn set_inheritance(
+        &self,
+        path: &DamPath,
+        field: &tessera_model::msm::InheritedField,
+        inheritance: Inheritance,
+        me: &Me,
+    ) -> Result<tessera_model::msm::LiveCopyDto, ApiError> {
+        let method = match inheritance {
+            Inheritance::Cancel => "DELETE",
+            Inheritance::Reenable => "PUT",
+        };
+        let url = format!("{}?field={}", api_url("inheritance", path), percent_encode(&field.to_string()));
+        self.call(method, &url, None::<&()>, Some(&me.csrf_token)).await
     }
 
     /// Detach: the live copy becomes a standalone asset for good.

@@ -4,10 +4,10 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tessera_model::msm::{LiveCopyDto, RelationshipStatus, RolloutConfig};
+use tessera_model::msm::{InheritedField, LiveCopyDto, RelationshipStatus, RolloutConfig};
 use tessera_model::DamPath;
 
-use crate::api::{ApiError, LiveCopyAction};
+use crate::api::{ApiError, Inheritance, LiveCopyAction};
 use crate::components::modal::Modal;
 use crate::console::state::use_console;
 use crate::console::time::date_time;
@@ -22,21 +22,11 @@ enum Irreversible {
 /// Nothing when the asset is not a live copy. `on_changed` runs after an action that
 /// changed the asset's fields (Synchronize, Reset), so the form shows them.
 #[component]
-pub fn LiveCopySection(path: DamPath, on_changed: Callback<()>) -> impl IntoView {
+pub fn LiveCopySection(path: DamPath, tie: RwSignal<Option<LiveCopyDto>>, on_changed: Callback<()>) -> impl IntoView {
     let console = use_console();
-    let tie = RwSignal::new(None::<LiveCopyDto>);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let confirming = RwSignal::new(None::<Irreversible>);
-    {
-        let (client, path) = (console.client(), path.clone());
-        spawn_local(async move {
-            match client.live_copy(&path).await {
-                Ok(found) => tie.set(found),
-                Err(e) => error.set(Some(e.to_string())),
-            }
-        });
-    }
     let act = {
         let path = path.clone();
         move |action: LiveCopyAction, done: &'static str| {
@@ -141,6 +131,56 @@ pub fn LiveCopySection(path: DamPath, on_changed: Callback<()>) -> impl IntoView
                 </Modal>
             }
         })}
+    }
+}
+
+/// Whether `field` of the live copy follows its source (false for an asset that is
+/// not a live copy).
+pub fn inherits(tie: RwSignal<Option<LiveCopyDto>>, field: &InheritedField) -> bool {
+    tie.with(|t| t.as_ref().is_some_and(|t| !t.cancelled.contains(field)))
+}
+
+/// Beside an inherited field of a live copy: "Cancel inheritance of Title" makes it a
+/// local modification; "Re-enable inheritance of Title" takes the source's value.
+#[component]
+pub fn InheritanceToggle(path: DamPath, field: InheritedField, tie: RwSignal<Option<LiveCopyDto>>, on_reenabled: Callback<()>) -> impl IntoView {
+    let console = use_console();
+    let label = field.label();
+    let toggle = {
+        let field = field.clone();
+        move |_| {
+            let inheritance = if inherits(tie, &field) { Inheritance::Cancel } else { Inheritance::Reenable };
+            let (client, me, path, field) = (console.client(), console.me.get_untracked(), path.clone(), field.clone());
+            spawn_local(async move {
+                let Some(me) = me else { return };
+                match client.set_inheritance(&path, &field, inheritance, &me).await {
+                    Ok(dto) => {
+                        tie.set(Some(dto));
+                        if inheritance == Inheritance::Reenable {
+                            on_reenabled.run(());
+                        }
+                    }
+                    Err(e) => console.fail(&e),
+                }
+            });
+        }
+    };
+    let shown = move || tie.with(Option::is_some);
+    let cancelled = {
+        let field = field.clone();
+        Memo::new(move |_| !inherits(tie, &field))
+    };
+    let name = Memo::new(move |_| if cancelled.get() { format!("Re-enable inheritance of {label}") } else { format!("Cancel inheritance of {label}") });
+    view! {
+        <Show when=shown>
+            <button
+                type="button"
+                class="inheritance"
+                on:click=toggle.clone()
+            >
+                {move || name.get()}
+            </button>
+        </Show>
     }
 }
 

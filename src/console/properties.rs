@@ -11,9 +11,10 @@ use leptos::task::spawn_local;
 use tessera_model::{AssetDto, Description, MetadataPatch, Properties as FreeProperties, TagDto, TagId, Title};
 
 use crate::api::ApiError;
-use crate::console::live_copy::LiveCopySection;
+use crate::console::live_copy::{inherits, InheritanceToggle, LiveCopySection};
 use crate::console::state::use_console;
 use crate::console::time::date_time;
+use tessera_model::msm::InheritedField;
 use tessera_model::page::format_size;
 
 /// One free property as edited: its row keeps its identity while its name changes.
@@ -120,6 +121,23 @@ pub fn Properties(asset: AssetDto) -> impl IntoView {
         }
     };
     reload();
+    // The live copy's tie, when the asset is one: its inherited fields follow the source.
+    let tie = RwSignal::new(None::<tessera_model::msm::LiveCopyDto>);
+    {
+        let (client, path) = (console.client(), path.clone());
+        spawn_local(async move {
+            match client.live_copy(&path).await {
+                Ok(found) => tie.set(found),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    }
+    let title_inherits = move || inherits(tie, &InheritedField::Title);
+    let description_inherits = move || inherits(tie, &InheritedField::Description);
+    let reload_form = Callback::new({
+        let reload = reload.clone();
+        move |_| reload()
+    });
     let submit = {
         let path = path.clone();
         move |ev: SubmitEvent| {
@@ -164,8 +182,14 @@ pub fn Properties(asset: AssetDto) -> impl IntoView {
     view! {
         <form class="properties" on:submit=submit aria-busy=move || (!loaded.get()).to_string()>
             <fieldset class="plain" disabled=move || !loaded.get()>
-            <label>"Title" <input type="text" required prop:value=move || form.title.get() on:input=move |e| form.title.set(event_target_value(&e)) /></label>
-            <label>"Description" <textarea rows="4" prop:value=move || form.description.get() on:input=move |e| form.description.set(event_target_value(&e))></textarea></label>
+            <div class="inherited">
+                <label>"Title" <input type="text" required readonly=title_inherits prop:value=move || form.title.get() on:input=move |e| form.title.set(event_target_value(&e)) /></label>
+                <InheritanceToggle path=path.clone() field=InheritedField::Title tie=tie on_reenabled=reload_form />
+            </div>
+            <div class="inherited">
+                <label>"Description" <textarea rows="4" readonly=description_inherits prop:value=move || form.description.get() on:input=move |e| form.description.set(event_target_value(&e))></textarea></label>
+                <InheritanceToggle path=path.clone() field=InheritedField::Description tie=tie on_reenabled=reload_form />
+            </div>
             <TagPicker tags=form.tags taxonomy=taxonomy />
             <FreePropertiesEditor form=form />
             </fieldset>
@@ -180,7 +204,7 @@ pub fn Properties(asset: AssetDto) -> impl IntoView {
             {asset.checked_out.clone().map(|c| view! { <dt>"Checked out"</dt><dd>{format!("by {} since {}", c.by, date_time(c.at))}</dd> })}
             {asset.connected.clone().map(|c| view! { <dt>"Connected Assets origin"</dt><dd>{format!("{}{}", c.dam_url, c.path)}</dd> })}
         </dl>
-        <LiveCopySection path=asset.path.clone() on_changed=Callback::new(move |_| reload()) />
+        <LiveCopySection path=asset.path.clone() tie=tie on_changed=reload_form />
         <h3>"Renditions"</h3>
         <ul class="renditions">
             {renditions.into_iter().map(|r| {

@@ -532,7 +532,7 @@ test("axe-core finds nothing serious on the console's screens", async () => {
   await c.close();
 });
 
-test("a live copy's Properties show its source and status, and Synchronize, Suspend, Resume and Detach work from there", async () => {
+test("a live copy's Properties show its source and status; Cancel inheritance, Synchronize, Suspend, Resume and Detach work from there", async () => {
   const stamp = Date.now();
   const [master, local] = [`/content/dam/master-${stamp}`, `/content/dam/local-${stamp}`];
   const dam = await damApi(DAM_USER, DAM_PASSWORD);
@@ -562,6 +562,25 @@ test("a live copy's Properties show its source and status, and Synchronize, Susp
   assert.equal(await section.getByRole("button", { name: "Synchronize" }).count(), 0, "not offered while suspended");
   await section.getByRole("button", { name: "Resume" }).click();
   await section.getByRole("button", { name: "Synchronize" }).waitFor();
+
+  // An inherited field is read-only until its inheritance is cancelled; then it is the
+  // copy's own, which a Synchronize keeps; re-enabled, it takes the source's at once.
+  const title = rail.getByLabel("Title", { exact: true });
+  assert.equal(await title.getAttribute("readonly"), "", "an inherited title is read-only");
+  await rail.getByRole("button", { name: "Cancel inheritance of Title" }).click();
+  await rail.getByRole("button", { name: "Re-enable inheritance of Title" }).waitFor();
+  assert.equal(await title.getAttribute("readonly"), null);
+  await title.fill("Local hero");
+  await rail.getByRole("button", { name: "Save" }).click();
+  await status(page).getByText("The properties are saved.").waitFor();
+  assert.equal((await dam.retitle(`${master}/hero.png`, "Source again")).status(), 200);
+  await section.getByRole("button", { name: "Synchronize" }).click();
+  await status(page).getByText("The live copy is synchronized with its source.").waitFor();
+  assert.equal((await dam.asset(`${local}/hero.png`)).title, "Local hero", "a local modification survives a Synchronize");
+  await rail.getByRole("button", { name: "Re-enable inheritance of Title" }).click();
+  await rail.getByRole("button", { name: "Cancel inheritance of Title" }).waitFor();
+  await page.waitForFunction(() => [...document.querySelectorAll(".rail input[type=text]")].some((i) => i.value === "Source again"));
+  assert.equal((await dam.asset(`${local}/hero.png`)).title, "Source again");
 
   // Detach asks first, says it cannot be undone, and then the asset stands alone.
   await section.getByRole("button", { name: "Detach" }).click();
