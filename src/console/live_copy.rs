@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tessera_model::msm::{InheritedField, LiveCopyDto, RelationshipStatus, RolloutConfig};
+use tessera_model::msm::{InheritedField, LiveCopyDto};
 use tessera_model::DamPath;
 
 use crate::api::{ApiError, Inheritance, LiveCopyAction};
@@ -89,8 +89,8 @@ pub fn LiveCopySection(path: DamPath, tie: RwSignal<Option<LiveCopyDto>>, on_cha
                     <h3 id="live-copy-title">"Live Copy"</h3>
                     <dl class="facts">
                         <dt>"Source"</dt><dd>{t.source.to_string()}</dd>
-                        <dt>"Relationship Status"</dt><dd>{status_label(t.status)}</dd>
-                        <dt>"Rollout config"</dt><dd>{config_label(t.config)}</dd>
+                        <dt>"Relationship Status"</dt><dd>{t.status.label()}</dd>
+                        <dt>"Rollout config"</dt><dd>{t.config.label()}</dd>
                         <dt>"Last rollout"</dt>
                         <dd>{t.last_rollout.map(|r| format!("{} by {}", date_time(r.at), r.by)).unwrap_or_else(|| "Never".to_owned())}</dd>
                     </dl>
@@ -182,12 +182,4 @@ pub fn InheritanceToggle(path: DamPath, field: InheritedField, tie: RwSignal<Opt
             </button>
         </Show>
     }
-}
-
-fn status_label(status: RelationshipStatus) -> &'static str {
-    status.label()
-}
-
-fn config_label(config: RolloutConfig) -> &'static str {
-    config.label()
 }

@@ -108,12 +108,29 @@ fn write_build_id(out: &Path, console_modules: &[PathBuf]) -> anyhow::Result<()>
 fn bundle(features: &[&str], name: &str, out: &Path) -> anyhow::Result<()> {
     run(cargo().args(["build", "--package", "tessera", "--lib", "--target", WASM_TARGET, "--profile", PROFILE]).args(features))?;
     let input = root().join("target").join(WASM_TARGET).join(PROFILE).join("tessera.wasm");
+    bindgen(&input, name, out, Linked::Whole)
+}
+
+/// How the module handed to wasm-bindgen was linked.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Linked {
+    Whole,
+    /// The main module wasm-split left: the exports its lazily loaded modules import
+    /// from it must stay, under their linker names.
+    Split,
+}
+
+/// wasm-bindgen over `input` into `<name>.js` and `<name>_bg.wasm` in `out`.
+fn bindgen(input: &Path, name: &str, out: &Path, linked: Linked) -> anyhow::Result<()> {
+    let split = linked == Linked::Split;
     wasm_bindgen_cli_support::Bindgen::new()
-        .input_path(&input)
+        .input_path(input)
         .out_name(name)
         .web(true)?
         .typescript(true)
         .debug(false)
+        .keep_lld_exports(split)
+        .demangle(!split)
         .remove_name_section(true)
         .remove_producers_section(true)
         .generate(out)
@@ -147,18 +164,7 @@ fn split_bundle(features: &[&str], name: &str, out: &Path) -> anyhow::Result<Vec
         let bytes = fs::read(module)?;
         fs::write(module, without_custom_sections(&bytes).with_context(|| format!("reading {}", module.display()))?)?;
     }
-    wasm_bindgen_cli_support::Bindgen::new()
-        .input_path(&main)
-        .out_name(name)
-        .web(true)?
-        .typescript(true)
-        .debug(false)
-        .keep_lld_exports(true)
-        .demangle(false)
-        .remove_name_section(true)
-        .remove_producers_section(true)
-        .generate(out)
-        .with_context(|| format!("wasm-bindgen failed for {name}"))?;
+    bindgen(&main, name, out, Linked::Split)?;
     Ok(split.split_modules)
 }
 

@@ -3,35 +3,19 @@
 use postgres::GenericClient;
 use tessera_model::msm::{InheritedField, LiveRelationship, RolloutConfig, RolloutStamp};
 use tessera_model::DamPath;
-use tessera_repo::live_copies::{refused_tie, LiveCopyCatalog, StoredRelationship};
+use tessera_repo::live_copies::{check_tie, LiveCopyCatalog, StoredRelationship, TieEnd};
 use tessera_repo::RepoError;
 
 use crate::error::Db;
 use crate::{folder_id, PostgresCatalog};
 
-/// One end of a relationship: an asset or a folder, by id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum End {
-    Asset(i64),
-    Folder(i64),
-}
-
-impl End {
-    fn of(c: &mut impl GenericClient, path: &DamPath) -> Result<End, RepoError> {
-        if let Some(id) = folder_id(c, path)? {
-            return Ok(End::Folder(id));
-        }
-        let id = c.query_opt("SELECT id FROM assets WHERE path = $1", &[&path.as_str()]).db()?.map(|r| r.get(0));
-        id.map(End::Asset).ok_or_else(|| RepoError::NotFound(path.clone()))
+/// The asset or folder at `path`, as an end of a tie.
+fn end_of(c: &mut impl GenericClient, path: &DamPath) -> Result<TieEnd, RepoError> {
+    if let Some(id) = folder_id(c, path)? {
+        return Ok(TieEnd::Folder(id));
     }
-
-    /// `(asset id, folder id)`, one of them set.
-    fn ids(self) -> (Option<i64>, Option<i64>) {
-        match self {
-            End::Asset(id) => (Some(id), None),
-            End::Folder(id) => (None, Some(id)),
-        }
-    }
+    let id = c.query_opt("SELECT id FROM assets WHERE path = $1", &[&path.as_str()]).db()?.map(|r| r.get(0));
+    id.map(TieEnd::Asset).ok_or_else(|| RepoError::NotFound(path.clone()))
 }
 
 const SELECT: &str =
@@ -56,8 +40,8 @@ fn stored(row: &postgres::Row) -> Result<(DamPath, StoredRelationship), RepoErro
 }
 
 /// Replaces the tie of `copy` (its source `None` when missing).
-fn write(tx: &mut impl GenericClient, copy: End, source: Option<End>, relationship: &LiveRelationship) -> Result<(), RepoError> {
-    let ((copy_asset, copy_folder), (source_asset, source_folder)) = (copy.ids(), source.map_or((None, None), End::ids));
+fn write(tx: &mut impl GenericClient, copy: TieEnd, source: Option<TieEnd>, relationship: &LiveRelationship) -> Result<(), RepoError> {
+    let ((copy_asset, copy_folder), (source_asset, source_folder)) = (copy.ids(), source.map_or((None, None), TieEnd::ids));
     let cancelled = serde_json::to_string(&relationship.cancelled).map_err(|e| RepoError::Internal(e.to_string()))?;
     let stamp = relationship.last_rollout.as_ref();
     let (at, by) = (stamp.map(|s| s.at), stamp.map(|s| s.by.as_str()));
@@ -87,11 +71,8 @@ impl LiveCopyCatalog for PostgresCatalog {
     fn set_live_relationship(&self, copy: &DamPath, relationship: &LiveRelationship) -> Result<(), RepoError> {
         let mut client = self.client()?;
         let mut tx = client.transaction().db()?;
-        let (copy_end, source_end) = (End::of(&mut tx, copy)?, End::of(&mut tx, &relationship.source)?);
-        let same_kind = matches!((copy_end, source_end), (End::Asset(_), End::Asset(_)) | (End::Folder(_), End::Folder(_)));
-        if !same_kind || copy_end == source_end {
-            return Err(refused_tie(copy, &relationship.source));
-        }
+        let (copy_end, source_end) = (end_of(&mut tx, copy)?, end_of(&mut tx, &relationship.source)?);
+        check_tie(copy_end, source_end, copy, &relationship.source)?;
         write(&mut tx, copy_end, Some(source_end), relationship)?;
         tx.commit().db()
     }
@@ -102,21 +83,21 @@ impl LiveCopyCatalog for PostgresCatalog {
         }
         let mut client = self.client()?;
         let mut tx = client.transaction().db()?;
-        let copy_end = End::of(&mut tx, copy)?;
+        let copy_end = end_of(&mut tx, copy)?;
         write(&mut tx, copy_end, None, &stored.relationship)?;
         tx.commit().db()
     }
 
     fn live_relationship(&self, copy: &DamPath) -> Result<Option<StoredRelationship>, RepoError> {
         let mut client = self.client()?;
-        let (asset, folder) = End::of(&mut *client, copy)?.ids();
+        let (asset, folder) = end_of(&mut *client, copy)?.ids();
         let row = client.query_opt(&format!("{SELECT} WHERE {BY_COPY}"), &[&asset, &folder]).db()?;
         row.as_ref().map(stored).transpose().map(|found| found.map(|(_, r)| r))
     }
 
     fn live_copies_of(&self, source: &DamPath) -> Result<Vec<(DamPath, StoredRelationship)>, RepoError> {
         let mut client = self.client()?;
-        let (asset, folder) = End::of(&mut *client, source)?.ids();
+        let (asset, folder) = end_of(&mut *client, source)?.ids();
         let rows = client
             .query(
                 &format!("{SELECT} WHERE lr.source_asset_id = $1 OR lr.source_folder_id = $2 ORDER BY coalesce(ca.path, cf.path) COLLATE \"C\""),
@@ -128,7 +109,7 @@ impl LiveCopyCatalog for PostgresCatalog {
 
     fn remove_live_relationship(&self, copy: &DamPath) -> Result<bool, RepoError> {
         let mut client = self.client()?;
-        let (asset, folder) = End::of(&mut *client, copy)?.ids();
+        let (asset, folder) = end_of(&mut *client, copy)?.ids();
         let n = client.execute(&format!("DELETE FROM live_relationships lr WHERE {BY_COPY}"), &[&asset, &folder]).db()?;
         Ok(n > 0)
     }

@@ -3,35 +3,19 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use tessera_model::msm::{InheritedField, LiveRelationship, RolloutConfig, RolloutStamp};
 use tessera_model::DamPath;
-use tessera_repo::live_copies::{refused_tie, LiveCopyCatalog, StoredRelationship};
+use tessera_repo::live_copies::{check_tie, LiveCopyCatalog, StoredRelationship, TieEnd};
 use tessera_repo::RepoError;
 
 use crate::error::Db;
 use crate::{folder_id, SqliteCatalog};
 
-/// One end of a relationship: an asset or a folder, by id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum End {
-    Asset(i64),
-    Folder(i64),
-}
-
-impl End {
-    fn of(conn: &Connection, path: &DamPath) -> Result<End, RepoError> {
-        if let Some(id) = folder_id(conn, path)? {
-            return Ok(End::Folder(id));
-        }
-        let id = conn.query_row("SELECT id FROM assets WHERE path = ?1", [path.as_str()], |r| r.get(0)).optional().db()?;
-        id.map(End::Asset).ok_or_else(|| RepoError::NotFound(path.clone()))
+/// The asset or folder at `path`, as an end of a tie.
+fn end_of(conn: &Connection, path: &DamPath) -> Result<TieEnd, RepoError> {
+    if let Some(id) = folder_id(conn, path)? {
+        return Ok(TieEnd::Folder(id));
     }
-
-    /// `(asset id, folder id)`, one of them set.
-    fn ids(self) -> (Option<i64>, Option<i64>) {
-        match self {
-            End::Asset(id) => (Some(id), None),
-            End::Folder(id) => (None, Some(id)),
-        }
-    }
+    let id = conn.query_row("SELECT id FROM assets WHERE path = ?1", [path.as_str()], |r| r.get(0)).optional().db()?;
+    id.map(TieEnd::Asset).ok_or_else(|| RepoError::NotFound(path.clone()))
 }
 
 const SELECT: &str =
@@ -57,8 +41,8 @@ fn stored((copy, source, source_missing, config, suspended, cancelled, at, by): 
 }
 
 /// Replaces the tie of `copy` (its source `None` when missing).
-fn write(tx: &Connection, copy: End, source: Option<End>, relationship: &LiveRelationship) -> Result<(), RepoError> {
-    let ((copy_asset, copy_folder), (source_asset, source_folder)) = (copy.ids(), source.map_or((None, None), End::ids));
+fn write(tx: &Connection, copy: TieEnd, source: Option<TieEnd>, relationship: &LiveRelationship) -> Result<(), RepoError> {
+    let ((copy_asset, copy_folder), (source_asset, source_folder)) = (copy.ids(), source.map_or((None, None), TieEnd::ids));
     let cancelled = serde_json::to_string(&relationship.cancelled).map_err(|e| RepoError::Internal(e.to_string()))?;
     let stamp = relationship.last_rollout.as_ref();
     tx.execute("DELETE FROM live_relationships WHERE copy_asset_id IS ?1 AND copy_folder_id IS ?2", params![copy_asset, copy_folder]).db()?;
@@ -87,11 +71,8 @@ impl LiveCopyCatalog for SqliteCatalog {
     fn set_live_relationship(&self, copy: &DamPath, relationship: &LiveRelationship) -> Result<(), RepoError> {
         let mut conn = self.conn();
         let tx = conn.transaction().db()?;
-        let (copy_end, source_end) = (End::of(&tx, copy)?, End::of(&tx, &relationship.source)?);
-        let same_kind = matches!((copy_end, source_end), (End::Asset(_), End::Asset(_)) | (End::Folder(_), End::Folder(_)));
-        if !same_kind || copy_end == source_end {
-            return Err(refused_tie(copy, &relationship.source));
-        }
+        let (copy_end, source_end) = (end_of(&tx, copy)?, end_of(&tx, &relationship.source)?);
+        check_tie(copy_end, source_end, copy, &relationship.source)?;
         write(&tx, copy_end, Some(source_end), relationship)?;
         tx.commit().db()
     }
@@ -102,14 +83,14 @@ impl LiveCopyCatalog for SqliteCatalog {
         }
         let mut conn = self.conn();
         let tx = conn.transaction().db()?;
-        let copy_end = End::of(&tx, copy)?;
+        let copy_end = end_of(&tx, copy)?;
         write(&tx, copy_end, None, &stored.relationship)?;
         tx.commit().db()
     }
 
     fn live_relationship(&self, copy: &DamPath) -> Result<Option<StoredRelationship>, RepoError> {
         let conn = self.conn();
-        let (asset, folder) = End::of(&conn, copy)?.ids();
+        let (asset, folder) = end_of(&conn, copy)?.ids();
         let row =
             conn.query_row(&format!("{SELECT} WHERE lr.copy_asset_id IS ?1 AND lr.copy_folder_id IS ?2"), params![asset, folder], read_row).optional().db()?;
         row.map(stored).transpose().map(|found| found.map(|(_, r)| r))
@@ -117,7 +98,7 @@ impl LiveCopyCatalog for SqliteCatalog {
 
     fn live_copies_of(&self, source: &DamPath) -> Result<Vec<(DamPath, StoredRelationship)>, RepoError> {
         let conn = self.conn();
-        let (asset, folder) = End::of(&conn, source)?.ids();
+        let (asset, folder) = end_of(&conn, source)?.ids();
         let mut stmt = conn
             .prepare_cached(&format!(
                 "{SELECT} WHERE (?1 IS NOT NULL AND lr.source_asset_id = ?1) OR (?2 IS NOT NULL AND lr.source_folder_id = ?2) ORDER BY coalesce(ca.path, cf.path)"
@@ -129,7 +110,7 @@ impl LiveCopyCatalog for SqliteCatalog {
 
     fn remove_live_relationship(&self, copy: &DamPath) -> Result<bool, RepoError> {
         let conn = self.conn();
-        let (asset, folder) = End::of(&conn, copy)?.ids();
+        let (asset, folder) = end_of(&conn, copy)?.ids();
         let n = conn.execute("DELETE FROM live_relationships WHERE copy_asset_id IS ?1 AND copy_folder_id IS ?2", params![asset, folder]).db()?;
         Ok(n > 0)
     }

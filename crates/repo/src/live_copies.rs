@@ -4,10 +4,11 @@
 //! moving either keeps the relationship, deleting a live copy removes it, and deleting
 //! a source leaves its live copies standing with their source missing.
 
-use tessera_model::msm::LiveRelationship;
+use tessera_model::msm::{self, FieldUpdate, Inherited, InheritedField, LiveRelationship, RolloutStamp};
 use tessera_model::DamPath;
 
 use crate::error::RepoError;
+use crate::BlobHash;
 
 /// A relationship as a catalog holds it. `relationship.source` is the source's path
 /// now (after any move), or the last one known when it was deleted.
@@ -33,12 +34,31 @@ pub trait LiveCopyCatalog {
     fn remove_live_relationship(&self, copy: &DamPath) -> Result<bool, RepoError>;
 }
 
-/// The refusal for a tie between ends of different kinds or an end tied to itself.
-pub fn refused_tie(copy: &DamPath, source: &DamPath) -> RepoError {
-    if copy == source {
-        RepoError::BadQuery(format!("{copy} cannot be a live copy of itself."))
-    } else {
-        RepoError::BadQuery(format!("{copy} and {source} are not both assets or both folders."))
+/// One end of a tie as a catalog names it: an asset or a folder, by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TieEnd {
+    Asset(i64),
+    Folder(i64),
+}
+
+impl TieEnd {
+    /// `(asset id, folder id)`, one of them set.
+    pub fn ids(self) -> (Option<i64>, Option<i64>) {
+        match self {
+            TieEnd::Asset(id) => (Some(id), None),
+            TieEnd::Folder(id) => (None, Some(id)),
+        }
+    }
+}
+
+/// Refuses a tie between ends of different kinds (an asset follows an asset, a
+/// folder a folder) or an end tied to itself.
+pub fn check_tie(copy_end: TieEnd, source_end: TieEnd, copy: &DamPath, source: &DamPath) -> Result<(), RepoError> {
+    let same_kind = matches!((copy_end, source_end), (TieEnd::Asset(_), TieEnd::Asset(_)) | (TieEnd::Folder(_), TieEnd::Folder(_)));
+    match (same_kind, copy_end == source_end) {
+        (true, false) => Ok(()),
+        (_, true) => Err(RepoError::BadQuery(format!("{copy} cannot be a live copy of itself."))),
+        (false, false) => Err(RepoError::BadQuery(format!("{copy} and {source} are not both assets or both folders."))),
     }
 }
 
@@ -54,20 +74,14 @@ pub enum Suspension {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RolloutOutcome {
     pub updated: Vec<DamPath>,
-    pub skipped: Vec<(DamPath, tessera_model::msm::Skipped)>,
+    pub skipped: Vec<(DamPath, msm::Skipped)>,
 }
 
 /// The inherited fields of an asset, its binary named by its original's blob.
-fn inherited(asset: &crate::AssetRecord) -> tessera_model::msm::Inherited<Option<crate::BlobHash>> {
+fn inherited(asset: &crate::AssetRecord) -> Inherited<Option<BlobHash>> {
     use tessera_model::RenditionName;
     let binary = asset.renditions.iter().find(|r| r.name == RenditionName::Original).map(|r| r.blob.clone());
-    tessera_model::msm::Inherited {
-        binary,
-        title: asset.title.clone(),
-        description: asset.description.clone(),
-        tags: asset.tags.clone(),
-        properties: asset.properties.clone(),
-    }
+    Inherited { binary, title: asset.title.clone(), description: asset.description.clone(), tags: asset.tags.clone(), properties: asset.properties.clone() }
 }
 
 impl crate::Repo {
@@ -83,7 +97,7 @@ impl crate::Repo {
         let mut tie = LiveRelationship::new(source.clone());
         // A title of its own is a local modification from the start.
         if title.is_some() {
-            tie.cancelled.insert(tessera_model::msm::InheritedField::Title);
+            tie.cancelled.insert(InheritedField::Title);
         }
         let tied = self.with_catalog(move |c| c.set_live_relationship(&at, &tie)).await;
         let titled = match (tied, title) {
@@ -115,47 +129,40 @@ impl crate::Repo {
     }
 
     /// A live copy's tie and how it stands with its source now.
-    pub async fn live_copy_status(&self, copy: &DamPath) -> Result<(StoredRelationship, tessera_model::msm::RelationshipStatus), RepoError> {
+    pub async fn live_copy_status(&self, copy: &DamPath) -> Result<(StoredRelationship, msm::RelationshipStatus), RepoError> {
         let stored = self.live_relationship(copy).await?;
         let current = inherited(&self.asset(copy).await?);
         let source = match stored.source_missing {
             true => None,
             false => Some(inherited(&self.asset(&stored.relationship.source).await?)),
         };
-        let status = tessera_model::msm::status(&stored.relationship, source.as_ref(), &current);
+        let status = msm::status(&stored.relationship, source.as_ref(), &current);
         Ok((stored, status))
     }
 
     /// Synchronize: the live copy takes its source's changes, except in the fields
     /// whose inheritance is cancelled. Refused while suspended or without a source.
     /// Returns the fields it changed.
-    pub async fn synchronize(&self, copy: &DamPath, by: &str) -> Result<Vec<tessera_model::msm::InheritedField>, RepoError> {
-        let stored = self.live_relationship(copy).await?;
-        if stored.source_missing {
-            return Err(RepoError::SourceMissing(copy.clone()));
-        }
-        if stored.relationship.suspended {
-            return Err(RepoError::Suspended(copy.clone()));
-        }
-        let source = self.asset(&stored.relationship.source).await?;
-        let current = self.asset(copy).await?;
-        let changes = tessera_model::msm::updates(&inherited(&source), &inherited(&current), &stored.relationship.cancelled);
-        let fields = changes.iter().map(tessera_model::msm::FieldUpdate::field).collect();
-        self.apply_updates(copy, &source, &current, changes, by).await?;
-        let mut relationship = stored.relationship;
-        relationship.last_rollout = Some(tessera_model::msm::RolloutStamp { at: crate::unix_now(), by: by.to_owned() });
-        let at = copy.clone();
-        self.with_catalog(move |c| c.set_live_relationship(&at, &relationship)).await?;
-        Ok(fields)
+    pub async fn synchronize(&self, copy: &DamPath, by: &str) -> Result<Vec<InheritedField>, RepoError> {
+        let stamp = RolloutStamp { at: crate::unix_now(), by: by.to_owned() };
+        self.follow_source(
+            copy,
+            by,
+            |tie, source, current| match tie.suspended {
+                true => Err(RepoError::Suspended(copy.clone())),
+                false => Ok(msm::updates(source, current, &tie.cancelled)),
+            },
+            |tie| tie.last_rollout = Some(stamp),
+        )
+        .await
     }
 
     /// Rollout from a source to the `chosen` of its direct live copies (all when
     /// `None`); suspended ones are skipped and said so.
     pub async fn rollout(&self, source: &DamPath, chosen: Option<Vec<DamPath>>, by: &str) -> Result<RolloutOutcome, RepoError> {
-        let from = source.clone();
         let copies: Vec<(DamPath, LiveRelationship)> =
-            self.with_catalog(move |c| c.live_copies_of(&from)).await?.into_iter().map(|(path, stored)| (path, stored.relationship)).collect();
-        let (targets, skipped) = tessera_model::msm::rollout_targets(source, &copies, chosen.as_deref());
+            self.live_copies_of(source).await?.into_iter().map(|(path, stored)| (path, stored.relationship)).collect();
+        let (targets, skipped) = msm::rollout_targets(source, &copies, chosen.as_deref());
         let mut outcome = RolloutOutcome { updated: Vec::new(), skipped };
         for target in targets {
             self.synchronize(target, by).await?;
@@ -165,50 +172,68 @@ impl crate::Repo {
     }
 
     pub async fn set_suspension(&self, copy: &DamPath, suspension: Suspension) -> Result<(), RepoError> {
-        let mut relationship = self.live_relationship(copy).await?.relationship;
-        relationship.suspended = suspension == Suspension::Suspend;
-        let at = copy.clone();
-        self.with_catalog(move |c| c.set_live_relationship(&at, &relationship)).await
+        self.update_relationship(copy, |tie| tie.suspended = suspension == Suspension::Suspend).await
     }
 
     /// Cancel inheritance of one field: it becomes a local modification.
-    pub async fn cancel_inheritance(&self, copy: &DamPath, field: tessera_model::msm::InheritedField) -> Result<(), RepoError> {
-        let mut relationship = self.live_relationship(copy).await?.relationship;
-        relationship.cancelled.insert(field);
-        let at = copy.clone();
-        self.with_catalog(move |c| c.set_live_relationship(&at, &relationship)).await
+    pub async fn cancel_inheritance(&self, copy: &DamPath, field: InheritedField) -> Result<(), RepoError> {
+        self.update_relationship(copy, |tie| {
+            tie.cancelled.insert(field);
+        })
+        .await
     }
 
     /// Inheritance of one field again: it takes the source's value at once.
-    pub async fn reenable_inheritance(&self, copy: &DamPath, field: tessera_model::msm::InheritedField, by: &str) -> Result<(), RepoError> {
-        let stored = self.live_relationship(copy).await?;
-        if stored.source_missing {
-            return Err(RepoError::SourceMissing(copy.clone()));
-        }
-        let source = self.asset(&stored.relationship.source).await?;
-        let current = self.asset(copy).await?;
-        let changes = tessera_model::msm::reenable(&field, &inherited(&source), &inherited(&current));
-        self.apply_updates(copy, &source, &current, changes, by).await?;
-        let mut relationship = stored.relationship;
-        relationship.cancelled.remove(&field);
-        let at = copy.clone();
-        self.with_catalog(move |c| c.set_live_relationship(&at, &relationship)).await
+    pub async fn reenable_inheritance(&self, copy: &DamPath, field: InheritedField, by: &str) -> Result<(), RepoError> {
+        self.follow_source(
+            copy,
+            by,
+            |_, source, current| Ok(msm::reenable(&field, source, current)),
+            |tie| {
+                tie.cancelled.remove(&field);
+            },
+        )
+        .await
+        .map(drop)
     }
 
     /// Reset: every local modification overwritten and every field inheriting again.
     pub async fn reset_live_copy(&self, copy: &DamPath, by: &str) -> Result<(), RepoError> {
+        self.follow_source(copy, by, |_, source, current| Ok(msm::reset(source, current)), |tie| tie.cancelled.clear()).await.map(drop)
+    }
+
+    /// Changes a live copy's relationship, not its fields.
+    async fn update_relationship(&self, copy: &DamPath, change: impl FnOnce(&mut LiveRelationship)) -> Result<(), RepoError> {
+        let mut relationship = self.live_relationship(copy).await?.relationship;
+        change(&mut relationship);
+        let at = copy.clone();
+        self.with_catalog(move |c| c.set_live_relationship(&at, &relationship)).await
+    }
+
+    /// Brings a live copy's fields towards its source as `plan` decides from the
+    /// relationship and both sides' fields, then records `after` on the relationship.
+    /// Refused when the source is gone. Returns the fields it changed.
+    async fn follow_source(
+        &self,
+        copy: &DamPath,
+        by: &str,
+        plan: impl FnOnce(&LiveRelationship, &Inherited<Option<BlobHash>>, &Inherited<Option<BlobHash>>) -> Result<Vec<FieldUpdate<Option<BlobHash>>>, RepoError>,
+        after: impl FnOnce(&mut LiveRelationship),
+    ) -> Result<Vec<InheritedField>, RepoError> {
         let stored = self.live_relationship(copy).await?;
         if stored.source_missing {
             return Err(RepoError::SourceMissing(copy.clone()));
         }
         let source = self.asset(&stored.relationship.source).await?;
         let current = self.asset(copy).await?;
-        let changes = tessera_model::msm::reset(&inherited(&source), &inherited(&current));
+        let changes = plan(&stored.relationship, &inherited(&source), &inherited(&current))?;
+        let fields = changes.iter().map(FieldUpdate::field).collect();
         self.apply_updates(copy, &source, &current, changes, by).await?;
         let mut relationship = stored.relationship;
-        relationship.cancelled.clear();
+        after(&mut relationship);
         let at = copy.clone();
-        self.with_catalog(move |c| c.set_live_relationship(&at, &relationship)).await
+        self.with_catalog(move |c| c.set_live_relationship(&at, &relationship)).await?;
+        Ok(fields)
     }
 
     /// Refuses what would change a live copy's binary (a new version, a check-out, a
@@ -238,10 +263,9 @@ impl crate::Repo {
         copy: &DamPath,
         source: &crate::AssetRecord,
         current: &crate::AssetRecord,
-        changes: Vec<tessera_model::msm::FieldUpdate<Option<crate::BlobHash>>>,
+        changes: Vec<FieldUpdate<Option<BlobHash>>>,
         by: &str,
     ) -> Result<(), RepoError> {
-        use tessera_model::msm::FieldUpdate;
         use tessera_model::RenditionName;
         if changes.is_empty() {
             return Ok(());
@@ -272,7 +296,7 @@ impl crate::Repo {
         let mut after = inherited(current);
         let metadata_changed = changes.iter().any(|c| matches!(c, FieldUpdate::Title(_) | FieldUpdate::Description(_) | FieldUpdate::Property { .. }));
         let tags_changed = changes.iter().any(|c| matches!(c, FieldUpdate::Tags(_)));
-        tessera_model::msm::apply(&mut after, changes);
+        msm::apply(&mut after, changes);
         if metadata_changed {
             // The source's values passed these checks when they were written there.
             let bad = |e: tessera_model::metadata::MetadataError| RepoError::BadMetadata(e.to_string());
