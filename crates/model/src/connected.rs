@@ -121,6 +121,17 @@ pub enum JobKind {
     Original,
     /// Telling the remote DAM which page uses the asset.
     Reference,
+    /// Create Live Copy of a folder with its children (MSM).
+    LiveCopy,
+    /// Rollout Source and all Children (MSM).
+    Rollout,
+}
+
+/// What a job's progress counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProgressUnit {
+    Bytes,
+    Assets,
 }
 
 impl JobKind {
@@ -130,11 +141,13 @@ impl JobKind {
             JobKind::Fetch => "fetch",
             JobKind::Original => "original",
             JobKind::Reference => "reference",
+            JobKind::LiveCopy => "live_copy",
+            JobKind::Rollout => "rollout",
         }
     }
 
     pub fn parse(raw: &str) -> Option<JobKind> {
-        [JobKind::Fetch, JobKind::Original, JobKind::Reference].into_iter().find(|k| k.as_str() == raw)
+        [JobKind::Fetch, JobKind::Original, JobKind::Reference, JobKind::LiveCopy, JobKind::Rollout].into_iter().find(|k| k.as_str() == raw)
     }
 
     pub fn label(self) -> &'static str {
@@ -142,6 +155,16 @@ impl JobKind {
             JobKind::Fetch => "Fetch",
             JobKind::Original => "Original binary",
             JobKind::Reference => "Reference report",
+            JobKind::LiveCopy => "Create Live Copy",
+            JobKind::Rollout => "Rollout Source and all Children",
+        }
+    }
+
+    /// What `bytes_done` and `bytes_total` count for this kind.
+    pub fn unit(self) -> ProgressUnit {
+        match self {
+            JobKind::Fetch | JobKind::Original | JobKind::Reference => ProgressUnit::Bytes,
+            JobKind::LiveCopy | JobKind::Rollout => ProgressUnit::Assets,
         }
     }
 }
@@ -176,14 +199,15 @@ pub struct JobDto {
     pub id: i64,
     pub kind: JobKind,
     pub state: JobState,
-    /// The asset on the remote DAM.
+    /// The asset on the remote DAM; for MSM jobs, the source folder.
     pub remote_path: DamPath,
-    /// Its copy in the mount point.
+    /// Its copy in the mount point; for MSM jobs, the live copy folder.
     pub local_path: DamPath,
     pub page_path: Option<String>,
     pub error: Option<String>,
     pub started_at: i64,
     pub ended_at: Option<i64>,
+    /// Bytes moved; for MSM jobs (`kind.unit()`), source assets dealt with.
     pub bytes_done: u64,
     pub bytes_total: Option<u64>,
 }

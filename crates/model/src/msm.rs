@@ -299,6 +299,19 @@ pub enum Skipped {
     /// Asked for by path, but not a direct live copy of this source: a live copy of
     /// a live copy follows its own source only.
     NotADirectLiveCopy,
+    /// Its source is gone from the source folder, but pages use it: not removed.
+    Referenced,
+}
+
+impl Skipped {
+    /// Why, as people read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Skipped::Suspended => "suspended",
+            Skipped::NotADirectLiveCopy => "not a direct live copy of this source",
+            Skipped::Referenced => "used by pages, so not removed",
+        }
+    }
 }
 
 /// Which of a source's live copies a rollout updates: the `chosen` ones (all when
@@ -379,7 +392,17 @@ pub struct LiveCopyDto {
     pub status: RelationshipStatus,
 }
 
-/// `POST /api/live-copies`: Create Live Copy of an asset into a folder.
+/// A live copy after Create Live Copy or Synchronize, with the job that walks its
+/// children when it is a folder (the Async Jobs page shows its progress).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LiveCopyResult {
+    #[serde(flatten)]
+    pub live_copy: LiveCopyDto,
+    pub job: Option<i64>,
+}
+
+/// `POST /api/live-copies`: Create Live Copy of an asset or a folder into a folder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -393,6 +416,10 @@ pub struct CreateLiveCopyRequest {
     pub title: Option<String>,
     #[serde(default)]
     pub config: RolloutConfig,
+    /// For a folder: whether live copies of what it holds are made too (the default),
+    /// in a job. Assets have no children.
+    #[serde(default)]
+    pub include_children: Option<bool>,
 }
 
 /// `POST /api/rollout/{source}`: the live copies to update, all when absent.
@@ -419,6 +446,10 @@ pub struct SkippedDto {
 pub struct RolloutDto {
     pub updated: Vec<DamPath>,
     pub skipped: Vec<SkippedDto>,
+    /// For a source folder, the jobs that roll it out with all its children, one per
+    /// live copy folder in `updated`.
+    #[serde(default)]
+    pub jobs: Vec<i64>,
 }
 
 /// Why an action that would change a live copy's binary is refused, when `asset` is

@@ -424,6 +424,22 @@ pub(crate) fn folder_id(c: &mut impl GenericClient, path: &DamPath) -> Result<Op
     Ok(c.query_opt("SELECT id FROM folders WHERE path = $1", &[&path.as_str()]).db()?.map(|r| r.get(0)))
 }
 
+/// Inserts a folder in an existing parent, in the caller's transaction. Returns its id.
+pub(crate) fn insert_folder(tx: &mut impl GenericClient, path: &DamPath, title: &str) -> Result<i64, RepoError> {
+    let parent = path.parent().ok_or_else(|| RepoError::AlreadyExists(path.clone()))?;
+    let parent_id = folder_id(tx, &parent)?.ok_or(RepoError::ParentMissing(parent))?;
+    if is_taken(tx, path)? {
+        return Err(RepoError::AlreadyExists(path.clone()));
+    }
+    let row = tx
+        .query_one(
+            "INSERT INTO folders (path, parent_id, title, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            &[&path.as_str(), &parent_id, &title, &unix_now()],
+        )
+        .or_taken(|| RepoError::AlreadyExists(path.clone()))?;
+    Ok(row.get(0))
+}
+
 fn page_id(c: &mut impl GenericClient, path: &PagePath) -> Result<Option<i64>, RepoError> {
     Ok(c.query_opt("SELECT id FROM pages WHERE path = $1", &[&path.as_str()]).db()?.map(|r| r.get(0)))
 }
@@ -531,15 +547,9 @@ impl Catalog for PostgresCatalog {
     }
 
     fn create_folder(&self, path: &DamPath, title: &str) -> Result<FolderRecord, RepoError> {
-        let parent = path.parent().ok_or_else(|| RepoError::AlreadyExists(path.clone()))?;
         let mut client = self.client()?;
         let mut tx = client.transaction().db()?;
-        let parent_id = folder_id(&mut tx, &parent)?.ok_or(RepoError::ParentMissing(parent))?;
-        if is_taken(&mut tx, path)? {
-            return Err(RepoError::AlreadyExists(path.clone()));
-        }
-        tx.execute("INSERT INTO folders (path, parent_id, title, created_at) VALUES ($1, $2, $3, $4)", &[&path.as_str(), &parent_id, &title, &unix_now()])
-            .or_taken(|| RepoError::AlreadyExists(path.clone()))?;
+        insert_folder(&mut tx, path, title)?;
         tx.commit().db()?;
         Ok(FolderRecord { path: path.clone(), title: title.to_owned() })
     }

@@ -3,11 +3,11 @@
 use postgres::GenericClient;
 use tessera_model::msm::{InheritedField, LiveRelationship, RolloutConfig, RolloutStamp};
 use tessera_model::DamPath;
-use tessera_repo::live_copies::{check_tie, LiveCopyCatalog, StoredRelationship, TieEnd};
+use tessera_repo::live_copies::{check_tie, LiveCopyCatalog, NewLiveCopy, NewNode, StoredRelationship, TieEnd};
 use tessera_repo::RepoError;
 
 use crate::error::Db;
-use crate::{folder_id, PostgresCatalog};
+use crate::{folder_id, insert_folder, is_taken, PostgresCatalog};
 
 /// The asset or folder at `path`, as an end of a tie.
 fn end_of(c: &mut impl GenericClient, path: &DamPath) -> Result<TieEnd, RepoError> {
@@ -112,5 +112,40 @@ impl LiveCopyCatalog for PostgresCatalog {
         let (asset, folder) = end_of(&mut *client, copy)?.ids();
         let n = client.execute(&format!("DELETE FROM live_relationships lr WHERE {BY_COPY}"), &[&asset, &folder]).db()?;
         Ok(n > 0)
+    }
+
+    fn live_copies_in(&self, folder: &DamPath) -> Result<Vec<(DamPath, StoredRelationship)>, RepoError> {
+        let mut client = self.client()?;
+        let id = folder_id(&mut *client, folder)?.ok_or_else(|| RepoError::NotFound(folder.clone()))?;
+        let rows =
+            client.query(&format!("{SELECT} WHERE ca.folder_id = $1 OR cf.parent_id = $1 ORDER BY coalesce(ca.path, cf.path) COLLATE \"C\""), &[&id]).db()?;
+        rows.iter().map(stored).collect()
+    }
+
+    fn create_live_copies(&self, copies: &[NewLiveCopy]) -> Result<usize, RepoError> {
+        let mut client = self.client()?;
+        let mut tx = client.transaction().db()?;
+        let mut fresh = Vec::with_capacity(copies.len());
+        for copy in copies {
+            if !is_taken(&mut tx, copy.path())? {
+                fresh.push(copy);
+            }
+        }
+        // Folders one by one, parents first; then the assets in one set-based write.
+        for copy in &fresh {
+            if let NewNode::Folder(f) = &copy.node {
+                insert_folder(&mut tx, &f.path, &f.title)?;
+            }
+        }
+        let assets: Vec<tessera_repo::AssetRecord> =
+            fresh.iter().filter_map(|c| if let NewNode::Asset(a) = &c.node { Some(a.clone()) } else { None }).collect();
+        crate::import::import_assets(&mut tx, &assets)?;
+        for copy in &fresh {
+            let (copy_end, source_end) = (end_of(&mut tx, copy.path())?, end_of(&mut tx, &copy.relationship.source)?);
+            check_tie(copy_end, source_end, copy.path(), &copy.relationship.source)?;
+            write(&mut tx, copy_end, Some(source_end), &copy.relationship)?;
+        }
+        tx.commit().db()?;
+        Ok(fresh.len())
     }
 }

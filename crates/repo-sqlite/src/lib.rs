@@ -650,6 +650,50 @@ fn published_hashes(conn: &Connection, page_ids: &[i64]) -> Result<Vec<String>, 
     Ok(out)
 }
 
+/// Writes an asset as it was elsewhere, in the caller's transaction: see
+/// `Catalog::import_assets`. Returns its id.
+pub(crate) fn import_asset(tx: &Connection, asset: &AssetRecord) -> Result<i64, RepoError> {
+    let parent = asset.path.parent().ok_or_else(|| RepoError::AlreadyExists(asset.path.clone()))?;
+    let folder = folder_id(tx, &parent)?.ok_or(RepoError::ParentMissing(parent))?;
+    if is_taken(tx, &asset.path)? {
+        return Err(RepoError::AlreadyExists(asset.path.clone()));
+    }
+    let id = insert_asset_row(tx, asset, folder)?;
+    insert_renditions(tx, id, &asset.renditions)?;
+    sync_current_version(tx, id, &asset.created_by, asset.created_at)?;
+    for tag in &asset.tags {
+        let tag_id: i64 = tx
+            .query_row("SELECT id FROM tags WHERE tag = ?1", [tag.as_str()], |r| r.get(0))
+            .optional()
+            .db()?
+            .ok_or_else(|| RepoError::UnknownTag(tag.to_string()))?;
+        tx.execute("INSERT OR IGNORE INTO asset_tags (asset_id, tag_id) VALUES (?1, ?2)", params![id, tag_id]).db()?;
+    }
+    reindex(tx, id)?;
+    match &asset.processing {
+        Processing::Pending => tx.execute("INSERT INTO jobs (asset_id, state, run_after, created_at) VALUES (?1, 'queued', 0, ?2)", params![id, unix_now()]),
+        Processing::Failed(error) => tx.execute(
+            "INSERT INTO jobs (asset_id, state, error, run_after, created_at, finished_at) VALUES (?1, 'failed', ?2, 0, ?3, ?3)",
+            params![id, error, unix_now()],
+        ),
+        Processing::Done => Ok(0),
+    }
+    .db()?;
+    Ok(id)
+}
+
+/// Inserts a folder in an existing parent, in the caller's transaction. Returns its id.
+pub(crate) fn insert_folder(tx: &Connection, path: &DamPath, title: &str) -> Result<i64, RepoError> {
+    let parent = path.parent().ok_or_else(|| RepoError::AlreadyExists(path.clone()))?;
+    let parent_id = folder_id(tx, &parent)?.ok_or(RepoError::ParentMissing(parent))?;
+    if is_taken(tx, path)? {
+        return Err(RepoError::AlreadyExists(path.clone()));
+    }
+    tx.execute("INSERT INTO folders (path, parent_id, title, created_at) VALUES (?1, ?2, ?3, ?4)", params![path.as_str(), parent_id, title, unix_now()])
+        .db()?;
+    Ok(tx.last_insert_rowid())
+}
+
 fn is_taken(conn: &Connection, path: &DamPath) -> Result<bool, RepoError> {
     let n: i64 = conn
         .query_row("SELECT (SELECT count(*) FROM folders WHERE path = ?1) + (SELECT count(*) FROM assets WHERE path = ?1)", [path.as_str()], |r| r.get(0))
@@ -668,15 +712,9 @@ impl Catalog for SqliteCatalog {
     }
 
     fn create_folder(&self, path: &DamPath, title: &str) -> Result<FolderRecord, RepoError> {
-        let parent = path.parent().ok_or_else(|| RepoError::AlreadyExists(path.clone()))?;
         let mut conn = self.conn();
         let tx = conn.transaction().db()?;
-        let parent_id = folder_id(&tx, &parent)?.ok_or(RepoError::ParentMissing(parent))?;
-        if is_taken(&tx, path)? {
-            return Err(RepoError::AlreadyExists(path.clone()));
-        }
-        tx.execute("INSERT INTO folders (path, parent_id, title, created_at) VALUES (?1, ?2, ?3, ?4)", params![path.as_str(), parent_id, title, unix_now()])
-            .db()?;
+        insert_folder(&tx, path, title)?;
         tx.commit().db()?;
         Ok(FolderRecord { path: path.clone(), title: title.to_owned() })
     }
@@ -743,34 +781,7 @@ impl Catalog for SqliteCatalog {
         let mut conn = self.conn();
         let tx = conn.transaction().db()?;
         for asset in assets {
-            let parent = asset.path.parent().ok_or_else(|| RepoError::AlreadyExists(asset.path.clone()))?;
-            let folder = folder_id(&tx, &parent)?.ok_or(RepoError::ParentMissing(parent))?;
-            if is_taken(&tx, &asset.path)? {
-                return Err(RepoError::AlreadyExists(asset.path.clone()));
-            }
-            let id = insert_asset_row(&tx, asset, folder)?;
-            insert_renditions(&tx, id, &asset.renditions)?;
-            sync_current_version(&tx, id, &asset.created_by, asset.created_at)?;
-            for tag in &asset.tags {
-                let tag_id: i64 = tx
-                    .query_row("SELECT id FROM tags WHERE tag = ?1", [tag.as_str()], |r| r.get(0))
-                    .optional()
-                    .db()?
-                    .ok_or_else(|| RepoError::UnknownTag(tag.to_string()))?;
-                tx.execute("INSERT OR IGNORE INTO asset_tags (asset_id, tag_id) VALUES (?1, ?2)", params![id, tag_id]).db()?;
-            }
-            reindex(&tx, id)?;
-            match &asset.processing {
-                Processing::Pending => {
-                    tx.execute("INSERT INTO jobs (asset_id, state, run_after, created_at) VALUES (?1, 'queued', 0, ?2)", params![id, unix_now()])
-                }
-                Processing::Failed(error) => tx.execute(
-                    "INSERT INTO jobs (asset_id, state, error, run_after, created_at, finished_at) VALUES (?1, 'failed', ?2, 0, ?3, ?3)",
-                    params![id, error, unix_now()],
-                ),
-                Processing::Done => Ok(0),
-            }
-            .db()?;
+            import_asset(&tx, asset)?;
         }
         tx.commit().db()
     }

@@ -3,11 +3,11 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use tessera_model::msm::{InheritedField, LiveRelationship, RolloutConfig, RolloutStamp};
 use tessera_model::DamPath;
-use tessera_repo::live_copies::{check_tie, LiveCopyCatalog, StoredRelationship, TieEnd};
+use tessera_repo::live_copies::{check_tie, LiveCopyCatalog, NewLiveCopy, NewNode, StoredRelationship, TieEnd};
 use tessera_repo::RepoError;
 
 use crate::error::Db;
-use crate::{folder_id, SqliteCatalog};
+use crate::{folder_id, import_asset, insert_folder, is_taken, SqliteCatalog};
 
 /// The asset or folder at `path`, as an end of a tie.
 fn end_of(conn: &Connection, path: &DamPath) -> Result<TieEnd, RepoError> {
@@ -113,5 +113,34 @@ impl LiveCopyCatalog for SqliteCatalog {
         let (asset, folder) = end_of(&conn, copy)?.ids();
         let n = conn.execute("DELETE FROM live_relationships WHERE copy_asset_id IS ?1 AND copy_folder_id IS ?2", params![asset, folder]).db()?;
         Ok(n > 0)
+    }
+
+    fn live_copies_in(&self, folder: &DamPath) -> Result<Vec<(DamPath, StoredRelationship)>, RepoError> {
+        let conn = self.conn();
+        let id = folder_id(&conn, folder)?.ok_or_else(|| RepoError::NotFound(folder.clone()))?;
+        let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE ca.folder_id = ?1 OR cf.parent_id = ?1 ORDER BY coalesce(ca.path, cf.path)")).db()?;
+        let rows = stmt.query_map([id], read_row).db()?.collect::<Result<Vec<Row>, _>>().db()?;
+        rows.into_iter().map(stored).collect()
+    }
+
+    fn create_live_copies(&self, copies: &[NewLiveCopy]) -> Result<usize, RepoError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction().db()?;
+        let mut made = 0;
+        for copy in copies {
+            if is_taken(&tx, copy.path())? {
+                continue;
+            }
+            let copy_end = match &copy.node {
+                NewNode::Folder(f) => TieEnd::Folder(insert_folder(&tx, &f.path, &f.title)?),
+                NewNode::Asset(a) => TieEnd::Asset(import_asset(&tx, a)?),
+            };
+            let source_end = end_of(&tx, &copy.relationship.source)?;
+            check_tie(copy_end, source_end, copy.path(), &copy.relationship.source)?;
+            write(&tx, copy_end, Some(source_end), &copy.relationship)?;
+            made += 1;
+        }
+        tx.commit().db()?;
+        Ok(made)
     }
 }

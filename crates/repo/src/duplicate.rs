@@ -10,7 +10,7 @@ use crate::error::RepoError;
 use crate::{unix_now, Repo};
 
 /// Assets written per transaction when a folder is copied.
-const BATCH: usize = 500;
+pub(crate) const BATCH: usize = 500;
 
 /// `path` below `from`, moved below `to`.
 fn rebase(path: &DamPath, from: &DamPath, to: &DamPath) -> Result<DamPath, RepoError> {
@@ -19,7 +19,7 @@ fn rebase(path: &DamPath, from: &DamPath, to: &DamPath) -> Result<DamPath, RepoE
 
 /// The copy of `a` at `path`, made by `by` now: not checked out, not a Connected
 /// Assets copy any more (it is this deployment's own).
-fn copied(a: AssetRecord, path: DamPath, by: &str, now: i64) -> AssetRecord {
+pub(crate) fn copied(a: AssetRecord, path: DamPath, by: &str, now: i64) -> AssetRecord {
     AssetRecord { path, created_by: by.to_owned(), created_at: now, modified_by: by.to_owned(), modified_at: now, connected: None, checked_out: None, ..a }
 }
 

@@ -22,6 +22,7 @@ mod error;
 pub mod history;
 mod jobs;
 pub mod live_copies;
+pub mod live_folders;
 mod renditions;
 mod scope;
 mod search;
@@ -218,6 +219,17 @@ impl Repo {
     }
 
     /// The folder's sub-folders and assets, each sorted by name.
+    /// Whether `path` is a folder (else an asset); neither is `NotFound`.
+    pub async fn is_folder(&self, path: &DamPath) -> Result<bool, RepoError> {
+        let path = path.clone();
+        self.with_catalog(move |c| match c.folder(&path)? {
+            Some(_) => Ok(true),
+            None if c.asset(&path)?.is_some() => Ok(false),
+            None => Err(RepoError::NotFound(path)),
+        })
+        .await
+    }
+
     pub async fn list(&self, path: &DamPath) -> Result<(FolderRecord, Vec<FolderRecord>, Vec<AssetRecord>), RepoError> {
         let path = path.clone();
         self.with_catalog(move |c| {

@@ -32,6 +32,35 @@ pub trait LiveCopyCatalog {
     fn import_live_relationship(&self, copy: &DamPath, stored: &StoredRelationship) -> Result<(), RepoError>;
     /// Detach: the tie goes for good. Whether there was one.
     fn remove_live_relationship(&self, copy: &DamPath) -> Result<bool, RepoError>;
+    /// The ties of the assets and folders directly in `folder`, by path.
+    fn live_copies_in(&self, folder: &DamPath) -> Result<Vec<(DamPath, StoredRelationship)>, RepoError>;
+    /// Makes each live copy with its tie, all in one transaction, in order (a folder
+    /// before what goes in it; assets as `Catalog::import_assets` writes them). One
+    /// whose path is taken is left as it stands: a walk cut short made it before.
+    /// Returns how many it made.
+    fn create_live_copies(&self, copies: &[NewLiveCopy]) -> Result<usize, RepoError>;
+}
+
+/// A live copy to make in a folder that exists, tied to `relationship.source`.
+#[derive(Debug, Clone)]
+pub struct NewLiveCopy {
+    pub node: NewNode,
+    pub relationship: LiveRelationship,
+}
+
+#[derive(Debug, Clone)]
+pub enum NewNode {
+    Folder(crate::FolderRecord),
+    Asset(crate::AssetRecord),
+}
+
+impl NewLiveCopy {
+    pub fn path(&self) -> &DamPath {
+        match &self.node {
+            NewNode::Folder(f) => &f.path,
+            NewNode::Asset(a) => &a.path,
+        }
+    }
 }
 
 /// One end of a tie as a catalog names it: an asset or a folder, by id.
@@ -85,13 +114,14 @@ fn inherited(asset: &crate::AssetRecord) -> Inherited<Option<BlobHash>> {
 }
 
 impl crate::Repo {
-    /// Create Live Copy of an asset: a copy at `to` (same blobs, no bytes copied),
-    /// titled `title` (its inheritance then cancelled) or as its source, tied to
-    /// `source` by the Standard rollout config.
+    /// Create Live Copy: a copy at `to` (same blobs, no bytes copied), titled `title`
+    /// (for an asset, its inheritance then cancelled) or as its source, tied to
+    /// `source` by the Standard rollout config. A folder is made empty: its children
+    /// follow in [`Self::rollout_tree`].
     pub async fn create_live_copy(&self, source: &DamPath, to: &DamPath, title: Option<tessera_model::Title>, by: &str) -> Result<(), RepoError> {
         let (from, at) = (source.clone(), to.clone());
         if self.with_catalog(move |c| c.folder(&from)).await?.is_some() {
-            return Err(RepoError::BadQuery("Live copies of folders are not available yet; choose an asset.".into()));
+            return self.create_live_folder(source, to, title.map(|t| t.as_str().to_owned())).await;
         }
         self.copy_node(source, to, by).await?;
         let mut tie = LiveRelationship::new(source.clone());
@@ -131,6 +161,11 @@ impl crate::Repo {
     /// A live copy's tie and how it stands with its source now.
     pub async fn live_copy_status(&self, copy: &DamPath) -> Result<(StoredRelationship, msm::RelationshipStatus), RepoError> {
         let stored = self.live_relationship(copy).await?;
+        let at = copy.clone();
+        if self.with_catalog(move |c| c.folder(&at)).await?.is_some() {
+            let status = self.folder_status(copy, &stored).await?;
+            return Ok((stored, status));
+        }
         let current = inherited(&self.asset(copy).await?);
         let source = match stored.source_missing {
             true => None,
@@ -160,15 +195,22 @@ impl crate::Repo {
     /// Rollout from a source to the `chosen` of its direct live copies (all when
     /// `None`); suspended ones are skipped and said so.
     pub async fn rollout(&self, source: &DamPath, chosen: Option<Vec<DamPath>>, by: &str) -> Result<RolloutOutcome, RepoError> {
+        let (targets, skipped) = self.rollout_targets(source, chosen).await?;
+        let mut outcome = RolloutOutcome { updated: Vec::new(), skipped };
+        for target in targets {
+            self.synchronize(&target, by).await?;
+            outcome.updated.push(target);
+        }
+        Ok(outcome)
+    }
+
+    /// The live copies a rollout from `source` updates (the `chosen` ones, all when
+    /// `None`), and those it skips with the reason.
+    pub async fn rollout_targets(&self, source: &DamPath, chosen: Option<Vec<DamPath>>) -> Result<(Vec<DamPath>, Vec<(DamPath, msm::Skipped)>), RepoError> {
         let copies: Vec<(DamPath, LiveRelationship)> =
             self.live_copies_of(source).await?.into_iter().map(|(path, stored)| (path, stored.relationship)).collect();
         let (targets, skipped) = msm::rollout_targets(source, &copies, chosen.as_deref());
-        let mut outcome = RolloutOutcome { updated: Vec::new(), skipped };
-        for target in targets {
-            self.synchronize(target, by).await?;
-            outcome.updated.push(target.clone());
-        }
-        Ok(outcome)
+        Ok((targets.into_iter().cloned().collect(), skipped))
     }
 
     pub async fn set_suspension(&self, copy: &DamPath, suspension: Suspension) -> Result<(), RepoError> {
@@ -177,6 +219,7 @@ impl crate::Repo {
 
     /// Cancel inheritance of one field: it becomes a local modification.
     pub async fn cancel_inheritance(&self, copy: &DamPath, field: InheritedField) -> Result<(), RepoError> {
+        self.refuse_folder(copy).await?;
         self.update_relationship(copy, |tie| {
             tie.cancelled.insert(field);
         })
@@ -224,16 +267,50 @@ impl crate::Repo {
         if stored.source_missing {
             return Err(RepoError::SourceMissing(copy.clone()));
         }
+        self.refuse_folder(copy).await?;
         let source = self.asset(&stored.relationship.source).await?;
         let current = self.asset(copy).await?;
-        let changes = plan(&stored.relationship, &inherited(&source), &inherited(&current))?;
+        self.follow(&source, &current, stored.relationship, plan, after, by).await
+    }
+
+    /// [`Self::follow_source`] with both ends and the tie already read.
+    pub(crate) async fn follow(
+        &self,
+        source: &crate::AssetRecord,
+        current: &crate::AssetRecord,
+        mut relationship: LiveRelationship,
+        plan: impl FnOnce(&LiveRelationship, &Inherited<Option<BlobHash>>, &Inherited<Option<BlobHash>>) -> Result<Vec<FieldUpdate<Option<BlobHash>>>, RepoError>,
+        after: impl FnOnce(&mut LiveRelationship),
+        by: &str,
+    ) -> Result<Vec<InheritedField>, RepoError> {
+        let changes = plan(&relationship, &inherited(source), &inherited(current))?;
         let fields = changes.iter().map(FieldUpdate::field).collect();
-        self.apply_updates(copy, &source, &current, changes, by).await?;
-        let mut relationship = stored.relationship;
+        self.apply_updates(&current.path, source, current, changes, by).await?;
         after(&mut relationship);
-        let at = copy.clone();
+        let at = current.path.clone();
         self.with_catalog(move |c| c.set_live_relationship(&at, &relationship)).await?;
         Ok(fields)
+    }
+
+    /// Refuses a field-by-field action on a live copy folder: its assets each have
+    /// their own fields and tie.
+    async fn refuse_folder(&self, copy: &DamPath) -> Result<(), RepoError> {
+        match self.is_folder(copy).await? {
+            true => Err(RepoError::BadQuery(format!(
+                "{copy} is a live copy folder: inheritance and Reset are per asset. Open an asset in it, or use the Live Copy Overview."
+            ))),
+            false => Ok(()),
+        }
+    }
+
+    /// Refuses to walk a live copy that is suspended or whose source is gone.
+    pub async fn refuse_suspended_or_orphaned(&self, copy: &DamPath) -> Result<(), RepoError> {
+        let stored = self.live_relationship(copy).await?;
+        match (stored.source_missing, stored.relationship.suspended) {
+            (true, _) => Err(RepoError::SourceMissing(copy.clone())),
+            (false, true) => Err(RepoError::Suspended(copy.clone())),
+            (false, false) => Ok(()),
+        }
     }
 
     /// Refuses what would change a live copy's binary (a new version, a check-out, a

@@ -61,27 +61,24 @@ pub fn state(settings: Settings) -> anyhow::Result<AppState> {
     })
 }
 
-/// Starts what runs beside the requests: rendition workers, and the Connected Assets
-/// jobs the last run left unfinished. Returns how many of those were taken up.
+/// Starts what runs beside the requests: rendition workers, and the jobs the last run
+/// left unfinished. Returns how many of those were taken up.
 pub async fn start_background_work(state: &AppState) -> anyhow::Result<usize> {
     let lease = state.settings.jobs.lease_secs;
     state.repo.start_workers(state.settings.jobs)?;
-    let Some(connected) = &state.connected else {
-        return Ok(0);
-    };
-    let resumed = crate::connected::resume_jobs(connected, &state.repo, state.repo.abandoned_at_start(lease)).await?;
+    let resumed = crate::jobs::resume(state, state.repo.abandoned_at_start(lease)).await?;
     if state.repo.concurrency() == tessera_repo::Concurrency::ManyProcesses {
         // Jobs of another process of this deployment that stopped: taken over by one.
-        let (connected, repo) = (Arc::clone(connected), state.repo.clone());
+        let state = state.clone();
         tokio::spawn(async move {
             let mut every = tokio::time::interval(std::time::Duration::from_secs((lease as u64 / 2).clamp(1, 30)));
             every.tick().await;
             loop {
                 every.tick().await;
-                match crate::connected::resume_jobs(&connected, &repo, repo.abandoned_now(lease)).await {
+                match crate::jobs::resume(&state, state.repo.abandoned_now(lease)).await {
                     Ok(0) => {}
-                    Ok(n) => tracing::info!(resumed = n, "Connected Assets jobs of a process that stopped taken over"),
-                    Err(e) => tracing::warn!(error = %e, "cannot look for abandoned Connected Assets jobs"),
+                    Ok(n) => tracing::info!(resumed = n, "jobs of a process that stopped taken over"),
+                    Err(e) => tracing::warn!(error = %e, "cannot look for abandoned jobs"),
                 }
             }
         });

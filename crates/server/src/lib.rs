@@ -14,6 +14,7 @@ pub mod cors;
 pub mod error;
 pub mod extract;
 pub mod handlers;
+pub mod jobs;
 pub mod migrate;
 pub mod openapi;
 pub mod password;

@@ -60,7 +60,7 @@ fn serve(config: PathBuf) -> anyhow::Result<()> {
         tracing::info!(store = %store.describe(), "blob store answers");
         let resumed = tessera_server::app::start_background_work(&state).await?;
         if resumed > 0 {
-            tracing::info!(resumed, "Connected Assets jobs left by the last run taken up again");
+            tracing::info!(resumed, "jobs left by the last run taken up again");
         }
         let app = app(state);
         let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;

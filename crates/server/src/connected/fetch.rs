@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-use tessera_model::connected::{mount_path, ConnectedOrigin, FetchRequest, JobKind, OriginalTransfer};
+use tessera_model::connected::{mount_path, ConnectedOrigin, FetchRequest, JobDto, JobKind, OriginalTransfer};
 
 use tessera_model::access::is_within;
 use tessera_model::{AssetDto, Component, DamPath, PagePath, RenditionLink, RenditionName};
@@ -307,33 +307,29 @@ async fn run_reference_job(connected: Arc<Connected>, repo: Repo, id: i64, remot
     }
 }
 
-/// Jobs whose process stopped (at start, the ones the previous run left; with several
-/// processes, also those another process abandoned): original and reference jobs
-/// run again; a fetch an author was waiting for cannot, so it is marked failed.
-pub async fn resume_jobs(connected: &Arc<Connected>, repo: &Repo, abandoned: tessera_repo::Abandoned) -> Result<usize, RepoError> {
-    let active = repo.take_over_jobs(abandoned).await?;
-    let count = active.len();
-    for (job, detail) in active {
-        match job.kind {
-            JobKind::Fetch => {
-                repo.end_job(job.id, Err("The Sites server stopped during this fetch. Drag the asset onto the component again to retry.".into())).await?;
+/// A Connected Assets job whose process stopped, taken over by this one: original
+/// and reference jobs run again; a fetch an author was waiting for cannot, so it is
+/// marked failed.
+pub async fn resume_job(connected: Arc<Connected>, repo: &Repo, job: JobDto, detail: Option<String>) -> Result<(), RepoError> {
+    match job.kind {
+        JobKind::Original => match detail.as_deref().map(serde_json::from_str::<OriginalJob>) {
+            Some(Ok(detail)) => {
+                tokio::spawn(run_original_job(connected, repo.clone(), job.id, job.remote_path, job.local_path, detail));
             }
-            JobKind::Original => match detail.as_deref().map(serde_json::from_str::<OriginalJob>) {
-                Some(Ok(detail)) => {
-                    tokio::spawn(run_original_job(Arc::clone(connected), repo.clone(), job.id, job.remote_path, job.local_path, detail));
-                }
-                _ => repo.end_job(job.id, Err("The job's details are unreadable.".into())).await?,
-            },
-            JobKind::Reference => {
-                let used = detail
-                    .as_deref()
-                    .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
-                    .and_then(|v| v.get("used").and_then(|u| u.as_bool()))
-                    .unwrap_or(true);
-                let page = job.page_path.unwrap_or_default();
-                tokio::spawn(run_reference_job(Arc::clone(connected), repo.clone(), job.id, job.remote_path, page, used));
-            }
+            _ => repo.end_job(job.id, Err("The job's details are unreadable.".into())).await?,
+        },
+        JobKind::Reference => {
+            let used = detail
+                .as_deref()
+                .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+                .and_then(|v| v.get("used").and_then(|u| u.as_bool()))
+                .unwrap_or(true);
+            let page = job.page_path.unwrap_or_default();
+            tokio::spawn(run_reference_job(connected, repo.clone(), job.id, job.remote_path, page, used));
+        }
+        JobKind::Fetch | JobKind::LiveCopy | JobKind::Rollout => {
+            repo.end_job(job.id, Err("The Sites server stopped during this fetch. Drag the asset onto the component again to retry.".into())).await?;
         }
     }
-    Ok(count)
+    Ok(())
 }

@@ -14,7 +14,7 @@ use tessera_repo::Repo;
 
 use crate::config::ConnectedSettings;
 
-pub use fetch::{fetch, report_usage_change, resume_jobs, FetchError, Fetched, FETCH_BUDGET};
+pub use fetch::{fetch, report_usage_change, resume_job, FetchError, Fetched, FETCH_BUDGET};
 pub use network::{dam_url, DamNetwork};
 pub use remote::{test_connection, RemoteDam, RemoteError};
 

@@ -10,7 +10,7 @@ use tessera_model::connected::{ConnectedConfigDto, ConnectedConfigUpdate, Connec
 use tessera_model::DamPath;
 use tessera_model::ErrorBody;
 
-use crate::auth::{authorize, Action, Principal};
+use crate::auth::{authorize, read_scope, Action, Principal};
 use crate::config::ConnectedSettings;
 use crate::connected::{fetch as fetch_asset, test_connection, Connected, FetchError, RemoteError};
 use crate::error::AppError;
@@ -134,13 +134,13 @@ pub struct JobsQuery {
     state: Option<String>,
 }
 
-/// `GET /api/jobs?state=active|success|failed`: the newest 200 jobs, for whoever may
-/// read the mount point.
+/// `GET /api/jobs?state=active|success|failed`: of the newest 200 jobs, those whose
+/// destination (the copy in the mount point, the live copy folder) the caller may read.
 #[utoipa::path(
     get,
     path = "/jobs",
     tag = "Connected Assets",
-    summary = "Async Jobs: fetches, large originals and reference reports, newest first",
+    summary = "Async Jobs: fetches, large originals, reference reports and live copy folders' walks, newest first",
     params(JobsQuery),
     responses((status = 200, description = "OK", body = Vec<JobDto>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody))
 )]
@@ -149,11 +149,14 @@ pub async fn jobs(
     Extension(principal): Extension<Principal>,
     ApiQuery(query): ApiQuery<JobsQuery>,
 ) -> Result<Json<Vec<JobDto>>, AppError> {
-    let connected = connected(&state)?;
-    authorize(&state, &principal, Action::Read, &connected.mount_point())?;
+    if matches!(principal, Principal::Anonymous) {
+        return Err(AppError::unauthenticated());
+    }
+    let scope = read_scope(&state, &principal);
     let wanted = match query.state.as_deref() {
         None | Some("") => None,
         Some(raw) => Some(JobState::parse(raw).ok_or_else(|| AppError::bad_request("bad_query", "state is one of active, success, failed."))?),
     };
-    Ok(Json(state.repo.jobs(wanted, 200).await?))
+    let jobs = state.repo.jobs(wanted, 200).await?;
+    Ok(Json(jobs.into_iter().filter(|job| scope.allows(&job.local_path)).collect()))
 }

@@ -7,7 +7,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use serde::Deserialize;
-use tessera_model::msm::{CreateLiveCopyRequest, InheritedField, LiveCopyDto, RolloutDto, RolloutRequest, SkippedDto, MAX_ROLLOUT_TARGETS};
+use tessera_model::connected::JobKind;
+use tessera_model::msm::{CreateLiveCopyRequest, InheritedField, LiveCopyDto, LiveCopyResult, RolloutDto, RolloutRequest, SkippedDto, MAX_ROLLOUT_TARGETS};
 use tessera_model::{DamPath, ErrorBody, Title};
 use tessera_repo::live_copies::Suspension;
 
@@ -33,31 +34,40 @@ async fn live_copy_dto(state: &AppState, principal: &Principal, path: &DamPath) 
 }
 
 /// The source of the live copy at `path`, which the caller must be able to read.
-async fn readable_source(state: &AppState, principal: &Principal, path: &DamPath) -> Result<(), AppError> {
+async fn readable_source(state: &AppState, principal: &Principal, path: &DamPath) -> Result<DamPath, AppError> {
     let source = state.repo.live_relationship(path).await?.relationship.source;
     authorize(state, principal, Action::Read, &source)?;
-    Ok(())
+    Ok(source)
 }
 
 #[utoipa::path(
     post,
     path = "/live-copies",
     tag = "MSM",
-    summary = "Create Live Copy of an asset (Standard rollout config): a copy sharing the source's stored bytes, kept in step with it",
+    summary = "Create Live Copy of an asset or a folder (Standard rollout config): copies sharing the source's stored bytes, kept in step with it; a folder's children are made in a job",
     request_body = CreateLiveCopyRequest,
-    responses((status = 201, description = "Created", body = LiveCopyDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody))
+    responses((status = 201, description = "Created (a folder's children follow in `job`)", body = LiveCopyResult), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody))
 )]
 pub async fn create(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     ApiJson(req): ApiJson<CreateLiveCopyRequest>,
-) -> Result<(StatusCode, Json<LiveCopyDto>), AppError> {
+) -> Result<(StatusCode, Json<LiveCopyResult>), AppError> {
     authorize(&state, &principal, Action::Read, &req.source)?;
     let user = authorize(&state, &principal, Action::Write, &req.destination)?;
     let title = req.title.as_deref().map(Title::parse).transpose().map_err(|e| AppError::bad_request("bad_metadata", e.to_string()))?;
+    let is_folder = state.repo.is_folder(&req.source).await?;
+    if !is_folder && req.include_children.is_some() {
+        return Err(AppError::bad_request("bad_query", "Assets have no children: include_children is for folders."));
+    }
     state.repo.create_live_copy(&req.source, &req.destination, title, user.name()).await?;
     tracing::info!(source = %req.source, copy = %req.destination, by = %user.name(), "live copy created");
-    Ok((StatusCode::CREATED, Json(live_copy_dto(&state, &principal, &req.destination).await?)))
+    let job = match is_folder && req.include_children != Some(false) {
+        true => Some(crate::jobs::start_walk(&state.repo, JobKind::LiveCopy, &req.source, &req.destination, user.name()).await?),
+        false => None,
+    };
+    let live_copy = live_copy_dto(&state, &principal, &req.destination).await?;
+    Ok((StatusCode::CREATED, Json(LiveCopyResult { live_copy, job })))
 }
 
 #[utoipa::path(
@@ -141,29 +151,51 @@ pub async fn rollout(
     for target in &targets {
         authorize(&state, &principal, Action::Write, target)?;
     }
-    let outcome = state.repo.rollout(&path, req.live_copies, user.name()).await?;
-    tracing::info!(%path, updated = outcome.updated.len(), skipped = outcome.skipped.len(), by = %user.name(), "rolled out");
-    let skipped = outcome.skipped.into_iter().map(|(path, reason)| SkippedDto { path, reason }).collect();
-    Ok(Json(RolloutDto { updated: outcome.updated, skipped }))
+    let (updated, skipped, jobs) = match state.repo.is_folder(&path).await? {
+        true => {
+            let (targets, skipped) = state.repo.rollout_targets(&path, req.live_copies).await?;
+            let mut jobs = Vec::with_capacity(targets.len());
+            for target in &targets {
+                jobs.push(crate::jobs::start_walk(&state.repo, JobKind::Rollout, &path, target, user.name()).await?);
+            }
+            (targets, skipped, jobs)
+        }
+        false => {
+            let outcome = state.repo.rollout(&path, req.live_copies, user.name()).await?;
+            (outcome.updated, outcome.skipped, Vec::new())
+        }
+    };
+    tracing::info!(%path, updated = updated.len(), skipped = skipped.len(), by = %user.name(), "rolled out");
+    let skipped = skipped.into_iter().map(|(path, reason)| SkippedDto { path, reason }).collect();
+    Ok(Json(RolloutDto { updated, skipped, jobs }))
 }
 
 #[utoipa::path(
     post,
     path = "/synchronize/{path}",
     tag = "MSM",
-    summary = "Synchronize one live copy: it pulls its source's changes, keeping its local modifications; not while suspended",
+    summary = "Synchronize one live copy: it pulls its source's changes, keeping its local modifications; not while suspended. A folder is walked with its children in a job",
     params(ApiDamPath),
-    responses((status = 200, description = "Synchronized", body = LiveCopyDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody))
+    responses((status = 200, description = "Synchronized (a folder: started, in `job`)", body = LiveCopyResult), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody))
 )]
 pub async fn synchronize(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     ApiDamPath(path): ApiDamPath,
-) -> Result<Json<LiveCopyDto>, AppError> {
+) -> Result<Json<LiveCopyResult>, AppError> {
     let user = authorize(&state, &principal, Action::Write, &path)?;
-    readable_source(&state, &principal, &path).await?;
-    state.repo.synchronize(&path, user.name()).await?;
-    Ok(Json(live_copy_dto(&state, &principal, &path).await?))
+    let source = readable_source(&state, &principal, &path).await?;
+    let job = match state.repo.is_folder(&path).await? {
+        true => {
+            state.repo.refuse_suspended_or_orphaned(&path).await?;
+            Some(crate::jobs::start_walk(&state.repo, JobKind::Rollout, &source, &path, user.name()).await?)
+        }
+        false => {
+            state.repo.synchronize(&path, user.name()).await?;
+            None
+        }
+    };
+    Ok(Json(LiveCopyResult { live_copy: live_copy_dto(&state, &principal, &path).await?, job }))
 }
 
 async fn suspension(state: AppState, principal: Principal, path: DamPath, suspension: Suspension) -> Result<Json<LiveCopyDto>, AppError> {

@@ -38,7 +38,8 @@ async fn live_copies_follow_their_source_field_by_field() {
     assert_eq!(s.renditions.iter().map(|r| &r.blob).collect::<Vec<_>>(), e.renditions.iter().map(|r| &r.blob).collect::<Vec<_>>(), "no bytes copied");
     assert_eq!(app.repo.asset(&fr).await.unwrap().title, "Héros");
     assert!(matches!(app.repo.create_live_copy(&source, &en, None, "ksaner").await, Err(RepoError::AlreadyExists(_))));
-    assert!(matches!(app.repo.create_live_copy(&p("/content/dam/master"), &p("/content/dam/copy"), None, "ksaner").await, Err(RepoError::BadQuery(_))));
+    let inside = app.repo.create_live_copy(&p("/content/dam/master"), &p("/content/dam/master/copy"), None, "ksaner").await;
+    assert!(matches!(inside, Err(RepoError::BadQuery(_))), "a live copy inside its own source: {inside:?}");
 
     // The source changes: a new binary, a title, a property.
     let reply =
@@ -223,4 +224,113 @@ async fn the_msm_operations_over_http_check_every_end_they_read_or_write() {
     assert_eq!(app.send(detach(&viewer)).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.send(detach(&author)).await.status, StatusCode::NO_CONTENT);
     assert_eq!(app.get("/api/live-copies/content/dam/en/hero.png", Some(&author)).await.status, StatusCode::CONFLICT);
+}
+
+/// Waits for a job of the Async Jobs page to end; returns it.
+async fn job_ended(app: &TestApp, id: &serde_json::Value, login: &Login) -> serde_json::Value {
+    for _ in 0..600 {
+        let jobs = app.get("/api/jobs", Some(login)).await.json();
+        let job = jobs.as_array().unwrap().iter().find(|j| j["id"] == *id).cloned();
+        match job {
+            Some(job) if job["state"] != "active" => return job,
+            _ => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+        }
+    }
+    panic!("job {id} did not end");
+}
+
+async fn title_of(app: &TestApp, path: &str, login: &Login) -> String {
+    app.get(&format!("/api/assets{path}"), Some(login)).await.json()["title"].as_str().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn live_copy_folders_follow_their_source_folder_with_all_children() {
+    let app = TestApp::assets();
+    let login = app.login("ksaner").await;
+    for folder in ["/content/dam/master", "/content/dam/master/sub"] {
+        assert_eq!(app.create_folder(folder, &login).await.status, StatusCode::CREATED);
+    }
+    for asset in ["/content/dam/master/hero.png", "/content/dam/master/logo.png", "/content/dam/master/sub/deep.png"] {
+        assert_eq!(app.upload(asset, "image/png", png(16, 16), &login).await.status, StatusCode::CREATED);
+        app.processed(asset, &login).await;
+    }
+
+    // Bad requests change nothing.
+    let inside = post(&app, "/api/live-copies", &login, json!({ "source": "/content/dam/master", "destination": "/content/dam/master/sub/copy" })).await;
+    assert_eq!(inside.status, StatusCode::BAD_REQUEST, "{:?}", inside.body);
+    assert_eq!(app.get("/api/folders/content/dam/master/sub/copy", Some(&login)).await.status, StatusCode::NOT_FOUND);
+    let asset_children = json!({ "source": "/content/dam/master/hero.png", "destination": "/content/dam/hero.png", "include_children": true });
+    assert_eq!(post(&app, "/api/live-copies", &login, asset_children).await.status, StatusCode::BAD_REQUEST);
+
+    // Create Live Copy of a folder: its children are made in a job, each tied to its own source.
+    let made = post(&app, "/api/live-copies", &login, json!({ "source": "/content/dam/master", "destination": "/content/dam/en", "title": "English" })).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.body);
+    let job = job_ended(&app, &made.json()["job"], &login).await;
+    assert_eq!(
+        (job["state"].as_str(), job["kind"].as_str(), job["bytes_done"].as_u64(), job["bytes_total"].as_u64()),
+        (Some("success"), Some("live_copy"), Some(3), Some(3)),
+        "{job}"
+    );
+    let deep = app.get("/api/live-copies/content/dam/en/sub/deep.png", Some(&login)).await.json();
+    assert_eq!((deep["source"].as_str(), deep["status"].as_str()), (Some("/content/dam/master/sub/deep.png"), Some("in_sync")), "{deep}");
+    assert_eq!(app.get("/api/live-copies/content/dam/en/sub", Some(&login)).await.json()["source"], "/content/dam/master/sub");
+    assert_eq!(app.get("/api/folders/content/dam/en", Some(&login)).await.json()["folder"]["title"], "English");
+    assert_eq!(app.get("/api/live-copies/content/dam/en", Some(&login)).await.json()["status"], "in_sync");
+    // Without its children: an empty live copy folder, out of sync until rolled out.
+    let bare =
+        post(&app, "/api/live-copies", &login, json!({ "source": "/content/dam/master", "destination": "/content/dam/bare", "include_children": false })).await;
+    assert_eq!(
+        (bare.status, bare.json()["job"].is_null(), bare.json()["status"].as_str()),
+        (StatusCode::CREATED, true, Some("out_of_sync")),
+        "{:?}",
+        bare.body
+    );
+
+    // The source folder changes: a title, an asset added, one deleted; one live copy is suspended.
+    retitle(&app, "/content/dam/master/hero.png", "Hero v2", &login).await;
+    retitle(&app, "/content/dam/master/sub/deep.png", "Deep v2", &login).await;
+    assert_eq!(app.upload("/content/dam/master/new.png", "image/png", png(8, 8), &login).await.status, StatusCode::CREATED);
+    app.processed("/content/dam/master/new.png", &login).await;
+    let gone = app.send(authed(Method::DELETE, "/api/assets/content/dam/master/logo.png", &login).body(axum::body::Body::empty()).unwrap()).await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT);
+    assert_eq!(post(&app, "/api/suspend/content/dam/en/sub/deep.png", &login, json!({})).await.status, StatusCode::OK);
+    assert_eq!(app.get("/api/live-copies/content/dam/en", Some(&login)).await.json()["status"], "out_of_sync");
+
+    // Rollout Source and all Children: one job per live copy folder.
+    let rolled = post(&app, "/api/rollout/content/dam/master", &login, json!({})).await;
+    assert_eq!(rolled.status, StatusCode::OK, "{:?}", rolled.body);
+    let rolled = rolled.json();
+    assert_eq!(rolled["updated"], json!(["/content/dam/bare", "/content/dam/en"]));
+    for id in rolled["jobs"].as_array().unwrap() {
+        assert_eq!(job_ended(&app, id, &login).await["state"], "success");
+    }
+    assert_eq!(title_of(&app, "/content/dam/en/hero.png", &login).await, "Hero v2");
+    assert_eq!(app.get("/api/live-copies/content/dam/en/new.png", Some(&login)).await.json()["source"], "/content/dam/master/new.png");
+    assert_eq!(app.get("/api/assets/content/dam/en/logo.png", Some(&login)).await.status, StatusCode::NOT_FOUND, "gone from the source, gone here");
+    assert_eq!(title_of(&app, "/content/dam/en/sub/deep.png", &login).await, "deep.png", "a suspended live copy receives nothing");
+    assert_eq!(title_of(&app, "/content/dam/bare/sub/deep.png", &login).await, "Deep v2", "the bare folder received everything");
+    let en = app.get("/api/live-copies/content/dam/en", Some(&login)).await.json();
+    assert_eq!((en["status"].as_str(), en["last_rollout"]["by"].as_str()), (Some("in_sync"), Some("ksaner")), "{en}");
+
+    // A live copy of a live copy follows its own source only.
+    let nested = post(&app, "/api/live-copies", &login, json!({ "source": "/content/dam/en", "destination": "/content/dam/en-gb" })).await;
+    assert_eq!(job_ended(&app, &nested.json()["job"], &login).await["state"], "success");
+    retitle(&app, "/content/dam/master/hero.png", "Hero v3", &login).await;
+    let rolled = post(&app, "/api/rollout/content/dam/master", &login, json!({ "live_copies": ["/content/dam/en", "/content/dam/en-gb"] })).await.json();
+    assert_eq!(rolled["skipped"], json!([{ "path": "/content/dam/en-gb", "reason": "not_a_direct_live_copy" }]));
+    for id in rolled["jobs"].as_array().unwrap() {
+        job_ended(&app, id, &login).await;
+    }
+    assert_eq!(title_of(&app, "/content/dam/en/hero.png", &login).await, "Hero v3");
+    assert_eq!(title_of(&app, "/content/dam/en-gb/hero.png", &login).await, "Hero v2");
+
+    // Synchronize pulls a folder the same way; not while suspended. Fields are per asset.
+    let synced = post(&app, "/api/synchronize/content/dam/en-gb", &login, json!({})).await;
+    assert_eq!(synced.status, StatusCode::OK, "{:?}", synced.body);
+    job_ended(&app, &synced.json()["job"], &login).await;
+    assert_eq!(title_of(&app, "/content/dam/en-gb/hero.png", &login).await, "Hero v3");
+    assert_eq!(post(&app, "/api/suspend/content/dam/en-gb", &login, json!({})).await.status, StatusCode::OK);
+    assert_eq!(post(&app, "/api/synchronize/content/dam/en-gb", &login, json!({})).await.status, StatusCode::CONFLICT);
+    let cancel = app.send(authed(Method::DELETE, "/api/inheritance/content/dam/en?field=title", &login).body(axum::body::Body::empty()).unwrap()).await;
+    assert_eq!(cancel.status, StatusCode::BAD_REQUEST, "{:?}", cancel.body);
 }
