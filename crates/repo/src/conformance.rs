@@ -34,7 +34,8 @@ macro_rules! catalog_conformance {
             sessions_settings_and_connected_jobs, metadata_patches_say_who_and_when, imports_keep_what_they_are_given,
             versions_keep_every_binary_until_the_asset_goes, a_job_finishing_while_its_asset_goes_never_fails_the_delete,
             check_out_guards_the_binary_and_history_keeps_everything, collections_and_share_links_keep_what_they_are_given,
-            live_relationships_follow_both_ends);
+            live_relationships_follow_both_ends,
+            live_copies_are_made_whole_and_once);
     };
     (@each $attrs:tt $fresh:expr; $($check:ident),*) => {
         $( $crate::catalog_conformance!(@one $attrs $fresh; $check); )*
@@ -891,4 +892,40 @@ pub fn live_relationships_follow_both_ends(c: &dyn Catalog) {
     assert!(c.remove_live_relationship(&p("/content/dam/fr-ca/a.png")).unwrap(), "Detach");
     assert!(!c.remove_live_relationship(&p("/content/dam/fr-ca/a.png")).unwrap());
     assert_eq!(c.live_relationship(&p("/content/dam/fr-ca/a.png")).unwrap(), None);
+}
+
+pub fn live_copies_are_made_whole_and_once(c: &dyn Catalog) {
+    use crate::live_copies::{NewLiveCopy, NewNode};
+    use tessera_model::msm::LiveRelationship;
+    c.create_folder(&p("/content/dam/src"), "Source").unwrap();
+    c.create_folder(&p("/content/dam/src/sub"), "Sub").unwrap();
+    c.insert_asset(&asset("/content/dam/src/a.png", "A", "image/png", 10, 5, 1)).unwrap();
+    c.insert_asset(&asset("/content/dam/src/sub/b.png", "B", "image/png", 10, 5, 1)).unwrap();
+    let tie = |source: &str| LiveRelationship::new(p(source));
+    let folder = |path: &str, title: &str| NewNode::Folder(crate::FolderRecord { path: p(path), title: title.into() });
+    let copy_of = |from: &str, to: &str| NewNode::Asset(AssetRecord { path: p(to), ..c.asset(&p(from)).unwrap().unwrap() });
+    let copies = vec![
+        NewLiveCopy { node: folder("/content/dam/en", "English"), relationship: tie("/content/dam/src") },
+        NewLiveCopy { node: copy_of("/content/dam/src/a.png", "/content/dam/en/a.png"), relationship: tie("/content/dam/src/a.png") },
+        NewLiveCopy { node: folder("/content/dam/en/sub", "Sub"), relationship: tie("/content/dam/src/sub") },
+        NewLiveCopy { node: copy_of("/content/dam/src/sub/b.png", "/content/dam/en/sub/b.png"), relationship: tie("/content/dam/src/sub/b.png") },
+    ];
+    assert_eq!(c.create_live_copies(&copies).unwrap(), 4);
+    assert_eq!(c.folder(&p("/content/dam/en")).unwrap().unwrap().title, "English");
+    assert_eq!(c.asset(&p("/content/dam/en/sub/b.png")).unwrap().unwrap().title, "B");
+    let ties: Vec<(DamPath, DamPath)> =
+        c.live_copies_in(&p("/content/dam/en")).unwrap().into_iter().map(|(path, stored)| (path, stored.relationship.source)).collect();
+    assert_eq!(ties, [(p("/content/dam/en/a.png"), p("/content/dam/src/a.png")), (p("/content/dam/en/sub"), p("/content/dam/src/sub"))], "what is directly in it");
+
+    // Again, as a walk cut short does: what stands is left, nothing doubles.
+    assert_eq!(c.create_live_copies(&copies).unwrap(), 0);
+    assert_eq!(c.children(&p("/content/dam/en")).unwrap().1.len(), 1);
+
+    // A batch with one bad tie is made not at all.
+    let bad = vec![
+        NewLiveCopy { node: copy_of("/content/dam/src/a.png", "/content/dam/en/c.png"), relationship: tie("/content/dam/src/a.png") },
+        NewLiveCopy { node: copy_of("/content/dam/src/a.png", "/content/dam/en/d.png"), relationship: tie("/content/dam/src/sub") },
+    ];
+    assert!(matches!(c.create_live_copies(&bad), Err(RepoError::BadQuery(_))), "an asset cannot follow a folder");
+    assert!(c.asset(&p("/content/dam/en/c.png")).unwrap().is_none(), "nothing half made");
 }
