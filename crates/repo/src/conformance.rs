@@ -915,7 +915,11 @@ pub fn live_copies_are_made_whole_and_once(c: &dyn Catalog) {
     assert_eq!(c.asset(&p("/content/dam/en/sub/b.png")).unwrap().unwrap().title, "B");
     let ties: Vec<(DamPath, DamPath)> =
         c.live_copies_in(&p("/content/dam/en")).unwrap().into_iter().map(|(path, stored)| (path, stored.relationship.source)).collect();
-    assert_eq!(ties, [(p("/content/dam/en/a.png"), p("/content/dam/src/a.png")), (p("/content/dam/en/sub"), p("/content/dam/src/sub"))], "what is directly in it");
+    assert_eq!(
+        ties,
+        [(p("/content/dam/en/a.png"), p("/content/dam/src/a.png")), (p("/content/dam/en/sub"), p("/content/dam/src/sub"))],
+        "what is directly in it"
+    );
 
     // Again, as a walk cut short does: what stands is left, nothing doubles.
     assert_eq!(c.create_live_copies(&copies).unwrap(), 0);

@@ -334,3 +334,94 @@ async fn live_copy_folders_follow_their_source_folder_with_all_children() {
     let cancel = app.send(authed(Method::DELETE, "/api/inheritance/content/dam/en?field=title", &login).body(axum::body::Body::empty()).unwrap()).await;
     assert_eq!(cancel.status, StatusCode::BAD_REQUEST, "{:?}", cancel.body);
 }
+
+/// The assets a deployment's catalog holds directly in `folder`, and how many of them
+/// are tied to a source, read from its SQLite file with the server stopped.
+fn assets_and_ties(data: &std::path::Path, folder: &str) -> (usize, usize) {
+    use tessera_repo::live_copies::LiveCopyCatalog;
+    use tessera_repo::Catalog;
+    let catalog = tessera_repo_sqlite::SqliteCatalog::open(&data.join("tessera.sqlite3")).unwrap();
+    let (_, assets) = catalog.children(&p(folder)).unwrap();
+    let ties = catalog.live_copies_in(&p(folder)).unwrap();
+    (assets.len(), ties.iter().filter(|(path, _)| assets.iter().any(|a| &a.path == path)).count())
+}
+
+#[test]
+fn a_folder_live_copy_of_10000_assets_cut_short_by_kill_9_is_finished_after_a_restart() {
+    use crate::process::{assets_config, Server};
+    const ASSETS: usize = 10_000;
+    let dir = tempfile::TempDir::new().unwrap();
+    let (config, origin) = assets_config(dir.path(), "");
+    let mut server = Server::start(&config, &origin);
+    let login = server.login();
+    let send = |method: &str, uri: &str, body: serde_json::Value| {
+        let mut reply = ureq::http::Request::builder()
+            .method(method)
+            .uri(format!("{origin}{uri}"))
+            .header("cookie", &login.0)
+            .header("x-csrf-token", &login.1)
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .map(|r| ureq::run(r).unwrap())
+            .unwrap();
+        reply.body_mut().read_json::<serde_json::Value>().unwrap_or_default()
+    };
+    send("POST", "/api/folders/content/dam/master", json!({}));
+    let uploaded = ureq::put(&format!("{origin}/api/assets/content/dam/master/seed-00000.png"))
+        .header("cookie", &login.0)
+        .header("x-csrf-token", &login.1)
+        .header("content-type", "image/png")
+        .send(&png(8, 8)[..]);
+    assert_eq!(uploaded.unwrap().status(), 201);
+    assert_eq!(server.processing_state("/content/dam/master/seed-00000.png", &login.0), "done");
+    server.kill_9();
+
+    // The source folder grows to 10,000 assets sharing the seed's blob, straight into the catalog.
+    {
+        use tessera_repo::Catalog;
+        let catalog = tessera_repo_sqlite::SqliteCatalog::open(&server.data_dir().join("tessera.sqlite3")).unwrap();
+        let seed = catalog.asset(&p("/content/dam/master/seed-00000.png")).unwrap().unwrap();
+        let more: Vec<tessera_repo::AssetRecord> =
+            (1..ASSETS).map(|i| tessera_repo::AssetRecord { path: p(&format!("/content/dam/master/seed-{i:05}.png")), ..seed.clone() }).collect();
+        for batch in more.chunks(1000) {
+            catalog.import_assets(batch).unwrap();
+        }
+    }
+
+    let mut server = Server::start(&config, &origin);
+    let made = send("POST", "/api/live-copies", json!({ "source": "/content/dam/master", "destination": "/content/dam/en" }));
+    let job = made["job"].as_i64().unwrap_or_else(|| panic!("{made}"));
+    let job_now = || {
+        let jobs = send("GET", "/api/jobs", serde_json::Value::Null);
+        jobs.as_array().unwrap().iter().find(|j| j["id"] == job).cloned().unwrap()
+    };
+    // Killed half-way: once some, not all, of the live copies are made.
+    let mut seen = json!(null);
+    for _ in 0..6000 {
+        seen = job_now();
+        let done = seen["bytes_done"].as_u64().unwrap();
+        if done > 0 || seen["state"] != "active" {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert_eq!((seen["state"].as_str(), seen["bytes_total"].as_u64()), (Some("active"), Some(ASSETS as u64)), "{seen}");
+    server.kill_9();
+    let (made_before, tied_before) = assets_and_ties(&server.data_dir(), "/content/dam/en");
+    assert!(made_before < ASSETS, "the kill came before the end: {made_before} made");
+    assert_eq!(made_before, tied_before, "each live copy made is tied: nothing half made");
+
+    // The restarted process takes the job up again and finishes it.
+    let mut server = Server::start(&config, &origin);
+    let mut ended = json!(null);
+    for _ in 0..6000 {
+        ended = job_now();
+        if ended["state"] != "active" {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!((ended["state"].as_str(), ended["bytes_done"].as_u64()), (Some("success"), Some(ASSETS as u64)), "{ended}");
+    server.kill_9();
+    assert_eq!(assets_and_ties(&server.data_dir(), "/content/dam/en"), (ASSETS, ASSETS), "every asset once, each tied");
+}
