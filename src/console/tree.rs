@@ -9,7 +9,7 @@ use crate::console::state::use_console;
 
 #[component]
 pub fn FolderTree() -> impl IntoView {
-    let root = FolderDto { path: DamPath::root(), name: "dam".into(), title: "Assets".into() };
+    let root = FolderDto { path: DamPath::root(), name: "dam".into(), title: "Assets".into(), live_copy: false };
     view! {
         <nav class="folder-tree" aria-label="Folders">
             <ul>

@@ -255,6 +255,7 @@ pub fn generate_assets(catalog: &dyn Catalog, blob: &tessera_repo::BlobHash, num
             processing: Processing::Done,
             connected: None,
             checked_out: None,
+            live_copy: false,
         };
         batch.push(asset);
         if batch.len() == 1000 || i + 1 == last {

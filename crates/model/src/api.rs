@@ -78,6 +78,9 @@ pub struct FolderDto {
     pub path: DamPath,
     pub name: String,
     pub title: String,
+    /// Set on a live copy folder (MSM), in listings.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub live_copy: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -119,6 +122,9 @@ pub struct AssetDto {
     /// Set while someone holds the asset checked out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checked_out: Option<CheckOutDto>,
+    /// Set on a live copy (MSM): it follows a source.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub live_copy: bool,
 }
 
 /// Who holds an asset checked out, since when (Unix seconds).

@@ -248,7 +248,8 @@ fn to_folder(row: &Row) -> Result<FolderRecord, RepoError> {
 
 const ASSET_COLUMNS: &str = "a.id, a.path, a.title, a.description, a.mime, a.size, a.width, a.height, \
      a.created_by, a.created_at, a.modified_by, a.modified_at, a.properties, j.state, j.error, \
-     a.remote_url, a.remote_path, a.fetched_at, a.checked_out_by, a.checked_out_at";
+     a.remote_url, a.remote_path, a.fetched_at, a.checked_out_by, a.checked_out_at, \
+     EXISTS (SELECT 1 FROM live_relationships lr WHERE lr.copy_asset_id = a.id)";
 
 /// Assets joined with their latest rendition job.
 const ASSET_FROM: &str = "assets a LEFT JOIN jobs j ON j.id = (SELECT max(id) FROM jobs WHERE asset_id = a.id)";
@@ -308,6 +309,7 @@ fn asset_from_row(row: &Row, tags: Vec<TagId>, renditions: Vec<RenditionRecord>)
             (Some(by), Some(at)) => Some(CheckOut { by, at }),
             _ => None,
         },
+        live_copy: row.get(20),
     })
 }
 

@@ -404,11 +404,13 @@ struct AssetRow {
     job_error: Option<String>,
     remote: Option<(String, String, i64)>,
     checked_out: Option<(String, i64)>,
+    live_copy: bool,
 }
 
 const ASSET_COLUMNS: &str = "a.id, a.path, a.title, a.description, a.mime, a.size, a.width, a.height, \
      a.created_by, a.created_at, a.modified_by, a.modified_at, a.properties, j.state, j.error, \
-     a.remote_url, a.remote_path, a.fetched_at, a.checked_out_by, a.checked_out_at";
+     a.remote_url, a.remote_path, a.fetched_at, a.checked_out_by, a.checked_out_at, \
+     EXISTS (SELECT 1 FROM live_relationships lr WHERE lr.copy_asset_id = a.id)";
 
 /// Assets joined with their latest rendition job.
 const ASSET_FROM: &str = "assets a LEFT JOIN jobs j ON j.id = (SELECT max(id) FROM jobs WHERE asset_id = a.id)";
@@ -438,6 +440,7 @@ fn asset_from_row(row: &Row<'_>) -> rusqlite::Result<AssetRow> {
             (Some(by), Some(at)) => Some((by, at)),
             _ => None,
         },
+        live_copy: row.get(20)?,
     })
 }
 
@@ -487,6 +490,7 @@ fn complete_asset(conn: &Connection, row: AssetRow) -> Result<AssetRecord, RepoE
             .map(|(dam_url, path, fetched_at)| Ok::<_, RepoError>(ConnectedOrigin { dam_url, path: DamPath::parse(&path)?, fetched_at }))
             .transpose()?,
         checked_out: row.checked_out.map(|(by, at)| CheckOut { by, at }),
+        live_copy: row.live_copy,
     })
 }
 

@@ -62,6 +62,8 @@ pub struct AssetRecord {
     pub connected: Option<ConnectedOrigin>,
     /// Who holds it checked out: only they change its binary, move or delete it.
     pub checked_out: Option<CheckOut>,
+    /// Whether it is a live copy (MSM). Read from its tie; writes ignore it.
+    pub live_copy: bool,
 }
 
 /// One version of an asset: the binary it had, and who made it and why. Every

@@ -86,6 +86,7 @@ fn asset(path: &str, title: &str, mime: &str, size: u64, modified_at: i64, blob:
         processing: Processing::Pending,
         connected: None,
         checked_out: None,
+        live_copy: false,
     }
 }
 
@@ -848,6 +849,9 @@ pub fn live_relationships_follow_both_ends(c: &dyn Catalog) {
     assert_eq!((&stored.relationship, stored.source_missing), (&tie, false), "kept as given");
     let copies: Vec<DamPath> = c.live_copies_of(&source).unwrap().into_iter().map(|(path, _)| path).collect();
     assert_eq!(copies, [en.clone(), fr.clone()], "by path");
+    assert!(c.asset(&en).unwrap().unwrap().live_copy && !c.asset(&source).unwrap().unwrap().live_copy, "records say which is a live copy");
+    let listed = c.children(&p("/content/dam/en")).unwrap().1;
+    assert!(listed.iter().all(|a| a.live_copy), "listings too");
 
     // Set again: replaced, not doubled.
     tie.suspended = true;

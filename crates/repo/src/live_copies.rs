@@ -158,6 +158,12 @@ impl crate::Repo {
         self.with_catalog(move |c| c.live_copies_of(&from)).await
     }
 
+    /// The ties of the assets and folders directly in `folder`.
+    pub async fn live_copies_in(&self, folder: &DamPath) -> Result<Vec<(DamPath, StoredRelationship)>, RepoError> {
+        let at = folder.clone();
+        self.with_catalog(move |c| c.live_copies_in(&at)).await
+    }
+
     /// A live copy's tie and how it stands with its source now.
     pub async fn live_copy_status(&self, copy: &DamPath) -> Result<(StoredRelationship, msm::RelationshipStatus), RepoError> {
         let stored = self.live_relationship(copy).await?;

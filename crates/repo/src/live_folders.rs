@@ -104,8 +104,7 @@ impl Repo {
             self.stamp_folder(&to, &stamp).await?;
             let source_level = self.level(&from).await?;
             let copy_level = self.level(&to).await?;
-            let at = to.clone();
-            let ties: BTreeMap<DamPath, StoredRelationship> = self.with_catalog(move |c| c.live_copies_in(&at)).await?.into_iter().collect();
+            let ties: BTreeMap<DamPath, StoredRelationship> = self.live_copies_in(&to).await?.into_iter().collect();
             let plan = msm::folder_rollout(&from, &source_level.names(), &copy_children(&to, &copy_level, &ties));
             self.create_children(&from, &to, &source_level, &plan.create, &stamp, &mut done, &mut pending, &mut progress).await?;
             self.remove_children(&to, &plan.remove, by, &mut done).await?;
@@ -156,8 +155,7 @@ impl Repo {
         }
         let source = &stored.relationship.source;
         let (source_level, copy_level) = (self.level(source).await?, self.level(copy).await?);
-        let at = copy.clone();
-        let ties: BTreeMap<DamPath, StoredRelationship> = self.with_catalog(move |c| c.live_copies_in(&at)).await?.into_iter().collect();
+        let ties: BTreeMap<DamPath, StoredRelationship> = self.live_copies_in(copy).await?.into_iter().collect();
         let plan = msm::folder_rollout(source, &source_level.names(), &copy_children(copy, &copy_level, &ties));
         Ok(match plan.create.is_empty() && plan.remove.is_empty() {
             true => RelationshipStatus::InSync,

@@ -97,6 +97,7 @@ impl Repo {
             processing: Processing::Pending,
             connected: None,
             checked_out: None,
+            live_copy: false,
         };
         let record = asset.clone();
         self.commit_then(vec![staged], move |c| c.insert_asset(&record)).await?;

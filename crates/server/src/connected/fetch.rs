@@ -174,6 +174,7 @@ async fn store(
         processing: Processing::Done,
         connected: Some(ConnectedOrigin { dam_url: s.remote_dam_url.clone(), path: remote_path.clone(), fetched_at: tessera_repo::unix_now() }),
         checked_out: None,
+        live_copy: false,
     };
     let (copy, dropped) = repo.store_connected(copy, t.staged).await?;
     Ok((copy, dropped, t.bytes, t.original))

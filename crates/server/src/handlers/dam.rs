@@ -24,7 +24,7 @@ use crate::handlers::delivery::{etag_matches, header_value};
 use crate::state::AppState;
 
 pub fn folder_dto(f: FolderRecord) -> FolderDto {
-    FolderDto { name: f.path.name().to_owned(), path: f.path, title: f.title }
+    FolderDto { name: f.path.name().to_owned(), path: f.path, title: f.title, live_copy: false }
 }
 
 pub fn asset_dto(a: AssetRecord) -> AssetDto {
@@ -66,6 +66,7 @@ pub fn asset_dto(a: AssetRecord) -> AssetDto {
         },
         connected: a.connected,
         checked_out: a.checked_out.map(|c| tessera_model::CheckOutDto { by: c.by, at: c.at }),
+        live_copy: a.live_copy,
     }
 }
 
@@ -85,9 +86,11 @@ pub async fn list_folder(
     authorize(&state, &principal, Action::Read, &path)?;
     let scope = read_scope(&state, &principal);
     let (folder, folders, assets) = state.repo.list(&path).await?;
+    let ties: std::collections::BTreeSet<DamPath> = state.repo.live_copies_in(&path).await?.into_iter().map(|(path, _)| path).collect();
+    let marked = |f: FolderRecord| FolderDto { live_copy: ties.contains(&f.path), ..folder_dto(f) };
     Ok(Json(FolderListing {
         folder: folder_dto(folder),
-        folders: folders.into_iter().filter(|f| scope.allows(&f.path)).map(folder_dto).collect(),
+        folders: folders.into_iter().filter(|f| scope.allows(&f.path)).map(marked).collect(),
         assets: assets.into_iter().filter(|a| scope.allows(&a.path)).map(asset_dto).collect(),
     }))
 }

@@ -276,6 +276,16 @@ async fn live_copy_folders_follow_their_source_folder_with_all_children() {
     assert_eq!(app.get("/api/live-copies/content/dam/en/sub", Some(&login)).await.json()["source"], "/content/dam/master/sub");
     assert_eq!(app.get("/api/folders/content/dam/en", Some(&login)).await.json()["folder"]["title"], "English");
     assert_eq!(app.get("/api/live-copies/content/dam/en", Some(&login)).await.json()["status"], "in_sync");
+    // Listings mark live copies, folders and assets, and nothing else.
+    let root = app.get("/api/folders/content/dam", Some(&login)).await.json();
+    let marked = |list: &serde_json::Value, key: &str| -> Vec<String> {
+        list[key].as_array().unwrap().iter().filter(|f| f["live_copy"] == true).map(|f| f["name"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(marked(&root, "folders"), ["en"]);
+    assert_eq!(marked(&app.get("/api/folders/content/dam/en", Some(&login)).await.json(), "assets"), ["hero.png", "logo.png"]);
+    assert!(marked(&app.get("/api/folders/content/dam/master", Some(&login)).await.json(), "assets").is_empty());
+    let found = app.get("/api/search?q=hero&folder=/content/dam/en", Some(&login)).await.json();
+    assert_eq!(found["assets"][0]["live_copy"], true, "{found}");
     // Without its children: an empty live copy folder, out of sync until rolled out.
     let bare =
         post(&app, "/api/live-copies", &login, json!({ "source": "/content/dam/master", "destination": "/content/dam/bare", "include_children": false })).await;
