@@ -363,6 +363,27 @@ impl Client {
         self.call(method, &url, None::<&()>, Some(&me.csrf_token)).await
     }
 
+    /// Create Live Copy; a folder's children follow in the returned job.
+    pub async fn create_live_copy(&self, request: &tessera_model::msm::CreateLiveCopyRequest, me: &Me) -> Result<tessera_model::msm::LiveCopyResult, ApiError> {
+        self.call("POST", "/api/live-copies", Some(request), Some(&me.csrf_token)).await
+    }
+
+    /// A source's direct live copies that the caller may read.
+    pub async fn live_copies_of(&self, source: &DamPath) -> Result<Vec<tessera_model::msm::LiveCopyDto>, ApiError> {
+        self.call("GET", &api_url("live-copies-of", source), None::<&()>, None).await
+    }
+
+    /// Rollout to the chosen live copies (all when `None`); a folder's in jobs.
+    pub async fn rollout(&self, source: &DamPath, live_copies: Option<Vec<DamPath>>, me: &Me) -> Result<tessera_model::msm::RolloutDto, ApiError> {
+        let request = tessera_model::msm::RolloutRequest { live_copies };
+        self.call("POST", &api_url("rollout", source), Some(&request), Some(&me.csrf_token)).await
+    }
+
+    /// The live copy assets below the live copy folders of `source`, with their status.
+    pub async fn live_copy_overview(&self, source: &DamPath) -> Result<tessera_model::msm::LiveCopyOverview, ApiError> {
+        self.call("GET", &api_url("live-copy-overview", source), None::<&()>, None).await
+    }
+
     /// Detach: the live copy becomes a standalone asset for good.
     pub async fn detach(&self, path: &DamPath, me: &Me) -> Result<(), ApiError> {
         self.call_raw("DELETE", &api_url("live-copies", path), None::<&()>, Some(&me.csrf_token)).await.map(drop)

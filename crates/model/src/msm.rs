@@ -432,6 +432,24 @@ pub struct RolloutRequest {
     pub live_copies: Option<Vec<DamPath>>,
 }
 
+/// `GET /api/live-copy-overview/{source folder}`: the Live Copy Overview, every live
+/// copy asset below the source folder's live copy folders with its Relationship
+/// Status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LiveCopyOverview {
+    pub source: DamPath,
+    /// The source folder's direct live copy folders: the folder switcher's choices.
+    pub live_copy_folders: Vec<DamPath>,
+    /// By path, those the caller may read.
+    pub live_copies: Vec<LiveCopyDto>,
+    /// Whether the list stopped at [`MAX_OVERVIEW_ROWS`].
+    pub truncated: bool,
+}
+
+/// The most live copies one Live Copy Overview lists.
+pub const MAX_OVERVIEW_ROWS: usize = 10_000;
+
 /// A live copy a rollout left as it was, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

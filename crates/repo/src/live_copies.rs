@@ -107,7 +107,7 @@ pub struct RolloutOutcome {
 }
 
 /// The inherited fields of an asset, its binary named by its original's blob.
-fn inherited(asset: &crate::AssetRecord) -> Inherited<Option<BlobHash>> {
+pub(crate) fn inherited(asset: &crate::AssetRecord) -> Inherited<Option<BlobHash>> {
     use tessera_model::RenditionName;
     let binary = asset.renditions.iter().find(|r| r.name == RenditionName::Original).map(|r| r.blob.clone());
     Inherited { binary, title: asset.title.clone(), description: asset.description.clone(), tags: asset.tags.clone(), properties: asset.properties.clone() }

@@ -163,6 +163,52 @@ impl Repo {
         })
     }
 
+    /// The Live Copy Overview of the folder `source`: the live copy assets below its
+    /// direct live copy folders (only `within` one of them, when given) that `visible`
+    /// lets through, each with its status, by path, at most `limit`. Returns the live
+    /// copy folders, the rows, and whether the rows stopped at the limit.
+    pub async fn live_copy_overview(
+        &self,
+        source: &DamPath,
+        within: Option<&DamPath>,
+        visible: impl Fn(&DamPath) -> bool,
+        limit: usize,
+    ) -> Result<(Vec<DamPath>, Vec<(DamPath, StoredRelationship, msm::RelationshipStatus)>, bool), RepoError> {
+        let mut folders = Vec::new();
+        for (copy, _) in self.live_copies_of(source).await? {
+            if self.is_folder(&copy).await? {
+                folders.push(copy);
+            }
+        }
+        let mut rows = Vec::new();
+        let mut pending: Vec<DamPath> = folders.iter().filter(|f| within.is_none_or(|w| w == *f)).cloned().collect();
+        while let Some(folder) = pending.pop() {
+            let level = self.level(&folder).await?;
+            pending.extend(level.folders.values().map(|f| f.path.clone()).filter(|p| visible(p)));
+            let mut sources: BTreeMap<DamPath, Level> = BTreeMap::new();
+            for (path, stored) in self.live_copies_in(&folder).await? {
+                let Some(copy) = level.assets.get(path.name()).filter(|_| visible(&path)) else { continue };
+                let source_asset = match (stored.source_missing, stored.relationship.source.parent()) {
+                    (false, Some(parent)) => {
+                        if !sources.contains_key(&parent) {
+                            sources.insert(parent.clone(), self.level(&parent).await?);
+                        }
+                        sources.get(&parent).and_then(|l| l.assets.get(stored.relationship.source.name())).map(crate::live_copies::inherited)
+                    }
+                    _ => None,
+                };
+                let status = msm::status(&stored.relationship, source_asset.as_ref(), &crate::live_copies::inherited(copy));
+                rows.push((path, stored, status));
+                if rows.len() >= limit {
+                    rows.sort_by(|a, b| a.0.cmp(&b.0));
+                    return Ok((folders, rows, true));
+                }
+            }
+        }
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok((folders, rows, false))
+    }
+
     async fn level(&self, folder: &DamPath) -> Result<Level, RepoError> {
         let (_, folders, assets) = self.list(folder).await?;
         Ok(Level {

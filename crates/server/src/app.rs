@@ -111,6 +111,7 @@ pub fn app(state: AppState) -> Router {
         .routes(routes!(live_copies::create))
         .routes(routes!(live_copies::get, live_copies::detach))
         .routes(routes!(live_copies::of_source))
+        .routes(routes!(live_copies::overview))
         .routes(routes!(live_copies::rollout))
         .routes(routes!(live_copies::synchronize))
         .routes(routes!(live_copies::suspend))

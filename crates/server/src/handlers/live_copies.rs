@@ -8,11 +8,15 @@ use axum::http::StatusCode;
 use axum::{Extension, Json};
 use serde::Deserialize;
 use tessera_model::connected::JobKind;
-use tessera_model::msm::{CreateLiveCopyRequest, InheritedField, LiveCopyDto, LiveCopyResult, RolloutDto, RolloutRequest, SkippedDto, MAX_ROLLOUT_TARGETS};
+use tessera_model::msm::RelationshipStatus;
+use tessera_model::msm::{
+    CreateLiveCopyRequest, InheritedField, LiveCopyDto, LiveCopyOverview, LiveCopyResult, RolloutDto, RolloutRequest, SkippedDto, MAX_OVERVIEW_ROWS,
+    MAX_ROLLOUT_TARGETS,
+};
 use tessera_model::{DamPath, ErrorBody, Title};
-use tessera_repo::live_copies::Suspension;
+use tessera_repo::live_copies::{StoredRelationship, Suspension};
 
-use crate::auth::{authorize, Action, Principal};
+use crate::auth::{authorize, read_scope, Action, Principal};
 use crate::error::AppError;
 use crate::extract::{ApiDamPath, ApiJson, ApiQuery};
 use crate::state::AppState;
@@ -21,16 +25,57 @@ use crate::state::AppState;
 async fn live_copy_dto(state: &AppState, principal: &Principal, path: &DamPath) -> Result<LiveCopyDto, AppError> {
     let (stored, status) = state.repo.live_copy_status(path).await?;
     authorize(state, principal, Action::Read, &stored.relationship.source)?;
+    Ok(dto(path.clone(), stored, status))
+}
+
+fn dto(path: DamPath, stored: StoredRelationship, status: RelationshipStatus) -> LiveCopyDto {
     let r = stored.relationship;
-    Ok(LiveCopyDto {
-        path: path.clone(),
+    LiveCopyDto {
+        path,
         source: r.source,
         config: r.config,
         suspended: r.suspended,
         cancelled: r.cancelled.into_iter().collect(),
         last_rollout: r.last_rollout,
         status,
-    })
+    }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct OverviewQuery {
+    /// Only the live copies below this one of the source's live copy folders.
+    #[param(value_type = Option<String>, max_length = 2048)]
+    folder: Option<DamPath>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/live-copy-overview/{path}",
+    tag = "MSM",
+    summary = "Live Copy Overview of a source folder: every live copy asset below its live copy folders that the caller may read, with its Relationship Status",
+    params(ApiDamPath, OverviewQuery),
+    responses((status = 200, description = "The overview", body = LiveCopyOverview), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+pub async fn overview(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiDamPath(path): ApiDamPath,
+    ApiQuery(query): ApiQuery<OverviewQuery>,
+) -> Result<Json<LiveCopyOverview>, AppError> {
+    authorize(&state, &principal, Action::Read, &path)?;
+    if !state.repo.is_folder(&path).await? {
+        return Err(AppError::bad_request("not_a_folder", "The Live Copy Overview is for a source folder."));
+    }
+    let scope = read_scope(&state, &principal);
+    let (folders, rows, truncated) = state.repo.live_copy_overview(&path, query.folder.as_ref(), |p| scope.allows(p), MAX_OVERVIEW_ROWS).await?;
+    Ok(Json(LiveCopyOverview {
+        source: path,
+        live_copy_folders: folders.into_iter().filter(|f| scope.allows(f)).collect(),
+        live_copies: rows.into_iter().map(|(p, stored, status)| dto(p, stored, status)).collect(),
+        truncated,
+    }))
 }
 
 /// The source of the live copy at `path`, which the caller must be able to read.

@@ -322,6 +322,22 @@ async fn live_copy_folders_follow_their_source_folder_with_all_children() {
     let en = app.get("/api/live-copies/content/dam/en", Some(&login)).await.json();
     assert_eq!((en["status"].as_str(), en["last_rollout"]["by"].as_str()), (Some("in_sync"), Some("ksaner")), "{en}");
 
+    // The Live Copy Overview: every live copy asset below the source's live copy folders.
+    let overview = app.get("/api/live-copy-overview/content/dam/master", Some(&login)).await.json();
+    assert_eq!(overview["live_copy_folders"], json!(["/content/dam/bare", "/content/dam/en"]));
+    let status_of = |overview: &serde_json::Value| -> Vec<(String, String)> {
+        let rows = overview["live_copies"].as_array().unwrap().iter();
+        rows.map(|r| (r["path"].as_str().unwrap().to_owned(), r["status"].as_str().unwrap().to_owned())).collect()
+    };
+    let rows = status_of(&overview);
+    assert_eq!(rows.len(), 6, "{rows:?}");
+    assert!(rows.contains(&("/content/dam/en/sub/deep.png".into(), "suspended".into())), "{rows:?}");
+    assert!(rows.contains(&("/content/dam/en/hero.png".into(), "in_sync".into())), "{rows:?}");
+    let bare_only = app.get("/api/live-copy-overview/content/dam/master?folder=/content/dam/bare", Some(&login)).await.json();
+    assert!(status_of(&bare_only).iter().all(|(p, _)| p.starts_with("/content/dam/bare/")) && status_of(&bare_only).len() == 3);
+    assert_eq!(app.get("/api/live-copy-overview/content/dam/master/hero.png", Some(&login)).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(app.get("/api/live-copy-overview/content/dam/nowhere", Some(&login)).await.status, StatusCode::NOT_FOUND);
+
     // A live copy of a live copy follows its own source only.
     let nested = post(&app, "/api/live-copies", &login, json!({ "source": "/content/dam/en", "destination": "/content/dam/en-gb" })).await;
     assert_eq!(job_ended(&app, &nested.json()["job"], &login).await["state"], "success");
