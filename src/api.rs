@@ -380,8 +380,9 @@ impl Client {
     }
 
     /// The live copy assets below the live copy folders of `source`, with their status.
-    pub async fn live_copy_overview(&self, source: &DamPath) -> Result<tessera_model::msm::LiveCopyOverview, ApiError> {
-        self.call("GET", &api_url("live-copy-overview", source), None::<&()>, None).await
+    pub async fn live_copy_overview(&self, source: &DamPath, within: Option<&DamPath>) -> Result<tessera_model::msm::LiveCopyOverview, ApiError> {
+        let query = within.map(|f| format!("?folder={}", percent_encode(f.as_str()))).unwrap_or_default();
+        self.call("GET", &format!("{}{query}", api_url("live-copy-overview", source)), None::<&()>, None).await
     }
 
     /// Detach: the live copy becomes a standalone asset for good.

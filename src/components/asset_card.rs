@@ -20,7 +20,13 @@ pub fn AssetCard(asset: AssetDto, client: Client, source: Source) -> impl IntoVi
     let title = asset.title.clone();
     let label = format!("{} ({})", asset.title, if asset.kind == AssetKind::Image { "image" } else { "document" });
     let connected = asset.connected.as_ref().map(|c| format!("Connected: a read-only copy from {}", c.dam_url));
-    let description = connected.clone();
+    let live_copy = asset.live_copy;
+    let description = match (&connected, live_copy) {
+        (Some(c), true) => Some(format!("{c}; Live Copy: kept in step with its source")),
+        (Some(c), false) => Some(c.clone()),
+        (None, true) => Some("Live Copy: kept in step with its source".to_owned()),
+        (None, false) => None,
+    };
     let references = (source, asset.path.clone(), asset.title.clone());
     let references_label = format!("References of {}", asset.title);
 
@@ -82,6 +88,7 @@ pub fn AssetCard(asset: AssetDto, client: Client, source: Source) -> impl IntoVi
                 }}
                 <span class="asset-title">{title}</span>
                 {connected.map(|why| view! { <span class="connected-badge" title=why aria-hidden="true">"Connected"</span> })}
+                {live_copy.then(|| view! { <span class="connected-badge live-copy-badge" aria-hidden="true">"Live Copy"</span> })}
             </div>
             {editor_actions(references, references_label)}
         </li>

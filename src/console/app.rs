@@ -8,6 +8,8 @@ use leptos::task::spawn_local;
 use crate::console::address::follow_address;
 use crate::console::browse::Browse;
 use crate::console::dialogs::Dialogs;
+use crate::console::jobs::JobsView;
+use crate::console::overview::OverviewView;
 use crate::console::places::{PlacesNav, ShareLinksView};
 use crate::console::rail::RailPanel;
 use crate::console::state::{load_listing, use_console, Console, Dialog, Place, Rail};
@@ -47,9 +49,10 @@ pub fn ConsoleApp() -> impl IntoView {
                         <FolderTree />
                         <PlacesNav />
                     </div>
-                    <Show when=move || console.place.with(|p| *p != Place::ShareLinks) fallback=|| Suspend::new(async { share_links_view().await })>
-                        <Browse />
-                    </Show>
+                    {move || match console.place.get() {
+                        place if place.is_page() => Suspend::new(async move { page_view(place).await }).into_any(),
+                        _ => view! { <Browse /> }.into_any(),
+                    }}
                     <RailPanel />
                 </div>
                 <UploadQueue />
@@ -69,10 +72,15 @@ fn login_view() -> AnyView {
     untrack(|| view! { <LoginForm /> }.into_any())
 }
 
-/// The share links page, loaded when first shown.
+/// A page of its own beside the tree (share links, Async Jobs, a Live Copy
+/// Overview), loaded when first shown.
 #[leptos::lazy]
-fn share_links_view() -> AnyView {
-    untrack(|| view! { <ShareLinksView /> }.into_any())
+fn page_view(place: Place) -> AnyView {
+    untrack(|| match place {
+        Place::Jobs => view! { <JobsView /> }.into_any(),
+        Place::LiveCopyOverview(source) => view! { <OverviewView source=source /> }.into_any(),
+        _ => view! { <ShareLinksView /> }.into_any(),
+    })
 }
 
 /// The deployment's own login, before anything else.
@@ -127,7 +135,7 @@ fn shortcut(console: Console, e: KeyboardEvent) {
             e.prevent_default();
             console.select_all();
         }
-        ("p", false, false) if console.single_asset().is_some() => {
+        ("p", false, false) if console.single_item().is_some() => {
             e.prevent_default();
             console.rail.set(Rail::Properties);
         }

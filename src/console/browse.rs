@@ -167,6 +167,7 @@ fn ItemView(item: Item, index: usize, active: RwSignal<usize>) -> impl IntoView 
                 <span class="name">{name}</span>
                 <span class="title">{title}</span>
                 <span class="type">"Folder"</span>
+                <span class="badges">{f.live_copy.then(|| view! { <span class="badge live-copy">"Live Copy"</span> })}</span>
             }
             .into_any()
         }
@@ -228,6 +229,9 @@ fn badges(a: &AssetDto) -> Vec<(&'static str, String)> {
     }
     if a.connected.is_some() {
         out.push(("connected", "Connected".to_owned()));
+    }
+    if a.live_copy {
+        out.push(("live-copy", "Live Copy".to_owned()));
     }
     out
 }

@@ -10,6 +10,7 @@ use tessera_model::{api_url, CollectionDto, DamPath, FolderTree};
 
 use crate::api::{ApiError, CollectInto};
 use crate::components::modal::Modal;
+use crate::console::create_live_copy::CreateLiveCopyDialog;
 use crate::console::state::{use_console, Console, Dialog, MoveOrCopy};
 
 #[component]
@@ -32,16 +33,21 @@ fn dialog_view(dialog: Dialog) -> AnyView {
         Dialog::Share(paths) => view! { <ShareDialog paths=paths /> }.into_any(),
         Dialog::AddToCollection(paths) => view! { <CollectionDialog paths=paths /> }.into_any(),
         Dialog::SaveSearch(query) => view! { <SaveSearchDialog query=query /> }.into_any(),
+        Dialog::CreateLiveCopy(source) => view! { <CreateLiveCopyDialog source=source /> }.into_any(),
     })
 }
 
-fn close(console: Console) -> Callback<()> {
+pub(crate) fn close(console: Console) -> Callback<()> {
     Callback::new(move |_| console.dialog.set(None))
 }
 
 /// Runs `work` with the session; its error stays in the dialog.
-fn act<F>(console: Console, error: RwSignal<Option<String>>, busy: RwSignal<bool>, work: impl FnOnce(crate::api::Client, tessera_model::Me) -> F + 'static)
-where
+pub(crate) fn act<F>(
+    console: Console,
+    error: RwSignal<Option<String>>,
+    busy: RwSignal<bool>,
+    work: impl FnOnce(crate::api::Client, tessera_model::Me) -> F + 'static,
+) where
     F: std::future::Future<Output = Result<String, ApiError>> + 'static,
 {
     let Some(me) = console.me.get_untracked() else {
@@ -239,7 +245,7 @@ fn DeleteDialog(paths: Vec<DamPath>, refusal: Option<String>) -> impl IntoView {
 }
 
 /// Folders of the tree, depth first, as (path, indented label).
-fn flatten(tree: &FolderTree, depth: usize, out: &mut Vec<(DamPath, String)>) {
+pub(crate) fn flatten(tree: &FolderTree, depth: usize, out: &mut Vec<(DamPath, String)>) {
     out.push((tree.folder.path.clone(), format!("{}{}", "— ".repeat(depth), tree.folder.title)));
     for child in &tree.children {
         flatten(child, depth + 1, out);

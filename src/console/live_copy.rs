@@ -12,6 +12,14 @@ use crate::components::modal::Modal;
 use crate::console::state::use_console;
 use crate::console::time::date_time;
 
+/// What a live copy or a source is: a folder's fields are its assets', each with its
+/// own tie, and its Synchronize and Rollout walk its children in a job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Node {
+    Asset,
+    Folder,
+}
+
 /// An action that cannot be undone, waiting for its confirmation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Irreversible {
@@ -22,7 +30,7 @@ enum Irreversible {
 /// Nothing when the asset is not a live copy. `on_changed` runs after an action that
 /// changed the asset's fields (Synchronize, Reset), so the form shows them.
 #[component]
-pub fn LiveCopySection(path: DamPath, tie: RwSignal<Option<LiveCopyDto>>, on_changed: Callback<()>) -> impl IntoView {
+pub fn LiveCopySection(path: DamPath, node: Node, tie: RwSignal<Option<LiveCopyDto>>, on_changed: Callback<()>) -> impl IntoView {
     let console = use_console();
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -61,7 +69,10 @@ pub fn LiveCopySection(path: DamPath, tie: RwSignal<Option<LiveCopyDto>>, on_cha
                 match done {
                     Ok(()) => {
                         tie.set(None);
-                        console.say("The live copy is detached: it is a standalone asset now.");
+                        console.say(match node {
+                            Node::Asset => "The live copy is detached: it is a standalone asset now.",
+                            Node::Folder => "The live copy folder is detached: it is a standalone folder now.",
+                        });
                         console.refresh();
                     }
                     Err(e) => error.set(Some(e.to_string())),
@@ -98,13 +109,17 @@ pub fn LiveCopySection(path: DamPath, tie: RwSignal<Option<LiveCopyDto>>, on_cha
                         <Show when=move || !suspended>
                             {
                                 let act = act_sync.clone();
-                                view! { <button type="button" disabled=move || busy.get() on:click=move |_| act(LiveCopyAction::Synchronize, "The live copy is synchronized with its source.")>"Synchronize"</button> }
+                                let done = match node {
+                                    Node::Asset => "The live copy is synchronized with its source.",
+                                    Node::Folder => "The live copy folder is being synchronized with all its children: Async Jobs shows the progress.",
+                                };
+                                view! { <button type="button" disabled=move || busy.get() on:click=move |_| act(LiveCopyAction::Synchronize, done)>"Synchronize"</button> }
                             }
                         </Show>
                         <button type="button" disabled=move || busy.get() on:click=move |_| {
                             if suspended { act_suspend(LiveCopyAction::Resume, "The relationship is resumed.") } else { act_suspend(LiveCopyAction::Suspend, "The relationship is suspended.") }
                         }>{if suspended { "Resume" } else { "Suspend" }}</button>
-                        <button type="button" disabled=move || busy.get() on:click=move |_| confirming.set(Some(Irreversible::Reset))>"Reset"</button>
+                        {(node == Node::Asset).then(|| view! { <button type="button" disabled=move || busy.get() on:click=move |_| confirming.set(Some(Irreversible::Reset))>"Reset"</button> })}
                         <button type="button" class="danger" disabled=move || busy.get() on:click=move |_| confirming.set(Some(Irreversible::Detach))>"Detach"</button>
                     </div>
                 </section>

@@ -51,6 +51,10 @@ pub fn PlacesNav() -> impl IntoView {
                 e.prevent_default();
                 console.go(Place::ShareLinks);
             }>"My share links"</a>
+            <a href="#" class="jobs-link" aria-current=move || console.place.with(|p| *p == Place::Jobs).then_some("page") on:click=move |e| {
+                e.prevent_default();
+                console.go(Place::Jobs);
+            }>"Async Jobs"</a>
         </nav>
     }
 }

@@ -11,7 +11,8 @@ use leptos::task::spawn_local;
 use tessera_model::{AssetDto, Description, MetadataPatch, Properties as FreeProperties, TagDto, TagId, Title};
 
 use crate::api::ApiError;
-use crate::console::live_copy::{inherits, InheritanceToggle, LiveCopySection};
+use crate::console::live_copy::{inherits, InheritanceToggle, LiveCopySection, Node};
+use crate::console::live_copy_source::LiveCopySourceSection;
 use crate::console::state::use_console;
 use crate::console::time::date_time;
 use tessera_model::msm::InheritedField;
@@ -204,7 +205,8 @@ pub fn Properties(asset: AssetDto) -> impl IntoView {
             {asset.checked_out.clone().map(|c| view! { <dt>"Checked out"</dt><dd>{format!("by {} since {}", c.by, date_time(c.at))}</dd> })}
             {asset.connected.clone().map(|c| view! { <dt>"Connected Assets origin"</dt><dd>{format!("{}{}", c.dam_url, c.path)}</dd> })}
         </dl>
-        <LiveCopySection path=asset.path.clone() tie=tie on_changed=reload_form />
+        <LiveCopySection path=asset.path.clone() node=Node::Asset tie=tie on_changed=reload_form />
+        <LiveCopySourceSection path=asset.path.clone() kind=Node::Asset />
         <h3>"Renditions"</h3>
         <ul class="renditions">
             {renditions.into_iter().map(|r| {

@@ -7,18 +7,21 @@ use leptos::task::spawn_local;
 use tessera_model::{AssetDto, ReferencesDto, TimelineEntry, TimelineKind, VersionDto};
 
 use crate::console::compare::CompareVersions;
+use crate::console::folder_properties::FolderProperties;
+use crate::console::live_copy::Node;
+use crate::console::live_copy_references::LiveCopyReferences;
 use crate::console::properties::Properties;
-use crate::console::state::{use_console, Rail};
+use crate::console::state::{use_console, Item, Rail};
 use crate::console::time::date_time;
 use tessera_model::page::format_size;
 
 #[component]
 pub fn RailPanel() -> impl IntoView {
     let console = use_console();
-    let asset = Memo::new(move |_| console.single_asset());
+    let item = Memo::new(move |_| console.single_item());
     // Properties follows the selected path only: the folder loading again (an upload
     // finishing, say) must not throw away what is being typed.
-    let properties_of = Memo::new(move |_| console.single_asset().map(|a| a.path));
+    let properties_of = Memo::new(move |_| console.single_item().map(|i| i.path().clone()));
     view! {
         <Show when=move || console.rail.get() != Rail::Closed>
             <aside class="rail" aria-labelledby="rail-title">
@@ -34,8 +37,8 @@ pub fn RailPanel() -> impl IntoView {
                 {move || {
                     let rail = console.rail.get();
                     let shown = match rail {
-                        Rail::Properties => properties_of.get().and_then(|_| asset.get_untracked()),
-                        _ => asset.get(),
+                        Rail::Properties => properties_of.get().and_then(|_| item.get_untracked()),
+                        _ => item.get(),
                     };
                     Suspend::new(async move { rail_view(shown, rail).await })
                 }}
@@ -48,12 +51,23 @@ pub fn RailPanel() -> impl IntoView {
 /// `Suspend` awaiting it would otherwise follow every signal the content reads as it
 /// is built and build it again, form and all, when one changes.
 #[leptos::lazy]
-fn rail_view(shown: Option<AssetDto>, rail: Rail) -> AnyView {
+fn rail_view(shown: Option<Item>, rail: Rail) -> AnyView {
     untrack(|| match (shown, rail) {
-        (None, _) => view! { <p>"Select one asset to see this."</p> }.into_any(),
-        (Some(a), Rail::Properties) => view! { <Properties asset=a /> }.into_any(),
-        (Some(a), Rail::References) => view! { <References asset=a /> }.into_any(),
-        (Some(a), Rail::Timeline) => view! { <Timeline asset=a /> }.into_any(),
+        (None, _) => view! { <p>"Select one asset or folder to see this."</p> }.into_any(),
+        (Some(Item::Asset(a)), Rail::Properties) => view! { <Properties asset=*a /> }.into_any(),
+        (Some(Item::Folder(f)), Rail::Properties) => view! { <FolderProperties folder=f /> }.into_any(),
+        (Some(Item::Asset(a)), Rail::References) => view! {
+            <LiveCopyReferences path=a.path.clone() node=Node::Asset />
+            <References asset=*a />
+        }
+        .into_any(),
+        (Some(Item::Folder(f)), Rail::References) => view! {
+            <LiveCopyReferences path=f.path.clone() node=Node::Folder />
+            <p>"Pages reference assets, not folders: select an asset to see the pages that use it."</p>
+        }
+        .into_any(),
+        (Some(Item::Asset(a)), Rail::Timeline) => view! { <Timeline asset=*a /> }.into_any(),
+        (Some(Item::Folder(_)), Rail::Timeline) => view! { <p>"Select one asset to see its timeline."</p> }.into_any(),
         (Some(_), Rail::Closed) => ().into_any(),
     })
 }

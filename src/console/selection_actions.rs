@@ -35,6 +35,8 @@ fn SelectionActions() -> impl IntoView {
     // One asset the viewer holds is checked in; any number of free ones are checked out.
     let checks_in = move || holder().is_some_and(|h| h == me());
     let check_label = move || if checks_in() { "Check In" } else { "Check Out" };
+    // A live copy's binary follows its source: it is never checked out or replaced.
+    let any_live_copy = move || console.selected_assets().iter().any(|a| a.live_copy);
     let check_disabled = move || {
         !checks_in() && {
             let assets = console.selected_assets();
@@ -87,23 +89,27 @@ fn SelectionActions() -> impl IntoView {
     let selected = move || console.selection.get_untracked();
     view! {
         <div node_ref=group class="selection-actions" role="group" aria-label="Selection">
-            <button type="button" disabled=check_disabled on:click=on_check>{check_label}</button>
+            <Show when=move || !any_live_copy()>
+                <button type="button" disabled=check_disabled on:click=on_check>{check_label}</button>
+            </Show>
             <Show when=can_release>
                 <button type="button" on:click=on_release>{move || if holder().is_some_and(|h| h == me()) { "Cancel Check Out" } else { "Release Lock" }}</button>
             </Show>
-            <button
-                type="button"
-                disabled=move || single().is_none_or(|a| a.connected.is_some() || holder().is_some_and(|h| h != me()))
-                on:click=move |_| {
-                    if let Some(asset) = console.single_asset() {
-                        console.dialog.set(Some(Dialog::CreateVersion(asset.path)));
+            <Show when=move || !any_live_copy()>
+                <button
+                    type="button"
+                    disabled=move || single().is_none_or(|a| a.connected.is_some() || holder().is_some_and(|h| h != me()))
+                    on:click=move |_| {
+                        if let Some(asset) = console.single_asset() {
+                            console.dialog.set(Some(Dialog::CreateVersion(asset.path)));
+                        }
                     }
-                }
-            >
-                "Create Version"
-            </button>
-            <button type="button" disabled=move || single().is_none() aria-pressed=move || (console.rail.get() == Rail::Properties).to_string() on:click=rail(Rail::Properties)>"Properties"</button>
-            <button type="button" disabled=move || single().is_none() aria-pressed=move || (console.rail.get() == Rail::References).to_string() aria-keyshortcuts="Alt+4" on:click=rail(Rail::References)>"References"</button>
+                >
+                    "Create Version"
+                </button>
+            </Show>
+            <button type="button" disabled=move || console.single_item().is_none() aria-pressed=move || (console.rail.get() == Rail::Properties).to_string() on:click=rail(Rail::Properties)>"Properties"</button>
+            <button type="button" disabled=move || console.single_item().is_none() aria-pressed=move || (console.rail.get() == Rail::References).to_string() aria-keyshortcuts="Alt+4" on:click=rail(Rail::References)>"References"</button>
             <button type="button" disabled=move || single().is_none() aria-pressed=move || (console.rail.get() == Rail::Timeline).to_string() on:click=rail(Rail::Timeline)>"Timeline"</button>
             <button
                 type="button"

@@ -37,6 +37,19 @@ pub enum Place {
     Search(SearchQuery),
     Collection(i64),
     ShareLinks,
+    /// Async Jobs: live copy folders being made or rolled out, and the like.
+    Jobs,
+    /// The Live Copy Overview of a source folder.
+    LiveCopyOverview(DamPath),
+}
+
+impl Place {
+    /// Whether it is a page of its own rather than a list of items ([`Browse`]).
+    ///
+    /// [`Browse`]: crate::console::browse::Browse
+    pub fn is_page(&self) -> bool {
+        matches!(self, Place::ShareLinks | Place::Jobs | Place::LiveCopyOverview(_))
+    }
 }
 
 /// What the place shown holds, as last loaded.
@@ -105,12 +118,20 @@ pub enum Dialog {
     CreateFolder,
     CheckIn(DamPath),
     CreateVersion(DamPath),
-    Delete { paths: Vec<DamPath>, refusal: Option<String> },
-    MoveOrCopy { paths: Vec<DamPath>, copy: MoveOrCopy },
+    Delete {
+        paths: Vec<DamPath>,
+        refusal: Option<String>,
+    },
+    MoveOrCopy {
+        paths: Vec<DamPath>,
+        copy: MoveOrCopy,
+    },
     Rename(DamPath),
     Share(Vec<DamPath>),
     AddToCollection(Vec<DamPath>),
     SaveSearch(SearchQuery),
+    /// Create Live Copy, of the item given or of one picked in the dialog.
+    CreateLiveCopy(Option<DamPath>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -194,6 +215,15 @@ impl Console {
         self.folder.set(folder);
     }
 
+    /// Opens the folder holding `path` with it selected.
+    pub fn reveal(&self, path: &DamPath) {
+        if let Some(parent) = path.parent() {
+            self.open(parent);
+            self.selection.set(vec![path.clone()]);
+            self.anchor.set(Some(path.clone()));
+        }
+    }
+
     /// Shows a search, a collection or the share links, starting with no selection.
     pub fn go(&self, place: Place) {
         self.selection.set(Vec::new());
@@ -230,6 +260,13 @@ impl Console {
     pub fn single_asset(&self) -> Option<AssetDto> {
         let assets = self.selected_assets();
         (assets.len() == 1 && self.selection.with(Vec::len) == 1).then(|| assets.into_iter().next()).flatten()
+    }
+
+    /// The one item selected, folder or asset, when exactly one is.
+    pub fn single_item(&self) -> Option<Item> {
+        let selection = self.selection.get();
+        let [one] = selection.as_slice() else { return None };
+        self.listing.with(|l| l.items.iter().find(|i| i.path() == one).cloned())
     }
 
     /// A click: alone, with Ctrl/Cmd (toggle), with Shift (range from the anchor).
@@ -297,7 +334,7 @@ pub fn load_listing(console: Console) {
         let folder = console.folder.get();
         let sort = console.sort.get();
         console.reload.track();
-        if console.me.with(Option::is_none) || place == Place::ShareLinks {
+        if console.me.with(Option::is_none) || place.is_page() {
             return;
         }
         console.listing.update(|l| l.loading = true);
@@ -331,7 +368,7 @@ fn assets(list: Vec<AssetDto>) -> impl Iterator<Item = Item> {
 
 async fn load(client: &Client, place: &Place, folder: &DamPath, sort: SortKey) -> Result<Listing, ApiError> {
     Ok(match place {
-        Place::Folder | Place::ShareLinks => {
+        Place::Folder | Place::ShareLinks | Place::Jobs | Place::LiveCopyOverview(_) => {
             // Sub-folders all at once, assets a page at a time: a folder may hold 10,000.
             let query = SearchQuery { in_folder: Some(folder.clone()), sort: Some(sort.search_sort()), limit: Some(PAGE), ..Default::default() };
             // Both requests in flight at once: the first screen waits for the slower only.

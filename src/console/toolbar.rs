@@ -68,6 +68,10 @@ fn Actions() -> impl IntoView {
             <button type="button" on:click=move |_| console.dialog.set(Some(Dialog::CreateFolder))>"Create Folder"</button>
             <button type="button" on:click=move |_| click(files)>"Upload Files"</button>
             <button type="button" on:click=move |_| click(folder)>"Upload Folder"</button>
+            <button type="button" on:click=move |_| {
+                let source = console.single_item().map(|i| i.path().clone());
+                console.dialog.set(Some(Dialog::CreateLiveCopy(source)));
+            }>"Create Live Copy"</button>
             <input node_ref=files type="file" multiple class="visually-hidden" tabindex="-1" aria-hidden="true" on:change=on_files(files) />
             <input node_ref=folder type="file" multiple class="visually-hidden" tabindex="-1" aria-hidden="true" on:change=on_files(folder) />
             {move || any.get().then(|| Suspend::new(async { crate::console::selection_actions::selection_actions_view().await }))}

@@ -86,7 +86,7 @@ pub async fn list_folder(
     authorize(&state, &principal, Action::Read, &path)?;
     let scope = read_scope(&state, &principal);
     let (folder, folders, assets) = state.repo.list(&path).await?;
-    let ties: std::collections::BTreeSet<DamPath> = state.repo.live_copies_in(&path).await?.into_iter().map(|(path, _)| path).collect();
+    let ties = live_copies_in(&state, &path).await?;
     let marked = |f: FolderRecord| FolderDto { live_copy: ties.contains(&f.path), ..folder_dto(f) };
     Ok(Json(FolderListing {
         folder: folder_dto(folder),
@@ -372,12 +372,19 @@ pub async fn tree(
     Ok(Json(subtree(&state, folder_dto(folder), depth, &scope).await?))
 }
 
+/// The live copies directly in `folder`, for marking them in listings.
+async fn live_copies_in(state: &AppState, folder: &DamPath) -> Result<std::collections::BTreeSet<DamPath>, AppError> {
+    Ok(state.repo.live_copies_in(folder).await?.into_iter().map(|(path, _)| path).collect())
+}
+
 async fn subtree(state: &AppState, folder: FolderDto, depth: u32, scope: &tessera_repo::ReadScope) -> Result<FolderTree, AppError> {
     let mut children = Vec::new();
     if depth > 0 {
         let (_, folders, _) = state.repo.list(&folder.path).await?;
+        let ties = live_copies_in(state, &folder.path).await?;
         for f in folders.into_iter().filter(|f| scope.allows(&f.path)) {
-            children.push(Box::pin(subtree(state, folder_dto(f), depth - 1, scope)).await?);
+            let dto = FolderDto { live_copy: ties.contains(&f.path), ..folder_dto(f) };
+            children.push(Box::pin(subtree(state, dto, depth - 1, scope)).await?);
         }
     }
     Ok(FolderTree { folder, children })

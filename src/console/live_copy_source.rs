@@ -1,0 +1,115 @@
+//! The Live Copy Source section of a source's Properties: its direct live copies
+//! with their Relationship Status, Rollout to the chosen ones ("Rollout Source and
+//! all Children" for a folder, run as jobs), and the way into the Live Copy Overview.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tessera_model::msm::{LiveCopyDto, RolloutDto};
+use tessera_model::DamPath;
+
+use crate::console::live_copy::Node;
+use crate::console::state::{use_console, Place};
+
+/// Nothing when the asset or folder has no live copies.
+#[component]
+pub fn LiveCopySourceSection(path: DamPath, kind: Node) -> impl IntoView {
+    let console = use_console();
+    let copies = RwSignal::new(Vec::<LiveCopyDto>::new());
+    let chosen = RwSignal::new(Vec::<DamPath>::new());
+    let busy = RwSignal::new(false);
+    let load = {
+        let path = path.clone();
+        move || {
+            let (client, path) = (console.client(), path.clone());
+            spawn_local(async move {
+                match client.live_copies_of(&path).await {
+                    Ok(list) => {
+                        chosen.set(list.iter().filter(|c| !c.suspended).map(|c| c.path.clone()).collect());
+                        copies.set(list);
+                    }
+                    Err(e) => console.fail(&e),
+                }
+            });
+        }
+    };
+    load();
+    let rollout_label = match kind {
+        Node::Asset => "Rollout",
+        Node::Folder => "Rollout Source and all Children",
+    };
+    let rollout = {
+        let path = path.clone();
+        move |_| {
+            let (client, me, path, targets) = (console.client(), console.me.get_untracked(), path.clone(), chosen.get_untracked());
+            let load = load.clone();
+            busy.set(true);
+            spawn_local(async move {
+                let Some(me) = me else { return };
+                match client.rollout(&path, Some(targets), &me).await {
+                    Ok(done) => {
+                        console.say(describe(&done));
+                        console.refresh();
+                        load();
+                    }
+                    Err(e) => console.fail(&e),
+                }
+                busy.set(false);
+            });
+        }
+    };
+    let overview = {
+        let path = path.clone();
+        move |_| console.go(Place::LiveCopyOverview(path.clone()))
+    };
+    view! {
+        <Show when=move || copies.with(|c| !c.is_empty())>
+            <section class="live-copy-source" aria-labelledby="live-copy-source-title">
+                <h3 id="live-copy-source-title">"Live Copy Source"</h3>
+                <fieldset>
+                    <legend>"Live copies"</legend>
+                    <For each=move || copies.get() key=|c| (c.path.clone(), c.status, c.suspended) let:copy>
+                        {
+                            let path = copy.path.clone();
+                            let checked = {
+                                let path = path.clone();
+                                move || chosen.with(|c| c.contains(&path))
+                            };
+                            let toggle = move |e: leptos::ev::Event| {
+                                let on = event_target_checked(&e);
+                                chosen.update(|c| {
+                                    c.retain(|p| *p != path);
+                                    if on {
+                                        c.push(path.clone());
+                                    }
+                                });
+                            };
+                            view! {
+                                <label class="check">
+                                    <input type="checkbox" prop:checked=checked on:change=toggle />
+                                    {format!("{} ({})", copy.path, copy.status.label())}
+                                </label>
+                            }
+                        }
+                    </For>
+                </fieldset>
+                <div class="live-copy-actions" role="group" aria-label="Live Copy Source actions">
+                    <button type="button" disabled=move || busy.get() || chosen.with(Vec::is_empty) on:click=rollout.clone()>{rollout_label}</button>
+                    {(kind == Node::Folder).then(|| view! { <button type="button" on:click=overview.clone()>"Live Copy Overview"</button> })}
+                </div>
+            </section>
+        </Show>
+    }
+}
+
+/// What a rollout did, in words.
+pub fn describe(done: &RolloutDto) -> String {
+    let mut text = match done.jobs.len() {
+        0 => format!("Rolled out to {} live copies.", done.updated.len()),
+        n => format!("Rolling out to {} live copy folders with all their children in {n} job(s): Async Jobs shows the progress.", done.updated.len()),
+    };
+    if !done.skipped.is_empty() {
+        let skipped: Vec<String> = done.skipped.iter().map(|s| format!("{} ({})", s.path, s.reason.label())).collect();
+        text.push_str(&format!(" Skipped: {}.", skipped.join(", ")));
+    }
+    text
+}
