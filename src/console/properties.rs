@@ -22,6 +22,8 @@ use tessera_model::page::format_size;
 #[derive(Debug, Clone, PartialEq)]
 struct Row {
     id: u32,
+    /// The name it had when the asset was loaded; `None` for a row added since.
+    loaded_as: Option<String>,
     name: RwSignal<String>,
     value: RwSignal<String>,
 }
@@ -60,17 +62,19 @@ impl Form {
         self.description.set(asset.description.clone());
         self.rows.set(Vec::new());
         for (name, value) in &asset.properties {
-            self.add_row(name, value);
+            self.push_row(Some(name), value);
         }
         self.tags.set(asset.tags.clone());
         self.saved_tags.set_value(asset.tags.clone());
         self.etag.set(etag);
     }
 
-    fn add_row(&self, name: &str, value: &str) {
+    /// A row for a property as loaded (`Some` name), or an empty new one.
+    fn push_row(&self, loaded: Option<&str>, value: &str) {
         let id = self.next_row.get_value();
         self.next_row.set_value(id + 1);
-        self.rows.update(|r| r.push(Row { id, name: RwSignal::new(name.to_owned()), value: RwSignal::new(value.to_owned()) }));
+        let name = RwSignal::new(loaded.unwrap_or_default().to_owned());
+        self.rows.update(|r| r.push(Row { id, loaded_as: loaded.map(str::to_owned), name, value: RwSignal::new(value.to_owned()) }));
     }
 
     /// The metadata change the form asks for, or what is wrong with it.
@@ -191,8 +195,9 @@ pub fn Properties(asset: AssetDto) -> impl IntoView {
                 <label>"Description" <textarea rows="4" readonly=description_inherits prop:value=move || form.description.get() on:input=move |e| form.description.set(event_target_value(&e))></textarea></label>
                 <InheritanceToggle path=path.clone() field=InheritedField::Description tie=tie on_reenabled=reload_form />
             </div>
-            <TagPicker tags=form.tags taxonomy=taxonomy />
-            <FreePropertiesEditor form=form />
+            <TagPicker tags=form.tags taxonomy=taxonomy locked=Signal::derive(move || inherits(tie, &InheritedField::Tags)) />
+            <InheritanceToggle path=path.clone() field=InheritedField::Tags tie=tie on_reenabled=reload_form />
+            <FreePropertiesEditor form=form path=path.clone() tie=tie on_reenabled=reload_form />
             </fieldset>
             <p class="error" role="alert">{move || error.get()}</p>
             <button type="submit" class="primary" disabled=move || busy.get() || !loaded.get()>"Save"</button>
@@ -208,6 +213,7 @@ pub fn Properties(asset: AssetDto) -> impl IntoView {
         <LiveCopySection path=asset.path.clone() node=Node::Asset tie=tie on_changed=reload_form />
         <LiveCopySourceSection path=asset.path.clone() kind=Node::Asset />
         <h3>"Renditions"</h3>
+        <InheritanceToggle path=asset.path.clone() field=InheritedField::Binary tie=tie on_reenabled=reload_form />
         <ul class="renditions">
             {renditions.into_iter().map(|r| {
                 let size = r.size.map(format_size).unwrap_or_default();
@@ -221,7 +227,7 @@ pub fn Properties(asset: AssetDto) -> impl IntoView {
 
 /// The asset's tags, each removable, and a choice of the taxonomy's other tags.
 #[component]
-fn TagPicker(tags: RwSignal<Vec<TagId>>, taxonomy: RwSignal<Vec<TagDto>>) -> impl IntoView {
+fn TagPicker(tags: RwSignal<Vec<TagId>>, taxonomy: RwSignal<Vec<TagDto>>, locked: Signal<bool>) -> impl IntoView {
     let title_of = move |tag: &TagId| taxonomy.with(|t| t.iter().find(|d| &d.tag == tag).map(|d| d.title.clone())).unwrap_or_else(|| tag.to_string());
     let offered = move || taxonomy.with(|all| tags.with(|mine| all.iter().filter(|d| !mine.contains(&d.tag)).cloned().collect::<Vec<_>>()));
     let add = move |e: leptos::ev::Event| {
@@ -234,7 +240,8 @@ fn TagPicker(tags: RwSignal<Vec<TagId>>, taxonomy: RwSignal<Vec<TagDto>>) -> imp
         }
     };
     view! {
-        <fieldset class="tags">
+        // A live copy's inherited tags are its source's: nothing here changes them.
+        <fieldset class="tags" disabled=move || locked.get()>
             <legend>"Tags"</legend>
             <ul>
                 <For each=move || tags.get() key=|t| t.clone() let:tag>
@@ -262,9 +269,15 @@ fn TagPicker(tags: RwSignal<Vec<TagId>>, taxonomy: RwSignal<Vec<TagDto>>) -> imp
     }
 }
 
-/// Free properties: a name and a value per row, added and removed at will.
+/// Free properties: a name and a value per row, added and removed at will; on a
+/// live copy, a property it inherits is read-only until its inheritance is cancelled.
 #[component]
-fn FreePropertiesEditor(form: Form) -> impl IntoView {
+fn FreePropertiesEditor(
+    form: Form,
+    path: tessera_model::DamPath,
+    tie: RwSignal<Option<tessera_model::msm::LiveCopyDto>>,
+    on_reenabled: Callback<()>,
+) -> impl IntoView {
     view! {
         <fieldset class="free-properties">
             <legend>"Properties"</legend>
@@ -277,16 +290,23 @@ fn FreePropertiesEditor(form: Form) -> impl IntoView {
                         let name = row.name.get();
                         if name.trim().is_empty() { format!("property {}", position()) } else { name }
                     };
+                    let field = row.loaded_as.clone().map(InheritedField::Property);
+                    let locked = {
+                        let field = field.clone();
+                        move || field.as_ref().is_some_and(|f| inherits(tie, f))
+                    };
+                    let (name_locked, remove_locked) = (locked.clone(), locked.clone());
                     view! {
                         <div class="property-row">
-                            <input type="text" aria-label=move || format!("Name of property {}", position()) placeholder="name" prop:value=move || row.name.get() on:input=move |e| row.name.set(event_target_value(&e)) />
-                            <input type="text" aria-label=move || format!("Value of {}", called()) placeholder="value" prop:value=move || row.value.get() on:input=move |e| row.value.set(event_target_value(&e)) />
-                            <button type="button" aria-label=move || format!("Remove {}", called()) on:click=move |_| form.rows.update(|r| r.retain(|x| x.id != id))>"×"</button>
+                            <input type="text" aria-label=move || format!("Name of property {}", position()) placeholder="name" readonly=name_locked prop:value=move || row.name.get() on:input=move |e| row.name.set(event_target_value(&e)) />
+                            <input type="text" aria-label=move || format!("Value of {}", called()) placeholder="value" readonly=locked prop:value=move || row.value.get() on:input=move |e| row.value.set(event_target_value(&e)) />
+                            <button type="button" aria-label=move || format!("Remove {}", called()) disabled=remove_locked on:click=move |_| form.rows.update(|r| r.retain(|x| x.id != id))>"×"</button>
+                            {field.map(|field| view! { <InheritanceToggle path=path.clone() field=field tie=tie on_reenabled=on_reenabled /> })}
                         </div>
                     }
                 }
             </For>
-            <button type="button" on:click=move |_| form.add_row("", "")>"Add property"</button>
+            <button type="button" on:click=move |_| form.push_row(None, "")>"Add property"</button>
         </fieldset>
     }
 }

@@ -594,3 +594,98 @@ test("a live copy's Properties show its source and status; Cancel inheritance, S
   assertNoErrors(errors);
   await context.close();
 });
+
+test("a folder's live copy is made in the console, rolled out with all its children from its source, and managed in the Live Copy Overview", async () => {
+  const stamp = Date.now();
+  const [master, target] = [`master-${stamp}`, `lc-${stamp}`];
+  const dam = await damApi(DAM_USER, DAM_PASSWORD);
+  for (const folder of [master, target]) {
+    assert.equal((await dam.createFolder(`/content/dam/${folder}`)).status(), 201);
+  }
+  for (const name of ["hero.png", "logo.png"]) {
+    assert.equal((await dam.upload(`/content/dam/${master}/${name}`, "image/png", png(24, 16, [30, 90, 200]))).status(), 201);
+  }
+
+  const { context, page, errors } = await openConsole(DAM_USER, DAM_PASSWORD);
+  // Create Live Copy of the selected folder: destination, title and name, its children.
+  await option(page, master).click();
+  await page.getByRole("button", { name: "Create Live Copy" }).click();
+  const create = page.getByRole("dialog", { name: "Create Live Copy" });
+  await create.getByText(`/content/dam/${master}`).waitFor();
+  await create.getByLabel("Destination folder").selectOption(`/content/dam/${target}`);
+  await create.getByLabel("Title (optional)").fill("English");
+  await create.getByLabel("Name").fill("en");
+  assert.equal(await create.getByLabel("Include children").isChecked(), true, "a folder's children come by default");
+  assert.equal(await create.getByLabel("Rollout config").inputValue(), "standard");
+  assert.deepEqual(await seriousViolations(page), [], "the Create Live Copy dialog");
+  await create.getByRole("button", { name: "Create" }).click();
+  await status(page).getByText("The Live Copy en is created; its children are being made").waitFor();
+
+  // The job that makes the children, on Async Jobs.
+  await page.getByRole("navigation", { name: "Collections and links" }).getByRole("link", { name: "Async Jobs" }).click();
+  const jobs = page.getByRole("main", { name: "Async Jobs" });
+  await jobs.getByRole("row").filter({ hasText: `/content/dam/${target}/en` }).getByText("Done · 2 of 2 assets").waitFor();
+  assert.deepEqual(await seriousViolations(page), [], "Async Jobs");
+
+  // The source changes; Rollout Source and all Children from its Properties brings it all.
+  assert.equal((await dam.retitle(`/content/dam/${master}/hero.png`, "Hero v2")).status(), 200);
+  assert.equal((await dam.upload(`/content/dam/${master}/new.png`, "image/png", png(12, 12, [10, 160, 60]))).status(), 201);
+  await openFolder(page, [master]);
+  await page.getByRole("navigation", { name: "Breadcrumbs" }).getByRole("link", { name: "Assets" }).click();
+  await option(page, master).click();
+  await page.keyboard.press("p");
+  const source = page.getByRole("complementary", { name: "Properties" }).getByRole("region", { name: "Live Copy Source" });
+  await source.getByLabel(`/content/dam/${target}/en (Out of sync)`).waitFor();
+  await source.getByRole("button", { name: "Rollout Source and all Children" }).click();
+  await status(page).getByText("Rolling out to 1 live copy folders with all their children").waitFor();
+  await waitUntil(async () => (await dam.asset(`/content/dam/${target}/en/hero.png`)).title === "Hero v2");
+  await waitUntil(async () => (await dam.liveCopy(`/content/dam/${target}/en/new.png`)).status() === 200);
+
+  // Listings mark live copies.
+  await openFolder(page, [target, "English"]);
+  await option(page, "new.png").getByText("Live Copy").waitFor();
+
+  // The Live Copy Overview: every live copy asset, bulk actions over a selection.
+  await page.getByRole("navigation", { name: "Breadcrumbs" }).getByRole("link", { name: "Assets" }).click();
+  await option(page, master).click();
+  await page.keyboard.press("p");
+  await source.getByRole("button", { name: "Live Copy Overview" }).click();
+  const overview = page.getByRole("main", { name: "Live Copy Overview" });
+  await overview.getByRole("row").filter({ hasText: `/content/dam/${target}/en/new.png` }).waitFor();
+  assert.equal(await overview.getByRole("row").count(), 4, "a header and three live copies");
+  assert.deepEqual(await seriousViolations(page), [], "the Live Copy Overview");
+  await overview.getByLabel("Select all live copies").check();
+  await overview.getByRole("button", { name: "Suspend" }).click();
+  await status(page).getByText("3 live copies suspended.").waitFor();
+  await overview.getByRole("row").filter({ hasText: "Suspended" }).nth(2).waitFor();
+  await overview.getByLabel("Select all live copies").check();
+  await overview.getByRole("button", { name: "Resume" }).click();
+  await status(page).getByText("3 live copies resumed.").waitFor();
+  // The selection stays after an action; cleared, one live copy is chosen.
+  await overview.getByLabel("Select all live copies").uncheck();
+  await overview.getByLabel(`Select /content/dam/${target}/en/logo.png`).check();
+  await overview.getByRole("button", { name: "Relationship Status" }).click();
+  const details = page.getByRole("dialog", { name: "Relationship Status" });
+  await details.getByText(`/content/dam/${master}/logo.png`).waitFor();
+  await page.keyboard.press("Escape");
+  await details.waitFor({ state: "detached" });
+  await overview.getByRole("button", { name: "Detach" }).click();
+  const confirm = page.getByRole("dialog", { name: "Detach 1 live copies?" });
+  await confirm.getByText("cannot be undone").waitFor();
+  await confirm.getByRole("button", { name: "Detach" }).click();
+  await status(page).getByText("1 live copies detached.").waitFor();
+  assert.equal((await dam.liveCopy(`/content/dam/${target}/en/logo.png`)).status(), 409, "standalone now");
+  await overview.getByRole("row").filter({ hasText: "logo.png" }).waitFor({ state: "detached" });
+  await dam.dispose();
+  assertNoErrors(errors);
+  await context.close();
+});
+
+/// Polls `check` until it holds (a job finishing in the background), for up to 30 s.
+async function waitUntil(check) {
+  for (let i = 0; i < 300; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail("the condition never held");
+}

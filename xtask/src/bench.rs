@@ -27,6 +27,7 @@ pub enum Group {
     Edited,
     Connected,
     Console,
+    Msm,
 }
 
 pub fn all(only: &[Group]) -> anyhow::Result<()> {
@@ -77,6 +78,9 @@ pub fn all(only: &[Group]) -> anyhow::Result<()> {
     }
     if wanted(Group::Console) {
         rows.extend(console_timings(&server, &dir.join("console"))?);
+    }
+    if wanted(Group::Msm) {
+        rows.extend(msm_throughput(&server, &dir.join("msm"))?);
     }
 
     let mut table = String::from("| measure | value |\n|---|---|\n");
@@ -883,4 +887,117 @@ fn upload_once(server: &Path, dir: &Path, blobs: &str, target: &str) -> anyhow::
         (format!("upload of 1 GB over loopback, {target}"), format!("{:.0} MB/s", SIZE as f64 / 1_048_576.0 / elapsed.as_secs_f64())),
         (format!("server peak memory (VmHWM) during the upload {target}"), format!("{:.1} MB", peak_kb as f64 / 1024.0)),
     ])
+}
+
+/// How many live copies of the source folder the rollout measure updates.
+const MSM_LIVE_COPIES: usize = 5;
+
+/// MSM over a folder of 10,000 assets on one Assets deployment (SQLite, disk): Create
+/// Live Copy of it with its children, then, after every source asset's title changed,
+/// Rollout Source and all Children to its 5 live copies; both in assets per second,
+/// each job timed from the request to its end on Async Jobs, and the server's peak
+/// memory.
+fn msm_throughput(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    let _ = fs::remove_dir_all(dir);
+    let data = dir.join("data");
+    fs::create_dir_all(&data)?;
+    {
+        let catalog = SqliteCatalog::open(&data.join("tessera.sqlite3"))?;
+        generate_assets(&catalog, &generated_blob(&data)?, 0..CONSOLE_FOLDER_ASSETS, 1)?;
+    }
+    let source = format!("/content/dam/generated/{}-00", WORDS[0]);
+    let (process, origin) = start_assets(server, dir, "")?;
+    let (user, password, _) = DEMO_USERS[0];
+    let session = Session::login(&origin, user, password)?;
+    let mut create_secs = Vec::new();
+    for i in 0..MSM_LIVE_COPIES {
+        let started = Instant::now();
+        let made = post_json(&origin, &session, "/api/live-copies", serde_json::json!({ "source": source, "destination": format!("/content/dam/lc-{i}") }))?;
+        let job = made["job"].as_i64().context("Create Live Copy of a folder started no job")?;
+        wait_for_jobs(&origin, &session, &[job])?;
+        create_secs.push(started.elapsed().as_secs_f64());
+    }
+    drop(process);
+
+    // Every source asset gets a new title, straight in the catalog while the server is stopped.
+    let sample = {
+        let catalog = SqliteCatalog::open(&data.join("tessera.sqlite3"))?;
+        let (_, assets) = catalog.children(&DamPath::parse(&source)?)?;
+        let sample = assets.first().map(|a| a.path.name().to_owned()).context("the source folder is empty")?;
+        for asset in assets {
+            let title = tessera_model::Title::parse(&format!("{} (new)", asset.title))?;
+            catalog.update_metadata(&asset.path, &tessera_model::MetadataPatch { title: Some(title), ..Default::default() }, user, 1_800_000_000)?;
+        }
+        sample
+    };
+    let (process, origin) = start_assets(server, dir, "")?;
+    let session = Session::login(&origin, user, password)?;
+    let started = Instant::now();
+    let rolled = post_json(&origin, &session, &format!("/api/rollout{source}"), serde_json::json!({}))?;
+    let jobs: Vec<i64> = rolled["jobs"].as_array().map(|a| a.iter().filter_map(|j| j.as_i64()).collect()).unwrap_or_default();
+    if jobs.len() != MSM_LIVE_COPIES {
+        bail!("the rollout started {} jobs, not {MSM_LIVE_COPIES}: {rolled}", jobs.len());
+    }
+    wait_for_jobs(&origin, &session, &jobs)?;
+    let rollout_secs = started.elapsed().as_secs_f64();
+    let sample = get_json(&origin, &session, &format!("/api/assets/content/dam/lc-0/{sample}"))?;
+    if !sample["title"].as_str().is_some_and(|t| t.ends_with("(new)")) {
+        bail!("the rollout did not bring the new titles: {sample}");
+    }
+    let peak_kb = fs::read_to_string(format!("/proc/{}/status", process.pid()))?
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .unwrap_or(0);
+    drop(process);
+    let _ = fs::remove_dir_all(dir);
+    create_secs.sort_by(f64::total_cmp);
+    let create = create_secs[create_secs.len() / 2];
+    let assets = CONSOLE_FOLDER_ASSETS as f64;
+    Ok(vec![
+        (
+            format!("Create Live Copy of a folder of {CONSOLE_FOLDER_ASSETS} assets with its children, to the job's end (median of {MSM_LIVE_COPIES})"),
+            format!("{:.0} assets/s ({create:.1} s)", assets / create),
+        ),
+        (
+            format!("Rollout Source and all Children of a new title on every one of {CONSOLE_FOLDER_ASSETS} assets to {MSM_LIVE_COPIES} live copy folders"),
+            format!(
+                "{:.0} assets/s ({rollout_secs:.1} s for {} live copy assets)",
+                assets * MSM_LIVE_COPIES as f64 / rollout_secs,
+                CONSOLE_FOLDER_ASSETS * MSM_LIVE_COPIES
+            ),
+        ),
+        ("server peak memory (VmHWM) during the rollout".to_owned(), format!("{:.1} MB", peak_kb as f64 / 1024.0)),
+    ])
+}
+
+fn post_json(origin: &str, session: &Session, path: &str, body: serde_json::Value) -> anyhow::Result<serde_json::Value> {
+    let mut response = ureq::post(&format!("{origin}{path}"))
+        .header("cookie", &session.cookie)
+        .header("x-csrf-token", &session.csrf)
+        .send_json(body)
+        .with_context(|| format!("POST {path}"))?;
+    Ok(response.body_mut().read_json()?)
+}
+
+fn get_json(origin: &str, session: &Session, path: &str) -> anyhow::Result<serde_json::Value> {
+    let mut response = ureq::get(&format!("{origin}{path}")).header("cookie", &session.cookie).call().with_context(|| format!("GET {path}"))?;
+    Ok(response.body_mut().read_json()?)
+}
+
+/// Waits for every job in `ids` to end on Async Jobs; a failed one is an error.
+fn wait_for_jobs(origin: &str, session: &Session, ids: &[i64]) -> anyhow::Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(1800);
+    while Instant::now() < deadline {
+        let jobs = get_json(origin, session, "/api/jobs")?;
+        let ours: Vec<&serde_json::Value> = jobs.as_array().into_iter().flatten().filter(|j| j["id"].as_i64().is_some_and(|id| ids.contains(&id))).collect();
+        if let Some(failed) = ours.iter().find(|j| j["state"] == "failed") {
+            bail!("a job failed: {failed}");
+        }
+        if ours.len() == ids.len() && ours.iter().all(|j| j["state"] == "success") {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    bail!("the jobs {ids:?} did not end in 30 minutes")
 }
