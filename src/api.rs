@@ -379,6 +379,12 @@ impl Client {
         self.call("POST", &api_url("rollout", source), Some(&request), Some(&me.csrf_token)).await
     }
 
+    /// What a rollout to the chosen live copies would do, changing nothing.
+    pub async fn rollout_preview(&self, source: &DamPath, live_copies: Option<Vec<DamPath>>, me: &Me) -> Result<tessera_model::msm::RolloutPreview, ApiError> {
+        let request = tessera_model::msm::RolloutRequest { live_copies };
+        self.call("POST", &api_url("rollout-preview", source), Some(&request), Some(&me.csrf_token)).await
+    }
+
     /// The live copy assets below the live copy folders of `source`, with their status.
     pub async fn live_copy_overview(&self, source: &DamPath, within: Option<&DamPath>) -> Result<tessera_model::msm::LiveCopyOverview, ApiError> {
         let query = within.map(|f| format!("?folder={}", percent_encode(f.as_str()))).unwrap_or_default();

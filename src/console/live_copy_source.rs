@@ -4,7 +4,9 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tessera_model::msm::{LiveCopyDto, RolloutDto};
+use tessera_model::msm::{LiveCopyDto, LiveCopyPreview, RolloutDto, RolloutPreview};
+
+use crate::components::modal::Modal;
 use tessera_model::DamPath;
 
 use crate::console::live_copy::Node;
@@ -37,9 +39,26 @@ pub fn LiveCopySourceSection(path: DamPath, kind: Node) -> impl IntoView {
         Node::Asset => "Rollout",
         Node::Folder => "Rollout Source and all Children",
     };
-    let rollout = {
+    // Rollout shows what it will do first; the preview's own button runs it.
+    let preview = RwSignal::new(None::<RolloutPreview>);
+    let ask = {
         let path = path.clone();
         move |_| {
+            let (client, me, path, targets) = (console.client(), console.me.get_untracked(), path.clone(), chosen.get_untracked());
+            busy.set(true);
+            spawn_local(async move {
+                let Some(me) = me else { return };
+                match client.rollout_preview(&path, Some(targets), &me).await {
+                    Ok(found) => preview.set(Some(found)),
+                    Err(e) => console.fail(&e),
+                }
+                busy.set(false);
+            });
+        }
+    };
+    let run = {
+        let path = path.clone();
+        move || {
             let (client, me, path, targets) = (console.client(), console.me.get_untracked(), path.clone(), chosen.get_untracked());
             let load = load.clone();
             busy.set(true);
@@ -93,12 +112,55 @@ pub fn LiveCopySourceSection(path: DamPath, kind: Node) -> impl IntoView {
                     </For>
                 </fieldset>
                 <div class="live-copy-actions" role="group" aria-label="Live Copy Source actions">
-                    <button type="button" disabled=move || busy.get() || chosen.with(Vec::is_empty) on:click=rollout.clone()>{rollout_label}</button>
+                    <button type="button" disabled=move || busy.get() || chosen.with(Vec::is_empty) on:click=ask.clone()>{rollout_label}</button>
                     {(kind == Node::Folder).then(|| view! { <button type="button" on:click=overview.clone()>"Live Copy Overview"</button> })}
                 </div>
             </section>
         </Show>
+        {move || preview.get().map(|found| {
+            let run = run.clone();
+            view! {
+                <Modal labelled_by="rollout-preview-title" on_close=Callback::new(move |_| preview.set(None))>
+                    <h2 id="rollout-preview-title">"Rollout preview"</h2>
+                    <ul class="rollout-preview">
+                        {found.live_copies.iter().map(|c| view! { <li>{preview_line(c)}</li> }).collect_view()}
+                        {found.skipped.iter().map(|s| view! { <li>{format!("{}: skipped, {}.", s.path, s.reason.label())}</li> }).collect_view()}
+                    </ul>
+                    <div class="buttons">
+                        <button type="button" on:click=move |_| preview.set(None)>"Cancel"</button>
+                        <button type="button" class="primary" on:click=move |_| {
+                            preview.set(None);
+                            run();
+                        }>{rollout_label}</button>
+                    </div>
+                </Modal>
+            }
+        })}
     }
+}
+
+/// One live copy's part of a preview, in words.
+fn preview_line(c: &LiveCopyPreview) -> String {
+    let names = |fields: &[tessera_model::msm::InheritedField]| fields.iter().map(|f| f.label()).collect::<Vec<_>>().join(", ");
+    let mut parts = Vec::new();
+    match (c.fields.is_empty(), c.assets_changed) {
+        (true, _) => parts.push("no field changes".to_owned()),
+        (false, 0) => parts.push(format!("changes {}", names(&c.fields))),
+        (false, n) => parts.push(format!("changes {} on {n} asset(s)", names(&c.fields))),
+    }
+    if !c.kept.is_empty() {
+        parts.push(format!("keeps its local {}", names(&c.kept)));
+    }
+    if c.created_count > 0 {
+        parts.push(format!("adds {} (new in the source)", c.created_count));
+    }
+    if c.removed_count > 0 {
+        parts.push(format!("removes {} (gone from the source)", c.removed_count));
+    }
+    if !c.skipped.is_empty() {
+        parts.push(format!("skips {} suspended", c.skipped.len()));
+    }
+    format!("{}: {}.", c.path, parts.join("; "))
 }
 
 /// What a rollout did, in words.

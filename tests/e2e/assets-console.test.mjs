@@ -637,6 +637,11 @@ test("a folder's live copy is made in the console, rolled out with all its child
   const source = page.getByRole("complementary", { name: "Properties" }).getByRole("region", { name: "Live Copy Source" });
   await source.getByLabel(`/content/dam/${target}/en (Out of sync)`).waitFor();
   await source.getByRole("button", { name: "Rollout Source and all Children" }).click();
+  // First what it will do, then the rollout.
+  const preview = page.getByRole("dialog", { name: "Rollout preview" });
+  await preview.getByText(`/content/dam/${target}/en: changes Title on 1 asset(s); adds 1 (new in the source).`).waitFor();
+  assert.deepEqual(await seriousViolations(page), [], "the Rollout preview");
+  await preview.getByRole("button", { name: "Rollout Source and all Children" }).click();
   await status(page).getByText("Rolling out to 1 live copy folders with all their children").waitFor();
   await waitUntil(async () => (await dam.asset(`/content/dam/${target}/en/hero.png`)).title === "Hero v2");
   await waitUntil(async () => (await dam.liveCopy(`/content/dam/${target}/en/new.png`)).status() === 200);

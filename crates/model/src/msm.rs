@@ -222,6 +222,12 @@ pub fn reset<B: Clone + PartialEq>(source: &Inherited<B>, copy: &Inherited<B>) -
     updates(source, copy, &BTreeSet::new())
 }
 
+/// The fields where `copy` differs from `source` but keeps its own value, their
+/// inheritance `cancelled`: what a rollout leaves as local modifications.
+pub fn kept_local<B: Clone + PartialEq>(source: &Inherited<B>, copy: &Inherited<B>, cancelled: &BTreeSet<InheritedField>) -> Vec<InheritedField> {
+    updates(source, copy, &BTreeSet::new()).iter().map(FieldUpdate::field).filter(|f| cancelled.contains(f)).collect()
+}
+
 /// Every inherited field either side has.
 fn all_fields<B>(source: &Inherited<B>, copy: &Inherited<B>) -> BTreeSet<InheritedField> {
     let mut fields: BTreeSet<InheritedField> =
@@ -449,6 +455,58 @@ pub struct LiveCopyOverview {
 
 /// The most live copies one Live Copy Overview lists.
 pub const MAX_OVERVIEW_ROWS: usize = 10_000;
+
+/// What a rollout would do to one live copy, before it runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LiveCopyPreview {
+    pub path: DamPath,
+    /// The fields it changes: on the asset, or on at least one asset below the folder.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub fields: Vec<InheritedField>,
+    /// Fields that differ from the source but stay, their inheritance cancelled.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub kept: Vec<InheritedField>,
+    /// For a folder: live copy assets below it whose fields change.
+    pub assets_changed: u64,
+    /// For a folder: live copies it makes of what the source gained (the first
+    /// [`MAX_PREVIEW_PATHS`]), and how many in all.
+    pub created: Vec<DamPath>,
+    pub created_count: u64,
+    /// For a folder: live copies it removes because their source left the source folder.
+    pub removed: Vec<DamPath>,
+    pub removed_count: u64,
+    /// For a folder: live copies below it that are left as they are, and why.
+    pub skipped: Vec<SkippedDto>,
+}
+
+impl LiveCopyPreview {
+    /// A preview of `path` with nothing to do yet.
+    pub fn of(path: DamPath) -> LiveCopyPreview {
+        LiveCopyPreview {
+            path,
+            fields: Vec::new(),
+            kept: Vec::new(),
+            assets_changed: 0,
+            created: Vec::new(),
+            created_count: 0,
+            removed: Vec::new(),
+            removed_count: 0,
+            skipped: Vec::new(),
+        }
+    }
+}
+
+/// The most paths a preview names in each of its lists.
+pub const MAX_PREVIEW_PATHS: usize = 100;
+
+/// `POST /api/rollout-preview/{source}`: what a rollout to the same live copies would do.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RolloutPreview {
+    pub live_copies: Vec<LiveCopyPreview>,
+    pub skipped: Vec<SkippedDto>,
+}
 
 /// A live copy a rollout left as it was, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

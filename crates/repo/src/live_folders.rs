@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use tessera_model::access::is_within;
-use tessera_model::msm::{self, LiveRelationship, RolloutStamp, Skipped};
+use tessera_model::msm::{self, LiveCopyPreview, LiveRelationship, RolloutStamp, Skipped};
 use tessera_model::DamPath;
 
 use crate::catalog::FolderRecord;
@@ -207,6 +207,64 @@ impl Repo {
         }
         rows.sort_by(|a, b| a.0.cmp(&b.0));
         Ok((folders, rows, false))
+    }
+
+    /// What a rollout from `source` would do to its live copy `copy`, an asset or a
+    /// folder with all its children, changing nothing.
+    pub async fn preview_rollout(&self, source: &DamPath, copy: &DamPath) -> Result<LiveCopyPreview, RepoError> {
+        use crate::live_copies::inherited;
+        let mut preview = LiveCopyPreview::of(copy.clone());
+        let (mut fields, mut kept) = (BTreeSet::new(), BTreeSet::new());
+        let mut note = |source: &AssetRecord, copy: &AssetRecord, tie: &LiveRelationship| {
+            let (s, c) = (inherited(source), inherited(copy));
+            let changes = msm::updates(&s, &c, &tie.cancelled);
+            kept.extend(msm::kept_local(&s, &c, &tie.cancelled));
+            fields.extend(changes.iter().map(msm::FieldUpdate::field));
+            !changes.is_empty()
+        };
+        if !self.is_folder(copy).await? {
+            let tie = self.live_relationship(copy).await?.relationship;
+            note(&self.asset(source).await?, &self.asset(copy).await?, &tie);
+        } else {
+            let mut pending = vec![(source.clone(), copy.clone())];
+            while let Some((from, to)) = pending.pop() {
+                let (source_level, copy_level) = (self.level(&from).await?, self.level(&to).await?);
+                let ties: BTreeMap<DamPath, StoredRelationship> = self.live_copies_in(&to).await?.into_iter().collect();
+                let plan = msm::folder_rollout(&from, &source_level.names(), &copy_children(&to, &copy_level, &ties));
+                for name in &plan.create {
+                    let made = match source_level.folders.get(name) {
+                        Some(folder) => 1 + self.assets_below(&folder.path).await?,
+                        None => 1,
+                    };
+                    preview.created_count += made;
+                    if preview.created.len() < msm::MAX_PREVIEW_PATHS {
+                        preview.created.push(to.join(name)?);
+                    }
+                }
+                for name in &plan.remove {
+                    preview.removed_count += 1;
+                    if preview.removed.len() < msm::MAX_PREVIEW_PATHS {
+                        preview.removed.push(to.join(name)?);
+                    }
+                }
+                for name in &plan.update {
+                    let path = to.join(name)?;
+                    let Some(tie) = ties.get(&path) else { continue };
+                    if tie.relationship.suspended {
+                        preview.skipped.push(msm::SkippedDto { path, reason: Skipped::Suspended });
+                        continue;
+                    }
+                    match (source_level.folders.get(name), source_level.assets.get(name), copy_level.assets.get(name)) {
+                        (Some(folder), _, None) => pending.push((folder.path.clone(), path)),
+                        (_, Some(source_asset), Some(copy_asset)) => preview.assets_changed += u64::from(note(source_asset, copy_asset, &tie.relationship)),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        preview.fields = fields.into_iter().collect();
+        preview.kept = kept.into_iter().collect();
+        Ok(preview)
     }
 
     async fn level(&self, folder: &DamPath) -> Result<Level, RepoError> {

@@ -10,8 +10,8 @@ use serde::Deserialize;
 use tessera_model::connected::JobKind;
 use tessera_model::msm::RelationshipStatus;
 use tessera_model::msm::{
-    CreateLiveCopyRequest, InheritedField, LiveCopyDto, LiveCopyOverview, LiveCopyResult, RolloutDto, RolloutRequest, SkippedDto, MAX_OVERVIEW_ROWS,
-    MAX_ROLLOUT_TARGETS,
+    CreateLiveCopyRequest, InheritedField, LiveCopyDto, LiveCopyOverview, LiveCopyResult, RolloutDto, RolloutPreview, RolloutRequest, SkippedDto,
+    MAX_OVERVIEW_ROWS, MAX_ROLLOUT_TARGETS,
 };
 use tessera_model::{DamPath, ErrorBody, Title};
 use tessera_repo::live_copies::{StoredRelationship, Suspension};
@@ -213,6 +213,36 @@ pub async fn rollout(
     tracing::info!(%path, updated = updated.len(), skipped = skipped.len(), by = %user.name(), "rolled out");
     let skipped = skipped.into_iter().map(|(path, reason)| SkippedDto { path, reason }).collect();
     Ok(Json(RolloutDto { updated, skipped, jobs }))
+}
+
+#[utoipa::path(
+    post,
+    path = "/rollout-preview/{path}",
+    tag = "MSM",
+    summary = "Preview a Rollout: what it would change in each chosen live copy (fields, live copies made and removed below a folder, local modifications kept, copies skipped), changing nothing",
+    params(ApiDamPath),
+    request_body = RolloutRequest,
+    responses((status = 200, description = "What the rollout would do", body = RolloutPreview), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody))
+)]
+pub async fn rollout_preview(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiDamPath(path): ApiDamPath,
+    ApiJson(req): ApiJson<RolloutRequest>,
+) -> Result<Json<RolloutPreview>, AppError> {
+    authorize(&state, &principal, Action::Read, &path)?;
+    if req.live_copies.as_ref().is_some_and(|l| l.is_empty() || l.len() > MAX_ROLLOUT_TARGETS) {
+        return Err(AppError::bad_request("bad_query", format!("Name 1 to {MAX_ROLLOUT_TARGETS} live copies, or none for all.")));
+    }
+    let (targets, skipped) = state.repo.rollout_targets(&path, req.live_copies).await?;
+    let mut live_copies = Vec::with_capacity(targets.len());
+    for target in &targets {
+        // What the caller may not roll out to, it may not preview either.
+        authorize(&state, &principal, Action::Write, target)?;
+        live_copies.push(state.repo.preview_rollout(&path, target).await?);
+    }
+    let skipped = skipped.into_iter().map(|(path, reason)| SkippedDto { path, reason }).collect();
+    Ok(Json(RolloutPreview { live_copies, skipped }))
 }
 
 #[utoipa::path(

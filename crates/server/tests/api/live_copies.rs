@@ -174,6 +174,9 @@ async fn the_msm_operations_over_http_check_every_end_they_read_or_write() {
     let listed = app.get("/api/live-copies-of/content/dam/master/hero.png", Some(&viewer)).await.json();
     assert_eq!(listed.as_array().map(Vec::len), Some(1));
     assert_eq!(post(&app, "/api/rollout/content/dam/master/hero.png", &viewer, json!({})).await.status, StatusCode::FORBIDDEN);
+    let preview = post(&app, "/api/rollout-preview/content/dam/master/hero.png", &author, json!({})).await.json();
+    assert_eq!(preview["live_copies"][0]["fields"], json!(["property:sku"]), "{preview}");
+    assert_eq!(preview["live_copies"][0]["kept"], json!(["title"]), "its own title stays: {preview}");
     let rolled = post(&app, "/api/rollout/content/dam/master/hero.png", &author, json!({})).await;
     assert_eq!(rolled.status, StatusCode::OK, "{:?}", rolled.body);
     assert_eq!(rolled.json()["updated"], json!(["/content/dam/en/hero.png"]));
@@ -305,6 +308,22 @@ async fn live_copy_folders_follow_their_source_folder_with_all_children() {
     assert_eq!(gone.status, StatusCode::NO_CONTENT);
     assert_eq!(post(&app, "/api/suspend/content/dam/en/sub/deep.png", &login, json!({})).await.status, StatusCode::OK);
     assert_eq!(app.get("/api/live-copies/content/dam/en", Some(&login)).await.json()["status"], "out_of_sync");
+
+    // The preview says what the rollout will do, and does nothing.
+    let preview = post(&app, "/api/rollout-preview/content/dam/master", &login, json!({})).await;
+    assert_eq!(preview.status, StatusCode::OK, "{:?}", preview.body);
+    let preview = preview.json();
+    let en = preview["live_copies"].as_array().unwrap().iter().find(|c| c["path"] == "/content/dam/en").unwrap().clone();
+    assert_eq!(en["fields"], json!(["title"]), "{en}");
+    assert_eq!(
+        (en["assets_changed"].as_u64(), en["created"].clone(), en["removed"].clone()),
+        (Some(1), json!(["/content/dam/en/new.png"]), json!(["/content/dam/en/logo.png"]))
+    );
+    assert_eq!(en["skipped"], json!([{ "path": "/content/dam/en/sub/deep.png", "reason": "suspended" }]));
+    let bare = preview["live_copies"].as_array().unwrap().iter().find(|c| c["path"] == "/content/dam/bare").unwrap().clone();
+    assert_eq!(bare["created_count"], 4, "hero.png, new.png, sub and sub/deep.png: {bare}");
+    assert_eq!(title_of(&app, "/content/dam/en/hero.png", &login).await, "hero.png", "a preview changes nothing");
+    assert_eq!(app.get("/api/assets/content/dam/en/logo.png", Some(&login)).await.status, StatusCode::OK);
 
     // Rollout Source and all Children: one job per live copy folder.
     let rolled = post(&app, "/api/rollout/content/dam/master", &login, json!({})).await;
