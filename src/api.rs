@@ -379,6 +379,11 @@ impl Client {
         self.call("POST", &api_url("rollout", source), Some(&request), Some(&me.csrf_token)).await
     }
 
+    /// Compare with source: what differs between a live copy and its source.
+    pub async fn compare_with_source(&self, path: &DamPath) -> Result<tessera_model::msm::SourceComparison, ApiError> {
+        self.call("GET", &api_url("compare-with-source", path), None::<&()>, None).await
+    }
+
     /// What a rollout to the chosen live copies would do, changing nothing.
     pub async fn rollout_preview(&self, source: &DamPath, live_copies: Option<Vec<DamPath>>, me: &Me) -> Result<tessera_model::msm::RolloutPreview, ApiError> {
         let request = tessera_model::msm::RolloutRequest { live_copies };

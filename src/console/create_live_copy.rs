@@ -107,7 +107,8 @@ pub fn CreateLiveCopyDialog(source: Option<DamPath>) -> impl IntoView {
                     <select required autofocus=picked on:change=move |e| destination.set(event_target_value(&e))>
                         <option value="" selected>"Choose a folder"</option>
                         <For each=move || folders.get() key=|(p, _)| p.clone() let:folder>
-                            <option value=folder.0.to_string()>{folder.1}</option>
+                            // By path, so typing it picks it (and the names say where).
+                            <option value=folder.0.to_string()>{folder.0.to_string()}</option>
                         </For>
                     </select>
                 </label>

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tessera_model::msm::{InheritedField, LiveCopyDto};
+use tessera_model::msm::{InheritedField, LiveCopyDto, SourceComparison};
 use tessera_model::DamPath;
 
 use crate::api::{ApiError, Inheritance, LiveCopyAction};
@@ -90,8 +90,23 @@ pub fn LiveCopySection(path: DamPath, node: Node, tie: RwSignal<Option<LiveCopyD
             None => {}
         }
     };
+    let comparison = RwSignal::new(None::<SourceComparison>);
+    let compare = {
+        let path = path.clone();
+        move || {
+            let (client, path) = (console.client(), path.clone());
+            spawn_local(async move {
+                match client.compare_with_source(&path).await {
+                    Ok(found) => comparison.set(Some(found)),
+                    Err(e) => error.set(Some(e.to_string())),
+                }
+            });
+        }
+    };
     view! {
+        {move || comparison.get().map(|c| view! { <CompareWithSource comparison=c on_close=Callback::new(move |_| comparison.set(None)) /> })}
         {move || tie.get().map(|t| {
+            let compare = compare.clone();
             let act = act.clone();
             let suspended = t.suspended;
             let (act_sync, act_suspend) = (act.clone(), act.clone());
@@ -120,6 +135,7 @@ pub fn LiveCopySection(path: DamPath, node: Node, tie: RwSignal<Option<LiveCopyD
                             if suspended { act_suspend(LiveCopyAction::Resume, "The relationship is resumed.") } else { act_suspend(LiveCopyAction::Suspend, "The relationship is suspended.") }
                         }>{if suspended { "Resume" } else { "Suspend" }}</button>
                         {(node == Node::Asset).then(|| view! { <button type="button" disabled=move || busy.get() on:click=move |_| confirming.set(Some(Irreversible::Reset))>"Reset"</button> })}
+                        {(node == Node::Asset).then(|| view! { <button type="button" on:click=move |_| compare()>"Compare with source"</button> })}
                         <button type="button" class="danger" disabled=move || busy.get() on:click=move |_| confirming.set(Some(Irreversible::Detach))>"Detach"</button>
                     </div>
                 </section>
@@ -146,6 +162,34 @@ pub fn LiveCopySection(path: DamPath, node: Node, tie: RwSignal<Option<LiveCopyD
                 </Modal>
             }
         })}
+    }
+}
+
+/// Compare with source: each field that differs, both values, and whether it is a
+/// local modification or waits for a rollout.
+#[component]
+fn CompareWithSource(comparison: SourceComparison, on_close: Callback<()>) -> impl IntoView {
+    view! {
+        <Modal labelled_by="compare-source-title" on_close=on_close>
+            <h2 id="compare-source-title">"Compare with source"</h2>
+            <p>{format!("{} and its source {}", comparison.path, comparison.source)}</p>
+            {if comparison.differences.is_empty() {
+                view! { <p>"Every field is as the source has it."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="compare-source">
+                        <thead><tr><th scope="col">"Field"</th><th scope="col">"Source"</th><th scope="col">"Live copy"</th><th scope="col">"Why"</th></tr></thead>
+                        <tbody>
+                            {comparison.differences.into_iter().map(|d| view! {
+                                <tr><th scope="row">{d.field.label()}</th><td>{d.source}</td><td>{d.live_copy}</td><td>{d.difference.label()}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }
+                .into_any()
+            }}
+            <div class="buttons"><button type="button" on:click=move |_| on_close.run(())>"Close"</button></div>
+        </Modal>
     }
 }
 

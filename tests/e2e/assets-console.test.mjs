@@ -577,6 +577,13 @@ test("a live copy's Properties show its source and status; Cancel inheritance, S
   await section.getByRole("button", { name: "Synchronize" }).click();
   await status(page).getByText("The live copy is synchronized with its source.").waitFor();
   assert.equal((await dam.asset(`${local}/hero.png`)).title, "Local hero", "a local modification survives a Synchronize");
+  // Compare with source says what differs, and why.
+  await section.getByRole("button", { name: "Compare with source" }).click();
+  const compared = page.getByRole("dialog", { name: "Compare with source" });
+  await compared.getByRole("row", { name: "Title Source again Local hero Local modification" }).waitFor();
+  assert.deepEqual(await seriousViolations(page), [], "Compare with source");
+  await page.keyboard.press("Escape");
+  await compared.waitFor({ state: "detached" });
   await rail.getByRole("button", { name: "Re-enable inheritance of Title" }).click();
   await rail.getByRole("button", { name: "Cancel inheritance of Title" }).waitFor();
   await page.waitForFunction(() => [...document.querySelectorAll(".rail input[type=text]")].some((i) => i.value === "Source again"));

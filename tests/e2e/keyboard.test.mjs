@@ -381,3 +381,80 @@ test("the Assets console walk-through by keyboard alone: log in, create a folder
   assert.equal(await listbox.getByRole("option").count(), 1);
   await context.close();
 });
+
+test("MSM by keyboard alone: Create Live Copy of a selected asset, then its Live Copy section: Synchronize and Compare with source", async () => {
+  const stamp = Date.now();
+  const [master, target] = [`kmaster-${stamp}`, `klc-${stamp}`];
+  const api = await (await import("playwright-core")).request.newContext({ baseURL: ASSETS });
+  const login = await api.post("/api/login", { data: { user: DAM_USER, password: DAM_PASSWORD } });
+  const headers = { "x-csrf-token": (await login.json()).csrf_token };
+  for (const folder of [master, target]) {
+    assert.equal((await api.post(`/api/folders/content/dam/${folder}`, { data: {}, headers })).status(), 201);
+  }
+  const upload = await api.put(`/api/assets/content/dam/${master}/note.txt`, { data: "a note", headers: { ...headers, "content-type": "text/plain" } });
+  assert.equal(upload.status(), 201);
+
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`${ASSETS}/assets`);
+  const form = page.getByRole("main", { name: "Log in to Assets" });
+  await tabTo(page, form.getByLabel("User name"));
+  await page.keyboard.type(DAM_USER);
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(DAM_PASSWORD);
+  await page.keyboard.press("Enter");
+  const listbox = page.getByRole("listbox", { name: "Assets and folders" });
+  await listbox.waitFor();
+  const tree = page.getByRole("navigation", { name: "Folders" });
+
+  // The source selected in its folder, then Create Live Copy from the toolbar.
+  await tabTo(page, tree.getByRole("link", { name: master, exact: true }));
+  await page.keyboard.press("Enter");
+  await page.getByRole("heading", { level: 1, name: master, exact: true }).waitFor();
+  await listbox.getByRole("option").first().waitFor();
+  await tabTo(page, listbox);
+  await page.keyboard.press("Home");
+  const open = page.getByRole("button", { name: "Create Live Copy" });
+  await tabTo(page, open);
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog", { name: "Create Live Copy" });
+  await dialog.getByText(`/content/dam/${master}/note.txt`).waitFor();
+  const destination = dialog.getByLabel("Destination folder");
+  await destination.locator("option", { hasText: `/content/dam/${target}` }).waitFor({ state: "attached" });
+  assert.ok(await isFocused(destination), "the destination has focus first");
+  await page.keyboard.type(`/content/dam/${target}`);
+  assert.equal(await destination.inputValue(), `/content/dam/${target}`, "typing the path picks the folder");
+  await tabTo(page, dialog.getByLabel("Name"));
+  await page.keyboard.press("Control+a");
+  await page.keyboard.type("note-lc.txt");
+  await page.keyboard.press("Enter");
+  await page.getByRole("status").getByText("The Live Copy note-lc.txt is created.").waitFor();
+  await dialog.waitFor({ state: "detached" });
+  assert.ok(await isFocused(open), "focus is back on Create Live Copy");
+
+  // The live copy: p opens its Properties, whose Live Copy section works by keys.
+  await tabTo(page, tree.getByRole("link", { name: target, exact: true }));
+  await page.keyboard.press("Enter");
+  await page.getByRole("heading", { level: 1, name: target, exact: true }).waitFor();
+  await listbox.getByRole("option").filter({ hasText: "Live Copy" }).waitFor();
+  await tabTo(page, listbox);
+  await page.keyboard.press("Home");
+  await page.keyboard.press("p");
+  const section = page.getByRole("complementary", { name: "Properties" }).getByRole("region", { name: "Live Copy" });
+  await tabTo(page, section.getByRole("button", { name: "Synchronize" }));
+  await page.keyboard.press("Enter");
+  await page.getByRole("status").getByText("The live copy is synchronized with its source.").waitFor();
+  const compare = section.getByRole("button", { name: "Compare with source" });
+  await tabTo(page, compare);
+  await page.keyboard.press("Enter");
+  const compared = page.getByRole("dialog", { name: "Compare with source" });
+  await compared.getByText("Every field is as the source has it.").waitFor();
+  await page.keyboard.press("Escape");
+  await compared.waitFor({ state: "detached" });
+  assert.ok(await isFocused(compare), "focus is back on Compare with source");
+  assert.deepEqual(errors, []);
+  await api.dispose();
+  await context.close();
+});

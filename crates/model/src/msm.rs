@@ -228,6 +228,57 @@ pub fn kept_local<B: Clone + PartialEq>(source: &Inherited<B>, copy: &Inherited<
     updates(source, copy, &BTreeSet::new()).iter().map(FieldUpdate::field).filter(|f| cancelled.contains(f)).collect()
 }
 
+/// Every field where `copy` differs from `source`, and whether the difference is a
+/// local modification (its inheritance cancelled) or waits for a rollout.
+pub fn differences<B: Clone + PartialEq>(
+    source: &Inherited<B>,
+    copy: &Inherited<B>,
+    cancelled: &BTreeSet<InheritedField>,
+) -> Vec<(InheritedField, Difference)> {
+    let kind = |f: &InheritedField| if cancelled.contains(f) { Difference::LocalModification } else { Difference::NotRolledOut };
+    updates(source, copy, &BTreeSet::new()).iter().map(FieldUpdate::field).map(|f| (f.clone(), kind(&f))).collect()
+}
+
+/// Why a live copy's field differs from its source's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Difference {
+    /// Its inheritance is cancelled: rollouts leave it.
+    LocalModification,
+    /// The source changed since the last rollout: the next one brings it.
+    NotRolledOut,
+}
+
+impl Difference {
+    pub fn label(self) -> &'static str {
+        match self {
+            Difference::LocalModification => "Local modification",
+            Difference::NotRolledOut => "Not rolled out yet",
+        }
+    }
+}
+
+/// One field of Compare with source: both values as people read them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldDifference {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub field: InheritedField,
+    pub source: String,
+    pub live_copy: String,
+    pub difference: Difference,
+}
+
+/// `GET /api/compare-with-source/{path}`: what differs between a live copy and its source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SourceComparison {
+    pub path: DamPath,
+    pub source: DamPath,
+    pub differences: Vec<FieldDifference>,
+}
+
 /// Every inherited field either side has.
 fn all_fields<B>(source: &Inherited<B>, copy: &Inherited<B>) -> BTreeSet<InheritedField> {
     let mut fields: BTreeSet<InheritedField> =
@@ -677,6 +728,24 @@ mod tests {
             ],
             0..4,
         )
+    }
+
+    #[test]
+    fn differences_say_which_are_local() {
+        let source =
+            Inherited { binary: 1, title: "A".into(), description: "d".into(), tags: vec![], properties: BTreeMap::from([("sku".into(), "1".into())]) };
+        let copy = Inherited { binary: 1, title: "B".into(), description: "e".into(), tags: vec![], properties: BTreeMap::new() };
+        let cancelled = BTreeSet::from([InheritedField::Title]);
+        assert_eq!(
+            differences(&source, &copy, &cancelled),
+            [
+                (InheritedField::Title, Difference::LocalModification),
+                (InheritedField::Description, Difference::NotRolledOut),
+                (InheritedField::Property("sku".into()), Difference::NotRolledOut)
+            ]
+        );
+        assert_eq!(kept_local(&source, &copy, &cancelled), [InheritedField::Title]);
+        assert!(differences(&source, &source, &cancelled).is_empty());
     }
 
     proptest! {

@@ -113,6 +113,26 @@ pub(crate) fn inherited(asset: &crate::AssetRecord) -> Inherited<Option<BlobHash
     Inherited { binary, title: asset.title.clone(), description: asset.description.clone(), tags: asset.tags.clone(), properties: asset.properties.clone() }
 }
 
+/// A field's value as people read it, for Compare with source.
+fn shown(asset: &crate::AssetRecord, field: &InheritedField) -> String {
+    use tessera_model::RenditionName;
+    match field {
+        InheritedField::Binary => asset
+            .renditions
+            .iter()
+            .find(|r| r.name == RenditionName::Original)
+            .map(|r| {
+                let size = r.width.zip(r.height).map(|(w, h)| format!(", {w} × {h}")).unwrap_or_default();
+                format!("{} ({}{size}), {}…", r.mime, tessera_model::page::format_size(r.size), &r.blob.as_str()[..12])
+            })
+            .unwrap_or_default(),
+        InheritedField::Title => asset.title.clone(),
+        InheritedField::Description => asset.description.clone(),
+        InheritedField::Tags => asset.tags.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+        InheritedField::Property(name) => asset.properties.get(name).cloned().unwrap_or_default(),
+    }
+}
+
 impl crate::Repo {
     /// Create Live Copy: a copy at `to` (same blobs, no bytes copied), titled `title`
     /// (for an asset, its inheritance then cancelled) or as its source, tied to
@@ -179,6 +199,23 @@ impl crate::Repo {
         };
         let status = msm::status(&stored.relationship, source.as_ref(), &current);
         Ok((stored, status))
+    }
+
+    /// Compare with source: every field where the live copy differs from its source,
+    /// both values, and whether it is a local modification.
+    pub async fn compare_with_source(&self, copy: &DamPath) -> Result<msm::SourceComparison, RepoError> {
+        let stored = self.live_relationship(copy).await?;
+        if stored.source_missing {
+            return Err(RepoError::SourceMissing(copy.clone()));
+        }
+        self.refuse_folder(copy).await?;
+        let tie = stored.relationship;
+        let (source, current) = (self.asset(&tie.source).await?, self.asset(copy).await?);
+        let differences = msm::differences(&inherited(&source), &inherited(&current), &tie.cancelled)
+            .into_iter()
+            .map(|(field, difference)| msm::FieldDifference { source: shown(&source, &field), live_copy: shown(&current, &field), field, difference })
+            .collect();
+        Ok(msm::SourceComparison { path: copy.clone(), source: tie.source, differences })
     }
 
     /// Synchronize: the live copy takes its source's changes, except in the fields

@@ -114,6 +114,7 @@ pub fn app(state: AppState) -> Router {
         .routes(routes!(live_copies::overview))
         .routes(routes!(live_copies::rollout))
         .routes(routes!(live_copies::rollout_preview))
+        .routes(routes!(live_copies::compare_with_source))
         .routes(routes!(live_copies::synchronize))
         .routes(routes!(live_copies::suspend))
         .routes(routes!(live_copies::resume))

@@ -11,7 +11,7 @@ use tessera_model::connected::JobKind;
 use tessera_model::msm::RelationshipStatus;
 use tessera_model::msm::{
     CreateLiveCopyRequest, InheritedField, LiveCopyDto, LiveCopyOverview, LiveCopyResult, RolloutDto, RolloutPreview, RolloutRequest, SkippedDto,
-    MAX_OVERVIEW_ROWS, MAX_ROLLOUT_TARGETS,
+    SourceComparison, MAX_OVERVIEW_ROWS, MAX_ROLLOUT_TARGETS,
 };
 use tessera_model::{DamPath, ErrorBody, Title};
 use tessera_repo::live_copies::{StoredRelationship, Suspension};
@@ -213,6 +213,24 @@ pub async fn rollout(
     tracing::info!(%path, updated = updated.len(), skipped = skipped.len(), by = %user.name(), "rolled out");
     let skipped = skipped.into_iter().map(|(path, reason)| SkippedDto { path, reason }).collect();
     Ok(Json(RolloutDto { updated, skipped, jobs }))
+}
+
+#[utoipa::path(
+    get,
+    path = "/compare-with-source/{path}",
+    tag = "MSM",
+    summary = "Compare with source: every field where a live copy differs from its source, both values, and whether it is a local modification",
+    params(ApiDamPath),
+    responses((status = 200, description = "The differences", body = SourceComparison), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody))
+)]
+pub async fn compare_with_source(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiDamPath(path): ApiDamPath,
+) -> Result<Json<SourceComparison>, AppError> {
+    authorize(&state, &principal, Action::Read, &path)?;
+    readable_source(&state, &principal, &path).await?;
+    Ok(Json(state.repo.compare_with_source(&path).await?))
 }
 
 #[utoipa::path(

@@ -174,6 +174,16 @@ async fn the_msm_operations_over_http_check_every_end_they_read_or_write() {
     let listed = app.get("/api/live-copies-of/content/dam/master/hero.png", Some(&viewer)).await.json();
     assert_eq!(listed.as_array().map(Vec::len), Some(1));
     assert_eq!(post(&app, "/api/rollout/content/dam/master/hero.png", &viewer, json!({})).await.status, StatusCode::FORBIDDEN);
+    let compared = app.get("/api/compare-with-source/content/dam/en/hero.png", Some(&author)).await;
+    assert_eq!(compared.status, StatusCode::OK, "{:?}", compared.body);
+    let compared = compared.json();
+    assert_eq!(
+        compared["differences"],
+        json!([
+            { "field": "title", "source": "Hero v2", "live_copy": "Hero (EN)", "difference": "local_modification" },
+            { "field": "property:sku", "source": "H-2", "live_copy": "", "difference": "not_rolled_out" }
+        ])
+    );
     let preview = post(&app, "/api/rollout-preview/content/dam/master/hero.png", &author, json!({})).await.json();
     assert_eq!(preview["live_copies"][0]["fields"], json!(["property:sku"]), "{preview}");
     assert_eq!(preview["live_copies"][0]["kept"], json!(["title"]), "its own title stays: {preview}");
