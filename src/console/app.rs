@@ -36,6 +36,9 @@ pub fn ConsoleApp() -> impl IntoView {
         console.checked.set(true);
     });
     let _keys = window_event_listener(leptos::ev::keydown, move |e| shortcut(console, e));
+    // The page shown beside the tree, if the place is one: a memo, so moving between a
+    // folder, a search and a collection keeps the one Browse (and its search form).
+    let page = Memo::new(move |_| console.place.with(|p| p.is_page().then(|| p.clone())));
 
     view! {
         <div class="console">
@@ -49,9 +52,9 @@ pub fn ConsoleApp() -> impl IntoView {
                         <FolderTree />
                         <PlacesNav />
                     </div>
-                    {move || match console.place.get() {
-                        place if place.is_page() => Suspend::new(async move { page_view(place).await }).into_any(),
-                        _ => view! { <Browse /> }.into_any(),
+                    {move || match page.get() {
+                        Some(place) => Suspend::new(async move { page_view(place).await }).into_any(),
+                        None => view! { <Browse /> }.into_any(),
                     }}
                     <RailPanel />
                 </div>
