@@ -138,7 +138,7 @@ impl LiveCopyCatalog for PostgresCatalog {
             }
         }
         let assets: Vec<tessera_repo::AssetRecord> =
-            fresh.iter().filter_map(|c| if let NewNode::Asset(a) = &c.node { Some(a.clone()) } else { None }).collect();
+            fresh.iter().filter_map(|c| if let NewNode::Asset(a) = &c.node { Some(a.as_ref().clone()) } else { None }).collect();
         crate::import::import_assets(&mut tx, &assets)?;
         for copy in &fresh {
             let (copy_end, source_end) = (end_of(&mut tx, copy.path())?, end_of(&mut tx, &copy.relationship.source)?);

@@ -907,7 +907,7 @@ pub fn live_copies_are_made_whole_and_once(c: &dyn Catalog) {
     c.insert_asset(&asset("/content/dam/src/sub/b.png", "B", "image/png", 10, 5, 1)).unwrap();
     let tie = |source: &str| LiveRelationship::new(p(source));
     let folder = |path: &str, title: &str| NewNode::Folder(crate::FolderRecord { path: p(path), title: title.into() });
-    let copy_of = |from: &str, to: &str| NewNode::Asset(AssetRecord { path: p(to), ..c.asset(&p(from)).unwrap().unwrap() });
+    let copy_of = |from: &str, to: &str| NewNode::Asset(Box::new(AssetRecord { path: p(to), ..c.asset(&p(from)).unwrap().unwrap() }));
     let copies = vec![
         NewLiveCopy { node: folder("/content/dam/en", "English"), relationship: tie("/content/dam/src") },
         NewLiveCopy { node: copy_of("/content/dam/src/a.png", "/content/dam/en/a.png"), relationship: tie("/content/dam/src/a.png") },

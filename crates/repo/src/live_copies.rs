@@ -51,7 +51,7 @@ pub struct NewLiveCopy {
 #[derive(Debug, Clone)]
 pub enum NewNode {
     Folder(crate::FolderRecord),
-    Asset(crate::AssetRecord),
+    Asset(Box<crate::AssetRecord>),
 }
 
 impl NewLiveCopy {

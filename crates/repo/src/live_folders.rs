@@ -315,7 +315,7 @@ impl Repo {
                 pending.push((folder.path.clone(), path));
             } else if let Some(asset) = source.assets.get(name) {
                 let copy = copied(asset.clone(), path, &stamp.by, now);
-                batch.push(NewLiveCopy { node: NewNode::Asset(copy), relationship: tie(&from.join(name)?) });
+                batch.push(NewLiveCopy { node: NewNode::Asset(Box::new(copy)), relationship: tie(&from.join(name)?) });
             }
         }
         for chunk in batch.chunks(BATCH) {
