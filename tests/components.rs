@@ -96,6 +96,7 @@ fn asset(title: &str, kind: AssetKind, mime: &str) -> AssetDragPayload {
             processing: tessera_model::ProcessingDto::Done,
             connected: None,
             checked_out: None,
+            live_copy: false,
         },
     )
 }
