@@ -114,6 +114,20 @@ impl LiveCopyCatalog for PostgresCatalog {
         Ok(n > 0)
     }
 
+    fn remove_live_relationships_below(&self, folder: &DamPath) -> Result<usize, RepoError> {
+        let below = format!("{}/%", crate::error::like_escape(folder.as_str()));
+        let n = self
+            .client()?
+            .execute(
+                "DELETE FROM live_relationships
+                 WHERE copy_asset_id IN (SELECT id FROM assets WHERE path LIKE $1)
+                    OR copy_folder_id IN (SELECT id FROM folders WHERE path LIKE $1)",
+                &[&below],
+            )
+            .db()?;
+        Ok(n as usize)
+    }
+
     fn live_copies_in(&self, folder: &DamPath) -> Result<Vec<(DamPath, StoredRelationship)>, RepoError> {
         let mut client = self.client()?;
         let id = folder_id(&mut *client, folder)?.ok_or_else(|| RepoError::NotFound(folder.clone()))?;

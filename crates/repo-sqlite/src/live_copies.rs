@@ -115,6 +115,20 @@ impl LiveCopyCatalog for SqliteCatalog {
         Ok(n > 0)
     }
 
+    fn remove_live_relationships_below(&self, folder: &DamPath) -> Result<usize, RepoError> {
+        let below = format!("{}/%", crate::error::like_escape(folder.as_str()));
+        let n = self
+            .conn()
+            .execute(
+                "DELETE FROM live_relationships
+                 WHERE copy_asset_id IN (SELECT id FROM assets WHERE path LIKE ?1 ESCAPE '\\')
+                    OR copy_folder_id IN (SELECT id FROM folders WHERE path LIKE ?1 ESCAPE '\\')",
+                [below],
+            )
+            .db()?;
+        Ok(n)
+    }
+
     fn live_copies_in(&self, folder: &DamPath) -> Result<Vec<(DamPath, StoredRelationship)>, RepoError> {
         let conn = self.conn();
         let id = folder_id(&conn, folder)?.ok_or_else(|| RepoError::NotFound(folder.clone()))?;

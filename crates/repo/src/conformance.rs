@@ -936,4 +936,12 @@ pub fn live_copies_are_made_whole_and_once(c: &dyn Catalog) {
     ];
     assert!(matches!(c.create_live_copies(&bad), Err(RepoError::BadQuery(_))), "an asset cannot follow a folder");
     assert!(c.asset(&p("/content/dam/en/c.png")).unwrap().is_none(), "nothing half made");
+
+    // Detach of a folder's contents: every tie below it goes, its own stays.
+    c.create_folder(&p("/content/dam/en_x"), "A sibling").unwrap();
+    c.set_live_relationship(&p("/content/dam/en_x"), &tie("/content/dam/src/sub")).unwrap();
+    assert_eq!(c.remove_live_relationships_below(&p("/content/dam/en")).unwrap(), 3);
+    assert!(c.live_copies_in(&p("/content/dam/en")).unwrap().is_empty());
+    assert!(c.live_relationship(&p("/content/dam/en")).unwrap().is_some(), "the folder's own tie is not below it");
+    assert!(c.live_relationship(&p("/content/dam/en_x")).unwrap().is_some(), "a sibling is not below it");
 }

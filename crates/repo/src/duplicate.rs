@@ -66,7 +66,10 @@ impl Repo {
             let target = rebase(&folder.path, from, to)?;
             // The top folder takes the new name as its title when it had its name as one.
             let title = if folder.path == *from && folder.title == from.name() { to.name().to_owned() } else { folder.title.clone() };
-            self.with_catalog(move |c| c.create_folder(&target, &title)).await?;
+            let at = target.clone();
+            self.with_catalog(move |c| c.create_folder(&at, &title)).await?;
+            // A live copy folder's copy is another live copy folder of the same source.
+            self.carry_live_relationship(&folder.path, &target).await?;
             let (_, _, assets) = self.list(&folder.path).await?;
             for a in assets {
                 let path = rebase(&a.path, from, to)?;

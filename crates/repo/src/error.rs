@@ -46,6 +46,8 @@ pub enum RepoError {
     LiveCopyBinary { path: DamPath, of: DamPath },
     #[error("{0} is not a Live Copy")]
     NotALiveCopy(DamPath),
+    #[error("{copy} is not a direct Live Copy of {of}: a live copy of a live copy follows its own source only")]
+    NotADirectLiveCopy { copy: DamPath, of: DamPath },
     #[error("the Live Copy relationship of {0} is suspended: Resume it first")]
     Suspended(DamPath),
     #[error("the source of the Live Copy {0} no longer exists")]

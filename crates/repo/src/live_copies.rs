@@ -32,6 +32,9 @@ pub trait LiveCopyCatalog {
     fn import_live_relationship(&self, copy: &DamPath, stored: &StoredRelationship) -> Result<(), RepoError>;
     /// Detach: the tie goes for good. Whether there was one.
     fn remove_live_relationship(&self, copy: &DamPath) -> Result<bool, RepoError>;
+    /// Detach of a live copy folder's contents: the ties of every asset and folder
+    /// below `folder` go, in one transaction. How many went.
+    fn remove_live_relationships_below(&self, folder: &DamPath) -> Result<usize, RepoError>;
     /// The ties of the assets and folders directly in `folder`, by path.
     fn live_copies_in(&self, folder: &DamPath) -> Result<Vec<(DamPath, StoredRelationship)>, RepoError>;
     /// Makes each live copy with its tie, all in one transaction, in order (a folder
@@ -253,6 +256,10 @@ impl crate::Repo {
         let copies: Vec<(DamPath, LiveRelationship)> =
             self.live_copies_of(source).await?.into_iter().map(|(path, stored)| (path, stored.relationship)).collect();
         let (targets, skipped) = msm::rollout_targets(source, &copies, chosen.as_deref());
+        // Naming one that is not a direct live copy is a mistake: nothing is rolled out.
+        if let Some((copy, _)) = skipped.iter().find(|(_, why)| *why == msm::Skipped::NotADirectLiveCopy) {
+            return Err(RepoError::NotADirectLiveCopy { copy: copy.clone(), of: source.clone() });
+        }
         Ok((targets.into_iter().cloned().collect(), skipped))
     }
 
@@ -263,6 +270,15 @@ impl crate::Repo {
     /// Cancel inheritance of one field: it becomes a local modification.
     pub async fn cancel_inheritance(&self, copy: &DamPath, field: InheritedField) -> Result<(), RepoError> {
         self.refuse_folder(copy).await?;
+        if let InheritedField::Property(name) = &field {
+            let stored = self.live_relationship(copy).await?;
+            let has = |asset: &crate::AssetRecord| asset.properties.contains_key(name);
+            let on_copy = has(&self.asset(copy).await?);
+            let on_source = !stored.source_missing && has(&self.asset(&stored.relationship.source).await?);
+            if !on_copy && !on_source {
+                return Err(RepoError::BadQuery(format!("Neither {copy} nor its source has the property {name}.")));
+            }
+        }
         self.update_relationship(copy, |tie| {
             tie.cancelled.insert(field);
         })
@@ -366,13 +382,18 @@ impl crate::Repo {
         }
     }
 
-    /// Detach: the live copy becomes a standalone asset for good.
+    /// Detach: the live copy becomes a standalone asset for good; a live copy folder a
+    /// standalone folder, everything below it included.
     pub async fn detach(&self, copy: &DamPath) -> Result<(), RepoError> {
         let at = copy.clone();
-        if self.with_catalog(move |c| c.remove_live_relationship(&at)).await? {
-            Ok(())
-        } else {
-            Err(RepoError::NotALiveCopy(copy.clone()))
+        let is_folder = self.is_folder(copy).await?;
+        match self.with_catalog(move |c| c.remove_live_relationship(&at)).await? {
+            false => Err(RepoError::NotALiveCopy(copy.clone())),
+            true if is_folder => {
+                let at = copy.clone();
+                self.with_catalog(move |c| c.remove_live_relationships_below(&at)).await.map(drop)
+            }
+            true => Ok(()),
         }
     }
 

@@ -59,6 +59,7 @@ impl AppError {
                 R::NoSuchShareLink => (StatusCode::NOT_FOUND, "not_found"),
                 R::NotCheckedOut(_) => (StatusCode::CONFLICT, "not_checked_out"),
                 R::NotALiveCopy(_) => (StatusCode::CONFLICT, "not_a_live_copy"),
+                R::NotADirectLiveCopy { .. } => (StatusCode::CONFLICT, "not_a_direct_live_copy"),
                 R::LiveCopyBinary { .. } => (StatusCode::CONFLICT, "live_copy"),
                 R::Suspended(_) => (StatusCode::CONFLICT, "suspended"),
                 R::SourceMissing(_) => (StatusCode::CONFLICT, "source_missing"),

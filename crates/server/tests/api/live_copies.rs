@@ -371,8 +371,10 @@ async fn live_copy_folders_follow_their_source_folder_with_all_children() {
     let nested = post(&app, "/api/live-copies", &login, json!({ "source": "/content/dam/en", "destination": "/content/dam/en-gb" })).await;
     assert_eq!(job_ended(&app, &nested.json()["job"], &login).await["state"], "success");
     retitle(&app, "/content/dam/master/hero.png", "Hero v3", &login).await;
-    let rolled = post(&app, "/api/rollout/content/dam/master", &login, json!({ "live_copies": ["/content/dam/en", "/content/dam/en-gb"] })).await.json();
-    assert_eq!(rolled["skipped"], json!([{ "path": "/content/dam/en-gb", "reason": "not_a_direct_live_copy" }]));
+    let refused = post(&app, "/api/rollout/content/dam/master", &login, json!({ "live_copies": ["/content/dam/en", "/content/dam/en-gb"] })).await;
+    assert_eq!((refused.status, refused.error_code().as_str()), (StatusCode::CONFLICT, "not_a_direct_live_copy"), "{:?}", refused.body);
+    assert_eq!(title_of(&app, "/content/dam/en/hero.png", &login).await, "Hero v2", "a refused rollout changes nothing");
+    let rolled = post(&app, "/api/rollout/content/dam/master", &login, json!({ "live_copies": ["/content/dam/en"] })).await.json();
     for id in rolled["jobs"].as_array().unwrap() {
         job_ended(&app, id, &login).await;
     }
@@ -388,6 +390,27 @@ async fn live_copy_folders_follow_their_source_folder_with_all_children() {
     assert_eq!(post(&app, "/api/synchronize/content/dam/en-gb", &login, json!({})).await.status, StatusCode::CONFLICT);
     let cancel = app.send(authed(Method::DELETE, "/api/inheritance/content/dam/en?field=title", &login).body(axum::body::Body::empty()).unwrap()).await;
     assert_eq!(cancel.status, StatusCode::BAD_REQUEST, "{:?}", cancel.body);
+    let uri = "/api/inheritance/content/dam/en/hero.png?field=property:nothing";
+    let unknown = app.send(authed(Method::DELETE, uri, &login).body(axum::body::Body::empty()).unwrap()).await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST, "a property neither side has: {:?}", unknown.body);
+
+    // A copy of a live copy folder is another live copy folder of the same source, children and all.
+    let copied = post(&app, "/api/copy/content/dam/en", &login, json!({ "to": "/content/dam/en-us" })).await;
+    assert!(copied.status.is_success(), "{:?}", copied.body);
+    assert_eq!(app.get("/api/live-copies/content/dam/en-us", Some(&login)).await.json()["source"], "/content/dam/master");
+    assert_eq!(app.get("/api/live-copies/content/dam/en-us/sub/deep.png", Some(&login)).await.json()["source"], "/content/dam/master/sub/deep.png");
+
+    // Detaching a live copy folder makes it and everything below it standalone.
+    let detached = app.send(authed(Method::DELETE, "/api/live-copies/content/dam/en-us", &login).body(axum::body::Body::empty()).unwrap()).await;
+    assert_eq!(detached.status, StatusCode::NO_CONTENT, "{:?}", detached.body);
+    for path in ["/content/dam/en-us", "/content/dam/en-us/hero.png", "/content/dam/en-us/sub", "/content/dam/en-us/sub/deep.png"] {
+        assert_eq!(app.get(&format!("/api/live-copies{path}"), Some(&login)).await.error_code(), "not_a_live_copy", "{path}");
+    }
+    assert_eq!(
+        app.get("/api/live-copies/content/dam/en/sub/deep.png", Some(&login)).await.status,
+        StatusCode::OK,
+        "the folder it was copied from keeps its ties"
+    );
 }
 
 /// The assets a deployment's catalog holds directly in `folder`, and how many of them
