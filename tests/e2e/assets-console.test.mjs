@@ -589,6 +589,25 @@ test("a live copy's Properties show its source and status; Cancel inheritance, S
   await page.waitForFunction(() => [...document.querySelectorAll(".rail input[type=text]")].some((i) => i.value === "Source again"));
   assert.equal((await dam.asset(`${local}/hero.png`)).title, "Source again");
 
+  // Reset asks first, then every field inherits again.
+  await rail.getByRole("button", { name: "Cancel inheritance of Description" }).click();
+  await rail.getByRole("button", { name: "Re-enable inheritance of Description" }).waitFor();
+  await section.getByRole("button", { name: "Reset" }).click();
+  const reset = page.getByRole("dialog", { name: "Reset the live copy?" });
+  await reset.getByText("cannot be undone").waitFor();
+  await reset.getByRole("button", { name: "Reset" }).click();
+  await status(page).getByText("The live copy is reset to its source.").waitFor();
+  await rail.getByRole("button", { name: "Cancel inheritance of Description" }).waitFor();
+  assert.deepEqual(await seriousViolations(page), [], "a live copy's Properties");
+
+  // The References rail shows its source, with Open Source and Rollout.
+  await page.keyboard.press("Alt+4");
+  const references = page.getByRole("complementary", { name: "References" }).getByRole("region", { name: "Live Copy Source" });
+  await references.getByText(`${master}/hero.png (In sync)`).waitFor();
+  await references.getByRole("button", { name: "Rollout" }).waitFor();
+  assert.deepEqual(await seriousViolations(page), [], "the References rail of a live copy");
+  await page.keyboard.press("p");
+
   // Detach asks first, says it cannot be undone, and then the asset stands alone.
   await section.getByRole("button", { name: "Detach" }).click();
   const confirm = page.getByRole("dialog", { name: "Detach the live copy?" });
