@@ -433,11 +433,17 @@ fn apply_to_all(uploads: Uploads, console: Console, choice: Conflict) {
     }
 }
 
+/// Whether the folder shown holds `path` as a live copy.
+fn is_live_copy(console: Console, path: &DamPath) -> bool {
+    console.listing.with(|l| l.items.iter().any(|i| i.path() == path && i.asset().is_some_and(|a| a.live_copy)))
+}
+
 #[component]
 fn UploadRow(item: UploadItem) -> impl IntoView {
     let uploads = use_uploads();
     let console = crate::console::state::use_console();
     let id = item.id;
+    let target = StoredValue::new(item.target.clone());
     let label = item.label.clone();
     let state = match &item.state {
         UploadState::Waiting => "Waiting".to_owned(),
@@ -470,7 +476,11 @@ fn UploadRow(item: UploadItem) -> impl IntoView {
                 }.into_any(),
                 UploadState::Exists => view! {
                     <button type="button" on:click=move |_| uploads.resolve(console, id, Conflict::KeepBoth)>"Keep Both"</button>
-                    <button type="button" on:click=move |_| uploads.resolve(console, id, Conflict::Replace)>"Replace"</button>
+                    // A live copy's binary follows its source: it is not replaced (the
+                    // server refuses it too, with the reason, where the console cannot tell).
+                    <Show when=move || !target.with_value(|t| is_live_copy(console, t))>
+                        <button type="button" on:click=move |_| uploads.resolve(console, id, Conflict::Replace)>"Replace"</button>
+                    </Show>
                     <button type="button" on:click=move |_| uploads.resolve(console, id, Conflict::Skip)>"Skip"</button>
                 }.into_any(),
                 UploadState::Done | UploadState::Skipped => ().into_any(),

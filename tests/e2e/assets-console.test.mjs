@@ -637,7 +637,7 @@ test("a folder's live copy is made in the console, rolled out with all its child
   await option(page, master).click();
   await page.getByRole("button", { name: "Create Live Copy" }).click();
   const create = page.getByRole("dialog", { name: "Create Live Copy" });
-  await create.getByText(`/content/dam/${master}`).waitFor();
+  await create.getByText(`Source: /content/dam/${master}`).waitFor();
   await create.getByLabel("Destination folder").selectOption(`/content/dam/${target}`);
   await create.getByLabel("Title (optional)").fill("English");
   await create.getByLabel("Name").fill("en");
