@@ -25,8 +25,14 @@ const SELECT: &str =
      LEFT JOIN assets ca ON ca.id = lr.copy_asset_id LEFT JOIN folders cf ON cf.id = lr.copy_folder_id
      LEFT JOIN assets sa ON sa.id = lr.source_asset_id LEFT JOIN folders sf ON sf.id = lr.source_folder_id";
 
-/// Where the copy is `(asset id, folder id)`; `IS NOT DISTINCT FROM` matches the unset one.
-const BY_COPY: &str = "lr.copy_asset_id IS NOT DISTINCT FROM $1 AND lr.copy_folder_id IS NOT DISTINCT FROM $2";
+/// The column naming `end` as a row's live copy, and its id: an equality on it uses
+/// the column's unique index (`IS NOT DISTINCT FROM` would scan the table).
+fn copy_column(end: TieEnd) -> (&'static str, i64) {
+    match end {
+        TieEnd::Asset(id) => ("copy_asset_id", id),
+        TieEnd::Folder(id) => ("copy_folder_id", id),
+    }
+}
 
 fn stored(row: &postgres::Row) -> Result<(DamPath, StoredRelationship), RepoError> {
     let copy: String = row.get(0);
@@ -45,7 +51,8 @@ fn write(tx: &mut impl GenericClient, copy: TieEnd, source: Option<TieEnd>, rela
     let cancelled = serde_json::to_string(&relationship.cancelled).map_err(|e| RepoError::Internal(e.to_string()))?;
     let stamp = relationship.last_rollout.as_ref();
     let (at, by) = (stamp.map(|s| s.at), stamp.map(|s| s.by.as_str()));
-    tx.execute(&format!("DELETE FROM live_relationships lr WHERE {BY_COPY}"), &[&copy_asset, &copy_folder]).db()?;
+    let (column, id) = copy_column(copy);
+    tx.execute(&format!("DELETE FROM live_relationships WHERE {column} = $1"), &[&id]).db()?;
     tx.execute(
         "INSERT INTO live_relationships (copy_asset_id, copy_folder_id, source_asset_id, source_folder_id, source_path, config, suspended, cancelled,
                                          last_rollout_at, last_rollout_by)
@@ -90,8 +97,8 @@ impl LiveCopyCatalog for PostgresCatalog {
 
     fn live_relationship(&self, copy: &DamPath) -> Result<Option<StoredRelationship>, RepoError> {
         let mut client = self.client()?;
-        let (asset, folder) = end_of(&mut *client, copy)?.ids();
-        let row = client.query_opt(&format!("{SELECT} WHERE {BY_COPY}"), &[&asset, &folder]).db()?;
+        let (column, id) = copy_column(end_of(&mut *client, copy)?);
+        let row = client.query_opt(&format!("{SELECT} WHERE lr.{column} = $1"), &[&id]).db()?;
         row.as_ref().map(stored).transpose().map(|found| found.map(|(_, r)| r))
     }
 
@@ -109,8 +116,8 @@ impl LiveCopyCatalog for PostgresCatalog {
 
     fn remove_live_relationship(&self, copy: &DamPath) -> Result<bool, RepoError> {
         let mut client = self.client()?;
-        let (asset, folder) = end_of(&mut *client, copy)?.ids();
-        let n = client.execute(&format!("DELETE FROM live_relationships lr WHERE {BY_COPY}"), &[&asset, &folder]).db()?;
+        let (column, id) = copy_column(end_of(&mut *client, copy)?);
+        let n = client.execute(&format!("DELETE FROM live_relationships WHERE {column} = $1"), &[&id]).db()?;
         Ok(n > 0)
     }
 

@@ -40,12 +40,22 @@ fn stored((copy, source, source_missing, config, suspended, cancelled, at, by): 
     Ok((DamPath::parse(&copy)?, StoredRelationship { relationship, source_missing }))
 }
 
+/// The column naming `end` as a row's live copy, and its id: an equality on it uses
+/// the column's unique index (an `IS` over both columns would scan the table).
+fn copy_column(end: TieEnd) -> (&'static str, i64) {
+    match end {
+        TieEnd::Asset(id) => ("copy_asset_id", id),
+        TieEnd::Folder(id) => ("copy_folder_id", id),
+    }
+}
+
 /// Replaces the tie of `copy` (its source `None` when missing).
 fn write(tx: &Connection, copy: TieEnd, source: Option<TieEnd>, relationship: &LiveRelationship) -> Result<(), RepoError> {
     let ((copy_asset, copy_folder), (source_asset, source_folder)) = (copy.ids(), source.map_or((None, None), TieEnd::ids));
     let cancelled = serde_json::to_string(&relationship.cancelled).map_err(|e| RepoError::Internal(e.to_string()))?;
     let stamp = relationship.last_rollout.as_ref();
-    tx.execute("DELETE FROM live_relationships WHERE copy_asset_id IS ?1 AND copy_folder_id IS ?2", params![copy_asset, copy_folder]).db()?;
+    let (column, id) = copy_column(copy);
+    tx.execute(&format!("DELETE FROM live_relationships WHERE {column} = ?1"), [id]).db()?;
     tx.execute(
         "INSERT INTO live_relationships (copy_asset_id, copy_folder_id, source_asset_id, source_folder_id, source_path, config, suspended, cancelled,
                                          last_rollout_at, last_rollout_by)
@@ -90,9 +100,8 @@ impl LiveCopyCatalog for SqliteCatalog {
 
     fn live_relationship(&self, copy: &DamPath) -> Result<Option<StoredRelationship>, RepoError> {
         let conn = self.conn();
-        let (asset, folder) = end_of(&conn, copy)?.ids();
-        let row =
-            conn.query_row(&format!("{SELECT} WHERE lr.copy_asset_id IS ?1 AND lr.copy_folder_id IS ?2"), params![asset, folder], read_row).optional().db()?;
+        let (column, id) = copy_column(end_of(&conn, copy)?);
+        let row = conn.query_row(&format!("{SELECT} WHERE lr.{column} = ?1"), [id], read_row).optional().db()?;
         row.map(stored).transpose().map(|found| found.map(|(_, r)| r))
     }
 
@@ -110,8 +119,8 @@ impl LiveCopyCatalog for SqliteCatalog {
 
     fn remove_live_relationship(&self, copy: &DamPath) -> Result<bool, RepoError> {
         let conn = self.conn();
-        let (asset, folder) = end_of(&conn, copy)?.ids();
-        let n = conn.execute("DELETE FROM live_relationships WHERE copy_asset_id IS ?1 AND copy_folder_id IS ?2", params![asset, folder]).db()?;
+        let (column, id) = copy_column(end_of(&conn, copy)?);
+        let n = conn.execute(&format!("DELETE FROM live_relationships WHERE {column} = ?1"), [id]).db()?;
         Ok(n > 0)
     }
 

@@ -19,6 +19,9 @@ use crate::error::RepoError;
 use crate::live_copies::{NewLiveCopy, NewNode, StoredRelationship};
 use crate::{unix_now, AssetRecord, Repo};
 
+/// How many assets a walk updates between two reports of its progress.
+const PROGRESS_EVERY: u64 = 100;
+
 /// What a walk over a live copy folder did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TreeRollout {
@@ -131,6 +134,9 @@ impl Repo {
                         .await?;
                         done.updated += 1;
                         done.assets_walked += 1;
+                        if done.assets_walked % PROGRESS_EVERY == 0 {
+                            progress(&done);
+                        }
                     }
                     // An asset where the source has a folder, or the other way round:
                     // the tie is between ends of one kind, so this cannot stand.
