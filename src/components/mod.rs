@@ -46,7 +46,7 @@ pub mod segmented;
 pub mod shortcuts_dialog;
 #[cfg(feature = "editor")]
 pub mod side_panel;
-#[cfg(feature = "editor")]
+#[cfg(any(feature = "editor", feature = "console"))]
 pub mod tabs;
 #[cfg(feature = "editor")]
 pub mod text_component;

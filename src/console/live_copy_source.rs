@@ -14,7 +14,13 @@ use crate::console::state::{use_console, Place};
 
 /// Nothing when the asset or folder has no live copies.
 #[component]
-pub fn LiveCopySourceSection(path: DamPath, kind: Node) -> impl IntoView {
+pub fn LiveCopySourceSection(
+    path: DamPath,
+    kind: Node,
+    /// Told how many live copies the source has, once they are read.
+    #[prop(optional)]
+    count: Option<RwSignal<usize>>,
+) -> impl IntoView {
     let console = use_console();
     let copies = RwSignal::new(Vec::<LiveCopyDto>::new());
     let chosen = RwSignal::new(Vec::<DamPath>::new());
@@ -26,6 +32,9 @@ pub fn LiveCopySourceSection(path: DamPath, kind: Node) -> impl IntoView {
             spawn_local(async move {
                 match client.live_copies_of(&path).await {
                     Ok(list) => {
+                        if let Some(count) = count {
+                            count.set(list.len());
+                        }
                         chosen.set(list.iter().filter(|c| !c.suspended).map(|c| c.path.clone()).collect());
                         copies.set(list);
                     }

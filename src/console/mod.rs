@@ -18,6 +18,7 @@ mod live_copy_source;
 mod overview;
 mod places;
 mod properties;
+mod properties_tabs;
 mod rail;
 mod selection_actions;
 mod state;

@@ -13,6 +13,7 @@ use tessera_model::{AssetDto, Description, MetadataPatch, Properties as FreeProp
 use crate::api::ApiError;
 use crate::console::live_copy::{inherits, InheritanceToggle, LiveCopySection, Node};
 use crate::console::live_copy_source::LiveCopySourceSection;
+use crate::console::properties_tabs::PropertiesTabs;
 use crate::console::state::use_console;
 use crate::console::time::date_time;
 use tessera_model::msm::InheritedField;
@@ -184,7 +185,15 @@ pub fn Properties(asset: AssetDto) -> impl IntoView {
     };
     let client = console.client();
     let renditions = asset.renditions.clone();
+    let copies = RwSignal::new(0usize);
+    let (copy_path, source_path) = (asset.path.clone(), asset.path.clone());
     view! {
+        <PropertiesTabs
+            is_live_copy=Signal::derive(move || tie.with(Option::is_some))
+            is_source=Signal::derive(move || copies.get() > 0)
+            live_copy=Box::new(move || view! { <LiveCopySection path=copy_path node=Node::Asset tie=tie on_changed=reload_form /> }.into_any())
+            source=Box::new(move || view! { <LiveCopySourceSection path=source_path kind=Node::Asset count=copies /> }.into_any())
+            basic=Box::new(move || view! {
         <form class="properties" on:submit=submit aria-busy=move || (!loaded.get()).to_string()>
             <fieldset class="plain" disabled=move || !loaded.get()>
             <div class="inherited">
@@ -210,8 +219,6 @@ pub fn Properties(asset: AssetDto) -> impl IntoView {
             {asset.checked_out.clone().map(|c| view! { <dt>"Checked out"</dt><dd>{format!("by {} since {}", c.by, date_time(c.at))}</dd> })}
             {asset.connected.clone().map(|c| view! { <dt>"Connected Assets origin"</dt><dd>{format!("{}{}", c.dam_url, c.path)}</dd> })}
         </dl>
-        <LiveCopySection path=asset.path.clone() node=Node::Asset tie=tie on_changed=reload_form />
-        <LiveCopySourceSection path=asset.path.clone() kind=Node::Asset />
         <h3>"Renditions"</h3>
         <InheritanceToggle path=asset.path.clone() field=InheritedField::Binary tie=tie on_reenabled=reload_form />
         <ul class="renditions">
@@ -222,6 +229,8 @@ pub fn Properties(asset: AssetDto) -> impl IntoView {
                 view! { <li><a href=client.url(&r.href) download aria-label=label>{r.name.clone()}</a>{format!(" ({size}{dims})")}</li> }
             }).collect_view()}
         </ul>
+            }.into_any())
+        />
     }
 }
 

@@ -546,6 +546,9 @@ test("a live copy's Properties show its source and status; Cancel inheritance, S
   await option(page, "hero.png").click();
   await page.keyboard.press("p");
   const rail = page.getByRole("complementary", { name: "Properties" });
+  // Properties has tabs, as the seed's has: Basic, then Live Copy for a live copy.
+  const tab = (name) => rail.getByRole("tab", { name, exact: true }).click();
+  await tab("Live Copy");
   const section = rail.getByRole("region", { name: "Live Copy" });
   await section.getByText(`${master}/hero.png`).waitFor();
   await section.getByText("In sync").waitFor();
@@ -565,6 +568,7 @@ test("a live copy's Properties show its source and status; Cancel inheritance, S
 
   // An inherited field is read-only until its inheritance is cancelled; then it is the
   // copy's own, which a Synchronize keeps; re-enabled, it takes the source's at once.
+  await tab("Basic");
   const title = rail.getByLabel("Title", { exact: true });
   assert.equal(await title.getAttribute("readonly"), "", "an inherited title is read-only");
   await rail.getByRole("button", { name: "Cancel inheritance of Title" }).click();
@@ -574,6 +578,7 @@ test("a live copy's Properties show its source and status; Cancel inheritance, S
   await rail.getByRole("button", { name: "Save" }).click();
   await status(page).getByText("The properties are saved.").waitFor();
   assert.equal((await dam.retitle(`${master}/hero.png`, "Source again")).status(), 200);
+  await tab("Live Copy");
   await section.getByRole("button", { name: "Synchronize" }).click();
   await status(page).getByText("The live copy is synchronized with its source.").waitFor();
   assert.equal((await dam.asset(`${local}/hero.png`)).title, "Local hero", "a local modification survives a Synchronize");
@@ -584,6 +589,7 @@ test("a live copy's Properties show its source and status; Cancel inheritance, S
   assert.deepEqual(await seriousViolations(page), [], "Compare with source");
   await page.keyboard.press("Escape");
   await compared.waitFor({ state: "detached" });
+  await tab("Basic");
   await rail.getByRole("button", { name: "Re-enable inheritance of Title" }).click();
   await rail.getByRole("button", { name: "Cancel inheritance of Title" }).waitFor();
   await page.waitForFunction(() => [...document.querySelectorAll(".rail input[type=text]")].some((i) => i.value === "Source again"));
@@ -592,11 +598,13 @@ test("a live copy's Properties show its source and status; Cancel inheritance, S
   // Reset asks first, then every field inherits again.
   await rail.getByRole("button", { name: "Cancel inheritance of Description" }).click();
   await rail.getByRole("button", { name: "Re-enable inheritance of Description" }).waitFor();
+  await tab("Live Copy");
   await section.getByRole("button", { name: "Reset" }).click();
   const reset = page.getByRole("dialog", { name: "Reset the live copy?" });
   await reset.getByText("cannot be undone").waitFor();
   await reset.getByRole("button", { name: "Reset" }).click();
   await status(page).getByText("The live copy is reset to its source.").waitFor();
+  await tab("Basic");
   await rail.getByRole("button", { name: "Cancel inheritance of Description" }).waitFor();
   assert.deepEqual(await seriousViolations(page), [], "a live copy's Properties");
 
@@ -607,6 +615,7 @@ test("a live copy's Properties show its source and status; Cancel inheritance, S
   await references.getByRole("button", { name: "Rollout" }).waitFor();
   assert.deepEqual(await seriousViolations(page), [], "the References rail of a live copy");
   await page.keyboard.press("p");
+  await tab("Live Copy");
 
   // Detach asks first, says it cannot be undone, and then the asset stands alone.
   await section.getByRole("button", { name: "Detach" }).click();
@@ -660,7 +669,9 @@ test("a folder's live copy is made in the console, rolled out with all its child
   await page.getByRole("navigation", { name: "Breadcrumbs" }).getByRole("link", { name: "Assets" }).click();
   await option(page, master).click();
   await page.keyboard.press("p");
-  const source = page.getByRole("complementary", { name: "Properties" }).getByRole("region", { name: "Live Copy Source" });
+  const properties = page.getByRole("complementary", { name: "Properties" });
+  await properties.getByRole("tab", { name: "Live Copy Source" }).click();
+  const source = properties.getByRole("region", { name: "Live Copy Source" });
   await source.getByLabel(`/content/dam/${target}/en (Out of sync)`).waitFor();
   await source.getByRole("button", { name: "Rollout Source and all Children" }).click();
   // First what it will do, then the rollout.
@@ -680,6 +691,7 @@ test("a folder's live copy is made in the console, rolled out with all its child
   await page.getByRole("navigation", { name: "Breadcrumbs" }).getByRole("link", { name: "Assets" }).click();
   await option(page, master).click();
   await page.keyboard.press("p");
+  await properties.getByRole("tab", { name: "Live Copy Source" }).click();
   await source.getByRole("button", { name: "Live Copy Overview" }).click();
   const overview = page.getByRole("main", { name: "Live Copy Overview" });
   await overview.getByRole("row").filter({ hasText: `/content/dam/${target}/en/new.png` }).waitFor();

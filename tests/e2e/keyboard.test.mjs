@@ -442,7 +442,12 @@ test("MSM by keyboard alone: Create Live Copy of a selected asset, then its Live
   await tabTo(page, listbox);
   await page.keyboard.press("Home");
   await page.keyboard.press("p");
-  const section = page.getByRole("complementary", { name: "Properties" }).getByRole("region", { name: "Live Copy" });
+  const rail = page.getByRole("complementary", { name: "Properties" });
+  // Its tabs: the selected one is in the Tab order, the arrows move to the next.
+  await tabTo(page, rail.getByRole("tab", { name: "Basic" }));
+  await page.keyboard.press("ArrowRight");
+  assert.ok(await isFocused(rail.getByRole("tab", { name: "Live Copy", exact: true })), "the arrow selects and focuses Live Copy");
+  const section = rail.getByRole("region", { name: "Live Copy" });
   await tabTo(page, section.getByRole("button", { name: "Synchronize" }));
   await page.keyboard.press("Enter");
   await page.getByRole("status").getByText("The live copy is synchronized with its source.").waitFor();
