@@ -556,6 +556,12 @@ impl Catalog for PostgresCatalog {
         Ok(FolderRecord { path: path.clone(), title: title.to_owned() })
     }
 
+    fn subfolders(&self, path: &DamPath) -> Result<Vec<FolderRecord>, RepoError> {
+        let mut c = self.client()?;
+        let id = folder_id(&mut *c, path)?.ok_or_else(|| RepoError::NotFound(path.clone()))?;
+        c.query("SELECT path, title FROM folders WHERE parent_id = $1 ORDER BY path", &[&id]).db()?.iter().map(to_folder).collect()
+    }
+
     fn children(&self, path: &DamPath) -> Result<(Vec<FolderRecord>, Vec<AssetRecord>), RepoError> {
         let mut c = self.client()?;
         let Some(id) = folder_id(&mut *c, path)? else {

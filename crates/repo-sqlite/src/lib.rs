@@ -723,6 +723,14 @@ impl Catalog for SqliteCatalog {
         Ok(FolderRecord { path: path.clone(), title: title.to_owned() })
     }
 
+    fn subfolders(&self, path: &DamPath) -> Result<Vec<FolderRecord>, RepoError> {
+        let conn = self.conn();
+        let id = folder_id(&conn, path)?.ok_or_else(|| RepoError::NotFound(path.clone()))?;
+        let mut stmt = conn.prepare_cached("SELECT path, title FROM folders WHERE parent_id = ?1 ORDER BY path").db()?;
+        let rows = stmt.query_map([id], folder_from_row).db()?;
+        rows.map(|r| to_folder(r.db()?)).collect()
+    }
+
     fn children(&self, path: &DamPath) -> Result<(Vec<FolderRecord>, Vec<AssetRecord>), RepoError> {
         let conn = self.conn();
         let Some(id) = folder_id(&conn, path)? else {

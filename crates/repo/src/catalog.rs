@@ -259,6 +259,9 @@ pub trait Catalog: ConnectedCatalog + HistoryCatalog + CollectionCatalog + Share
     /// Creates one folder whose parent exists.
     fn create_folder(&self, path: &DamPath, title: &str) -> Result<FolderRecord, RepoError>;
     fn children(&self, path: &DamPath) -> Result<(Vec<FolderRecord>, Vec<AssetRecord>), RepoError>;
+    /// The folders directly in `path`, by path, without its assets: the tree's one
+    /// query per level, however many assets the folder holds.
+    fn subfolders(&self, path: &DamPath) -> Result<Vec<FolderRecord>, RepoError>;
     fn asset(&self, path: &DamPath) -> Result<Option<AssetRecord>, RepoError>;
     /// Whether a folder or an asset already has this path.
     fn is_taken(&self, path: &DamPath) -> Result<bool, RepoError>;

@@ -125,6 +125,8 @@ pub fn folders_and_assets_round_trip(c: &dyn Catalog) {
     assert_eq!(folders.iter().map(|f| f.path.name()).collect::<Vec<_>>(), ["Z", "y"]);
     assert_eq!(assets.iter().map(|a| a.path.name()).collect::<Vec<_>>(), ["B.jpg", "_x.jpg", "a.jpg", "lake.jpg"]);
     assert!(matches!(c.children(&p("/content/dam/nowhere")), Err(RepoError::NotFound(_))));
+    assert_eq!(c.subfolders(&p("/content/dam/photos")).unwrap(), folders, "the same folders, without the assets");
+    assert!(matches!(c.subfolders(&p("/content/dam/nowhere")), Err(RepoError::NotFound(_))));
     assert_eq!(c.asset(&p("/content/dam/photos/none.jpg")).unwrap(), None);
 }
 

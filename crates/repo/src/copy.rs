@@ -195,8 +195,7 @@ impl Repo {
         let mut out = vec![self.folder(path).await?];
         let mut i = 0;
         while i < out.len() {
-            let (_, folders, _) = self.list(&out[i].path).await?;
-            out.extend(folders);
+            out.extend(self.subfolders(&out[i].path).await?);
             i += 1;
         }
         Ok(out)

@@ -230,6 +230,12 @@ impl Repo {
         .await
     }
 
+    /// The folders directly in `path`, without loading its assets.
+    pub async fn subfolders(&self, path: &DamPath) -> Result<Vec<FolderRecord>, RepoError> {
+        let path = path.clone();
+        self.with_catalog(move |c| c.subfolders(&path)).await
+    }
+
     pub async fn list(&self, path: &DamPath) -> Result<(FolderRecord, Vec<FolderRecord>, Vec<AssetRecord>), RepoError> {
         let path = path.clone();
         self.with_catalog(move |c| {

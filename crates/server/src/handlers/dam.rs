@@ -380,7 +380,7 @@ async fn live_copies_in(state: &AppState, folder: &DamPath) -> Result<std::colle
 async fn subtree(state: &AppState, folder: FolderDto, depth: u32, scope: &tessera_repo::ReadScope) -> Result<FolderTree, AppError> {
     let mut children = Vec::new();
     if depth > 0 {
-        let (_, folders, _) = state.repo.list(&folder.path).await?;
+        let folders = state.repo.subfolders(&folder.path).await?;
         let ties = live_copies_in(state, &folder.path).await?;
         for f in folders.into_iter().filter(|f| scope.allows(&f.path)) {
             let dto = FolderDto { live_copy: ties.contains(&f.path), ..folder_dto(f) };
