@@ -10,13 +10,13 @@ use tessera_model::DamPath;
 
 use crate::api::ApiError;
 use crate::components::modal::Modal;
-use crate::console::dialogs::{act, close, flatten};
+use crate::console::dialogs::{act, close, folder_choices};
 use crate::console::state::use_console;
 
 #[component]
 pub fn CreateLiveCopyDialog(source: Option<DamPath>) -> impl IntoView {
     let console = use_console();
-    let folders = RwSignal::new(Vec::<(DamPath, String)>::new());
+    let folders = folder_choices(console);
     let picked = source.is_some();
     let source_text = RwSignal::new(source.as_ref().map(ToString::to_string).unwrap_or_default());
     let destination = RwSignal::new(String::new());
@@ -25,16 +25,6 @@ pub fn CreateLiveCopyDialog(source: Option<DamPath>) -> impl IntoView {
     let children = RwSignal::new(true);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    {
-        let client = console.client();
-        leptos::task::spawn_local(async move {
-            if let Ok(tree) = client.tree(&DamPath::root(), 8).await {
-                let mut out = Vec::new();
-                flatten(&tree, 0, &mut out);
-                folders.set(out);
-            }
-        });
-    }
     let source_path = move || DamPath::parse(source_text.get().trim()).ok();
     let source_is_folder = move || source_path().is_some_and(|s| folders.with(|f| f.iter().any(|(p, _)| *p == s)));
     // What the current folder holds, offered as sources beside every folder.

@@ -245,7 +245,22 @@ fn DeleteDialog(paths: Vec<DamPath>, refusal: Option<String>) -> impl IntoView {
 }
 
 /// Folders of the tree, depth first, as (path, indented label).
-pub(crate) fn flatten(tree: &FolderTree, depth: usize, out: &mut Vec<(DamPath, String)>) {
+/// Every folder a destination picker offers (eight levels deep), each with its title
+/// indented by its depth, filled in once the tree has been read.
+pub(crate) fn folder_choices(console: Console) -> RwSignal<Vec<(DamPath, String)>> {
+    let folders = RwSignal::new(Vec::new());
+    let client = console.client();
+    spawn_local(async move {
+        if let Ok(tree) = client.tree(&DamPath::root(), 8).await {
+            let mut out = Vec::new();
+            flatten(&tree, 0, &mut out);
+            folders.set(out);
+        }
+    });
+    folders
+}
+
+fn flatten(tree: &FolderTree, depth: usize, out: &mut Vec<(DamPath, String)>) {
     out.push((tree.folder.path.clone(), format!("{}{}", "— ".repeat(depth), tree.folder.title)));
     for child in &tree.children {
         flatten(child, depth + 1, out);
@@ -303,21 +318,11 @@ fn RenameDialog(path: DamPath) -> impl IntoView {
 #[component]
 fn MoveDialog(paths: Vec<DamPath>, copy: MoveOrCopy) -> impl IntoView {
     let console = use_console();
-    let folders = RwSignal::new(Vec::<(DamPath, String)>::new());
+    let folders = folder_choices(console);
     let destination = RwSignal::new(console.folder.get_untracked().to_string());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let force = RwSignal::new(false);
-    {
-        let client = console.client();
-        spawn_local(async move {
-            if let Ok(tree) = client.tree(&DamPath::root(), 8).await {
-                let mut out = Vec::new();
-                flatten(&tree, 0, &mut out);
-                folders.set(out);
-            }
-        });
-    }
     let verb = if copy == MoveOrCopy::Copy { "Copy" } else { "Move" };
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();

@@ -10,7 +10,7 @@ use crate::components::modal::Modal;
 use tessera_model::DamPath;
 
 use crate::console::live_copy::Node;
-use crate::console::state::{use_console, Place};
+use crate::console::state::{choose, use_console, Place};
 
 /// Nothing when the asset or folder has no live copies.
 #[component]
@@ -102,15 +102,7 @@ pub fn LiveCopySourceSection(
                                 let path = path.clone();
                                 move || chosen.with(|c| c.contains(&path))
                             };
-                            let toggle = move |e: leptos::ev::Event| {
-                                let on = event_target_checked(&e);
-                                chosen.update(|c| {
-                                    c.retain(|p| *p != path);
-                                    if on {
-                                        c.push(path.clone());
-                                    }
-                                });
-                            };
+                            let toggle = move |e: leptos::ev::Event| choose(chosen, &path, event_target_checked(&e));
                             view! {
                                 <label class="check">
                                     <input type="checkbox" prop:checked=checked on:change=toggle />

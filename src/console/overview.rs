@@ -11,7 +11,7 @@ use tessera_model::DamPath;
 
 use crate::api::LiveCopyAction;
 use crate::components::modal::Modal;
-use crate::console::state::{use_console, Console, Status};
+use crate::console::state::{choose, use_console, Console, Status};
 use crate::console::time::date_time;
 
 /// A bulk action over the selected live copies.
@@ -193,15 +193,7 @@ fn OverviewRow(row: LiveCopyDto, chosen: RwSignal<Vec<DamPath>>) -> impl IntoVie
         let path = path.clone();
         move || chosen.with(|c| c.contains(&path))
     };
-    let toggle = move |e: leptos::ev::Event| {
-        let on = event_target_checked(&e);
-        chosen.update(|c| {
-            c.retain(|p| *p != path);
-            if on {
-                c.push(path.clone());
-            }
-        });
-    };
+    let toggle = move |e: leptos::ev::Event| choose(chosen, &path, event_target_checked(&e));
     view! {
         <tr>
             <td><input type="checkbox" aria-label=format!("Select {}", row.path) prop:checked=is_chosen on:change=toggle /></td>

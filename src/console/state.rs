@@ -323,6 +323,16 @@ impl Default for Console {
     }
 }
 
+/// Puts `path` in `chosen` (a list of checked boxes) or takes it out.
+pub fn choose(chosen: RwSignal<Vec<DamPath>>, path: &DamPath, on: bool) {
+    chosen.update(|c| {
+        c.retain(|p| p != path);
+        if on {
+            c.push(path.clone());
+        }
+    });
+}
+
 pub fn use_console() -> Console {
     expect_context::<Console>()
 }

@@ -51,6 +51,20 @@ async function tabTo(page, locator, max = 150) {
   throw new Error(`Tab did not reach the target; focus is on ${await focused(page)}`);
 }
 
+/// Opens the Assets console and logs in by keyboard; returns its listbox.
+async function logInToConsole(page) {
+  await page.goto(`${ASSETS}/assets`);
+  const form = page.getByRole("main", { name: "Log in to Assets" });
+  await tabTo(page, form.getByLabel("User name"));
+  await page.keyboard.type(DAM_USER);
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(DAM_PASSWORD);
+  await page.keyboard.press("Enter");
+  const listbox = page.getByRole("listbox", { name: "Assets and folders" });
+  await listbox.waitFor();
+  return listbox;
+}
+
 async function isFocused(locator) {
   return locator.evaluate((el) => el === document.activeElement);
 }
@@ -302,15 +316,7 @@ test("the Connected Assets walk-through by keyboard alone: an empty page to a pu
 test("the Assets console walk-through by keyboard alone: log in, create a folder, upload, select, check out, properties, references, delete", async () => {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
-  await page.goto(`${ASSETS}/assets`);
-  const login = page.getByRole("main", { name: "Log in to Assets" });
-  await tabTo(page, login.getByLabel("User name"));
-  await page.keyboard.type(DAM_USER);
-  await page.keyboard.press("Tab");
-  await page.keyboard.type(DAM_PASSWORD);
-  await page.keyboard.press("Enter");
-  const listbox = page.getByRole("listbox", { name: "Assets and folders" });
-  await listbox.waitFor();
+  const listbox = await logInToConsole(page);
 
   // Create Folder: the dialog takes focus, Enter creates, focus comes back.
   const name = `keys-${Date.now()}`;
@@ -398,15 +404,7 @@ test("MSM by keyboard alone: Create Live Copy of a selected asset, then its Live
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
-  await page.goto(`${ASSETS}/assets`);
-  const form = page.getByRole("main", { name: "Log in to Assets" });
-  await tabTo(page, form.getByLabel("User name"));
-  await page.keyboard.type(DAM_USER);
-  await page.keyboard.press("Tab");
-  await page.keyboard.type(DAM_PASSWORD);
-  await page.keyboard.press("Enter");
-  const listbox = page.getByRole("listbox", { name: "Assets and folders" });
-  await listbox.waitFor();
+  const listbox = await logInToConsole(page);
   const tree = page.getByRole("navigation", { name: "Folders" });
 
   // The source selected in its folder, then Create Live Copy from the toolbar.

@@ -876,11 +876,7 @@ fn upload_once(server: &Path, dir: &Path, blobs: &str, target: &str) -> anyhow::
     if response.status() != 201 {
         bail!("the 1 GB upload answered {}", response.status());
     }
-    let peak_kb = fs::read_to_string(format!("/proc/{}/status", process.pid()))?
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .unwrap_or(0);
+    let peak_kb = peak_memory_kb(process.pid())?;
     drop(process);
     let _ = fs::remove_dir_all(dir);
     Ok(vec![
@@ -944,11 +940,7 @@ fn msm_throughput(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, Stri
     if !sample["title"].as_str().is_some_and(|t| t.ends_with("(new)")) {
         bail!("the rollout did not bring the new titles: {sample}");
     }
-    let peak_kb = fs::read_to_string(format!("/proc/{}/status", process.pid()))?
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .unwrap_or(0);
+    let peak_kb = peak_memory_kb(process.pid())?;
     drop(process);
     let _ = fs::remove_dir_all(dir);
     create_secs.sort_by(f64::total_cmp);
@@ -1000,4 +992,10 @@ fn wait_for_jobs(origin: &str, session: &Session, ids: &[i64]) -> anyhow::Result
         std::thread::sleep(Duration::from_millis(50));
     }
     bail!("the jobs {ids:?} did not end in 30 minutes")
+}
+
+/// A process's peak resident memory so far (VmHWM), in kB.
+fn peak_memory_kb(pid: u32) -> anyhow::Result<u64> {
+    let status = fs::read_to_string(format!("/proc/{pid}/status"))?;
+    Ok(status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok()).unwrap_or(0))
 }

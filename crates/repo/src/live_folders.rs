@@ -50,6 +50,15 @@ struct Level {
     assets: BTreeMap<String, AssetRecord>,
 }
 
+/// One level of a walk: what the source folder and its live copy folder hold, the
+/// ties of what is in the copy, and what `msm::folder_rollout` makes of them.
+struct LevelPair {
+    source: Level,
+    copy: Level,
+    ties: BTreeMap<DamPath, StoredRelationship>,
+    plan: msm::FolderRollout,
+}
+
 impl Level {
     fn names(&self) -> BTreeSet<String> {
         self.folders.keys().chain(self.assets.keys()).cloned().collect()
@@ -105,10 +114,7 @@ impl Repo {
         let mut pending = vec![(source.clone(), copy.clone())];
         while let Some((from, to)) = pending.pop() {
             self.stamp_folder(&to, &stamp).await?;
-            let source_level = self.level(&from).await?;
-            let copy_level = self.level(&to).await?;
-            let ties: BTreeMap<DamPath, StoredRelationship> = self.live_copies_in(&to).await?.into_iter().collect();
-            let plan = msm::folder_rollout(&from, &source_level.names(), &copy_children(&to, &copy_level, &ties));
+            let LevelPair { source: source_level, copy: copy_level, ties, plan } = self.level_pair(&from, &to).await?;
             self.create_children(&from, &to, &source_level, &plan.create, &stamp, &mut done, &mut pending, &mut progress).await?;
             self.remove_children(&to, &plan.remove, by, &mut done).await?;
             for name in &plan.update {
@@ -160,9 +166,7 @@ impl Repo {
             return Ok(RelationshipStatus::Suspended);
         }
         let source = &stored.relationship.source;
-        let (source_level, copy_level) = (self.level(source).await?, self.level(copy).await?);
-        let ties: BTreeMap<DamPath, StoredRelationship> = self.live_copies_in(copy).await?.into_iter().collect();
-        let plan = msm::folder_rollout(source, &source_level.names(), &copy_children(copy, &copy_level, &ties));
+        let plan = self.level_pair(source, copy).await?.plan;
         Ok(match plan.create.is_empty() && plan.remove.is_empty() {
             true => RelationshipStatus::InSync,
             false => RelationshipStatus::OutOfSync,
@@ -234,9 +238,7 @@ impl Repo {
         } else {
             let mut pending = vec![(source.clone(), copy.clone())];
             while let Some((from, to)) = pending.pop() {
-                let (source_level, copy_level) = (self.level(&from).await?, self.level(&to).await?);
-                let ties: BTreeMap<DamPath, StoredRelationship> = self.live_copies_in(&to).await?.into_iter().collect();
-                let plan = msm::folder_rollout(&from, &source_level.names(), &copy_children(&to, &copy_level, &ties));
+                let LevelPair { source: source_level, copy: copy_level, ties, plan } = self.level_pair(&from, &to).await?;
                 for name in &plan.create {
                     let made = match source_level.folders.get(name) {
                         Some(folder) => 1 + self.assets_below(&folder.path).await?,
@@ -271,6 +273,13 @@ impl Repo {
         preview.fields = fields.into_iter().collect();
         preview.kept = kept.into_iter().collect();
         Ok(preview)
+    }
+
+    async fn level_pair(&self, source: &DamPath, copy: &DamPath) -> Result<LevelPair, RepoError> {
+        let (source_level, copy_level) = (self.level(source).await?, self.level(copy).await?);
+        let ties: BTreeMap<DamPath, StoredRelationship> = self.live_copies_in(copy).await?.into_iter().collect();
+        let plan = msm::folder_rollout(source, &source_level.names(), &copy_children(copy, &copy_level, &ties));
+        Ok(LevelPair { source: source_level, copy: copy_level, ties, plan })
     }
 
     async fn level(&self, folder: &DamPath) -> Result<Level, RepoError> {

@@ -170,6 +170,24 @@ pub async fn of_source(
     Ok(Json(out))
 }
 
+/// The live copies a rollout from `source` asked for by `req` updates, each of which
+/// the caller must be able to write, and those it skips.
+async fn writable_targets(
+    state: &AppState,
+    principal: &Principal,
+    source: &DamPath,
+    req: RolloutRequest,
+) -> Result<(Vec<DamPath>, Vec<(DamPath, tessera_model::msm::Skipped)>), AppError> {
+    if req.live_copies.as_ref().is_some_and(|l| l.is_empty() || l.len() > MAX_ROLLOUT_TARGETS) {
+        return Err(AppError::bad_request("bad_query", format!("Name 1 to {MAX_ROLLOUT_TARGETS} live copies, or none for all.")));
+    }
+    let (targets, skipped) = state.repo.rollout_targets(source, req.live_copies).await?;
+    for target in &targets {
+        authorize(state, principal, Action::Write, target)?;
+    }
+    Ok((targets, skipped))
+}
+
 #[utoipa::path(
     post,
     path = "/rollout/{path}",
@@ -186,30 +204,17 @@ pub async fn rollout(
     ApiJson(req): ApiJson<RolloutRequest>,
 ) -> Result<Json<RolloutDto>, AppError> {
     let user = authorize(&state, &principal, Action::Read, &path)?;
-    if req.live_copies.as_ref().is_some_and(|l| l.is_empty() || l.len() > MAX_ROLLOUT_TARGETS) {
-        return Err(AppError::bad_request("bad_query", format!("Name 1 to {MAX_ROLLOUT_TARGETS} live copies, or none for all.")));
-    }
-    let targets = match &req.live_copies {
-        Some(chosen) => chosen.clone(),
-        None => state.repo.live_copies_of(&path).await?.into_iter().map(|(copy, _)| copy).collect(),
-    };
-    for target in &targets {
-        authorize(&state, &principal, Action::Write, target)?;
-    }
-    let (updated, skipped, jobs) = match state.repo.is_folder(&path).await? {
-        true => {
-            let (targets, skipped) = state.repo.rollout_targets(&path, req.live_copies).await?;
-            let mut jobs = Vec::with_capacity(targets.len());
-            for target in &targets {
-                jobs.push(crate::jobs::start_walk(&state.repo, JobKind::Rollout, &path, target, user.name()).await?);
-            }
-            (targets, skipped, jobs)
+    let (updated, skipped) = writable_targets(&state, &principal, &path, req).await?;
+    let mut jobs = Vec::new();
+    if state.repo.is_folder(&path).await? {
+        for target in &updated {
+            jobs.push(crate::jobs::start_walk(&state.repo, JobKind::Rollout, &path, target, user.name()).await?);
         }
-        false => {
-            let outcome = state.repo.rollout(&path, req.live_copies, user.name()).await?;
-            (outcome.updated, outcome.skipped, Vec::new())
+    } else {
+        for target in &updated {
+            state.repo.synchronize(target, user.name()).await?;
         }
-    };
+    }
     tracing::info!(%path, updated = updated.len(), skipped = skipped.len(), by = %user.name(), "rolled out");
     let skipped = skipped.into_iter().map(|(path, reason)| SkippedDto { path, reason }).collect();
     Ok(Json(RolloutDto { updated, skipped, jobs }))
@@ -249,14 +254,10 @@ pub async fn rollout_preview(
     ApiJson(req): ApiJson<RolloutRequest>,
 ) -> Result<Json<RolloutPreview>, AppError> {
     authorize(&state, &principal, Action::Read, &path)?;
-    if req.live_copies.as_ref().is_some_and(|l| l.is_empty() || l.len() > MAX_ROLLOUT_TARGETS) {
-        return Err(AppError::bad_request("bad_query", format!("Name 1 to {MAX_ROLLOUT_TARGETS} live copies, or none for all.")));
-    }
-    let (targets, skipped) = state.repo.rollout_targets(&path, req.live_copies).await?;
+    // What the caller may not roll out to, it may not preview either.
+    let (targets, skipped) = writable_targets(&state, &principal, &path, req).await?;
     let mut live_copies = Vec::with_capacity(targets.len());
     for target in &targets {
-        // What the caller may not roll out to, it may not preview either.
-        authorize(&state, &principal, Action::Write, target)?;
         live_copies.push(state.repo.preview_rollout(&path, target).await?);
     }
     let skipped = skipped.into_iter().map(|(path, reason)| SkippedDto { path, reason }).collect();
