@@ -51,8 +51,18 @@ impl MenuItem {
     }
 }
 
+/// How the button that opens a menu shows itself.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub enum MenuFace {
+    /// The menu icon, its label for screen readers only: where room is short.
+    #[default]
+    Icon,
+    /// The label as text, with a caret.
+    Label,
+}
+
 #[component]
-pub fn MenuButton(#[prop(into)] label: String, #[prop(into)] id: String, items: Signal<Vec<MenuItem>>) -> impl IntoView {
+pub fn MenuButton(#[prop(into)] label: String, #[prop(into)] id: String, items: Signal<Vec<MenuItem>>, #[prop(optional)] face: MenuFace) -> impl IntoView {
     let open = RwSignal::new(false);
     let button = NodeRef::<Button>::new();
     let menu = NodeRef::<Ul>::new();
@@ -117,8 +127,10 @@ pub fn MenuButton(#[prop(into)] label: String, #[prop(into)] id: String, items: 
                 on:click=move |_| if open.get_untracked() { open.set(false) } else { open_at(Position::First) }
                 on:keydown=on_button_key
             >
-                <Icon kind=IconKind::Menu />
-                <span class="visually-hidden">{label}</span>
+                {match face {
+                    MenuFace::Icon => view! { <Icon kind=IconKind::Menu /><span class="visually-hidden">{label}</span> }.into_any(),
+                    MenuFace::Label => view! { {label}<span aria-hidden="true">" ▾"</span> }.into_any(),
+                }}
             </button>
             <ul role="menu" id=menu_id aria-labelledby=id class="menu" node_ref=menu hidden=move || !open.get() on:keydown=on_menu_key on:focusout=on_focus_out>
                 {move || items.get().into_iter().map(|item| menu_entry(item, Callback::new(move |()| close_and_return()))).collect_view()}

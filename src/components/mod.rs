@@ -26,7 +26,7 @@ pub mod jobs_page;
 #[cfg(feature = "editor")]
 pub mod local_time;
 pub mod login_dialog;
-#[cfg(feature = "editor")]
+#[cfg(any(feature = "editor", feature = "console"))]
 pub mod menu_button;
 pub mod modal;
 #[cfg(feature = "editor")]

@@ -1,12 +1,13 @@
-//! The console's toolbar: Create Folder and the uploads, then what can be done with
-//! the selection (`selection_actions`), by buttons with the seeds' names, the same
-//! conventions as the editor's toolbar.
+//! The console's toolbar: the Create menu (Folder, Files, Folder Upload, Live Copy),
+//! then what can be done with the selection (`selection_actions`), by buttons with the
+//! seeds' names, the same conventions as the editor's toolbar.
 
 use leptos::html::Input;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
+use crate::components::menu_button::{MenuButton, MenuFace, MenuItem};
 use crate::console::state::{use_console, Console, Dialog, SortKey, ViewMode};
 use crate::console::upload::{files_of, use_uploads};
 
@@ -63,20 +64,34 @@ fn Actions() -> impl IntoView {
         }
     };
     let any = Memo::new(move |_| console.selection.with(|s| !s.is_empty()));
+    let create = Signal::stored(create_items(console, files, folder));
     view! {
         <div class="actions" role="group" aria-label="Actions">
-            <button type="button" on:click=move |_| console.dialog.set(Some(Dialog::CreateFolder))>"Create Folder"</button>
-            <button type="button" on:click=move |_| click(files)>"Upload Files"</button>
-            <button type="button" on:click=move |_| click(folder)>"Upload Folder"</button>
-            <button type="button" on:click=move |_| {
-                let source = console.single_item().map(|i| i.path().clone());
-                console.dialog.set(Some(Dialog::CreateLiveCopy(source)));
-            }>"Create Live Copy"</button>
+            <MenuButton label="Create" id="console-create" items=create face=MenuFace::Label />
             <input node_ref=files type="file" multiple class="visually-hidden" tabindex="-1" aria-hidden="true" on:change=on_files(files) />
             <input node_ref=folder type="file" multiple class="visually-hidden" tabindex="-1" aria-hidden="true" on:change=on_files(folder) />
             {move || any.get().then(|| Suspend::new(async { crate::console::selection_actions::selection_actions_view().await }))}
         </div>
     }
+}
+
+/// What the Create menu offers. Live Copy takes the selected asset or folder as its
+/// source, if one is selected; the dialog has a source picker otherwise.
+fn create_items(console: Console, files: NodeRef<Input>, folder: NodeRef<Input>) -> Vec<MenuItem> {
+    let always = Signal::stored(true);
+    vec![
+        MenuItem::run("Folder", always, Callback::new(move |()| console.dialog.set(Some(Dialog::CreateFolder)))),
+        MenuItem::run("Files", always, Callback::new(move |()| click(files))),
+        MenuItem::run("Folder Upload", always, Callback::new(move |()| click(folder))),
+        MenuItem::run(
+            "Live Copy",
+            always,
+            Callback::new(move |()| {
+                let source = console.single_item().map(|i| i.path().clone());
+                console.dialog.set(Some(Dialog::CreateLiveCopy(source)));
+            }),
+        ),
+    ]
 }
 
 fn click(input: NodeRef<Input>) {

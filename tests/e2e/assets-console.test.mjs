@@ -76,8 +76,14 @@ async function openFolder(page, names) {
   }
 }
 
+/** Runs an item of the toolbar's Create menu. */
+async function createMenu(page, item) {
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  await page.getByRole("menu", { name: "Create" }).getByRole("menuitem", { name: item, exact: true }).click();
+}
+
 async function createFolder(page, name) {
-  await page.getByRole("button", { name: "Create Folder" }).click();
+  await createMenu(page, "Folder");
   const dialog = page.getByRole("dialog", { name: "Create Folder" });
   await dialog.getByLabel("Name").fill(name);
   await dialog.getByRole("button", { name: "Create" }).click();
@@ -328,6 +334,7 @@ async function damApi(user, password) {
     createTag: (tag, title) => api.post("/api/tags", { data: { tag, title }, headers }),
     asset: async (path) => (await api.get(`/api/assets${path}`)).json(),
     retitle: (path, title) => api.patch(`/api/assets${path}`, { data: { title }, headers }),
+    describe: (path, description) => api.patch(`/api/assets${path}`, { data: { description }, headers }),
     createLiveCopy: (source, destination) => api.post("/api/live-copies", { data: { source, destination }, headers }),
     liveCopy: (path) => api.get(`/api/live-copies${path}`),
     dispose: () => api.dispose(),
@@ -511,7 +518,7 @@ test("axe-core finds nothing serious on the console's screens", async () => {
   await p.getByRole("button", { name: "Timeline" }).click();
   await p.getByRole("complementary", { name: "Timeline" }).getByText("Created (version 1)").waitFor();
   assert.deepEqual(await seriousViolations(p), [], "timeline");
-  await p.getByRole("button", { name: "Create Folder" }).click();
+  await createMenu(p, "Folder");
   await p.getByRole("dialog", { name: "Create Folder" }).waitFor();
   assert.deepEqual(await seriousViolations(p), [], "a dialog");
   await p.keyboard.press("Escape");
@@ -595,10 +602,22 @@ test("a live copy's Properties show its source and status; Cancel inheritance, S
   await page.waitForFunction(() => [...document.querySelectorAll(".rail input[type=text]")].some((i) => i.value === "Source again"));
   assert.equal((await dam.asset(`${local}/hero.png`)).title, "Source again");
 
-  // Reset asks first, then every field inherits again.
+  // The description likewise: cancelled and edited, it stays through a Synchronize that
+  // brings the source's new description.
+  const description = rail.getByLabel("Description", { exact: true });
+  assert.equal(await description.getAttribute("readonly"), "", "an inherited description is read-only");
   await rail.getByRole("button", { name: "Cancel inheritance of Description" }).click();
   await rail.getByRole("button", { name: "Re-enable inheritance of Description" }).waitFor();
+  await description.fill("Our own words");
+  await rail.getByRole("button", { name: "Save" }).click();
+  await status(page).getByText("The properties are saved.").waitFor();
+  assert.equal((await dam.describe(`${master}/hero.png`, "The source's words")).status(), 200);
   await tab("Live Copy");
+  await section.getByRole("button", { name: "Synchronize" }).click();
+  await status(page).getByText("The live copy is synchronized with its source.").waitFor();
+  assert.equal((await dam.asset(`${local}/hero.png`)).description, "Our own words", "the local description survives a Synchronize");
+
+  // Reset asks first, then every field inherits again: the description is the source's.
   await section.getByRole("button", { name: "Reset" }).click();
   const reset = page.getByRole("dialog", { name: "Reset the live copy?" });
   await reset.getByText("cannot be undone").waitFor();
@@ -606,6 +625,8 @@ test("a live copy's Properties show its source and status; Cancel inheritance, S
   await status(page).getByText("The live copy is reset to its source.").waitFor();
   await tab("Basic");
   await rail.getByRole("button", { name: "Cancel inheritance of Description" }).waitFor();
+  assert.equal((await dam.asset(`${local}/hero.png`)).description, "The source's words", "Reset takes the source's description");
+  await page.waitForFunction(() => [...document.querySelectorAll(".rail textarea")].some((t) => t.value === "The source's words"));
   assert.deepEqual(await seriousViolations(page), [], "a live copy's Properties");
 
   // The References rail shows its source, with Open Source and Rollout.
@@ -644,16 +665,16 @@ test("a folder's live copy is made in the console, rolled out with all its child
   const { context, page, errors } = await openConsole(DAM_USER, DAM_PASSWORD);
   // Create Live Copy of the selected folder: destination, title and name, its children.
   await option(page, master).click();
-  await page.getByRole("button", { name: "Create Live Copy" }).click();
-  const create = page.getByRole("dialog", { name: "Create Live Copy" });
-  await create.getByText(`Source: /content/dam/${master}`).waitFor();
-  await create.getByLabel("Destination folder").selectOption(`/content/dam/${target}`);
-  await create.getByLabel("Title (optional)").fill("English");
-  await create.getByLabel("Name").fill("en");
-  assert.equal(await create.getByLabel("Include children").isChecked(), true, "a folder's children come by default");
-  assert.equal(await create.getByLabel("Rollout config").inputValue(), "standard");
+  await createMenu(page, "Live Copy");
+  const dialog = page.getByRole("dialog", { name: "Create Live Copy" });
+  await dialog.getByText(`Source: /content/dam/${master}`).waitFor();
+  await dialog.getByLabel("Destination folder").selectOption(`/content/dam/${target}`);
+  await dialog.getByLabel("Title (optional)").fill("English");
+  await dialog.getByLabel("Name").fill("en");
+  assert.equal(await dialog.getByLabel("Include children").isChecked(), true, "a folder's children come by default");
+  assert.equal(await dialog.getByLabel("Rollout config").inputValue(), "standard");
   assert.deepEqual(await seriousViolations(page), [], "the Create Live Copy dialog");
-  await create.getByRole("button", { name: "Create" }).click();
+  await dialog.getByRole("button", { name: "Create" }).click();
   await status(page).getByText("The Live Copy en is created; its children are being made").waitFor();
 
   // The job that makes the children, on Async Jobs.

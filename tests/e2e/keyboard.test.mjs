@@ -318,10 +318,14 @@ test("the Assets console walk-through by keyboard alone: log in, create a folder
   const page = await context.newPage();
   const listbox = await logInToConsole(page);
 
-  // Create Folder: the dialog takes focus, Enter creates, focus comes back.
+  // Create → Folder: the menu opens on its first item, the dialog takes focus, Enter
+  // creates, focus comes back to the menu's button.
   const name = `keys-${Date.now()}`;
-  const create = page.getByRole("button", { name: "Create Folder" });
+  const create = page.getByRole("button", { name: "Create", exact: true });
   await tabTo(page, create);
+  await page.keyboard.press("Enter");
+  const menu = page.getByRole("menu", { name: "Create" });
+  assert.ok(await isFocused(menu.getByRole("menuitem", { name: "Folder", exact: true })), "the menu opens on Folder");
   await page.keyboard.press("Enter");
   const dialog = page.getByRole("dialog", { name: "Create Folder" });
   await dialog.waitFor();
@@ -329,16 +333,19 @@ test("the Assets console walk-through by keyboard alone: log in, create a folder
   await page.keyboard.type(name);
   await page.keyboard.press("Enter");
   await dialog.waitFor({ state: "detached" });
-  assert.ok(await isFocused(create), "focus is back on Create Folder");
+  assert.ok(await isFocused(create), "focus is back on Create");
 
-  // Into it through the tree, then Upload Files from the button (the system's file dialog).
+  // Into it through the tree, then Create → Files (the system's file dialog).
   await tabTo(page, page.getByRole("navigation", { name: "Folders" }).getByRole("link", { name, exact: true }));
   await page.keyboard.press("Enter");
   await page.getByRole("heading", { level: 1, name, exact: true }).waitFor();
   await page.getByText("This folder is empty.").waitFor();
   // Listening before the key, so the browser already hands file dialogs to the test.
   const choosing = page.waitForEvent("filechooser");
-  await tabTo(page, page.getByRole("button", { name: "Upload Files" }));
+  await tabTo(page, create);
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("ArrowDown");
+  assert.ok(await isFocused(menu.getByRole("menuitem", { name: "Files", exact: true })), "Down moves to Files");
   await page.keyboard.press("Enter");
   const chooser = await choosing;
   await chooser.setFiles([
@@ -407,15 +414,18 @@ test("MSM by keyboard alone: Create Live Copy of a selected asset, then its Live
   const listbox = await logInToConsole(page);
   const tree = page.getByRole("navigation", { name: "Folders" });
 
-  // The source selected in its folder, then Create Live Copy from the toolbar.
+  // The source selected in its folder, then Create → Live Copy (the menu's last item).
   await tabTo(page, tree.getByRole("link", { name: master, exact: true }));
   await page.keyboard.press("Enter");
   await page.getByRole("heading", { level: 1, name: master, exact: true }).waitFor();
   await listbox.getByRole("option").first().waitFor();
   await tabTo(page, listbox);
   await page.keyboard.press("Home");
-  const open = page.getByRole("button", { name: "Create Live Copy" });
+  const open = page.getByRole("button", { name: "Create", exact: true });
   await tabTo(page, open);
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("End");
+  assert.ok(await isFocused(page.getByRole("menu", { name: "Create" }).getByRole("menuitem", { name: "Live Copy" })), "End moves to Live Copy");
   await page.keyboard.press("Enter");
   const dialog = page.getByRole("dialog", { name: "Create Live Copy" });
   await dialog.getByText(`/content/dam/${master}/note.txt`).waitFor();
@@ -430,7 +440,7 @@ test("MSM by keyboard alone: Create Live Copy of a selected asset, then its Live
   await page.keyboard.press("Enter");
   await page.getByRole("status").getByText("The Live Copy note-lc.txt is created.").waitFor();
   await dialog.waitFor({ state: "detached" });
-  assert.ok(await isFocused(open), "focus is back on Create Live Copy");
+  assert.ok(await isFocused(open), "focus is back on Create");
 
   // The live copy: p opens its Properties, whose Live Copy section works by keys.
   await tabTo(page, tree.getByRole("link", { name: target, exact: true }));
