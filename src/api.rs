@@ -187,6 +187,9 @@ impl Client {
         if let Some(d) = query.doctype {
             add("doctype", wire_name(&d));
         }
+        if let Some(mime) = &query.mime {
+            add("mime", mime.clone());
+        }
         if let Some(f) = &query.folder {
             add("folder", f.to_string());
         }

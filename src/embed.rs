@@ -20,13 +20,13 @@ const TYPES: &str = r#"
 export type MimePattern = string;
 
 export interface FinderOptions {
-  /** This site's DAM (its origin); "" for the page's own origin; null for none. */
+  /** This site's own DAM, on a Tessera deployment (its origin; "" for the page's own); none when absent or null. */
   repository?: string | null;
   /** A remote DAM (Connected Assets), by its origin. */
   remoteRepository?: string | null;
   /** A folder the user cannot leave, e.g. "/content/dam/brand". */
   root?: string;
-  /** The folder shown first; inside root. */
+  /** The folder shown first, and again after logging in; inside root. */
   initialFolder?: string | null;
   /** Only assets of these types are shown; all when empty. */
   accept?: MimePattern[];
@@ -65,17 +65,49 @@ export interface FinderEvents {
 export type FinderEventName = keyof FinderEvents;
 "#;
 
-/// Parses options from a JavaScript object, saying what is wrong with them.
+/// Parses options from a JavaScript object, saying what is wrong with them. A host
+/// page is not a Tessera deployment unless it says so: without `repository`, the
+/// finder has no local DAM (rather than one at the page's own origin).
 fn options_from(value: &JsValue) -> Result<FinderOptions, JsValue> {
     if value.is_undefined() || value.is_null() {
-        return Ok(FinderOptions::default());
+        return Ok(FinderOptions { repository: None, ..FinderOptions::default() });
     }
     if !value.is_object() || js_sys::Array::is_array(value) {
         return Err(JsError::new("The finder's options must be a plain object.").into());
     }
-    let options: FinderOptions = serde_wasm_bindgen::from_value(value.clone()).map_err(|e| JsError::new(&format!("The finder's options: {e}")))?;
+    let mut options: FinderOptions = serde_wasm_bindgen::from_value(value.clone()).map_err(|e| JsError::new(&format!("The finder's options: {e}")))?;
+    if !js_sys::Reflect::has(value, &JsValue::from_str("repository")).unwrap_or(false) {
+        options.repository = None;
+    }
     options.check().map_err(|e| JsError::new(&e))?;
     Ok(options)
+}
+
+/// `current` with what `patch` names changed: `setOptions` leaves the rest as it was,
+/// and merges `strings` key by key.
+fn merged(current: &FinderOptions, patch: &JsValue) -> Result<FinderOptions, JsValue> {
+    if !patch.is_object() || js_sys::Array::is_array(patch) {
+        return Err(JsError::new("The finder's options must be a plain object.").into());
+    }
+    // A fresh copy of the current options, so assigning into it changes nothing else.
+    let base: js_sys::Object = to_js(current).unchecked_into();
+    let strings: js_sys::Object = js_sys::Reflect::get(&base, &"strings".into())?.unchecked_into();
+    js_sys::Object::assign(&strings, &strings_of(patch)?);
+    let out = js_sys::Object::assign(&base, &patch.clone().unchecked_into());
+    js_sys::Reflect::set(&out, &"strings".into(), &strings)?;
+    options_from(&out)
+}
+
+/// The `strings` a patch names, or an empty object.
+fn strings_of(patch: &JsValue) -> Result<js_sys::Object, JsValue> {
+    let strings = js_sys::Reflect::get(patch, &"strings".into())?;
+    if strings.is_undefined() || strings.is_null() {
+        return Ok(js_sys::Object::new());
+    }
+    if !strings.is_object() || js_sys::Array::is_array(&strings) {
+        return Err(JsError::new("The finder's options: `strings` must be an object of words by key.").into());
+    }
+    Ok(strings.unchecked_into())
 }
 
 fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
@@ -114,28 +146,37 @@ impl FinderHandle {
         self.mounted.take();
     }
 
-    /// Changes options while mounted; the finder shows the new root, filters, theme
-    /// and words at once.
+    /// Changes the options it names while mounted, keeping the others; the finder
+    /// shows the new root, filters, theme and words at once. It opens the start
+    /// folder again only when `root` or `initialFolder` changed.
     #[wasm_bindgen(js_name = setOptions)]
-    pub fn set_options(&self, options: JsValue) -> Result<(), JsValue> {
+    pub fn set_options(&self, patch: JsValue) -> Result<(), JsValue> {
         self.still_mounted()?;
-        let options = options_from(&options)?;
-        self.finder.open(options.initial_folder.clone().unwrap_or_else(|| options.root.clone()));
+        let current = self.finder.options.get_untracked();
+        let options = merged(&current, &patch)?;
+        let moved = (&options.root, &options.initial_folder) != (&current.root, &current.initial_folder);
         self.finder.options.set(options);
+        if moved {
+            self.finder.open_start();
+        }
         self.finder.connect_repositories();
         Ok(())
     }
 
     /// Calls `listener(detail)` on each `event`; returns a function that stops it.
-    pub fn on(&self, event: &str, listener: js_sys::Function) -> js_sys::Function {
+    /// An event the finder does not have is refused, with the names it has.
+    pub fn on(&self, event: &str, listener: js_sys::Function) -> Result<js_sys::Function, JsValue> {
+        if !FinderEvent::NAMES.contains(&event) {
+            return Err(JsError::new(&format!("The finder has no event {event:?}; its events are {}.", FinderEvent::NAMES.join(", "))).into());
+        }
         self.listeners.borrow_mut().push((event.to_owned(), listener.clone()));
         let listeners = Rc::downgrade(&self.listeners);
-        Closure::once_into_js(move || {
+        Ok(Closure::once_into_js(move || {
             if let Some(listeners) = listeners.upgrade() {
                 listeners.borrow_mut().retain(|(_, l)| l != &listener);
             }
         })
-        .unchecked_into()
+        .unchecked_into())
     }
 
     /// The assets selected now.

@@ -7,8 +7,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use tessera_model::mime::mime_matches;
-use tessera_model::{AssetDragPayload, AssetDto, DamPath};
+use tessera_model::{AssetDragPayload, DamPath};
 
 use crate::api::Client;
 use tessera_model::Me;
@@ -127,11 +126,6 @@ impl Default for FinderOptions {
 }
 
 impl FinderOptions {
-    /// Whether `asset` is of a type the host accepts.
-    pub fn accepts(&self, asset: &AssetDto) -> bool {
-        self.accept.is_empty() || self.accept.iter().any(|pattern| mime_matches(pattern, &asset.mime))
-    }
-
     /// A word of the finder's interface, as the host page may have replaced it.
     pub fn text(&self, key: Strings) -> String {
         self.strings.get(key.key()).cloned().unwrap_or_else(|| key.default_text().to_owned())
@@ -142,10 +136,18 @@ impl FinderOptions {
     }
 
     /// Options that cannot work together, said plainly for the host's developer.
+    /// The folder shown first: `initial_folder`, or else `root`.
+    pub fn start_folder(&self) -> DamPath {
+        self.initial_folder.clone().unwrap_or_else(|| self.root.clone())
+    }
+
     pub fn check(&self) -> Result<(), String> {
         if self.repository.is_none() && self.remote_repository.is_none() {
             return Err("Name at least one repository: `repository` (this site's DAM) or `remoteRepository`.".into());
         }
+        // The DAM's search takes the same patterns; a wrong one is the host's to fix.
+        let accept = tessera_model::SearchQuery { mime: Some(self.accept.join(",")), ..Default::default() };
+        accept.mime_patterns().map_err(|e| format!("`accept`: {e}"))?;
         if let Some(folder) = &self.initial_folder {
             if !tessera_model::access::is_within(folder, &self.root) {
                 return Err(format!("`initialFolder` {folder} is outside `root` {}.", self.root));
@@ -203,6 +205,9 @@ pub enum FinderEvent {
 }
 
 impl FinderEvent {
+    /// Every event's name, as JavaScript listeners name them.
+    pub const NAMES: [&'static str; 5] = ["selectionchange", "selectionconfirm", "dragstart", "loginrequired", "error"];
+
     /// The event's name for JavaScript listeners.
     pub fn name(&self) -> &'static str {
         match self {
@@ -237,7 +242,7 @@ pub struct Finder {
 
 impl Finder {
     pub fn new(local: Repository, remote: Repository, options: FinderOptions, id: String) -> Finder {
-        let folder = options.initial_folder.clone().unwrap_or_else(|| options.root.clone());
+        let folder = options.start_folder();
         let source = if options.repository.is_none() { Source::Remote } else { Source::Local };
         Finder {
             local,
@@ -301,6 +306,11 @@ impl Finder {
     }
 
     /// Opens a folder, never above the root.
+    /// Opens the folder the options start in: `initialFolder`, or else `root`.
+    pub fn open_start(&self) {
+        self.open(self.options.with_untracked(FinderOptions::start_folder));
+    }
+
     pub fn open(&self, folder: DamPath) {
         let root = self.options.with_untracked(|o| o.root.clone());
         self.folder.set(if tessera_model::access::is_within(&folder, &root) { folder } else { root });

@@ -54,6 +54,7 @@ let modal = null;
 document.getElementById("choose").addEventListener("click", async () => {
   dialog.showModal();
   modal = await mountFinder(document.getElementById("modal-finder"), {
+    repository: "", // this page's own deployment's DAM
     remoteRepository,
     accept: ["image/*"],
     filters: ["search"],

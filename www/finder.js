@@ -22,10 +22,23 @@ export async function mountFinder(element, options = {}) {
   return mountLoaded(element, options);
 }
 
+/** The finder's events; `on()` refuses any other name. */
 export const EVENTS = ["selectionchange", "selectionconfirm", "dragstart", "loginrequired", "error"];
 
 /** The finder's MIME type for drags: any drop target can read it. */
 export const ASSET_MIME = "application/vnd.tessera.asset+json";
+
+/** What an attribute of <tessera-finder> that is absent stands for. */
+const ELEMENT_DEFAULTS = {
+  repository: null,
+  remoteRepository: null,
+  root: "/content/dam",
+  initialFolder: null,
+  accept: [],
+  selection: "single",
+  filters: ["search", "type", "doctype"],
+  theme: "light",
+};
 
 const list = (value) => value?.split(/[\s,]+/).filter(Boolean);
 
@@ -52,6 +65,7 @@ class TesseraFinder extends HTMLElement {
     this.#update();
   }
 
+  /** The options its attributes say, an absent attribute meaning the default. */
   options() {
     const a = (name) => (this.hasAttribute(name) ? this.getAttribute(name) : undefined);
     const options = {
@@ -65,7 +79,7 @@ class TesseraFinder extends HTMLElement {
       theme: a("theme"),
       strings: this.#strings,
     };
-    return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+    return { ...ELEMENT_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
   }
 
   async connectedCallback() {
@@ -87,6 +101,8 @@ class TesseraFinder extends HTMLElement {
     for (const name of EVENTS) {
       handle.on(name, (detail) => this.dispatchEvent(new CustomEvent(`tessera-${name}`, { detail, bubbles: true, composed: true })));
     }
+    // Attributes set while the finder was mounting.
+    this.#update();
   }
 
   disconnectedCallback() {

@@ -114,7 +114,7 @@ pub fn ContentFinder() -> impl IntoView {
 
     let choose = move |source: Source| {
         finder.source.set(source);
-        finder.open(finder.options.with_untracked(|o| o.root.clone()));
+        finder.open_start();
     };
     on_cleanup(move || {
         if let Some(h) = pending.get_value() {
@@ -217,40 +217,60 @@ struct Request {
 }
 
 /// A folder listing when there is nothing to search for, else a search in the folder.
+/// The types the host accepts go to the DAM's search, so its counts and pages are of
+/// what the finder shows; browsing a folder then lists its folders and searches its
+/// assets.
 async fn fetch(finder: Finder, r: &Request, cursor: Option<String>) -> Results {
     let Some(client) = finder.repository(r.source).client_untracked() else {
         return Results::default();
     };
+    let mime = finder.options.with_untracked(|o| (!o.accept.is_empty()).then(|| o.accept.join(",")));
     let browsing = r.query.is_empty() && r.kind.is_none() && cursor.is_none();
-    let outcome = if browsing {
-        client.list_folder(&r.folder).await.map(|l| {
-            finder.folder_titles.update(|titles| {
-                for f in std::iter::once(&l.folder).chain(&l.folders) {
-                    titles.insert(f.path.clone(), f.title.clone());
-                }
-            });
-            Results { folders: l.folders, assets: l.assets, ..Default::default() }
-        })
-    } else {
-        let q = SearchQuery {
-            q: (!r.query.is_empty()).then(|| r.query.clone()),
-            kind: r.kind,
-            doctype: r.doctype,
-            folder: (!r.folder.is_root()).then(|| r.folder.clone()),
-            limit: Some(PAGE),
-            cursor,
-            ..Default::default()
-        };
-        search(&client, &q).await
+    let in_folder = |cursor: Option<String>| SearchQuery {
+        in_folder: Some(r.folder.clone()),
+        mime: mime.clone(),
+        sort: Some(tessera_model::Sort::Name),
+        limit: Some(PAGE),
+        cursor,
+        ..Default::default()
     };
-    let mut results = outcome.unwrap_or_else(|e| Results { error: Some(e), ..Default::default() });
-    // Types the host does not accept are left out; the DAM's count then no longer fits.
-    let accept = finder.options.with_untracked(|o| (!o.accept.is_empty()).then(|| o.clone()));
-    if let Some(options) = accept {
-        results.assets.retain(|a| options.accepts(a));
-        results.total = None;
-    }
-    results
+    let outcome = match (browsing, &mime) {
+        (true, None) => client.list_folder(&r.folder).await.map(|l| {
+            note_titles(finder, &l);
+            Results { folders: l.folders, assets: l.assets, ..Default::default() }
+        }),
+        (true, Some(_)) => match client.list_folder(&r.folder).await {
+            Ok(l) => {
+                note_titles(finder, &l);
+                search(&client, &in_folder(None)).await.map(|found| Results { folders: l.folders, ..found })
+            }
+            Err(e) => Err(e),
+        },
+        (false, _) if r.query.is_empty() && r.kind.is_none() && r.doctype.is_none() && mime.is_some() => search(&client, &in_folder(cursor)).await,
+        (false, _) => {
+            let q = SearchQuery {
+                q: (!r.query.is_empty()).then(|| r.query.clone()),
+                kind: r.kind,
+                doctype: r.doctype,
+                mime: mime.clone(),
+                folder: (!r.folder.is_root()).then(|| r.folder.clone()),
+                limit: Some(PAGE),
+                cursor,
+                ..Default::default()
+            };
+            search(&client, &q).await
+        }
+    };
+    outcome.unwrap_or_else(|e| Results { error: Some(e), ..Default::default() })
+}
+
+/// The titles of the folders a listing names, for the breadcrumb.
+fn note_titles(finder: Finder, listing: &tessera_model::FolderListing) {
+    finder.folder_titles.update(|titles| {
+        for f in std::iter::once(&listing.folder).chain(&listing.folders) {
+            titles.insert(f.path.clone(), f.title.clone());
+        }
+    });
 }
 
 async fn search(client: &Client, q: &SearchQuery) -> Result<Results, ApiError> {

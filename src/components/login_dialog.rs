@@ -37,7 +37,7 @@ pub fn LoginDialog() -> impl IntoView {
                     repo.session.set(Some(me));
                     if source == Source::Remote {
                         finder.source.set(source);
-                        finder.open(finder.options.with_untracked(|o| o.root.clone()));
+                        finder.open_start();
                     }
                     close();
                 }

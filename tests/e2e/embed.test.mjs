@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
-import { DAM_PASSWORD, DAM_USER, SITES, assertNoErrors, launch, seriousViolations, watchErrors } from "./harness.mjs";
+import { ASSETS, DAM_PASSWORD, DAM_USER, SITES, assertNoErrors, launch, seriousViolations, watchErrors } from "./harness.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -47,7 +47,10 @@ async function openEmbed() {
 }
 
 /// Mounts a finder into a new container on the page; its events go to window.__events[name].
+/// The page is served by the Sites deployment, so its DAM is the finder's local one
+/// unless `options` say otherwise.
 async function mount(page, name, options) {
+  options = { repository: "", ...options };
   await page.evaluate(async ([name, options]) => {
     const { mountFinder } = await import("/pkg/finder.js");
     const box = document.createElement("section");
@@ -117,6 +120,124 @@ test("a drag from the custom element onto the host page's own drop zone carries 
   const log = page.getByRole("list", { name: "Finder events" });
   await log.getByText(/^rail dragstart: .*"title":"Harbor at dusk"/).waitFor();
   assert.deepEqual(await seriousViolations(page), [], "the embed page has no serious or critical accessibility violations");
+  assertNoErrors(errors);
+  await context.close();
+});
+
+test("setOptions changes only what it names: the README's example keeps the remote DAM, the words and accept", async () => {
+  const { context, page, errors } = await openEmbed();
+  const box = await mount(page, "merging", {
+    remoteRepository: ASSETS,
+    accept: ["image/*"],
+    selection: "multiple",
+    theme: "dark",
+    strings: { search: "Find an asset" },
+  });
+  await box.locator(".tessera-finder-root.theme-dark").waitFor();
+  await page.evaluate(() => {
+    const finder = window.__finders.merging;
+    finder.setOptions({ theme: "light", selection: "single" });   // the README's line, verbatim
+  });
+  await box.locator(".tessera-finder-root.theme-light").waitFor();
+  const search = box.getByRole("searchbox", { name: "Find an asset" });
+  await search.fill("price");
+  await box.getByText("Nothing here.").waitFor();
+  await search.fill("harbor");
+  await box.getByRole("button", { name: "Harbor at dusk (image)" }).click();
+  await search.fill("red");
+  await box.getByRole("button", { name: "Red tower (image)" }).click();
+  const chosen = (await events(page, "merging")).filter((e) => e.event === "selectionchange").map((e) => e.detail.length);
+  assert.deepEqual(chosen.slice(-1), [1], "one at a time after selection: single");
+  // The remote DAM is still there; the strings merge key by key.
+  await page.evaluate(() => window.__finders.merging.setOptions({ strings: { remote: "Brand DAM" } }));
+  await box.getByRole("radio", { name: "Brand DAM" }).click();
+  await box.getByRole("button", { name: "Log in to Connected Assets" }).waitFor();
+  assert.equal(await box.getByText("This deployment has no remote DAM configured.").count(), 0);
+  await box.getByRole("searchbox", { name: "Find an asset" }).waitFor();
+  assertNoErrors(errors);
+  await context.close();
+});
+
+test("on a page that is not a Tessera deployment the finder has no local DAM, and opens initialFolder after logging in", async () => {
+  const { context, page, errors } = await openEmbed();
+  // The example page's own rail is aimed at this site: let it settle, then take it away.
+  await page.getByRole("complementary", { name: "Assets rail" }).getByRole("button", { name: "Local samples" }).waitFor();
+  await page.evaluate(() => document.getElementById("rail").remove());
+  const own = [];
+  page.on("request", (r) => {
+    if (r.url().startsWith(`${SITES}/api/`)) own.push(r.url());
+  });
+  const refused = await page.evaluate(async () => {
+    const { mountFinder } = await import("/pkg/finder.js");
+    try {
+      await mountFinder(document.createElement("div"), {});
+      return "mounted";
+    } catch (e) {
+      return e.message;
+    }
+  });
+  assert.match(refused, /Name at least one repository/);
+  const box = await mount(page, "remote-only", { repository: undefined, remoteRepository: ASSETS, initialFolder: "/content/dam/samples" });
+  await box.getByRole("button", { name: "Log in to Connected Assets" }).click();
+  const dialog = box.getByRole("dialog", { name: "Log in to Connected Assets" });
+  await dialog.getByLabel("User name").fill(DAM_USER);
+  await dialog.getByLabel("Password").fill(DAM_PASSWORD);
+  await dialog.getByRole("button", { name: "Log in", exact: true }).click();
+  const crumbs = box.getByRole("navigation", { name: "Breadcrumb" });
+  await crumbs.getByRole("button", { name: "Samples" }).waitFor();
+  assert.equal(await box.getByRole("radio", { name: "Local" }).count(), 0, "no local DAM to choose");
+  assert.deepEqual(own, [], "nothing asked of the host page's own origin");
+  assertNoErrors(errors);
+  await context.close();
+});
+
+test("accept goes to the DAM's search: one image behind forty text files is found, browsing and searching", async () => {
+  const { context, page, errors } = await openEmbed();
+  const login = await context.request.post(`${SITES}/api/login`, { data: { user: DAM_USER, password: DAM_PASSWORD } });
+  const headers = { "x-csrf-token": (await login.json()).csrf_token };
+  const folder = `/content/dam/crowd-${Date.now()}`;
+  assert.equal((await context.request.post(`${SITES}/api/folders${folder}`, { data: {}, headers })).status(), 201);
+  for (let i = 0; i < 40; i++) {
+    const name = `crowd-${String(i).padStart(2, "0")}.txt`;
+    const put = await context.request.put(`${SITES}/api/assets${folder}/${name}`, { data: `crowd ${i}`, headers: { ...headers, "content-type": "text/plain" } });
+    assert.equal(put.status(), 201);
+  }
+  const pixel = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+  const image = await context.request.put(`${SITES}/api/assets${folder}/crowd-zz.png`, { data: pixel, headers: { ...headers, "content-type": "image/png" } });
+  assert.equal(image.status(), 201);
+
+  const box = await mount(page, "accepting", { accept: ["image/*"], initialFolder: folder });
+  await box.getByRole("button", { name: /crowd-zz.* \(image\)/ }).waitFor();
+  assert.equal(await box.getByRole("button", { name: /\(document\)$/ }).count(), 0, "no text file is offered");
+  await box.getByRole("searchbox", { name: "Search assets" }).fill("crowd");
+  await box.getByRole("button", { name: /crowd-zz.* \(image\)/ }).waitFor();
+  assert.equal(await box.getByText("Nothing here.").count(), 0);
+  const refused = await page.evaluate(async () => {
+    const { mountFinder } = await import("/pkg/finder.js");
+    try {
+      await mountFinder(document.createElement("div"), { repository: "", accept: ["pictures"] });
+      return "mounted";
+    } catch (e) {
+      return e.message;
+    }
+  });
+  assert.match(refused, /`accept`: "pictures" is not a MIME type/);
+  assertNoErrors(errors);
+  await context.close();
+});
+
+test("on() refuses an event the finder does not have, naming those it has", async () => {
+  const { context, page, errors } = await openEmbed();
+  await mount(page, "events", {});
+  const message = await page.evaluate(() => {
+    try {
+      window.__finders.events.on("selectionchanged", () => {});
+      return "accepted";
+    } catch (e) {
+      return e.message;
+    }
+  });
+  assert.equal(message, 'The finder has no event "selectionchanged"; its events are selectionchange, selectionconfirm, dragstart, loginrequired, error.');
   assertNoErrors(errors);
   await context.close();
 });
@@ -193,6 +314,24 @@ test("the custom element follows its attributes, and removing it unmounts the fi
     return el.childElementCount;
   });
   assert.equal(left, 0, "a removed <tessera-finder> leaves nothing inside it");
+  assertNoErrors(errors);
+  await context.close();
+});
+
+test("attributes set on <tessera-finder> while it is still mounting are kept", async () => {
+  const { context, page, errors } = await openEmbed();
+  await page.evaluate(() => {
+    const el = document.createElement("tessera-finder");
+    el.id = "late";
+    el.setAttribute("repository", "");
+    document.querySelector("main").append(el);
+    el.setAttribute("theme", "dark");
+    el.setAttribute("filters", "search");
+  });
+  const late = page.locator("#late");
+  await late.locator(".tessera-finder-root.theme-dark").waitFor();
+  await late.getByRole("searchbox", { name: "Search assets" }).waitFor();
+  assert.equal(await late.getByLabel(/^Type/).count(), 0, "the filters set while mounting hold");
   assertNoErrors(errors);
   await context.close();
 });

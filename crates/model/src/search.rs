@@ -75,6 +75,9 @@ pub struct SearchQuery {
     pub q: Option<String>,
     pub kind: Option<AssetKind>,
     pub doctype: Option<DocType>,
+    /// MIME types or families, comma-separated (`image/*,application/pdf`): assets of
+    /// any of them. At most [`MAX_MIME_PATTERNS`].
+    #[cfg_attr(feature = "openapi", param(max_length = 1000))]
     pub mime: Option<String>,
     /// Only assets in this folder and its sub-folders.
     pub folder: Option<DamPath>,
@@ -98,7 +101,61 @@ pub struct SearchQuery {
     pub cursor: Option<String>,
 }
 
+/// At most this many MIME patterns in one search.
+pub const MAX_MIME_PATTERNS: usize = 16;
+
+/// One MIME pattern of a search, lowercased: a family or one type. `*/*` (or no
+/// pattern) filters nothing, so it has no variant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MimePattern {
+    /// `image/*`: its major type, `image`.
+    Family(String),
+    /// `application/pdf`.
+    Exact(String),
+}
+
+impl MimePattern {
+    /// A pattern such as `image/*` or `application/pdf`; `None` for `*/*`.
+    fn parse(raw: &str) -> Result<Option<MimePattern>, String> {
+        let lower = raw.trim().to_ascii_lowercase();
+        let refused = || format!("{raw:?} is not a MIME type or family such as image/* or application/pdf.");
+        let (major, minor) = lower.split_once('/').ok_or_else(refused)?;
+        match (major, minor) {
+            ("*", "*") => Ok(None),
+            (major, "*") if is_token(major) => Ok(Some(MimePattern::Family(major.to_owned()))),
+            (major, minor) if is_token(major) && is_token(minor) => Ok(Some(MimePattern::Exact(lower.clone()))),
+            _ => Err(refused()),
+        }
+    }
+}
+
+/// A MIME type's name part, as RFC 6838 allows it.
+fn is_token(part: &str) -> bool {
+    !part.is_empty() && part.len() <= 127 && part.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&^_.+-".contains(&b))
+}
+
 impl SearchQuery {
+    /// The patterns of `mime`, or an error that says which one is not a pattern or
+    /// that there are too many. Empty: no filter by type.
+    pub fn mime_patterns(&self) -> Result<Vec<MimePattern>, String> {
+        let Some(raw) = &self.mime else {
+            return Ok(Vec::new());
+        };
+        let parts: Vec<&str> = raw.split(',').filter(|p| !p.trim().is_empty()).collect();
+        if parts.len() > MAX_MIME_PATTERNS {
+            return Err(format!("At most {MAX_MIME_PATTERNS} MIME patterns, not {}.", parts.len()));
+        }
+        let mut patterns = Vec::new();
+        for part in parts {
+            match MimePattern::parse(part)? {
+                Some(pattern) => patterns.push(pattern),
+                // Anything at all: the other patterns narrow nothing.
+                None => return Ok(Vec::new()),
+            }
+        }
+        Ok(patterns)
+    }
+
     /// The words of `q` as an FTS5 query: each a quoted prefix term, all required.
     /// Punctuation only separates words, so no input can form FTS syntax.
     pub fn fts_terms(&self) -> Option<String> {
@@ -130,6 +187,20 @@ pub struct SearchResults {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn mime_patterns_are_families_or_types_and_refuse_the_rest() {
+        use super::{MimePattern, SearchQuery};
+        let of = |raw: &str| SearchQuery { mime: Some(raw.into()), ..Default::default() }.mime_patterns();
+        assert_eq!(of("image/*, Application/PDF"), Ok(vec![MimePattern::Family("image".into()), MimePattern::Exact("application/pdf".into())]));
+        assert_eq!(of("image/*,*/*"), Ok(vec![]), "anything at all filters nothing");
+        assert_eq!(of(","), Ok(vec![]));
+        assert!(of("image").is_err());
+        assert!(of("image/*/x").is_err());
+        assert!(of("'/*").is_err());
+        assert!(of("*/png").is_err());
+        assert!(of(&vec!["text/plain"; 17].join(",")).unwrap_err().contains("At most 16"));
+    }
+
     use super::*;
 
     #[test]

@@ -4,6 +4,7 @@
 //! in detail (`ts_rank` here, `bm25` there) while weighing the same columns alike.
 
 use postgres::GenericClient;
+use tessera_model::search::MimePattern;
 use tessera_model::{AssetKind, Order, SearchQuery, Sort};
 use tessera_repo::{ReadScope, RepoError, SearchCursor, SearchPage};
 
@@ -44,7 +45,7 @@ pub fn search(c: &mut impl GenericClient, query: &SearchQuery, scope: &ReadScope
         filters.push("a.search @@ q".to_owned());
     }
     filters.push(format!("a.id <= {}", params.push(as_of)));
-    add_filters(query, scope, &mut filters, &mut params);
+    add_filters(query, scope, &mut filters, &mut params)?;
 
     let total = match cursor {
         None => Some(c.query_one(&format!("SELECT count(*) FROM {from} WHERE {}", filters.join(" AND ")), &params.refs()).db()?.get::<_, i64>(0) as u64),
@@ -90,7 +91,7 @@ pub fn search(c: &mut impl GenericClient, query: &SearchQuery, scope: &ReadScope
     Ok(SearchPage { assets, next_cursor, total })
 }
 
-fn add_filters(query: &SearchQuery, scope: &ReadScope, filters: &mut Vec<String>, params: &mut Params) {
+fn add_filters(query: &SearchQuery, scope: &ReadScope, filters: &mut Vec<String>, params: &mut Params) -> Result<(), RepoError> {
     filters.push(scope_sql(scope, "a.path", params));
     match query.kind {
         Some(AssetKind::Image) => filters.push("(a.mime LIKE 'image/%' AND a.mime <> 'image/svg+xml')".into()),
@@ -101,11 +102,16 @@ fn add_filters(query: &SearchQuery, scope: &ReadScope, filters: &mut Vec<String>
         let mimes: Vec<String> = doctype.mimes().iter().map(|m| (*m).to_owned()).collect();
         filters.push(format!("a.mime = ANY({})", params.push(mimes)));
     }
-    if let Some(mime) = &query.mime {
-        match mime.strip_suffix("/*") {
-            Some(major) => filters.push(format!("a.mime LIKE {}", params.push(format!("{}/%", like_escape(&major.to_ascii_lowercase()))))),
-            None => filters.push(format!("a.mime = {}", params.push(mime.to_ascii_lowercase()))),
-        }
+    let patterns = query.mime_patterns().map_err(RepoError::BadQuery)?;
+    if !patterns.is_empty() {
+        let any: Vec<String> = patterns
+            .iter()
+            .map(|pattern| match pattern {
+                MimePattern::Family(major) => format!("a.mime LIKE {}", params.push(format!("{}/%", like_escape(major)))),
+                MimePattern::Exact(mime) => format!("a.mime = {}", params.push(mime.clone())),
+            })
+            .collect();
+        filters.push(format!("({})", any.join(" OR ")));
     }
     if let Some(folder) = &query.folder {
         if !folder.is_root() {
@@ -140,4 +146,5 @@ fn add_filters(query: &SearchQuery, scope: &ReadScope, filters: &mut Vec<String>
     if let Some(before) = query.modified_before {
         filters.push(format!("a.modified_at < {}", params.push(before)));
     }
+    Ok(())
 }

@@ -3,6 +3,7 @@
 
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection};
+use tessera_model::search::MimePattern;
 use tessera_model::{AssetKind, Order, SearchQuery, Sort};
 use tessera_repo::{AssetRecord, ReadScope, RepoError, SearchCursor, SearchPage};
 
@@ -95,17 +96,22 @@ fn add_filters(query: &SearchQuery, scope: &ReadScope, filters: &mut Vec<String>
         filters.push(format!("a.mime IN ({})", vec!["?"; mimes.len()].join(", ")));
         params.extend(mimes.iter().map(|m| Value::Text((*m).to_owned())));
     }
-    if let Some(mime) = &query.mime {
-        match mime.strip_suffix("/*") {
-            Some(major) => {
-                filters.push("a.mime LIKE ? ESCAPE '\\'".into());
-                params.push(Value::Text(format!("{}/%", like_escape(&major.to_ascii_lowercase()))));
-            }
-            None => {
-                filters.push("a.mime = ?".into());
-                params.push(Value::Text(mime.to_ascii_lowercase()));
-            }
-        }
+    let patterns = query.mime_patterns().map_err(RepoError::BadQuery)?;
+    if !patterns.is_empty() {
+        let any: Vec<&str> = patterns
+            .iter()
+            .map(|pattern| match pattern {
+                MimePattern::Family(major) => {
+                    params.push(Value::Text(format!("{}/%", like_escape(major))));
+                    "a.mime LIKE ? ESCAPE '\\'"
+                }
+                MimePattern::Exact(mime) => {
+                    params.push(Value::Text(mime.clone()));
+                    "a.mime = ?"
+                }
+            })
+            .collect();
+        filters.push(format!("({})", any.join(" OR ")));
     }
     if let Some(folder) = &query.folder {
         if !folder.is_root() {

@@ -374,6 +374,14 @@ pub fn search_filters_and_read_scope(c: &dyn Catalog) {
     assert_eq!(sorted(SearchQuery { kind: Some(AssetKind::Document), ..Default::default() }).len(), 5);
     assert_eq!(sorted(SearchQuery { mime: Some("text/*".into()), ..Default::default() }), ["kilo.txt", "lima.csv"]);
     assert_eq!(sorted(SearchQuery { mime: Some("IMAGE/PNG".into()), ..Default::default() }), ["Bravo.png"]);
+    let several = SearchQuery { mime: Some("image/png, text/*,application/pdf".into()), ..Default::default() };
+    assert_eq!(sorted(several.clone()), ["Bravo.png", "india.pdf", "kilo.txt", "lima.csv"], "any of several patterns");
+    assert_eq!(c.search(&several, &ReadScope::everything()).unwrap().total, Some(4), "the count is of what matches");
+    assert_eq!(sorted(SearchQuery { mime: Some("*/*".into()), ..Default::default() }).len(), 12, "anything at all");
+    assert!(
+        matches!(c.search(&SearchQuery { mime: Some("image/*' OR 1=1".into()), ..Default::default() }, &ReadScope::everything()), Err(RepoError::BadQuery(_))),
+        "what is not a pattern is refused"
+    );
     assert_eq!(sorted(SearchQuery { doctype: Some(tessera_model::DocType::Word), ..Default::default() }), ["Juliet.docx"]);
     assert_eq!(sorted(SearchQuery { folder: Some(p("/content/dam/s/docs")), ..Default::default() }).len(), 4);
     assert_eq!(sorted(SearchQuery { orientation: Some(tessera_model::Orientation::Portrait), ..Default::default() }), ["delta.gif"]);
