@@ -1,7 +1,8 @@
 //! The Content Finder for developers' own pages: `mountFinder(element, options)` and
 //! the handle it returns. Each mounted finder has its own state, its own element
 //! ids, and nothing on `window` or `document`, so several can share a page and
-//! `unmount()` leaves nothing behind.
+//! `unmount()` leaves nothing behind. The package's types are written once, by hand,
+//! in `www/finder.d.ts`: `on()` typed per event, which wasm-bindgen cannot say.
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
@@ -13,57 +14,6 @@ use wasm_bindgen::prelude::*;
 use crate::components::content_finder::ContentFinder;
 use crate::components::login_dialog::LoginDialog;
 use crate::finder::{Finder, FinderEvent, FinderOptions, Repository, Theme};
-
-#[wasm_bindgen(typescript_custom_section)]
-const TYPES: &str = r#"
-/** A MIME pattern such as "image/*" or "application/pdf". */
-export type MimePattern = string;
-
-export interface FinderOptions {
-  /** This site's own DAM, on a Tessera deployment (its origin; "" for the page's own); none when absent or null. */
-  repository?: string | null;
-  /** A remote DAM (Connected Assets), by its origin. */
-  remoteRepository?: string | null;
-  /** A folder the user cannot leave, e.g. "/content/dam/brand". */
-  root?: string;
-  /** The folder shown first, and again after logging in; inside root. */
-  initialFolder?: string | null;
-  /** Only assets of these types are shown; all when empty. */
-  accept?: MimePattern[];
-  selection?: "single" | "multiple";
-  /** Which filters show: the search box, images/documents, document types. */
-  filters?: ("search" | "type" | "doctype")[];
-  theme?: "light" | "dark";
-  /** Replacements for the finder's words: search, logIn, local, remote, nothingHere, loadMore. */
-  strings?: Record<string, string>;
-}
-
-/** What a drag out of the finder carries as "application/vnd.tessera.asset+json", and what its events carry. */
-export interface AssetPayload {
-  /** The origin of the DAM that holds the asset. */
-  repository: string;
-  path: string;
-  title: string;
-  mime: string;
-  size: number;
-  width: number | null;
-  height: number | null;
-  /** Absolute URL of each rendition: original, web-1280, thumbnail-319, thumbnail-140, thumbnail-48. */
-  renditions: Record<string, string>;
-  /** The whole asset record, as the DAM's API returns it. */
-  asset: Record<string, unknown>;
-}
-
-export interface FinderEvents {
-  selectionchange: AssetPayload[];
-  selectionconfirm: AssetPayload[];
-  dragstart: AssetPayload;
-  loginrequired: { repository: string };
-  error: { message: string };
-}
-
-export type FinderEventName = keyof FinderEvents;
-"#;
 
 /// Parses options from a JavaScript object, saying what is wrong with them. A host
 /// page is not a Tessera deployment unless it says so: without `repository`, the

@@ -145,6 +145,10 @@ impl FinderOptions {
         if self.repository.is_none() && self.remote_repository.is_none() {
             return Err("Name at least one repository: `repository` (this site's DAM) or `remoteRepository`.".into());
         }
+        if let Some(unknown) = self.strings.keys().find(|k| !Strings::ALL.iter().any(|s| s.key() == k.as_str())) {
+            let keys: Vec<&str> = Strings::ALL.iter().map(|s| s.key()).collect();
+            return Err(format!("`strings` has no word {unknown:?}; its words are {}.", keys.join(", ")));
+        }
         // The DAM's search takes the same patterns; a wrong one is the host's to fix.
         let accept = tessera_model::SearchQuery { mime: Some(self.accept.join(",")), ..Default::default() };
         accept.mime_patterns().map_err(|e| format!("`accept`: {e}"))?;
@@ -169,6 +173,8 @@ pub enum Strings {
 }
 
 impl Strings {
+    pub const ALL: [Strings; 6] = [Strings::Search, Strings::LogIn, Strings::Local, Strings::Remote, Strings::NothingHere, Strings::LoadMore];
+
     pub fn key(self) -> &'static str {
         match self {
             Strings::Search => "search",

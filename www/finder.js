@@ -5,20 +5,51 @@ import init, { mountFinder as mountLoaded } from "./tessera_finder.js";
 
 let loading;
 
-/** Loads the WebAssembly once, however many finders the page mounts. */
-function load() {
-  loading ??= init({ module_or_path: new URL("./tessera_finder_bg.wasm", import.meta.url) });
+/**
+ * Loads the finder's WebAssembly, once per page. Without `wasm` it is looked for next
+ * to this file, where Vite and a plain module page have it; an esbuild bundle, a
+ * classic script (no `import.meta`) or a page that serves the file elsewhere says
+ * where it is: its URL, a Response (or its promise), its bytes, or a compiled
+ * WebAssembly.Module.
+ * @param {string | URL | Request | Response | Promise<Response> | BufferSource | WebAssembly.Module} [wasm]
+ * @returns {Promise<void>}
+ */
+export function loadFinder(wasm) {
+  if (!loading) {
+    let source;
+    try {
+      source = wasm ?? nextToThisFile();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    loading = init({ module_or_path: source }).then(
+      () => undefined,
+      (e) => {
+        // A wrong URL can be put right by calling again.
+        loading = undefined;
+        throw new Error(`The Content Finder's WebAssembly did not load (${e?.message ?? e}). Say where tessera_finder_bg.wasm is served: loadFinder(url).`);
+      },
+    );
+  }
   return loading;
+}
+
+function nextToThisFile() {
+  try {
+    return new URL("./tessera_finder_bg.wasm", import.meta.url);
+  } catch {
+    throw new Error("The Content Finder cannot tell where tessera_finder_bg.wasm is (this script has no import.meta.url): call loadFinder(url) first.");
+  }
 }
 
 /**
  * Mounts a Content Finder into `element`.
  * @param {HTMLElement} element
- * @param {import("./tessera_finder.js").FinderOptions} [options]
- * @returns {Promise<import("./tessera_finder.js").FinderHandle>}
+ * @param {import("./finder.js").FinderOptions} [options]
+ * @returns {Promise<import("./finder.js").FinderHandle>}
  */
 export async function mountFinder(element, options = {}) {
-  await load();
+  await loadFinder();
   return mountLoaded(element, options);
 }
 

@@ -74,8 +74,12 @@ pub fn MenuButton(#[prop(into)] label: String, #[prop(into)] id: String, items: 
     };
     let open_at = move |position: Position| {
         open.set(true);
-        // The menu is shown by the same update: focus it once it is in the page.
-        request_animation_frame(move || focus_item(menu, position, None));
+        // Shown at once rather than by the next render, so the item has focus before
+        // the next key arrives (Enter then Down moves to the second item).
+        if let Some(m) = menu.get_untracked() {
+            let _ = m.remove_attribute("hidden");
+        }
+        focus_item(menu, position, None);
     };
     let on_button_key = move |ev: KeyboardEvent| match ev.key().as_str() {
         "ArrowDown" | "Enter" | " " => {

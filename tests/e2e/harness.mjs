@@ -8,6 +8,8 @@ import { chromium, request } from "playwright-core";
 
 export const SITES = required("SITES_URL");
 export const ASSETS = required("ASSETS_URL");
+/** A third site, for a developer's own page that embeds the finder (the DAM allows it). */
+export const HOST = required("HOST_URL");
 export const DAM_USER = required("DAM_USER");
 export const DAM_PASSWORD = required("DAM_PASSWORD");
 export const ADMIN_USER = required("ADMIN_USER");

@@ -29,13 +29,18 @@ pub struct Bundle {
 }
 
 /// The embeddable finder's own files, copied from `www/` next to the bundle.
-const FINDER_FILES: [&str; 3] = ["finder.js", "finder.d.ts", "finder.css"];
+const FINDER_FILES: [&str; 4] = ["finder.js", "finder.d.ts", "finder.css", "finder.css.d.ts"];
+
+/// What the `@tessera/finder` npm package holds besides the built files: its README
+/// (from `package/`) and the licenses (from the repository's root).
+const PACKAGE_TEXTS: [(&str, &str); 3] = [("package/README.md", "README.md"), ("LICENSE-MIT", "LICENSE-MIT"), ("LICENSE-APACHE", "LICENSE-APACHE")];
 
 /// Builds into `pkg/`: the editor (`tessera.js`, `tessera_bg.wasm`), the Content
 /// Finder alone for host pages (`tessera_finder.js`, `tessera_finder_bg.wasm`: the
 /// same crate with its `embed` feature instead of `editor`), their TypeScript declarations, the
 /// finder's `finder.js`, `finder.d.ts` and `finder.css`, gzipped copies for the
-/// server, and `package.json` from `pkg.json`.
+/// server, and the `@tessera/finder` package's `package.json` (from
+/// `package/package.json`), README and licenses: `npm pack pkg` packs the finder alone.
 pub fn editor() -> anyhow::Result<Bundle> {
     install::wasm_target()?;
     check_wasm_bindgen_lock()?;
@@ -237,11 +242,20 @@ fn check_wasm_bindgen_lock() -> anyhow::Result<()> {
     }
 }
 
+/// `package/package.json` with the workspace's version, its text otherwise as written:
+/// the order of `exports` conditions matters to the tools that read it (`types` first).
 fn stamp_package_json(out: &Path) -> anyhow::Result<()> {
-    let template = fs::read_to_string(root().join("pkg.json")).context("reading pkg.json")?;
-    let mut manifest: serde_json::Value = serde_json::from_str(&template).context("pkg.json is not JSON")?;
-    manifest["version"] = env!("CARGO_PKG_VERSION").into();
-    fs::write(out.join("package.json"), serde_json::to_string_pretty(&manifest)? + "\n")?;
+    const PLACEHOLDER: &str = "\"version\": \"0.0.0\"";
+    let template = fs::read_to_string(root().join("package").join("package.json")).context("reading package/package.json")?;
+    serde_json::from_str::<serde_json::Value>(&template).context("package/package.json is not JSON")?;
+    if !template.contains(PLACEHOLDER) {
+        bail!("package/package.json must say {PLACEHOLDER}, which the build replaces with the workspace's version");
+    }
+    let stamped = template.replacen(PLACEHOLDER, &format!("\"version\": \"{}\"", env!("CARGO_PKG_VERSION")), 1);
+    fs::write(out.join("package.json"), stamped)?;
+    for (from, to) in PACKAGE_TEXTS {
+        fs::copy(root().join(from), out.join(to)).with_context(|| format!("copying {from} into pkg/"))?;
+    }
     Ok(())
 }
 

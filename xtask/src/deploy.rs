@@ -23,18 +23,26 @@ pub const DEMO_USERS: &[(&str, &str, &str)] = &[("admin", "admin", "administrato
 pub struct Ports {
     pub sites: u16,
     pub assets: u16,
+    /// A developer's own page embedding the finder, on a third origin the DAM's CORS
+    /// allow-list names too (served by whoever embeds it, not by Tessera).
+    pub host: u16,
 }
 
 impl Ports {
     pub fn demo() -> Self {
-        Ports { sites: 4502, assets: 4503 }
+        Ports { sites: 4502, assets: 4503, host: 4510 }
     }
 
-    /// Two ports that are free right now.
+    /// Three ports that are free right now.
     pub fn free() -> anyhow::Result<Self> {
         let a = TcpListener::bind("127.0.0.1:0")?;
         let b = TcpListener::bind("127.0.0.1:0")?;
-        Ok(Ports { sites: a.local_addr()?.port(), assets: b.local_addr()?.port() })
+        let c = TcpListener::bind("127.0.0.1:0")?;
+        Ok(Ports { sites: a.local_addr()?.port(), assets: b.local_addr()?.port(), host: c.local_addr()?.port() })
+    }
+
+    pub fn host_origin(&self) -> String {
+        format!("http://localhost:{}", self.host)
     }
 
     pub fn sites_origin(&self) -> String {
@@ -74,10 +82,11 @@ pub fn write_configs(server: &Path, dir: &Path, ports: &Ports) -> anyhow::Result
         format!(
             "# Assets deployment (site B): the remote DAM of Connected Assets.\n\
              listen = \"127.0.0.1:{}\"\npublic_origin = \"{}\"\nroles = [\"assets\"]\ndata_dir = \"data\"\n\n\
-             [cors]\nallowed_origins = [\"{}\"]\n\n[editor]\nwww_dir = {:?}\npkg_dir = {:?}\n{users}{distributor}",
+             [cors]\nallowed_origins = [\"{}\", \"{}\"]\n\n[editor]\nwww_dir = {:?}\npkg_dir = {:?}\n{users}{distributor}",
             ports.assets,
             ports.assets_origin(),
             ports.sites_origin(),
+            ports.host_origin(),
             www.display().to_string(),
             pkg.display().to_string()
         ),
@@ -249,6 +258,7 @@ pub fn demo(fresh: bool) -> anyhow::Result<()> {
     println!("  Assets deployment (remote DAM): {}", pair.assets.origin);
     println!("  Users on both: {}", DEMO_USERS.iter().map(|(u, p, g)| format!("{u} / {p} ({g})")).collect::<Vec<_>>().join(", "));
     println!("  In the editor, open Remote and press \"Log in to Connected Assets\".");
+    println!("  The DAM also lets a page of your own at {} embed the Content Finder.", ports.host_origin());
     println!("Press Ctrl-C to stop both.");
 
     let stop = Arc::new(AtomicBool::new(false));

@@ -209,6 +209,7 @@ fn end_to_end() -> anyhow::Result<Count> {
             .current_dir(root().join("tests").join("e2e"))
             .env("SITES_URL", &pair.sites.origin)
             .env("ASSETS_URL", &pair.assets.origin)
+            .env("HOST_URL", ports.host_origin())
             .env("DAM_USER", user)
             .env("DAM_PASSWORD", password)
             .env("ADMIN_USER", admin)
