@@ -37,11 +37,14 @@ pub struct Repository {
     /// Whether the deployment has said who is logged in (`session` is then the
     /// answer, not merely not known yet).
     pub session_known: RwSignal<bool>,
+    /// Whether the question of who is logged in has been answered, or has failed:
+    /// until then the finder asks the DAM nothing else.
+    pub answered: RwSignal<bool>,
 }
 
 impl Repository {
     pub fn new(client: Option<Client>) -> Self {
-        Repository { client: RwSignal::new(client), session: RwSignal::new(None), session_known: RwSignal::new(false) }
+        Repository { client: RwSignal::new(client), session: RwSignal::new(None), session_known: RwSignal::new(false), answered: RwSignal::new(false) }
     }
 
     /// Nobody is logged in, as the deployment itself said.
@@ -51,6 +54,16 @@ impl Repository {
 
     pub fn client(&self) -> Option<Client> {
         self.client.get()
+    }
+
+    /// Takes the deployment's answer to who is logged in. A failed question is
+    /// answered too: the finder then asks for what it shows, and says what went wrong.
+    pub fn take_session_answer(&self, answer: &Result<Option<Me>, crate::api::ApiError>) {
+        if let Ok(Some(me)) = answer {
+            self.session.set(Some(me.clone()));
+        }
+        self.session_known.set(answer.is_ok());
+        self.answered.set(true);
     }
 
     pub fn client_untracked(&self) -> Option<Client> {
@@ -282,14 +295,11 @@ impl Finder {
             }
             repository.session.set(None);
             repository.session_known.set(false);
+            repository.answered.set(false);
             repository.client.set(client.clone());
             if let Some(client) = client {
                 leptos::task::spawn_local(async move {
-                    let answer = client.session().await;
-                    if let Ok(Some(me)) = &answer {
-                        repository.session.set(Some(me.clone()));
-                    }
-                    repository.session_known.set(answer.is_ok());
+                    repository.take_session_answer(&client.session().await);
                 });
             }
         }

@@ -111,9 +111,10 @@ async fn connect(editor: Editor, checked: RwSignal<bool>) {
         }
         Err(e) => editor.notify(format!("Could not read this deployment's settings: {e}")),
     }
-    match local.session().await {
-        Ok(Some(me)) => editor.local.session.set(Some(me)),
-        Ok(None) | Err(_) => editor.finder.login_for.set(Some(Source::Local)),
+    let answer = local.session().await;
+    editor.local.take_session_answer(&answer);
+    if !matches!(answer, Ok(Some(_))) {
+        editor.finder.login_for.set(Some(Source::Local));
     }
     checked.set(true);
 }

@@ -55,13 +55,21 @@ pub fn ContentFinder() -> impl IntoView {
         // Start over when someone logs in or out, or the remote DAM becomes known.
         let repo = finder.repository(request.source);
         repo.session.track();
-        repo.client.track();
         generation.update_value(|g| *g += 1);
         let this = generation.get_value();
-        // The remote DAM shows nothing to someone not logged in to it: say so without
-        // asking it, so a 401 in the browser's console always means something.
-        if request.source == Source::Remote && repo.known_anonymous() {
-            let error = ApiError::Refused { status: 401, code: "unauthenticated".into(), message: "Log in to Connected Assets.".into() };
+        // Until the DAM has said whether anyone is logged in, ask it nothing else.
+        if repo.client.with(Option::is_some) && !repo.answered.get() {
+            results.set(Results { loading: true, ..Default::default() });
+            return;
+        }
+        // A DAM shows nothing to someone not logged in to it: say so without asking
+        // it, so a 401 in the browser's console always means something.
+        if repo.known_anonymous() {
+            let message = match request.source {
+                Source::Remote => "Log in to Connected Assets.",
+                Source::Local => "Log in to see this.",
+            };
+            let error = ApiError::Refused { status: 401, code: "unauthenticated".into(), message: message.into() };
             tell_about(finder, repo, &error);
             results.set(Results { error: Some(error), ..Default::default() });
             return;
