@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use tessera_model::{AssetDragPayload, DamPath};
+use tessera_model::{AssetDragPayload, AssetKind, DamPath, DocType};
 
 use crate::api::Client;
 use tessera_model::Me;
@@ -144,16 +144,40 @@ impl FinderOptions {
         self.strings.get(key.key()).cloned().unwrap_or_else(|| key.default_text().to_owned())
     }
 
+    /// A word with its `{name}` placeholders filled in.
+    pub fn text_with(&self, key: Strings, values: &[(&str, &str)]) -> String {
+        values.iter().fold(self.text(key), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
+    }
+
+    /// Whether `accept` lets through assets of `kind` at all: the Type filter offers
+    /// only those.
+    pub fn offers_kind(&self, kind: AssetKind) -> bool {
+        let is_image = |pattern: &str| pattern.starts_with("image/") && pattern != "image/svg+xml";
+        self.accept.is_empty()
+            || self.accept.iter().any(|p| {
+                p == "*/*"
+                    || match kind {
+                        AssetKind::Image => is_image(p),
+                        AssetKind::Document => !is_image(p),
+                    }
+            })
+    }
+
+    /// Whether `accept` lets through any type of `doctype`.
+    pub fn offers_doctype(&self, doctype: DocType) -> bool {
+        self.accept.is_empty() || doctype.mimes().iter().any(|mime| self.accept.iter().any(|p| tessera_model::mime::mime_matches(p, mime)))
+    }
+
     pub fn shows(&self, filter: Filter) -> bool {
         self.filters.contains(&filter)
     }
 
-    /// Options that cannot work together, said plainly for the host's developer.
     /// The folder shown first: `initial_folder`, or else `root`.
     pub fn start_folder(&self) -> DamPath {
         self.initial_folder.clone().unwrap_or_else(|| self.root.clone())
     }
 
+    /// Options that cannot work together, said plainly for the host's developer.
     pub fn check(&self) -> Result<(), String> {
         if self.repository.is_none() && self.remote_repository.is_none() {
             return Err("Name at least one repository: `repository` (this site's DAM) or `remoteRepository`.".into());
@@ -174,39 +198,167 @@ impl FinderOptions {
     }
 }
 
-/// The finder's words a host page can replace, by key.
+/// The finder's words a host page can replace, by key. A `{name}` in a word is
+/// filled in where it is shown (`{user}`, `{dam}`, `{error}`, `{title}`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Strings {
     Search,
     LogIn,
+    LogInLocal,
+    LogInButton,
+    UserName,
+    Password,
+    Cancel,
+    Dam,
+    LoggedInAs,
+    LogOut,
+    LogOutFailed,
+    RemoteLoginNeeded,
+    LocalLoginNeeded,
+    Repository,
     Local,
     Remote,
+    NoRemote,
+    Region,
+    Breadcrumb,
+    RootFolder,
+    Loading,
     NothingHere,
     LoadMore,
+    Type,
+    AllTypes,
+    Images,
+    Documents,
+    DocumentType,
+    AnyDocument,
+    TextDocuments,
+    Image,
+    Document,
+    ConnectedCopy,
+    LiveCopy,
+    ConnectedBadge,
+    LiveCopyBadge,
 }
 
 impl Strings {
-    pub const ALL: [Strings; 6] = [Strings::Search, Strings::LogIn, Strings::Local, Strings::Remote, Strings::NothingHere, Strings::LoadMore];
+    pub const ALL: [Strings; 36] = [
+        Strings::Search,
+        Strings::LogIn,
+        Strings::LogInLocal,
+        Strings::LogInButton,
+        Strings::UserName,
+        Strings::Password,
+        Strings::Cancel,
+        Strings::Dam,
+        Strings::LoggedInAs,
+        Strings::LogOut,
+        Strings::LogOutFailed,
+        Strings::RemoteLoginNeeded,
+        Strings::LocalLoginNeeded,
+        Strings::Repository,
+        Strings::Local,
+        Strings::Remote,
+        Strings::NoRemote,
+        Strings::Region,
+        Strings::Breadcrumb,
+        Strings::RootFolder,
+        Strings::Loading,
+        Strings::NothingHere,
+        Strings::LoadMore,
+        Strings::Type,
+        Strings::AllTypes,
+        Strings::Images,
+        Strings::Documents,
+        Strings::DocumentType,
+        Strings::AnyDocument,
+        Strings::TextDocuments,
+        Strings::Image,
+        Strings::Document,
+        Strings::ConnectedCopy,
+        Strings::LiveCopy,
+        Strings::ConnectedBadge,
+        Strings::LiveCopyBadge,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
             Strings::Search => "search",
             Strings::LogIn => "logIn",
+            Strings::LogInLocal => "logInLocal",
+            Strings::LogInButton => "logInButton",
+            Strings::UserName => "userName",
+            Strings::Password => "password",
+            Strings::Cancel => "cancel",
+            Strings::Dam => "dam",
+            Strings::LoggedInAs => "loggedInAs",
+            Strings::LogOut => "logOut",
+            Strings::LogOutFailed => "logOutFailed",
+            Strings::RemoteLoginNeeded => "remoteLoginNeeded",
+            Strings::LocalLoginNeeded => "localLoginNeeded",
+            Strings::Repository => "repository",
             Strings::Local => "local",
             Strings::Remote => "remote",
+            Strings::NoRemote => "noRemote",
+            Strings::Region => "region",
+            Strings::Breadcrumb => "breadcrumb",
+            Strings::RootFolder => "rootFolder",
+            Strings::Loading => "loading",
             Strings::NothingHere => "nothingHere",
             Strings::LoadMore => "loadMore",
+            Strings::Type => "type",
+            Strings::AllTypes => "allTypes",
+            Strings::Images => "images",
+            Strings::Documents => "documents",
+            Strings::DocumentType => "documentType",
+            Strings::AnyDocument => "anyDocument",
+            Strings::TextDocuments => "textDocuments",
+            Strings::Image => "image",
+            Strings::Document => "document",
+            Strings::ConnectedCopy => "connectedCopy",
+            Strings::LiveCopy => "liveCopy",
+            Strings::ConnectedBadge => "connectedBadge",
+            Strings::LiveCopyBadge => "liveCopyBadge",
         }
     }
 
-    fn default_text(self) -> &'static str {
+    pub fn default_text(self) -> &'static str {
         match self {
             Strings::Search => "Search assets",
             Strings::LogIn => "Log in to Connected Assets",
+            Strings::LogInLocal => "Log in to Tessera",
+            Strings::LogInButton => "Log in",
+            Strings::UserName => "User name",
+            Strings::Password => "Password",
+            Strings::Cancel => "Cancel",
+            Strings::Dam => "DAM: {dam}",
+            Strings::LoggedInAs => "Connected Assets: logged in as {user}",
+            Strings::LogOut => "Log out of Connected Assets",
+            Strings::LogOutFailed => "Logging out of Connected Assets failed: {error}",
+            Strings::RemoteLoginNeeded => "Log in to Connected Assets to browse the remote DAM.",
+            Strings::LocalLoginNeeded => "Log in to browse this deployment's assets.",
+            Strings::Repository => "Repository",
             Strings::Local => "Local",
             Strings::Remote => "Remote",
+            Strings::NoRemote => "This deployment has no remote DAM configured.",
+            Strings::Region => "Content Finder",
+            Strings::Breadcrumb => "Breadcrumb",
+            Strings::RootFolder => "Assets",
+            Strings::Loading => "Loading…",
             Strings::NothingHere => "Nothing here.",
             Strings::LoadMore => "Load more",
+            Strings::Type => "Type",
+            Strings::AllTypes => "All",
+            Strings::Images => "Images",
+            Strings::Documents => "Documents",
+            Strings::DocumentType => "Document type",
+            Strings::AnyDocument => "Any",
+            Strings::TextDocuments => "Text",
+            Strings::Image => "{title} (image)",
+            Strings::Document => "{title} (document)",
+            Strings::ConnectedCopy => "Connected: a read-only copy from {dam}",
+            Strings::LiveCopy => "Live Copy: kept in step with its source",
+            Strings::ConnectedBadge => "Connected",
+            Strings::LiveCopyBadge => "Live Copy",
         }
     }
 }

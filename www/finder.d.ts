@@ -4,8 +4,83 @@
 /** A MIME type or family, such as "image/*" or "application/pdf". */
 export type MimePattern = string;
 
-/** The finder's words a host may replace, by key (see the README for each default). */
-export type FinderStringKey = "search" | "logIn" | "local" | "remote" | "nothingHere" | "loadMore";
+/**
+ * The finder's words a host may replace, by key; `{name}` is filled in where the
+ * word is shown. The defaults:
+ *   search: Search assets
+ *   logIn: Log in to Connected Assets
+ *   logInLocal: Log in to Tessera
+ *   logInButton: Log in
+ *   userName: User name
+ *   password: Password
+ *   cancel: Cancel
+ *   dam: DAM: {dam}
+ *   loggedInAs: Connected Assets: logged in as {user}
+ *   logOut: Log out of Connected Assets
+ *   logOutFailed: Logging out of Connected Assets failed: {error}
+ *   remoteLoginNeeded: Log in to Connected Assets to browse the remote DAM.
+ *   localLoginNeeded: Log in to browse this deployment's assets.
+ *   repository: Repository
+ *   local: Local
+ *   remote: Remote
+ *   noRemote: This deployment has no remote DAM configured.
+ *   region: Content Finder
+ *   breadcrumb: Breadcrumb
+ *   rootFolder: Assets
+ *   loading: Loading…
+ *   nothingHere: Nothing here.
+ *   loadMore: Load more
+ *   type: Type
+ *   allTypes: All
+ *   images: Images
+ *   documents: Documents
+ *   documentType: Document type
+ *   anyDocument: Any
+ *   textDocuments: Text
+ *   image: {title} (image)
+ *   document: {title} (document)
+ *   connectedCopy: Connected: a read-only copy from {dam}
+ *   liveCopy: Live Copy: kept in step with its source
+ *   connectedBadge: Connected
+ *   liveCopyBadge: Live Copy
+ */
+export type FinderStringKey =
+  | "search"
+  | "logIn"
+  | "logInLocal"
+  | "logInButton"
+  | "userName"
+  | "password"
+  | "cancel"
+  | "dam"
+  | "loggedInAs"
+  | "logOut"
+  | "logOutFailed"
+  | "remoteLoginNeeded"
+  | "localLoginNeeded"
+  | "repository"
+  | "local"
+  | "remote"
+  | "noRemote"
+  | "region"
+  | "breadcrumb"
+  | "rootFolder"
+  | "loading"
+  | "nothingHere"
+  | "loadMore"
+  | "type"
+  | "allTypes"
+  | "images"
+  | "documents"
+  | "documentType"
+  | "anyDocument"
+  | "textDocuments"
+  | "image"
+  | "document"
+  | "connectedCopy"
+  | "liveCopy"
+  | "connectedBadge"
+  | "liveCopyBadge";
 
 export interface FinderOptions {
   /** This site's own DAM, on a Tessera deployment (its origin; "" for the page's own); none when absent or null. */

@@ -4,7 +4,7 @@ use tessera_model::RenditionName;
 use tessera_model::{AssetDragPayload, AssetDto, AssetKind, ASSET_DRAG_MIME};
 
 use crate::api::Client;
-use crate::finder::{use_finder, FinderEvent, Source};
+use crate::finder::{use_finder, FinderEvent, Source, Strings};
 
 /// One asset in the Content Finder: click to select it, drag it onto a component (or
 /// any drop target of the page), Enter or a double click to choose it.
@@ -18,14 +18,14 @@ pub fn AssetCard(asset: AssetDto, client: Client, source: Source) -> impl IntoVi
     let original = asset.rendition(RenditionName::Original).map(|href| client.url(href));
     let badge = document_badge(&asset.mime);
     let title = asset.title.clone();
-    let label = format!("{} ({})", asset.title, if asset.kind == AssetKind::Image { "image" } else { "document" });
-    let connected = asset.connected.as_ref().map(|c| format!("Connected: a read-only copy from {}", c.dam_url));
+    let text = move |key: Strings| finder.options.with_untracked(|o| o.text(key));
+    let kind = if asset.kind == AssetKind::Image { Strings::Image } else { Strings::Document };
+    let label = finder.options.with_untracked(|o| o.text_with(kind, &[("title", &asset.title)]));
+    let connected = asset.connected.as_ref().map(|c| finder.options.with_untracked(|o| o.text_with(Strings::ConnectedCopy, &[("dam", &c.dam_url)])));
     let live_copy = asset.live_copy;
-    let description = match (&connected, live_copy) {
-        (Some(c), true) => Some(format!("{c}; Live Copy: kept in step with its source")),
-        (Some(c), false) => Some(c.clone()),
-        (None, true) => Some("Live Copy: kept in step with its source".to_owned()),
-        (None, false) => None,
+    let description = match (&connected, live_copy.then(|| text(Strings::LiveCopy))) {
+        (Some(c), Some(l)) => Some(format!("{c}; {l}")),
+        (c, l) => c.clone().or(l),
     };
     let references = (source, asset.path.clone(), asset.title.clone());
     let references_label = format!("References of {}", asset.title);
@@ -87,8 +87,8 @@ pub fn AssetCard(asset: AssetDto, client: Client, source: Source) -> impl IntoVi
                     None => view! { <span class="doc-badge" aria-hidden="true" data-badge=badge></span> }.into_any(),
                 }}
                 <span class="asset-title">{title}</span>
-                {connected.map(|why| view! { <span class="connected-badge" title=why aria-hidden="true">"Connected"</span> })}
-                {live_copy.then(|| view! { <span class="connected-badge live-copy-badge" aria-hidden="true">"Live Copy"</span> })}
+                {connected.map(|why| view! { <span class="connected-badge" title=why aria-hidden="true">{text(Strings::ConnectedBadge)}</span> })}
+                {live_copy.then(|| view! { <span class="connected-badge live-copy-badge" aria-hidden="true">{text(Strings::LiveCopyBadge)}</span> })}
             </div>
             {editor_actions(references, references_label)}
         </li>

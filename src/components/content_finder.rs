@@ -66,8 +66,8 @@ pub fn ContentFinder() -> impl IntoView {
         // it, so a 401 in the browser's console always means something.
         if repo.known_anonymous() {
             let message = match request.source {
-                Source::Remote => "Log in to Connected Assets.",
-                Source::Local => "Log in to see this.",
+                Source::Remote => finder.options.with_untracked(|o| o.text(Strings::RemoteLoginNeeded)),
+                Source::Local => finder.options.with_untracked(|o| o.text(Strings::LocalLoginNeeded)),
             };
             let error = ApiError::Refused { status: 401, code: "unauthenticated".into(), message: message.into() };
             tell_about(finder, repo, &error);
@@ -137,10 +137,10 @@ pub fn ContentFinder() -> impl IntoView {
         Theme::Dark => "content-finder tessera-finder theme-dark",
     };
     view! {
-        <section class=theme aria-label="Content Finder">
+        <section class=theme aria-label=move || text(Strings::Region)>
             <Show when=both>
                 <Segmented
-                    label="Repository"
+                    label=text(Strings::Repository)
                     options=vec![(Source::Local, Signal::derive(move || text(Strings::Local))), (Source::Remote, Signal::derive(move || text(Strings::Remote)))]
                     value=finder.source
                     on_change=Callback::new(choose)
@@ -178,11 +178,11 @@ pub fn ContentFinder() -> impl IntoView {
                         return view! { <ListingError error=e /> }.into_any();
                     }
                     if r.loading && r.assets.is_empty() && r.folders.is_empty() {
-                        return view! { <p class="finder-message" role="status">"Loading…"</p> }.into_any();
+                        return view! { <p class="finder-message" role="status">{text(Strings::Loading)}</p> }.into_any();
                     }
                     let client = finder.repository(finder.source.get_untracked()).client_untracked();
                     let Some(client) = client else {
-                        return view! { <p class="finder-message">"This deployment has no remote DAM configured."</p> }.into_any();
+                        return view! { <p class="finder-message">{text(Strings::NoRemote)}</p> }.into_any();
                     };
                     if r.assets.is_empty() && r.folders.is_empty() {
                         return view! { <p class="finder-message" role="status">{text(Strings::NothingHere)}</p> }.into_any();
@@ -301,7 +301,7 @@ fn RemoteLogin() -> impl IntoView {
             match client.logout(&me).await {
                 Ok(()) => remote.session.set(None),
                 Err(e) => {
-                    let message = format!("Logging out of Connected Assets failed: {e}");
+                    let message = finder.options.with_untracked(|o| o.text_with(Strings::LogOutFailed, &[("error", &e.to_string())]));
                     failed.set(Some(message.clone()));
                     finder.emit(FinderEvent::Error(message));
                 }
@@ -313,8 +313,8 @@ fn RemoteLogin() -> impl IntoView {
             {move || failed.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
             {move || match remote.session.get() {
                 Some(me) => view! {
-                    <p class="logged-in">"Connected Assets: logged in as " <strong>{me.user}</strong></p>
-                    <button type="button" class="link-button" on:click=log_out>"Log out of Connected Assets"</button>
+                    <p class="logged-in">{finder.options.with(|o| o.text_with(Strings::LoggedInAs, &[("user", &me.user)]))}</p>
+                    <button type="button" class="link-button" on:click=log_out>{move || finder.options.with(|o| o.text(Strings::LogOut))}</button>
                 }.into_any(),
                 None => view! {
                     <button
@@ -335,7 +335,7 @@ fn RemoteLogin() -> impl IntoView {
 fn Breadcrumb() -> impl IntoView {
     let finder = use_finder();
     view! {
-        <nav aria-label="Breadcrumb" class="breadcrumb">
+        <nav aria-label=move || finder.options.with(|o| o.text(Strings::Breadcrumb)) class="breadcrumb">
             <ol>
                 {move || {
                     let folder = finder.folder.get();
@@ -349,7 +349,7 @@ fn Breadcrumb() -> impl IntoView {
                         .map(|p| {
                             let current = p == folder;
                             let label = if p.is_root() {
-                                "Assets".to_owned()
+                                finder.options.with(|o| o.text(Strings::RootFolder))
                             } else {
                                 finder.folder_titles.with(|t| t.get(&p).cloned()).unwrap_or_else(|| p.name().to_owned())
                             };
@@ -389,11 +389,11 @@ fn ListingError(error: ApiError) -> impl IntoView {
     if error.is_unauthenticated() {
         return match finder.source.get_untracked() {
             // The remote DAM's login button is always above the results.
-            Source::Remote => view! { <p class="finder-message">"Log in to Connected Assets to browse the remote DAM."</p> }.into_any(),
+            Source::Remote => view! { <p class="finder-message">{finder.options.with_untracked(|o| o.text(Strings::RemoteLoginNeeded))}</p> }.into_any(),
             // Embedded on another page, the finder offers its own login.
             Source::Local => view! {
-                <p class="finder-message">"Log in to browse this deployment's assets."</p>
-                <button type="button" class="primary" on:click=move |_| finder.login_for.set(Some(Source::Local))>"Log in"</button>
+                <p class="finder-message">{finder.options.with_untracked(|o| o.text(Strings::LocalLoginNeeded))}</p>
+                <button type="button" class="primary" on:click=move |_| finder.login_for.set(Some(Source::Local))>{finder.options.with_untracked(|o| o.text(Strings::LogInButton))}</button>
             }
             .into_any(),
         };

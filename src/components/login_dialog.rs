@@ -4,7 +4,7 @@ use leptos::task::spawn_local;
 
 use crate::components::modal::Modal;
 use crate::finder::use_finder;
-use crate::finder::Source;
+use crate::finder::{Source, Strings};
 
 /// Asks for a DAM user's name and password and logs in to that DAM.
 #[component]
@@ -49,29 +49,30 @@ pub fn LoginDialog() -> impl IntoView {
 
     move || {
         let source = finder.login_for.get()?;
+        let text = move |key: Strings| finder.options.with_untracked(|o| o.text(key));
         let (title, target) = match source {
-            Source::Remote => ("Log in to Connected Assets", finder.remote.client_untracked()),
-            Source::Local => ("Log in to Tessera", finder.local.client_untracked()),
+            Source::Remote => (text(Strings::LogIn), finder.remote.client_untracked()),
+            Source::Local => (text(Strings::LogInLocal), finder.local.client_untracked()),
         };
         let target = target.map(|c| c.base().to_owned()).filter(|b| !b.is_empty());
         Some(view! {
             // Logging in to this deployment is the way into the editor: Escape leaves it open.
             <Modal labelled_by=finder.element_id("login-title") on_close=Callback::new(move |_| if source == Source::Remote { close() })>
                     <h2 id=finder.element_id("login-title")>{title}</h2>
-                    {target.map(|t| view! { <p class="dialog-note">"DAM: " {t}</p> })}
+                    {target.map(|t| view! { <p class="dialog-note">{finder.options.with_untracked(|o| o.text_with(Strings::Dam, &[("dam", &t)]))}</p> })}
                     <form on:submit=submit>
                         <label>
-                            "User name"
+                            {text(Strings::UserName)}
                             <input type="text" name="user" autocomplete="username" required bind:value=user autofocus />
                         </label>
                         <label>
-                            "Password"
+                            {text(Strings::Password)}
                             <input type="password" name="password" autocomplete="current-password" required bind:value=password />
                         </label>
                         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                         <div class="dialog-buttons">
-                            {(source == Source::Remote).then(|| view! { <button type="button" on:click=move |_| close()>"Cancel"</button> })}
-                            <button type="submit" class="primary" disabled=move || busy.get()>"Log in"</button>
+                            {(source == Source::Remote).then(|| view! { <button type="button" on:click=move |_| close()>{text(Strings::Cancel)}</button> })}
+                            <button type="submit" class="primary" disabled=move || busy.get()>{text(Strings::LogInButton)}</button>
                         </div>
                     </form>
 

@@ -226,6 +226,57 @@ test("accept goes to the DAM's search: one image behind forty text files is foun
   await context.close();
 });
 
+test("every word of the finder can be the host's, and its filters offer only what accept lets through", async () => {
+  const { context, page, errors } = await openEmbed();
+  const box = await mount(page, "words", {
+    remoteRepository: ASSETS,
+    accept: ["image/*"],
+    strings: {
+      local: "Ours",
+      remote: "Brand",
+      logIn: "Sign in to the brand DAM",
+      logInButton: "Sign in",
+      loggedInAs: "Signed in as {user}",
+      logOut: "Sign out",
+      nothingHere: "No images here.",
+      rootFolder: "Everything",
+      type: "Kind",
+    },
+  });
+  await box.getByRole("navigation", { name: "Breadcrumb" }).getByRole("button", { name: "Everything" }).waitFor();
+  assert.equal(await box.getByLabel("Kind").count(), 0, "only images are accepted: no Type filter to offer Documents");
+  await box.getByRole("radio", { name: "Brand" }).click();
+  await box.getByRole("button", { name: "Sign in to the brand DAM" }).click();
+  const dialog = box.getByRole("dialog", { name: "Sign in to the brand DAM" });
+  await dialog.getByLabel("User name").fill(DAM_USER);
+  await dialog.getByLabel("Password").fill(DAM_PASSWORD);
+  await dialog.getByRole("button", { name: "Sign in", exact: true }).click();
+  await box.getByText(`Signed in as ${DAM_USER}`).waitFor();
+  await box.getByRole("button", { name: "Sign out" }).waitFor();
+  await box.getByRole("searchbox", { name: "Search assets" }).fill("zzzznothing");
+  await box.getByText("No images here.").waitFor();
+
+  // Only documents, of two types: no Type filter, and a Document type filter with those two.
+  const docs = await mount(page, "documents", { accept: ["application/pdf", "text/plain"] });
+  const doctype = docs.getByLabel("Document type");
+  await doctype.waitFor();
+  assert.deepEqual(await doctype.locator("option").allTextContents(), ["Any", "PDF", "Text"]);
+  assert.equal(await docs.getByLabel("Type", { exact: true }).count(), 0);
+
+  const refused = await page.evaluate(async () => {
+    const { mountFinder } = await import("/pkg/finder.js");
+    try {
+      await mountFinder(document.createElement("div"), { repository: "", strings: { serach: "Find" } });
+      return "mounted";
+    } catch (e) {
+      return e.message;
+    }
+  });
+  assert.match(refused, /`strings` has no word "serach"; its words are search, logIn/);
+  assertNoErrors(errors);
+  await context.close();
+});
+
 test("on() refuses an event the finder does not have, naming those it has", async () => {
   const { context, page, errors } = await openEmbed();
   await mount(page, "events", {});

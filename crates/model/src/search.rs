@@ -24,6 +24,8 @@ pub enum DocType {
 }
 
 impl DocType {
+    pub const ALL: [DocType; 5] = [DocType::Pdf, DocType::Word, DocType::Excel, DocType::Powerpoint, DocType::Text];
+
     pub fn mimes(self) -> &'static [&'static str] {
         match self {
             DocType::Pdf => &["application/pdf"],
