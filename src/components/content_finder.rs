@@ -69,7 +69,7 @@ pub fn ContentFinder() -> impl IntoView {
                 Source::Remote => finder.options.with_untracked(|o| o.text(Strings::RemoteLoginNeeded)),
                 Source::Local => finder.options.with_untracked(|o| o.text(Strings::LocalLoginNeeded)),
             };
-            let error = ApiError::Refused { status: 401, code: "unauthenticated".into(), message: message.into() };
+            let error = ApiError::Refused { status: 401, code: "unauthenticated".into(), message };
             tell_about(finder, repo, &error);
             results.set(Results { error: Some(error), ..Default::default() });
             return;
