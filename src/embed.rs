@@ -145,6 +145,13 @@ impl FinderHandle {
     }
 }
 
+/// The finder's styles (`www/finder.css`), for a finder mounted in a shadow root,
+/// where the page's own style sheets do not reach.
+#[wasm_bindgen(js_name = finderStyles)]
+pub fn finder_styles() -> String {
+    include_str!("../www/finder.css").to_owned()
+}
+
 /// Mounts a Content Finder into `element`; see `FinderOptions` for `options`.
 #[wasm_bindgen(js_name = mountFinder)]
 pub fn mount_finder(element: web_sys::HtmlElement, options: JsValue) -> Result<FinderHandle, JsValue> {

@@ -101,6 +101,16 @@ export interface FinderOptions {
   strings?: Partial<Record<FinderStringKey, string>>;
 }
 
+/** What `mountFinder` takes: the finder's options, and where it renders. */
+export interface MountOptions extends FinderOptions {
+  /**
+   * Renders into the element's shadow root, with the finder's own styles, where the
+   * page's styles do not reach (its `--tessera-finder-*` custom properties do).
+   * `<tessera-finder>` always does. Default false.
+   */
+  shadow?: boolean;
+}
+
 /** What a drag out of the finder carries as "application/vnd.tessera.asset+json", and what its events carry. */
 export interface AssetPayload {
   /** The origin of the DAM that holds the asset. */
@@ -156,7 +166,7 @@ export type FinderWasm = string | URL | Request | Response | Promise<Response> |
 export function loadFinder(wasm?: FinderWasm): Promise<void>;
 
 /** Loads the WebAssembly (once per page) and mounts a Content Finder into `element`. */
-export function mountFinder(element: HTMLElement, options?: FinderOptions): Promise<FinderHandle>;
+export function mountFinder(element: HTMLElement, options?: MountOptions): Promise<FinderHandle>;
 
 /** The names `FinderHandle.on` takes. */
 export const EVENTS: readonly FinderEventName[];

@@ -1,7 +1,7 @@
 // The embeddable Content Finder, as published in pkg/: `mountFinder` (which loads the
 // finder's own WebAssembly, without the page editor, once per page) and the
 // <tessera-finder> custom element.
-import init, { mountFinder as mountLoaded } from "./tessera_finder.js";
+import init, { finderStyles, mountFinder as mountLoaded } from "./tessera_finder.js";
 
 let loading;
 
@@ -43,14 +43,46 @@ function nextToThisFile() {
 }
 
 /**
- * Mounts a Content Finder into `element`.
+ * Mounts a Content Finder into `element`. With `shadow: true` it is mounted in the
+ * element's shadow root, with its own styles, where the page's styles do not reach
+ * (CSS custom properties such as `--tessera-finder-accent` still do).
  * @param {HTMLElement} element
- * @param {import("./finder.js").FinderOptions} [options]
+ * @param {import("./finder.js").MountOptions} [options]
  * @returns {Promise<import("./finder.js").FinderHandle>}
  */
 export async function mountFinder(element, options = {}) {
   await loadFinder();
-  return mountLoaded(element, options);
+  const { shadow = false, ...finderOptions } = options ?? {};
+  if (!shadow) return mountLoaded(element, finderOptions);
+  const root = element.shadowRoot ?? element.attachShadow({ mode: "open" });
+  root.adoptedStyleSheets = [styles()];
+  const box = document.createElement("div");
+  root.append(box);
+  let handle;
+  try {
+    handle = mountLoaded(box, finderOptions);
+  } catch (e) {
+    box.remove();
+    throw e;
+  }
+  // Unmounting leaves the shadow root as empty as it found it.
+  const unmount = handle.unmount.bind(handle);
+  handle.unmount = () => {
+    unmount();
+    box.remove();
+  };
+  return handle;
+}
+
+let sheet;
+
+/** The finder's styles as one sheet, shared by every shadow root on the page. */
+function styles() {
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(finderStyles());
+  }
+  return sheet;
 }
 
 /** The finder's events; `on()` refuses any other name. */
@@ -76,8 +108,9 @@ const list = (value) => value?.split(/[\s,]+/).filter(Boolean);
 /**
  * <tessera-finder repository="" remote-repository="https://dam.example.com" root="/content/dam/brand"
  *   accept="image/*" selection="multiple" filters="search type" theme="dark">
- * Events: tessera-selectionchange, tessera-selectionconfirm, tessera-dragstart,
- * tessera-loginrequired, tessera-error, each with the details in `event.detail`.
+ * Rendered in its shadow root, with its own styles. Events: tessera-selectionchange,
+ * tessera-selectionconfirm, tessera-dragstart, tessera-loginrequired, tessera-error,
+ * each with the details in `event.detail`.
  * UI strings: the `strings` property (an object).
  */
 class TesseraFinder extends HTMLElement {
@@ -114,7 +147,7 @@ class TesseraFinder extends HTMLElement {
   }
 
   async connectedCallback() {
-    const mounting = mountFinder(this, this.options());
+    const mounting = mountFinder(this, { ...this.options(), shadow: true });
     this.#mounting = mounting;
     let handle;
     try {

@@ -62,8 +62,14 @@ pub fn Modal(
     }
 }
 
+/// The element that has focus, inside a shadow root too (a finder mounted in one):
+/// the document only knows the shadow root's host.
 fn focused_element() -> Option<web_sys::HtmlElement> {
-    web_sys::window()?.document()?.active_element()?.dyn_into().ok()
+    let mut focused = web_sys::window()?.document()?.active_element()?;
+    while let Some(inner) = focused.shadow_root().and_then(|root| root.active_element()) {
+        focused = inner;
+    }
+    focused.dyn_into().ok()
 }
 
 fn focus_first_field(dialog: &web_sys::HtmlDialogElement) {

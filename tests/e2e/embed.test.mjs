@@ -322,6 +322,9 @@ test("two finders on one page do not interfere", async () => {
   const b = await mount(page, "second", { selection: "multiple", theme: "dark", strings: { search: "Find" } });
   assert.equal(await b.locator(".tessera-finder-root.theme-dark").count(), 1);
   assert.equal(await a.locator(".tessera-finder-root.theme-light").count(), 1);
+  const padding = (box) => box.locator(".tessera-finder-root").evaluate((e) => getComputedStyle(e).padding);
+  assert.equal(await padding(b), await padding(a), "dark and light keep the same room around the content");
+  assert.notEqual(await padding(a), "0px");
 
   // The first cannot leave its root: its breadcrumb starts there.
   const crumbs = a.getByRole("navigation", { name: "Breadcrumb" });
@@ -361,10 +364,11 @@ test("the custom element follows its attributes, and removing it unmounts the fi
   assert.match(await bad, /initialFolder.* is outside `root`/);
   const left = await page.evaluate(() => {
     const el = document.getElementById("rail");
+    const before = el.shadowRoot.childElementCount;
     el.remove();
-    return el.childElementCount;
+    return [before, el.childElementCount + el.shadowRoot.childElementCount];
   });
-  assert.equal(left, 0, "a removed <tessera-finder> leaves nothing inside it");
+  assert.deepEqual(left, [1, 0], "a removed <tessera-finder> leaves nothing inside it, nor in its shadow root");
   assertNoErrors(errors);
   await context.close();
 });
@@ -383,6 +387,34 @@ test("attributes set on <tessera-finder> while it is still mounting are kept", a
   await late.locator(".tessera-finder-root.theme-dark").waitFor();
   await late.getByRole("searchbox", { name: "Search assets" }).waitFor();
   assert.equal(await late.getByLabel(/^Type/).count(), 0, "the filters set while mounting hold");
+  assertNoErrors(errors);
+  await context.close();
+});
+
+test("in a shadow root the page's styles stay out and its --tessera-finder-* properties get in", async () => {
+  const { context, page, errors } = await openEmbed();
+  await page.addStyleTag({
+    content: ".tessera-finder .finder-search { border: 5px solid rgb(255, 0, 0) !important; } main, aside { --tessera-finder-ink: rgb(0, 128, 0); }",
+  });
+  const border = (locator) => locator.evaluate((e) => getComputedStyle(e).borderTopColor);
+  const ink = (locator) => locator.evaluate((e) => getComputedStyle(e).color);
+  // The rail is <tessera-finder>, which renders in its shadow root.
+  const rail = page.locator("#rail");
+  const railSearch = rail.getByRole("searchbox", { name: "Search assets" });
+  await railSearch.waitFor();
+  assert.equal(await rail.evaluate((el) => el.shadowRoot?.mode), "open");
+  assert.notEqual(await border(railSearch), "rgb(255, 0, 0)", "the page's rule does not reach into the shadow root");
+  assert.equal(await ink(rail.getByRole("region", { name: "Content Finder" })), "rgb(0, 128, 0)", "the custom property does");
+  // mountFinder renders in the light DOM unless asked: there the page's rule applies.
+  const light = await mount(page, "light", {});
+  assert.equal(await border(light.getByRole("searchbox", { name: "Search assets" })), "rgb(255, 0, 0)");
+  const shadowed = await mount(page, "shadowed", { shadow: true });
+  const search = shadowed.getByRole("searchbox", { name: "Search assets" });
+  await search.waitFor();
+  assert.notEqual(await border(search), "rgb(255, 0, 0)");
+  assert.equal(await ink(shadowed.getByRole("region", { name: "Content Finder" })), "rgb(0, 128, 0)");
+  await page.evaluate(() => window.__finders.shadowed.unmount());
+  assert.equal(await page.evaluate(() => document.getElementById("shadowed").shadowRoot.childElementCount), 0, "unmount() empties the shadow root");
   assertNoErrors(errors);
   await context.close();
 });
