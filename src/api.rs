@@ -56,6 +56,8 @@ pub enum ApiError {
     CorsRefused { base: String, origin: String },
     /// The answer was not what this editor understands.
     Unexpected(String),
+    /// Whoever asked no longer wants the answer (a newer search replaced it).
+    Aborted,
 }
 
 impl ApiError {
@@ -78,6 +80,7 @@ impl fmt::Display for ApiError {
                 "The DAM at {base} refused the connection: its CORS allow-list does not include this site ({origin}). An administrator of the DAM can add it."
             ),
             ApiError::Unexpected(what) => write!(f, "The server sent an answer this editor does not understand ({what})."),
+            ApiError::Aborted => f.write_str("The request was given up for a newer one."),
         }
     }
 }
@@ -176,6 +179,12 @@ impl Client {
     }
 
     pub async fn search(&self, query: &SearchQuery) -> Result<SearchResults, ApiError> {
+        self.search_until(query, None).await
+    }
+
+    /// A search that `cancel` can abandon in flight (`ApiError::Aborted`): the
+    /// Content Finder sends one on each keystroke and gives up the one before.
+    pub async fn search_until(&self, query: &SearchQuery, cancel: Option<&web_sys::AbortSignal>) -> Result<SearchResults, ApiError> {
         let mut params = Vec::new();
         let mut add = |k: &str, v: String| params.push(format!("{k}={}", percent_encode(&v)));
         if let Some(q) = &query.q {
@@ -208,7 +217,9 @@ impl Client {
         if let Some(c) = &query.cursor {
             add("cursor", c.clone());
         }
-        self.call("GET", &format!("/api/search?{}", params.join("&")), None::<&()>, None).await
+        let path = format!("/api/search?{}", params.join("&"));
+        let (text, _) = self.fetch(Call { method: "GET", path: &path, body: None, content_type: "", csrf: None, if_match: None, cancel }).await?;
+        decode(&text)
     }
 
     pub async fn pages(&self) -> Result<Vec<PageSummary>, ApiError> {
@@ -515,25 +526,18 @@ impl Client {
         csrf: Option<&str>,
         if_match: Option<&str>,
     ) -> Result<(String, Option<String>), ApiError> {
-        let json = body.map(encode_text).transpose()?;
-        self.fetch(method, path, json.map(|j| JsValue::from_str(&j)).as_ref(), "application/json", csrf, if_match).await
+        let json = body.map(encode_text).transpose()?.map(|j| JsValue::from_str(&j));
+        self.fetch(Call { method, path, body: json.as_ref(), content_type: "application/json", csrf, if_match, cancel: None }).await
     }
 
     /// A request whose body is a file's bytes, of type `mime`.
     async fn request_body(&self, method: &str, path: &str, body: Option<&JsValue>, mime: &str, csrf: Option<&str>) -> Result<String, ApiError> {
         let mime = if mime.is_empty() { "application/octet-stream" } else { mime };
-        self.fetch(method, path, body, mime, csrf, None).await.map(|(text, _)| text)
+        self.fetch(Call { method, path, body, content_type: mime, csrf, if_match: None, cancel: None }).await.map(|(text, _)| text)
     }
 
-    async fn fetch(
-        &self,
-        method: &str,
-        path: &str,
-        body: Option<&JsValue>,
-        content_type: &str,
-        csrf: Option<&str>,
-        if_match: Option<&str>,
-    ) -> Result<(String, Option<String>), ApiError> {
+    async fn fetch(&self, call: Call<'_>) -> Result<(String, Option<String>), ApiError> {
+        let Call { method, path, body, content_type, csrf, if_match, cancel } = call;
         let unreachable = |_: JsValue| ApiError::Unreachable { base: self.base.clone() };
         let init = RequestInit::new();
         init.set_method(method);
@@ -552,15 +556,24 @@ impl Client {
             headers.set("if-match", tag).map_err(unreachable)?;
         }
         init.set_headers(&headers);
+        if let Some(signal) = cancel {
+            init.set_signal(Some(signal));
+        }
         let request = Request::new_with_str_and_init(&self.url(path), &init).map_err(unreachable)?;
         let window = web_sys::window().ok_or_else(|| ApiError::Unexpected("no window".into()))?;
+        let aborted = || cancel.is_some_and(web_sys::AbortSignal::aborted);
         let response: Response = match JsFuture::from(window.fetch_with_request(&request)).await {
             Ok(r) => r,
+            Err(_) if aborted() => return Err(ApiError::Aborted),
             Err(_) => return Err(self.why_unreachable(&window).await),
         }
         .dyn_into()
         .map_err(|_| ApiError::Unexpected("not a response".into()))?;
-        let text = JsFuture::from(response.text().map_err(unreachable)?).await.map_err(unreachable)?.as_string().unwrap_or_default();
+        let text = match JsFuture::from(response.text().map_err(unreachable)?).await {
+            Ok(text) => text.as_string().unwrap_or_default(),
+            Err(_) if aborted() => return Err(ApiError::Aborted),
+            Err(e) => return Err(unreachable(e)),
+        };
         if response.ok() {
             let etag = response.headers().get("etag").ok().flatten();
             return Ok((text, etag));
@@ -574,6 +587,18 @@ impl Client {
             },
         })
     }
+}
+
+/// One request as [`Client::fetch`] sends it.
+struct Call<'a> {
+    method: &'a str,
+    path: &'a str,
+    body: Option<&'a JsValue>,
+    content_type: &'a str,
+    csrf: Option<&'a str>,
+    if_match: Option<&'a str>,
+    /// Gives the request up in flight.
+    cancel: Option<&'a web_sys::AbortSignal>,
 }
 
 impl Client {

@@ -1,5 +1,3 @@
-use std::time::Duration;
-
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tessera_model::{AssetDto, AssetKind, DamPath, DocType, FolderDto, SearchQuery};
@@ -12,8 +10,6 @@ use crate::components::type_filters::TypeFilters;
 use crate::finder::Source;
 use crate::finder::{use_finder, Filter, Finder, FinderEvent, Strings, Theme};
 
-/// How long typing must pause before the Content Finder searches.
-const DEBOUNCE: Duration = Duration::from_millis(250);
 const PAGE: u32 = 30;
 
 /// What the Content Finder shows: a folder, or search results, and how it got them.
@@ -38,15 +34,18 @@ pub fn ContentFinder() -> impl IntoView {
     let doctype = RwSignal::new(None::<DocType>);
     let results = RwSignal::new(Results::default());
     let generation = StoredValue::new(0u64);
-    let pending = StoredValue::new(None::<TimeoutHandle>);
-
-    let on_type = move |value: String| {
-        typed.set(value);
-        if let Some(h) = pending.get_value() {
-            h.clear();
+    // The request in flight, given up when a newer one replaces it.
+    let in_flight = StoredValue::new_local(None::<web_sys::AbortController>);
+    let give_up = move || {
+        if let Some(controller) = in_flight.try_update_value(Option::take).flatten() {
+            controller.abort();
         }
-        let handle = set_timeout_with_handle(move || query.set(typed.get_untracked().trim().to_owned()), DEBOUNCE).ok();
-        pending.set_value(handle);
+    };
+
+    // Each keystroke searches at once; the answer to an older one is given up.
+    let on_type = move |value: String| {
+        query.set(value.trim().to_owned());
+        typed.set(value);
     };
 
     // Any change of what to show starts over from the first page.
@@ -74,10 +73,15 @@ pub fn ContentFinder() -> impl IntoView {
             results.set(Results { error: Some(error), ..Default::default() });
             return;
         }
-        results.set(Results { loading: true, ..Default::default() });
+        // The last results stay on screen until the new ones arrive.
+        results.update(|r| r.loading = true);
+        give_up();
+        let controller = web_sys::AbortController::new().ok();
+        let cancel = controller.as_ref().map(web_sys::AbortController::signal);
+        in_flight.set_value(controller);
         spawn_local(async move {
             let searching = !request.query.is_empty();
-            let fetched = fetch(finder, &request, None).await;
+            let fetched = fetch(finder, &request, None, cancel.as_ref()).await;
             if generation.get_value() == this {
                 if let Some(e) = &fetched.error {
                     tell_about(finder, repo, e);
@@ -108,7 +112,7 @@ pub fn ContentFinder() -> impl IntoView {
         let this = generation.get_value();
         results.update(|r| r.loading = true);
         spawn_local(async move {
-            let more = fetch(finder, &request, Some(cursor)).await;
+            let more = fetch(finder, &request, Some(cursor), None).await;
             if generation.get_value() == this {
                 results.update(|r| {
                     r.assets.extend(more.assets);
@@ -124,11 +128,7 @@ pub fn ContentFinder() -> impl IntoView {
         finder.source.set(source);
         finder.open_start();
     };
-    on_cleanup(move || {
-        if let Some(h) = pending.get_value() {
-            h.clear();
-        }
-    });
+    on_cleanup(give_up);
     let text = move |key: Strings| finder.options.with(|o| o.text(key));
     let shows = move |filter: Filter| finder.options.with(|o| o.shows(filter));
     let both = move || finder.options.with(|o| o.repository.is_some() && o.remote_repository.is_some());
@@ -228,7 +228,7 @@ struct Request {
 /// The types the host accepts go to the DAM's search, so its counts and pages are of
 /// what the finder shows; browsing a folder then lists its folders and searches its
 /// assets.
-async fn fetch(finder: Finder, r: &Request, cursor: Option<String>) -> Results {
+async fn fetch(finder: Finder, r: &Request, cursor: Option<String>, cancel: Option<&web_sys::AbortSignal>) -> Results {
     let Some(client) = finder.repository(r.source).client_untracked() else {
         return Results::default();
     };
@@ -250,11 +250,11 @@ async fn fetch(finder: Finder, r: &Request, cursor: Option<String>) -> Results {
         (true, Some(_)) => match client.list_folder(&r.folder).await {
             Ok(l) => {
                 note_titles(finder, &l);
-                search(&client, &in_folder(None)).await.map(|found| Results { folders: l.folders, ..found })
+                search(&client, &in_folder(None), cancel).await.map(|found| Results { folders: l.folders, ..found })
             }
             Err(e) => Err(e),
         },
-        (false, _) if r.query.is_empty() && r.kind.is_none() && r.doctype.is_none() && mime.is_some() => search(&client, &in_folder(cursor)).await,
+        (false, _) if r.query.is_empty() && r.kind.is_none() && r.doctype.is_none() && mime.is_some() => search(&client, &in_folder(cursor), cancel).await,
         (false, _) => {
             let q = SearchQuery {
                 q: (!r.query.is_empty()).then(|| r.query.clone()),
@@ -266,7 +266,7 @@ async fn fetch(finder: Finder, r: &Request, cursor: Option<String>) -> Results {
                 cursor,
                 ..Default::default()
             };
-            search(&client, &q).await
+            search(&client, &q, cancel).await
         }
     };
     outcome.unwrap_or_else(|e| Results { error: Some(e), ..Default::default() })
@@ -281,8 +281,8 @@ fn note_titles(finder: Finder, listing: &tessera_model::FolderListing) {
     });
 }
 
-async fn search(client: &Client, q: &SearchQuery) -> Result<Results, ApiError> {
-    let found = client.search(q).await?;
+async fn search(client: &Client, q: &SearchQuery, cancel: Option<&web_sys::AbortSignal>) -> Result<Results, ApiError> {
+    let found = client.search_until(q, cancel).await?;
     Ok(Results { assets: found.assets, next_cursor: found.next_cursor, total: found.total, ..Default::default() })
 }
 

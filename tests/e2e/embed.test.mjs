@@ -277,6 +277,36 @@ test("every word of the finder can be the host's, and its filters offer only wha
   await context.close();
 });
 
+test("each keystroke searches at once, gives up the search before it, and keeps the last results on screen meanwhile", async () => {
+  const { context, page, errors } = await openEmbed();
+  const box = await mount(page, "typing", {});
+  const gaveUp = [];
+  page.on("requestfailed", (r) => {
+    if (new URL(r.url()).pathname === "/api/search") gaveUp.push(new URL(r.url()).searchParams.get("q"));
+  });
+  // The DAM is slow to answer "har" and "harb": long enough for the next keystroke.
+  const slow = new Set(["har", "harb"]);
+  await page.route(
+    (url) => url.pathname === "/api/search" && slow.has(url.searchParams.get("q")),
+    async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      await route.continue().catch(() => {});
+    },
+  );
+  const search = box.getByRole("searchbox", { name: "Search assets" });
+  await search.fill("har");
+  await search.fill("harbor");
+  const harbor = box.getByRole("button", { name: "Harbor at dusk (image)" });
+  await harbor.waitFor();
+  assert.deepEqual(gaveUp, ["har"], "the search for the older text is given up");
+  // While "harb" is on its way, the results for "harbor" stay.
+  await search.fill("harb");
+  assert.equal(await harbor.isVisible(), true);
+  assert.equal(await box.getByText("Loading…").count(), 0);
+  assertNoErrors(errors);
+  await context.close();
+});
+
 test("on() refuses an event the finder does not have, naming those it has", async () => {
   const { context, page, errors } = await openEmbed();
   await mount(page, "events", {});
