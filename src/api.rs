@@ -104,7 +104,7 @@ pub fn encode_text<T: Serialize + ?Sized>(value: &T) -> Result<String, ApiError>
 }
 
 /// How a unit enum value is spelled on the wire (`"pdf"`, `"modified"`).
-fn wire_name<T: Serialize>(value: &T) -> String {
+pub(crate) fn wire_name<T: Serialize>(value: &T) -> String {
     encode(value).ok().and_then(|v| v.as_string()).unwrap_or_default()
 }
 

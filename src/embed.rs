@@ -15,12 +15,25 @@ use crate::components::content_finder::ContentFinder;
 use crate::components::login_dialog::LoginDialog;
 use crate::finder::{Finder, FinderEvent, FinderOptions, Repository, Theme};
 
-/// Parses options from a JavaScript object, saying what is wrong with them. A host
-/// page is not a Tessera deployment unless it says so: without `repository`, the
-/// finder has no local DAM (rather than one at the page's own origin).
+/// What a host page gets for the options it leaves out. A host page is not a
+/// Tessera deployment unless it says so: no local DAM (rather than one at the page's
+/// own origin).
+fn host_defaults() -> FinderOptions {
+    FinderOptions { repository: None, ..FinderOptions::default() }
+}
+
+/// The options a host page gets for what it leaves out, as `<tessera-finder>` reads
+/// an absent attribute.
+#[wasm_bindgen(js_name = finderDefaults)]
+pub fn finder_defaults() -> JsValue {
+    to_js(&host_defaults())
+}
+
+/// Parses options from a JavaScript object, saying what is wrong with them; without
+/// `repository`, the finder has no local DAM.
 fn options_from(value: &JsValue) -> Result<FinderOptions, JsValue> {
     if value.is_undefined() || value.is_null() {
-        return Ok(FinderOptions { repository: None, ..FinderOptions::default() });
+        return Ok(host_defaults());
     }
     if !value.is_object() || js_sys::Array::is_array(value) {
         return Err(JsError::new("The finder's options must be a plain object.").into());

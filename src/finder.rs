@@ -7,6 +7,8 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+use tessera_model::mime::{kind_of_mime, mime_matches};
+use tessera_model::search::MimePattern;
 use tessera_model::{AssetDragPayload, AssetKind, DamPath, DocType};
 
 use crate::api::Client;
@@ -34,36 +36,46 @@ pub struct Repository {
     /// `None` until the deployment has said where its remote DAM is.
     pub client: RwSignal<Option<Client>>,
     pub session: RwSignal<Option<Me>>,
-    /// Whether the deployment has said who is logged in (`session` is then the
-    /// answer, not merely not known yet).
-    pub session_known: RwSignal<bool>,
-    /// Whether the question of who is logged in has been answered, or has failed:
-    /// until then the finder asks the DAM nothing else.
-    pub answered: RwSignal<bool>,
+    /// Where asking the deployment who is logged in stands.
+    pub question: RwSignal<SessionQuestion>,
+}
+
+/// Where asking a DAM who is logged in stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionQuestion {
+    /// Not answered yet: the finder asks the DAM nothing else meanwhile.
+    Pending,
+    /// Answered: `session` is who is logged in, or that nobody is.
+    Answered,
+    /// The question failed: the finder asks for what it shows, and says what went wrong.
+    Failed,
 }
 
 impl Repository {
     pub fn new(client: Option<Client>) -> Self {
-        Repository { client: RwSignal::new(client), session: RwSignal::new(None), session_known: RwSignal::new(false), answered: RwSignal::new(false) }
+        Repository { client: RwSignal::new(client), session: RwSignal::new(None), question: RwSignal::new(SessionQuestion::Pending) }
     }
 
     /// Nobody is logged in, as the deployment itself said.
     pub fn known_anonymous(&self) -> bool {
-        self.session_known.get() && self.session.with(Option::is_none)
+        self.question.get() == SessionQuestion::Answered && self.session.with(Option::is_none)
     }
 
     pub fn client(&self) -> Option<Client> {
         self.client.get()
     }
 
-    /// Takes the deployment's answer to who is logged in. A failed question is
-    /// answered too: the finder then asks for what it shows, and says what went wrong.
+    /// Takes the deployment's answer to who is logged in, or its failure.
     pub fn take_session_answer(&self, answer: &Result<Option<Me>, crate::api::ApiError>) {
         if let Ok(Some(me)) = answer {
             self.session.set(Some(me.clone()));
         }
-        self.session_known.set(answer.is_ok());
-        self.answered.set(true);
+        self.question.set(if answer.is_ok() { SessionQuestion::Answered } else { SessionQuestion::Failed });
+    }
+
+    /// Whether the deployment is still to say who is logged in.
+    pub fn awaits_session(&self) -> bool {
+        self.client.with(Option::is_some) && self.question.get() == SessionQuestion::Pending
     }
 
     pub fn client_untracked(&self) -> Option<Client> {
@@ -152,20 +164,12 @@ impl FinderOptions {
     /// Whether `accept` lets through assets of `kind` at all: the Type filter offers
     /// only those.
     pub fn offers_kind(&self, kind: AssetKind) -> bool {
-        let is_image = |pattern: &str| pattern.starts_with("image/") && pattern != "image/svg+xml";
-        self.accept.is_empty()
-            || self.accept.iter().any(|p| {
-                p == "*/*"
-                    || match kind {
-                        AssetKind::Image => is_image(p),
-                        AssetKind::Document => !is_image(p),
-                    }
-            })
+        self.accept.is_empty() || self.accept.iter().any(|p| p == "*/*" || kind_of_mime(p) == kind)
     }
 
     /// Whether `accept` lets through any type of `doctype`.
     pub fn offers_doctype(&self, doctype: DocType) -> bool {
-        self.accept.is_empty() || doctype.mimes().iter().any(|mime| self.accept.iter().any(|p| tessera_model::mime::mime_matches(p, mime)))
+        self.accept.is_empty() || doctype.mimes().iter().any(|mime| self.accept.iter().any(|p| mime_matches(p, mime)))
     }
 
     pub fn shows(&self, filter: Filter) -> bool {
@@ -187,8 +191,7 @@ impl FinderOptions {
             return Err(format!("`strings` has no word {unknown:?}; its words are {}.", keys.join(", ")));
         }
         // The DAM's search takes the same patterns; a wrong one is the host's to fix.
-        let accept = tessera_model::SearchQuery { mime: Some(self.accept.join(",")), ..Default::default() };
-        accept.mime_patterns().map_err(|e| format!("`accept`: {e}"))?;
+        MimePattern::parse_list(&self.accept.join(",")).map_err(|e| format!("`accept`: {e}"))?;
         if let Some(folder) = &self.initial_folder {
             if !tessera_model::access::is_within(folder, &self.root) {
                 return Err(format!("`initialFolder` {folder} is outside `root` {}.", self.root));
@@ -280,85 +283,55 @@ impl Strings {
         Strings::LiveCopyBadge,
     ];
 
+    /// The word's key in `strings`.
     pub fn key(self) -> &'static str {
-        match self {
-            Strings::Search => "search",
-            Strings::LogIn => "logIn",
-            Strings::LogInLocal => "logInLocal",
-            Strings::LogInButton => "logInButton",
-            Strings::UserName => "userName",
-            Strings::Password => "password",
-            Strings::Cancel => "cancel",
-            Strings::Dam => "dam",
-            Strings::LoggedInAs => "loggedInAs",
-            Strings::LogOut => "logOut",
-            Strings::LogOutFailed => "logOutFailed",
-            Strings::RemoteLoginNeeded => "remoteLoginNeeded",
-            Strings::LocalLoginNeeded => "localLoginNeeded",
-            Strings::Repository => "repository",
-            Strings::Local => "local",
-            Strings::Remote => "remote",
-            Strings::NoRemote => "noRemote",
-            Strings::Region => "region",
-            Strings::Breadcrumb => "breadcrumb",
-            Strings::RootFolder => "rootFolder",
-            Strings::Loading => "loading",
-            Strings::NothingHere => "nothingHere",
-            Strings::LoadMore => "loadMore",
-            Strings::Type => "type",
-            Strings::AllTypes => "allTypes",
-            Strings::Images => "images",
-            Strings::Documents => "documents",
-            Strings::DocumentType => "documentType",
-            Strings::AnyDocument => "anyDocument",
-            Strings::TextDocuments => "textDocuments",
-            Strings::Image => "image",
-            Strings::Document => "document",
-            Strings::ConnectedCopy => "connectedCopy",
-            Strings::LiveCopy => "liveCopy",
-            Strings::ConnectedBadge => "connectedBadge",
-            Strings::LiveCopyBadge => "liveCopyBadge",
-        }
+        self.word().0
     }
 
+    /// The word the finder shows unless the host replaces it.
     pub fn default_text(self) -> &'static str {
+        self.word().1
+    }
+
+    /// The key and the default, side by side.
+    fn word(self) -> (&'static str, &'static str) {
         match self {
-            Strings::Search => "Search assets",
-            Strings::LogIn => "Log in to Connected Assets",
-            Strings::LogInLocal => "Log in to Tessera",
-            Strings::LogInButton => "Log in",
-            Strings::UserName => "User name",
-            Strings::Password => "Password",
-            Strings::Cancel => "Cancel",
-            Strings::Dam => "DAM: {dam}",
-            Strings::LoggedInAs => "Connected Assets: logged in as {user}",
-            Strings::LogOut => "Log out of Connected Assets",
-            Strings::LogOutFailed => "Logging out of Connected Assets failed: {error}",
-            Strings::RemoteLoginNeeded => "Log in to Connected Assets to browse the remote DAM.",
-            Strings::LocalLoginNeeded => "Log in to browse this deployment's assets.",
-            Strings::Repository => "Repository",
-            Strings::Local => "Local",
-            Strings::Remote => "Remote",
-            Strings::NoRemote => "This deployment has no remote DAM configured.",
-            Strings::Region => "Content Finder",
-            Strings::Breadcrumb => "Breadcrumb",
-            Strings::RootFolder => "Assets",
-            Strings::Loading => "Loading…",
-            Strings::NothingHere => "Nothing here.",
-            Strings::LoadMore => "Load more",
-            Strings::Type => "Type",
-            Strings::AllTypes => "All",
-            Strings::Images => "Images",
-            Strings::Documents => "Documents",
-            Strings::DocumentType => "Document type",
-            Strings::AnyDocument => "Any",
-            Strings::TextDocuments => "Text",
-            Strings::Image => "{title} (image)",
-            Strings::Document => "{title} (document)",
-            Strings::ConnectedCopy => "Connected: a read-only copy from {dam}",
-            Strings::LiveCopy => "Live Copy: kept in step with its source",
-            Strings::ConnectedBadge => "Connected",
-            Strings::LiveCopyBadge => "Live Copy",
+            Strings::Search => ("search", "Search assets"),
+            Strings::LogIn => ("logIn", "Log in to Connected Assets"),
+            Strings::LogInLocal => ("logInLocal", "Log in to Tessera"),
+            Strings::LogInButton => ("logInButton", "Log in"),
+            Strings::UserName => ("userName", "User name"),
+            Strings::Password => ("password", "Password"),
+            Strings::Cancel => ("cancel", "Cancel"),
+            Strings::Dam => ("dam", "DAM: {dam}"),
+            Strings::LoggedInAs => ("loggedInAs", "Connected Assets: logged in as {user}"),
+            Strings::LogOut => ("logOut", "Log out of Connected Assets"),
+            Strings::LogOutFailed => ("logOutFailed", "Logging out of Connected Assets failed: {error}"),
+            Strings::RemoteLoginNeeded => ("remoteLoginNeeded", "Log in to Connected Assets to browse the remote DAM."),
+            Strings::LocalLoginNeeded => ("localLoginNeeded", "Log in to browse this deployment's assets."),
+            Strings::Repository => ("repository", "Repository"),
+            Strings::Local => ("local", "Local"),
+            Strings::Remote => ("remote", "Remote"),
+            Strings::NoRemote => ("noRemote", "This deployment has no remote DAM configured."),
+            Strings::Region => ("region", "Content Finder"),
+            Strings::Breadcrumb => ("breadcrumb", "Breadcrumb"),
+            Strings::RootFolder => ("rootFolder", "Assets"),
+            Strings::Loading => ("loading", "Loading…"),
+            Strings::NothingHere => ("nothingHere", "Nothing here."),
+            Strings::LoadMore => ("loadMore", "Load more"),
+            Strings::Type => ("type", "Type"),
+            Strings::AllTypes => ("allTypes", "All"),
+            Strings::Images => ("images", "Images"),
+            Strings::Documents => ("documents", "Documents"),
+            Strings::DocumentType => ("documentType", "Document type"),
+            Strings::AnyDocument => ("anyDocument", "Any"),
+            Strings::TextDocuments => ("textDocuments", "Text"),
+            Strings::Image => ("image", "{title} (image)"),
+            Strings::Document => ("document", "{title} (document)"),
+            Strings::ConnectedCopy => ("connectedCopy", "Connected: a read-only copy from {dam}"),
+            Strings::LiveCopy => ("liveCopy", "Live Copy: kept in step with its source"),
+            Strings::ConnectedBadge => ("connectedBadge", "Connected"),
+            Strings::LiveCopyBadge => ("liveCopyBadge", "Live Copy"),
         }
     }
 }
@@ -446,8 +419,7 @@ impl Finder {
                 continue;
             }
             repository.session.set(None);
-            repository.session_known.set(false);
-            repository.answered.set(false);
+            repository.question.set(SessionQuestion::Pending);
             repository.client.set(client.clone());
             if let Some(client) = client {
                 leptos::task::spawn_local(async move {
@@ -473,12 +445,12 @@ impl Finder {
         format!("{}-{name}", self.id.get_value())
     }
 
-    /// Opens a folder, never above the root.
     /// Opens the folder the options start in: `initialFolder`, or else `root`.
     pub fn open_start(&self) {
         self.open(self.options.with_untracked(FinderOptions::start_folder));
     }
 
+    /// Opens a folder, never above the root.
     pub fn open(&self, folder: DamPath) {
         let root = self.options.with_untracked(|o| o.root.clone());
         self.folder.set(if tessera_model::access::is_within(&folder, &root) { folder } else { root });

@@ -1,7 +1,7 @@
 // The embeddable Content Finder, as published in pkg/: `mountFinder` (which loads the
 // finder's own WebAssembly, without the page editor, once per page) and the
 // <tessera-finder> custom element.
-import init, { finderStyles, mountFinder as mountLoaded } from "./tessera_finder.js";
+import init, { finderDefaults, finderStyles, mountFinder as mountLoaded } from "./tessera_finder.js";
 
 let loading;
 
@@ -91,18 +91,6 @@ export const EVENTS = ["selectionchange", "selectionconfirm", "dragstart", "logi
 /** The finder's MIME type for drags: any drop target can read it. */
 export const ASSET_MIME = "application/vnd.tessera.asset+json";
 
-/** What an attribute of <tessera-finder> that is absent stands for. */
-const ELEMENT_DEFAULTS = {
-  repository: null,
-  remoteRepository: null,
-  root: "/content/dam",
-  initialFolder: null,
-  accept: [],
-  selection: "single",
-  filters: ["search", "type", "doctype"],
-  theme: "light",
-};
-
 const list = (value) => value?.split(/[\s,]+/).filter(Boolean);
 
 /**
@@ -129,7 +117,7 @@ class TesseraFinder extends HTMLElement {
     this.#update();
   }
 
-  /** The options its attributes say, an absent attribute meaning the default. */
+  /** The options its attributes say, an absent attribute meaning the default (after loadFinder). */
   options() {
     const a = (name) => (this.hasAttribute(name) ? this.getAttribute(name) : undefined);
     const options = {
@@ -143,11 +131,12 @@ class TesseraFinder extends HTMLElement {
       theme: a("theme"),
       strings: this.#strings,
     };
-    return { ...ELEMENT_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+    // The finder's own defaults, once its WebAssembly has loaded.
+    return { ...finderDefaults(), ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
   }
 
   async connectedCallback() {
-    const mounting = mountFinder(this, { ...this.options(), shadow: true });
+    const mounting = loadFinder().then(() => mountFinder(this, { ...this.options(), shadow: true }));
     this.#mounting = mounting;
     let handle;
     try {

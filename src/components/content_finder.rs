@@ -57,7 +57,7 @@ pub fn ContentFinder() -> impl IntoView {
         generation.update_value(|g| *g += 1);
         let this = generation.get_value();
         // Until the DAM has said whether anyone is logged in, ask it nothing else.
-        if repo.client.with(Option::is_some) && !repo.answered.get() {
+        if repo.awaits_session() {
             results.set(Results { loading: true, ..Default::default() });
             return;
         }

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use tessera_model::{AssetKind, DocType};
 
+use crate::api::wire_name;
 use crate::finder::{Finder, FinderOptions, Strings};
 
 /// The Type filter (images or documents) and, for documents, the Document type
@@ -28,14 +29,14 @@ pub fn TypeFilters(
             DocType::Powerpoint => "PowerPoint".to_owned(),
             DocType::Text => text(Strings::TextDocuments),
         };
-        view! { <option value=doctype_name(d)>{label}</option> }
+        view! { <option value=wire_name(&d)>{label}</option> }
     };
     let kind_value = move || match kind.get() {
         Some(AssetKind::Image) => "image",
         Some(AssetKind::Document) => "document",
         None => "all",
     };
-    let doctype_value = move || doctype.get().map_or("any", doctype_name);
+    let doctype_value = move || doctype.get().map_or_else(|| "any".to_owned(), |d| wire_name(&d));
     // Documents are chosen, or are all there is; and there is a choice among their types.
     let shows_doctype = move || (kind.get() == Some(AssetKind::Document) || only_documents()) && offers_doctype.get() && doctypes().len() > 1;
     view! {
@@ -56,22 +57,11 @@ pub fn TypeFilters(
         <Show when=shows_doctype>
             <label>
                 {move || text(Strings::DocumentType)}
-                <select prop:value=doctype_value on:change=move |ev| doctype.set(DocType::ALL.into_iter().find(|d| doctype_name(*d) == event_target_value(&ev)))>
+                <select prop:value=doctype_value on:change=move |ev| doctype.set(DocType::ALL.into_iter().find(|d| wire_name(d) == event_target_value(&ev)))>
                     <option value="any">{move || text(Strings::AnyDocument)}</option>
                     {move || doctypes().into_iter().map(doctype_option).collect_view()}
                 </select>
             </label>
         </Show>
-    }
-}
-
-/// How a document type is spelled in the filter's values.
-fn doctype_name(d: DocType) -> &'static str {
-    match d {
-        DocType::Pdf => "pdf",
-        DocType::Word => "word",
-        DocType::Excel => "excel",
-        DocType::Powerpoint => "powerpoint",
-        DocType::Text => "text",
     }
 }

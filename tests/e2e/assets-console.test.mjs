@@ -574,21 +574,24 @@ test("a live copy's Properties show its source and status; Cancel inheritance, S
   await section.getByRole("button", { name: "Synchronize" }).waitFor();
 
   // An inherited field is read-only until its inheritance is cancelled; then it is the
-  // copy's own, which a Synchronize keeps; re-enabled, it takes the source's at once.
-  await tab("Basic");
-  const title = rail.getByLabel("Title", { exact: true });
-  assert.equal(await title.getAttribute("readonly"), "", "an inherited title is read-only");
-  await rail.getByRole("button", { name: "Cancel inheritance of Title" }).click();
-  await rail.getByRole("button", { name: "Re-enable inheritance of Title" }).waitFor();
-  assert.equal(await title.getAttribute("readonly"), null);
-  await title.fill("Local hero");
-  await rail.getByRole("button", { name: "Save" }).click();
-  await status(page).getByText("The properties are saved.").waitFor();
-  assert.equal((await dam.retitle(`${master}/hero.png`, "Source again")).status(), 200);
-  await tab("Live Copy");
-  await section.getByRole("button", { name: "Synchronize" }).click();
-  await status(page).getByText("The live copy is synchronized with its source.").waitFor();
-  assert.equal((await dam.asset(`${local}/hero.png`)).title, "Local hero", "a local modification survives a Synchronize");
+  // copy's own, which a Synchronize that brings the source's new value keeps.
+  const keptThroughSynchronize = async (label, field, ours, changeSource) => {
+    await tab("Basic");
+    const input = rail.getByLabel(label, { exact: true });
+    assert.equal(await input.getAttribute("readonly"), "", `an inherited ${field} is read-only`);
+    await rail.getByRole("button", { name: `Cancel inheritance of ${label}` }).click();
+    await rail.getByRole("button", { name: `Re-enable inheritance of ${label}` }).waitFor();
+    assert.equal(await input.getAttribute("readonly"), null);
+    await input.fill(ours);
+    await rail.getByRole("button", { name: "Save" }).click();
+    await status(page).getByText("The properties are saved.").waitFor();
+    assert.equal((await changeSource()).status(), 200);
+    await tab("Live Copy");
+    await section.getByRole("button", { name: "Synchronize" }).click();
+    await status(page).getByText("The live copy is synchronized with its source.").waitFor();
+    assert.equal((await dam.asset(`${local}/hero.png`))[field], ours, `the local ${field} survives a Synchronize`);
+  };
+  await keptThroughSynchronize("Title", "title", "Local hero", () => dam.retitle(`${master}/hero.png`, "Source again"));
   // Compare with source says what differs, and why.
   await section.getByRole("button", { name: "Compare with source" }).click();
   const compared = page.getByRole("dialog", { name: "Compare with source" });
@@ -602,20 +605,8 @@ test("a live copy's Properties show its source and status; Cancel inheritance, S
   await page.waitForFunction(() => [...document.querySelectorAll(".rail input[type=text]")].some((i) => i.value === "Source again"));
   assert.equal((await dam.asset(`${local}/hero.png`)).title, "Source again");
 
-  // The description likewise: cancelled and edited, it stays through a Synchronize that
-  // brings the source's new description.
-  const description = rail.getByLabel("Description", { exact: true });
-  assert.equal(await description.getAttribute("readonly"), "", "an inherited description is read-only");
-  await rail.getByRole("button", { name: "Cancel inheritance of Description" }).click();
-  await rail.getByRole("button", { name: "Re-enable inheritance of Description" }).waitFor();
-  await description.fill("Our own words");
-  await rail.getByRole("button", { name: "Save" }).click();
-  await status(page).getByText("The properties are saved.").waitFor();
-  assert.equal((await dam.describe(`${master}/hero.png`, "The source's words")).status(), 200);
-  await tab("Live Copy");
-  await section.getByRole("button", { name: "Synchronize" }).click();
-  await status(page).getByText("The live copy is synchronized with its source.").waitFor();
-  assert.equal((await dam.asset(`${local}/hero.png`)).description, "Our own words", "the local description survives a Synchronize");
+  // The description likewise.
+  await keptThroughSynchronize("Description", "description", "Our own words", () => dam.describe(`${master}/hero.png`, "The source's words"));
 
   // Reset asks first, then every field inherits again: the description is the source's.
   await section.getByRole("button", { name: "Reset" }).click();

@@ -71,6 +71,18 @@ async function mount(page, name, options) {
 
 const events = (page, name) => page.evaluate((name) => window.__events[name], name);
 
+/// Why mountFinder refuses `options` on a detached element, or "mounted".
+const refusal = (page, options) =>
+  page.evaluate(async (options) => {
+    const { mountFinder } = await import("/pkg/finder.js");
+    try {
+      await mountFinder(document.createElement("div"), options);
+      return "mounted";
+    } catch (e) {
+      return e.message;
+    }
+  }, options);
+
 test("mounted with the JavaScript API: search, select, confirm, and the events carry the asset", async () => {
   const { context, page, errors } = await openEmbed();
   const box = await mount(page, "picker", { accept: ["image/*"], filters: ["search"] });
@@ -167,15 +179,7 @@ test("on a page that is not a Tessera deployment the finder has no local DAM, an
   page.on("request", (r) => {
     if (r.url().startsWith(`${SITES}/api/`)) own.push(r.url());
   });
-  const refused = await page.evaluate(async () => {
-    const { mountFinder } = await import("/pkg/finder.js");
-    try {
-      await mountFinder(document.createElement("div"), {});
-      return "mounted";
-    } catch (e) {
-      return e.message;
-    }
-  });
+  const refused = await refusal(page, {});
   assert.match(refused, /Name at least one repository/);
   const box = await mount(page, "remote-only", { repository: undefined, remoteRepository: ASSETS, initialFolder: "/content/dam/samples" });
   await box.getByRole("button", { name: "Log in to Connected Assets" }).click();
@@ -212,15 +216,7 @@ test("accept goes to the DAM's search: one image behind forty text files is foun
   await box.getByRole("searchbox", { name: "Search assets" }).fill("crowd");
   await box.getByRole("button", { name: /crowd-zz.* \(image\)/ }).waitFor();
   assert.equal(await box.getByText("Nothing here.").count(), 0);
-  const refused = await page.evaluate(async () => {
-    const { mountFinder } = await import("/pkg/finder.js");
-    try {
-      await mountFinder(document.createElement("div"), { repository: "", accept: ["pictures"] });
-      return "mounted";
-    } catch (e) {
-      return e.message;
-    }
-  });
+  const refused = await refusal(page, { repository: "", accept: ["pictures"] });
   assert.match(refused, /`accept`: "pictures" is not a MIME type/);
   assertNoErrors(errors);
   await context.close();
@@ -263,15 +259,7 @@ test("every word of the finder can be the host's, and its filters offer only wha
   assert.deepEqual(await doctype.locator("option").allTextContents(), ["Any", "PDF", "Text"]);
   assert.equal(await docs.getByLabel("Type", { exact: true }).count(), 0);
 
-  const refused = await page.evaluate(async () => {
-    const { mountFinder } = await import("/pkg/finder.js");
-    try {
-      await mountFinder(document.createElement("div"), { repository: "", strings: { serach: "Find" } });
-      return "mounted";
-    } catch (e) {
-      return e.message;
-    }
-  });
+  const refused = await refusal(page, { repository: "", strings: { serach: "Find" } });
   assert.match(refused, /`strings` has no word "serach"; its words are search, logIn/);
   assertNoErrors(errors);
   await context.close();

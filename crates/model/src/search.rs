@@ -117,6 +117,24 @@ pub enum MimePattern {
 }
 
 impl MimePattern {
+    /// Comma-separated patterns (`image/*,application/pdf`), or an error that says
+    /// which one is not a pattern or that there are too many. Empty: no filter by type.
+    pub fn parse_list(raw: &str) -> Result<Vec<MimePattern>, String> {
+        let parts: Vec<&str> = raw.split(',').filter(|p| !p.trim().is_empty()).collect();
+        if parts.len() > MAX_MIME_PATTERNS {
+            return Err(format!("At most {MAX_MIME_PATTERNS} MIME patterns, not {}.", parts.len()));
+        }
+        let mut patterns = Vec::new();
+        for part in parts {
+            match MimePattern::parse(part)? {
+                Some(pattern) => patterns.push(pattern),
+                // Anything at all: the other patterns narrow nothing.
+                None => return Ok(Vec::new()),
+            }
+        }
+        Ok(patterns)
+    }
+
     /// A pattern such as `image/*` or `application/pdf`; `None` for `*/*`.
     fn parse(raw: &str) -> Result<Option<MimePattern>, String> {
         let lower = raw.trim().to_ascii_lowercase();
@@ -137,25 +155,9 @@ fn is_token(part: &str) -> bool {
 }
 
 impl SearchQuery {
-    /// The patterns of `mime`, or an error that says which one is not a pattern or
-    /// that there are too many. Empty: no filter by type.
+    /// The patterns of `mime` (see [`MimePattern::parse_list`]).
     pub fn mime_patterns(&self) -> Result<Vec<MimePattern>, String> {
-        let Some(raw) = &self.mime else {
-            return Ok(Vec::new());
-        };
-        let parts: Vec<&str> = raw.split(',').filter(|p| !p.trim().is_empty()).collect();
-        if parts.len() > MAX_MIME_PATTERNS {
-            return Err(format!("At most {MAX_MIME_PATTERNS} MIME patterns, not {}.", parts.len()));
-        }
-        let mut patterns = Vec::new();
-        for part in parts {
-            match MimePattern::parse(part)? {
-                Some(pattern) => patterns.push(pattern),
-                // Anything at all: the other patterns narrow nothing.
-                None => return Ok(Vec::new()),
-            }
-        }
-        Ok(patterns)
+        self.mime.as_deref().map_or(Ok(Vec::new()), MimePattern::parse_list)
     }
 
     /// The words of `q` as an FTS5 query: each a quoted prefix term, all required.
@@ -189,9 +191,10 @@ pub struct SearchResults {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn mime_patterns_are_families_or_types_and_refuse_the_rest() {
-        use super::{MimePattern, SearchQuery};
         let of = |raw: &str| SearchQuery { mime: Some(raw.into()), ..Default::default() }.mime_patterns();
         assert_eq!(of("image/*, Application/PDF"), Ok(vec![MimePattern::Family("image".into()), MimePattern::Exact("application/pdf".into())]));
         assert_eq!(of("image/*,*/*"), Ok(vec![]), "anything at all filters nothing");
@@ -202,8 +205,6 @@ mod tests {
         assert!(of("*/png").is_err());
         assert!(of(&vec!["text/plain"; 17].join(",")).unwrap_err().contains("At most 16"));
     }
-
-    use super::*;
 
     #[test]
     fn words_become_quoted_prefix_terms() {
