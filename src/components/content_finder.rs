@@ -233,7 +233,8 @@ async fn fetch(finder: Finder, r: &Request, cursor: Option<String>, cancel: Opti
         return Results::default();
     };
     let mime = finder.options.with_untracked(|o| (!o.accept.is_empty()).then(|| o.accept.join(",")));
-    let browsing = r.query.is_empty() && r.kind.is_none() && cursor.is_none();
+    // A document type can be chosen without a Type, where documents are all `accept` allows.
+    let browsing = r.query.is_empty() && r.kind.is_none() && r.doctype.is_none();
     let in_folder = |cursor: Option<String>| SearchQuery {
         in_folder: Some(r.folder.clone()),
         mime: mime.clone(),
@@ -242,20 +243,20 @@ async fn fetch(finder: Finder, r: &Request, cursor: Option<String>, cancel: Opti
         cursor,
         ..Default::default()
     };
-    let outcome = match (browsing, &mime) {
-        (true, None) => client.list_folder(&r.folder).await.map(|l| {
+    let outcome = match (browsing, &mime, cursor) {
+        (true, None, None) => client.list_folder(&r.folder).await.map(|l| {
             note_titles(finder, &l);
             Results { folders: l.folders, assets: l.assets, ..Default::default() }
         }),
-        (true, Some(_)) => match client.list_folder(&r.folder).await {
+        (true, Some(_), None) => match client.list_folder(&r.folder).await {
             Ok(l) => {
                 note_titles(finder, &l);
                 search(&client, &in_folder(None), cancel).await.map(|found| Results { folders: l.folders, ..found })
             }
             Err(e) => Err(e),
         },
-        (false, _) if r.query.is_empty() && r.kind.is_none() && r.doctype.is_none() && mime.is_some() => search(&client, &in_folder(cursor), cancel).await,
-        (false, _) => {
+        (true, _, cursor @ Some(_)) => search(&client, &in_folder(cursor), cancel).await,
+        (false, _, cursor) => {
             let q = SearchQuery {
                 q: (!r.query.is_empty()).then(|| r.query.clone()),
                 kind: r.kind,

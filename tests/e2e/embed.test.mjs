@@ -258,6 +258,9 @@ test("every word of the finder can be the host's, and its filters offer only wha
   await doctype.waitFor();
   assert.deepEqual(await doctype.locator("option").allTextContents(), ["Any", "PDF", "Text"]);
   assert.equal(await docs.getByLabel("Type", { exact: true }).count(), 0);
+  // Choosing one searches for it, though no Type was chosen (documents are all there is).
+  await doctype.selectOption("pdf");
+  await docs.getByRole("button", { name: "Price list (document)" }).waitFor();
 
   const refused = await refusal(page, { repository: "", strings: { serach: "Find" } });
   assert.match(refused, /`strings` has no word "serach"; its words are search, logIn/);
