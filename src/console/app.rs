@@ -45,7 +45,13 @@ pub fn ConsoleApp() -> impl IntoView {
             <ConsoleToolbar />
             <Show
                 when=move || console.me.with(Option::is_some)
-                fallback=move || Suspend::new(async { login_view().await })
+                fallback=move || {
+                    // The login form's module loads only once the session is known to be nobody's.
+                    move || match console.checked.get() {
+                        true => Suspend::new(async { login_view().await }).into_any(),
+                        false => view! { <p class="console-loading">"Loading…"</p> }.into_any(),
+                    }
+                }
             >
                 <div class="console-body">
                     <div class="console-nav">
@@ -114,15 +120,13 @@ fn LoginForm() -> impl IntoView {
     };
     view! {
         <main class="console-login" aria-labelledby="console-login-title">
-            <Show when=move || console.checked.get() fallback=|| view! { <p>"Loading…"</p> }>
-                <form on:submit=submit class="login-form">
-                    <h1 id="console-login-title">"Log in to Assets"</h1>
-                    <label>"User name" <input type="text" autocomplete="username" required prop:value=move || user.get() on:input=move |e| user.set(event_target_value(&e)) /></label>
-                    <label>"Password" <input type="password" autocomplete="current-password" required prop:value=move || password.get() on:input=move |e| password.set(event_target_value(&e)) /></label>
-                    <p class="error" role="alert">{move || error.get()}</p>
-                    <button type="submit" class="primary" disabled=move || busy.get()>"Log in"</button>
-                </form>
-            </Show>
+            <form on:submit=submit class="login-form">
+                <h1 id="console-login-title">"Log in to Assets"</h1>
+                <label>"User name" <input type="text" autocomplete="username" required prop:value=move || user.get() on:input=move |e| user.set(event_target_value(&e)) /></label>
+                <label>"Password" <input type="password" autocomplete="current-password" required prop:value=move || password.get() on:input=move |e| password.set(event_target_value(&e)) /></label>
+                <p class="error" role="alert">{move || error.get()}</p>
+                <button type="submit" class="primary" disabled=move || busy.get()>"Log in"</button>
+            </form>
         </main>
     }
 }

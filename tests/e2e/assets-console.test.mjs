@@ -385,6 +385,24 @@ test("a search saved as a collection stays current", async () => {
   await context.close();
 });
 
+test("a logged-in user's first screen loads no module it does not show, such as the login form's", async () => {
+  const { context, page, errors } = await openConsole(DAM_USER, DAM_PASSWORD);
+  const fresh = await context.newPage();
+  const modules = [];
+  fresh.on("request", (r) => {
+    if (r.url().endsWith(".wasm")) modules.push(new URL(r.url()).pathname.split("/").pop());
+  });
+  await fresh.goto(`${ASSETS}/assets`);
+  await items(fresh).getByRole("option").first().waitFor();
+  await fresh.getByRole("navigation", { name: "Folders" }).waitFor();
+  assert.ok(modules.includes("tessera_console_bg.wasm"), `the console's own module: ${modules}`);
+  assert.deepEqual(modules.filter((m) => m.startsWith("split_login")), [], `modules loaded: ${modules}`);
+  assert.equal(await fresh.getByRole("main", { name: "Log in to Assets" }).count(), 0);
+  await fresh.close();
+  assertNoErrors(errors);
+  await context.close();
+});
+
 test("a folder of many assets opens with its first page and scrolls through the rest a page at a time", async () => {
   const name = `many-${Date.now()}`;
   const dam = await damApi(DAM_USER, DAM_PASSWORD);

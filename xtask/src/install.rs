@@ -2,7 +2,7 @@
 //! here downloads a browser or a binary of its own: Chromium comes from Debian's
 //! packages, npm packages from the registry with a lockfile.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{bail, Context};
@@ -41,6 +41,21 @@ pub fn chromium() -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// binaryen's `wasm-opt`, built from the `wasm-opt` crate into `target/tools`: the
+/// bundles are optimized once more after the linker. Debian's binaryen (108) is too
+/// old: it writes both of wasm-bindgen's tables under one export.
+pub fn wasm_opt() -> anyhow::Result<PathBuf> {
+    let tools = root().join("target").join("tools");
+    let wasm_opt = tools.join("bin").join("wasm-opt");
+    if !wasm_opt.exists() {
+        run(Command::new(env!("CARGO")).args(["install", "wasm-opt", "--version", WASM_OPT_VERSION, "--locked", "--root"]).arg(&tools))?;
+    }
+    Ok(wasm_opt)
+}
+
+/// The `wasm-opt` crate's version: binaryen 116.
+const WASM_OPT_VERSION: &str = "=0.116.1";
 
 /// Debian packages, with sudo unless this is root.
 fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
