@@ -18,7 +18,7 @@ struct Results {
     folders: Vec<FolderDto>,
     assets: Vec<AssetDto>,
     next_cursor: Option<String>,
-    total: Option<u64>,
+    total: Option<tessera_model::MatchCount>,
     error: Option<ApiError>,
     loading: bool,
 }
@@ -284,7 +284,8 @@ fn note_titles(finder: Finder, listing: &tessera_model::FolderListing) {
 
 async fn search(client: &Client, q: &SearchQuery, cancel: Option<&web_sys::AbortSignal>) -> Result<Results, ApiError> {
     let found = client.search_until(q, cancel).await?;
-    Ok(Results { assets: found.assets, next_cursor: found.next_cursor, total: found.total, ..Default::default() })
+    let total = found.count();
+    Ok(Results { assets: found.assets, next_cursor: found.next_cursor, total, ..Default::default() })
 }
 
 /// "Log in to Connected Assets" while nobody is logged in to the remote DAM; who is

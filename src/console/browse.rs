@@ -319,7 +319,7 @@ fn scroll_into_view(index: usize) {
 }
 
 /// "100 of 10,000 assets": what has been loaded of all there are.
-fn shown_of_total(loaded: usize, total: Option<u64>) -> String {
+fn shown_of_total(loaded: usize, total: Option<tessera_model::MatchCount>) -> String {
     match total {
         Some(total) => format!("{loaded} of {total} assets"),
         None => format!("{loaded} assets"),

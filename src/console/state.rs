@@ -1,7 +1,7 @@
 //! The console's state, one value provided as context to its components.
 
 use leptos::prelude::*;
-use tessera_model::{AssetDto, CollectionDto, DamPath, FolderDto, Me, SearchQuery, SearchResults, Sort};
+use tessera_model::{AssetDto, CollectionDto, DamPath, FolderDto, MatchCount, Me, SearchQuery, SearchResults, Sort};
 
 use crate::api::{ApiError, Client};
 
@@ -62,7 +62,7 @@ pub struct Listing {
     /// The query for the next page of assets, when there is one (a folder or a search).
     pub next: Option<SearchQuery>,
     /// How many assets there are in all, when the server counted them.
-    pub total: Option<u64>,
+    pub total: Option<MatchCount>,
     pub items: Vec<Item>,
     pub loading: bool,
     pub error: Option<ApiError>,
@@ -388,7 +388,7 @@ async fn load(client: &Client, place: &Place, folder: &DamPath, sort: SortKey) -
             let next = next_page(&query, &found);
             Listing {
                 title: tree.folder.title.clone(),
-                total: found.total,
+                total: found.count(),
                 items: tree.children.into_iter().map(|c| Item::Folder(c.folder)).chain(assets(found.assets)).collect(),
                 next,
                 ..Default::default()
@@ -398,11 +398,11 @@ async fn load(client: &Client, place: &Place, folder: &DamPath, sort: SortKey) -
             // In the console's order, so that later pages continue the ones shown.
             let query = &SearchQuery { sort: Some(sort.search_sort()), ..query.clone() };
             let found = client.search(query).await?;
-            let title = match found.total {
+            let title = match found.count() {
                 Some(n) => format!("Search results ({n})"),
                 None => "Search results".to_owned(),
             };
-            Listing { title, total: found.total, next: next_page(query, &found), items: assets(found.assets).collect(), ..Default::default() }
+            Listing { title, total: found.count(), next: next_page(query, &found), items: assets(found.assets).collect(), ..Default::default() }
         }
         Place::Collection(id) => {
             let contents = client.collection(*id).await?;

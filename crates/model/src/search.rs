@@ -185,13 +185,72 @@ pub struct SearchResults {
     pub assets: Vec<AssetDto>,
     /// Pass as `cursor` for the next page; absent on the last page.
     pub next_cursor: Option<String>,
-    /// How many assets match, counted on the first page only.
+    /// How many assets match, counted on the first page only and only up to
+    /// [`COUNT_LIMIT`].
     pub total: Option<u64>,
+    /// Whether more than `total` assets match: counting stopped at [`COUNT_LIMIT`].
+    #[serde(default)]
+    pub more_than_total: bool,
+}
+
+/// Counting a search's matches stops here: past it "more than 1,000" is all a reader
+/// needs, and an exact count would walk every hit of a common word on each keystroke.
+pub const COUNT_LIMIT: u64 = 1_000;
+
+impl SearchResults {
+    /// How many match, as counted: on the first page only.
+    pub fn count(&self) -> Option<MatchCount> {
+        self.total.map(|counted| MatchCount { counted, more: self.more_than_total })
+    }
+}
+
+/// How many assets a search matched, from a count that may have stopped at
+/// [`COUNT_LIMIT`]; it reads "12" or "more than 1,000".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MatchCount {
+    pub counted: u64,
+    /// More than `counted` match.
+    pub more: bool,
+}
+
+impl std::fmt::Display for MatchCount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.more {
+            f.write_str("more than ")?;
+        }
+        let digits = self.counted.to_string();
+        for (i, digit) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                f.write_str(",")?;
+            }
+            write!(f, "{digit}")?;
+        }
+        Ok(())
+    }
+}
+
+/// How many match, from a count that stopped after [`COUNT_LIMIT`]` + 1` rows:
+/// the count shown and whether more match.
+pub fn capped_count(counted: u64) -> (u64, bool) {
+    (counted.min(COUNT_LIMIT), counted > COUNT_LIMIT)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_capped_count_says_more_than_its_limit() {
+        let said = |n| {
+            let (counted, more) = capped_count(n);
+            MatchCount { counted, more }.to_string()
+        };
+        assert_eq!(said(0), "0");
+        assert_eq!(said(999), "999");
+        assert_eq!(said(1_000), "1,000");
+        assert_eq!(said(1_001), "more than 1,000");
+        assert_eq!(MatchCount { counted: 1_234_567, more: false }.to_string(), "1,234,567");
+    }
 
     #[test]
     fn mime_patterns_are_families_or_types_and_refuse_the_rest() {

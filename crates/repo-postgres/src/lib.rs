@@ -772,6 +772,12 @@ impl Catalog for PostgresCatalog {
         search::search(&mut *self.client()?, query, scope)
     }
 
+    fn count_assets_below(&self, folder: &DamPath) -> Result<u64, RepoError> {
+        let below = format!("{}/%", like_escape(folder.as_str()));
+        let sql = "SELECT count(*) FROM assets WHERE $1 OR path LIKE $2";
+        Ok(self.client()?.query_one(sql, &[&folder.is_root(), &below]).db()?.get::<_, i64>(0) as u64)
+    }
+
     fn move_node(&self, from: &DamPath, to: &DamPath, by: &str, force: bool) -> Result<(), RepoError> {
         if from.is_root() || to.is_root() {
             return Err(RepoError::RootIsFixed);

@@ -5,7 +5,7 @@
 
 use postgres::GenericClient;
 use tessera_model::search::MimePattern;
-use tessera_model::{AssetKind, Order, SearchQuery, Sort};
+use tessera_model::{capped_count, AssetKind, Order, SearchQuery, Sort, COUNT_LIMIT};
 use tessera_repo::{ReadScope, RepoError, SearchCursor, SearchPage};
 
 use crate::error::{like_escape, scope_sql, Db, Params};
@@ -15,7 +15,7 @@ const RANK: &str = "(-ts_rank('{0.1, 0.3, 0.6, 1.0}', a.search, q))::float8";
 
 pub fn search(c: &mut impl GenericClient, query: &SearchQuery, scope: &ReadScope) -> Result<SearchPage, RepoError> {
     if scope.is_nothing() {
-        return Ok(SearchPage { assets: Vec::new(), next_cursor: None, total: Some(0) });
+        return Ok(SearchPage { assets: Vec::new(), next_cursor: None, total: Some(0), more_than_total: false });
     }
     let words = query.words();
     let sort = match query.sort.unwrap_or_default() {
@@ -47,8 +47,12 @@ pub fn search(c: &mut impl GenericClient, query: &SearchQuery, scope: &ReadScope
     filters.push(format!("a.id <= {}", params.push(as_of)));
     add_filters(query, scope, &mut filters, &mut params)?;
 
+    // The count stops after COUNT_LIMIT + 1 rows, so it costs no more than reading them.
     let total = match cursor {
-        None => Some(c.query_one(&format!("SELECT count(*) FROM {from} WHERE {}", filters.join(" AND ")), &params.refs()).db()?.get::<_, i64>(0) as u64),
+        None => {
+            let sql = format!("SELECT count(*) FROM (SELECT 1 FROM {from} WHERE {} LIMIT {}) counted", filters.join(" AND "), COUNT_LIMIT + 1);
+            Some(capped_count(c.query_one(&sql, &params.refs()).db()?.get::<_, i64>(0) as u64))
+        }
         Some(_) => None,
     };
 
@@ -88,7 +92,7 @@ pub fn search(c: &mut impl GenericClient, query: &SearchQuery, scope: &ReadScope
     };
     let ids: Vec<i64> = hits.iter().map(|(id, _)| *id).collect();
     let assets = crate::assets_by_ids(c, &ids)?;
-    Ok(SearchPage { assets, next_cursor, total })
+    Ok(SearchPage { assets, next_cursor, total: total.map(|(n, _)| n), more_than_total: total.is_some_and(|(_, more)| more) })
 }
 
 fn add_filters(query: &SearchQuery, scope: &ReadScope, filters: &mut Vec<String>, params: &mut Params) -> Result<(), RepoError> {

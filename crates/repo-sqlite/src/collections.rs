@@ -7,7 +7,7 @@ use tessera_repo::shares::{NewShareLink, ShareCatalog, ShareLinkRecord};
 use tessera_repo::{AssetRecord, RepoError};
 
 use crate::error::Db;
-use crate::{asset_from_row, asset_id, complete_asset, SqliteCatalog, ASSET_COLUMNS, ASSET_FROM};
+use crate::{asset_from_row, asset_id, complete_assets, SqliteCatalog, ASSET_COLUMNS, ASSET_FROM};
 
 fn query_json(query: Option<&SearchQuery>) -> Result<Option<String>, RepoError> {
     query.map(|q| serde_json::to_string(q).map_err(|e| RepoError::Internal(e.to_string()))).transpose()
@@ -129,7 +129,7 @@ impl CollectionCatalog for SqliteCatalog {
             .db()?
             .collect::<Result<Vec<_>, _>>()
             .db()?;
-        rows.into_iter().map(|row| complete_asset(&conn, row)).collect()
+        complete_assets(&conn, rows)
     }
 
     fn share_collection(&self, id: i64, group: &str, access: Option<CollectionAccess>) -> Result<(), RepoError> {

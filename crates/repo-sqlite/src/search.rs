@@ -4,7 +4,7 @@
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection};
 use tessera_model::search::MimePattern;
-use tessera_model::{AssetKind, Order, SearchQuery, Sort};
+use tessera_model::{capped_count, AssetKind, Order, SearchQuery, Sort, COUNT_LIMIT};
 use tessera_repo::{AssetRecord, ReadScope, RepoError, SearchCursor, SearchPage};
 
 use crate::error::{like_escape, scope_sql, Db};
@@ -17,10 +17,10 @@ pub fn search(
     conn: &Connection,
     query: &SearchQuery,
     scope: &ReadScope,
-    load: impl Fn(i64) -> Result<AssetRecord, RepoError>,
+    load: impl Fn(&[i64]) -> Result<Vec<AssetRecord>, RepoError>,
 ) -> Result<SearchPage, RepoError> {
     if scope.is_nothing() {
-        return Ok(SearchPage { assets: Vec::new(), next_cursor: None, total: Some(0) });
+        return Ok(SearchPage { assets: Vec::new(), next_cursor: None, total: Some(0), more_than_total: false });
     }
     let fts = query.fts_terms();
     let sort = match query.sort.unwrap_or_default() {
@@ -50,11 +50,12 @@ pub fn search(
     params.push(Value::Integer(as_of));
     add_filters(query, scope, &mut filters, &mut params)?;
 
+    // The count stops after COUNT_LIMIT + 1 rows, so it costs no more than reading them.
     let total = match cursor {
-        None => Some(
-            conn.query_row(&format!("SELECT count(*) FROM {from} WHERE {}", filters.join(" AND ")), params_from_iter(params.iter()), |r| r.get::<_, i64>(0))
-                .db()? as u64,
-        ),
+        None => {
+            let sql = format!("SELECT count(*) FROM (SELECT 1 FROM {from} WHERE {} LIMIT {})", filters.join(" AND "), COUNT_LIMIT + 1);
+            Some(capped_count(conn.query_row(&sql, params_from_iter(params.iter()), |r| r.get::<_, i64>(0)).db()? as u64))
+        }
         Some(_) => None,
     };
 
@@ -78,8 +79,9 @@ pub fn search(
         (true, Some((id, key))) => Some(SearchCursor { as_of, key: value_to_json(key), id: *id }.encode()),
         _ => None,
     };
-    let assets = rows.into_iter().map(|(id, _)| load(id)).collect::<Result<_, _>>()?;
-    Ok(SearchPage { assets, next_cursor, total })
+    let ids: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
+    let assets = load(&ids)?;
+    Ok(SearchPage { assets, next_cursor, total: total.map(|(n, _)| n), more_than_total: total.is_some_and(|(_, more)| more) })
 }
 
 fn add_filters(query: &SearchQuery, scope: &ReadScope, filters: &mut Vec<String>, params: &mut Vec<Value>) -> Result<(), RepoError> {

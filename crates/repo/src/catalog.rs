@@ -300,7 +300,10 @@ pub trait Catalog: ConnectedCatalog + HistoryCatalog + CollectionCatalog + Share
     fn delete_tag(&self, tag: &TagId) -> Result<(), RepoError>;
     /// Replaces an asset's tags; every tag must exist. An event records it.
     fn set_asset_tags(&self, path: &DamPath, tags: &[TagId], user: &str, now: i64) -> Result<(), RepoError>;
+    /// A search's page; its count stops at [`tessera_model::COUNT_LIMIT`].
     fn search(&self, query: &SearchQuery, scope: &ReadScope) -> Result<SearchPage, RepoError>;
+    /// How many assets `folder` and its sub-folders hold, exactly (a long job's total).
+    fn count_assets_below(&self, folder: &DamPath) -> Result<u64, RepoError>;
     /// Moves an asset or a folder (with everything in it) to `to`, whose parent must
     /// exist. Refused when pages use what moves, unless `force`, and while someone
     /// other than `by` holds any of it checked out. Each asset moved records an event.

@@ -35,7 +35,7 @@ macro_rules! catalog_conformance {
             versions_keep_every_binary_until_the_asset_goes, a_job_finishing_while_its_asset_goes_never_fails_the_delete,
             check_out_guards_the_binary_and_history_keeps_everything, collections_and_share_links_keep_what_they_are_given,
             live_relationships_follow_both_ends,
-            live_copies_are_made_whole_and_once);
+            live_copies_are_made_whole_and_once, a_search_counts_to_its_limit_and_a_folder_exactly);
     };
     (@each $attrs:tt $fresh:expr; $($check:ident),*) => {
         $( $crate::catalog_conformance!(@one $attrs $fresh; $check); )*
@@ -954,4 +954,41 @@ pub fn live_copies_are_made_whole_and_once(c: &dyn Catalog) {
     assert!(c.live_copies_in(&p("/content/dam/en")).unwrap().is_empty());
     assert!(c.live_relationship(&p("/content/dam/en")).unwrap().is_some(), "the folder's own tie is not below it");
     assert!(c.live_relationship(&p("/content/dam/en_x")).unwrap().is_some(), "a sibling is not below it");
+}
+
+/// A search's count stops at `COUNT_LIMIT` and says more match; a folder's own count
+/// (a job's total) is exact. A page of many assets comes with each one's own tags and
+/// renditions, however they are read.
+pub fn a_search_counts_to_its_limit_and_a_folder_exactly(c: &dyn Catalog) {
+    use tessera_model::COUNT_LIMIT;
+    c.create_folder(&p("/content/dam/many"), "Many").unwrap();
+    c.create_folder(&p("/content/dam/many/inner"), "Inner").unwrap();
+    c.create_tag(&TagId::parse("kinds:odd").unwrap(), "Odd").unwrap();
+    let over = COUNT_LIMIT as usize + 5;
+    let assets: Vec<AssetRecord> = (0..over)
+        .map(|i| {
+            let folder = if i % 2 == 0 { "/content/dam/many" } else { "/content/dam/many/inner" };
+            let mut a = asset(&format!("{folder}/n{i:05}.jpg"), &format!("Number {i}"), "image/jpeg", i as u64, 100 + i as i64, (i % 250) as u8);
+            a.processing = Processing::Done;
+            if i % 2 == 1 {
+                a.tags = vec![TagId::parse("kinds:odd").unwrap()];
+                a.renditions.push(rendition(RenditionName::Thumbnail140, (i % 250) as u8, "image/png", 10));
+            }
+            a
+        })
+        .collect();
+    c.import_assets(&assets).unwrap();
+    let all =
+        c.search(&SearchQuery { q: Some("number".into()), sort: Some(Sort::Name), limit: Some(100), ..Default::default() }, &ReadScope::everything()).unwrap();
+    assert_eq!((all.total, all.more_than_total), (Some(COUNT_LIMIT), true), "more than the limit: counted to it");
+    let odd = c.search(&SearchQuery { tag: Some(TagId::parse("kinds:odd").unwrap()), ..Default::default() }, &ReadScope::everything()).unwrap();
+    assert_eq!((odd.total, odd.more_than_total), (Some(over as u64 / 2), false), "under the limit: exact");
+    for found in all.assets.iter().chain(&odd.assets) {
+        let stored = c.asset(&found.path).unwrap().unwrap();
+        assert_eq!(found, &stored, "a page's asset is the asset, tags and renditions included");
+    }
+    assert_eq!(c.count_assets_below(&p("/content/dam/many")).unwrap(), over as u64);
+    assert_eq!(c.count_assets_below(&p("/content/dam/many/inner")).unwrap(), over as u64 / 2);
+    assert_eq!(c.count_assets_below(&DamPath::root()).unwrap(), over as u64);
+    assert_eq!(c.count_assets_below(&p("/content/dam/none")).unwrap(), 0);
 }

@@ -99,8 +99,8 @@ impl Repo {
     /// How many assets the folder `source` holds, with its sub-folders': a walk's
     /// total.
     pub async fn assets_below(&self, source: &DamPath) -> Result<u64, RepoError> {
-        let query = tessera_model::SearchQuery { folder: Some(source.clone()), limit: Some(1), ..Default::default() };
-        Ok(self.search(query, crate::ReadScope::everything()).await?.total.unwrap_or(0))
+        let source = source.clone();
+        self.with_catalog(move |c| c.count_assets_below(&source)).await
     }
 
     /// Rollout Source and all Children from the folder `source` to its live copy

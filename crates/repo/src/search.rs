@@ -12,7 +12,10 @@ use crate::error::RepoError;
 pub struct SearchPage {
     pub assets: Vec<AssetRecord>,
     pub next_cursor: Option<String>,
+    /// Counted on the first page only, up to [`tessera_model::COUNT_LIMIT`].
     pub total: Option<u64>,
+    /// Whether more than `total` match.
+    pub more_than_total: bool,
 }
 
 /// Where the next page starts. Opaque to clients: hex of JSON.

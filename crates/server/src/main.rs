@@ -2,6 +2,7 @@ use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 
 use anyhow::Context;
+use axum::serve::ListenerExt;
 use clap::{Parser, Subcommand};
 use tessera_server::{app, auth, state, Settings};
 
@@ -63,7 +64,13 @@ fn serve(config: PathBuf) -> anyhow::Result<()> {
             tracing::info!(resumed, "jobs left by the last run taken up again");
         }
         let app = app(state);
-        let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+        // Without TCP_NODELAY a response's last small segment can wait for the client's
+        // delayed ACK (tens of milliseconds) before it leaves.
+        let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!("TCP_NODELAY not set on a connection: {e}");
+            }
+        });
         tracing::info!(%listen, %origin, ?roles, "tessera-server is ready");
         axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown_signal()).await?;
         tracing::info!("stopped");

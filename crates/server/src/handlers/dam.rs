@@ -480,7 +480,7 @@ pub(crate) async fn serve_rendition(
         };
         let whole = status == StatusCode::OK;
         let bytes = state.repo.open_blob(&rendition.blob, (!whole).then_some(start..start + len)).await?;
-        let mut r = (status, Body::from_stream(ReaderStream::new(bytes))).into_response();
+        let mut r = (status, Body::from_stream(ReaderStream::with_capacity(bytes, crate::handlers::delivery::STREAM_CHUNK))).into_response();
         let h = r.headers_mut();
         h.insert(header::CONTENT_TYPE, header_value(&rendition.mime));
         h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));

@@ -8,6 +8,10 @@ use tokio_util::io::ReaderStream;
 
 use crate::error::AppError;
 
+/// How much of a blob one read hands to the connection: large enough that a rendition
+/// leaves in a few writes (the default 4 KiB makes hundreds).
+pub const STREAM_CHUNK: usize = 64 * 1024;
+
 pub fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
     headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
 }
@@ -24,7 +28,7 @@ pub async fn whole_blob(repo: &Repo, hash: &BlobHash, mime: &str, headers: &Head
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         let bytes = repo.open_blob(hash, None).await?;
-        let mut r = Body::from_stream(ReaderStream::new(bytes)).into_response();
+        let mut r = Body::from_stream(ReaderStream::with_capacity(bytes, STREAM_CHUNK)).into_response();
         r.headers_mut().insert(header::CONTENT_TYPE, header_value(mime));
         r
     };
