@@ -49,6 +49,10 @@ pub fn wasm_opt() -> anyhow::Result<PathBuf> {
     let tools = root().join("target").join("tools");
     let wasm_opt = tools.join("bin").join("wasm-opt");
     if !wasm_opt.exists() {
+        // binaryen is C++: a machine with only a C compiler gets Debian's g++ first.
+        if !Command::new("c++").arg("--version").output().is_ok_and(|o| o.status.success()) {
+            apt_install(&["g++"])?;
+        }
         run(Command::new(env!("CARGO")).args(["install", "wasm-opt", "--version", WASM_OPT_VERSION, "--locked", "--root"]).arg(&tools))?;
     }
     Ok(wasm_opt)
