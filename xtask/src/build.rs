@@ -7,7 +7,7 @@ use std::process::Command;
 
 use anyhow::{bail, Context};
 
-use crate::{cargo, install, root, run};
+use crate::{cargo, function_order, glue, install, root, run, wasm_module};
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const PROFILE: &str = "wasm-release";
@@ -129,7 +129,7 @@ enum Linked {
 /// wasm-bindgen over `input` into `<name>.js` and `<name>_bg.wasm` in `out`.
 fn bindgen(input: &Path, name: &str, out: &Path, linked: Linked) -> anyhow::Result<()> {
     let split = linked == Linked::Split;
-    wasm_bindgen_cli_support::Bindgen::new()
+    let mut output = wasm_bindgen_cli_support::Bindgen::new()
         .input_path(input)
         .out_name(name)
         .web(true)?
@@ -139,20 +139,29 @@ fn bindgen(input: &Path, name: &str, out: &Path, linked: Linked) -> anyhow::Resu
         .demangle(!split)
         .remove_name_section(true)
         .remove_producers_section(true)
-        .generate(out)
+        .generate_output()
         .with_context(|| format!("wasm-bindgen failed for {name}"))?;
+    let glue = output.js().to_owned();
+    glue::drop_classes_without_instances(&mut output, &glue);
+    let js = glue::shorten_imports(&mut output, &format!("./{name}_bg.js"), &glue)?;
+    output.emit(out).with_context(|| format!("writing {name}'s bundle"))?;
+    fs::write(out.join(format!("{name}.js")), glue::without_comments(&js))?;
     shrink(&out.join(format!("{name}_bg.wasm")))
 }
 
 /// `wasm-opt` over a module wasm-bindgen wrote, for size but with no inlining beyond
 /// what the compiler did: binaryen's inlining makes the module smaller but the gzipped
-/// module larger, and the gzipped size is what a page loads. The features are those
+/// module larger, and the gzipped size is what a page loads. Its functions are then
+/// laid out with like next to like (see [`function_order`]). The features are those
 /// rustc's wasm32 target emits.
 fn shrink(wasm: &Path) -> anyhow::Result<()> {
     let wasm_opt = install::wasm_opt()?;
+    let named = wasm.with_extension("named.wasm");
     let shrunk = wasm.with_extension("opt.wasm");
+    fs::write(&named, function_order::with_names_in_similarity_order(&fs::read(wasm)?).with_context(|| format!("reading {}", wasm.display()))?)?;
     run(Command::new(wasm_opt)
         .args(["-Os", "--always-inline-max-function-size", "0", "--flexible-inline-max-function-size", "0", "--one-caller-inline-max-function-size", "0"])
+        .arg("--reorder-functions-by-name")
         .args([
             "--enable-bulk-memory",
             "--enable-nontrapping-float-to-int",
@@ -161,9 +170,10 @@ fn shrink(wasm: &Path) -> anyhow::Result<()> {
             "--enable-reference-types",
             "--enable-multivalue",
         ])
-        .arg(wasm)
+        .arg(&named)
         .arg("-o")
         .arg(&shrunk))?;
+    fs::remove_file(&named)?;
     fs::rename(&shrunk, wasm).with_context(|| format!("replacing {}", wasm.display()))
 }
 
@@ -220,33 +230,12 @@ const SPLIT_LOADER_IMPORT: &str = "./__wasm_split.js";
 /// wasm-split leaves in the modules it writes, which no browser needs (wasm-bindgen
 /// drops them from the main module the same way).
 fn without_custom_sections(wasm: &[u8]) -> anyhow::Result<Vec<u8>> {
-    const HEADER: usize = 8;
-    let truncated = || anyhow::anyhow!("truncated wasm module");
-    let mut out = wasm.get(..HEADER).ok_or_else(truncated)?.to_vec();
-    let mut at = HEADER;
-    while at < wasm.len() {
-        let id = wasm[at];
-        let (size, size_len) = leb128_u32(wasm.get(at + 1..).ok_or_else(truncated)?).ok_or_else(truncated)?;
-        let end = at + 1 + size_len + size as usize;
-        let section = wasm.get(at..end).ok_or_else(truncated)?;
-        if id != 0 {
-            out.extend_from_slice(section);
-        }
-        at = end;
+    let module = wasm_module::Module::read(wasm)?;
+    let mut out = wasm[..wasm_module::HEADER].to_vec();
+    for section in module.sections.iter().filter(|section| section.id != wasm_module::CUSTOM) {
+        out.extend_from_slice(section.bytes);
     }
     Ok(out)
-}
-
-/// An unsigned LEB128 number at the start of `bytes`, and how many bytes it took.
-fn leb128_u32(bytes: &[u8]) -> Option<(u32, usize)> {
-    let mut value = 0u32;
-    for (i, byte) in bytes.iter().take(5).enumerate() {
-        value |= u32::from(byte & 0x7f) << (7 * i);
-        if byte & 0x80 == 0 {
-            return Some((value, i + 1));
-        }
-    }
-    None
 }
 
 /// The JS glue that wasm-bindgen writes only works with the wasm of the same version:

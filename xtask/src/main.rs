@@ -4,10 +4,13 @@
 mod bench;
 mod build;
 mod deploy;
+mod function_order;
+mod glue;
 mod install;
 mod samples;
 mod services;
 mod test;
+mod wasm_module;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
