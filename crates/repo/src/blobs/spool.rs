@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use sha2::{Digest, Sha256};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt};
 
 use super::{BlobHash, StoreUse};
 use crate::error::RepoError;
@@ -80,32 +80,24 @@ impl Spool {
     /// Streams `body` into a staged blob, hashing as it goes. Refuses the upload as
     /// soon as it passes `limit` bytes, without reading the rest; keeps the first
     /// `head_len` bytes for sniffing.
+    ///
+    /// The request is read here while one blocking thread hashes and writes what was
+    /// read, so the network, the hash and the disk work at once; see [`write_and_hash`].
     pub async fn receive<R: AsyncRead + Unpin>(&self, mut body: R, limit: u64, head_len: usize) -> Result<StagedBlob, RepoError> {
         let mut staged = self.new_file();
         staged.head.reserve(head_len);
         let file =
             tokio::fs::OpenOptions::new().write(true).create_new(true).open(staged.spool_path()).await.map_err(RepoError::io("creating a spool file"))?;
-        let mut file = tokio::io::BufWriter::with_capacity(256 * 1024, file);
-        let mut hasher = Sha256::new();
-        let mut buf = vec![0u8; 64 * 1024];
-        loop {
-            let n = body.read(&mut buf).await.map_err(RepoError::UploadInterrupted)?;
-            if n == 0 {
-                break;
-            }
-            staged.size += n as u64;
-            if staged.size > limit {
-                return Err(RepoError::TooLarge { limit });
-            }
-            let chunk = &buf[..n];
-            let want = head_len.saturating_sub(staged.head.len()).min(n);
-            staged.head.extend_from_slice(&chunk[..want]);
-            hasher.update(chunk);
-            file.write_all(chunk).await.map_err(RepoError::io("writing an upload"))?;
-        }
-        file.flush().await.map_err(RepoError::io("writing an upload"))?;
-        file.into_inner().sync_all().await.map_err(RepoError::io("syncing an upload"))?;
-        staged.hash = Some(BlobHash::of(&hasher.finalize()));
+        let file = file.into_std().await;
+        let (chunks, received) = tokio::sync::mpsc::channel::<Vec<u8>>(CHUNKS_IN_FLIGHT);
+        let writer = tokio::task::spawn_blocking(move || write_and_hash(file, received));
+        let read = read_into(&mut body, &mut staged, limit, head_len, &chunks).await;
+        drop(chunks);
+        // The writer is waited for on every path, so no write lands after the spool
+        // file is deleted.
+        let written = writer.await.map_err(|e| RepoError::Internal(format!("the upload writer stopped: {e}")))?;
+        read?;
+        staged.hash = Some(BlobHash::of(&written.map_err(RepoError::io("writing an upload"))?));
         Ok(staged)
     }
 
@@ -127,6 +119,81 @@ impl Spool {
         staged
     }
 }
+
+/// How much one read of an upload gathers before it goes to the writer.
+const CHUNK: usize = 1024 * 1024;
+/// Chunks read but not yet written: what an upload holds in memory at most, besides
+/// the one being read and the one being written.
+const CHUNKS_IN_FLIGHT: usize = 4;
+/// How much is written between two waits for the disk: the most page cache an
+/// upload holds.
+const SYNC_EVERY: u64 = 16 * 1024 * 1024;
+
+/// Reads `body` in [`CHUNK`]s onto `chunks`, counting and keeping the head in `staged`.
+/// Stops at the end of the body, past `limit`, or when the writer has stopped (its
+/// error is the one to report).
+async fn read_into<R: AsyncRead + Unpin>(
+    body: &mut R,
+    staged: &mut StagedBlob,
+    limit: u64,
+    head_len: usize,
+    chunks: &tokio::sync::mpsc::Sender<Vec<u8>>,
+) -> Result<(), RepoError> {
+    loop {
+        let mut chunk = Vec::with_capacity(CHUNK);
+        while chunk.len() < CHUNK {
+            if body.read_buf(&mut chunk).await.map_err(RepoError::UploadInterrupted)? == 0 {
+                break;
+            }
+        }
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        staged.size += chunk.len() as u64;
+        if staged.size > limit {
+            return Err(RepoError::TooLarge { limit });
+        }
+        let want = head_len.saturating_sub(staged.head.len()).min(chunk.len());
+        staged.head.extend_from_slice(&chunk[..want]);
+        if chunks.send(chunk).await.is_err() {
+            return Ok(());
+        }
+    }
+}
+
+/// Hashes and writes each chunk to `file`, then syncs it; returns the SHA-256.
+/// Every [`SYNC_EVERY`] bytes it waits for the disk, which keeps the disk writing
+/// while the request is still arriving (the final sync then has little left), and
+/// hands the written pages back to the kernel: an upload never piles up a gigabyte
+/// of page cache, and its writes reuse the same few pages instead of taking fresh
+/// memory for every one (on a virtual machine, memory touched for the first time is
+/// what made uploads slow).
+fn write_and_hash(mut file: std::fs::File, mut chunks: tokio::sync::mpsc::Receiver<Vec<u8>>) -> std::io::Result<[u8; 32]> {
+    let mut hasher = Sha256::new();
+    let mut unsynced = 0u64;
+    while let Some(chunk) = chunks.blocking_recv() {
+        hasher.update(&chunk);
+        file.write_all(&chunk)?;
+        unsynced += chunk.len() as u64;
+        if unsynced >= SYNC_EVERY {
+            file.sync_data()?;
+            forget_cached_pages(&file);
+            unsynced = 0;
+        }
+    }
+    file.sync_all()?;
+    Ok(hasher.finalize().into())
+}
+
+/// Drops `file`'s pages from the page cache; they are on disk already. Advice only:
+/// where it is not taken, the pages stay cached as they would anyway.
+#[cfg(target_os = "linux")]
+fn forget_cached_pages(file: &std::fs::File) {
+    let _ = rustix::fs::fadvise(file, 0, None, rustix::fs::Advice::DontNeed);
+}
+
+#[cfg(not(target_os = "linux"))]
+fn forget_cached_pages(_file: &std::fs::File) {}
 
 /// A spool file owned by this process: deleted, and taken off the owned list, when dropped.
 #[derive(Debug)]
