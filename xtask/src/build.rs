@@ -231,11 +231,7 @@ const SPLIT_LOADER_IMPORT: &str = "./__wasm_split.js";
 /// drops them from the main module the same way).
 fn without_custom_sections(wasm: &[u8]) -> anyhow::Result<Vec<u8>> {
     let module = wasm_module::Module::read(wasm)?;
-    let mut out = wasm[..wasm_module::HEADER].to_vec();
-    for section in module.sections.iter().filter(|section| section.id != wasm_module::CUSTOM) {
-        out.extend_from_slice(section.bytes);
-    }
-    Ok(out)
+    Ok(module.with_sections(|section| section.id != wasm_module::CUSTOM))
 }
 
 /// The JS glue that wasm-bindgen writes only works with the wasm of the same version:

@@ -12,19 +12,14 @@
 
 use std::collections::HashMap;
 
-use crate::wasm_module::{write_bytes, write_u32, Module, CUSTOM, HEADER};
+use crate::wasm_module::{write_bytes, write_u32, Module, CUSTOM};
 
 /// `wasm` with a `name` section that names its functions so that, sorted by name,
 /// similar functions are neighbours. Any name section it had is dropped.
 pub fn with_names_in_similarity_order(wasm: &[u8]) -> anyhow::Result<Vec<u8>> {
     let module = Module::read(wasm)?;
     let order = similarity_order(&module.bodies);
-    let mut out = wasm[..HEADER].to_vec();
-    for section in &module.sections {
-        if !section.is_name_section() {
-            out.extend_from_slice(section.bytes);
-        }
-    }
+    let mut out = module.with_sections(|section| !section.is_name_section());
     out.extend(name_section(module.imported_functions, &order));
     Ok(out)
 }

@@ -66,7 +66,7 @@ fn classes_without_instances(js: &str) -> Vec<&str> {
     js.match_indices(CLASS)
         .filter_map(|(at, _)| {
             let rest = &js[at + CLASS.len()..];
-            let name = rest.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$')).next()?;
+            let name = rest.split(|c: char| !is_word(c)).next()?;
             // The class ends at the first `}` back at the start of a line.
             let body = &rest[..rest.find("\n}").unwrap_or(rest.len())];
             let made = body.contains("constructor(") || js.contains(&format!("{name}.__wrap("));
@@ -99,18 +99,11 @@ pub fn without_comments(js: &str) -> String {
 /// Each identifier-like word in `js` (letters, digits, `_` and `$`) with its byte offset.
 /// Words inside strings and comments count too, which only makes renaming stricter.
 fn identifiers(js: &str) -> impl Iterator<Item = (usize, &str)> {
-    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
-    js.match_indices(move |c: char| !is_word(c))
-        .scan(0, |start, (at, sep)| {
-            let word = (*start, &js[*start..at]);
-            *start = at + sep.len();
-            Some(word)
-        })
-        .chain(std::iter::once_with(move || {
-            let start = js.rfind(|c: char| !is_word(c)).map_or(0, |at| at + 1);
-            (start, &js[start..])
-        }))
-        .filter(|(_, word)| !word.is_empty())
+    js.split(|c: char| !is_word(c)).filter(|word| !word.is_empty()).map(move |word| (word.as_ptr().addr() - js.as_ptr().addr(), word))
+}
+
+fn is_word(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '$'
 }
 
 /// `a`, `b`, … `Z`, `aa`, `ab`, …: property names valid in JS, skipping any word the

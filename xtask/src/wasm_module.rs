@@ -3,7 +3,7 @@
 
 use anyhow::{bail, Context};
 
-pub const HEADER: usize = 8;
+const HEADER: usize = 8;
 pub const CUSTOM: u8 = 0;
 const IMPORT: u8 = 2;
 const CODE: u8 = 10;
@@ -23,6 +23,8 @@ impl Section<'_> {
 }
 
 pub struct Module<'a> {
+    /// The magic number and version.
+    header: &'a [u8],
     pub sections: Vec<Section<'a>>,
     pub imported_functions: u32,
     /// Each defined function's body, in index order after the imported ones.
@@ -35,7 +37,7 @@ impl<'a> Module<'a> {
             bail!("not a wasm module");
         }
         let mut reader = Reader::new(wasm.get(HEADER..).context("truncated wasm module")?);
-        let mut module = Module { sections: Vec::new(), imported_functions: 0, bodies: Vec::new() };
+        let mut module = Module { header: &wasm[..HEADER], sections: Vec::new(), imported_functions: 0, bodies: Vec::new() };
         while !reader.is_empty() {
             let start = reader.at;
             let id = reader.byte()?;
@@ -49,6 +51,15 @@ impl<'a> Module<'a> {
             module.sections.push(section);
         }
         Ok(module)
+    }
+
+    /// The module's bytes with only the sections `keep` accepts, in their order.
+    pub fn with_sections(&self, keep: impl Fn(&Section) -> bool) -> Vec<u8> {
+        let mut out = self.header.to_vec();
+        for section in self.sections.iter().filter(|section| keep(section)) {
+            out.extend_from_slice(section.bytes);
+        }
+        out
     }
 }
 

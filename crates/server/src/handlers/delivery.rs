@@ -42,7 +42,7 @@ async fn body_of(mut blob: tessera_repo::BlobReader) -> Result<Body, AppError> {
 }
 
 /// The whole blob named by its content `hash`: 304 when the client has it, else
-/// streamed from the store. The ETag and `cache` go on either answer.
+/// its bytes from the store (see [`body_of`]). The ETag and `cache` go on either answer.
 pub async fn whole_blob(repo: &Repo, hash: &BlobHash, mime: &str, headers: &HeaderMap, cache: &'static str) -> Result<Response, AppError> {
     let etag = format!("\"{hash}\"");
     let mut r = if etag_matches(headers, &etag) {
