@@ -5,7 +5,6 @@
 use std::fs::File;
 use std::io::{BufReader, Cursor};
 
-use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Rgba, RgbaImage};
 
@@ -188,12 +187,21 @@ fn encode(image: &DynamicImage, spec: RenditionSpec) -> Result<EncodedRendition,
             let eight_bit = if image.color().has_alpha() { DynamicImage::ImageRgba8(image.to_rgba8()) } else { DynamicImage::ImageRgb8(image.to_rgb8()) };
             eight_bit.write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png).map_err(failed)?;
         }
-        Encoding::Jpeg { quality } => {
-            let rgb = flatten_on_white(image);
-            JpegEncoder::new_with_quality(&mut bytes, quality).encode_image(&rgb).map_err(failed)?;
-        }
+        Encoding::Jpeg { quality } => bytes = encode_jpeg(&flatten_on_white(image), quality)?,
     }
     Ok(EncodedRendition { spec, bytes, width: image.width(), height: image.height() })
+}
+
+/// A baseline JPEG, chroma halved both ways below quality 90 (as cameras and sharp
+/// write them), by `jpeg-encoder`'s SIMD paths: a third of the time `image`'s encoder takes.
+fn encode_jpeg(rgb: &image::RgbImage, quality: u8) -> Result<Vec<u8>, RepoError> {
+    let side = |v: u32| u16::try_from(v).map_err(|_| RepoError::BadQuery(format!("a JPEG is at most 65,535 pixels across and down, not {v}")));
+    let (width, height) = (side(rgb.width())?, side(rgb.height())?);
+    let mut bytes = Vec::new();
+    jpeg_encoder::Encoder::new(&mut bytes, quality)
+        .encode(rgb.as_raw(), width, height, jpeg_encoder::ColorType::Rgb)
+        .map_err(|e| RepoError::Internal(format!("encoding a JPEG: {e}")))?;
+    Ok(bytes)
 }
 
 /// JPEG has no alpha: transparent pixels become white, as on a web page.
@@ -346,13 +354,7 @@ impl OutputFormat {
 
     fn encode(self, rgb: &image::RgbImage, quality: u8) -> Result<Vec<u8>, RepoError> {
         match self {
-            OutputFormat::Jpeg => {
-                let mut bytes = Vec::new();
-                JpegEncoder::new_with_quality(&mut bytes, quality)
-                    .encode_image(rgb)
-                    .map_err(|e| RepoError::Internal(format!("encoding an edited image: {e}")))?;
-                Ok(bytes)
-            }
+            OutputFormat::Jpeg => encode_jpeg(rgb, quality),
             OutputFormat::WebP => Ok(webp::Encoder::from_rgb(rgb.as_raw(), rgb.width(), rgb.height()).encode(f32::from(quality)).to_vec()),
         }
     }
@@ -513,31 +515,75 @@ mod tests {
         total as f64 / a.as_raw().len() as f64
     }
 
+    /// `picture` as a JPEG at quality 95, its EXIF orientation `orientation` (1 to 8).
+    fn jpeg_file(dir: &std::path::Path, picture: &image::RgbImage, orientation: u8) -> std::path::PathBuf {
+        let mut bytes = Vec::new();
+        let mut encoder = jpeg_encoder::Encoder::new(&mut bytes, 95);
+        // Big-endian TIFF with one IFD entry: Orientation, SHORT, 1 value.
+        let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0".to_vec();
+        exif.extend_from_slice(&[orientation, 0, 0, 0, 0, 0, 0]);
+        encoder.add_app_segment(1, &exif).unwrap();
+        encoder.encode(picture.as_raw(), picture.width() as u16, picture.height() as u16, jpeg_encoder::ColorType::Rgb).unwrap();
+        let file = dir.join(format!("picture-{orientation}.jpg"));
+        std::fs::write(&file, bytes).unwrap();
+        file
+    }
+
+    /// Four quadrants of different colours over a gradient: any wrong turn, flip or
+    /// crop shows as a large difference.
+    fn quadrants(width: u32, height: u32) -> image::RgbImage {
+        image::RgbImage::from_fn(width, height, |x, y| {
+            let quadrant = [[200, 30, 30], [30, 200, 30], [30, 30, 200], [220, 220, 40]][usize::from(x >= width / 2) + 2 * usize::from(y >= height / 2)];
+            image::Rgb(quadrant.map(|c: u8| c.saturating_add((x * 30 / width + y * 10 / height) as u8)))
+        })
+    }
+
+    #[test]
+    fn renditions_of_a_jpeg_keep_the_picture_and_its_orientation() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let picture = quadrants(2600, 1800);
+        // Orientation 6: shown turned a quarter clockwise.
+        for (orientation, upright) in [(1, picture.clone()), (6, image::imageops::rotate90(&picture))] {
+            let file = jpeg_file(dir.path(), &picture, orientation);
+            // What the full decode of the same file shows, turned upright.
+            let full = DynamicImage::ImageRgb8(upright.clone());
+            let out = render_image(File::open(&file).unwrap(), 10_000_000).unwrap();
+            let web = &out[0];
+            let expected_size = if orientation == 1 { (1280, 886) } else { (886, 1280) };
+            assert_eq!((web.width, web.height), expected_size, "orientation {orientation}");
+            for rendition in &out {
+                let got = image::load_from_memory(&rendition.bytes).unwrap().to_rgb8();
+                let expected = full.resize_exact(rendition.width, rendition.height, FilterType::Triangle).to_rgb8();
+                let difference = mean_difference(&got, &expected);
+                assert!(difference < 4.0, "orientation {orientation}, {:?}: mean difference {difference}", rendition.spec.name);
+            }
+        }
+    }
+
     #[test]
     fn an_edit_resized_before_it_is_turned_looks_as_if_turned_first() {
         use tessera_model::edit::{EditState, Rect, Rotation};
         let dir = tempfile::TempDir::new().unwrap();
-        let file = dir.path().join("a.png");
-        // Four quadrants of different colours over a gradient: any wrong turn, flip or
-        // crop shows as a large difference.
-        let picture = image::RgbImage::from_fn(600, 400, |x, y| {
-            let quadrant = [[200, 30, 30], [30, 200, 30], [30, 30, 200], [220, 220, 40]][usize::from(x >= 300) + 2 * usize::from(y >= 200)];
-            image::Rgb(quadrant.map(|c: u8| c.saturating_add((x / 20 + y / 40) as u8)))
-        });
-        DynamicImage::ImageRgb8(picture.clone()).save_with_format(&file, ImageFormat::Png).unwrap();
-        for rotation in [Rotation::R0, Rotation::R90, Rotation::R180, Rotation::R270] {
-            for (flip_horizontal, flip_vertical) in [(false, false), (true, false), (false, true), (true, true)] {
-                let edit = EditState { rotation, flip_horizontal, flip_vertical, crop: Some(Rect { x: 0.1, y: 0.2, w: 0.6, h: 0.5 }), ..EditState::default() };
-                let (bytes, w, h) = render_edited(File::open(&file).unwrap(), 1_000_000, &edit, 120, OutputFormat::Jpeg, 95).unwrap();
-                // The same edit the slow way: turn the whole picture, crop, resize.
-                let turn = Turn { rotation, flip_horizontal, flip_vertical };
-                let turned = turn.apply(DynamicImage::ImageRgb8(picture.clone()));
-                let (x, y, cw, ch) = edit.crop_pixels(600, 400);
-                let expected = turned.crop_imm(x, y, cw, ch).resize_exact(w, h, FilterType::CatmullRom).to_rgb8();
-                let got = image::load_from_memory(&bytes).unwrap().to_rgb8();
-                assert_eq!(w, 120, "{edit:?}");
-                let difference = mean_difference(&got, &expected);
-                assert!(difference < 4.0, "{edit:?}: mean difference {difference}");
+        let picture = quadrants(600, 400);
+        let png = dir.path().join("a.png");
+        DynamicImage::ImageRgb8(picture.clone()).save_with_format(&png, ImageFormat::Png).unwrap();
+        let jpeg = jpeg_file(dir.path(), &picture, 1);
+        for file in [png, jpeg] {
+            for rotation in [Rotation::R0, Rotation::R90, Rotation::R180, Rotation::R270] {
+                for (flip_horizontal, flip_vertical) in [(false, false), (true, false), (false, true), (true, true)] {
+                    let edit =
+                        EditState { rotation, flip_horizontal, flip_vertical, crop: Some(Rect { x: 0.1, y: 0.2, w: 0.6, h: 0.5 }), ..EditState::default() };
+                    let (bytes, w, h) = render_edited(File::open(&file).unwrap(), 1_000_000, &edit, 120, OutputFormat::Jpeg, 95).unwrap();
+                    // The same edit the slow way: turn the whole picture, crop, resize.
+                    let turn = Turn { rotation, flip_horizontal, flip_vertical };
+                    let turned = turn.apply(DynamicImage::ImageRgb8(picture.clone()));
+                    let (x, y, cw, ch) = edit.crop_pixels(600, 400);
+                    let expected = turned.crop_imm(x, y, cw, ch).resize_exact(w, h, FilterType::CatmullRom).to_rgb8();
+                    let got = image::load_from_memory(&bytes).unwrap().to_rgb8();
+                    assert_eq!(w, 120, "{edit:?}");
+                    let difference = mean_difference(&got, &expected);
+                    assert!(difference < 4.0, "{}, {edit:?}: mean difference {difference}", file.display());
+                }
             }
         }
     }
