@@ -28,6 +28,7 @@ pub enum Group {
     Connected,
     Console,
     Msm,
+    Load,
 }
 
 pub fn all(only: &[Group]) -> anyhow::Result<()> {
@@ -81,6 +82,9 @@ pub fn all(only: &[Group]) -> anyhow::Result<()> {
     }
     if wanted(Group::Msm) {
         rows.extend(msm_throughput(&server, &dir.join("msm"))?);
+    }
+    if wanted(Group::Load) {
+        rows.extend(load_test(&server, &dir.join("load"))?);
     }
 
     let mut table = String::from("| measure | value |\n|---|---|\n");
@@ -927,7 +931,7 @@ fn upload_once(server: &Path, dir: &Path, blobs: &str, target: &str) -> anyhow::
     let (process, origin) = start_assets(server, dir, &format!("{blobs}[limits]\nmax_upload_bytes = 2147483648"))?;
     let (user, password, _) = DEMO_USERS[0];
     let session = Session::login(&origin, user, password)?;
-    let before_kb = peak_memory_kb(process.pid())?;
+    let before_kb = memory_kb(process.pid(), "VmHWM:")?;
     let started = Instant::now();
     let response = ureq::put(&format!("{origin}/api/assets/content/dam/big.txt"))
         .header("cookie", &session.cookie)
@@ -939,7 +943,7 @@ fn upload_once(server: &Path, dir: &Path, blobs: &str, target: &str) -> anyhow::
     if response.status() != 201 {
         bail!("the 1 GB upload answered {}", response.status());
     }
-    let peak_kb = peak_memory_kb(process.pid())?;
+    let peak_kb = memory_kb(process.pid(), "VmHWM:")?;
     drop(process);
     let _ = fs::remove_dir_all(dir);
     Ok(vec![
@@ -1006,7 +1010,7 @@ fn msm_throughput(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, Stri
     if !sample["title"].as_str().is_some_and(|t| t.ends_with("(new)")) {
         bail!("the rollout did not bring the new titles: {sample}");
     }
-    let peak_kb = peak_memory_kb(process.pid())?;
+    let peak_kb = memory_kb(process.pid(), "VmHWM:")?;
     drop(process);
     let _ = fs::remove_dir_all(dir);
     create_secs.sort_by(f64::total_cmp);
@@ -1061,7 +1065,172 @@ fn wait_for_jobs(origin: &str, session: &Session, ids: &[i64]) -> anyhow::Result
 }
 
 /// A process's peak resident memory so far (VmHWM), in kB.
-fn peak_memory_kb(pid: u32) -> anyhow::Result<u64> {
+/// How many assets the load test's deployment holds.
+const LOAD_ASSETS: usize = 10_000;
+const LOAD_CLIENTS: usize = 200;
+const LOAD_SECONDS: u64 = 30;
+
+/// `wrk` (Debian's) with 200 connections for 30 s against one deployment of 10,000
+/// assets, each connection sending in turn a word search, an asset's metadata and a
+/// rendition's bytes; the server's resident memory is read every second meanwhile.
+fn load_test(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    run(Command::new("sh").args(["-c", "command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }"]))?;
+    let data = dir.join("data");
+    if !data.join(".generated").exists() {
+        let _ = fs::remove_dir_all(dir);
+        fs::create_dir_all(&data)?;
+        let catalog = SqliteCatalog::open(&data.join("tessera.sqlite3"))?;
+        generate_assets(&catalog, &generated_blob(&data)?, 0..LOAD_ASSETS, GENERATED_FOLDERS / 10)?;
+        fs::write(data.join(".generated"), "")?;
+    }
+    let (process, origin) = start_assets(server, dir, "")?;
+    let (user, password, _) = DEMO_USERS[0];
+    let session = Session::login(&origin, user, password)?;
+    // Pictures with real renditions to deliver (the generated assets have only an original).
+    let _ = session.create_folder("/content/dam/load", "Load");
+    let pictures = crate::samples::all()?.into_iter().filter(|s| s.mime.starts_with("image/")).collect::<Vec<_>>();
+    for picture in &pictures {
+        let path = format!("/content/dam/load/{}", picture.name);
+        if ureq::get(&format!("{origin}/api/assets{path}")).header("cookie", &session.cookie).call().is_err() {
+            session.upload("/content/dam/load", picture)?;
+        }
+        session.wait_for_renditions(&path)?;
+    }
+    let found = get_json(&origin, &session, "/api/search?folder=/content/dam/generated&limit=100")?;
+    let assets: Vec<String> = found["assets"].as_array().into_iter().flatten().filter_map(|a| a["path"].as_str().map(str::to_owned)).collect();
+    if assets.is_empty() {
+        bail!("the load test's deployment found no generated assets");
+    }
+    let mut paths = Vec::new();
+    for k in 0..300 {
+        paths.push(format!("/api/search?q={}&limit=30", WORDS[k % WORDS.len()]));
+        paths.push(format!("/api/assets{}", assets[k % assets.len()]));
+        paths.push(format!("/api/renditions/thumbnail-319/content/dam/load/{}", pictures[k % pictures.len()].name));
+    }
+    let list = dir.join("requests.txt");
+    fs::write(&list, paths.join("\n") + "\n")?;
+
+    let pid = process.pid();
+    let script = root().join("xtask").join("bench").join("load.lua");
+    let mut wrk = Command::new("wrk")
+        .args(["--threads", "2", "--connections", &LOAD_CLIENTS.to_string(), "--duration", &format!("{LOAD_SECONDS}s"), "--timeout", "5s", "--latency"])
+        .arg("--script")
+        .arg(&script)
+        .arg(&origin)
+        .args(["--", &session.cookie])
+        .arg(&list)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .context("running wrk")?;
+    let mut resident = Vec::new();
+    while wrk.try_wait()?.is_none() {
+        std::thread::sleep(Duration::from_secs(1));
+        resident.push(memory_kb(pid, "VmRSS:")?);
+    }
+    let mut report = String::new();
+    wrk.stdout.take().context("wrk's output")?.read_to_string(&mut report)?;
+    let peak = memory_kb(pid, "VmHWM:")?;
+    drop(process);
+    let figures = WrkReport::parse(&report).with_context(|| format!("reading wrk's report:\n{report}"))?;
+    // The first third is the warm-up: caches and connection buffers filling.
+    let steady = &resident[resident.len() / 3..];
+    let mb = |kb: u64| kb as f64 / 1024.0;
+    let (low, high) = (steady.iter().min().copied().unwrap_or(0), steady.iter().max().copied().unwrap_or(0));
+    let label =
+        format!("{LOAD_CLIENTS} concurrent clients for {LOAD_SECONDS} s over {LOAD_ASSETS} assets (word searches, asset metadata, renditions in turn; wrk)");
+    Ok(vec![
+        (format!("{label}: latency p50 / p99"), format!("{:.1} ms / {:.1} ms", figures.p50_ms, figures.p99_ms)),
+        (
+            format!("{label}: requests, errors"),
+            format!("{:.0}/s, {} errors ({} not 2xx or 3xx, {} socket errors)", figures.per_second, figures.errors(), figures.not_ok, figures.socket_errors),
+        ),
+        (format!("{label}: server resident memory from 10 s to the end"), format!("{:.1} MB to {:.1} MB (peak {:.1} MB)", mb(low), mb(high), mb(peak))),
+    ])
+}
+
+/// The figures of wrk's `--latency` report the load test uses.
+#[derive(Debug, PartialEq)]
+struct WrkReport {
+    p50_ms: f64,
+    p99_ms: f64,
+    per_second: f64,
+    not_ok: u64,
+    socket_errors: u64,
+}
+
+impl WrkReport {
+    fn parse(report: &str) -> anyhow::Result<WrkReport> {
+        let line_after = |prefix: &str| report.lines().map(str::trim).find_map(|l| l.strip_prefix(prefix)).map(str::trim);
+        let duration_ms = |text: &str| -> anyhow::Result<f64> {
+            let split = text.find(|c: char| c.is_ascii_alphabetic()).context("a duration without a unit")?;
+            let (number, unit) = text.split_at(split);
+            let number: f64 = number.parse()?;
+            Ok(match unit {
+                "us" => number / 1000.0,
+                "ms" => number,
+                "s" => number * 1000.0,
+                "m" => number * 60_000.0,
+                other => bail!("an unknown unit {other}"),
+            })
+        };
+        let socket_errors = match line_after("Socket errors:") {
+            // "connect 0, read 0, write 0, timeout 0"
+            Some(counts) => counts.split(',').filter_map(|part| part.split_whitespace().nth(1)?.parse::<u64>().ok()).sum(),
+            None => 0,
+        };
+        Ok(WrkReport {
+            p50_ms: duration_ms(line_after("50%").context("no 50% latency")?)?,
+            p99_ms: duration_ms(line_after("99%").context("no 99% latency")?)?,
+            per_second: line_after("Requests/sec:").context("no requests per second")?.parse()?,
+            not_ok: line_after("Non-2xx or 3xx responses:").map_or(Ok(0), str::parse)?,
+            socket_errors,
+        })
+    }
+
+    fn errors(&self) -> u64 {
+        self.not_ok + self.socket_errors
+    }
+}
+
+/// A `/proc/PID/status` figure in kB, such as `VmRSS:` or `VmHWM:`.
+fn memory_kb(pid: u32, field: &str) -> anyhow::Result<u64> {
     let status = fs::read_to_string(format!("/proc/{pid}/status"))?;
-    Ok(status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok()).unwrap_or(0))
+    Ok(status.lines().find_map(|l| l.strip_prefix(field)).and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok()).unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REPORT: &str = "Running 30s test @ http://127.0.0.1:40123
+  2 threads and 200 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    12.34ms    5.67ms   1.23s    89.12%
+    Req/Sec     8.12k   512.34     9.01k    70.00%
+  Latency Distribution
+     50%  812.00us
+     75%   14.50ms
+     90%   18.90ms
+     99%    1.50s
+  485123 requests in 30.01s, 1.23GB read
+  Socket errors: connect 0, read 3, write 0, timeout 2
+  Non-2xx or 3xx responses: 7
+Requests/sec:  16165.12
+Transfer/sec:     42.01MB
+";
+
+    #[test]
+    fn a_wrk_report_gives_its_percentiles_rate_and_errors_in_one_unit() {
+        let report = WrkReport::parse(REPORT).unwrap();
+        assert_eq!(report, WrkReport { p50_ms: 0.812, p99_ms: 1500.0, per_second: 16165.12, not_ok: 7, socket_errors: 5 });
+        assert_eq!(report.errors(), 12);
+    }
+
+    #[test]
+    fn a_wrk_report_without_errors_counts_none_and_one_without_latencies_is_refused() {
+        let clean: String = REPORT.lines().filter(|l| !l.contains("errors") && !l.contains("Non-2xx")).map(|l| format!("{l}\n")).collect();
+        assert_eq!(WrkReport::parse(&clean).unwrap().errors(), 0);
+        let without: String = REPORT.lines().filter(|l| !l.trim_start().starts_with("99%")).map(|l| format!("{l}\n")).collect();
+        assert!(WrkReport::parse(&without).is_err());
+    }
 }

@@ -1,7 +1,8 @@
 //! Search on PostgreSQL: the generated `tsvector` with prefix terms for words, SQL for
 //! filters, keyset paging with the repository's [`SearchCursor`] — the same hits in
-//! the same order as the SQLite side for every sort but relevance, whose scores differ
-//! in detail (`ts_rank` here, `bm25` there) while weighing the same columns alike.
+//! the same order as the SQLite side for every sort but relevance, which differs in
+//! detail while putting the same columns first (`ts_rank` weighing them here; there,
+//! the first column a match is found in, newest first within each).
 
 use postgres::GenericClient;
 use tessera_model::search::MimePattern;

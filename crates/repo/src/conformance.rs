@@ -30,7 +30,7 @@ macro_rules! catalog_conformance {
     ($fresh:expr $(, #[$attr:meta])*) => {
         $crate::catalog_conformance!(@each [$(#[$attr])*] $fresh;
             folders_and_assets_round_trip, jobs_are_claimed_once, references_guard_moves_and_deletes, tags_keep_their_lineage,
-            search_finds_prefixes_without_accents, search_sorts_and_pages_alike, a_folder_is_listed_a_page_at_a_time, search_filters_and_read_scope, pages_version_and_publish,
+            search_finds_prefixes_without_accents, relevance_puts_the_title_first_then_file_name_description_and_path, search_sorts_and_pages_alike, a_folder_is_listed_a_page_at_a_time, search_filters_and_read_scope, pages_version_and_publish,
             sessions_settings_and_connected_jobs, metadata_patches_say_who_and_when, imports_keep_what_they_are_given,
             versions_keep_every_binary_until_the_asset_goes, a_job_finishing_while_its_asset_goes_never_fails_the_delete,
             check_out_guards_the_binary_and_history_keeps_everything, collections_and_share_links_keep_what_they_are_given,
@@ -280,6 +280,37 @@ pub fn search_finds_prefixes_without_accents(c: &dyn Catalog) {
     let page = c.search(&words("shoes"), &ReadScope::everything()).unwrap();
     assert_eq!(page.total, Some(3));
     assert!(search(c, words("!?")).len() == 12, "no words is no word filter");
+}
+
+pub fn relevance_puts_the_title_first_then_file_name_description_and_path(c: &dyn Catalog) {
+    c.create_folder(&p("/content/dam/zephyr-week"), "Zephyr week").unwrap();
+    c.create_folder(&p("/content/dam/other"), "Other").unwrap();
+    // The weakest match is the newest, so newest first alone would turn the order round.
+    let mut described = asset("/content/dam/other/described.jpg", "Harbour", "image/jpeg", 10, 300, 1);
+    described.description = "A zephyr over the harbour".into();
+    for a in [
+        asset("/content/dam/other/titled.jpg", "Zephyr at noon", "image/jpeg", 10, 100, 1),
+        asset("/content/dam/other/zephyr-file.jpg", "Noon", "image/jpeg", 10, 200, 1),
+        described,
+        asset("/content/dam/zephyr-week/placed.jpg", "Week", "image/jpeg", 10, 400, 1),
+    ] {
+        c.insert_asset(&a).unwrap();
+    }
+    assert_eq!(search(c, words("zephyr")), ["titled.jpg", "zephyr-file.jpg", "described.jpg", "placed.jpg"]);
+    // Page by page, the same order, each asset once.
+    let mut walked = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = c
+            .search(&SearchQuery { q: Some("zephyr".into()), limit: Some(1), cursor: cursor.clone(), ..Default::default() }, &ReadScope::everything())
+            .unwrap();
+        walked.extend(page.assets.iter().map(|a| a.path.name().to_owned()));
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(walked, ["titled.jpg", "zephyr-file.jpg", "described.jpg", "placed.jpg"]);
 }
 
 pub fn search_sorts_and_pages_alike(c: &dyn Catalog) {
