@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use gloo_net::http::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tessera_model::api::percent_encode;
@@ -13,9 +14,8 @@ use tessera_model::{
     FolderDto, FolderListing, LoginRequest, Me, MetadataPatch, MovePage, MoveRequest, NewCollection, NewShareLinkRequest, PageContent, PageDto, PagePath,
     PageSummary, ReferencesDto, RestoreRequest, SearchQuery, SearchResults, ShareLinkDto, TimelineEntry, VersionDto, CSRF_HEADER,
 };
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Headers, Request, RequestCredentials, RequestInit, RequestMode, Response};
+use wasm_bindgen::JsValue;
+use web_sys::{RequestCredentials, RequestMode};
 
 /// What can be done to a live copy's relationship by a plain `POST`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -538,45 +538,38 @@ impl Client {
 
     async fn fetch(&self, call: Call<'_>) -> Result<(String, Option<String>), ApiError> {
         let Call { method, path, body, content_type, csrf, if_match, cancel } = call;
-        let unreachable = |_: JsValue| ApiError::Unreachable { base: self.base.clone() };
-        let init = RequestInit::new();
-        init.set_method(method);
-        init.set_mode(RequestMode::Cors);
-        init.set_credentials(RequestCredentials::Include);
-        let headers = Headers::new().map_err(unreachable)?;
-        headers.set("accept", "application/json").map_err(unreachable)?;
-        if let Some(body) = body {
-            headers.set("content-type", content_type).map_err(unreachable)?;
-            init.set_body(body);
-        }
+        let unreachable = |_| ApiError::Unreachable { base: self.base.clone() };
+        let method = Method::from_bytes(method.as_bytes()).map_err(|_| ApiError::Unexpected(format!("no HTTP method {method}")))?;
+        let mut request = RequestBuilder::new(&self.url(path))
+            .method(method)
+            .mode(RequestMode::Cors)
+            .credentials(RequestCredentials::Include)
+            .header("accept", "application/json")
+            .abort_signal(cancel);
         if let Some(token) = csrf {
-            headers.set(CSRF_HEADER, token).map_err(unreachable)?;
+            request = request.header(CSRF_HEADER, token);
         }
         if let Some(tag) = if_match {
-            headers.set("if-match", tag).map_err(unreachable)?;
+            request = request.header("if-match", tag);
         }
-        init.set_headers(&headers);
-        if let Some(signal) = cancel {
-            init.set_signal(Some(signal));
+        let request = match body {
+            Some(body) => request.header("content-type", content_type).body(body.clone()),
+            None => request.build(),
         }
-        let request = Request::new_with_str_and_init(&self.url(path), &init).map_err(unreachable)?;
-        let window = web_sys::window().ok_or_else(|| ApiError::Unexpected("no window".into()))?;
+        .map_err(unreachable)?;
         let aborted = || cancel.is_some_and(web_sys::AbortSignal::aborted);
-        let response: Response = match JsFuture::from(window.fetch_with_request(&request)).await {
+        let response = match request.send().await {
             Ok(r) => r,
             Err(_) if aborted() => return Err(ApiError::Aborted),
-            Err(_) => return Err(self.why_unreachable(&window).await),
-        }
-        .dyn_into()
-        .map_err(|_| ApiError::Unexpected("not a response".into()))?;
-        let text = match JsFuture::from(response.text().map_err(unreachable)?).await {
-            Ok(text) => text.as_string().unwrap_or_default(),
+            Err(_) => return Err(self.why_unreachable().await),
+        };
+        let text = match response.text().await {
+            Ok(text) => text,
             Err(_) if aborted() => return Err(ApiError::Aborted),
             Err(e) => return Err(unreachable(e)),
         };
         if response.ok() {
-            let etag = response.headers().get("etag").ok().flatten();
-            return Ok((text, etag));
+            return Ok((text, response.headers().get("etag")));
         }
         Err(match decode::<ErrorBody>(&text) {
             Ok(b) => ApiError::Refused { status: response.status(), code: b.error.code, message: b.error.message },
@@ -606,19 +599,14 @@ impl Client {
     /// and the browser withheld the answer because CORS does not allow this site. An
     /// opaque (`no-cors`) request tells the two apart: it succeeds only if the
     /// server answered.
-    async fn why_unreachable(&self, window: &web_sys::Window) -> ApiError {
+    async fn why_unreachable(&self) -> ApiError {
         let down = ApiError::Unreachable { base: self.base.clone() };
         if self.base.is_empty() {
             return down;
         }
-        let init = RequestInit::new();
-        init.set_mode(RequestMode::NoCors);
-        init.set_credentials(RequestCredentials::Omit);
-        let Ok(probe) = Request::new_with_str_and_init(&self.url("/api/deployment"), &init) else {
-            return down;
-        };
-        match JsFuture::from(window.fetch_with_request(&probe)).await {
-            Ok(_) => ApiError::CorsRefused { base: self.base.clone(), origin: window.location().origin().unwrap_or_default() },
+        let probe = RequestBuilder::new(&self.url("/api/deployment")).mode(RequestMode::NoCors).credentials(RequestCredentials::Omit);
+        match probe.send().await {
+            Ok(_) => ApiError::CorsRefused { base: self.base.clone(), origin: web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default() },
             Err(_) => down,
         }
     }

@@ -124,30 +124,6 @@ pub fn ContentFinder() -> impl IntoView {
         });
     };
 
-    // What the results area shows; the list itself is only built again when the
-    // source changes or it was not on screen.
-    let showing = Memo::new(move |_| {
-        results.with(|r| {
-            if let Some(e) = &r.error {
-                return Shows::Error(e.clone());
-            }
-            if r.loading && r.assets.is_empty() && r.folders.is_empty() {
-                return Shows::Loading;
-            }
-            let Some(client) = finder.repository(finder.source.get()).client_untracked() else {
-                return Shows::NoRemote;
-            };
-            if r.assets.is_empty() && r.folders.is_empty() {
-                return Shows::Nothing;
-            }
-            Shows::List(client)
-        })
-    });
-    // Each asset keeps its card while it is in the results unchanged: typing a letter
-    // more repaints only the cards that came, went or changed.
-    let next_key = StoredValue::new(0u64);
-    let shown = Memo::new(move |before: Option<&Vec<Shown>>| results.with(|r| keep_unchanged(before.map_or(&[], Vec::as_slice), &r.assets, next_key)));
-
     let choose = move |source: Source| {
         finder.source.set(source);
         finder.open_start();
@@ -196,81 +172,47 @@ pub fn ContentFinder() -> impl IntoView {
                     }
                 }
             >
-                {move || match showing.get() {
-                    Shows::Error(e) => view! { <ListingError error=e /> }.into_any(),
-                    Shows::Loading => view! { <p class="finder-message" role="status">{text(Strings::Loading)}</p> }.into_any(),
-                    Shows::NoRemote => view! { <p class="finder-message">{text(Strings::NoRemote)}</p> }.into_any(),
-                    Shows::Nothing => view! { <p class="finder-message" role="status">{text(Strings::NothingHere)}</p> }.into_any(),
-                    Shows::List(client) => {
-                        let source = finder.source.get_untracked();
-                        view! {
-                            {move || results.with(|r| r.total).map(|t| view! { <p class="finder-count" role="status">{format!("{t} result(s)")}</p> })}
-                            <ul class="finder-list" aria-label="Folders and assets">
-                                {move || results.with(|r| r.folders.clone()).into_iter().map(|f| {
-                                    let path = f.path.clone();
-                                    view! {
-                                        <li class="folder">
-                                            <button type="button" class="folder-button" on:click=move |_| finder.open(path.clone())>
-                                                <span class="folder-icon"><Icon kind=IconKind::Folder /></span>
-                                                {f.title}
-                                            </button>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                                <For
-                                    each=move || shown.get()
-                                    key=|shown: &Shown| shown.key
-                                    children=move |shown: Shown| view! { <AssetCard asset=shown.asset client=client.clone() source=source /> }
-                                />
-                            </ul>
-                            <Show when=move || results.with(|r| r.next_cursor.is_some())>
-                                <button type="button" class="link-button load-more" on:click=move |_| load_more()>{text(Strings::LoadMore)}</button>
-                            </Show>
-                        }
-                        .into_any()
+                {move || {
+                    let r = results.get();
+                    if let Some(e) = r.error.clone() {
+                        return view! { <ListingError error=e /> }.into_any();
                     }
+                    if r.loading && r.assets.is_empty() && r.folders.is_empty() {
+                        return view! { <p class="finder-message" role="status">{text(Strings::Loading)}</p> }.into_any();
+                    }
+                    let client = finder.repository(finder.source.get_untracked()).client_untracked();
+                    let Some(client) = client else {
+                        return view! { <p class="finder-message">{text(Strings::NoRemote)}</p> }.into_any();
+                    };
+                    if r.assets.is_empty() && r.folders.is_empty() {
+                        return view! { <p class="finder-message" role="status">{text(Strings::NothingHere)}</p> }.into_any();
+                    }
+                    let source = finder.source.get_untracked();
+                    view! {
+                        {r.total.map(|t| view! { <p class="finder-count" role="status">{format!("{t} result(s)")}</p> })}
+                        <ul class="finder-list" aria-label="Folders and assets">
+                            {r.folders.into_iter().map(|f| {
+                                let path = f.path.clone();
+                                view! {
+                                    <li class="folder">
+                                        <button type="button" class="folder-button" on:click=move |_| finder.open(path.clone())>
+                                            <span class="folder-icon"><Icon kind=IconKind::Folder /></span>
+                                            {f.title}
+                                        </button>
+                                    </li>
+                                }
+                            }).collect_view()}
+                            {r.assets.into_iter().map(|a| view! { <AssetCard asset=a client=client.clone() source=source /> }).collect_view()}
+                        </ul>
+                        {r.next_cursor.is_some().then(|| view! {
+                            <button type="button" class="link-button load-more" on:click=move |_| load_more()>{text(Strings::LoadMore)}</button>
+                        })}
+                    }
+                    .into_any()
                 }}
             </div>
         </section>
     }
-}
-
-/// What the results area of the finder shows.
-#[derive(Clone, PartialEq)]
-enum Shows {
-    Error(ApiError),
-    Loading,
-    NoRemote,
-    Nothing,
-    List(Client),
-}
-
-/// An asset on screen, and the key its card keeps while the asset stays as it is.
-#[derive(Clone, PartialEq)]
-struct Shown {
-    key: u64,
-    asset: AssetDto,
-}
-
-/// `assets` with keys: an asset `before` already showed, unchanged, keeps its key
-/// (once, should a page of results repeat it); every other gets a new one.
-fn keep_unchanged(before: &[Shown], assets: &[AssetDto], next_key: StoredValue<u64>) -> Vec<Shown> {
-    let mut kept = std::collections::HashSet::new();
-    assets
-        .iter()
-        .map(|asset| {
-            let same = before.iter().find(|b| b.asset == *asset && !kept.contains(&b.key));
-            let key = match same {
-                Some(b) => b.key,
-                None => {
-                    next_key.update_value(|k| *k += 1);
-                    next_key.get_value()
-                }
-            };
-            kept.insert(key);
-            Shown { key, asset: asset.clone() }
-        })
-        .collect()
 }
 
 #[derive(Clone)]

@@ -31,6 +31,61 @@ pub enum Group {
     Load,
 }
 
+/// One figure: what was measured and its value as the README shows it, and the same
+/// measure of the peer it is compared with, where there is one.
+struct Row {
+    measure: String,
+    shown: String,
+    peer: Option<Peer>,
+}
+
+struct Peer {
+    name: &'static str,
+    shown: String,
+}
+
+impl From<(String, String)> for Row {
+    fn from((measure, shown): (String, String)) -> Self {
+        Row { measure, shown, peer: None }
+    }
+}
+
+impl Row {
+    fn with_peer(measure: String, shown: String, name: &'static str, peer: String) -> Row {
+        Row { measure, shown, peer: Some(Peer { name, shown: peer }) }
+    }
+
+    /// `{"value", "unit", "shown"}`, and the peer's likewise: the value is the first
+    /// number shown, the unit what follows it.
+    fn to_json(&self) -> serde_json::Value {
+        let figure = |shown: &str| {
+            let (value, unit) = first_figure(shown);
+            serde_json::json!({ "value": value, "unit": unit, "shown": shown })
+        };
+        let mut json = figure(&self.shown);
+        if let Some(peer) = &self.peer {
+            let mut theirs = figure(&peer.shown);
+            theirs["name"] = peer.name.into();
+            json["peer"] = theirs;
+        }
+        json
+    }
+}
+
+/// The first number in `shown` (thousands separators allowed) and the unit written
+/// right after it: `("34 ms / 47 ms")` is 34 and "ms", `"2.17×"` is 2.17 and "×".
+fn first_figure(shown: &str) -> (Option<f64>, String) {
+    let Some(start) = shown.find(|c: char| c.is_ascii_digit()) else {
+        return (None, String::new());
+    };
+    let rest = &shown[start..];
+    let end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',')).unwrap_or(rest.len());
+    let number = rest[..end].trim_end_matches([',', '.']);
+    let value = number.replace(',', "").parse::<f64>().ok();
+    let unit: String = rest[number.len()..].trim_start().chars().take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '(' | ')' | ';')).collect();
+    (value, unit)
+}
+
 pub fn all(only: &[Group]) -> anyhow::Result<()> {
     let wanted = |g: Group| only.is_empty() || only.contains(&g);
     let dir = root().join("target").join("bench");
@@ -39,7 +94,7 @@ pub fn all(only: &[Group]) -> anyhow::Result<()> {
     run(cargo().args(["build", "--release", "--package", "tessera-server"]))?;
     let server = root().join("target").join("release").join("tessera-server");
 
-    let mut rows = vec![
+    let sizes: Vec<(String, String)> = vec![
         ("editor wasm + js, gzipped".to_owned(), format!("{:.1} KB", bundle.gzipped_bytes as f64 / 1024.0)),
         ("editor wasm / js (raw)".to_owned(), format!("{:.1} KB / {:.1} KB", bundle.wasm_bytes as f64 / 1024.0, bundle.js_bytes as f64 / 1024.0)),
         (
@@ -56,43 +111,46 @@ pub fn all(only: &[Group]) -> anyhow::Result<()> {
             format!("{:.1} KB", bundle.console_lazy_gzipped_bytes as f64 / 1024.0),
         ),
     ];
+    let mut rows: Vec<Row> = sizes.into_iter().map(Row::from).collect();
     if wanted(Group::Search) {
-        rows.extend(search_latency(&server, &dir.join("search"))?);
+        rows.extend(search_latency(&server, &dir.join("search"))?.into_iter().map(Row::from));
     }
     if wanted(Group::Editor) {
         // Over the data the search measures generated.
-        rows.extend(editor_timings(&server, &dir.join("search"))?);
+        rows.extend(editor_timings(&server, &dir.join("search"))?.into_iter().map(Row::from));
     }
     if wanted(Group::Renditions) {
         let photos = photos(&dir.join("renditions"))?;
         rows.extend(rendition_throughput(&photos)?);
-        rows.extend(renditions_across_processes(&server, &dir.join("renditions-processes"), &photos)?);
+        rows.extend(renditions_across_processes(&server, &dir.join("renditions-processes"), &photos)?.into_iter().map(Row::from));
     }
     if wanted(Group::Upload) {
-        rows.extend(upload_throughput(&server, &dir.join("upload"))?);
+        rows.extend(upload_throughput(&server, &dir.join("upload"))?.into_iter().map(Row::from));
     }
     if wanted(Group::Edited) {
         rows.extend(edited_image(&server, &dir.join("edited"))?);
     }
     if wanted(Group::Connected) {
-        rows.extend(connected_fetch(&server, &dir.join("connected"))?);
+        rows.extend(connected_fetch(&server, &dir.join("connected"))?.into_iter().map(Row::from));
     }
     if wanted(Group::Console) {
-        rows.extend(console_timings(&server, &dir.join("console"))?);
+        rows.extend(console_timings(&server, &dir.join("console"))?.into_iter().map(Row::from));
     }
     if wanted(Group::Msm) {
-        rows.extend(msm_throughput(&server, &dir.join("msm"))?);
+        rows.extend(msm_throughput(&server, &dir.join("msm"))?.into_iter().map(Row::from));
     }
     if wanted(Group::Load) {
-        rows.extend(load_test(&server, &dir.join("load"))?);
+        rows.extend(load_test(&server, &dir.join("load"))?.into_iter().map(Row::from));
     }
 
     let mut table = String::from("| measure | value |\n|---|---|\n");
-    for (k, v) in &rows {
-        table.push_str(&format!("| {k} | {v} |\n"));
+    let mut json = serde_json::Map::new();
+    for row in &rows {
+        let peer = row.peer.as_ref().map(|p| format!(" ({}: {})", p.name, p.shown)).unwrap_or_default();
+        table.push_str(&format!("| {} | {}{peer} |\n", row.measure, row.shown));
+        json.insert(row.measure.clone(), row.to_json());
     }
     fs::write(dir.join("results.md"), &table)?;
-    let json: Vec<serde_json::Value> = rows.iter().map(|(k, v)| serde_json::json!({ "measure": k, "value": v })).collect();
     fs::write(dir.join("results.json"), serde_json::to_string_pretty(&json)?)?;
     println!("\n{table}");
     Ok(())
@@ -517,7 +575,7 @@ fn lighthouse(peer_dir: &Path, origin: &str) -> anyhow::Result<Vec<(String, Stri
 /// Turn + crop + resize to 1280 pixels of a 24-megapixel JPEG through the published
 /// image endpoint (first request renders, later ones are cached), beside libvips'
 /// `vips` command line doing the same turn, crop and resize.
-fn edited_image(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
+fn edited_image(server: &Path, dir: &Path) -> anyhow::Result<Vec<Row>> {
     let _ = fs::remove_dir_all(dir);
     fs::create_dir_all(dir)?;
     let photo = dir.join("photo-24mp.jpg");
@@ -592,10 +650,14 @@ fn edited_image(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, String
     vips.sort();
     let (ours, theirs) = (ms(percentile(&cold, 0.5)), ms(percentile(&vips, 0.5)));
     Ok(vec![
-        ("edited image (turn + crop + resize to 1280) from a 24 MP JPEG, Tessera, first request (median of 5)".into(), format!("{ours:.0} ms")),
-        ("the same, served from the cache (p99 of 200)".into(), format!("{:.1} ms", ms(percentile(&cached, 0.99)))),
-        ("the same turn, crop and resize with libvips' vips command (median of 5)".into(), format!("{theirs:.0} ms")),
-        ("edited image, Tessera time / libvips time".into(), format!("{:.2}×", ours / theirs)),
+        Row::with_peer(
+            "edited image (turn + crop + resize to 1280) from a 24 MP JPEG, first request (median of 5)".into(),
+            format!("{ours:.0} ms"),
+            "libvips' vips command",
+            format!("{theirs:.0} ms"),
+        ),
+        Row::from(("the same, served from the cache (p99 of 200)".into(), format!("{:.1} ms", ms(percentile(&cached, 0.99))))),
+        Row::from(("edited image, Tessera time / libvips time".into(), format!("{:.2}×", ours / theirs))),
     ])
 }
 
@@ -790,7 +852,7 @@ fn photos(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 
 /// The renditions of the photos by Tessera's own code and by sharp, on one thread and
 /// then on every core (each takes the next photo as soon as it is free).
-fn rendition_throughput(files: &[PathBuf]) -> anyhow::Result<Vec<(String, String)>> {
+fn rendition_throughput(files: &[PathBuf]) -> anyhow::Result<Vec<Row>> {
     run(cargo().args(["build", "--release", "--package", "tessera-repo", "--example", "render"]))?;
     let peer_dir = root().join("xtask").join("bench");
     run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&peer_dir))?;
@@ -801,9 +863,8 @@ fn rendition_throughput(files: &[PathBuf]) -> anyhow::Result<Vec<(String, String
         let ours = measure(Command::new(root().join("target/release/examples/render")).arg(&threads).args(files))?;
         let sharp = measure(Command::new("node").arg(peer_dir.join("sharp-renditions.mjs")).arg(&threads).args(files))?;
         rows.extend([
-            (format!("renditions of 12 MP JPEGs, Tessera (images/s, {label})"), format!("{ours:.2}")),
-            (format!("renditions of 12 MP JPEGs, sharp (images/s, {label})"), format!("{sharp:.2}")),
-            (format!("renditions, Tessera / sharp, {label}"), format!("{:.2}×", ours / sharp)),
+            Row::with_peer(format!("renditions of 12 MP JPEGs, {label}"), format!("{ours:.2} images/s"), "sharp", format!("{sharp:.2} images/s")),
+            Row::from((format!("renditions, Tessera / sharp, {label}"), format!("{:.2}×", ours / sharp))),
         ]);
     }
     Ok(rows)
@@ -1218,6 +1279,16 @@ mod tests {
 Requests/sec:  16165.12
 Transfer/sec:     42.01MB
 ";
+
+    #[test]
+    fn a_figure_is_its_first_number_and_the_unit_after_it() {
+        assert_eq!(first_figure("34 ms / 47 ms"), (Some(34.0), "ms".into()));
+        assert_eq!(first_figure("2.17×"), (Some(2.17), "×".into()));
+        assert_eq!(first_figure("4,877 assets/s (2.1 s)"), (Some(4877.0), "assets/s".into()));
+        assert_eq!(first_figure("1891/s, 0 errors"), (Some(1891.0), "/s".into()));
+        assert_eq!(first_figure("327.7 KB"), (Some(327.7), "KB".into()));
+        assert_eq!(first_figure("none"), (None, String::new()));
+    }
 
     #[test]
     fn a_wrk_report_gives_its_percentiles_rate_and_errors_in_one_unit() {
