@@ -494,17 +494,17 @@ pub fn use_finder() -> Finder {
 }
 
 /// Sets a Performance API mark once the browser has painted what was just rendered,
-/// so measurements (`cargo xtask bench`) see what a person sees: a task queued from an
-/// animation frame runs after that frame's paint.
+/// so measurements (`cargo xtask bench`) see what a person sees.
 pub fn mark_after_paint(name: &'static str) {
-    request_animation_frame(move || {
-        set_timeout(
-            move || {
-                if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-                    let _ = p.mark(name);
-                }
-            },
-            std::time::Duration::ZERO,
-        );
+    after_paint(move || {
+        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = p.mark(name);
+        }
     });
+}
+
+/// Runs `then` once the browser has painted what was just rendered: a task queued
+/// from an animation frame runs after that frame's paint.
+pub fn after_paint(then: impl FnOnce() + 'static) {
+    request_animation_frame(move || set_timeout(then, std::time::Duration::ZERO));
 }

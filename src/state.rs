@@ -126,6 +126,10 @@ pub struct Editor {
     pub collect_for: RwSignal<Option<(Source, DamPath, String)>>,
     /// Fetches of remote assets into the mount point, by the copy's path.
     pub fetches: RwSignal<std::collections::HashMap<DamPath, crate::connected::FetchState>>,
+    /// Whether the editor has painted the page it opened with, or found none to
+    /// open: the parts it loads lazily (`components::deferred`) are asked for from
+    /// then on, so none of them delays the page.
+    pub settled: RwSignal<bool>,
 }
 
 impl Editor {
@@ -155,6 +159,7 @@ impl Editor {
             references_for: RwSignal::new(None),
             collect_for: RwSignal::new(None),
             fetches: RwSignal::new(Default::default()),
+            settled: RwSignal::new(false),
         }
     }
 

@@ -4,17 +4,11 @@ use leptos::task::spawn_local;
 use tessera_model::PagePath;
 
 use crate::api::Client;
-use crate::components::collect_dialog::CollectDialog;
 use crate::components::connected_config_page::ConnectedConfigPage;
-use crate::components::image_editor::ImageEditor;
+use crate::components::dialogs::Dialogs;
 use crate::components::jobs_page::JobsPage;
-use crate::components::login_dialog::LoginDialog;
 use crate::components::notifications::Notifications;
 use crate::components::page_canvas::PageCanvas;
-use crate::components::properties_dialog::PropertiesDialog;
-use crate::components::publish_dialog::PublishDialog;
-use crate::components::references_dialog::ReferencesDialog;
-use crate::components::shortcuts_dialog::ShortcutsDialog;
 use crate::components::side_panel::SidePanel;
 use crate::components::toolbar::{save, Toolbar};
 use crate::state::{Editor, Repository, Source};
@@ -63,20 +57,26 @@ pub fn App() -> impl IntoView {
                             <PageCanvas />
                         </div>
                     }.into_any(),
-                    View::Jobs => view! { <JobsPage /> }.into_any(),
-                    View::ConnectedConfig => view! { <ConnectedConfigPage /> }.into_any(),
+                    page => Suspend::new(page_view(page)).into_any(),
                 }}
             </Show>
-            <LoginDialog />
-            <PropertiesDialog />
-            <ImageEditor />
-            <PublishDialog />
-            <ReferencesDialog />
-            <CollectDialog />
-            <ShortcutsDialog />
+            <Dialogs />
             <Notifications />
         </div>
     }
+}
+
+/// Async Jobs or the Connected Assets configuration: pages of their own, whose code
+/// the page editor never needs (a lazily loaded module, see the `split` feature).
+/// Built untracked, like the dialogs (`dialogs.rs`).
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn page_view(page: View) -> AnyView {
+    untrack(|| match page {
+        View::Jobs => view! { <JobsPage /> }.into_any(),
+        View::ConnectedConfig => view! { <ConnectedConfigPage /> }.into_any(),
+        // Shown by the workspace, never asked for here.
+        View::Editor => ().into_any(),
+    })
 }
 
 /// What the editor's address shows: the page editor, or one of its pages.
@@ -119,8 +119,14 @@ async fn connect(editor: Editor, checked: RwSignal<bool>) {
     checked.set(true);
 }
 
-/// Opens the page named in `?page=`, else the first page of the site.
+/// Opens the page named in `?page=`, else the first page of the site; the editor has
+/// settled once that page is painted, or once there is none to open.
 async fn open_initial_page(editor: Editor) {
+    open_first_page(editor).await;
+    crate::finder::after_paint(move || editor.settled.set(true));
+}
+
+async fn open_first_page(editor: Editor) {
     let client = Client::new("");
     let pages = match client.pages().await {
         Ok(p) => p,

@@ -15,6 +15,10 @@ pub mod content_finder;
 #[cfg(feature = "editor")]
 pub mod copy_status;
 #[cfg(feature = "editor")]
+pub mod deferred;
+#[cfg(feature = "editor")]
+pub mod dialogs;
+#[cfg(feature = "editor")]
 pub mod download_component;
 pub mod icon;
 #[cfg(feature = "editor")]

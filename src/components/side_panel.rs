@@ -3,6 +3,7 @@ use tessera_model::ComponentBody;
 
 use crate::components::component_browser::ComponentBrowser;
 use crate::components::content_finder::ContentFinder;
+use crate::components::deferred::wanted_once;
 use crate::components::pages_panel::PagesPanel;
 use crate::components::tabs::{TabItem, TabList};
 use crate::state::use_editor;
@@ -13,10 +14,15 @@ const TABS: [(&str, &str); 3] = [("assets", "Assets"), ("components", "Component
 /// The side panel: Assets (the Content Finder), Components, Pages. Every panel stays
 /// mounted, and so does the side panel while it is closed, so the Content Finder
 /// keeps its folder and search. On a narrow screen it is a drawer over the page,
-/// which Escape closes.
+/// which Escape closes. The Content Finder and Pages come from lazily loaded
+/// modules, asked for once the editor has settled (so the page comes first), Pages
+/// sooner if the author opens its tab.
 #[component]
 pub fn SidePanel(open: RwSignal<bool>) -> impl IntoView {
+    let editor = use_editor();
     let selected = RwSignal::new(0usize);
+    let finder_wanted = wanted_once(move || editor.settled.get());
+    let pages_wanted = wanted_once(move || editor.settled.get() || selected.get() == 2);
     let items = TABS.iter().map(|(id, label)| TabItem::new(format!("tab-{id}"), format!("panel-{id}"), Signal::stored(label.to_string()))).collect();
     let panel = move |index: usize, body: AnyView| {
         let id = TABS[index].0;
@@ -47,11 +53,23 @@ pub fn SidePanel(open: RwSignal<bool>) -> impl IntoView {
             }
         >
             <TabList label="Side panel tabs" items=items selected=selected />
-            {panel(0, view! { <PlacementTarget /> <ContentFinder /> }.into_any())}
+            {panel(0, view! { <PlacementTarget /> {move || finder_wanted.get().then(|| Suspend::new(finder_view()))} }.into_any())}
             {panel(1, view! { <ComponentBrowser /> }.into_any())}
-            {panel(2, view! { <PagesPanel /> }.into_any())}
+            {panel(2, view! { {move || pages_wanted.get().then(|| Suspend::new(pages_panel_view()))} }.into_any())}
         </aside>
     }
+}
+
+/// Built untracked, like the editor's dialogs (`dialogs.rs`).
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn finder_view() -> AnyView {
+    untrack(|| view! { <ContentFinder /> }.into_any())
+}
+
+/// Built untracked, like the finder.
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn pages_panel_view() -> AnyView {
+    untrack(|| view! { <PagesPanel /> }.into_any())
 }
 
 /// Which component Enter on an asset places into: the one the author chose, said

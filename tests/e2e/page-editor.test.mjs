@@ -139,6 +139,37 @@ test("an author builds a page from local and remote assets, saves, reloads, and 
   await context.close();
 });
 
+test("the editor paints its page from its own module; the Content Finder's, Pages' and the dialogs' modules follow the page, Async Jobs' only on Async Jobs", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const modules = [];
+  context.on("request", (r) => {
+    if (r.url().endsWith(".wasm")) modules.push(new URL(r.url()).pathname.split("/").pop());
+  });
+  const { page, errors } = await openEditor(context);
+  assert.ok(modules.includes("tessera_bg.wasm"), `the editor's own module: ${modules}`);
+  await page.getByRole("searchbox", { name: "Search assets" }).waitFor();
+  const later = ["split_finder_view", "split_pages_panel_view", "split_dialogs_view"];
+  // Each of them is asked for only after the page was painted.
+  const asked = await page.waitForFunction((names) => {
+    const ready = performance.getEntriesByName("tessera-page-ready")[0];
+    const wasm = performance.getEntriesByType("resource").filter((e) => e.name.endsWith(".wasm"));
+    const starts = names.map((name) => wasm.find((e) => new URL(e.name).pathname.split("/").pop().startsWith(name))?.startTime);
+    return ready && starts.every((s) => s !== undefined) && { ready: ready.startTime, starts };
+  }, later);
+  const { ready, starts } = await asked.jsonValue();
+  starts.forEach((start, i) => assert.ok(start >= ready, `${later[i]} was asked for at ${start} ms, before the page was painted at ${ready} ms`));
+  assert.deepEqual(modules.filter((m) => m.startsWith("split_page_view")), [], `modules loaded: ${modules}`);
+  await page.locator("body").press("?");
+  await page.getByRole("dialog", { name: "Keyboard shortcuts" }).waitFor();
+  await page.keyboard.press("Escape");
+
+  await page.goto(`${SITES}/editor/jobs`);
+  await page.getByRole("main", { name: "Async Jobs" }).getByRole("tab").first().waitFor();
+  assert.ok(modules.some((m) => m.startsWith("split_page_view")), `Async Jobs' module: ${modules}`);
+  assertNoErrors(errors);
+  await context.close();
+});
+
 test("two tabs edit the same page: the older save gets a conflict and nothing is lost", async () => {
   const context = await browser.newContext();
   const { page: first, errors: firstErrors } = await openEditor(context);

@@ -17,7 +17,12 @@ pub struct Bundle {
     pub dir: PathBuf,
     pub wasm_bytes: u64,
     pub js_bytes: u64,
+    /// What the editor loads before it is interactive, gzipped: its main module, its
+    /// glue and the loader of its lazily loaded modules.
     pub gzipped_bytes: u64,
+    /// The editor's lazily loaded modules (its dialogs, Async Jobs, the Connected
+    /// Assets page) together, gzipped.
+    pub editor_lazy_gzipped_bytes: u64,
     /// What a host page embedding the Content Finder loads, gzipped: the finder's
     /// own bundle, `finder.js` and `finder.css`.
     pub finder_gzipped_bytes: u64,
@@ -36,34 +41,42 @@ const FINDER_FILES: [&str; 4] = ["finder.js", "finder.d.ts", "finder.css", "find
 /// (from `package/`) and the licenses (from the repository's root).
 const PACKAGE_TEXTS: [(&str, &str); 3] = [("package/README.md", "README.md"), ("LICENSE-MIT", "LICENSE-MIT"), ("LICENSE-APACHE", "LICENSE-APACHE")];
 
-/// Builds into `pkg/`: the editor (`tessera.js`, `tessera_bg.wasm`), the Content
+/// Builds into `pkg/`: the editor (`tessera.js`, `tessera_bg.wasm`, and beside them
+/// its lazily loaded modules with their loader), the Content
 /// Finder alone for host pages (`tessera_finder.js`, `tessera_finder_bg.wasm`: the
 /// same crate with its `embed` feature instead of `editor`), their TypeScript declarations, the
-/// finder's `finder.js`, `finder.d.ts` and `finder.css`, gzipped copies for the
+/// finder's `finder.js`, `finder.d.ts` and `finder.css`, the Assets console in
+/// `pkg/console/` (a folder of its own: its lazily loaded modules and their loader
+/// have the same kind of names as the editor's), gzipped copies for the
 /// server, and the `@tessera/finder` package's `package.json` (from
 /// `package/package.json`), README and licenses: `npm pack pkg` packs the finder alone.
 pub fn editor() -> anyhow::Result<Bundle> {
     install::wasm_target()?;
     check_wasm_bindgen_lock()?;
     let out = root().join("pkg");
-    fs::create_dir_all(&out)?;
-    bundle(&[], "tessera", &out)?;
+    let console_dir = out.join(CONSOLE_DIR);
+    fs::create_dir_all(&console_dir)?;
+    let editor_modules = split_bundle(&["--features", "split"], "tessera", &out)?;
     bundle(&["--no-default-features", "--features", "embed"], "tessera_finder", &out)?;
-    let console_modules = split_bundle(&["--no-default-features", "--features", "console"], "tessera_console", &out)?;
+    let console_modules = split_bundle(&["--no-default-features", "--features", "console"], "tessera_console", &console_dir)?;
     stamp_package_json(&out)?;
     for file in FINDER_FILES {
         fs::copy(root().join("www").join(file), out.join(file)).with_context(|| format!("copying www/{file} into pkg/"))?;
     }
     let wasm = out.join("tessera_bg.wasm");
     let js = out.join("tessera.js");
-    write_build_id(&out, &console_modules)?;
-    let gzipped_bytes = gzip_next_to(&wasm)? + gzip_next_to(&js)?;
+    write_build_id(&out, &[&editor_modules[..], &console_modules[..]].concat())?;
+    let gzipped_bytes = gzip_next_to(&wasm)? + gzip_next_to(&js)? + gzip_next_to(&out.join(SPLIT_LOADER))?;
+    let mut editor_lazy_gzipped_bytes = 0;
+    for module in &editor_modules {
+        editor_lazy_gzipped_bytes += gzip_next_to(module)?;
+    }
     let mut finder_gzipped_bytes = 0;
     for file in ["tessera_finder_bg.wasm", "tessera_finder.js", "finder.js", "finder.css"] {
         finder_gzipped_bytes += gzip_next_to(&out.join(file))?;
     }
-    let mut console_gzipped_bytes = gzip_next_to(&out.join("tessera_console_bg.wasm"))? + gzip_next_to(&out.join("tessera_console.js"))?;
-    console_gzipped_bytes += gzip_next_to(&out.join(SPLIT_LOADER))?;
+    let mut console_gzipped_bytes = gzip_next_to(&console_dir.join("tessera_console_bg.wasm"))? + gzip_next_to(&console_dir.join("tessera_console.js"))?;
+    console_gzipped_bytes += gzip_next_to(&console_dir.join(SPLIT_LOADER))?;
     for file in ["console.js", "console.css"] {
         console_gzipped_bytes += gzipped_size(&root().join("www").join(file))?;
     }
@@ -76,16 +89,18 @@ pub fn editor() -> anyhow::Result<Bundle> {
         wasm_bytes: fs::metadata(&wasm)?.len(),
         js_bytes: fs::metadata(&js)?.len(),
         gzipped_bytes,
+        editor_lazy_gzipped_bytes,
         finder_gzipped_bytes,
         console_gzipped_bytes,
         console_lazy_gzipped_bytes,
     };
     eprintln!(
-        "editor bundle in {}: wasm {} KB + js {} KB, {} KB gzipped; the Content Finder alone {} KB gzipped; the Assets console {} KB gzipped (and {} KB loaded when first needed)",
+        "editor bundle in {}: wasm {} KB + js {} KB, {} KB gzipped (and {} KB loaded when first needed); the Content Finder alone {} KB gzipped; the Assets console {} KB gzipped (and {} KB loaded when first needed)",
         bundle.dir.display(),
         bundle.wasm_bytes / 1024,
         bundle.js_bytes / 1024,
         bundle.gzipped_bytes / 1024,
+        bundle.editor_lazy_gzipped_bytes / 1024,
         bundle.finder_gzipped_bytes / 1024,
         bundle.console_gzipped_bytes / 1024,
         bundle.console_lazy_gzipped_bytes / 1024
@@ -96,11 +111,20 @@ pub fn editor() -> anyhow::Result<Bundle> {
 /// The editor's and the console's bundles' content hash, in `pkg/build-id`. Their HTML names the
 /// bundle's files with it (`/pkg/<id>/tessera.js`), so browsers keep them for good and still never
 /// run a build other than the one the HTML was made for.
-fn write_build_id(out: &Path, console_modules: &[PathBuf]) -> anyhow::Result<()> {
+fn write_build_id(out: &Path, lazy_modules: &[PathBuf]) -> anyhow::Result<()> {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
-    let bundles = ["tessera_bg.wasm", "tessera.js", "tessera_console_bg.wasm", "tessera_console.js", SPLIT_LOADER].map(|file| out.join(file));
-    for file in bundles.iter().chain(console_modules) {
+    let console = Path::new(CONSOLE_DIR);
+    let bundles = [
+        PathBuf::from("tessera_bg.wasm"),
+        PathBuf::from("tessera.js"),
+        PathBuf::from(SPLIT_LOADER),
+        console.join("tessera_console_bg.wasm"),
+        console.join("tessera_console.js"),
+        console.join(SPLIT_LOADER),
+    ]
+    .map(|file| out.join(file));
+    for file in bundles.iter().chain(lazy_modules) {
         hasher.update(fs::read(file).with_context(|| format!("reading {}", file.display()))?);
     }
     let id: String = hasher.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect();
@@ -224,6 +248,8 @@ fn remove_lazy_modules(out: &Path) -> anyhow::Result<()> {
 
 /// The loader wasm-split writes for the lazily loaded modules, next to the bundle's own JS.
 const SPLIT_LOADER: &str = "__wasm_split.js";
+/// The console's folder in `pkg/`.
+const CONSOLE_DIR: &str = "console";
 const SPLIT_LOADER_IMPORT: &str = "./__wasm_split.js";
 
 /// `wasm` without its custom sections: the names, producers and relocations that

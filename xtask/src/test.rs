@@ -43,7 +43,7 @@ pub fn run_suites(only: &[Suite]) -> anyhow::Result<()> {
 
     let mut tally = Vec::new();
     if wanted(Suite::Lint) {
-        section("lint: cargo fmt --check, clippy -D warnings (native crates, the editor, the embeddable finder, the Assets console)");
+        section("lint: cargo fmt --check, clippy -D warnings (native crates, the editor whole and split, the embeddable finder, the Assets console)");
         tally.push(("lint", lint()?));
     }
     if wanted(Suite::Native) {
@@ -95,6 +95,7 @@ fn lint() -> anyhow::Result<Count> {
         vec!["fmt", "--all", "--check"],
         [&["clippy", "--all-targets"][..], &native, &["--", "-D", "warnings"]].concat(),
         [&["clippy"][..], &wasm, &["--", "-D", "warnings"]].concat(),
+        [&["clippy"][..], &wasm, &["--features", "split", "--", "-D", "warnings"]].concat(),
         [&["clippy"][..], &wasm, &["--no-default-features", "--features", "embed", "--", "-D", "warnings"]].concat(),
         [&["clippy"][..], &wasm, &["--no-default-features", "--features", "console", "--", "-D", "warnings"]].concat(),
     ];
