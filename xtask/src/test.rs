@@ -91,7 +91,7 @@ fn lint() -> anyhow::Result<Count> {
     let native =
         ["-p", "tessera-model", "-p", "tessera-repo", "-p", "tessera-repo-postgres", "-p", "tessera-repo-sqlite", "-p", "tessera-server", "-p", "xtask"];
     let wasm = ["--target", build::WASM_TARGET, "-p", "tessera"];
-    let checks: [Vec<&str>; 5] = [
+    let checks: [Vec<&str>; 6] = [
         vec!["fmt", "--all", "--check"],
         [&["clippy", "--all-targets"][..], &native, &["--", "-D", "warnings"]].concat(),
         [&["clippy"][..], &wasm, &["--", "-D", "warnings"]].concat(),
