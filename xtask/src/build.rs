@@ -20,8 +20,8 @@ pub struct Bundle {
     /// What the editor loads before it is interactive, gzipped: its main module, its
     /// glue and the loader of its lazily loaded modules.
     pub gzipped_bytes: u64,
-    /// The editor's lazily loaded modules (its dialogs, Async Jobs, the Connected
-    /// Assets page) together, gzipped.
+    /// The editor's lazily loaded modules (the Content Finder, Pages, its dialogs,
+    /// the login, Async Jobs, the Connected Assets page) together, gzipped.
     pub editor_lazy_gzipped_bytes: u64,
     /// What a host page embedding the Content Finder loads, gzipped: the finder's
     /// own bundle, `finder.js` and `finder.css`.
