@@ -11,16 +11,18 @@ use crate::error::{like_escape, scope_sql, Db};
 
 /// Relevance ranks by where the words are found, in this order (each tier leaves out
 /// what an earlier one found), and newest first within a tier. `{e}` is the words'
-/// FTS5 expression. FTS5 hands each tier's matches over newest first from its own
+/// FTS5 expression. A tier holds the assets with every word in its one column, so
+/// each earlier column is left out on its own: `{title name}: (e)` would also leave
+/// out words spread over the title and the name, which belong to the last tier. FTS5 hands each tier's matches over newest first from its own
 /// index, so a page reads about as many rows as it shows, however many assets match;
 /// a score such as bm25 would have to be computed for every match before the first
 /// page could be known (8 ms for 11,000 matches, 190 ms for 110,000).
 const TIERS: [&str; 5] = [
     "{title}: ({e})",
     "{name}: ({e}) NOT {title}: ({e})",
-    "{tags}: ({e}) NOT {title name}: ({e})",
-    "{description}: ({e}) NOT {title name tags}: ({e})",
-    "({e}) NOT {title name tags description}: ({e})",
+    "{tags}: ({e}) NOT {title}: ({e}) NOT {name}: ({e})",
+    "{description}: ({e}) NOT {title}: ({e}) NOT {name}: ({e}) NOT {tags}: ({e})",
+    "({e}) NOT {title}: ({e}) NOT {name}: ({e}) NOT {tags}: ({e}) NOT {description}: ({e})",
 ];
 
 /// Runs a search; `load` turns a matching row id into a full asset record.

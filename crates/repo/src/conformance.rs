@@ -293,10 +293,15 @@ pub fn relevance_puts_the_title_first_then_file_name_description_and_path(c: &dy
         asset("/content/dam/other/zephyr-file.jpg", "Noon", "image/jpeg", 10, 200, 1),
         described,
         asset("/content/dam/zephyr-week/placed.jpg", "Week", "image/jpeg", 10, 400, 1),
+        // Within a tier, the newest first.
+        asset("/content/dam/other/titled-later.jpg", "Zephyr at dusk", "image/jpeg", 10, 50, 1),
     ] {
         c.insert_asset(&a).unwrap();
     }
-    assert_eq!(search(c, words("zephyr")), ["titled.jpg", "zephyr-file.jpg", "described.jpg", "placed.jpg"]);
+    let expected = ["titled-later.jpg", "titled.jpg", "zephyr-file.jpg", "described.jpg", "placed.jpg"];
+    assert_eq!(search(c, words("zephyr")), expected);
+    // Every word in the title comes before the words spread over the title and the name.
+    assert_eq!(search(c, words("noon zephyr")), ["titled.jpg", "zephyr-file.jpg"]);
     // Page by page, the same order, each asset once.
     let mut walked = Vec::new();
     let mut cursor = None;
@@ -310,7 +315,7 @@ pub fn relevance_puts_the_title_first_then_file_name_description_and_path(c: &dy
             None => break,
         }
     }
-    assert_eq!(walked, ["titled.jpg", "zephyr-file.jpg", "described.jpg", "placed.jpg"]);
+    assert_eq!(walked, expected);
 }
 
 pub fn search_sorts_and_pages_alike(c: &dyn Catalog) {
