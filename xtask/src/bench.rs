@@ -351,7 +351,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 fn search_latency(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
     let mut rows = Vec::new();
     for (count, dir) in [(GENERATED_ASSETS, dir.to_owned()), (GENERATED_ASSETS_LARGE, dir.with_file_name("search-large"))] {
-        generated_sqlite(&dir, count)?;
+        generated_sqlite(&dir, count, GENERATED_FOLDERS)?;
         rows.extend(search_timings(server, &dir, "", "SQLite", count)?);
     }
 
@@ -378,15 +378,15 @@ fn search_latency(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, Stri
     Ok(rows)
 }
 
-/// A deployment folder whose SQLite catalog holds `count` generated assets, made
-/// once and kept for later runs.
-fn generated_sqlite(dir: &Path, count: usize) -> anyhow::Result<()> {
+/// A deployment folder whose SQLite catalog holds `count` generated assets in
+/// `folders` folders, made once and kept for later runs.
+fn generated_sqlite(dir: &Path, count: usize, folders: usize) -> anyhow::Result<()> {
     let data = dir.join("data");
     if !data.join(".generated").exists() {
         let _ = fs::remove_dir_all(dir);
         fs::create_dir_all(&data)?;
         let catalog = SqliteCatalog::open(&data.join("tessera.sqlite3"))?;
-        generate_assets(&catalog, &generated_blob(&data)?, 0..count, GENERATED_FOLDERS)?;
+        generate_assets(&catalog, &generated_blob(&data)?, 0..count, folders)?;
         fs::write(data.join(".generated"), "")?;
     }
     Ok(())
@@ -433,7 +433,7 @@ fn ms(d: Duration) -> f64 {
 /// In headless Chromium: navigation to a painted 50-component page, and a keystroke
 /// in the Content Finder to painted results, over the 100,000 generated assets.
 fn editor_timings(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
-    generated_sqlite(dir, GENERATED_ASSETS)?;
+    generated_sqlite(dir, GENERATED_ASSETS, GENERATED_FOLDERS)?;
     let www = root().join("www").display().to_string();
     let pkg = root().join("pkg").display().to_string();
     let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
@@ -1145,7 +1145,6 @@ fn wait_for_jobs(origin: &str, session: &Session, ids: &[i64]) -> anyhow::Result
     bail!("the jobs {ids:?} did not end in 30 minutes")
 }
 
-/// A process's peak resident memory so far (VmHWM), in kB.
 /// How many assets the load test's deployment holds.
 const LOAD_ASSETS: usize = 10_000;
 const LOAD_CLIENTS: usize = 200;
@@ -1156,14 +1155,7 @@ const LOAD_SECONDS: u64 = 30;
 /// rendition's bytes; the server's resident memory is read every second meanwhile.
 fn load_test(server: &Path, dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
     run(Command::new("sh").args(["-c", "command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }"]))?;
-    let data = dir.join("data");
-    if !data.join(".generated").exists() {
-        let _ = fs::remove_dir_all(dir);
-        fs::create_dir_all(&data)?;
-        let catalog = SqliteCatalog::open(&data.join("tessera.sqlite3"))?;
-        generate_assets(&catalog, &generated_blob(&data)?, 0..LOAD_ASSETS, GENERATED_FOLDERS / 10)?;
-        fs::write(data.join(".generated"), "")?;
-    }
+    generated_sqlite(dir, LOAD_ASSETS, GENERATED_FOLDERS / 10)?;
     let (process, origin) = start_assets(server, dir, "")?;
     let (user, password, _) = DEMO_USERS[0];
     let session = Session::login(&origin, user, password)?;

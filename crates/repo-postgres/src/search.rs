@@ -113,10 +113,7 @@ fn by_relevance(
     (as_of, cursor): (i64, Option<&SearchCursor>),
     limit: usize,
 ) -> Result<Vec<(i64, serde_json::Value)>, RepoError> {
-    let start = match cursor {
-        Some(c) => c.key.as_u64().and_then(|t| usize::try_from(t).ok()).filter(|&t| t < TIERS).ok_or_else(SearchCursor::foreign)?,
-        None => 0,
-    };
+    let start = cursor.map(|c| c.tier(TIERS)).transpose()?.unwrap_or(0);
     let mut hits = Vec::new();
     for tier in start..TIERS {
         let mut params = Params::default();

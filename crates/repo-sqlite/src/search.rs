@@ -13,10 +13,11 @@ use crate::error::{like_escape, scope_sql, Db};
 /// what an earlier one found), and newest first within a tier. `{e}` is the words'
 /// FTS5 expression. A tier holds the assets with every word in its one column, so
 /// each earlier column is left out on its own: `{title name}: (e)` would also leave
-/// out words spread over the title and the name, which belong to the last tier. FTS5 hands each tier's matches over newest first from its own
-/// index, so a page reads about as many rows as it shows, however many assets match;
-/// a score such as bm25 would have to be computed for every match before the first
-/// page could be known (8 ms for 11,000 matches, 190 ms for 110,000).
+/// out words spread over the title and the name, which belong to the last tier.
+/// FTS5 hands each tier's matches over newest first from its own index, so a page
+/// reads about as many rows as it shows, however many assets match; a score such as
+/// bm25 would have to be computed for every match before the first page could be
+/// known (8 ms for 11,000 matches, 190 ms for 110,000).
 const TIERS: [&str; 5] = [
     "{title}: ({e})",
     "{name}: ({e}) NOT {title}: ({e})",
@@ -106,10 +107,7 @@ struct Matching {
 /// Up to `limit` + 1 matches by relevance after `cursor`, each with its tier: the rest
 /// of the cursor's tier, then the tiers after it, each newest first.
 fn by_relevance(conn: &Connection, terms: &str, matching: Matching, cursor: Option<&SearchCursor>, limit: usize) -> Result<Vec<(i64, Value)>, RepoError> {
-    let start = match cursor {
-        Some(c) => c.key.as_u64().and_then(|t| usize::try_from(t).ok()).filter(|&t| t < TIERS.len()).ok_or_else(SearchCursor::foreign)?,
-        None => 0,
-    };
+    let start = cursor.map(|c| c.tier(TIERS.len())).transpose()?.unwrap_or(0);
     let mut rows = Vec::new();
     for (tier, expression) in TIERS.iter().enumerate().skip(start) {
         let (mut filters, mut params) = (matching.filters.clone(), matching.params.clone());

@@ -37,6 +37,11 @@ impl SearchCursor {
         serde_json::from_slice(&bytes).map_err(|_| Self::foreign())
     }
 
+    /// The relevance tier a cursor stopped in, one of `tiers`: its key.
+    pub fn tier(&self, tiers: usize) -> Result<usize, RepoError> {
+        self.key.as_u64().and_then(|t| usize::try_from(t).ok()).filter(|&t| t < tiers).ok_or_else(Self::foreign)
+    }
+
     /// The refusal for a cursor this server did not give out.
     pub fn foreign() -> RepoError {
         RepoError::BadQuery("the cursor is not one this server gave out".into())
