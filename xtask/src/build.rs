@@ -56,43 +56,32 @@ pub fn editor() -> anyhow::Result<Bundle> {
     let out = root().join("pkg");
     let console_dir = out.join(CONSOLE_DIR);
     fs::create_dir_all(&console_dir)?;
-    let editor_modules = split_bundle(&["--features", "split"], "tessera", &out)?;
+    let editor = split_bundle(&["--features", "split"], "tessera", &out)?;
     bundle(&["--no-default-features", "--features", "embed"], "tessera_finder", &out)?;
-    let console_modules = split_bundle(&["--no-default-features", "--features", "console"], "tessera_console", &console_dir)?;
+    let console = split_bundle(&["--no-default-features", "--features", "console"], "tessera_console", &console_dir)?;
     stamp_package_json(&out)?;
     for file in FINDER_FILES {
         fs::copy(root().join("www").join(file), out.join(file)).with_context(|| format!("copying www/{file} into pkg/"))?;
     }
-    let wasm = out.join("tessera_bg.wasm");
-    let js = out.join("tessera.js");
-    write_build_id(&out, &[&editor_modules[..], &console_modules[..]].concat())?;
-    let gzipped_bytes = gzip_next_to(&wasm)? + gzip_next_to(&js)? + gzip_next_to(&out.join(SPLIT_LOADER))?;
-    let mut editor_lazy_gzipped_bytes = 0;
-    for module in &editor_modules {
-        editor_lazy_gzipped_bytes += gzip_next_to(module)?;
-    }
+    let [wasm, js, _] = editor.entry_files();
+    write_build_id(&out, &[&editor, &console])?;
     let mut finder_gzipped_bytes = 0;
     for file in ["tessera_finder_bg.wasm", "tessera_finder.js", "finder.js", "finder.css"] {
         finder_gzipped_bytes += gzip_next_to(&out.join(file))?;
     }
-    let mut console_gzipped_bytes = gzip_next_to(&console_dir.join("tessera_console_bg.wasm"))? + gzip_next_to(&console_dir.join("tessera_console.js"))?;
-    console_gzipped_bytes += gzip_next_to(&console_dir.join(SPLIT_LOADER))?;
+    let mut console_gzipped_bytes = console.gzip_entry()?;
     for file in ["console.js", "console.css"] {
         console_gzipped_bytes += gzipped_size(&root().join("www").join(file))?;
-    }
-    let mut console_lazy_gzipped_bytes = 0;
-    for module in &console_modules {
-        console_lazy_gzipped_bytes += gzip_next_to(module)?;
     }
     let bundle = Bundle {
         dir: out,
         wasm_bytes: fs::metadata(&wasm)?.len(),
         js_bytes: fs::metadata(&js)?.len(),
-        gzipped_bytes,
-        editor_lazy_gzipped_bytes,
+        gzipped_bytes: editor.gzip_entry()?,
+        editor_lazy_gzipped_bytes: editor.gzip_lazy()?,
         finder_gzipped_bytes,
         console_gzipped_bytes,
-        console_lazy_gzipped_bytes,
+        console_lazy_gzipped_bytes: console.gzip_lazy()?,
     };
     eprintln!(
         "editor bundle in {}: wasm {} KB + js {} KB, {} KB gzipped (and {} KB loaded when first needed); the Content Finder alone {} KB gzipped; the Assets console {} KB gzipped (and {} KB loaded when first needed)",
@@ -111,21 +100,11 @@ pub fn editor() -> anyhow::Result<Bundle> {
 /// The editor's and the console's bundles' content hash, in `pkg/build-id`. Their HTML names the
 /// bundle's files with it (`/pkg/<id>/tessera.js`), so browsers keep them for good and still never
 /// run a build other than the one the HTML was made for.
-fn write_build_id(out: &Path, lazy_modules: &[PathBuf]) -> anyhow::Result<()> {
+fn write_build_id(out: &Path, split: &[&SplitBundle]) -> anyhow::Result<()> {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
-    let console = Path::new(CONSOLE_DIR);
-    let bundles = [
-        PathBuf::from("tessera_bg.wasm"),
-        PathBuf::from("tessera.js"),
-        PathBuf::from(SPLIT_LOADER),
-        console.join("tessera_console_bg.wasm"),
-        console.join("tessera_console.js"),
-        console.join(SPLIT_LOADER),
-    ]
-    .map(|file| out.join(file));
-    for file in bundles.iter().chain(lazy_modules) {
-        hasher.update(fs::read(file).with_context(|| format!("reading {}", file.display()))?);
+    for file in split.iter().flat_map(|bundle| bundle.entry_files().into_iter().chain(bundle.modules.iter().cloned())) {
+        hasher.update(fs::read(&file).with_context(|| format!("reading {}", file.display()))?);
     }
     let id: String = hasher.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect();
     fs::write(out.join("build-id"), id)?;
@@ -206,8 +185,7 @@ fn shrink(wasm: &Path) -> anyhow::Result<()> {
 /// builds are shared with the other bundles), wasm-split moves each lazy function
 /// and the code only it reaches into a module of its own next to a loader
 /// (`__wasm_split.js`), and wasm-bindgen then generates the main module's glue.
-/// Returns the lazily loaded modules it wrote.
-fn split_bundle(features: &[&str], name: &str, out: &Path) -> anyhow::Result<Vec<PathBuf>> {
+fn split_bundle(features: &[&str], name: &str, out: &Path) -> anyhow::Result<SplitBundle> {
     run(cargo().args(["rustc", "--package", "tessera", "--lib", "--target", WASM_TARGET, "--profile", PROFILE]).args(features).args([
         "--",
         "-C",
@@ -229,7 +207,33 @@ fn split_bundle(features: &[&str], name: &str, out: &Path) -> anyhow::Result<Vec
         fs::write(module, without_custom_sections(&bytes).with_context(|| format!("reading {}", module.display()))?)?;
     }
     bindgen(&main, name, out, Linked::Split)?;
-    Ok(split.split_modules)
+    Ok(SplitBundle { dir: out.to_owned(), name: name.to_owned(), modules: split.split_modules })
+}
+
+/// What [`split_bundle`] wrote into `dir`.
+struct SplitBundle {
+    dir: PathBuf,
+    name: String,
+    /// The lazily loaded modules.
+    modules: Vec<PathBuf>,
+}
+
+impl SplitBundle {
+    /// What a page loads before the bundle runs: its main module, its glue and the
+    /// loader of its lazily loaded modules.
+    fn entry_files(&self) -> [PathBuf; 3] {
+        [self.dir.join(format!("{}_bg.wasm", self.name)), self.dir.join(format!("{}.js", self.name)), self.dir.join(SPLIT_LOADER)]
+    }
+
+    /// Gzips the entry files next to themselves; their gzipped size together.
+    fn gzip_entry(&self) -> anyhow::Result<u64> {
+        self.entry_files().iter().map(|file| gzip_next_to(file)).sum()
+    }
+
+    /// Gzips the lazily loaded modules next to themselves; their gzipped size together.
+    fn gzip_lazy(&self) -> anyhow::Result<u64> {
+        self.modules.iter().map(|module| gzip_next_to(module)).sum()
+    }
 }
 
 /// Removes the lazily loaded modules an earlier build wrote (`split_*.wasm`,
