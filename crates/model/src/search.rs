@@ -26,6 +26,7 @@ pub enum DocType {
 impl DocType {
     pub const ALL: [DocType; 5] = [DocType::Pdf, DocType::Word, DocType::Excel, DocType::Powerpoint, DocType::Text];
 
+    /// Its MIME types, all documents' (no `image/` type), as search relies on.
     pub fn mimes(self) -> &'static [&'static str] {
         match self {
             DocType::Pdf => &["application/pdf"],
@@ -238,6 +239,15 @@ pub fn capped_count(counted: u64) -> (u64, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_document_type_is_a_document() {
+        for doctype in DocType::ALL {
+            for mime in doctype.mimes() {
+                assert!(!mime.starts_with("image/"), "{doctype:?}: {mime}");
+            }
+        }
+    }
 
     #[test]
     fn a_capped_count_says_more_than_its_limit() {

@@ -30,7 +30,8 @@ macro_rules! catalog_conformance {
     ($fresh:expr $(, #[$attr:meta])*) => {
         $crate::catalog_conformance!(@each [$(#[$attr])*] $fresh;
             folders_and_assets_round_trip, jobs_are_claimed_once, references_guard_moves_and_deletes, tags_keep_their_lineage,
-            search_finds_prefixes_without_accents, relevance_puts_the_title_first_then_file_name_description_and_path, search_sorts_and_pages_alike, a_folder_is_listed_a_page_at_a_time, search_filters_and_read_scope, pages_version_and_publish,
+            search_finds_prefixes_without_accents, relevance_puts_the_title_first_then_file_name_description_and_path, search_sorts_and_pages_alike, a_folder_is_listed_a_page_at_a_time, search_filters_and_read_scope,
+            filters_with_words_find_what_the_filters_alone_find, pages_version_and_publish,
             sessions_settings_and_connected_jobs, metadata_patches_say_who_and_when, imports_keep_what_they_are_given,
             versions_keep_every_binary_until_the_asset_goes, a_job_finishing_while_its_asset_goes_never_fails_the_delete,
             check_out_guards_the_binary_and_history_keeps_everything, collections_and_share_links_keep_what_they_are_given,
@@ -437,6 +438,54 @@ pub fn search_filters_and_read_scope(c: &dyn Catalog) {
     let anonymous = ReadScope::anonymous(&policy);
     assert_eq!(c.search(&SearchQuery::default(), &anonymous).unwrap().assets.len(), 4, "the public folder only");
     assert_eq!(c.search(&SearchQuery::default(), &ReadScope::nothing()).unwrap().total, Some(0));
+}
+
+/// A search with words and filters finds what the filters alone find among the
+/// words' matches, however a catalog answers each part: the same assets and count
+/// as the filters with a word every fixture asset holds; words are looked for in
+/// the assets' text only, never in what a catalog keeps to answer filters; and a
+/// new binary's type and shape are what the filters see next.
+pub fn filters_with_words_find_what_the_filters_alone_find(c: &dyn Catalog) {
+    search_fixture(c);
+    let everywhere = |filter: &SearchQuery| SearchQuery { q: Some("content".into()), ..filter.clone() };
+    let by_name = |q: SearchQuery| {
+        let found = c.search(&SearchQuery { sort: Some(Sort::Name), ..q }, &ReadScope::everything()).expect("search");
+        (found.assets.iter().map(|a| a.path.name().to_owned()).collect::<Vec<_>>(), found.total)
+    };
+    let filters = [
+        SearchQuery { kind: Some(AssetKind::Image), ..Default::default() },
+        SearchQuery { kind: Some(AssetKind::Document), ..Default::default() },
+        SearchQuery { mime: Some("text/*".into()), ..Default::default() },
+        SearchQuery { mime: Some("IMAGE/PNG".into()), ..Default::default() },
+        SearchQuery { mime: Some("image/png, text/*,application/pdf".into()), ..Default::default() },
+        SearchQuery { doctype: Some(tessera_model::DocType::Word), ..Default::default() },
+        SearchQuery { doctype: Some(tessera_model::DocType::Text), kind: Some(AssetKind::Document), ..Default::default() },
+        SearchQuery { orientation: Some(tessera_model::Orientation::Portrait), ..Default::default() },
+        SearchQuery { orientation: Some(tessera_model::Orientation::Landscape), kind: Some(AssetKind::Image), ..Default::default() },
+        SearchQuery { kind: Some(AssetKind::Image), modified_after: Some(130), ..Default::default() },
+        SearchQuery { mime: Some("image/*".into()), folder: Some(p("/content/dam/s")), ..Default::default() },
+    ];
+    for filter in &filters {
+        let (alone, total) = by_name(filter.clone());
+        assert!(!alone.is_empty(), "{filter:?} finds something");
+        assert_eq!(by_name(everywhere(filter)), (alone.clone(), total), "{filter:?} with a word");
+        let mut by_relevance = search(c, everywhere(filter));
+        by_relevance.sort_by_key(|name| name.to_lowercase());
+        assert_eq!(by_relevance, alone, "{filter:?} with a word, by relevance");
+    }
+    let none: [&str; 0] = [];
+    for word in ["kimage", "kdoc", "oportrait", "landscape", "jpeg"] {
+        assert_eq!(search(c, words(word)), none, "{word:?} is no asset's text");
+    }
+
+    let tall = RenditionRecord { width: Some(30), height: Some(60), ..rendition(RenditionName::Original, 40, "image/png", 20) };
+    c.add_version(&p("/content/dam/s/charlie.jpg"), &change(version(tall, "", "editor", 300))).unwrap();
+    let png = SearchQuery { mime: Some("image/png".into()), ..Default::default() };
+    assert_eq!(by_name(everywhere(&png)).0, ["Bravo.png", "charlie.jpg"]);
+    let portrait = SearchQuery { orientation: Some(tessera_model::Orientation::Portrait), ..Default::default() };
+    assert_eq!(by_name(everywhere(&portrait)).0, ["charlie.jpg", "delta.gif"]);
+    let jpeg = SearchQuery { doctype: None, mime: Some("image/jpeg".into()), ..Default::default() };
+    assert_eq!(by_name(everywhere(&jpeg)).0, ["alpha.jpg", "foxtrot.jpg", "golf.jpg"]);
 }
 
 pub fn pages_version_and_publish(c: &dyn Catalog) {

@@ -71,6 +71,11 @@ impl ReadScope {
         self.parts.iter().all(Part::is_nothing)
     }
 
+    /// Whether everything is readable, so a catalog's query needs no filter for it.
+    pub fn is_everything(&self) -> bool {
+        self.parts.iter().any(|p| p.default && p.rules.iter().all(|(_, may)| *may))
+    }
+
     /// The parts a catalog turns into its own filter, for all that is readable at
     /// all: a path is readable when any part allows it. In each part the deepest
     /// rule above the path decides (rules come deepest first), else its default.
@@ -106,5 +111,17 @@ mod tests {
         assert!(anonymous.allows(&p("/content/dam/press/kit.pdf")));
         assert!(!anonymous.allows(&p("/content/dam/a.jpg")));
         assert!(ReadScope::anonymous(&Policy::default()).is_nothing());
+    }
+
+    #[test]
+    fn everything_is_readable_only_where_no_rule_takes_anything_away() {
+        assert!(ReadScope::everything().is_everything());
+        assert!(ReadScope::for_groups(&Policy::default(), &["administrators".to_owned()]).is_everything());
+        assert!(!ReadScope::nothing().is_everything());
+        let denied = Policy { rules: vec![PermissionRule { folder: p("/content/dam/hr"), group: "authors".into(), access: Access::None }], public: Vec::new() };
+        let authors = ["authors".to_owned()];
+        assert!(!ReadScope::for_groups(&denied, &authors).is_everything(), "authors read everything but hr");
+        assert!(ReadScope::for_groups(&Policy::default(), &authors).is_everything(), "no rule: the group's default");
+        assert!(!ReadScope::anonymous(&Policy { rules: Vec::new(), public: vec![p("/content/dam/press")] }).is_everything());
     }
 }
