@@ -10,7 +10,7 @@ mod search;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Condvar, Mutex, MutexGuard};
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use tessera_model::{DamPath, Description, MetadataPatch, PageContent, PageDto, PagePath, PageSummary, RenditionName, SearchQuery, TagId, Title};
@@ -358,6 +358,69 @@ INSERT INTO assets_fts (rowid, title, description, name, tags, path, facets)
 
 pub struct SqliteCatalog {
     conn: Mutex<Connection>,
+    readers: Readers,
+}
+
+/// Read-only connections for the calls every request makes (its session, an asset,
+/// a search), so that those run beside each other and beside a write instead of
+/// queueing for the one connection: in WAL mode a reader sees the last commit and
+/// neither waits for a writer nor holds one up. At most [`Readers::COUNT`] are open;
+/// a caller finding none idle waits for one.
+struct Readers {
+    idle: Mutex<Vec<Connection>>,
+    returned: Condvar,
+}
+
+impl Readers {
+    const COUNT: usize = 4;
+
+    fn open(file: &Path) -> Result<Self, RepoError> {
+        let idle = (0..Self::COUNT).map(|_| open_reader(file)).collect::<Result<_, _>>()?;
+        Ok(Readers { idle: Mutex::new(idle), returned: Condvar::new() })
+    }
+
+    fn get(&self) -> Reader<'_> {
+        // As with the writer, a panic elsewhere cannot leave a connection half-used.
+        let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            if let Some(conn) = idle.pop() {
+                return Reader { conn: Some(conn), readers: self };
+            }
+            idle = self.returned.wait(idle).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+}
+
+/// A reader connection, back to the pool when dropped.
+struct Reader<'a> {
+    conn: Option<Connection>,
+    readers: &'a Readers,
+}
+
+impl std::ops::Deref for Reader<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        self.conn.as_ref().expect("held until dropped")
+    }
+}
+
+impl Drop for Reader<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            self.readers.idle.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
+            self.readers.returned.notify_one();
+        }
+    }
+}
+
+/// A connection that may only read (`query_only`), with a smaller page cache than
+/// the writer's: the readers share the operating system's cache of the file too.
+fn open_reader(file: &Path) -> Result<Connection, RepoError> {
+    let conn = Connection::open(file).db()?;
+    conn.execute_batch("PRAGMA query_only = ON; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;").db()?;
+    conn.busy_timeout(std::time::Duration::from_secs(5)).db()?;
+    Ok(conn)
 }
 
 impl SqliteCatalog {
@@ -371,13 +434,19 @@ impl SqliteCatalog {
         conn.busy_timeout(std::time::Duration::from_secs(5)).db()?;
         migrate(&mut conn)?;
         ensure_root(&conn)?;
-        Ok(SqliteCatalog { conn: Mutex::new(conn) })
+        // Opened after the migrations, so no reader holds the schema they change.
+        let readers = Readers::open(file)?;
+        Ok(SqliteCatalog { conn: Mutex::new(conn), readers })
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite half-written (it rolls back),
         // so a poisoned lock is still safe to use.
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn reader(&self) -> Reader<'_> {
+        self.readers.get()
     }
 }
 
@@ -838,7 +907,7 @@ impl Catalog for SqliteCatalog {
     }
 
     fn asset(&self, path: &DamPath) -> Result<Option<AssetRecord>, RepoError> {
-        let conn = self.conn();
+        let conn = self.reader();
         let row = conn.query_row(&format!("SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE a.path = ?1"), [path.as_str()], asset_from_row).optional().db()?;
         row.map(|row| complete_asset(&conn, row)).transpose()
     }
@@ -1036,7 +1105,7 @@ impl Catalog for SqliteCatalog {
     }
 
     fn search(&self, query: &SearchQuery, scope: &ReadScope) -> Result<SearchPage, RepoError> {
-        let conn = self.conn();
+        let conn = self.reader();
         search::search(&conn, query, scope, |ids| load_assets(&conn, ids))
     }
 
@@ -1516,7 +1585,7 @@ impl Catalog for SqliteCatalog {
     }
 
     fn session(&self, token_hash: &str, now: i64) -> Result<Option<SessionRecord>, RepoError> {
-        let conn = self.conn();
+        let conn = self.reader();
         conn.query_row(
             "SELECT token_hash, user, csrf_token, expires_at FROM sessions WHERE token_hash = ?1 AND expires_at > ?2",
             params![token_hash, now],
