@@ -908,7 +908,8 @@ impl Catalog for SqliteCatalog {
 
     fn asset(&self, path: &DamPath) -> Result<Option<AssetRecord>, RepoError> {
         let conn = self.reader();
-        let row = conn.query_row(&format!("SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE a.path = ?1"), [path.as_str()], asset_from_row).optional().db()?;
+        let mut stmt = conn.prepare_cached(&format!("SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE a.path = ?1")).db()?;
+        let row = stmt.query_row([path.as_str()], asset_from_row).optional().db()?;
         row.map(|row| complete_asset(&conn, row)).transpose()
     }
 
@@ -1586,13 +1587,10 @@ impl Catalog for SqliteCatalog {
 
     fn session(&self, token_hash: &str, now: i64) -> Result<Option<SessionRecord>, RepoError> {
         let conn = self.reader();
-        conn.query_row(
-            "SELECT token_hash, user, csrf_token, expires_at FROM sessions WHERE token_hash = ?1 AND expires_at > ?2",
-            params![token_hash, now],
-            |r| Ok(SessionRecord { token_hash: r.get(0)?, user: r.get(1)?, csrf_token: r.get(2)?, expires_at: r.get(3)? }),
-        )
-        .optional()
-        .db()
+        let mut stmt = conn.prepare_cached("SELECT token_hash, user, csrf_token, expires_at FROM sessions WHERE token_hash = ?1 AND expires_at > ?2").db()?;
+        stmt.query_row(params![token_hash, now], |r| Ok(SessionRecord { token_hash: r.get(0)?, user: r.get(1)?, csrf_token: r.get(2)?, expires_at: r.get(3)? }))
+            .optional()
+            .db()
     }
 
     fn delete_session(&self, token_hash: &str) -> Result<(), RepoError> {

@@ -75,7 +75,7 @@ pub fn search(
     let cursor = query.cursor.as_deref().map(SearchCursor::decode).transpose()?;
     let as_of = match &cursor {
         Some(c) => c.as_of,
-        None => conn.query_row("SELECT coalesce(max(id), 0) FROM assets", [], |r| r.get(0)).db()?,
+        None => conn.prepare_cached("SELECT coalesce(max(id), 0) FROM assets").db()?.query_row([], |r| r.get(0)).db()?,
     };
 
     let mut rows = Rows { filters: Vec::new(), params: Vec::new() };
@@ -234,7 +234,7 @@ fn sorted(
         params.extend([k.clone(), k, Value::Integer(c.id)]);
     }
     let sql = format!("SELECT a.id, {key} FROM {from} WHERE {} ORDER BY {key} {dir}, a.id {dir} LIMIT {}", conditions.join(" AND "), limit + 1);
-    let mut stmt = conn.prepare(&sql).db()?;
+    let mut stmt = conn.prepare_cached(&sql).db()?;
     let found = stmt.query_map(params_from_iter(params.iter()), |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Value>(1)?))).db()?.collect::<Result<_, _>>().db()?;
     Ok(found)
 }
