@@ -543,6 +543,10 @@ impl Catalog for PostgresCatalog {
         Concurrency::ManyProcesses
     }
 
+    fn connections(&self) -> usize {
+        self.pool.as_ref().map_or(1, |pool| pool.max_size() as usize)
+    }
+
     fn folder(&self, path: &DamPath) -> Result<Option<FolderRecord>, RepoError> {
         let row = self.client()?.query_opt("SELECT path, title FROM folders WHERE path = $1", &[&path.as_str()]).db()?;
         row.as_ref().map(to_folder).transpose()

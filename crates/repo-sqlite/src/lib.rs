@@ -862,6 +862,10 @@ impl Catalog for SqliteCatalog {
         Concurrency::OneProcess
     }
 
+    fn connections(&self) -> usize {
+        Readers::COUNT + 1
+    }
+
     fn folder(&self, path: &DamPath) -> Result<Option<FolderRecord>, RepoError> {
         let conn = self.conn();
         conn.query_row("SELECT path, title FROM folders WHERE path = ?1", [path.as_str()], folder_from_row).optional().db()?.map(to_folder).transpose()

@@ -254,6 +254,8 @@ pub trait HistoryCatalog {
 
 pub trait Catalog: ConnectedCatalog + HistoryCatalog + CollectionCatalog + ShareCatalog + LiveCopyCatalog + Send + Sync {
     fn concurrency(&self) -> Concurrency;
+    /// How many calls can run at once: its connections.
+    fn connections(&self) -> usize;
 
     fn folder(&self, path: &DamPath) -> Result<Option<FolderRecord>, RepoError>;
     /// Creates one folder whose parent exists.
