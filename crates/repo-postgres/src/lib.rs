@@ -773,7 +773,8 @@ impl Catalog for PostgresCatalog {
     }
 
     fn search(&self, query: &SearchQuery, scope: &ReadScope) -> Result<SearchPage, RepoError> {
-        search::search(&mut *self.client()?, query, scope)
+        let spare = || self.pool.as_ref().and_then(Pool::try_get);
+        search::search(&mut *self.client()?, spare, query, scope)
     }
 
     fn count_assets_below(&self, folder: &DamPath) -> Result<u64, RepoError> {

@@ -20,7 +20,16 @@ use crate::error::{like_escape, scope_sql, Db, Params};
 const TIER_WEIGHTS: [&str; 3] = ["A", "B", "C"];
 const TIERS: usize = TIER_WEIGHTS.len() + 1;
 
-pub fn search(c: &mut impl GenericClient, query: &SearchQuery, scope: &ReadScope) -> Result<SearchPage, RepoError> {
+/// Runs a search on `c`. The first page's count runs meanwhile on `spare`, a second
+/// connection when the pool has one idle, so the page waits for the longer of the two
+/// instead of both (the count reads up to [`COUNT_LIMIT`] matches, the page a few);
+/// without one it runs on `c` after the page.
+pub fn search<S: std::ops::DerefMut<Target = postgres::Client> + Send>(
+    c: &mut impl GenericClient,
+    spare: impl FnOnce() -> Option<S>,
+    query: &SearchQuery,
+    scope: &ReadScope,
+) -> Result<SearchPage, RepoError> {
     if scope.is_nothing() {
         return Ok(SearchPage { assets: Vec::new(), next_cursor: None, total: Some(0), more_than_total: false });
     }
@@ -55,52 +64,97 @@ pub fn search(c: &mut impl GenericClient, query: &SearchQuery, scope: &ReadScope
     filters.push(format!("a.id <= {}", params.push(as_of)));
     add_filters(query, scope, &mut filters, &mut params)?;
 
-    // The count stops after COUNT_LIMIT + 1 rows, so it costs no more than reading them.
-    let total = match cursor {
-        None => {
-            let sql = format!("SELECT count(*) FROM (SELECT 1 FROM {from} WHERE {} LIMIT {}) counted", filters.join(" AND "), COUNT_LIMIT + 1);
-            Some(capped_count(c.query_one(&sql, &params.refs()).db()?.get::<_, i64>(0) as u64))
-        }
-        Some(_) => None,
-    };
-
-    let mut hits = if sort == Sort::Relevance {
-        by_relevance(c, query, scope, &words, (as_of, cursor.as_ref()), limit)?
-    } else {
-        let (cmp, dir) = match order {
-            Order::Asc => (">", "ASC"),
-            Order::Desc => ("<", "DESC"),
+    let page = Page { words: &words, sort, order, key, as_of, limit };
+    let Some(cursor) = cursor else {
+        // The count stops after COUNT_LIMIT + 1 rows, so it costs no more than reading them.
+        let count_sql = format!("SELECT count(*) FROM (SELECT 1 FROM {from} WHERE {} LIMIT {}) counted", filters.join(" AND "), COUNT_LIMIT + 1);
+        let count = |c: &mut dyn GenericClientCount| c.count(&count_sql, &params).map(|n| capped_count(n as u64));
+        let ((assets, next_cursor), (total, more)) = match spare() {
+            Some(mut other) => std::thread::scope(|s| {
+                let counting = s.spawn(move || count(&mut *other));
+                let found = page.read(c, query, scope, None, (&from, &filters, &params));
+                let total = counting.join().map_err(|_| RepoError::Internal("the search's count panicked".into()))?;
+                Ok::<_, RepoError>((found?, total?))
+            })?,
+            None => {
+                let found = page.read(c, query, scope, None, (&from, &filters, &params))?;
+                (found, count(c)?)
+            }
         };
-        if let Some(cursor) = &cursor {
-            let k = match (sort, &cursor.key) {
-                (Sort::Name, serde_json::Value::String(s)) => params.push(s.clone()),
-                (Sort::Modified | Sort::Size, serde_json::Value::Number(n)) if n.is_i64() => params.push(n.as_i64().unwrap_or_default()),
-                _ => return Err(SearchCursor::foreign()),
-            };
-            let id = params.push(cursor.id);
-            filters.push(format!("({key} {cmp} {k} OR ({key} = {k} AND a.id {cmp} {id}))"));
-        }
-        let sql = format!("SELECT a.id, {key} FROM {from} WHERE {} ORDER BY {key} {dir}, a.id {dir} LIMIT {}", filters.join(" AND "), limit + 1);
-        let rows = c.query(&sql, &params.refs()).db()?;
-        rows.iter()
-            .map(|r| {
-                let key = match sort {
-                    Sort::Name => r.get::<_, String>(1).into(),
-                    _ => r.get::<_, i64>(1).into(),
-                };
-                (r.get(0), key)
-            })
-            .collect::<Vec<(i64, serde_json::Value)>>()
+        return Ok(SearchPage { assets, next_cursor, total: Some(total), more_than_total: more });
     };
-    let more = hits.len() > limit;
-    hits.truncate(limit);
-    let next_cursor = match (more, hits.last()) {
-        (true, Some((id, key))) => Some(SearchCursor { as_of, key: key.clone(), id: *id }.encode()),
-        _ => None,
-    };
-    let ids: Vec<i64> = hits.iter().map(|(id, _)| *id).collect();
-    let assets = crate::assets_by_ids(c, &ids)?;
-    Ok(SearchPage { assets, next_cursor, total: total.map(|(n, _)| n), more_than_total: total.is_some_and(|(_, more)| more) })
+    if sort != Sort::Relevance {
+        let k = match (sort, &cursor.key) {
+            (Sort::Name, serde_json::Value::String(s)) => params.push(s.clone()),
+            (Sort::Modified | Sort::Size, serde_json::Value::Number(n)) if n.is_i64() => params.push(n.as_i64().unwrap_or_default()),
+            _ => return Err(SearchCursor::foreign()),
+        };
+        let id = params.push(cursor.id);
+        let cmp = if order == Order::Asc { ">" } else { "<" };
+        filters.push(format!("({key} {cmp} {k} OR ({key} = {k} AND a.id {cmp} {id}))"));
+    }
+    let (assets, next_cursor) = page.read(c, query, scope, Some(&cursor), (&from, &filters, &params))?;
+    Ok(SearchPage { assets, next_cursor, total: None, more_than_total: false })
+}
+
+/// A connection a count can run on, as a trait object: `GenericClient` is not one.
+trait GenericClientCount {
+    fn count(&mut self, sql: &str, params: &Params) -> Result<i64, RepoError>;
+}
+
+impl<C: GenericClient> GenericClientCount for C {
+    fn count(&mut self, sql: &str, params: &Params) -> Result<i64, RepoError> {
+        Ok(self.query_one(sql, &params.refs()).db()?.get(0))
+    }
+}
+
+/// How a search's page is read, whatever its conditions.
+struct Page<'a> {
+    words: &'a [String],
+    sort: Sort,
+    order: Order,
+    key: &'a str,
+    as_of: i64,
+    limit: usize,
+}
+
+impl Page<'_> {
+    /// The page's assets after `cursor` (whose condition `filters` already holds for
+    /// every sort but relevance), and the cursor of the next page.
+    fn read(
+        &self,
+        c: &mut impl GenericClient,
+        query: &SearchQuery,
+        scope: &ReadScope,
+        cursor: Option<&SearchCursor>,
+        (from, filters, params): (&str, &[String], &Params),
+    ) -> Result<(Vec<tessera_repo::AssetRecord>, Option<String>), RepoError> {
+        let (limit, key) = (self.limit, self.key);
+        let mut hits = if self.sort == Sort::Relevance {
+            by_relevance(c, query, scope, self.words, (self.as_of, cursor), limit)?
+        } else {
+            let dir = if self.order == Order::Asc { "ASC" } else { "DESC" };
+            let sql = format!("SELECT a.id, {key} FROM {from} WHERE {} ORDER BY {key} {dir}, a.id {dir} LIMIT {}", filters.join(" AND "), limit + 1);
+            let rows = c.query(&sql, &params.refs()).db()?;
+            rows.iter()
+                .map(|r| {
+                    let key = match self.sort {
+                        Sort::Name => r.get::<_, String>(1).into(),
+                        _ => r.get::<_, i64>(1).into(),
+                    };
+                    (r.get(0), key)
+                })
+                .collect::<Vec<(i64, serde_json::Value)>>()
+        };
+        let more = hits.len() > limit;
+        hits.truncate(limit);
+        let next_cursor = match (more, hits.last()) {
+            (true, Some((id, key))) => Some(SearchCursor { as_of: self.as_of, key: key.clone(), id: *id }.encode()),
+            _ => None,
+        };
+        let ids: Vec<i64> = hits.iter().map(|(id, _)| *id).collect();
+        Ok((crate::assets_by_ids(c, &ids)?, next_cursor))
+    }
 }
 
 /// Up to `limit` + 1 matches by relevance after `cursor`, each with its tier: the rest
