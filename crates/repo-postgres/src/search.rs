@@ -6,8 +6,8 @@
 
 use postgres::GenericClient;
 use tessera_model::search::MimePattern;
-use tessera_model::{capped_count, AssetKind, Order, SearchQuery, Sort, COUNT_LIMIT};
-use tessera_repo::{ReadScope, RepoError, SearchCursor, SearchPage};
+use tessera_model::{capped_count, Order, SearchQuery, Sort, COUNT_LIMIT};
+use tessera_repo::{kind_sql, orientation_sql, ReadScope, RepoError, SearchCursor, SearchPage};
 
 use crate::error::{like_escape, scope_sql, Db, Params};
 
@@ -68,17 +68,16 @@ pub fn search<S: std::ops::DerefMut<Target = postgres::Client> + Send>(
     let Some(cursor) = cursor else {
         // The count stops after COUNT_LIMIT + 1 rows, so it costs no more than reading them.
         let count_sql = format!("SELECT count(*) FROM (SELECT 1 FROM {from} WHERE {} LIMIT {}) counted", filters.join(" AND "), COUNT_LIMIT + 1);
-        let count = |c: &mut dyn GenericClientCount| c.count(&count_sql, &params).map(|n| capped_count(n as u64));
         let ((assets, next_cursor), (total, more)) = match spare() {
             Some(mut other) => std::thread::scope(|s| {
-                let counting = s.spawn(move || count(&mut *other));
+                let counting = s.spawn(|| count(&mut *other, &count_sql, &params));
                 let found = page.read(c, query, scope, None, (&from, &filters, &params));
                 let total = counting.join().map_err(|_| RepoError::Internal("the search's count panicked".into()))?;
                 Ok::<_, RepoError>((found?, total?))
             })?,
             None => {
                 let found = page.read(c, query, scope, None, (&from, &filters, &params))?;
-                (found, count(c)?)
+                (found, count(c, &count_sql, &params)?)
             }
         };
         return Ok(SearchPage { assets, next_cursor, total: Some(total), more_than_total: more });
@@ -97,15 +96,9 @@ pub fn search<S: std::ops::DerefMut<Target = postgres::Client> + Send>(
     Ok(SearchPage { assets, next_cursor, total: None, more_than_total: false })
 }
 
-/// A connection a count can run on, as a trait object: `GenericClient` is not one.
-trait GenericClientCount {
-    fn count(&mut self, sql: &str, params: &Params) -> Result<i64, RepoError>;
-}
-
-impl<C: GenericClient> GenericClientCount for C {
-    fn count(&mut self, sql: &str, params: &Params) -> Result<i64, RepoError> {
-        Ok(self.query_one(sql, &params.refs()).db()?.get(0))
-    }
+/// The first page's capped count, by `sql`.
+fn count(c: &mut impl GenericClient, sql: &str, params: &Params) -> Result<(u64, bool), RepoError> {
+    Ok(capped_count(c.query_one(sql, &params.refs()).db()?.get::<_, i64>(0) as u64))
 }
 
 /// How a search's page is read, whatever its conditions.
@@ -199,10 +192,8 @@ fn tier_query(words: &[String], tier: usize) -> String {
 
 fn add_filters(query: &SearchQuery, scope: &ReadScope, filters: &mut Vec<String>, params: &mut Params) -> Result<(), RepoError> {
     filters.push(scope_sql(scope, "a.path", params));
-    match query.kind {
-        Some(AssetKind::Image) => filters.push("(a.mime LIKE 'image/%' AND a.mime <> 'image/svg+xml')".into()),
-        Some(AssetKind::Document) => filters.push("(a.mime NOT LIKE 'image/%' OR a.mime = 'image/svg+xml')".into()),
-        None => {}
+    if let Some(kind) = query.kind {
+        filters.push(kind_sql(kind).into());
     }
     if let Some(doctype) = query.doctype {
         let mimes: Vec<String> = doctype.mimes().iter().map(|m| (*m).to_owned()).collect();
@@ -234,14 +225,7 @@ fn add_filters(query: &SearchQuery, scope: &ReadScope, filters: &mut Vec<String>
         filters.push(format!("a.id IN (SELECT x.asset_id FROM asset_tags x JOIN tags t ON t.id = x.tag_id WHERE t.tag = {exact} OR t.tag LIKE {below})"));
     }
     if let Some(orientation) = query.orientation {
-        filters.push(
-            match orientation {
-                tessera_model::Orientation::Landscape => "a.width > a.height",
-                tessera_model::Orientation::Portrait => "a.width < a.height",
-                tessera_model::Orientation::Square => "a.width = a.height",
-            }
-            .into(),
-        );
+        filters.push(orientation_sql(orientation).into());
     }
     if let Some(holder) = &query.checked_out_by {
         filters.push(format!("a.checked_out_by = {}", params.push(holder.clone())));

@@ -5,7 +5,7 @@ use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection};
 use tessera_model::search::MimePattern;
 use tessera_model::{capped_count, AssetKind, Order, SearchQuery, Sort, COUNT_LIMIT};
-use tessera_repo::{AssetRecord, ReadScope, RepoError, SearchCursor, SearchPage};
+use tessera_repo::{kind_sql, orientation_sql, AssetRecord, ReadScope, RepoError, SearchCursor, SearchPage};
 
 use crate::error::{like_escape, scope_sql, Db};
 
@@ -33,8 +33,9 @@ const ANY_TIER: &str = "{e}";
 /// family and orientation, so that a search with words answers those filters inside
 /// the index, and its count and pages look up no asset row to check them (the count
 /// of a word with a type and a date over 100,000 assets: 5.8 ms before, 1.3 ms).
-/// Each token mirrors the SQL filter of [`add_type_filters`] exactly, SQLite's rules
-/// included: LIKE folds ASCII case, `=` does not. [`facet_match`] asks for them.
+/// Each token mirrors the SQL filter it stands for ([`kind_sql`], [`orientation_sql`],
+/// those of [`add_type_filters`]) exactly, SQLite's rules included: LIKE folds ASCII
+/// case, `=` does not. [`facet_match`] asks for them.
 ///
 /// Every token starts with [`FACET_MARK`], a private-use character: the tokenizer
 /// keeps it, and [`SearchQuery::words`] never does (it is neither a letter nor a
@@ -134,8 +135,8 @@ struct Rows {
 }
 
 impl Rows {
-    /// The FROM clause and the leading conditions of a query over the matches: the
-    /// index alone when it decides, else joined with the assets. `id` is the row id.
+    /// The FROM clause of a query over the matches and its row id column: the index
+    /// alone when it decides, else joined with the assets.
     fn source(&self, index: Option<&IndexMatch>) -> (&'static str, &'static str) {
         match index {
             Some(_) if self.filters.is_empty() => ("assets_fts", "rowid"),
@@ -279,10 +280,8 @@ fn facet_match(query: &SearchQuery) -> Result<Option<String>, RepoError> {
 /// The kind, type and orientation filters as SQL, for a search without words.
 fn add_type_filters(query: &SearchQuery, rows: &mut Rows) -> Result<(), RepoError> {
     let Rows { filters, params } = rows;
-    match query.kind {
-        Some(AssetKind::Image) => filters.push("(a.mime LIKE 'image/%' AND a.mime <> 'image/svg+xml')".into()),
-        Some(AssetKind::Document) => filters.push("(a.mime NOT LIKE 'image/%' OR a.mime = 'image/svg+xml')".into()),
-        None => {}
+    if let Some(kind) = query.kind {
+        filters.push(kind_sql(kind).into());
     }
     if let Some(doctype) = query.doctype {
         let mimes = doctype.mimes();
@@ -307,14 +306,7 @@ fn add_type_filters(query: &SearchQuery, rows: &mut Rows) -> Result<(), RepoErro
         filters.push(format!("({})", any.join(" OR ")));
     }
     if let Some(orientation) = query.orientation {
-        filters.push(
-            match orientation {
-                tessera_model::Orientation::Landscape => "a.width > a.height",
-                tessera_model::Orientation::Portrait => "a.width < a.height",
-                tessera_model::Orientation::Square => "a.width = a.height",
-            }
-            .into(),
-        );
+        filters.push(orientation_sql(orientation).into());
     }
     Ok(())
 }

@@ -44,7 +44,7 @@ pub use error::RepoError;
 pub use jobs::{JobSettings, Workers};
 pub use renditions::{document_label, probe_image, render_edited, render_image, OutputFormat, RenditionSpec, THUMBNAILS, THUMBNAIL_319, WEB_1280};
 pub use scope::ReadScope;
-pub use search::{SearchCursor, SearchPage};
+pub use search::{kind_sql, orientation_sql, SearchCursor, SearchPage};
 pub use upload::{NewVersion, Replacement, Upload, UploadLimits, MAX_VERSION_COMMENT_BYTES, MAX_VERSION_LABEL_BYTES};
 pub use versions::Restore;
 

@@ -47,3 +47,22 @@ impl SearchCursor {
         RepoError::BadQuery("the cursor is not one this server gave out".into())
     }
 }
+
+/// The SQL condition on an asset row `a` for a search's kind, the same text on every
+/// catalog: an SVG is a document.
+pub fn kind_sql(kind: tessera_model::AssetKind) -> &'static str {
+    match kind {
+        tessera_model::AssetKind::Image => "(a.mime LIKE 'image/%' AND a.mime <> 'image/svg+xml')",
+        tessera_model::AssetKind::Document => "(a.mime NOT LIKE 'image/%' OR a.mime = 'image/svg+xml')",
+    }
+}
+
+/// The SQL condition on an asset row `a` for a search's orientation, the same text
+/// on every catalog: an asset without dimensions has none.
+pub fn orientation_sql(orientation: tessera_model::Orientation) -> &'static str {
+    match orientation {
+        tessera_model::Orientation::Landscape => "a.width > a.height",
+        tessera_model::Orientation::Portrait => "a.width < a.height",
+        tessera_model::Orientation::Square => "a.width = a.height",
+    }
+}
