@@ -30,6 +30,18 @@ pub fn Browse() -> impl IntoView {
     // The next page comes when the reader nears the end, so scrolling walks a folder of
     // any size while only what was scrolled past is loaded.
     let fetching = RwSignal::new(false);
+    // Another place, folder or order starts again from its first page, so the reader
+    // starts again from the top. Left at the bottom, the shorter list would clamp the
+    // scroll there and the nearing-the-end rule would fetch a second page unasked.
+    let main = NodeRef::<leptos::html::Main>::new();
+    Effect::new(move |_| {
+        console.place.track();
+        console.folder.track();
+        console.sort.track();
+        if let Some(main) = main.get_untracked() {
+            main.set_scroll_top(0);
+        }
+    });
     let on_scroll = move |e: leptos::ev::Event| {
         let Some(el) = e.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) else { return };
         if el.scroll_top() + el.client_height() + 600 >= el.scroll_height() {
@@ -53,7 +65,7 @@ pub fn Browse() -> impl IntoView {
     let on_keydown = move |e: KeyboardEvent| listbox_key(console, items, active, e);
     let active_id = move || items.with(|i| (!i.is_empty()).then(|| format!("item-{}", active.get().min(i.len() - 1))));
     view! {
-        <main class="browse" aria-labelledby="folder-title" on:dragover=|e: DragEvent| e.prevent_default() on:drop=on_drop on:scroll=on_scroll>
+        <main node_ref=main class="browse" aria-labelledby="folder-title" on:dragover=|e: DragEvent| e.prevent_default() on:drop=on_drop on:scroll=on_scroll>
             <SearchForm />
             <Show when=move || console.place.with(|p| *p == Place::Folder)>
                 <Breadcrumbs />

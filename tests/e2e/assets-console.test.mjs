@@ -438,9 +438,12 @@ test("a folder of many assets opens with its first page and scrolls through the 
   assert.equal(await options.count(), count, "every asset once");
   assert.equal(await option(page, "note-229.txt").count(), 1);
 
-  // Another order asks the server again, from the first page.
+  // Another order asks the server again, from the first page, shown from the top: left
+  // at the bottom, the list would fetch its second page unasked.
   await page.getByLabel("Sort by").selectOption("size");
   await page.getByText(`100 of ${count} assets`).waitFor();
+  assert.equal(await page.getByRole("main", { name }).evaluate((main) => main.scrollTop), 0, "a new order starts at the top");
+  assert.equal(await options.count(), 100);
 
   // A search pages the same way, in the console's order.
   await page.getByLabel("Sort by").selectOption("name");
