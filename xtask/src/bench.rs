@@ -413,8 +413,8 @@ fn search_timings(server: &Path, dir: &Path, storage: &str, backend: &str, count
             if i >= 20 {
                 times.push(started.elapsed());
             }
-            let more = if body["more_than_total"].as_bool() == Some(true) { "more than " } else { "" };
-            hits = format!("{more}{}", body["total"].as_u64().unwrap_or(0));
+            let results: tessera_model::SearchResults = serde_json::from_value(body)?;
+            hits = results.count().map(|count| count.to_string()).unwrap_or_default();
         }
         times.sort();
         rows.push((

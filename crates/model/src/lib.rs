@@ -27,5 +27,5 @@ pub use mime::{sniff, AssetKind, Sniffed};
 pub use page::{AssetRef, Component, ComponentBody, CreatePage, MovePage, PageContent, PageDto, PagePath, PageSummary};
 pub use path::{DamPath, PathError, DAM_ROOT};
 pub use rendition::RenditionName;
-pub use search::{capped_count, DocType, MatchCount, Order, SearchQuery, SearchResults, Sort, COUNT_LIMIT};
+pub use search::{DocType, MatchCount, Order, SearchQuery, SearchResults, Sort, COUNT_LIMIT};
 pub use tag::{TagError, TagId};

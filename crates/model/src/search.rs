@@ -186,12 +186,16 @@ pub struct SearchResults {
     pub assets: Vec<AssetDto>,
     /// Pass as `cursor` for the next page; absent on the last page.
     pub next_cursor: Option<String>,
-    /// How many assets match, counted on the first page only and only up to
-    /// [`COUNT_LIMIT`].
+    /// How many assets match, on the first page only: counted up to
+    /// [`COUNT_LIMIT`], or estimated (see `total_is_estimate`).
     pub total: Option<u64>,
     /// Whether more than `total` assets match: counting stopped at [`COUNT_LIMIT`].
     #[serde(default)]
     pub more_than_total: bool,
+    /// Whether `total` is the catalog's estimate, rounded to two significant digits,
+    /// instead of a count: "about 11,000".
+    #[serde(default)]
+    pub total_is_estimate: bool,
 }
 
 /// Counting a search's matches stops here: past it "more than 1,000" is all a reader
@@ -199,27 +203,70 @@ pub struct SearchResults {
 pub const COUNT_LIMIT: u64 = 1_000;
 
 impl SearchResults {
-    /// How many match, as counted: on the first page only.
+    /// How many match, as counted or estimated: on the first page only.
     pub fn count(&self) -> Option<MatchCount> {
-        self.total.map(|counted| MatchCount { counted, more: self.more_than_total })
+        self.total.map(|n| match (self.total_is_estimate, self.more_than_total) {
+            (true, _) => MatchCount::About(n),
+            (false, true) => MatchCount::MoreThan(n),
+            (false, false) => MatchCount::Exactly(n),
+        })
+    }
+
+    /// The wire fields `total`, `more_than_total` and `total_is_estimate` of `count`.
+    pub fn set_count(&mut self, count: Option<MatchCount>) {
+        (self.total, self.more_than_total, self.total_is_estimate) = match count {
+            None => (None, false, false),
+            Some(MatchCount::Exactly(n)) => (Some(n), false, false),
+            Some(MatchCount::MoreThan(n)) => (Some(n), true, false),
+            Some(MatchCount::About(n)) => (Some(n), false, true),
+        };
     }
 }
 
-/// How many assets a search matched, from a count that may have stopped at
-/// [`COUNT_LIMIT`]; it reads "12" or "more than 1,000".
+/// How many assets a search matched: "12", "more than 1,000" or "about 11,000".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MatchCount {
-    pub counted: u64,
-    /// More than `counted` match.
-    pub more: bool,
+pub enum MatchCount {
+    Exactly(u64),
+    /// Counting stopped at [`COUNT_LIMIT`].
+    MoreThan(u64),
+    /// The catalog's estimate, rounded.
+    About(u64),
+}
+
+impl MatchCount {
+    /// From a count that stopped after [`COUNT_LIMIT`]` + 1` rows.
+    pub fn capped(counted: u64) -> MatchCount {
+        if counted > COUNT_LIMIT {
+            MatchCount::MoreThan(COUNT_LIMIT)
+        } else {
+            MatchCount::Exactly(counted)
+        }
+    }
+
+    /// From an estimate, rounded to two significant digits: its third is noise.
+    pub fn about(estimate: u64) -> MatchCount {
+        let mut unit = 1;
+        while estimate / unit >= 100 {
+            unit *= 10;
+        }
+        MatchCount::About((estimate + unit / 2) / unit * unit)
+    }
 }
 
 impl std::fmt::Display for MatchCount {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.more {
-            f.write_str("more than ")?;
-        }
-        let digits = self.counted.to_string();
+        let n = match *self {
+            MatchCount::Exactly(n) => n,
+            MatchCount::MoreThan(n) => {
+                f.write_str("more than ")?;
+                n
+            }
+            MatchCount::About(n) => {
+                f.write_str("about ")?;
+                n
+            }
+        };
+        let digits = n.to_string();
         for (i, digit) in digits.chars().enumerate() {
             if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 f.write_str(",")?;
@@ -228,12 +275,6 @@ impl std::fmt::Display for MatchCount {
         }
         Ok(())
     }
-}
-
-/// How many match, from a count that stopped after [`COUNT_LIMIT`]` + 1` rows:
-/// the count shown and whether more match.
-pub fn capped_count(counted: u64) -> (u64, bool) {
-    (counted.min(COUNT_LIMIT), counted > COUNT_LIMIT)
 }
 
 #[cfg(test)]
@@ -251,15 +292,35 @@ mod tests {
 
     #[test]
     fn a_capped_count_says_more_than_its_limit() {
-        let said = |n| {
-            let (counted, more) = capped_count(n);
-            MatchCount { counted, more }.to_string()
-        };
+        let said = |n| MatchCount::capped(n).to_string();
         assert_eq!(said(0), "0");
         assert_eq!(said(999), "999");
         assert_eq!(said(1_000), "1,000");
         assert_eq!(said(1_001), "more than 1,000");
-        assert_eq!(MatchCount { counted: 1_234_567, more: false }.to_string(), "1,234,567");
+        assert_eq!(MatchCount::Exactly(1_234_567).to_string(), "1,234,567");
+    }
+
+    #[test]
+    fn an_estimate_says_about_and_keeps_two_significant_digits() {
+        let said = |n| MatchCount::about(n).to_string();
+        assert_eq!(said(1_143), "about 1,100");
+        assert_eq!(said(11_287), "about 11,000");
+        assert_eq!(said(115_797), "about 120,000");
+        assert_eq!(said(99_951), "about 100,000");
+        assert_eq!(said(87), "about 87");
+        assert_eq!(said(0), "about 0");
+    }
+
+    #[test]
+    fn a_count_survives_the_wire_fields() {
+        for count in [None, Some(MatchCount::Exactly(7)), Some(MatchCount::MoreThan(COUNT_LIMIT)), Some(MatchCount::About(11_000))] {
+            let mut results = SearchResults { assets: Vec::new(), next_cursor: None, total: None, more_than_total: false, total_is_estimate: false };
+            results.set_count(count);
+            let json = serde_json::to_string(&results).unwrap();
+            assert_eq!(serde_json::from_str::<SearchResults>(&json).unwrap().count(), count, "{json}");
+        }
+        let older: SearchResults = serde_json::from_str(r#"{"assets":[],"next_cursor":null,"total":5}"#).unwrap();
+        assert_eq!(older.count(), Some(MatchCount::Exactly(5)), "a DAM that sends no estimate flag counted");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection};
 use tessera_model::search::MimePattern;
-use tessera_model::{capped_count, AssetKind, Order, SearchQuery, Sort, COUNT_LIMIT};
+use tessera_model::{AssetKind, MatchCount, Order, SearchQuery, Sort, COUNT_LIMIT};
 use tessera_repo::{kind_sql, orientation_sql, AssetRecord, ReadScope, RepoError, SearchCursor, SearchPage};
 
 use crate::error::{like_escape, scope_sql, Db};
@@ -59,7 +59,7 @@ pub fn search(
     load: impl Fn(&[i64]) -> Result<Vec<AssetRecord>, RepoError>,
 ) -> Result<SearchPage, RepoError> {
     if scope.is_nothing() {
-        return Ok(SearchPage { assets: Vec::new(), next_cursor: None, total: Some(0), more_than_total: false });
+        return Ok(SearchPage { assets: Vec::new(), next_cursor: None, total: Some(MatchCount::Exactly(0)) });
     }
     let words = query.fts_terms();
     let sort = match query.sort.unwrap_or_default() {
@@ -90,7 +90,7 @@ pub fn search(
     add_filters(query, scope, &mut rows)?;
 
     let total = match cursor {
-        None => Some(capped_count(count(conn, index.as_ref(), as_of, &rows)?)),
+        None => Some(MatchCount::capped(count(conn, index.as_ref(), as_of, &rows)?)),
         Some(_) => None,
     };
     let limit = query.page_size() as usize;
@@ -106,7 +106,7 @@ pub fn search(
     };
     let ids: Vec<i64> = found.iter().map(|(id, _)| *id).collect();
     let assets = load(&ids)?;
-    Ok(SearchPage { assets, next_cursor, total: total.map(|(n, _)| n), more_than_total: total.is_some_and(|(_, more)| more) })
+    Ok(SearchPage { assets, next_cursor, total })
 }
 
 /// What a search with words asks of the FTS index: the words' expression, and the

@@ -6,16 +6,17 @@
 
 use serde::{Deserialize, Serialize};
 
+use tessera_model::MatchCount;
+
 use crate::catalog::AssetRecord;
 use crate::error::RepoError;
 
 pub struct SearchPage {
     pub assets: Vec<AssetRecord>,
     pub next_cursor: Option<String>,
-    /// Counted on the first page only, up to [`tessera_model::COUNT_LIMIT`].
-    pub total: Option<u64>,
-    /// Whether more than `total` match.
-    pub more_than_total: bool,
+    /// On the first page only: counted up to [`tessera_model::COUNT_LIMIT`], or
+    /// estimated where the catalog can and counting would stop at the limit anyway.
+    pub total: Option<MatchCount>,
 }
 
 /// Where the next page starts. Opaque to clients: hex of JSON.

@@ -31,10 +31,13 @@ pub async fn search(
     let folders = [query.folder.as_ref().unwrap_or(&root)].into_iter().chain(query.in_folder.as_ref());
     authorize_all(&state, &principal, Action::Read, &folders.map(Target::from).collect::<Vec<_>>())?;
     let page = state.repo.search(query, read_scope(&state, &principal)).await?;
-    Ok(Json(SearchResults {
+    let mut results = SearchResults {
         assets: page.assets.into_iter().map(asset_dto).collect(),
         next_cursor: page.next_cursor,
-        total: page.total,
-        more_than_total: page.more_than_total,
-    }))
+        total: None,
+        more_than_total: false,
+        total_is_estimate: false,
+    };
+    results.set_count(page.total);
+    Ok(Json(results))
 }
