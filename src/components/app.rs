@@ -57,7 +57,7 @@ pub fn App() -> impl IntoView {
                             <PageCanvas />
                         </div>
                     }.into_any(),
-                    page => Suspend::new(page_view(page)).into_any(),
+                    View::Page(page) => Suspend::new(page_view(page)).into_any(),
                 }}
             </Show>
             <Dialogs />
@@ -70,12 +70,10 @@ pub fn App() -> impl IntoView {
 /// the page editor never needs (a lazily loaded module, see the `split` feature).
 /// Built untracked, like the dialogs (`dialogs.rs`).
 #[cfg_attr(feature = "split", leptos::lazy)]
-async fn page_view(page: View) -> AnyView {
+async fn page_view(page: EditorPage) -> AnyView {
     untrack(|| match page {
-        View::Jobs => view! { <JobsPage /> }.into_any(),
-        View::ConnectedConfig => view! { <ConnectedConfigPage /> }.into_any(),
-        // Shown by the workspace, never asked for here.
-        View::Editor => ().into_any(),
+        EditorPage::Jobs => view! { <JobsPage /> }.into_any(),
+        EditorPage::ConnectedConfig => view! { <ConnectedConfigPage /> }.into_any(),
     })
 }
 
@@ -83,6 +81,12 @@ async fn page_view(page: View) -> AnyView {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
     Editor,
+    Page(EditorPage),
+}
+
+/// A page of the editor's own beside the page editor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditorPage {
     Jobs,
     ConnectedConfig,
 }
@@ -91,8 +95,8 @@ impl View {
     pub fn from_location() -> View {
         let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
         match path.as_str() {
-            "/editor/jobs" => View::Jobs,
-            "/editor/connected-assets" => View::ConnectedConfig,
+            "/editor/jobs" => View::Page(EditorPage::Jobs),
+            "/editor/connected-assets" => View::Page(EditorPage::ConnectedConfig),
             _ => View::Editor,
         }
     }

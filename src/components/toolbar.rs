@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{ApiError, Client};
-use crate::components::app::{last_page, open_page, View};
+use crate::components::app::{last_page, open_page, EditorPage, View};
 use crate::components::icon::{Icon, IconKind};
 use crate::components::menu_button::{MenuAction, MenuButton, MenuItem, NewTab};
 use crate::state::{use_editor, Editor};
@@ -95,10 +95,10 @@ fn secondary_actions(editor: Editor, view_now: View) -> Vec<MenuItem> {
             let back = last_page().map_or_else(|| "/editor".to_owned(), |p| format!("/editor?page={p}"));
             items.push(MenuItem::go("Page editor", Signal::stored(back), NewTab::No));
         }
-        if view_now != View::Jobs {
+        if view_now != View::Page(EditorPage::Jobs) {
             items.push(MenuItem::go("Async Jobs", Signal::stored("/editor/jobs".to_owned()), NewTab::No));
         }
-        if view_now != View::ConnectedConfig && is_admin {
+        if view_now != View::Page(EditorPage::ConnectedConfig) && is_admin {
             items.push(MenuItem::go("Connected Assets Configuration", Signal::stored("/editor/connected-assets".to_owned()), NewTab::No));
         }
     }
