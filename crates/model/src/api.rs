@@ -157,42 +157,11 @@ impl Orientation {
 /// Where an asset's renditions stand.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "state", rename_all = "lowercase", try_from = "ProcessingWire")]
+#[serde(tag = "state", rename_all = "lowercase", try_from = "crate::wire::ProcessingWire")]
 pub enum ProcessingDto {
     Pending,
     Done,
     Failed { error: String },
-}
-
-/// [`ProcessingDto`] as it is read: field by field, so that decoding it needs none of
-/// the buffering of an internally tagged enum, which cost the browser's bundles about
-/// 17 KB of wasm for this one type.
-#[derive(Deserialize)]
-struct ProcessingWire {
-    state: ProcessingState,
-    #[serde(default)]
-    error: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "lowercase")]
-enum ProcessingState {
-    Pending,
-    Done,
-    Failed,
-}
-
-impl TryFrom<ProcessingWire> for ProcessingDto {
-    type Error = &'static str;
-
-    fn try_from(wire: ProcessingWire) -> Result<Self, Self::Error> {
-        match (wire.state, wire.error) {
-            (ProcessingState::Pending, _) => Ok(ProcessingDto::Pending),
-            (ProcessingState::Done, _) => Ok(ProcessingDto::Done),
-            (ProcessingState::Failed, Some(error)) => Ok(ProcessingDto::Failed { error }),
-            (ProcessingState::Failed, None) => Err("a failed state comes with its error"),
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -78,7 +78,7 @@ impl Point {
 /// The crop's shape: free, the picture's own, or a ratio (width : height).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "kind", rename_all = "lowercase")]
+#[serde(tag = "kind", rename_all = "lowercase", try_from = "crate::wire::AspectWire")]
 pub enum Aspect {
     #[default]
     Free,
@@ -103,7 +103,7 @@ impl Aspect {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "shape", rename_all = "lowercase")]
+#[serde(tag = "shape", rename_all = "lowercase", try_from = "crate::wire::ShapeWire")]
 pub enum Shape {
     Rect(Rect),
     /// Radius in fractions of the oriented picture's shorter side, which turning

@@ -19,6 +19,7 @@ pub mod published;
 pub mod rendition;
 pub mod search;
 pub mod tag;
+mod wire;
 
 pub use access::{Access, PermissionRule, Policy, SetPermission};
 pub use api::*;
@@ -29,3 +30,4 @@ pub use path::{DamPath, PathError, DAM_ROOT};
 pub use rendition::RenditionName;
 pub use search::{DocType, MatchCount, Order, SearchQuery, SearchResults, Sort, COUNT_LIMIT};
 pub use tag::{TagError, TagId};
+pub use wire::WireError;

@@ -175,6 +175,7 @@ pub struct MovePage {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(try_from = "crate::wire::ComponentWire")]
 pub struct Component {
     /// Unique within the page; made by the editor.
     pub id: String,
@@ -251,7 +252,7 @@ pub struct Run {
 /// Where an Image component's alt text comes from.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "mode", rename_all = "lowercase")]
+#[serde(tag = "mode", rename_all = "lowercase", try_from = "crate::wire::AltWire")]
 pub enum Alt {
     /// dc:description, else dc:title, looked up when the page is rendered.
     #[default]
