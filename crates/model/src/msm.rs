@@ -453,6 +453,7 @@ pub struct LiveCopyDto {
 /// children when it is a folder (the Async Jobs page shows its progress).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(from = "crate::wire::LiveCopyResultWire")]
 pub struct LiveCopyResult {
     #[serde(flatten)]
     pub live_copy: LiveCopyDto,

@@ -14,7 +14,9 @@ use serde::Deserialize;
 
 use crate::api::ProcessingDto;
 use crate::edit::{Aspect, EditState, Point, Rect, Shape};
+use crate::msm::{InheritedField, LiveCopyDto, LiveCopyResult, RelationshipStatus, RolloutConfig, RolloutStamp};
 use crate::page::{Alt, AssetRef, Component, ComponentBody, Disposition, DownloadBody, ImageBody, Paragraph, TextBody, TitleBody};
+use crate::path::DamPath;
 
 /// Why a record is not the variant its tag names.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -273,6 +275,26 @@ impl TryFrom<ProcessingWire> for ProcessingDto {
     }
 }
 
+/// [`LiveCopyResult`] flattens its live copy into the object beside `job`.
+#[derive(Deserialize)]
+pub(crate) struct LiveCopyResultWire {
+    path: DamPath,
+    source: DamPath,
+    config: RolloutConfig,
+    suspended: bool,
+    cancelled: Vec<InheritedField>,
+    last_rollout: Option<RolloutStamp>,
+    status: RelationshipStatus,
+    job: Option<i64>,
+}
+
+impl From<LiveCopyResultWire> for LiveCopyResult {
+    fn from(wire: LiveCopyResultWire) -> Self {
+        let LiveCopyResultWire { path, source, config, suspended, cancelled, last_rollout, status, job } = wire;
+        LiveCopyResult { live_copy: LiveCopyDto { path, source, config, suspended, cancelled, last_rollout, status }, job }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,6 +358,29 @@ mod tests {
         round_trip(ProcessingDto::Pending);
         round_trip(ProcessingDto::Done);
         round_trip(ProcessingDto::Failed { error: "not a picture".into() });
+    }
+
+    #[test]
+    fn a_live_copy_result_is_one_flat_object_read_back_as_written() {
+        let live_copy = LiveCopyDto {
+            path: DamPath::parse("/content/dam/copy/lake.jpg").unwrap(),
+            source: DamPath::parse("/content/dam/a/lake.jpg").unwrap(),
+            config: RolloutConfig::Standard,
+            suspended: false,
+            cancelled: vec![InheritedField::Title],
+            last_rollout: Some(RolloutStamp { at: 1_700_000_000, by: "ksaner".into() }),
+            status: RelationshipStatus::InSync,
+        };
+        for job in [Some(7), None] {
+            let result = LiveCopyResult { live_copy: live_copy.clone(), job };
+            let json = serde_json::to_value(&result).unwrap();
+            assert_eq!(json["path"], "/content/dam/copy/lake.jpg");
+            assert_eq!(json["job"], serde_json::json!(job));
+            round_trip(result);
+        }
+        let missing =
+            refusal::<LiveCopyResult>(r#"{"path":"/content/dam/c","config":"standard","suspended":false,"cancelled":[],"status":"in_sync","job":null}"#);
+        assert!(missing.contains("missing field `source`"), "{missing}");
     }
 
     #[test]
