@@ -30,4 +30,3 @@ pub use path::{DamPath, PathError, DAM_ROOT};
 pub use rendition::RenditionName;
 pub use search::{DocType, MatchCount, Order, SearchQuery, SearchResults, Sort, COUNT_LIMIT};
 pub use tag::{TagError, TagId};
-pub use wire::WireError;

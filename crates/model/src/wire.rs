@@ -20,18 +20,23 @@ use crate::path::DamPath;
 
 /// Why a record is not the variant its tag names.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
-pub enum WireError {
+pub(crate) enum WireError {
     #[error("missing field `{field}` for {of}")]
     Missing { field: &'static str, of: &'static str },
     #[error("unknown field `{field}` for {of}")]
     Foreign { field: &'static str, of: &'static str },
 }
 
-/// Which optional fields a record holds, by wire name, in declaration order.
-type Present<const N: usize> = [(&'static str, bool); N];
+/// Which of a record's optional fields it holds, each by its wire name (the field's
+/// own), in declaration order.
+macro_rules! present {
+    ($wire:ident: $($field:ident),+) => {
+        [$((stringify!($field), $wire.$field.is_some())),+]
+    };
+}
 
 /// Refuses the first field present that `of` does not have.
-fn only<const N: usize>(present: Present<N>, allowed: &[&str], of: &'static str) -> Result<(), WireError> {
+fn only(present: &[(&'static str, bool)], allowed: &[&str], of: &'static str) -> Result<(), WireError> {
     match present.iter().find(|(field, is)| *is && !allowed.contains(field)) {
         Some((field, _)) => Err(WireError::Foreign { field, of }),
         None => Ok(()),
@@ -70,42 +75,24 @@ enum ComponentKind {
     Download,
 }
 
-impl ComponentWire {
-    fn present(&self) -> Present<11> {
-        [
-            ("text", self.text.is_some()),
-            ("level", self.level.is_some()),
-            ("paragraphs", self.paragraphs.is_some()),
-            ("asset", self.asset.is_some()),
-            ("alt", self.alt.is_some()),
-            ("caption", self.caption.is_some()),
-            ("link", self.link.is_some()),
-            ("edit", self.edit.is_some()),
-            ("title", self.title.is_some()),
-            ("description", self.description.is_some()),
-            ("disposition", self.disposition.is_some()),
-        ]
-    }
-}
-
 impl TryFrom<ComponentWire> for Component {
     type Error = WireError;
 
     fn try_from(wire: ComponentWire) -> Result<Self, WireError> {
-        let present = wire.present();
+        let present = present!(wire: text, level, paragraphs, asset, alt, caption, link, edit, title, description, disposition);
         let body = match wire.kind {
             ComponentKind::Title => {
                 const OF: &str = "a title component";
-                only(present, &["text", "level"], OF)?;
+                only(&present, &["text", "level"], OF)?;
                 ComponentBody::Title(TitleBody { text: required(wire.text, "text", OF)?, level: required(wire.level, "level", OF)? })
             }
             ComponentKind::Text => {
                 const OF: &str = "a text component";
-                only(present, &["paragraphs"], OF)?;
+                only(&present, &["paragraphs"], OF)?;
                 ComponentBody::Text(TextBody { paragraphs: required(wire.paragraphs, "paragraphs", OF)? })
             }
             ComponentKind::Image => {
-                only(present, &["asset", "alt", "caption", "link", "edit"], "an image component")?;
+                only(&present, &["asset", "alt", "caption", "link", "edit"], "an image component")?;
                 ComponentBody::Image(ImageBody {
                     asset: wire.asset,
                     alt: wire.alt.unwrap_or_default(),
@@ -115,7 +102,7 @@ impl TryFrom<ComponentWire> for Component {
                 })
             }
             ComponentKind::Download => {
-                only(present, &["asset", "title", "description", "disposition"], "a download component")?;
+                only(&present, &["asset", "title", "description", "disposition"], "a download component")?;
                 ComponentBody::Download(DownloadBody {
                     asset: wire.asset,
                     title: wire.title,
@@ -147,11 +134,11 @@ impl TryFrom<AltWire> for Alt {
     type Error = WireError;
 
     fn try_from(wire: AltWire) -> Result<Self, WireError> {
-        let present = [("text", wire.text.is_some())];
+        let present = present!(wire: text);
         match wire.mode {
-            AltMode::Dam => only(present, &[], "alt text from the DAM").map(|()| Alt::Dam),
+            AltMode::Dam => only(&present, &[], "alt text from the DAM").map(|()| Alt::Dam),
             AltMode::Text => Ok(Alt::Text { text: required(wire.text, "text", "alt text of its own")? }),
-            AltMode::Decorative => only(present, &[], "a decorative image").map(|()| Alt::Decorative),
+            AltMode::Decorative => only(&present, &[], "a decorative image").map(|()| Alt::Decorative),
         }
     }
 }
@@ -176,10 +163,10 @@ impl TryFrom<AspectWire> for Aspect {
     type Error = WireError;
 
     fn try_from(wire: AspectWire) -> Result<Self, WireError> {
-        let present = [("w", wire.w.is_some()), ("h", wire.h.is_some())];
+        let present = present!(wire: w, h);
         match wire.kind {
-            AspectKind::Free => only(present, &[], "a free crop").map(|()| Aspect::Free),
-            AspectKind::Original => only(present, &[], "the picture's own aspect").map(|()| Aspect::Original),
+            AspectKind::Free => only(&present, &[], "a free crop").map(|()| Aspect::Free),
+            AspectKind::Original => only(&present, &[], "the picture's own aspect").map(|()| Aspect::Original),
             AspectKind::Ratio => {
                 const OF: &str = "a ratio";
                 Ok(Aspect::Ratio { w: required(wire.w, "w", OF)?, h: required(wire.h, "h", OF)? })
@@ -209,39 +196,25 @@ enum ShapeKind {
     Polygon,
 }
 
-impl ShapeWire {
-    fn present(&self) -> Present<7> {
-        [
-            ("x", self.x.is_some()),
-            ("y", self.y.is_some()),
-            ("w", self.w.is_some()),
-            ("h", self.h.is_some()),
-            ("center", self.center.is_some()),
-            ("radius", self.radius.is_some()),
-            ("points", self.points.is_some()),
-        ]
-    }
-}
-
 impl TryFrom<ShapeWire> for Shape {
     type Error = WireError;
 
     fn try_from(wire: ShapeWire) -> Result<Self, WireError> {
-        let present = wire.present();
+        let present = present!(wire: x, y, w, h, center, radius, points);
         match wire.shape {
             ShapeKind::Rect => {
                 const OF: &str = "a rectangle";
-                only(present, &["x", "y", "w", "h"], OF)?;
+                only(&present, &["x", "y", "w", "h"], OF)?;
                 let [x, y, w, h] = [(wire.x, "x"), (wire.y, "y"), (wire.w, "w"), (wire.h, "h")].map(|(v, field)| required(v, field, OF));
                 Ok(Shape::Rect(Rect { x: x?, y: y?, w: w?, h: h? }))
             }
             ShapeKind::Circle => {
                 const OF: &str = "a circle";
-                only(present, &["center", "radius"], OF)?;
+                only(&present, &["center", "radius"], OF)?;
                 Ok(Shape::Circle { center: required(wire.center, "center", OF)?, radius: required(wire.radius, "radius", OF)? })
             }
             ShapeKind::Polygon => {
-                only(present, &["points"], "a polygon")?;
+                only(&present, &["points"], "a polygon")?;
                 Ok(Shape::Polygon { points: required(wire.points, "points", "a polygon")? })
             }
         }
