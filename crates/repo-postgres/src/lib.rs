@@ -164,6 +164,15 @@ const MIGRATIONS: &[&str] = &[
      );
      CREATE INDEX live_relationships_by_source_asset ON live_relationships(source_asset_id);
      CREATE INDEX live_relationships_by_source_folder ON live_relationships(source_folder_id);",
+    // The title's words on their own, indexed with the MIME type: the first relevance
+    // tier (every word in the title) with a type filter reads its own matches from the
+    // index instead of walking the newest assets past every other type. Without
+    // `fastupdate` a new asset goes into the index itself rather than a pending list
+    // every search would read through until the next vacuum (up to 4 MB: 4 ms a search
+    // after a bulk upload, against 1 ms), for about 20 µs more per insert.
+    "CREATE EXTENSION IF NOT EXISTS btree_gin;
+     ALTER TABLE assets ADD COLUMN title_search TSVECTOR GENERATED ALWAYS AS (to_tsvector('tessera', tessera_words(title))) STORED;
+     CREATE INDEX assets_title_by_type ON assets USING GIN (mime, title_search) WITH (fastupdate = off);",
 ];
 
 pub struct PostgresCatalog {

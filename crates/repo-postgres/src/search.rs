@@ -56,9 +56,7 @@ pub fn search<S: std::ops::DerefMut<Target = postgres::Client> + Send>(
     let mut from = String::from("assets a");
     let mut filters = Vec::new();
     if !words.is_empty() {
-        // Words hold only letters and digits, so `word:*` is always a valid prefix term.
-        let terms = words.iter().map(|w| format!("{w}:*")).collect::<Vec<_>>().join(" & ");
-        from.push_str(&format!(", to_tsquery('tessera', {}) q", params.push(terms)));
+        from.push_str(&format!(", to_tsquery('tessera', {}) q", params.push(every_word(&words))));
         filters.push("a.search @@ q".to_owned());
     }
     filters.push(format!("a.id <= {}", params.push(as_of)));
@@ -229,7 +227,7 @@ fn by_relevance(
     let mut hits = Vec::new();
     for tier in start..TIERS {
         let mut params = Params::default();
-        let mut filters = vec![format!("a.search @@ to_tsquery('tessera', {})", params.push(tier_query(words, tier)))];
+        let mut filters = vec![tier_condition(words, tier, &mut params)];
         filters.push(format!("a.id <= {}", params.push(as_of)));
         add_filters(query, scope, &mut filters, &mut params)?;
         if let Some(c) = cursor.filter(|_| tier == start) {
@@ -243,6 +241,24 @@ fn by_relevance(
         }
     }
     Ok(hits)
+}
+
+/// The condition of relevance tier `tier`. The first asks the title's own vector
+/// (`title_search`, the same words as weight A of `search`), whose index also holds the
+/// MIME type: a type filter then narrows the index scan, where weight A of `search`
+/// could only be checked row by row, newest first, past every asset of another type.
+fn tier_condition(words: &[String], tier: usize, params: &mut Params) -> String {
+    if tier == 0 {
+        format!("a.title_search @@ to_tsquery('tessera', {})", params.push(every_word(words)))
+    } else {
+        format!("a.search @@ to_tsquery('tessera', {})", params.push(tier_query(words, tier)))
+    }
+}
+
+/// The tsquery of every word as a prefix. Words hold only letters and digits, so
+/// `word:*` is always a valid prefix term.
+fn every_word(words: &[String]) -> String {
+    words.iter().map(|w| format!("{w}:*")).collect::<Vec<_>>().join(" & ")
 }
 
 /// The tsquery of relevance tier `tier` (see [`TIER_WEIGHTS`]): every word within
