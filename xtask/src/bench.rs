@@ -875,7 +875,8 @@ fn photos(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 /// The renditions of the photos by Tessera's own code and by sharp, on one thread and
 /// then on every core (each takes the next photo as soon as it is free).
 fn rendition_throughput(files: &[PathBuf]) -> anyhow::Result<Vec<Row>> {
-    run(cargo().args(["build", "--release", "--package", "tessera-repo", "--example", "render"]))?;
+    // With the JPEG decoding the server uses (the server turns the feature on).
+    run(cargo().args(["build", "--release", "--package", "tessera-repo", "--features", "turbojpeg", "--example", "render"]))?;
     let peer_dir = root().join("xtask").join("bench");
     run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&peer_dir))?;
     let cores = std::thread::available_parallelism().map_or(1, usize::from);

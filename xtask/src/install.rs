@@ -61,6 +61,18 @@ pub fn wasm_opt() -> anyhow::Result<PathBuf> {
 /// The `wasm-opt` crate's version: binaryen 116.
 const WASM_OPT_VERSION: &str = "=0.116.1";
 
+/// cmake and nasm, which build libjpeg-turbo (with its SIMD code) for the server's
+/// JPEG decoding: `tessera-repo`'s `turbojpeg` feature, which the server turns on and
+/// this xtask does not, so it builds before they are here.
+pub fn jpeg_build_tools() -> anyhow::Result<()> {
+    let missing: Vec<&str> =
+        ["cmake", "nasm"].into_iter().filter(|tool| !Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success())).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    apt_install(&missing)
+}
+
 /// Debian packages, with sudo unless this is root.
 fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
     let sudo = |args: &[&str]| {

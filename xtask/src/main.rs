@@ -57,7 +57,12 @@ enum Task {
 }
 
 fn main() -> anyhow::Result<()> {
-    match Cli::parse().command {
+    let task = Cli::parse().command;
+    if matches!(task, Task::Demo { .. } | Task::Test { .. } | Task::Bench { .. }) {
+        // Before anything builds the server, which links libjpeg-turbo built from source.
+        install::jpeg_build_tools()?;
+    }
+    match task {
         Task::Build => build::editor().map(drop),
         Task::Demo { fresh } => deploy::demo(fresh).map_err(|e| {
             // One sentence a newcomer can act on, not a chain of frames.

@@ -88,6 +88,67 @@ fn check_pixels(w: u32, h: u32, limit: u64) -> Result<(), RepoError> {
     Ok(())
 }
 
+#[cfg(feature = "turbojpeg")]
+mod scaled_jpeg {
+    use std::fs::File;
+    use std::io::{BufReader, Cursor, Read, Seek};
+
+    use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, RgbImage};
+    use turbojpeg::{Colorspace, Decompressor, Image, PixelFormat, ScalingFactor};
+
+    use super::{check_pixels, fitted_size, undecodable, Decoded, RenditionSpec};
+    use crate::error::RepoError;
+
+    /// The scales tried, smallest first.
+    const SCALES: [ScalingFactor; 3] = [ScalingFactor::ONE_EIGHTH, ScalingFactor::ONE_QUARTER, ScalingFactor::ONE_HALF];
+
+    /// `file` decoded upright at the smallest scale that still covers what `spec`
+    /// makes of it, with the full picture's upright size; `None` for what is not a
+    /// JPEG in RGB or YCbCr, or needs no smaller scale (the caller decodes those
+    /// whole). `file` is read from its start either way.
+    pub(super) fn decode_upright_for(file: &File, pixel_limit: u64, spec: RenditionSpec) -> Result<Option<Decoded>, RepoError> {
+        let mut file = file;
+        let format = ImageReader::new(BufReader::new(file)).with_guessed_format().map_err(RepoError::io("reading an image"))?.format();
+        file.rewind().map_err(RepoError::io("reading an image"))?;
+        if format != Some(ImageFormat::Jpeg) {
+            return Ok(None);
+        }
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(RepoError::io("reading an image"))?;
+        file.rewind().map_err(RepoError::io("reading an image"))?;
+
+        let mut decoder = ImageReader::with_format(Cursor::new(&bytes[..]), ImageFormat::Jpeg).into_decoder().map_err(undecodable)?;
+        let (w, h) = decoder.dimensions();
+        check_pixels(w, h, pixel_limit)?;
+        let orientation = decoder.orientation().map_err(undecodable)?;
+        let turned = orientation.to_exif() >= 5;
+        let upright = if turned { (h, w) } else { (w, h) };
+        let Some(fitted) = fitted_size(upright, spec) else { return Ok(None) };
+        // The rendition's size in the picture's own orientation.
+        let (need_w, need_h) = if turned { (fitted.1, fitted.0) } else { fitted };
+        let Ok(mut decompressor) = Decompressor::new() else { return Ok(None) };
+        let Ok(header) = decompressor.read_header(&bytes) else { return Ok(None) };
+        if !matches!(header.colorspace, Colorspace::YCbCr | Colorspace::RGB) {
+            return Ok(None);
+        }
+        let covers = |scale: &ScalingFactor| {
+            let scaled = header.scaled(*scale);
+            scaled.width >= need_w as usize && scaled.height >= need_h as usize
+        };
+        let Some(scale) = SCALES.into_iter().find(covers) else { return Ok(None) };
+        let scaled = header.scaled(scale);
+        let mut pixels = vec![0u8; scaled.width * scaled.height * 3];
+        let image = Image { pixels: &mut pixels[..], width: scaled.width, pitch: scaled.width * 3, height: scaled.height, format: PixelFormat::RGB };
+        if decompressor.set_scaling_factor(scale).and_then(|()| decompressor.decompress(&bytes, image)).is_err() {
+            return Ok(None);
+        }
+        let Some(rgb) = RgbImage::from_raw(scaled.width as u32, scaled.height as u32, pixels) else { return Ok(None) };
+        let mut image = DynamicImage::ImageRgb8(rgb);
+        image.apply_orientation(orientation);
+        Ok(Some(Decoded { image, full_size: upright }))
+    }
+}
+
 /// Decodes the image (the first frame of an animation) after checking its pixel count
 /// against `pixel_limit`, turned upright as its EXIF orientation says.
 fn decode_upright(file: File, pixel_limit: u64) -> Result<DynamicImage, RepoError> {
@@ -100,13 +161,40 @@ fn decode_upright(file: File, pixel_limit: u64) -> Result<DynamicImage, RepoErro
     Ok(image)
 }
 
+/// Decodes the image upright, as [`decode_upright`] does, but no larger than `spec`
+/// needs: a JPEG at the smallest of 1/8, 1/4 or 1/2 its size that still covers what
+/// `spec` makes of it (libjpeg-turbo scales in the DCT as it decodes, which skips most
+/// of the work for the pixels left out), anything else whole. The full picture's
+/// upright size comes beside it, so the rendition's size is the same either way.
+fn decode_upright_for(file: File, pixel_limit: u64, spec: RenditionSpec) -> Result<Decoded, RepoError> {
+    #[cfg(feature = "turbojpeg")]
+    if let Some(decoded) = scaled_jpeg::decode_upright_for(&file, pixel_limit, spec)? {
+        return Ok(decoded);
+    }
+    #[cfg(not(feature = "turbojpeg"))]
+    let _ = spec;
+    let image = decode_upright(file, pixel_limit)?;
+    let full_size = (image.width(), image.height());
+    Ok(Decoded { image, full_size })
+}
+
+/// A picture decoded for a rendition, perhaps at a smaller scale, and the upright size
+/// of the whole picture.
+struct Decoded {
+    image: DynamicImage,
+    full_size: (u32, u32),
+}
+
 /// Decodes the image (the first frame of an animation) and makes the thumbnails and
 /// the web rendition.
 pub fn render_image(file: File, pixel_limit: u64) -> Result<Vec<EncodedRendition>, RepoError> {
-    let image = decode_upright(file, pixel_limit)?;
+    let Decoded { image, full_size } = decode_upright_for(file, pixel_limit, WEB_1280)?;
     // Each smaller rendition is made from the next larger one: the same result to the
     // eye, and far less work than resizing the full image four times.
-    let web_image = fit(&image, WEB_1280);
+    let web_image = match fitted_size(full_size, WEB_1280) {
+        Some((width, height)) => resample(&image, Area::whole(&image), width, height, Filter::Bilinear),
+        None => image.clone(),
+    };
     drop(image);
     let web = encode(&web_image, WEB_1280)?;
     let base = fit(&web_image, THUMBNAIL_319);
@@ -119,13 +207,20 @@ pub fn render_image(file: File, pixel_limit: u64) -> Result<Vec<EncodedRendition
 }
 
 fn fit(image: &DynamicImage, spec: RenditionSpec) -> DynamicImage {
-    let (w, h) = (image.width(), image.height());
+    match fitted_size((image.width(), image.height()), spec) {
+        Some((width, height)) => resample(image, Area::whole(image), width, height, Filter::Bilinear),
+        None => image.clone(),
+    }
+}
+
+/// The size `spec` makes of a picture of `(w, h)`, or `None` where it fits as it is.
+fn fitted_size((w, h): (u32, u32), spec: RenditionSpec) -> Option<(u32, u32)> {
     if w <= spec.max_width && h <= spec.max_height {
-        return image.clone();
+        return None;
     }
     let ratio = f64::min(f64::from(spec.max_width) / f64::from(w), f64::from(spec.max_height) / f64::from(h));
     let scaled = |side: u32| ((f64::from(side) * ratio).round() as u32).max(1);
-    resample(image, Area::whole(image), scaled(w), scaled(h), Filter::Bilinear)
+    Some((scaled(w), scaled(h)))
 }
 
 /// The resampling filters renditions use: bilinear for renditions (what a browser
@@ -536,6 +631,29 @@ mod tests {
             let quadrant = [[200, 30, 30], [30, 200, 30], [30, 30, 200], [220, 220, 40]][usize::from(x >= width / 2) + 2 * usize::from(y >= height / 2)];
             image::Rgb(quadrant.map(|c: u8| c.saturating_add((x * 30 / width + y * 10 / height) as u8)))
         })
+    }
+
+    #[cfg(feature = "turbojpeg")]
+    #[test]
+    fn a_large_jpeg_is_decoded_at_the_smallest_scale_that_covers_the_web_rendition() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let picture = quadrants(2600, 1800);
+        let decoded = |file: &std::path::Path| {
+            scaled_jpeg::decode_upright_for(&File::open(file).unwrap(), 100_000_000, WEB_1280)
+                .unwrap()
+                .map(|d| ((d.image.width(), d.image.height()), d.full_size))
+        };
+        // Half of 2600 × 1800 still covers 1280 × 886; a quarter would not.
+        assert_eq!(decoded(&jpeg_file(dir.path(), &picture, 1)), Some(((1300, 900), (2600, 1800))));
+        assert_eq!(decoded(&jpeg_file(dir.path(), &picture, 6)), Some(((900, 1300), (1800, 2600))));
+        // 5200 × 3600 at an eighth is 650 wide: a quarter (1300) is the smallest that covers it.
+        let larger = image::imageops::resize(&picture, 5200, 3600, FilterType::Nearest);
+        assert_eq!(decoded(&jpeg_file(dir.path(), &larger, 1)), Some(((1300, 900), (5200, 3600))));
+        // A picture the rendition does not shrink, and what is not a JPEG, are decoded whole.
+        assert_eq!(decoded(&jpeg_file(dir.path(), &quadrants(1200, 800), 1)), None);
+        let png = dir.path().join("picture.png");
+        picture.save(&png).unwrap();
+        assert_eq!(decoded(&png), None);
     }
 
     #[test]
