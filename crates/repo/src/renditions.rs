@@ -6,6 +6,7 @@ use std::fs::File;
 use std::io::{BufReader, Cursor};
 
 use image::imageops::FilterType;
+use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Rgba, RgbaImage};
 
 use tessera_model::RenditionName;
@@ -70,11 +71,8 @@ fn open_decoder(file: File) -> Result<impl ImageDecoder, RepoError> {
 /// Reads the size and orientation from the header and checks the pixel count
 /// against `pixel_limit`, so a decompression bomb is refused before any decoding.
 pub fn probe_image(file: File, pixel_limit: u64) -> Result<ImageInfo, RepoError> {
-    let mut decoder = open_decoder(file)?;
-    let (w, h) = decoder.dimensions();
-    check_pixels(w, h, pixel_limit)?;
-    let turned = decoder.orientation().map_err(undecodable)?.to_exif() >= 5;
-    Ok(if turned { ImageInfo { width: h, height: w } } else { ImageInfo { width: w, height: h } })
+    let (_, (width, height)) = checked_header(&mut open_decoder(file)?, pixel_limit)?;
+    Ok(ImageInfo { width, height })
 }
 
 fn check_pixels(w: u32, h: u32, limit: u64) -> Result<(), RepoError> {
@@ -93,19 +91,19 @@ mod scaled_jpeg {
     use std::fs::File;
     use std::io::{BufReader, Cursor, Read, Seek};
 
-    use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, RgbImage};
+    use image::{DynamicImage, ImageFormat, ImageReader, RgbImage};
     use turbojpeg::{Colorspace, Decompressor, Image, PixelFormat, ScalingFactor};
 
-    use super::{check_pixels, fitted_size, undecodable, Decoded, RenditionSpec};
+    use super::{checked_header, fitted_size, turns_sideways, undecodable, whole_upright, Decoded, RenditionSpec};
     use crate::error::RepoError;
 
     /// The scales tried, smallest first.
     const SCALES: [ScalingFactor; 3] = [ScalingFactor::ONE_EIGHTH, ScalingFactor::ONE_QUARTER, ScalingFactor::ONE_HALF];
 
-    /// `file` decoded upright at the smallest scale that still covers what `spec`
-    /// makes of it, with the full picture's upright size; `None` for what is not a
-    /// JPEG in RGB or YCbCr, or needs no smaller scale (the caller decodes those
-    /// whole). `file` is read from its start either way.
+    /// A JPEG `file` decoded upright at the smallest scale that still covers what
+    /// `spec` makes of it, or whole where no scale does or libjpeg-turbo does not turn
+    /// it into RGB (CMYK), with the full picture's upright size; `None`, and `file`
+    /// read from its start again, for what is not a JPEG.
     pub(super) fn decode_upright_for(file: &File, pixel_limit: u64, spec: RenditionSpec) -> Result<Option<Decoded>, RepoError> {
         let mut file = file;
         let format = ImageReader::new(BufReader::new(file)).with_guessed_format().map_err(RepoError::io("reading an image"))?.format();
@@ -115,50 +113,71 @@ mod scaled_jpeg {
         }
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(RepoError::io("reading an image"))?;
-        file.rewind().map_err(RepoError::io("reading an image"))?;
-
         let mut decoder = ImageReader::with_format(Cursor::new(&bytes[..]), ImageFormat::Jpeg).into_decoder().map_err(undecodable)?;
-        let (w, h) = decoder.dimensions();
-        check_pixels(w, h, pixel_limit)?;
-        let orientation = decoder.orientation().map_err(undecodable)?;
-        let turned = orientation.to_exif() >= 5;
-        let upright = if turned { (h, w) } else { (w, h) };
-        let Some(fitted) = fitted_size(upright, spec) else { return Ok(None) };
+        let (orientation, upright) = checked_header(&mut decoder, pixel_limit)?;
         // The rendition's size in the picture's own orientation.
-        let (need_w, need_h) = if turned { (fitted.1, fitted.0) } else { fitted };
-        let Ok(mut decompressor) = Decompressor::new() else { return Ok(None) };
-        let Ok(header) = decompressor.read_header(&bytes) else { return Ok(None) };
-        if !matches!(header.colorspace, Colorspace::YCbCr | Colorspace::RGB) {
-            return Ok(None);
-        }
-        let covers = |scale: &ScalingFactor| {
-            let scaled = header.scaled(*scale);
-            scaled.width >= need_w as usize && scaled.height >= need_h as usize
+        let unturned = |(w, h): (u32, u32)| if turns_sideways(orientation) { (h, w) } else { (w, h) };
+        let scaled = fitted_size(upright, spec).and_then(|fitted| scaled(&bytes, unturned(fitted)));
+        let image = match scaled {
+            Some(rgb) => {
+                let mut image = DynamicImage::ImageRgb8(rgb);
+                image.apply_orientation(orientation);
+                image
+            }
+            None => whole_upright(decoder, orientation)?,
         };
-        let Some(scale) = SCALES.into_iter().find(covers) else { return Ok(None) };
+        Ok(Some(Decoded { image, full_size: upright }))
+    }
+
+    /// `jpeg` decoded at the smallest scale whose size covers `(width, height)`, in the
+    /// picture's own orientation; `None` where no scale does, or where libjpeg-turbo
+    /// cannot give RGB.
+    fn scaled(jpeg: &[u8], (width, height): (u32, u32)) -> Option<RgbImage> {
+        let mut decompressor = Decompressor::new().ok()?;
+        let header = decompressor.read_header(jpeg).ok()?;
+        if !matches!(header.colorspace, Colorspace::YCbCr | Colorspace::RGB) {
+            return None;
+        }
+        let scale = SCALES.into_iter().find(|scale| {
+            let scaled = header.scaled(*scale);
+            scaled.width >= width as usize && scaled.height >= height as usize
+        })?;
         let scaled = header.scaled(scale);
         let mut pixels = vec![0u8; scaled.width * scaled.height * 3];
         let image = Image { pixels: &mut pixels[..], width: scaled.width, pitch: scaled.width * 3, height: scaled.height, format: PixelFormat::RGB };
-        if decompressor.set_scaling_factor(scale).and_then(|()| decompressor.decompress(&bytes, image)).is_err() {
-            return Ok(None);
-        }
-        let Some(rgb) = RgbImage::from_raw(scaled.width as u32, scaled.height as u32, pixels) else { return Ok(None) };
-        let mut image = DynamicImage::ImageRgb8(rgb);
-        image.apply_orientation(orientation);
-        Ok(Some(Decoded { image, full_size: upright }))
+        decompressor.set_scaling_factor(scale).and_then(|()| decompressor.decompress(jpeg, image)).ok()?;
+        RgbImage::from_raw(scaled.width as u32, scaled.height as u32, pixels)
     }
+}
+
+/// A decoder's orientation and its picture's upright size, once its pixel count has
+/// been checked against `pixel_limit` (before any decoding, so a decompression bomb
+/// is refused from its header).
+fn checked_header(decoder: &mut impl ImageDecoder, pixel_limit: u64) -> Result<(Orientation, (u32, u32)), RepoError> {
+    let (w, h) = decoder.dimensions();
+    check_pixels(w, h, pixel_limit)?;
+    let orientation = decoder.orientation().map_err(undecodable)?;
+    Ok((orientation, if turns_sideways(orientation) { (h, w) } else { (w, h) }))
+}
+
+/// Whether `orientation` shows the picture a quarter turned (EXIF 5 to 8), its sides swapped.
+fn turns_sideways(orientation: Orientation) -> bool {
+    orientation.to_exif() >= 5
+}
+
+/// The whole picture of `decoder`, turned upright as `orientation` says.
+fn whole_upright(decoder: impl ImageDecoder, orientation: Orientation) -> Result<DynamicImage, RepoError> {
+    let mut image = DynamicImage::from_decoder(decoder).map_err(undecodable)?;
+    image.apply_orientation(orientation);
+    Ok(image)
 }
 
 /// Decodes the image (the first frame of an animation) after checking its pixel count
 /// against `pixel_limit`, turned upright as its EXIF orientation says.
 fn decode_upright(file: File, pixel_limit: u64) -> Result<DynamicImage, RepoError> {
     let mut decoder = open_decoder(file)?;
-    let (w, h) = decoder.dimensions();
-    check_pixels(w, h, pixel_limit)?;
-    let orientation = decoder.orientation().map_err(undecodable)?;
-    let mut image = DynamicImage::from_decoder(decoder).map_err(undecodable)?;
-    image.apply_orientation(orientation);
-    Ok(image)
+    let (orientation, _) = checked_header(&mut decoder, pixel_limit)?;
+    whole_upright(decoder, orientation)
 }
 
 /// Decodes the image upright, as [`decode_upright`] does, but no larger than `spec`
@@ -191,10 +210,7 @@ pub fn render_image(file: File, pixel_limit: u64) -> Result<Vec<EncodedRendition
     let Decoded { image, full_size } = decode_upright_for(file, pixel_limit, WEB_1280)?;
     // Each smaller rendition is made from the next larger one: the same result to the
     // eye, and far less work than resizing the full image four times.
-    let web_image = match fitted_size(full_size, WEB_1280) {
-        Some((width, height)) => resample(&image, Area::whole(&image), width, height, Filter::Bilinear),
-        None => image.clone(),
-    };
+    let web_image = fit_as(&image, full_size, WEB_1280);
     drop(image);
     let web = encode(&web_image, WEB_1280)?;
     let base = fit(&web_image, THUMBNAIL_319);
@@ -207,7 +223,13 @@ pub fn render_image(file: File, pixel_limit: u64) -> Result<Vec<EncodedRendition
 }
 
 fn fit(image: &DynamicImage, spec: RenditionSpec) -> DynamicImage {
-    match fitted_size((image.width(), image.height()), spec) {
+    fit_as(image, (image.width(), image.height()), spec)
+}
+
+/// `image` resized to what `spec` makes of a picture of `size`: `image` may be that
+/// picture decoded at a smaller scale.
+fn fit_as(image: &DynamicImage, size: (u32, u32), spec: RenditionSpec) -> DynamicImage {
+    match fitted_size(size, spec) {
         Some((width, height)) => resample(image, Area::whole(image), width, height, Filter::Bilinear),
         None => image.clone(),
     }
@@ -649,8 +671,9 @@ mod tests {
         // 5200 × 3600 at an eighth is 650 wide: a quarter (1300) is the smallest that covers it.
         let larger = image::imageops::resize(&picture, 5200, 3600, FilterType::Nearest);
         assert_eq!(decoded(&jpeg_file(dir.path(), &larger, 1)), Some(((1300, 900), (5200, 3600))));
-        // A picture the rendition does not shrink, and what is not a JPEG, are decoded whole.
-        assert_eq!(decoded(&jpeg_file(dir.path(), &quadrants(1200, 800), 1)), None);
+        // A picture the rendition does not shrink is decoded whole; what is not a JPEG is
+        // left to the caller.
+        assert_eq!(decoded(&jpeg_file(dir.path(), &quadrants(1200, 800), 1)), Some(((1200, 800), (1200, 800))));
         let png = dir.path().join("picture.png");
         picture.save(&png).unwrap();
         assert_eq!(decoded(&png), None);
